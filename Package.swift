@@ -1,0 +1,73 @@
+// swift-tools-version: 6.2
+//
+// Two-factor key generation (2FKG) ceremony toolkit over BIP38's EC-multiply mode.
+//
+// Layers, bottom up:
+//   Sources/CLibraries/*  system-library targets: Debian's libsecp256k1, libsodium,
+//                         OpenSSL libcrypto and libqrencode (module maps + shims only).
+//   Sources/CryptoCore    the only target that calls C: hashes, AES, scrypt, curve math,
+//                         Ed25519, randomness, zeroing secret buffers, secret file input.
+//   Sources/BIP38         the BIP38 specification: Base58Check, WIF, addresses and the
+//                         non-EC and EC-multiply modes. A reusable library product.
+//   Sources/BIP38Tool     the `bip38` command line.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "bip38-2fkg",
+    products: [
+        .library(name: "BIP38", targets: ["BIP38"]),
+        .executable(name: "bip38", targets: ["BIP38Tool"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSecp256k1", path: "Sources/CLibraries/CSecp256k1", pkgConfig: "libsecp256k1",
+            providers: [.apt(["libsecp256k1-dev"])]),
+        .systemLibrary(
+            name: "CSodium", path: "Sources/CLibraries/CSodium", pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(
+            name: "CLibCrypto", path: "Sources/CLibraries/CLibCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CQRencode", path: "Sources/CLibraries/CQRencode", pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]),
+
+        .target(
+            name: "CryptoCore",
+            dependencies: ["CSecp256k1", "CSodium", "CLibCrypto", "CQRencode"],
+            swiftSettings: strict + [.strictMemorySafety()]),
+        .target(
+            name: "BIP38",
+            dependencies: ["CryptoCore"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "BIP38Tool",
+            dependencies: [
+                "BIP38", "CryptoCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+
+        .testTarget(
+            name: "CryptoCoreTests",
+            dependencies: ["CryptoCore"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "BIP38Tests",
+            dependencies: ["BIP38", "CryptoCore"],
+            resources: [.copy("Vectors")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "BIP38ToolTests",
+            dependencies: ["BIP38", "CryptoCore"],
+            resources: [.copy("Vectors")],
+            swiftSettings: strict),
+    ]
+)

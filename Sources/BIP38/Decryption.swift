@@ -1,0 +1,97 @@
+import CryptoCore
+
+/// A decrypted BIP38 key.
+public struct DecryptedKey: Sendable {
+    public let key: PrivateKey
+    public let compressed: Bool
+    public let address: Address
+    public let isECMultiply: Bool
+    public let lotSequence: LotSequence?
+    /// For EC-multiply keys: the owner's factors and the recovered seedb and factorb.
+    public let ecMultiply: ECMultiplyDecryption?
+
+    /// The key as WIF for the address's network.
+    public var wif: WIF { WIF(key: key, compressed: compressed, network: address.network) }
+
+    /// The native SegWit address of the same key, for compressed keys.
+    public var segwitAddress: Address? { compressed ? .p2wpkh(key.publicPoint, network: address.network) : nil }
+}
+
+/// The intermediate values of an EC-multiply decryption.
+public struct ECMultiplyDecryption: Sendable {
+    public let owner: OwnerFactors
+    public let derived: DerivedHalves
+    public let seedb: SecretBytes
+    public let factorb: SecretBytes
+}
+
+extension EncryptedKey {
+    /// Decrypts with `passphrase` (BIP38, "Decryption" for both modes).
+    ///
+    /// The addresshash is always checked, so a wrong passphrase is an error and never a key.
+    /// - Throws: ``BIP38Error/wrongPassphrase``; ``BIP38Error/networkMismatch(expected:found:)``
+    ///   when the key's address is on the other network; ``BIP38Error/scalarOutOfRange(what:)``
+    ///   if passfactor or factorb is invalid.
+    public func decrypt(passphrase: Passphrase, network: Network = .mainnet) throws(BIP38Error) -> DecryptedKey {
+        isECMultiply ? try decryptECMultiply(passphrase: passphrase, network: network)
+            : try decryptNonEC(passphrase: passphrase, network: network)
+    }
+
+    /// Non-EC: derived = scrypt(passphrase, addresshash, 16384, 8, 8, 64);
+    /// key = AES⁻¹(half1) ⊕ derivedhalf1[0..<16] || AES⁻¹(half2) ⊕ derivedhalf1[16..<32].
+    private func decryptNonEC(passphrase: Passphrase, network: Network) throws(BIP38Error) -> DecryptedKey {
+        let scalar = try lifted("private key") { () throws(CryptoError) in
+            let derived = try DerivedHalves.nonEC(passphrase: passphrase, addressHash: addressHash)
+            return try derived.decrypt(Array(bytes[7..<23]), xorRange: 0..<16)
+                .appending(derived.decrypt(Array(bytes[23..<39]), xorRange: 16..<32))
+        }
+        guard let key = try? PrivateKey(scalar: scalar) else { throw .wrongPassphrase }
+        let address = try verifiedAddress(
+            of: key.publicPoint, compressed: compressed, network: network, addressHash: addressHash)
+        return DecryptedKey(
+            key: key, compressed: compressed, address: address, isECMultiply: false, lotSequence: nil, ecMultiply: nil)
+    }
+
+    /// EC-multiply: rebuild passfactor and passpoint, decrypt encryptedpart2 then
+    /// encryptedpart1 to seedb, factorb = SHA256d(seedb), key = passfactor·factorb mod n.
+    private func decryptECMultiply(passphrase: Passphrase, network: Network) throws(BIP38Error) -> DecryptedKey {
+        guard let entropy = ownerEntropy else { preconditionFailure("EC-multiply key without ownerentropy") }
+        let owner = try OwnerFactors(passphrase: passphrase, ownerEntropy: entropy)
+        let (derived, seedb) = try lifted("seedb") { () throws(CryptoError) in
+            let derived = try DerivedHalves.ecMultiply(
+                passpoint: owner.passpoint, addressHash: addressHash, ownerEntropy: entropy)
+            // part2 decrypts to encryptedpart1[8..<16] || seedb[16..<24].
+            let decrypted2 = try derived.decrypt(Array(bytes[23..<39]), xorRange: 16..<32)
+            let part1 = Array(bytes[15..<23]) + decrypted2[0..<8].revealedBytes()
+            let seedbHead = try derived.decrypt(part1, xorRange: 0..<16)
+            return (derived, seedbHead.appending(decrypted2[8..<16]))
+        }
+        let factorb = SHA256.doubleHash(secret: seedb)
+        let scalar = try lifted("factorb") { () throws(CryptoError) in try Secp256k1.multiply(owner.passfactor, factorb) }
+        let key = try PrivateKey(scalar: scalar)
+        let address = try verifiedAddress(
+            of: key.publicPoint, compressed: compressed, network: network, addressHash: addressHash)
+        return DecryptedKey(
+            key: key, compressed: compressed, address: address, isECMultiply: true, lotSequence: lotSequence,
+            ecMultiply: ECMultiplyDecryption(owner: owner, derived: derived, seedb: seedb, factorb: factorb))
+    }
+
+    /// Non-EC encryption of a known private key (BIP38, "Encryption when EC multiply flag is not used").
+    ///
+    ///     addresshash = SHA256d(address)[0..<4]
+    ///     derived     = scrypt(passphrase, addresshash, 16384, 8, 8, 64)
+    ///     half1/half2 = AES(key[0..<16] ⊕ derivedhalf1[0..<16]), AES(key[16..<32] ⊕ derivedhalf1[16..<32])
+    public static func encrypt(
+        _ key: PrivateKey, compressed: Bool, passphrase: Passphrase, network: Network = .mainnet
+    ) throws(BIP38Error) -> EncryptedKey {
+        let addressHash = key.address(compressed: compressed, network: network).addressHash
+        let bytes = try lifted("encryption") { () throws(CryptoError) in
+            let derived = try DerivedHalves.nonEC(passphrase: passphrase, addressHash: addressHash)
+            let half1 = try derived.encrypt(key.scalar[0..<16], xorRange: 0..<16)
+            let half2 = try derived.encrypt(key.scalar[16..<32], xorRange: 16..<32)
+            return nonECPrefix + [BIP38Flag.nonEC(compressed: compressed).rawValue] + addressHash + half1 + half2
+        }
+        // The layout above is fixed, so the key always validates.
+        return try! EncryptedKey(bytes: bytes)
+    }
+}

@@ -1,0 +1,68 @@
+import CryptoCore
+
+/// A BIP38 intermediate code (`passphrase...`): what the passphrase owner gives
+/// the key site. 49 bytes in Base58Check:
+/// `2C E9 B3 E1 FF 39 E2` + `51` (lot/sequence) or `53` (none), ownerentropy(8), passpoint(33).
+///
+/// It holds no secret: the passpoint is passfactor·G.
+public struct IntermediateCode: Hashable, Sendable, CustomStringConvertible, Codable {
+    public static let byteCount = 49
+    static let magic: [UInt8] = [0x2C, 0xE9, 0xB3, 0xE1, 0xFF, 0x39, 0xE2]
+    static let withLotSequence: UInt8 = 0x51
+    static let withoutLotSequence: UInt8 = 0x53
+
+    public let ownerEntropy: OwnerEntropy
+    public let passpoint: CurvePoint
+
+    public init(ownerEntropy: OwnerEntropy, passpoint: CurvePoint) {
+        self.ownerEntropy = ownerEntropy
+        self.passpoint = passpoint
+    }
+
+    /// Parses and validates `passphrase...` text.
+    /// - Throws: Base58Check errors; ``BIP38Error/wrongLength(kind:expected:actual:)``;
+    ///   ``BIP38Error/unexpectedPrefix(kind:found:)`` for a wrong magic;
+    ///   ``BIP38Error/pointNotOnCurve(what:)`` for a bad passpoint.
+    public init(_ text: String) throws(BIP38Error) {
+        try self.init(bytes: Base58.checkDecode(text))
+    }
+
+    public init(bytes: [UInt8]) throws(BIP38Error) {
+        guard bytes.count == Self.byteCount else {
+            throw .wrongLength(kind: "an intermediate code", expected: Self.byteCount, actual: bytes.count)
+        }
+        let lotSequence: Bool
+        switch (Array(bytes.prefix(7)), bytes[7]) {
+        case (Self.magic, Self.withLotSequence): lotSequence = true
+        case (Self.magic, Self.withoutLotSequence): lotSequence = false
+        default: throw .unexpectedPrefix(kind: "an intermediate code", found: "0x" + bytes.prefix(8).hex.uppercased())
+        }
+        let pointBytes = Array(bytes[16..<49])
+        guard pointBytes[0] == 0x02 || pointBytes[0] == 0x03, let point = try? CurvePoint(pointBytes) else {
+            throw .pointNotOnCurve(what: "passpoint")
+        }
+        ownerEntropy = OwnerEntropy(bytes: Array(bytes[8..<16]), hasLotSequence: lotSequence)
+        passpoint = point
+    }
+
+    public var hasLotSequence: Bool { ownerEntropy.hasLotSequence }
+    public var lotSequence: LotSequence? { ownerEntropy.lotSequence }
+
+    /// The 49 raw bytes.
+    public var bytes: [UInt8] {
+        Self.magic + [hasLotSequence ? Self.withLotSequence : Self.withoutLotSequence] + ownerEntropy.bytes
+            + passpoint.compressed
+    }
+
+    public var text: String { Base58.checkEncode(bytes) }
+    public var description: String { text }
+
+    public init(from decoder: any Decoder) throws {
+        try self.init(decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
+}
