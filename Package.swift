@@ -66,7 +66,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "BIP38ToolTests",
-            dependencies: ["BIP38", "CryptoCore"],
+            dependencies: ["BIP38", "CryptoCore", "BIP38Tool"],
             resources: [.copy("Vectors")],
             swiftSettings: strict),
     ]

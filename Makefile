@@ -1,0 +1,50 @@
+# Two-factor key generation ceremony toolkit: build, test, run.
+#
+#   make ceremony   install what is missing, build, run a mock ceremony and its audit
+#   make test       install what is missing, build, run every test
+#   make deps       install the Debian packages (apt-get; sudo when not root)
+#   make build      debug build        make release   release build
+
+SWIFT      ?= swift
+APT_PKGS   := pkg-config libsecp256k1-dev libsodium-dev libssl-dev libqrencode-dev
+# Tools the tests use to render and scan printed cards.
+TEST_PKGS  := librsvg2-bin zbar-tools python3-venv
+PC_MODULES := libsecp256k1 libsodium libcrypto libqrencode
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps test-deps build release test clean
+
+all: build
+
+# Installs the C libraries when pkg-config cannot find them.
+deps:
+	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $(PC_MODULES); then \
+	  echo "deps: $(PC_MODULES) present"; \
+	else \
+	  echo "deps: installing $(APT_PKGS)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PKGS); \
+	fi
+
+test-deps: deps
+	@missing=""; \
+	command -v rsvg-convert >/dev/null 2>&1 || missing="$$missing librsvg2-bin"; \
+	command -v zbarimg >/dev/null 2>&1 || missing="$$missing zbar-tools"; \
+	python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  echo "test-deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	else echo "test-deps: present"; fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build

@@ -1,0 +1,91 @@
+import ArgumentParser
+import BIP38
+import CryptoCore
+
+/// `--json`: one JSON object instead of labelled lines.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print one JSON object instead of labelled lines.")
+    var json = false
+
+    func emit(_ report: Report) {
+        print(json ? report.json : report.text)
+    }
+}
+
+/// `--network`, where addresses or WIF appear.
+struct NetworkOption: ParsableArguments {
+    @Option(help: "Network of addresses and WIF: mainnet or testnet (default: mainnet).")
+    var network: Network?
+
+    var resolved: Network { network ?? .mainnet }
+}
+
+extension Network: ExpressibleByArgument {}
+
+/// `--passphrase-file`: the passphrase from a file, standard input, or the terminal.
+struct PassphraseOption: ParsableArguments {
+    @Option(
+        name: .customLong("passphrase-file"),
+        help: ArgumentHelp("Read the passphrase from this file (- for standard input).", valueName: "path"))
+    var path: String?
+
+    /// Reads and NFC-normalises the passphrase. When no file is given, prompts
+    /// (twice when `confirmNew`, for a passphrase being chosen).
+    func read(confirmNew: Bool = false) throws -> Passphrase {
+        let bytes: SecretBytes
+        if let path {
+            bytes = try failure(file: path) { () throws(SecretInput.Failure) in try SecretInput.read(path: path) }
+        } else {
+            guard SecretInput.standardInputIsTerminal else {
+                throw ToolFailure("no passphrase: give --passphrase-file PATH (never the passphrase itself)")
+            }
+            bytes = try failure(file: "terminal") { () throws(SecretInput.Failure) in
+                try SecretInput.prompt("Passphrase: ")
+            }
+            if confirmNew {
+                let again = try failure(file: "terminal") { () throws(SecretInput.Failure) in
+                    try SecretInput.prompt("Passphrase again: ")
+                }
+                guard again == bytes else { throw ToolFailure("the two passphrases differ") }
+            }
+        }
+        return try failure(file: path ?? "terminal") { () throws(BIP38Error) in try Passphrase(utf8: bytes) }
+    }
+}
+
+/// `--key-file`: a private key (WIF, or 64 hex digits) from a file, standard input, or the terminal.
+struct KeyOption: ParsableArguments {
+    @Option(
+        name: .customLong("key-file"),
+        help: ArgumentHelp(
+            "Read the private key (WIF, or 64 hex digits) from this file (- for standard input).", valueName: "path"))
+    var path: String?
+
+    func read() throws -> (key: PrivateKey, wif: WIF?) {
+        let name = path ?? "terminal"
+        let bytes: SecretBytes
+        if let path {
+            bytes = try failure(file: path) { () throws(SecretInput.Failure) in try SecretInput.read(path: path) }
+        } else {
+            guard SecretInput.standardInputIsTerminal else {
+                throw ToolFailure("no private key: give --key-file PATH (never the key itself)")
+            }
+            bytes = try failure(file: name) { () throws(SecretInput.Failure) in try SecretInput.prompt("Private key: ") }
+        }
+        return try failure(file: name) { () throws(BIP38Error) in
+            // The text form passes through a String to be parsed; it is not wiped.
+            let text = String(decoding: bytes.revealedBytes(), as: UTF8.self).trimmingWhitespace
+            if text.utf8.count == 64, let raw = [UInt8](hexString: text) {
+                return (try PrivateKey(scalar: SecretBytes(copying: raw)), nil)
+            }
+            let wif = try WIF(text)
+            return (wif.key, wif)
+        }
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        String(self.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+    }
+}
