@@ -9,7 +9,11 @@
 //                         Ed25519, randomness, zeroing secret buffers, secret file input.
 //   Sources/BIP38         the BIP38 specification: Base58Check, WIF, addresses and the
 //                         non-EC and EC-multiply modes. A reusable library product.
+//   Sources/Ceremony      the ceremony: DSSE envelopes, signed payloads and the transcript,
+//                         crash-safe storage, and the two sites' logic (SiteA/, SiteB/).
 //   Sources/BIP38Tool     the `bip38` command line.
+//   Sources/PassphraseSiteTool, Sources/KeySiteTool
+//                         `passphrase-site` (site A) and `key-site` (site B).
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -21,6 +25,8 @@ let package = Package(
     products: [
         .library(name: "BIP38", targets: ["BIP38"]),
         .executable(name: "bip38", targets: ["BIP38Tool"]),
+        .executable(name: "passphrase-site", targets: ["PassphraseSiteTool"]),
+        .executable(name: "key-site", targets: ["KeySiteTool"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,6 +52,24 @@ let package = Package(
         .target(
             name: "BIP38",
             dependencies: ["CryptoCore"],
+            swiftSettings: strict),
+        .target(
+            name: "Ceremony",
+            dependencies: ["BIP38", "CryptoCore"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "PassphraseSiteTool",
+            dependencies: [
+                "Ceremony", "BIP38", "CryptoCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "KeySiteTool",
+            dependencies: [
+                "Ceremony", "BIP38", "CryptoCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict),
         .executableTarget(
             name: "BIP38Tool",

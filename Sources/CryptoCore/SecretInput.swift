@@ -32,7 +32,7 @@ public enum SecretInput {
 
     /// Reads a secret from `path` (`-` for standard input), strips one trailing
     /// newline (`\n` or `\r\n`), and refuses files over `limit` bytes or empty results.
-    public static func read(path: String, limit: Int = 4096) throws(Failure) -> SecretBytes {
+    public static func read(path: String, limit: Int = 4096, stripNewline: Bool = true) throws(Failure) -> SecretBytes {
         let descriptor: Int32
         if path == "-" {
             descriptor = STDIN_FILENO
@@ -41,11 +41,13 @@ public enum SecretInput {
             guard descriptor >= 0 else { throw unsafe .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         }
         defer { if path != "-" { close(descriptor) } }
-        return try read(descriptor: descriptor, name: path, limit: limit)
+        return try read(descriptor: descriptor, name: path, limit: limit, stripNewline: stripNewline)
     }
 
     /// Reads everything from an open descriptor into a secret, as ``read(path:limit:)``.
-    public static func read(descriptor: Int32, name: String, limit: Int) throws(Failure) -> SecretBytes {
+    public static func read(descriptor: Int32, name: String, limit: Int, stripNewline: Bool = true) throws(Failure)
+        -> SecretBytes
+    {
         // Read into one zeroing buffer one byte larger than the limit, so an
         // oversized input is detected without growing (and copying) secrets.
         var total = 0
@@ -65,7 +67,7 @@ public enum SecretInput {
         if let failure { throw failure }
         guard total <= limit else { throw .tooLarge(path: name, limit: limit) }
         var end = total
-        if end > 0 && buffer[end - 1] == UInt8(ascii: "\n") {
+        if stripNewline && end > 0 && buffer[end - 1] == UInt8(ascii: "\n") {
             end -= 1
             if end > 0 && buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         }

@@ -1,0 +1,198 @@
+import BIP38
+import CryptoCore
+import Foundation
+
+/// Site A, the passphrase site (DESIGN.md, flow steps 2 and 4).
+///
+/// Per card it draws a passphrase and a 4-byte ownersalt, derives the
+/// intermediate code (one scrypt(16384, 8, 8)), prints a scratch-off label and
+/// sends B only the code and a salted commitment to the passphrase. It later
+/// checks B's confirmation codes against the passphrases, then destroys them.
+///
+/// While a batch is open, A's passphrases live in a journal in
+/// `site-a/work/batch-NNNN/`, one 0600 file per card, so that a process killed
+/// at any point resumes without re-keying a card. `seal` destroys the journal.
+public struct PassphraseSite: Sendable {
+    public let ceremony: Ceremony
+    let key: Ed25519.SigningKey
+
+    var layout: CeremonyLayout { ceremony.layout }
+
+    /// Opens the site: loads its key and the manifest, and checks the manifest names this key.
+    public init(layout: CeremonyLayout) throws(CeremonyError) {
+        key = try SiteIdentity.load(from: layout.site(.siteA))
+        ceremony = try Ceremony.load(layout)
+        guard ceremony.body.siteA == SiteKey(publicKey: key.publicKey) else {
+            throw .refusedBundle(file: layout.manifest.path, reason: "names another key for site A than this site's")
+        }
+    }
+
+    func journal(_ batch: Int) -> URL {
+        layout.site(.siteA).appendingPathComponent("work").appendingPathComponent(CeremonyLayout.batchName(batch))
+    }
+
+    func journalFile(_ batch: Int, _ serial: Serial) -> URL {
+        journal(batch).appendingPathComponent("card-\(serial).rec")
+    }
+
+    /// Issues batch `batch`: passphrases, intermediate codes, labels and the signed intermediate batch.
+    /// Resumes a batch a killed run left half done; refuses one already issued.
+    /// - Returns: the number of cards issued.
+    @discardableResult
+    public func issue(batch: Int, showProgress: Bool = SecretInput.standardErrorIsTerminal) throws(CeremonyError) -> Int {
+        try ceremony.checkBatch(batch)
+        let bundleURL = layout.intermediateBatch(batch)
+        guard !FileManager.default.fileExists(atPath: bundleURL.path) else {
+            throw .alreadyDone("batch \(batch) already issued (\(layout.relative(bundleURL)))")
+        }
+        let folder = journal(batch)
+        do {
+            try AtomicFile.makeFolder(folder)
+            try AtomicFile.makeFolder(layout.printed(.siteA))
+        } catch {
+            throw .storage(error)
+        }
+        AtomicFile.removeStaleTemporaries(in: folder)
+        let serials = ceremony.body.serials(batch: batch)
+        let policy = ceremony.body.policy
+        let progress = Progress("site A issue batch \(batch)", total: serials.count, enabled: showProgress)
+        let cards = try parallelMap(serials.count, progress: progress) { (index) throws(CeremonyError) -> JournalCard in
+            let serial = serials[index]
+            let file = journalFile(batch, serial)
+            if FileManager.default.fileExists(atPath: file.path) {
+                return try JournalCard.read(file, expected: serial)
+            }
+            let card = try JournalCard.make(serial: serial, policy: policy)
+            try storing { () throws(StorageError) in try card.write(to: file) }
+            return card
+        }
+        // The label spool and the bundle are rebuilt from the journal, byte for byte, on a resumed run.
+        let labels = cards.map(\.label)
+        try storing { () throws(StorageError) in try SecretRecord.write(labels, to: layout.labels(batch)) }
+        let link = try ceremony.nextLink(for: .siteA)
+        let body = IntermediateBatchBody(cards: cards.map(\.bundleCard))
+        let payload = Payload(
+            type: .intermediateBatch, ceremony: ceremony.id, signer: .siteA, batch: batch, sequence: link.sequence,
+            prev: link.prev, answers: nil, body: body)
+        try storing { () throws(StorageError) in try SignedPayload(payload, signers: [key]).write(to: bundleURL) }
+        return cards.count
+    }
+
+    /// Checks B's key batch against the passphrases still held, and writes the signed confirmation report.
+    /// - Returns: the report; cards that fail are listed by serial with the reason.
+    public func verify(batch: Int, showProgress: Bool = SecretInput.standardErrorIsTerminal) throws(CeremonyError)
+        -> ConfirmationReportBody
+    {
+        try ceremony.checkBatch(batch)
+        let reportURL = layout.confirmationReport(batch)
+        guard !FileManager.default.fileExists(atPath: reportURL.path) else {
+            throw .alreadyDone("batch \(batch) already verified (\(layout.relative(reportURL)))")
+        }
+        let (issued, issuedEntry) = try ceremony.open(
+            layout.intermediateBatch(batch), kind: .intermediateBatch, signer: .siteA, batch: batch,
+            as: IntermediateBatchBody.self)
+        let keysURL = layout.keyBatch(batch)
+        let (answer, answerEntry) = try ceremony.open(
+            keysURL, kind: .keyBatch, signer: .siteB, batch: batch, as: KeyBatchBody.self)
+        let path = layout.relative(keysURL)
+        guard answer.payload.answers == issuedEntry.digest else {
+            throw .refusedBundle(file: path, reason: "does not answer this site's intermediate batch \(batch)")
+        }
+        try ceremony.checkChain(answerEntry, within: try ceremony.transcript())
+        let expected = issued.payload.body.cards.map(\.serial)
+        let received = answer.payload.body.cards.map(\.serial)
+        if let duplicate = Dictionary(grouping: received, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+            throw .refusedCard(file: path, serial: duplicate, reason: "appears twice")
+        }
+        if let missing = expected.first(where: { !received.contains($0) }) {
+            throw .refusedCard(file: path, serial: missing, reason: "missing from the key batch")
+        }
+        if let extra = received.first(where: { !expected.contains($0) }) {
+            throw .refusedCard(file: path, serial: extra, reason: "was not issued in batch \(batch)")
+        }
+        let issuedBySerial = Dictionary(uniqueKeysWithValues: issued.payload.body.cards.map { ($0.serial, $0) })
+        let manifest = ceremony.body
+        let progress = Progress("site A verify batch \(batch)", total: received.count, enabled: showProgress)
+        let outcomes = try parallelMap(received.count, progress: progress) {
+            (index) throws(CeremonyError) -> ConfirmationReportBody.Failure? in
+            let card = answer.payload.body.cards[index]
+            let journalCard = try JournalCard.read(journalFile(batch, card.serial), expected: card.serial)
+            let reason = Self.check(
+                card, issued: issuedBySerial[card.serial]!, passphrase: journalCard.passphrase, manifest: manifest)
+            return reason.map { ConfirmationReportBody.Failure(serial: card.serial, reason: $0) }
+        }
+        let failures = outcomes.compactMap { $0 }
+        let report = ConfirmationReportBody(
+            checked: received.count, confirmed: received.count - failures.count, failures: failures)
+        let link = try ceremony.nextLink(for: .siteA)
+        let payload = Payload(
+            type: .confirmationReport, ceremony: ceremony.id, signer: .siteA, batch: batch, sequence: link.sequence,
+            prev: link.prev, answers: answerEntry.digest, body: report)
+        try storing { () throws(StorageError) in try SignedPayload(payload, signers: [key]).write(to: reportURL) }
+        return report
+    }
+
+    /// One card's confirmation: the code must carry this card's ownerentropy and
+    /// serial, and decrypt with the passphrase to exactly the address B sent.
+    static func check(
+        _ card: KeyBatchBody.Card, issued: IntermediateBatchBody.Card, passphrase: Passphrase, manifest: ManifestBody
+    ) -> String? {
+        let code = card.confirmationCode
+        guard code.ownerEntropy == issued.intermediateCode.ownerEntropy else {
+            return "confirmation code carries another card's ownerentropy"
+        }
+        guard code.lotSequence.map(Serial.init) == card.serial else { return "confirmation code's lot/sequence is not the serial" }
+        guard code.compressed == manifest.compressed else { return "address type differs from the manifest" }
+        do {
+            let confirmed = try code.confirm(passphrase: passphrase, network: manifest.network)
+            guard confirmed.address == card.address else {
+                return "address \(card.address) is not the one the confirmation code binds to the passphrase"
+            }
+            return nil
+        } catch {
+            return "confirmation code does not verify: \(error)"
+        }
+    }
+
+    /// Destroys the batch's passphrase journal and writes A's signed retention statement.
+    public func seal(batch: Int) throws(CeremonyError) {
+        try ceremony.checkBatch(batch)
+        let statementURL = layout.retention(.siteA, batch: batch)
+        guard !FileManager.default.fileExists(atPath: statementURL.path) else {
+            throw .alreadyDone("batch \(batch) already sealed (\(layout.relative(statementURL)))")
+        }
+        guard FileManager.default.fileExists(atPath: layout.confirmationReport(batch).path) else {
+            throw .outOfOrder("batch \(batch) is not verified yet: run verify before seal")
+        }
+        let (report, reportEntry) = try ceremony.open(
+            layout.confirmationReport(batch), kind: .confirmationReport, signer: .siteA, batch: batch,
+            as: ConfirmationReportBody.self)
+        let folder = journal(batch)
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in files {
+            try storing { () throws(StorageError) in try AtomicFile.destroy(folder.appendingPathComponent(name)) }
+        }
+        try? FileManager.default.removeItem(at: folder)
+        let body = RetentionStatementBody(
+            site: .siteA, kept: RetentionInventory.files(in: layout.site(.siteA), layout: layout),
+            destroyed: [
+                "passphrases and commitment salts of batch \(batch) (\(report.payload.body.checked) cards): journal overwritten with zeros and removed"
+            ],
+            notes: [
+                "scratch-off labels for batch \(batch) left the site with the print run (\(layout.relative(layout.labels(batch))))",
+                "overwriting is best effort on journaling or copy-on-write file systems and SSDs",
+            ])
+        let link = try ceremony.nextLink(for: .siteA)
+        let payload = Payload(
+            type: .retentionStatement, ceremony: ceremony.id, signer: .siteA, batch: batch, sequence: link.sequence,
+            prev: link.prev, answers: reportEntry.digest, body: body)
+        try storing { () throws(StorageError) in try SignedPayload(payload, signers: [key]).write(to: statementURL) }
+    }
+}
+
+extension PassphraseSite {
+    /// Writes the closing manifest, once every batch is sealed and minted.
+    public func close() throws(CeremonyError) -> PayloadDigest {
+        try Closing.close(ceremony, signer: key)
+    }
+}

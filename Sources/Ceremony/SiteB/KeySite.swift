@@ -1,0 +1,186 @@
+import BIP38
+import CryptoCore
+import Foundation
+
+/// Site B, the key site (DESIGN.md, flow step 3).
+///
+/// Verifies A's intermediate batch, then per card draws seedb and makes the
+/// encrypted key, address and confirmation code. The card faces (address,
+/// and the encrypted key for under the sticker) go to the print spool; A gets
+/// only serial, address, confirmation code and a commitment to the encrypted
+/// key. seedb and factorb are never written to disk.
+///
+/// Crash safety: the face spool is written first, atomically, and is the
+/// commit point; the key batch and retention statement are rebuilt from it
+/// byte for byte if the process was killed after it.
+public struct KeySite: Sendable {
+    public let ceremony: Ceremony
+    let key: Ed25519.SigningKey
+
+    var layout: CeremonyLayout { ceremony.layout }
+
+    public init(layout: CeremonyLayout) throws(CeremonyError) {
+        key = try SiteIdentity.load(from: layout.site(.siteB))
+        ceremony = try Ceremony.load(layout)
+        guard ceremony.body.siteB == SiteKey(publicKey: key.publicKey) else {
+            throw .refusedBundle(file: layout.manifest.path, reason: "names another key for site B than this site's")
+        }
+    }
+
+    /// Mints batch `batch` from A's intermediate batch.
+    /// - Returns: the number of cards minted.
+    @discardableResult
+    public func mint(batch: Int, showProgress: Bool = SecretInput.standardErrorIsTerminal) throws(CeremonyError) -> Int {
+        try ceremony.checkBatch(batch)
+        let keysURL = layout.keyBatch(batch)
+        let statementURL = layout.retention(.siteB, batch: batch)
+        guard !FileManager.default.fileExists(atPath: statementURL.path) else {
+            throw .alreadyDone("batch \(batch) already minted (\(layout.relative(keysURL)))")
+        }
+        if FileManager.default.fileExists(atPath: keysURL.path) {
+            // Killed between the key batch and the retention statement: finish the statement.
+            let (answer, answerEntry) = try ceremony.open(
+                keysURL, kind: .keyBatch, signer: .siteB, batch: batch, as: KeyBatchBody.self)
+            try writeRetention(batch: batch, after: answerEntry, cards: answer.payload.body.cards.count)
+            return answer.payload.body.cards.count
+        }
+        let requestURL = layout.intermediateBatch(batch)
+        let (request, requestEntry) = try ceremony.open(
+            requestURL, kind: .intermediateBatch, signer: .siteA, batch: batch, as: IntermediateBatchBody.self)
+        let transcript = try ceremony.transcript()
+        try ceremony.checkChain(requestEntry, within: transcript)
+        let cards = try checkedCards(request.payload.body, batch: batch, file: layout.relative(requestURL))
+
+        let facesURL = layout.faces(batch)
+        let faces: [CardFace]
+        if FileManager.default.fileExists(atPath: facesURL.path) {
+            // A killed run printed the faces already: finish from them, never re-key.
+            faces = try CardFace.readSpool(facesURL)
+            guard faces.map(\.serial) == cards.map(\.serial) else {
+                throw .refusedBundle(file: layout.relative(facesURL), reason: "spool from an earlier run does not match batch \(batch)")
+            }
+        } else {
+            let manifest = ceremony.body
+            let progress = Progress("site B mint batch \(batch)", total: cards.count, enabled: showProgress)
+            faces = try parallelMap(cards.count, progress: progress) { (index) throws(CeremonyError) -> CardFace in
+                let card = cards[index]
+                do throws(BIP38Error) {
+                    let generated = try card.intermediateCode.generateKey(
+                        compressed: manifest.compressed, network: manifest.network)
+                    return CardFace(
+                        serial: card.serial, address: generated.address, encryptedKey: generated.encryptedKey,
+                        confirmationCode: generated.confirmationCode)
+                } catch {
+                    throw .refusedCard(file: layout.relative(requestURL), serial: card.serial, reason: error.description)
+                }
+            }
+            try storing { () throws(StorageError) in try AtomicFile.makeFolder(layout.printed(.siteB)) }
+            try storing { () throws(StorageError) in try CardFace.writeSpool(faces, to: facesURL) }
+        }
+
+        let link = try ceremony.nextLink(for: .siteB)
+        let answer = Payload(
+            type: .keyBatch, ceremony: ceremony.id, signer: .siteB, batch: batch, sequence: link.sequence,
+            prev: link.prev, answers: requestEntry.digest, body: KeyBatchBody(cards: faces.map(\.bundleCard)))
+        let signedAnswer = SignedPayload(answer, signers: [key])
+        try storing { () throws(StorageError) in try signedAnswer.write(to: keysURL) }
+
+        try writeRetention(batch: batch, after: try ceremony.entry(keysURL), cards: faces.count)
+        return faces.count
+    }
+
+    /// B's retention statement for a batch, chained right after its key batch.
+    func writeRetention(batch: Int, after answer: TranscriptEntry, cards: Int) throws(CeremonyError) {
+        let statement = Payload(
+            type: .retentionStatement, ceremony: ceremony.id, signer: .siteB, batch: batch,
+            sequence: answer.header.sequence + 1, prev: answer.digest, answers: answer.header.answers,
+            body: RetentionStatementBody(
+                site: .siteB, kept: RetentionInventory.files(in: layout.site(.siteB), layout: layout),
+                destroyed: ["seedb and factorb of batch \(batch) (\(cards) cards): held in memory only, never written"],
+                notes: [
+                    "card faces for batch \(batch), with the encrypted keys for under the stickers, left the site with the print run (\(layout.relative(layout.faces(batch))))"
+                ]))
+        try storing { () throws(StorageError) in
+            try SignedPayload(statement, signers: [key]).write(to: layout.retention(.siteB, batch: batch))
+        }
+    }
+
+    /// The cards of an intermediate batch, each checked: exactly the batch's
+    /// serials in order, lot/sequence = serial, no ownersalt or passpoint twice.
+    func checkedCards(_ body: IntermediateBatchBody, batch: Int, file: String) throws(CeremonyError)
+        -> [IntermediateBatchBody.Card]
+    {
+        let expected = ceremony.body.serials(batch: batch)
+        var seenSerials = Set<Serial>()
+        var seenSalts = Set<[UInt8]>()
+        var seenPoints = Set<CurvePoint>()
+        for card in body.cards {
+            guard seenSerials.insert(card.serial).inserted else {
+                throw .refusedCard(file: file, serial: card.serial, reason: "serial appears twice")
+            }
+            guard expected.contains(card.serial) else {
+                throw .refusedCard(file: file, serial: card.serial, reason: "serial is not in batch \(batch)")
+            }
+            let code = card.intermediateCode
+            guard let lotSequence = code.lotSequence else {
+                throw .refusedCard(file: file, serial: card.serial, reason: "intermediate code carries no lot/sequence")
+            }
+            guard Serial(lotSequence) == card.serial, card.lot == card.serial.lot, card.sequence == card.serial.sequence
+            else {
+                throw .refusedCard(file: file, serial: card.serial, reason: "intermediate code's \(lotSequence) is not the serial")
+            }
+            guard seenSalts.insert(code.ownerEntropy.ownerSalt).inserted else {
+                throw .refusedCard(file: file, serial: card.serial, reason: "ownersalt reused within the batch")
+            }
+            guard seenPoints.insert(code.passpoint).inserted else {
+                throw .refusedCard(file: file, serial: card.serial, reason: "passpoint reused within the batch")
+            }
+            guard card.passphraseCommitment.count == 64, [UInt8](hexString: card.passphraseCommitment) != nil else {
+                throw .refusedCard(file: file, serial: card.serial, reason: "passphrase commitment is not a SHA-256 digest")
+            }
+        }
+        if let missing = expected.first(where: { !seenSerials.contains($0) }) {
+            throw .refusedCard(file: file, serial: missing, reason: "missing from the batch")
+        }
+        return body.cards
+    }
+}
+
+/// One printed card face: the address (front) and the encrypted key (under the sticker).
+public struct CardFace: Codable, Sendable, Equatable {
+    public let serial: Serial
+    public let address: Address
+    public let encryptedKey: EncryptedKey
+    public let confirmationCode: ConfirmationCode
+
+    var bundleCard: KeyBatchBody.Card {
+        KeyBatchBody.Card(
+            serial: serial, address: address, confirmationCode: confirmationCode,
+            encryptedKeyCommitment: Self.commitment(encryptedKey))
+    }
+
+    /// SHA-256 of the encrypted key's text.
+    public static func commitment(_ key: EncryptedKey) -> String { SHA256.hash(Array(key.text.utf8)).hex }
+
+    static func writeSpool(_ faces: [CardFace], to url: URL) throws(StorageError) {
+        let data = try! TranscriptJSON.prettyEncoder.encode(faces)
+        try AtomicFile.write(data, to: url, mode: .secret)
+    }
+
+    /// Reads a face spool (B's print output).
+    public static func readSpool(_ url: URL) throws(CeremonyError) -> [CardFace] {
+        let data = try storing { () throws(StorageError) in try BoundedFile.read(url) }
+        do {
+            return try TranscriptJSON.decoder.decode([CardFace].self, from: data)
+        } catch {
+            throw .refusedBundle(file: url.path, reason: "unreadable card face spool")
+        }
+    }
+}
+
+extension KeySite {
+    /// Countersigns the closing manifest after checking it lists exactly the transcript.
+    public func countersignClosing() throws(CeremonyError) -> PayloadDigest {
+        try Closing.countersign(ceremony, as: .siteB, key: key)
+    }
+}

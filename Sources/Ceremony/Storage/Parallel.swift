@@ -1,0 +1,26 @@
+import Foundation
+import Synchronization
+
+/// Runs `work` for every index on all cores and collects the results in order.
+/// The first error (by index) is rethrown after all work has finished.
+func parallelMap<T: Sendable>(
+    _ count: Int, progress: Progress? = nil, _ work: @Sendable (Int) throws(CeremonyError) -> T
+) throws(CeremonyError) -> [T] {
+    let results = Mutex<[Int: Result<T, CeremonyError>]>([:])
+    DispatchQueue.concurrentPerform(iterations: count) { index in
+        let outcome: Result<T, CeremonyError>
+        do throws(CeremonyError) { outcome = .success(try work(index)) } catch { outcome = .failure(error) }
+        results.withLock { $0[index] = outcome }
+        progress?.step()
+    }
+    progress?.finish()
+    var ordered: [T] = []
+    ordered.reserveCapacity(count)
+    for index in 0..<count {
+        switch results.withLock({ $0[index]! }) {
+        case .success(let value): ordered.append(value)
+        case .failure(let error): throw error
+        }
+    }
+    return ordered
+}

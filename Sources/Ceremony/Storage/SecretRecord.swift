@@ -1,0 +1,77 @@
+import CryptoCore
+import Foundation
+
+/// A small text format for files that hold secrets (A's passphrase journal,
+/// the scratch-off label spool), built and parsed inside zeroing buffers so
+/// the secrets never pass through a Swift `String`.
+///
+/// Each record is lines `name: value`, records separated by a blank line.
+/// Values may not contain newlines.
+public struct SecretRecord: Sendable {
+    public private(set) var fields: [(name: String, value: SecretBytes)] = []
+
+    public init() {}
+
+    public mutating func add(_ name: String, _ value: SecretBytes) { fields.append((name, value)) }
+    public mutating func add(_ name: String, _ text: String) { fields.append((name, SecretBytes(copying: Array(text.utf8)))) }
+
+    public subscript(name: String) -> SecretBytes? { fields.first { $0.name == name }?.value }
+
+    /// A public field as text.
+    public func text(_ name: String) -> String? {
+        self[name].map { String(decoding: $0.revealedBytes(), as: UTF8.self) }
+    }
+
+    /// Serialises records into one secret buffer.
+    public static func encode(_ records: [SecretRecord]) -> SecretBytes {
+        var out = SecretBytes()
+        for (index, record) in records.enumerated() {
+            if index > 0 { out = out.appending(Array("\n".utf8)) }
+            for field in record.fields {
+                out = out.appending(Array("\(field.name): ".utf8)).appending(field.value).appending(Array("\n".utf8))
+            }
+        }
+        return out
+    }
+
+    /// Parses records from a secret buffer.
+    public static func decode(_ data: SecretBytes) -> [SecretRecord] {
+        var records: [SecretRecord] = []
+        var current = SecretRecord()
+        var lineStart = 0
+        let newline = UInt8(ascii: "\n")
+        for index in 0...data.count {
+            guard index == data.count || data[index] == newline else { continue }
+            if index == lineStart {
+                if !current.fields.isEmpty { records.append(current) }
+                current = SecretRecord()
+            } else {
+                // name ": " value
+                var colon = lineStart
+                while colon < index && data[colon] != UInt8(ascii: ":") { colon += 1 }
+                if colon + 1 < index {
+                    let name = String(decoding: data[lineStart..<colon].revealedBytes(), as: UTF8.self)
+                    current.add(name, data[(colon + 2)..<index])
+                }
+            }
+            lineStart = index + 1
+        }
+        if !current.fields.isEmpty { records.append(current) }
+        return records
+    }
+
+    /// Writes records to a 0600 file atomically.
+    public static func write(_ records: [SecretRecord], to url: URL) throws(StorageError) {
+        try AtomicFile.write(encode(records), to: url, mode: .secret)
+    }
+
+    /// Reads records from a file (limit 16 MiB).
+    public static func read(_ url: URL) throws(CeremonyError) -> [SecretRecord] {
+        guard FileManager.default.fileExists(atPath: url.path) else { throw .storage(.missing(path: url.path)) }
+        do {
+            return decode(try SecretInput.read(path: url.path, limit: 16 << 20, stripNewline: false))
+        } catch {
+            throw .failed(error.description)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import BIP38
+import Ceremony
+import Foundation
+
+/// `key-site`: site B of a two-factor key generation ceremony.
+@main
+struct KeySiteTool: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "key-site",
+        abstract: "Site B of a 2FKG ceremony: turns intermediate codes into encrypted keys, addresses and confirmation codes.",
+        discussion: """
+            Works only in CEREMONY/site-b, CEREMONY/transfer and CEREMONY/printed/site-b. \
+            Order: init, endorse (after passphrase-site propose), mint for each batch, then close.
+            Exit status: 0 success; 1 refused (one line on stderr says why); 64 usage error.
+            """,
+        subcommands: [Init.self, Endorse.self, Mint.self, Close.self])
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CeremonyError {
+            ToolExit.fail("key-site", error)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+struct CeremonyOption: ParsableArguments {
+    @Option(name: .customLong("ceremony"), help: ArgumentHelp("The ceremony folder.", valueName: "dir"))
+    var path = "."
+
+    var layout: CeremonyLayout { CeremonyLayout(path: path) }
+}
+
+extension KeySiteTool {
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make site-b/ and its signing key; declare the public key in transfer/.")
+        @OptionGroup var ceremony: CeremonyOption
+
+        func run() throws {
+            let key = try SiteSetup.initialise(.siteB, layout: ceremony.layout)
+            print("site-b key \(key.keyid)")
+            print("compare aloud with site A: \(PayloadDigest(hex: key.keyid)!.humanForm)")
+        }
+    }
+
+    struct Endorse: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check ceremony.json (A's signature, this site's key) and countersign it.")
+        @OptionGroup var ceremony: CeremonyOption
+
+        func run() throws {
+            let body = try SiteSetup.endorse(layout: ceremony.layout)
+            print("ceremony \(body.ceremonyId) endorsed: \(body.cards) cards, \(body.network), site A key \(PayloadDigest(hex: body.siteA.keyid)!.humanForm)")
+        }
+    }
+
+    struct Mint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify A's intermediate batch and make each card's encrypted key, address and confirmation code.",
+            discussion: "Writes the card faces (printed/site-b), the signed key batch and retention statement (transfer/).")
+        @OptionGroup var ceremony: CeremonyOption
+        @Option(help: "The batch number (1-based).") var batch: Int
+
+        func run() throws {
+            let site = try KeySite(layout: ceremony.layout)
+            let count = try site.mint(batch: batch)
+            print("batch \(batch): minted \(count) cards")
+        }
+    }
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the closing manifest lists exactly the transcript, and countersign it.")
+        @OptionGroup var ceremony: CeremonyOption
+
+        func run() throws {
+            let site = try KeySite(layout: ceremony.layout)
+            let digest = try site.countersignClosing()
+            print("closing manifest \(digest.hex) countersigned")
+            print("compare aloud: \(digest.humanForm)")
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import BIP38
+import Ceremony
+import Foundation
+
+/// `passphrase-site`: site A of a two-factor key generation ceremony.
+@main
+struct PassphraseSiteTool: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "passphrase-site",
+        abstract: "Site A of a 2FKG ceremony: makes passphrases and BIP38 intermediate codes, checks confirmation codes.",
+        discussion: """
+            Works only in CEREMONY/site-a, CEREMONY/transfer and CEREMONY/printed/site-a. \
+            Order: init, propose (after key-site init), issue, verify, seal for each batch, then close.
+            Exit status: 0 success; 1 refused (one line on stderr says why); 64 usage error.
+            """,
+        subcommands: [Init.self, Propose.self, Issue.self, Verify.self, Seal.self, Close.self])
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CeremonyError {
+            ToolExit.fail("passphrase-site", error)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+struct CeremonyOption: ParsableArguments {
+    @Option(name: .customLong("ceremony"), help: ArgumentHelp("The ceremony folder.", valueName: "dir"))
+    var path = "."
+
+    var layout: CeremonyLayout { CeremonyLayout(path: path) }
+}
+
+struct BatchOption: ParsableArguments {
+    @Option(help: "The batch number (1-based; batch b is BIP38 lot first-lot + b - 1).")
+    var batch: Int
+}
+
+extension PassphraseSiteTool {
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make site-a/ and its signing key; declare the public key in transfer/.")
+        @OptionGroup var ceremony: CeremonyOption
+
+        func run() throws {
+            let key = try SiteSetup.initialise(.siteA, layout: ceremony.layout)
+            print("site-a key \(key.keyid)")
+            print("compare aloud with site B: \(PayloadDigest(hex: key.keyid)!.humanForm)")
+        }
+    }
+
+    struct Propose: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write ceremony.json (signed by A) naming both sites' keys; site B then endorses it.")
+        @OptionGroup var ceremony: CeremonyOption
+        @Option(help: "Number of cards.") var cards: Int
+        @Option(help: "Cards per batch, at most 4096.") var batchSize: Int
+        @Option(help: "mainnet or testnet.") var network: Network = .mainnet
+        @Option(help: "BIP38 lot of batch 1.") var firstLot = 1
+        @Flag(help: "Use uncompressed public keys for addresses (default: compressed).") var uncompressed = false
+        @Option(help: "Passphrase alphabet.") var alphabet = PassphrasePolicy.standard.alphabet
+        @Option(help: "Passphrase length in characters (dashes not counted).") var length = PassphrasePolicy.standard.length
+        @Option(help: "Characters per dash-separated group.") var group = PassphrasePolicy.standard.group
+        @Flag(help: "Accept a passphrase policy under 80 bits.") var forceWeakPolicy = false
+
+        func run() throws {
+            let terms = SiteSetup.Terms(
+                cards: cards, batchSize: batchSize, network: network, firstLot: firstLot, compressed: !uncompressed,
+                policy: PassphrasePolicy(alphabet: alphabet, length: length, group: group),
+                forceWeakPolicy: forceWeakPolicy)
+            let body = try SiteSetup.propose(terms, layout: ceremony.layout)
+            print("ceremony \(body.ceremonyId): \(body.cards) cards in \(body.batchCount) batches, \(body.network), policy \(body.policyBits) bits")
+        }
+    }
+
+    struct Issue: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a batch: passphrases, labels (printed/site-a) and the signed intermediate batch (transfer/).",
+            discussion: "A run killed part way resumes where it stopped; cards already made keep their passphrases.")
+        @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var batch: BatchOption
+
+        func run() throws {
+            let site = try PassphraseSite(layout: ceremony.layout)
+            let count = try site.issue(batch: batch.batch)
+            print("batch \(batch.batch): issued \(count) cards")
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check site B's key batch: every confirmation code against its passphrase; write the signed report.",
+            discussion: "Exits 1 when any card fails; the report lists each failing serial and why.")
+        @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var batch: BatchOption
+
+        func run() throws {
+            let site = try PassphraseSite(layout: ceremony.layout)
+            let report = try site.verify(batch: batch.batch)
+            print("batch \(batch.batch): \(report.confirmed)/\(report.checked) confirmation codes verified")
+            if !report.failures.isEmpty {
+                for failure in report.failures { ToolExit.note("card \(failure.serial): \(failure.reason)") }
+                throw CeremonyError.failed(
+                    "\(CeremonyLayout.batchName(batch.batch)).keys.json: \(report.failures.count) card(s) failed confirmation")
+            }
+        }
+    }
+
+    struct Seal: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Destroy the batch's passphrases and write site A's signed retention statement.")
+        @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var batch: BatchOption
+
+        func run() throws {
+            let site = try PassphraseSite(layout: ceremony.layout)
+            try site.seal(batch: batch.batch)
+            print("batch \(batch.batch): sealed; no passphrase remains in site-a/")
+        }
+    }
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the closing manifest (transfer/closing.json): every payload digest, signed by A.")
+        @OptionGroup var ceremony: CeremonyOption
+
+        func run() throws {
+            let site = try PassphraseSite(layout: ceremony.layout)
+            let digest = try site.close()
+            print("closing manifest \(digest.hex)")
+            print("compare aloud: \(digest.humanForm)")
+        }
+    }
+}
+
+extension Network: ExpressibleByArgument {}
