@@ -89,6 +89,11 @@ let package = Package(
             resources: [.copy("Vectors")],
             swiftSettings: strict),
         .testTarget(
+            name: "CeremonyTests",
+            dependencies: ["Ceremony", "BIP38", "CryptoCore", "PassphraseSiteTool", "KeySiteTool"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict),
+        .testTarget(
             name: "BIP38ToolTests",
             dependencies: ["BIP38", "CryptoCore", "BIP38Tool"],
             resources: [.copy("Vectors")],

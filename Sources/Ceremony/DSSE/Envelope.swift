@@ -143,7 +143,7 @@ extension Envelope: Codable {
         do {
             self = try JSONDecoder().decode(Envelope.self, from: json)
         } catch {
-            throw .malformed(Self.reason(error))
+            throw .malformed(decodingReason(error))
         }
     }
 
@@ -153,15 +153,5 @@ extension Envelope: Codable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Encoding strings and arrays cannot fail.
         return (try! encoder.encode(self)) + Data("\n".utf8)
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let context): context.debugDescription
-        case DecodingError.keyNotFound(let key, _): "missing field \(key.stringValue)"
-        case DecodingError.typeMismatch(_, let context): "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-        case DecodingError.valueNotFound(_, let context): "null at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-        default: "unreadable JSON"
-        }
     }
 }

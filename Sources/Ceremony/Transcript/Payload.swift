@@ -137,7 +137,7 @@ public struct SignedPayload<Body: Codable & Sendable>: Sendable {
         do {
             payload = try TranscriptJSON.decoder.decode(Payload<Body>.self, from: bytes)
         } catch {
-            throw .malformedPayload("\(error)".split(separator: "\n").first.map(String.init) ?? "unreadable")
+            throw .malformedPayload(decodingReason(error))
         }
         guard payload.type == kind else { throw .malformedPayload("type \(payload.type.rawValue) inside a \(kind.rawValue) envelope") }
         guard payload.version == Payload<Body>.formatVersion else { throw .unsupportedVersion(payload.version) }
@@ -212,5 +212,17 @@ public enum TranscriptError: Error, Sendable, CustomStringConvertible {
         case .malformedPayload(let why): "malformed payload: \(why)"
         case .unsupportedVersion(let version): "unsupported format version \(version)"
         }
+    }
+}
+
+/// One line saying why JSON did not decode.
+func decodingReason(_ error: any Error) -> String {
+    switch error {
+    case DecodingError.dataCorrupted(let context): context.debugDescription
+    case DecodingError.keyNotFound(let key, let context):
+        "missing field \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
+    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+        "wrong or missing value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+    default: "unreadable JSON"
     }
 }
