@@ -98,7 +98,12 @@ public enum Secp256k1 {
     fileprivate static func parse(_ encoding: some ContiguousBytes) throws(CryptoError) -> secp256k1_pubkey {
         var key = secp256k1_pubkey()
         let ok = unsafe encoding.withUnsafeBytes { bytes in
-            guard bytes.count == 33 || bytes.count == 65 else { return false }
+            // SEC1 compressed (02/03, 33 bytes) or uncompressed (04, 65 bytes) only:
+            // libsecp256k1 would also take the 65-byte "hybrid" form (06/07).
+            switch unsafe (bytes.count, bytes.first) {
+            case (33, 0x02), (33, 0x03), (65, 0x04): break
+            default: return false
+            }
             return unsafe secp256k1_ec_pubkey_parse(
                 SharedContext.shared.pointer, &key, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self),
                 bytes.count) == 1
