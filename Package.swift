@@ -11,6 +11,8 @@
 //                         non-EC and EC-multiply modes. A reusable library product.
 //   Sources/Ceremony      the ceremony: DSSE envelopes, signed payloads and the transcript,
 //                         crash-safe storage, and the two sites' logic (SiteA/, SiteB/).
+//   Sources/Audit         the auditor: transcript, consistency, key-share search per view,
+//                         exposure, randomness, cut and choose, retention statements.
 //   Sources/BIP38Tool     the `bip38` command line.
 //   Sources/PassphraseSiteTool, Sources/KeySiteTool
 //                         `passphrase-site` (site A) and `key-site` (site B).
@@ -27,6 +29,7 @@ let package = Package(
         .executable(name: "bip38", targets: ["BIP38Tool"]),
         .executable(name: "passphrase-site", targets: ["PassphraseSiteTool"]),
         .executable(name: "key-site", targets: ["KeySiteTool"]),
+        .executable(name: "ceremony-audit", targets: ["CeremonyAuditTool"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -56,6 +59,17 @@ let package = Package(
         .target(
             name: "Ceremony",
             dependencies: ["BIP38", "CryptoCore"],
+            swiftSettings: strict),
+        .target(
+            name: "Audit",
+            dependencies: ["Ceremony", "BIP38", "CryptoCore"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "CeremonyAuditTool",
+            dependencies: [
+                "Audit", "Ceremony", "BIP38", "CryptoCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict),
         .executableTarget(
             name: "PassphraseSiteTool",

@@ -30,6 +30,8 @@ public struct CeremonyLayout: Sendable {
     public func confirmationReport(_ batch: Int) -> URL { transferFile(batch, "confirmation") }
     public func retention(_ party: Party, batch: Int) -> URL { transferFile(batch, "retention-\(party.rawValue)") }
     public var closingManifest: URL { transfer.appendingPathComponent("closing.json") }
+    /// The auditor's self-signed key declaration.
+    public var auditorDeclaration: URL { audit.appendingPathComponent("auditor.declaration.json") }
 
     /// A's scratch-off labels for one batch.
     public func labels(_ batch: Int) -> URL { printed(.siteA).appendingPathComponent("\(Self.batchName(batch)).labels") }

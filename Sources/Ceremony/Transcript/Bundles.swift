@@ -122,7 +122,7 @@ public struct RetentionStatementBody: Codable, Sendable {
 
 /// The list of every payload in the ceremony, in order, signed by A, B and the auditor.
 public struct ClosingManifestBody: Codable, Sendable {
-    public struct Entry: Codable, Sendable, Equatable {
+    public struct Entry: Codable, Sendable, Hashable {
         public let file: String
         public let type: PayloadKind
         public let signer: Party

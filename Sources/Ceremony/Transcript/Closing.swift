@@ -7,7 +7,12 @@ public enum Closing {
     /// The entries for everything in the transcript: the manifest, then each
     /// signer's chain in sequence order.
     public static func entries(of ceremony: Ceremony) throws(CeremonyError) -> [ClosingManifestBody.Entry] {
-        let transcript = try ceremony.transcript().filter { $0.header.type != .closingManifest }
+        entries(manifest: ceremony, transcript: try ceremony.transcript())
+    }
+
+    /// The entries for the given verified transcript (the closing manifest itself left out).
+    public static func entries(manifest ceremony: Ceremony, transcript all: [TranscriptEntry]) -> [ClosingManifestBody.Entry] {
+        let transcript = all.filter { $0.header.type != .closingManifest }
         let order: [Party] = [.siteA, .siteB, .auditor]
         let sorted = transcript.sorted {
             (order.firstIndex(of: $0.header.signer)!, $0.header.sequence)

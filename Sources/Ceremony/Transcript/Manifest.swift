@@ -74,6 +74,12 @@ public struct SiteDeclarationBody: Codable, Sendable {
     public let site: Party
     public let key: SiteKey
     public let created: String
+
+    public init(site: Party, key: SiteKey, created: String) {
+        self.site = site
+        self.key = key
+        self.created = created
+    }
 }
 
 /// The ceremony manifest, signed by both sites before any card is made.

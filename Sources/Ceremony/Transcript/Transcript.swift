@@ -19,6 +19,13 @@ public struct TranscriptEntry: Sendable {
     public let envelope: Envelope
     public let header: PayloadHeader
     public let digest: PayloadDigest
+
+    public init(file: URL, envelope: Envelope, header: PayloadHeader, digest: PayloadDigest) {
+        self.file = file
+        self.envelope = envelope
+        self.header = header
+        self.digest = digest
+    }
 }
 
 /// The ceremony as the parties see it: the verified manifest and the bundles in `transfer/`.
@@ -26,8 +33,19 @@ public struct Ceremony: Sendable {
     public let layout: CeremonyLayout
     public let manifest: SignedPayload<ManifestBody>
 
+    /// The auditor's declared key (audit/auditor.declaration.json), if an auditor has declared one.
+    public let auditorKey: SiteKey?
+
     public var body: ManifestBody { manifest.payload.body }
     public var id: String { body.ceremonyId }
+
+    /// Every key that may sign in this ceremony: both sites', and the auditor's
+    /// (which only countersigns the closing manifest).
+    public var trustedKeys: [KeyID: [UInt8]] {
+        var keys = body.trustedKeys
+        if let raw = auditorKey?.rawPublicKey { keys[KeyID(publicKey: raw)] = raw }
+        return keys
+    }
 
     /// Loads `ceremony.json` and verifies that both declared sites signed it.
     /// - Throws: ``CeremonyError`` naming the file and the cause.
@@ -54,7 +72,9 @@ public struct Ceremony: Sendable {
         guard manifest.payload.ceremony == declared.ceremonyId, manifest.payload.sequence == 0,
             manifest.payload.prev == nil
         else { throw .refusedBundle(file: file.path, reason: "manifest header does not match its body") }
-        return Ceremony(layout: layout, manifest: manifest)
+        let auditor = FileManager.default.fileExists(atPath: layout.auditorDeclaration.path)
+            ? try SiteSetup.declaration(of: .auditor, at: layout.auditorDeclaration) : nil
+        return Ceremony(layout: layout, manifest: manifest, auditorKey: auditor)
     }
 
     /// Every envelope in `transfer/` signed by a key of this ceremony, verified,
@@ -80,7 +100,7 @@ public struct Ceremony: Sendable {
         }
         let bytes: Data
         do {
-            bytes = try envelope.verifiedPayload(expectedType: kind.payloadType, trusted: body.trustedKeys, required: [])
+            bytes = try envelope.verifiedPayload(expectedType: kind.payloadType, trusted: trustedKeys, required: [])
         } catch {
             throw .transcript(file: file.path, .envelope(error))
         }
@@ -150,7 +170,7 @@ public struct Ceremony: Sendable {
         guard let key = body.keyID(of: signer) else { throw .refusedBundle(file: path, reason: "no key for \(signer)") }
         do {
             let signed = try SignedPayload<Body>(
-                verifying: entry.envelope, kind: kind, trusted: body.trustedKeys, required: [key])
+                verifying: entry.envelope, kind: kind, trusted: trustedKeys, required: [key])
             return (signed, entry)
         } catch {
             throw .transcript(file: path, error)

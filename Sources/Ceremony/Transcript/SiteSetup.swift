@@ -25,7 +25,11 @@ public enum SiteSetup {
 
     /// Reads a site's self-signed declaration from `transfer/`.
     public static func declaration(of party: Party, layout: CeremonyLayout) throws(CeremonyError) -> SiteKey {
-        let file = layout.declaration(party)
+        try declaration(of: party, at: layout.declaration(party))
+    }
+
+    /// Reads and verifies a self-signed key declaration file.
+    public static func declaration(of party: Party, at file: URL) throws(CeremonyError) -> SiteKey {
         let data: Data
         do { data = try BoundedFile.read(file, limit: 1 << 16) } catch { throw .storage(error) }
         let envelope: Envelope

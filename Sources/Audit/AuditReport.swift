@@ -1,0 +1,119 @@
+import Foundation
+
+/// The audit's result: read by people (report.md) and programs (report.json).
+public struct AuditReport: Codable, Sendable {
+    public struct Matrix: Codable, Sendable, Equatable {
+        public let siteA: Int
+        public let siteB: Int
+        public let both: Int
+        public let control: Int
+    }
+
+    public struct Exposure: Codable, Sendable {
+        public let policyBits: Double
+        /// Cards for which a single site's view holds share 2 without share 1.
+        public let cardsExposedSiteA: Int
+        public let cardsExposedSiteB: Int
+        public let scryptMs: Double
+        public let cores: Int
+        /// log2 of the expected scrypt(16384,8,8) calls to find one card's passphrase (half the space).
+        public let expectedScryptCallsLog2: Double
+        /// Expected years on this machine, all cores, for one card.
+        public let yearsOnThisMachine: Double
+    }
+
+    public struct CheckResult: Codable, Sendable {
+        public let id: Check
+        public let passed: Bool
+        public let summary: String
+    }
+
+    public let verdict: String
+    public let ceremony: String
+    public let cards: Int
+    public let reconstructable: Matrix
+    public let exposure: Exposure
+    public let checks: [CheckResult]
+    public let findings: [Finding]
+    public let randomness: [RandomnessResult]
+    /// The cut-and-choose sample (opened, and so voided), drawn from the closing manifest's digest.
+    public let sample: [String]
+    public let auditorSignature: String?
+
+    public var passed: Bool { verdict == "pass" }
+}
+
+extension AuditReport {
+    /// JSON for programs (snake_case keys).
+    public var json: Data {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try! encoder.encode(self)) + Data("\n".utf8)
+    }
+
+    /// Markdown for people: the matrix first, then findings by severity, then every check.
+    public var markdown: String {
+        var lines: [String] = []
+        lines.append("# Ceremony audit: \(verdict.uppercased())")
+        lines.append("")
+        lines.append("Ceremony `\(ceremony)`, \(cards) cards.")
+        lines.append("")
+        lines.append("## Who could rebuild a key")
+        lines.append("")
+        lines.append("| view | cards whose private key it can rebuild | must be |")
+        lines.append("|---|---|---|")
+        lines.append("| site A (retained files + transcript) | \(reconstructable.siteA) | 0 |")
+        lines.append("| site B (retained files + transcript) | \(reconstructable.siteB) | 0 |")
+        lines.append("| both sites together | \(reconstructable.both) | 0 |")
+        lines.append("| positive control (printed labels + card faces) | \(reconstructable.control) | \(cards) |")
+        lines.append("")
+        lines.append("## Findings")
+        lines.append("")
+        if findings.isEmpty {
+            lines.append("None.")
+        } else {
+            for severity in Severity.allCases {
+                let group = findings.filter { $0.severity == severity }
+                guard !group.isEmpty else { continue }
+                lines.append("### \(severity.rawValue.capitalized) (\(group.count))")
+                lines.append("")
+                for f in group {
+                    var where_: [String] = []
+                    if let serial = f.serial { where_.append("card \(serial)") }
+                    if let file = f.file { where_.append("`\(file)`" + (f.offset.map { " at byte \($0)" } ?? "")) }
+                    lines.append("- **\(f.check.rawValue)** \(where_.isEmpty ? "" : where_.joined(separator: ", ") + ": ")\(f.message)")
+                }
+                lines.append("")
+            }
+        }
+        lines.append("## Brute-force exposure")
+        lines.append("")
+        lines.append("Passphrase policy: \(exposure.policyBits) bits. One scrypt(16384, 8, 8) measured at \(exposure.scryptMs) ms on this machine (\(exposure.cores) cores).")
+        lines.append("Finding one card's passphrase takes 2^\(exposure.expectedScryptCallsLog2) scrypt calls on average: about \(String(format: "%.3g", exposure.yearsOnThisMachine)) years here.")
+        lines.append("Cards whose share 2 a single site holds: site A \(exposure.cardsExposedSiteA), site B \(exposure.cardsExposedSiteB).")
+        lines.append("")
+        lines.append("## Randomness")
+        lines.append("")
+        lines.append("| values | samples | bytes | repeats | worst z | result |")
+        lines.append("|---|---|---|---|---|---|")
+        for r in randomness {
+            lines.append("| \(r.source) | \(r.samples) | \(r.bytes) | \(r.duplicates) | \(r.worstZ) | \(r.passed ? "pass" : "FAIL") |")
+        }
+        lines.append("")
+        lines.append("Statistics catch gross faults only: values derived from a secret a site keeps look random. See Docs/ThreatModel.md.")
+        lines.append("")
+        lines.append("## Cut and choose")
+        lines.append("")
+        lines.append(sample.isEmpty ? "No sample was opened." : "Opened and voided: \(sample.joined(separator: ", ")).")
+        lines.append("")
+        lines.append("## Checks")
+        lines.append("")
+        lines.append("| id | result | what it establishes |")
+        lines.append("|---|---|---|")
+        for c in checks { lines.append("| `\(c.id.rawValue)` | \(c.passed ? "pass" : "**FAIL**") | \(c.summary) |") }
+        lines.append("")
+        if let auditorSignature { lines.append("The auditor countersigned the closing manifest (\(auditorSignature)).") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

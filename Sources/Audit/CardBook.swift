@@ -1,0 +1,169 @@
+import BIP38
+import Ceremony
+import CryptoCore
+import Foundation
+
+/// Everything the audit knows about one card, from the transcript and the printed world.
+struct AuditedCard: Sendable {
+    let serial: Serial
+    var issued: IntermediateBatchBody.Card?
+    var minted: KeyBatchBody.Card?
+    var face: CardFace?
+    var label: Label?
+    /// seedb recovered from the face and the public intermediate code (no passphrase needed).
+    var seedb: SecretBytes?
+    /// Every secret of the card, when both printed halves are present.
+    var secrets: CardSecrets?
+
+    struct Label: Sendable {
+        let passphrase: Passphrase
+        let commitmentSalt: [UInt8]?
+        let file: String
+    }
+}
+
+/// A card's secrets, rebuilt from its label and face: the values the share search looks for.
+struct CardSecrets: Sendable {
+    let passphrase: SecretBytes
+    let prefactor: SecretBytes
+    let passfactor: SecretBytes
+    let seedb: SecretBytes?
+    let factorb: SecretBytes?
+    let privateKey: SecretBytes?
+    let wif: String?
+    let encryptedKey: EncryptedKey?
+}
+
+/// The cards of a ceremony, gathered without trusting any one source.
+struct CardBook {
+    var cards: [Serial: AuditedCard] = [:]
+    var findings: [Finding] = []
+    /// Milliseconds per heavy scrypt measured while rebuilding secrets.
+    var scryptMilliseconds: Double?
+
+    init(ceremony: Ceremony, transcript: TranscriptAudit) {
+        let manifest = ceremony.body
+        let layout = ceremony.layout
+        for batch in 1...manifest.batchCount {
+            for serial in manifest.serials(batch: batch) { cards[serial] = AuditedCard(serial: serial) }
+        }
+        for (_, body, entry) in transcript.bodies(.intermediateBatch, .siteA, as: IntermediateBatchBody.self) {
+            for card in body.cards { place(card.serial, file: layout.relative(entry.file), kind: "intermediate batch") { var c = $0; c.issued = card; return c } }
+        }
+        for (_, body, entry) in transcript.bodies(.keyBatch, .siteB, as: KeyBatchBody.self) {
+            for card in body.cards { place(card.serial, file: layout.relative(entry.file), kind: "key batch") { var c = $0; c.minted = card; return c } }
+        }
+        readPrinted(layout: layout, manifest: manifest)
+        for serial in cards.keys.sorted() {
+            guard let card = cards[serial] else { continue }
+            if card.issued == nil {
+                findings.append(Finding(.serials, .critical, "missing from every intermediate batch", serial: serial.description))
+            }
+            if card.minted == nil {
+                findings.append(Finding(.serials, .critical, "missing from every key batch", serial: serial.description))
+            }
+        }
+    }
+
+    /// Puts a bundle's card in its place, noting serials that repeat or do not belong.
+    private mutating func place(_ serial: Serial, file: String, kind: String, _ update: (AuditedCard) -> AuditedCard) {
+        guard let card = cards[serial] else {
+            findings.append(Finding(.serials, .critical, "\(kind) holds a serial the manifest does not", serial: serial.description, file: file))
+            return
+        }
+        let before = (card.issued != nil, card.minted != nil)
+        let after = update(card)
+        if (kind == "intermediate batch" && before.0) || (kind == "key batch" && before.1) {
+            findings.append(Finding(.serials, .critical, "appears twice in the \(kind)es", serial: serial.description, file: file))
+        }
+        cards[serial] = after
+    }
+
+    /// Reads A's label spools and B's face spools (the physical world), where present.
+    private mutating func readPrinted(layout: CeremonyLayout, manifest: ManifestBody) {
+        for batch in 1...manifest.batchCount {
+            let facesURL = layout.faces(batch)
+            if FileManager.default.fileExists(atPath: facesURL.path) {
+                do {
+                    for face in try CardFace.readSpool(facesURL) where cards[face.serial] != nil {
+                        cards[face.serial]!.face = face
+                    }
+                } catch {
+                    findings.append(Finding(.codeAgreement, .high, "unreadable card faces: \(error)", file: layout.relative(facesURL)))
+                }
+            }
+            let labelsURL = layout.labels(batch)
+            if FileManager.default.fileExists(atPath: labelsURL.path) {
+                do {
+                    for record in try SecretRecord.read(labelsURL) {
+                        guard let text = record.text("serial"), let serial = Serial(text: text), cards[serial] != nil,
+                            let bytes = record["passphrase"], let passphrase = try? Passphrase(utf8: bytes)
+                        else { continue }
+                        cards[serial]!.label = AuditedCard.Label(
+                            passphrase: passphrase,
+                            commitmentSalt: record.text("commitment-salt").flatMap { [UInt8](hexString: $0) },
+                            file: layout.relative(labelsURL))
+                    }
+                } catch {
+                    findings.append(Finding(.policy, .high, "unreadable labels: \(error)", file: layout.relative(labelsURL)))
+                }
+            }
+        }
+    }
+
+    /// Recovers seedb from every face (cheap) and every secret where a label exists too
+    /// (one heavy scrypt per card, on all cores).
+    mutating func rebuildSecrets(network: Network) {
+        let snapshot = cards.values.sorted { $0.serial < $1.serial }
+        let start = Date()
+        let heavy = Mutex<Int>(0)
+        let rebuilt = parallelCompute(snapshot.count) { index -> (SecretBytes?, CardSecrets?) in
+            let card = snapshot[index]
+            var seedb: SecretBytes?
+            if let face = card.face, let code = card.issued?.intermediateCode {
+                seedb = try? face.encryptedKey.recoverSeedb(passpoint: code.passpoint)
+            }
+            guard let label = card.label else { return (seedb, nil) }
+            heavy.withLock { $0 += 1 }
+            if let face = card.face, let decrypted = try? face.encryptedKey.decrypt(passphrase: label.passphrase, network: network),
+                let ec = decrypted.ecMultiply
+            {
+                return (seedb, CardSecrets(
+                    passphrase: label.passphrase.normalizedUTF8, prefactor: ec.owner.prefactor, passfactor: ec.owner.passfactor,
+                    seedb: ec.seedb, factorb: ec.factorb, privateKey: decrypted.key.scalar, wif: decrypted.wif.revealedText(),
+                    encryptedKey: face.encryptedKey))
+            }
+            // No face, or a face that does not open: share 1 only.
+            guard let entropy = card.issued?.intermediateCode.ownerEntropy,
+                let owner = try? OwnerFactors(passphrase: label.passphrase, ownerEntropy: entropy)
+            else { return (seedb, nil) }
+            return (seedb, CardSecrets(
+                passphrase: label.passphrase.normalizedUTF8, prefactor: owner.prefactor, passfactor: owner.passfactor,
+                seedb: seedb, factorb: seedb.map { SHA256.doubleHash(secret: $0) }, privateKey: nil, wif: nil,
+                encryptedKey: card.face?.encryptedKey))
+        }
+        let count = heavy.withLock { $0 }
+        if count > 0 {
+            let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+            scryptMilliseconds = Date().timeIntervalSince(start) * 1000 * min(cores, Double(count)) / Double(count)
+        }
+        for (card, (seedb, secrets)) in zip(snapshot, rebuilt) {
+            cards[card.serial]!.seedb = seedb
+            cards[card.serial]!.secrets = secrets
+        }
+    }
+
+    var sorted: [AuditedCard] { cards.values.sorted { $0.serial < $1.serial } }
+}
+
+import Synchronization
+
+/// Runs `work` for every index on all cores; results in order.
+func parallelCompute<T: Sendable>(_ count: Int, _ work: @Sendable (Int) -> T) -> [T] {
+    let results = Mutex<[Int: T]>([:])
+    DispatchQueue.concurrentPerform(iterations: count) { index in
+        let value = work(index)
+        results.withLock { $0[index] = value }
+    }
+    return (0..<count).map { index in results.withLock { $0[index]! } }
+}

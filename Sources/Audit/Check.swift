@@ -1,0 +1,81 @@
+/// Every audit check, with a stable id. Each has a test where it passes and
+/// one where it fails (Tests/AuditTests), and a failed check makes
+/// `ceremony-audit` exit 3.
+public enum Check: String, Codable, Sendable, CaseIterable, Comparable {
+    case signatures = "T1.signatures"
+    case binding = "T2.ceremony-binding"
+    case chain = "T3.chain"
+    case answers = "T4.answers"
+    case closing = "T5.closing-manifest"
+    case coverage = "T6.batches-complete"
+    case serials = "C1.serials"
+    case codeAgreement = "C2.codes-agree"
+    case uniqueness = "C3.no-reuse"
+    case siteA = "S1.site-a-cannot-rebuild"
+    case siteB = "S2.site-b-cannot-rebuild"
+    case bothSites = "S3.sites-together"
+    case control = "S4.positive-control"
+    case transcriptShares = "S5.transcript-carries-no-share"
+    case exposure = "E1.brute-force-exposure"
+    case randomness = "R1.randomness"
+    case policy = "P1.passphrase-policy"
+    case sample = "K1.cut-and-choose"
+    case retention = "K2.retention-statements"
+
+    /// What the check establishes, in one line.
+    public var summary: String {
+        switch self {
+        case .signatures: "every envelope is signed by a key the manifest declares, over its exact bytes"
+        case .binding: "every payload names this ceremony"
+        case .chain: "each site's payloads form one chain from the manifest: no gap, fork or replay"
+        case .answers: "every response answers the request of its batch"
+        case .closing: "the closing manifest lists exactly the payloads present and is signed by A and B"
+        case .coverage: "every batch was issued, minted, verified without failure and sealed"
+        case .serials: "every serial of the manifest appears exactly once in each bundle kind"
+        case .codeAgreement: "intermediate code, encrypted key, confirmation code and address of each card agree"
+        case .uniqueness: "no ownersalt, passpoint, address or seedb is used twice"
+        case .siteA: "site A's retained files and the transcript rebuild no key"
+        case .siteB: "site B's retained files and the transcript rebuild no key"
+        case .bothSites: "report: what both sites' retained files together rebuild (0 when both destroyed their shares)"
+        case .control: "the printed labels and card faces rebuild every key: the search can see a leak"
+        case .transcriptShares: "no key share crossed between the sites"
+        case .exposure: "no site holds share 2 (which would leave only a passphrase brute force)"
+        case .randomness: "public and recovered random values show no repeats or bias the sample can detect"
+        case .policy: "the passphrase policy reaches the 80-bit floor and the printed passphrases follow it"
+        case .sample: "sampled cards open: passphrase decrypts the key to the address, commitments match"
+        case .retention: "each site's last retention statement matches what its folder holds"
+        }
+    }
+
+    public static func < (a: Check, b: Check) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// How bad a finding is.
+public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
+    case critical, high, medium, info
+
+    private var rank: Int { Self.allCases.firstIndex(of: self)! }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// One thing the audit found.
+public struct Finding: Codable, Sendable, Equatable {
+    public let check: Check
+    public let severity: Severity
+    public let serial: String?
+    public let file: String?
+    public let offset: Int?
+    public let message: String
+
+    public init(_ check: Check, _ severity: Severity, _ message: String, serial: String? = nil, file: String? = nil, offset: Int? = nil) {
+        self.check = check
+        self.severity = severity
+        self.serial = serial
+        self.file = file
+        self.offset = offset
+        self.message = message
+    }
+
+    /// Whether this finding fails its check (info findings do not).
+    public var fails: Bool { severity != .info }
+}
