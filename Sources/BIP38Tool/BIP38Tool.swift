@@ -17,7 +17,7 @@ struct BIP38Tool: ParsableCommand {
             bad checksum, ...); 64 usage error.
             """,
         subcommands: [
-            Encrypt.self, Decrypt.self, Intermediate.self, Generate.self, Confirm.self, Inspect.self,
+            Encrypt.self, Decrypt.self, Intermediate.self, Generate.self, Confirm.self, Inspect.self, Explain.self,
         ])
 
     /// Runs the command; a refusal is one line `bip38: <source>: <cause>` on stderr and exit status 1.

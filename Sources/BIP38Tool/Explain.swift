@@ -1,0 +1,215 @@
+import ArgumentParser
+import BIP38
+import CryptoCore
+
+/// `bip38 explain`: walks one EC-multiply operation step by step, printing every
+/// intermediate value and which party knows it. A teaching tool: it prints secrets.
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Walk one EC-multiply operation step by step, with every value (prints secrets: teaching only).",
+        discussion: """
+            Each step shows its name, the party that performs it, its formula on one line, and its \
+            inputs and outputs in hex (Base58Check strings, addresses and numbers as text), each marked \
+            SECRET when it is a key share or yields one, and with the parties that know it: site A \
+            (passphrase site), site B (key site), the card holder, or the public. A warning goes to \
+            standard error every time: use only throwaway or specification values.
+
+            --seed TEXT derives the random values (ownersalt, seedb, the ceremony's passphrase) as \
+            SHA256(TEXT || 0x00 || label), label "ownersalt", "seedb" or "passphrase", so a walk \
+            reproduces; --ownersalt and --seedb give them directly. Without either they are fresh.
+
+            --json prints one object: {"operation", "summary", "steps": [{"name", "performed_by", \
+            "formula", "inputs": [value], "outputs": [value], "notes": [text]}]}, where a value is \
+            {"name", "hex", "text", "secret", "known_by"}, "hex" or "text" null when the value has no \
+            such form, "known_by" a list of "site_a", "site_b", "card_holder", "public", and \
+            "performed_by" one of those or null for a step of reasoning.
+            """,
+        subcommands: [Intermediate.self, Generate.self, Confirm.self, Decrypt.self, Ceremony.self])
+}
+
+/// `--seed TEXT`: the walk's random values derived from a text, so runs reproduce.
+struct SeedOption: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Derive the random values from this text, so the walk reproduces (throwaway values only).",
+            valueName: "text"))
+    var seed: String?
+
+    /// SHA256(seed || 0x00 || label)[0..<count] with `--seed`, else fresh random bytes.
+    func bytes(_ label: String, count: Int) -> SecretBytes {
+        precondition(count <= 32, "a seed label yields at most 32 bytes")
+        guard let seed else { return SystemRandom.secretBytes(count: count) }
+        return SecretBytes(copying: SHA256.hash(Array(seed.utf8) + [0] + Array(label.utf8)).prefix(count))
+    }
+
+    /// Where `bytes(label, count:)` came from, as a note for the walk; `what` names the
+    /// value when it is not the bytes themselves.
+    func note(_ label: String, count: Int, what: String? = nil) -> String {
+        let what = what ?? label
+        return seed == nil
+            ? "\(what): fresh from the system's random generator."
+            : "\(what) = SHA256(seed || 0x00 || \"\(label)\")[0..\(count)], from --seed: reproducible, so throwaway."
+    }
+}
+
+extension OutputOptions {
+    /// Prints a walk as text or JSON.
+    func emit(_ walk: Walk) {
+        print(json ? walk.json : walk.text)
+    }
+}
+
+/// Parses a hex option of a fixed length, for `validate()`.
+func hexOption(_ text: String, name: String, counts: [Int]) throws -> [UInt8] {
+    guard let bytes = [UInt8](hexString: text), counts.contains(bytes.count) else {
+        throw ValidationError("\(name) must be \(counts.map { "\($0)" }.joined(separator: " or ")) bytes of hex")
+    }
+    return bytes
+}
+
+extension Explain {
+    struct Intermediate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Walk the making of an intermediate code: passphrase → prefactor → passfactor → passpoint.",
+            discussion: "--ownersalt is 4 bytes of hex with --lot/--sequence, else 8. Give both --lot and --sequence, or neither.")
+
+        @OptionGroup var passphrase: PassphraseOption
+        @Option(help: ArgumentHelp("ownersalt in hex (default: from --seed, else random).", valueName: "hex"))
+        var ownersalt: String?
+        @Option(help: "Lot number, 0...1048575.") var lot: Int?
+        @Option(help: "Sequence number, 0...4095.") var sequence: Int?
+        @OptionGroup var seed: SeedOption
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            guard (lot == nil) == (sequence == nil) else {
+                throw ValidationError("give both --lot and --sequence, or neither")
+            }
+            if let lot, let sequence {
+                do { _ = try LotSequence(lot: lot, sequence: sequence) } catch { throw ValidationError(error.description) }
+            }
+            if let ownersalt {
+                guard seed.seed == nil else { throw ValidationError("give --ownersalt or --seed, not both") }
+                _ = try hexOption(ownersalt, name: "--ownersalt", counts: [lot == nil ? 8 : 4])
+            }
+        }
+
+        func run() throws {
+            Walk.emitWarning()
+            let lotSequence = try lot.map { lot throws(BIP38Error) in try LotSequence(lot: lot, sequence: sequence ?? 0) }
+            let count = lotSequence == nil ? 8 : 4
+            let salt = try ownersalt.map { try hexOption($0, name: "--ownersalt", counts: [count]) }
+                ?? seed.bytes("ownersalt", count: count).revealedBytes()
+            let secret = try passphrase.read()
+            let owner = try failure(file: "ownersalt") { () throws(BIP38Error) in
+                try OwnerFactors(passphrase: secret, ownerEntropy: OwnerEntropy(ownerSalt: salt, lotSequence: lotSequence))
+            }
+            var walk = Walk(
+                operation: "intermediate",
+                summary: "the passphrase owner (site A in a ceremony) makes an intermediate code for the key site.")
+            let note = ownersalt == nil ? seed.note("ownersalt", count: count) : "ownersalt given with --ownersalt."
+            walk.add(OwnerSteps.ownerEntropy(owner.ownerEntropy, by: .siteA, saltNote: note))
+            walk.add(OwnerSteps.factors(owner, passphrase: secret, by: .siteA))
+            walk.add(OwnerSteps.intermediateCode(owner.intermediateCode, by: .siteA))
+            output.emit(walk)
+        }
+    }
+
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Walk the key site's step: seedb → factorb → encrypted key, address, confirmation code.",
+            discussion: "Needs no passphrase: the intermediate code is all the key site sees.")
+
+        @Argument(help: "The intermediate code (passphrase...).")
+        var intermediateCode: String
+        @Option(help: ArgumentHelp("seedb in hex, 24 bytes (default: from --seed, else random).", valueName: "hex"))
+        var seedb: String?
+        @Flag(help: "Use the compressed public key for the address.")
+        var compressed = false
+        @OptionGroup var seed: SeedOption
+        @OptionGroup var network: NetworkOption
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if let seedb {
+                guard seed.seed == nil else { throw ValidationError("give --seedb or --seed, not both") }
+                _ = try hexOption(seedb, name: "--seedb", counts: [24])
+            }
+        }
+
+        func run() throws {
+            Walk.emitWarning()
+            let code = try failure(file: "intermediate code") { () throws(BIP38Error) in
+                try IntermediateCode(intermediateCode)
+            }
+            let seedBytes = try seedb.map { SecretBytes(copying: try hexOption($0, name: "--seedb", counts: [24])) }
+                ?? seed.bytes("seedb", count: 24)
+            let key = try failure(file: "seedb") { () throws(BIP38Error) in
+                try code.generateKey(seedb: seedBytes, compressed: compressed, network: network.resolved)
+            }
+            var walk = Walk(
+                operation: "generate",
+                summary: "the key site (site B in a ceremony) makes an encrypted key, address and confirmation code "
+                    + "from an intermediate code alone.")
+            let note = seedb == nil ? seed.note("seedb", count: 24) : "seedb given with --seedb."
+            walk.add(KeySteps.generation(code, key, by: .siteB, seedbNote: note))
+            output.emit(walk)
+        }
+    }
+
+    struct Confirm: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Walk the check of a confirmation code: passphrase → passpoint → pointb → address.")
+
+        @Argument(help: "The confirmation code (cfrm38...).")
+        var confirmationCode: String
+        @OptionGroup var passphrase: PassphraseOption
+        @OptionGroup var network: NetworkOption
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            Walk.emitWarning()
+            let code = try failure(file: "confirmation code") { () throws(BIP38Error) in
+                try ConfirmationCode(confirmationCode)
+            }
+            let secret = try passphrase.read()
+            let confirmation = try failure(file: "confirmation code") { () throws(BIP38Error) in
+                try code.confirm(passphrase: secret, network: network.resolved)
+            }
+            var walk = Walk(
+                operation: "confirm",
+                summary: "the passphrase holder (site A in a ceremony) checks that an address is bound to its passphrase.")
+            walk.add(try OwnerSteps.confirmation(code, confirmation, passphrase: secret, by: .siteA, showFactors: true))
+            output.emit(walk)
+        }
+    }
+
+    struct Decrypt: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Walk the decryption of an EC-multiply key: passfactor, seedb, factorb, and their product.")
+
+        @Argument(help: "The encrypted key (6P...), EC-multiply mode.")
+        var encryptedKey: String
+        @OptionGroup var passphrase: PassphraseOption
+        @OptionGroup var network: NetworkOption
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            Walk.emitWarning()
+            let key = try failure(file: "encrypted key") { () throws(BIP38Error) in try EncryptedKey(encryptedKey) }
+            guard key.isECMultiply else {
+                throw ToolFailure(
+                    "encrypted key: a non-EC key (6PR/6PY); explain walks EC-multiply keys only: use bip38 decrypt")
+            }
+            let secret = try passphrase.read()
+            let decrypted = try failure(file: "encrypted key") { () throws(BIP38Error) in
+                try key.decrypt(passphrase: secret, network: network.resolved)
+            }
+            var walk = Walk(
+                operation: "decrypt",
+                summary: "the card holder decrypts the key with the passphrase: private key = passfactor·factorb mod n.")
+            walk.add(try DecryptSteps.decryption(key, decrypted, passphrase: secret, by: .cardHolder))
+            output.emit(walk)
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import BIP38
+import CryptoCore
+
+/// seedb recovered from an EC-multiply encrypted key with nothing but the passpoint:
+/// the reason the encrypted key must never reach site A, and why site B's only
+/// barrier to a kept encrypted key is the passphrase.
+///
+/// Computed here from CryptoCore's primitives, apart from the library's
+/// decryption, so the walk shows the attack as an attacker would run it.
+struct SeedbRecovery {
+    let half1: SecretBytes
+    let half2: SecretBytes
+    /// AES256⁻¹(encryptedpart2) ⊕ derivedhalf1[16..32] = encryptedpart1[8..16] || seedb[16..24].
+    let decryptedPart2: SecretBytes
+    /// encryptedpart1 in full: 8 bytes from the key, 8 from the decrypted part2.
+    let encryptedPart1: [UInt8]
+    let seedb: SecretBytes
+    let factorb: SecretBytes
+
+    /// - Throws: ``CryptoError`` from scrypt or AES (not expected for a valid key).
+    init(key: EncryptedKey, ownerEntropy: OwnerEntropy, passpoint: CurvePoint) throws(CryptoError) {
+        let derived = try Scrypt.derive(
+            password: passpoint.compressed, salt: key.addressHash + ownerEntropy.bytes,
+            parameters: .bip38Passpoint, length: 64)
+        half1 = derived[0..<32]
+        half2 = derived[32..<64]
+        decryptedPart2 = try AES256.decryptBlock(Array(key.bytes[23..<39]), key: half2).xor(half1[16..<32])
+        encryptedPart1 = Array(key.bytes[15..<23]) + decryptedPart2[0..<8].revealedBytes()
+        let seedbHead = try AES256.decryptBlock(encryptedPart1, key: half2).xor(half1[0..<16])
+        seedb = seedbHead.appending(decryptedPart2[8..<16])
+        factorb = SHA256.doubleHash(secret: seedb)
+    }
+
+    /// The steps from the derived halves to factorb.
+    /// - Parameters:
+    ///   - knownBy: who learns seedb and factorb this way (the card holder; site A in the failure demo).
+    ///   - suffix: appended to the names of seedb and factorb (`_recovered` in the ceremony's failure demo).
+    ///   - leaked: whether the encrypted key has reached a party that should never have it (`by`).
+    func steps(
+        key: EncryptedKey, passpoint: CurvePoint, ownerEntropy: OwnerEntropy, by party: Party, knownBy: [Party],
+        suffix: String = "", leaked: Bool = false
+    ) -> [ExplainStep] {
+        let cipher = leaked ? Party.allCases.filter { $0 == party || Knowledge.keySide.contains($0) } : Knowledge.keySide
+        var halves = OwnerSteps.derivedHalves(
+            half1: half1, half2: half2, passpoint: passpoint, addressHash: key.addressHash,
+            ownerEntropy: ownerEntropy, by: party)
+        if leaked { halves.inputs.insert(.text("encrypted_key", key.text, hex: key.bytes, cipher), at: 0) }
+        var part2 = ExplainStep(
+            name: "decrypt encryptedpart2", performedBy: party,
+            formula: "encryptedpart1[8..16] || seedb[16..24] = AES256⁻¹(encryptedpart2, key derivedhalf2) ⊕ derivedhalf1[16..32]")
+        part2.inputs = [
+            .bytes("encryptedpart2", Array(key.bytes[23..<39]), cipher),
+            .secret("derivedhalf1", half1, Knowledge.bothSites),
+            .secret("derivedhalf2", half2, Knowledge.bothSites),
+        ]
+        part2.outputs = [
+            .bytes("encryptedpart1_tail", decryptedPart2[0..<8].revealedBytes(), cipher),
+            .secret("seedb_tail" + suffix, decryptedPart2[8..<16], knownBy),
+        ]
+
+        var part1 = ExplainStep(
+            name: "decrypt encryptedpart1", performedBy: party,
+            formula: "seedb[0..16] = AES256⁻¹(encryptedpart1[0..8] || encryptedpart1_tail, key derivedhalf2) ⊕ derivedhalf1[0..16]")
+        part1.inputs = [
+            .bytes("encryptedpart1", encryptedPart1, cipher),
+            .secret("derivedhalf1", half1, Knowledge.bothSites),
+            .secret("derivedhalf2", half2, Knowledge.bothSites),
+        ]
+        part1.outputs = [
+            .secret("seedb_head" + suffix, seedb[0..<16], knownBy), .secret("seedb" + suffix, seedb, knownBy),
+        ]
+
+        var factor = ExplainStep(
+            name: "factorb", performedBy: party, formula: "factorb = SHA256(SHA256(seedb))")
+        factor.inputs = [.secret("seedb" + suffix, seedb, knownBy)]
+        factor.outputs = [.secret("factorb" + suffix, factorb, knownBy)]
+        return [halves, part2, part1, factor]
+    }
+}
+
+/// The card holder's decryption of an EC-multiply key (BIP38, "Decryption").
+enum DecryptSteps {
+    static func readKey(_ key: EncryptedKey, ownerEntropy: OwnerEntropy, by party: Party) -> ExplainStep {
+        var read = ExplainStep(
+            name: "read the encrypted key", performedBy: party,
+            formula: "key = 0143 || flag || addresshash(4) || ownerentropy(8) || encryptedpart1[0..8] || encryptedpart2(16)")
+        read.inputs = [.text("encrypted_key", key.text, hex: key.bytes, Knowledge.keySide)]
+        read.outputs = [
+            .bytes("flag", [key.flag.rawValue], Knowledge.bothSites),
+            .bytes("addresshash", key.addressHash, Knowledge.everyone),
+            .bytes("ownerentropy", ownerEntropy.bytes, Knowledge.bothSites),
+        ]
+        if let lotSequence = key.lotSequence {
+            read.outputs += [
+                .text("lot", String(lotSequence.lot), Knowledge.bothSites),
+                .text("sequence", String(lotSequence.sequence), Knowledge.bothSites),
+            ]
+        }
+        read.outputs += [
+            .bytes("encryptedpart1_head", Array(key.bytes[15..<23]), Knowledge.keySide),
+            .bytes("encryptedpart2", Array(key.bytes[23..<39]), Knowledge.keySide),
+        ]
+        return read
+    }
+
+    /// private key = passfactor·factorb mod n, and the address check.
+    /// - Parameters:
+    ///   - passfactor, factorb: the two shares as the walk names them.
+    ///   - name, knownBy: the name of the private key and who learns it.
+    static func privateKey(
+        _ key: PrivateKey, compressed: Bool, network: Network, passfactor: ExplainedValue, factorb: ExplainedValue,
+        addressHash: [UInt8], by party: Party, name: String = "private_key", knownBy: [Party] = Knowledge.holderOnly,
+        matchNote: String = "the key is right (a wrong passphrase is refused, never a key)."
+    ) -> [ExplainStep] {
+        let address = key.address(compressed: compressed, network: network)
+        let wif = WIF(key: key, compressed: compressed, network: network).revealedText()
+        var product = ExplainStep(
+            name: "the private key", performedBy: party, formula: "private key = passfactor·factorb mod n")
+        product.inputs = [passfactor, factorb]
+        product.outputs = [
+            .secret(name, key.scalar, knownBy),
+            ExplainedValue(name: "wif", hex: nil, text: wif, secret: true, knownBy: knownBy),
+        ]
+
+        var check = ExplainStep(
+            name: "check the address", performedBy: party,
+            formula: "public key = private key·G;  address = P2PKH(public key);  SHA256d(address)[0..4] must equal addresshash")
+        check.inputs = [.secret(name, key.scalar, knownBy)]
+        check.outputs = [
+            .bytes("public_key", key.publicPoint.encoded(compressed: compressed), Knowledge.bothSites),
+            .text("address", address.text, Knowledge.everyone),
+            .bytes("addresshash", address.addressHash, Knowledge.everyone),
+        ]
+        check.notes = [
+            address.addressHash == addressHash
+                ? "addresshash matches \(addressHash.hex): " + matchNote
+                : "addresshash does NOT match \(addressHash.hex)."
+        ]
+        return [product, check]
+    }
+
+    /// The whole walk of `bip38 explain decrypt`.
+    static func decryption(
+        _ key: EncryptedKey, _ decrypted: DecryptedKey, passphrase: Passphrase, by party: Party
+    ) throws -> [ExplainStep] {
+        guard let ec = decrypted.ecMultiply, let entropy = key.ownerEntropy else {
+            throw ToolFailure("encrypted key: not an EC-multiply key")
+        }
+        var steps = [readKey(key, ownerEntropy: entropy, by: party)]
+        steps.append(OwnerSteps.ownerEntropy(entropy, by: party, saltNote: "ownersalt is read from the encrypted key."))
+        steps += OwnerSteps.factors(ec.owner, passphrase: passphrase, by: party)
+        let recovery = try failure(file: "encrypted key") { () throws(CryptoError) in
+            try SeedbRecovery(key: key, ownerEntropy: entropy, passpoint: ec.owner.passpoint)
+        }
+        // The walk's own decryption must agree with the library's.
+        guard recovery.seedb == ec.seedb, recovery.half2 == ec.derived.half2 else {
+            throw ToolFailure("encrypted key: internal error: the walk's seedb differs from the library's")
+        }
+        var recovered = recovery.steps(
+            key: key, passpoint: ec.owner.passpoint, ownerEntropy: entropy, by: party, knownBy: Knowledge.keySide)
+        recovered[0].notes.append(
+            "From here to factorb no passphrase is used: anyone with the passpoint and the encrypted key gets seedb.")
+        steps += recovered
+        steps += privateKey(
+            decrypted.key, compressed: decrypted.compressed, network: decrypted.address.network,
+            passfactor: .secret("passfactor", ec.owner.passfactor, Knowledge.passphraseSide),
+            factorb: .secret("factorb", ec.factorb, Knowledge.keySide), addressHash: key.addressHash, by: party)
+        return steps
+    }
+}

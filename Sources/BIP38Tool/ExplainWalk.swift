@@ -1,0 +1,165 @@
+import BIP38
+import CryptoCore
+import Foundation
+
+/// The parties of a two-factor key-generation ceremony (DESIGN.md, "The parties
+/// and what each may know"), as `bip38 explain` names them in `known_by`.
+enum Party: String, CaseIterable, Sendable {
+    /// Site A, the passphrase site: makes the passphrase and the intermediate code.
+    case siteA = "site_a"
+    /// Site B, the key site: makes seedb, the encrypted key and the confirmation code.
+    case siteB = "site_b"
+    /// Whoever holds the finished card: scratches the passphrase, peels the sticker.
+    case cardHolder = "card_holder"
+    /// Anyone at all (the address on the card face).
+    case anyone = "public"
+
+    /// The short tag of the text output.
+    var tag: String {
+        switch self {
+        case .siteA: "A"
+        case .siteB: "B"
+        case .cardHolder: "holder"
+        case .anyone: "public"
+        }
+    }
+
+    var title: String {
+        switch self {
+        case .siteA: "site A"
+        case .siteB: "site B"
+        case .cardHolder: "card holder"
+        case .anyone: "anyone"
+        }
+    }
+}
+
+/// Who knows a value in an honest ceremony, following DESIGN.md's knowledge table.
+/// "Knows" means holds it, or computes it from what it legitimately holds.
+enum Knowledge {
+    /// Passphrase, prefactor, passfactor: site A makes them, the holder scratches the label.
+    static let passphraseSide: [Party] = [.siteA, .cardHolder]
+    /// ownerentropy, passpoint, intermediate code, derived halves, pointb, confirmation code.
+    static let bothSites: [Party] = [.siteA, .siteB, .cardHolder]
+    /// seedb, factorb, encrypted key: site B makes them, the holder peels the sticker.
+    static let keySide: [Party] = [.siteB, .cardHolder]
+    /// The private key: only the card holder, who has both factors.
+    static let holderOnly: [Party] = [.cardHolder]
+    /// The address and its hash.
+    static let everyone: [Party] = [.anyone]
+}
+
+/// One value of a step: its name, its bytes in hex and/or its text form
+/// (Base58Check strings, addresses, numbers), whether it is a secret, and who knows it.
+struct ExplainedValue {
+    let name: String
+    let hex: String?
+    let text: String?
+    /// A key share or anything that yields one (it lives in a `SecretBytes`).
+    let secret: Bool
+    let knownBy: [Party]
+
+    /// A secret: printed because this is a teaching walk.
+    static func secret(_ name: String, _ bytes: SecretBytes, _ knownBy: [Party]) -> ExplainedValue {
+        ExplainedValue(name: name, hex: bytes.revealedHex(), text: nil, secret: true, knownBy: knownBy)
+    }
+
+    static func bytes(_ name: String, _ bytes: [UInt8], _ knownBy: [Party]) -> ExplainedValue {
+        ExplainedValue(name: name, hex: bytes.hex, text: nil, secret: false, knownBy: knownBy)
+    }
+
+    static func text(_ name: String, _ text: String, hex: [UInt8]? = nil, _ knownBy: [Party]) -> ExplainedValue {
+        ExplainedValue(name: name, hex: hex?.hex, text: text, secret: false, knownBy: knownBy)
+    }
+}
+
+/// One step of a walk: a name, who performs it, its formula on one line,
+/// inputs and outputs, and optional notes (plain sentences).
+struct ExplainStep {
+    var name: String
+    /// The party that computes this step; nil for a step of reasoning (the ceremony's analysis).
+    let performedBy: Party?
+    let formula: String
+    var inputs: [ExplainedValue] = []
+    var outputs: [ExplainedValue] = []
+    var notes: [String] = []
+}
+
+/// A walk through one operation: what `bip38 explain` prints.
+struct Walk {
+    /// `intermediate`, `generate`, `confirm`, `decrypt` or `ceremony`.
+    let operation: String
+    /// One line: what the walk shows.
+    let summary: String
+    var steps: [ExplainStep] = []
+
+    /// The warning printed on standard error before every walk.
+    static let warning = """
+        bip38 explain: WARNING: this walk prints secrets in the clear (passphrase, passfactor, seedb, factorb, \
+        private key). It is a teaching tool: use it only with throwaway or specification values, never with a real card.
+        """
+
+    static func emitWarning() {
+        FileHandle.standardError.write(Data((warning + "\n").utf8))
+    }
+
+    mutating func add(_ step: ExplainStep) { steps.append(step) }
+    mutating func add(_ more: [ExplainStep]) { steps += more }
+
+    /// The walk as one JSON object:
+    /// `{"operation", "summary", "steps": [{"name", "performed_by", "formula", "inputs", "outputs", "notes"}]}`,
+    /// each value `{"name", "hex", "text", "secret", "known_by"}` (absent forms are null).
+    var json: String {
+        func list(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
+        func string(_ s: String?) -> String { s.map(Report.quoted) ?? "null" }
+        func value(_ v: ExplainedValue) -> String {
+            "{\"name\": \(string(v.name)), \"hex\": \(string(v.hex)), \"text\": \(string(v.text)), "
+                + "\"secret\": \(v.secret), \"known_by\": \(list(v.knownBy.map { string($0.rawValue) }))}"
+        }
+        let steps = steps.map { step in
+            "{\"name\": \(string(step.name)), \"performed_by\": \(string(step.performedBy?.rawValue)), "
+                + "\"formula\": \(string(step.formula)), \"inputs\": \(list(step.inputs.map(value))), "
+                + "\"outputs\": \(list(step.outputs.map(value))), \"notes\": \(list(step.notes.map(string)))}"
+        }
+        return "{\"operation\": \(string(operation)), \"summary\": \(string(summary)), \"steps\": \(list(steps))}"
+    }
+
+    /// The walk as numbered steps, one value per line:
+    /// `in`/`out`, name, `SECRET` or blank, who knows it, then the hex or text.
+    var text: String {
+        var lines = [
+            "bip38 explain \(operation): \(summary)",
+            "Known by: A = site A (passphrase site), B = site B (key site), holder = card holder, "
+                + "public = anyone. SECRET = a key share or what yields one.",
+        ]
+        let partyWidth = steps.flatMap { $0.inputs + $0.outputs }.map { Self.parties($0.knownBy).count }.max() ?? 0
+        for (index, step) in steps.enumerated() {
+            lines.append("")
+            lines.append("\(index + 1). \(step.name)" + (step.performedBy.map { "  [\($0.title)]" } ?? ""))
+            lines.append("   \(step.formula)")
+            let nameWidth = (step.inputs + step.outputs).map(\.name.count).max() ?? 0
+            for (role, values) in [("in ", step.inputs), ("out", step.outputs)] {
+                for value in values {
+                    let shown: String
+                    switch (value.text, value.hex) {
+                    case (let text?, let hex?): shown = "\(text)  (hex \(hex))"
+                    case (let text?, nil): shown = text
+                    case (nil, let hex?): shown = hex
+                    case (nil, nil): shown = "-"
+                    }
+                    lines.append(
+                        "     \(role)  \(Self.pad(value.name, nameWidth))  \(value.secret ? "SECRET" : "      ")  "
+                            + "\(Self.pad(Self.parties(value.knownBy), partyWidth))  \(shown)")
+                }
+            }
+            for note in step.notes { lines.append("   - \(note)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func parties(_ parties: [Party]) -> String { parties.map(\.tag).joined(separator: " ") }
+
+    private static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+    }
+}
