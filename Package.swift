@@ -13,6 +13,8 @@
 //                         crash-safe storage, and the two sites' logic (SiteA/, SiteB/).
 //   Sources/Audit         the auditor: transcript, consistency, key-share search per view,
 //                         exposure, randomness, cut and choose, retention statements.
+//   Sources/FaultInjection the catalogue of faults a dishonest site can commit, and a mock
+//                         ceremony that injects them (for the audit's tests and demos).
 //   Sources/BIP38Tool     the `bip38` command line.
 //   Sources/PassphraseSiteTool, Sources/KeySiteTool
 //                         `passphrase-site` (site A) and `key-site` (site B).
@@ -64,6 +66,10 @@ let package = Package(
             name: "Audit",
             dependencies: ["Ceremony", "BIP38", "CryptoCore"],
             swiftSettings: strict),
+        .target(
+            name: "FaultInjection",
+            dependencies: ["Audit", "Ceremony", "BIP38", "CryptoCore"],
+            swiftSettings: strict),
         .executableTarget(
             name: "CeremonyAuditTool",
             dependencies: [
@@ -105,6 +111,11 @@ let package = Package(
         .testTarget(
             name: "CeremonyTests",
             dependencies: ["Ceremony", "BIP38", "CryptoCore", "PassphraseSiteTool", "KeySiteTool"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "AuditTests",
+            dependencies: ["Audit", "FaultInjection", "Ceremony", "BIP38", "CryptoCore", "CeremonyAuditTool"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(

@@ -7,6 +7,13 @@ public struct AuditReport: Codable, Sendable {
         public let siteB: Int
         public let both: Int
         public let control: Int
+
+        public init(siteA: Int, siteB: Int, both: Int, control: Int) {
+            self.siteA = siteA
+            self.siteB = siteB
+            self.both = both
+            self.control = control
+        }
     }
 
     public struct Exposure: Codable, Sendable {

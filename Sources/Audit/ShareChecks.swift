@@ -41,12 +41,20 @@ extension AuditRun {
 
         report(siteAHits, check: .siteA, site: "site A", rebuilt: rebuiltA)
         report(siteBHits, check: .siteB, site: "site B", rebuilt: rebuiltB)
+        for (check, site, rebuilt) in [(Check.siteA, "site A", rebuiltA), (.siteB, "site B", rebuiltB)] {
+            for serial in rebuilt.sorted() {
+                findings.append(
+                    Finding(check, .critical, "\(site) can rebuild this card's private key from what it retained and received",
+                        serial: serial.description))
+            }
+        }
         report(transferHits, check: .transcriptShares, site: "the transcript", rebuilt: [])
         let bothCount = both.values.filter(rebuilds).count
         if bothCount > 0 {
             findings.append(Finding(.bothSites, .high, "the two sites' retained files together rebuild \(bothCount) key(s)"))
         }
-        let controlCount = control.values.filter(rebuilds).count
+        // A real rebuild, not just two values found: the label's passphrase must decrypt the face's key.
+        let controlCount = control.filter { rebuilds($0.value) && book.cards[$0.key]?.secrets?.privateKey != nil }.count
         if controlCount != manifest.cards {
             findings.append(
                 Finding(.control, .critical,

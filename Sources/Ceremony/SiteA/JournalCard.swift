@@ -11,13 +11,18 @@ struct JournalCard: Sendable {
     let intermediateCode: IntermediateCode
 
     /// Draws a passphrase and an ownersalt and derives the intermediate code.
-    static func make(serial: Serial, policy: PassphrasePolicy) throws(CeremonyError) -> JournalCard {
+    static func make(serial: Serial, policy: PassphrasePolicy, ownerSalt: [UInt8]? = nil) throws(CeremonyError) -> JournalCard {
         let passphrase: Passphrase
         let owner: OwnerFactors
         do {
             passphrase = try Passphrase(utf8: policy.generate())
-            owner = try IntermediateCode.make(
-                passphrase: passphrase, lotSequence: try LotSequence(lot: serial.lot, sequence: serial.sequence))
+            let lotSequence = try LotSequence(lot: serial.lot, sequence: serial.sequence)
+            if let ownerSalt {
+                owner = try IntermediateCode.make(
+                    passphrase: passphrase, lotSequence: lotSequence, random: FixedRandomSource([ownerSalt]))
+            } else {
+                owner = try IntermediateCode.make(passphrase: passphrase, lotSequence: lotSequence)
+            }
         } catch {
             throw .failed("card \(serial): \(error)")
         }

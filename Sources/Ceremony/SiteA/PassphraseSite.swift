@@ -15,11 +15,17 @@ import Foundation
 public struct PassphraseSite: Sendable {
     public let ceremony: Ceremony
     let key: Ed25519.SigningKey
+    let ownerSalts: (@Sendable (Serial) -> [UInt8])?
 
     var layout: CeremonyLayout { ceremony.layout }
 
     /// Opens the site: loads its key and the manifest, and checks the manifest names this key.
-    public init(layout: CeremonyLayout) throws(CeremonyError) {
+    ///
+    /// - Parameter ownerSalts: where 4-byte ownersalts come from; nil (always, in the
+    ///   executables) means the system's generator. Only fault simulations
+    ///   (Sources/FaultInjection) pass a source, to play a site with a bad one.
+    public init(layout: CeremonyLayout, ownerSalts: (@Sendable (Serial) -> [UInt8])? = nil) throws(CeremonyError) {
+        self.ownerSalts = ownerSalts
         key = try SiteIdentity.load(from: layout.site(.siteA))
         ceremony = try Ceremony.load(layout)
         guard ceremony.body.siteA == SiteKey(publicKey: key.publicKey) else {
@@ -62,7 +68,7 @@ public struct PassphraseSite: Sendable {
             if FileManager.default.fileExists(atPath: file.path) {
                 return try JournalCard.read(file, expected: serial)
             }
-            let card = try JournalCard.make(serial: serial, policy: policy)
+            let card = try JournalCard.make(serial: serial, policy: policy, ownerSalt: ownerSalts?(serial))
             try storing { () throws(StorageError) in try card.write(to: file) }
             return card
         }

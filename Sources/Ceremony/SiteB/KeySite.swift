@@ -16,10 +16,16 @@ import Foundation
 public struct KeySite: Sendable {
     public let ceremony: Ceremony
     let key: Ed25519.SigningKey
+    let seeds: (@Sendable (Serial) -> SecretBytes)?
 
     var layout: CeremonyLayout { ceremony.layout }
 
-    public init(layout: CeremonyLayout) throws(CeremonyError) {
+    ///
+    /// - Parameter seeds: where each card's 24-byte seedb comes from; nil (always, in
+    ///   the executables) means the system's generator. Only fault simulations
+    ///   (Sources/FaultInjection) pass a source, to play a site with a bad one.
+    public init(layout: CeremonyLayout, seeds: (@Sendable (Serial) -> SecretBytes)? = nil) throws(CeremonyError) {
+        self.seeds = seeds
         key = try SiteIdentity.load(from: layout.site(.siteB))
         ceremony = try Ceremony.load(layout)
         guard ceremony.body.siteB == SiteKey(publicKey: key.publicKey) else {
@@ -65,8 +71,13 @@ public struct KeySite: Sendable {
             faces = try parallelMap(cards.count, progress: progress) { (index) throws(CeremonyError) -> CardFace in
                 let card = cards[index]
                 do throws(BIP38Error) {
-                    let generated = try card.intermediateCode.generateKey(
-                        compressed: manifest.compressed, network: manifest.network)
+                    let generated =
+                        if let seedb = seeds?(card.serial) {
+                            try card.intermediateCode.generateKey(
+                                seedb: seedb, compressed: manifest.compressed, network: manifest.network)
+                        } else {
+                            try card.intermediateCode.generateKey(compressed: manifest.compressed, network: manifest.network)
+                        }
                     return CardFace(
                         serial: card.serial, address: generated.address, encryptedKey: generated.encryptedKey,
                         confirmationCode: generated.confirmationCode)
@@ -152,6 +163,13 @@ public struct CardFace: Codable, Sendable, Equatable {
     public let address: Address
     public let encryptedKey: EncryptedKey
     public let confirmationCode: ConfirmationCode
+
+    public init(serial: Serial, address: Address, encryptedKey: EncryptedKey, confirmationCode: ConfirmationCode) {
+        self.serial = serial
+        self.address = address
+        self.encryptedKey = encryptedKey
+        self.confirmationCode = confirmationCode
+    }
 
     var bundleCard: KeyBatchBody.Card {
         KeyBatchBody.Card(

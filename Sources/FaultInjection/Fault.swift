@@ -1,0 +1,126 @@
+import Audit
+
+/// The catalogue of faults a dishonest or broken site (or a tampered
+/// transcript) can commit, each with the audit checks that must catch it.
+///
+/// Used by the audit's tests (every fault must be caught, and an honest
+/// ceremony must pass) and by `ceremony-fault` for a mock ceremony run with an
+/// injected fault. Nothing here is reachable from the site executables.
+public enum Fault: String, CaseIterable, Sendable, Codable {
+    // Site A keeps what it must destroy.
+    case aLogsPassphrases = "a-logs-passphrases"
+    case aLogsPassphrasesHex = "a-logs-passphrases-hex"
+    case aLogsPassphrasesBase64 = "a-logs-passphrases-base64"
+    case aLogsPassphrasesJSON = "a-logs-passphrases-json"
+    case aLogsPassphrasesSQLite = "a-logs-passphrases-sqlite"
+    case aKeepsPassfactorNested = "a-keeps-passfactor-nested"
+    // Site A draws badly.
+    case aReusesOwnersalt = "a-reuses-ownersalt"
+    case aWeakPolicy = "a-weak-policy"
+    // Site B keeps what it must destroy, or sends what it must not.
+    case bKeepsSeedb = "b-keeps-seedb"
+    case bKeepsFactorb = "b-keeps-factorb"
+    case bKeepsEncryptedKeys = "b-keeps-encrypted-keys"
+    case bSendsEncryptedKeyToA = "b-sends-encrypted-key-to-a"
+    case sitesBothKeepShares = "sites-both-keep-shares"
+    // Site B cheats on the cards.
+    case bSubstitutesAddress = "b-substitutes-address"
+    case bReusesSeedb = "b-reuses-seedb"
+    case bWeakRandomness = "b-weak-randomness"
+    // The transcript is tampered with.
+    case replaysBundle = "replays-bundle"
+    case dropsBundle = "drops-bundle"
+    case reordersBundles = "reorders-bundles"
+    case editsBundle = "edits-bundle"
+    case signsWithUndeclaredKey = "signs-with-undeclared-key"
+    case foreignCeremonyBundle = "foreign-ceremony-bundle"
+    case skipsSerial = "skips-serial"
+    case duplicatesSerial = "duplicates-serial"
+    case closingNotCountersigned = "closing-not-countersigned"
+    // The physical world is wrong.
+    case swappedLabels = "swapped-labels"
+    case facesMissing = "faces-missing"
+
+    /// When the fault strikes.
+    public enum Phase: Sendable {
+        /// Chosen at set-up (policy) or while a site draws its randomness.
+        case during
+        /// After a batch is minted, before A verifies it (a site acting during the run).
+        case afterMint
+        /// After the closing manifest is signed (the folder or transcript altered later).
+        case afterClose
+    }
+
+    public var phase: Phase {
+        switch self {
+        case .aReusesOwnersalt, .aWeakPolicy, .bReusesSeedb, .bWeakRandomness: .during
+        case .aLogsPassphrases, .aLogsPassphrasesHex, .aLogsPassphrasesBase64, .aLogsPassphrasesJSON,
+            .aLogsPassphrasesSQLite, .aKeepsPassfactorNested, .bKeepsSeedb, .bKeepsFactorb,
+            .bSendsEncryptedKeyToA, .sitesBothKeepShares, .bSubstitutesAddress:
+            .afterMint
+        default: .afterClose
+        }
+    }
+
+    /// The checks that must fail when this fault is present (others may fail too).
+    public var caughtBy: Set<Check> {
+        switch self {
+        case .aLogsPassphrases, .aLogsPassphrasesHex, .aLogsPassphrasesBase64, .aLogsPassphrasesJSON,
+            .aLogsPassphrasesSQLite, .aKeepsPassfactorNested:
+            [.siteA]
+        case .aReusesOwnersalt: [.uniqueness, .randomness]
+        case .aWeakPolicy: [.policy]
+        case .bKeepsSeedb, .bKeepsFactorb: [.siteB, .exposure, .retention]
+        case .bKeepsEncryptedKeys: [.siteB, .exposure, .retention]
+        case .bSendsEncryptedKeyToA: [.transcriptShares, .siteA]
+        case .sitesBothKeepShares: [.siteA, .siteB, .bothSites]
+        case .bSubstitutesAddress: [.codeAgreement, .coverage]
+        case .bReusesSeedb: [.uniqueness, .randomness]
+        case .bWeakRandomness: [.randomness]
+        case .replaysBundle: [.chain]
+        case .dropsBundle: [.coverage, .closing]
+        case .reordersBundles: [.chain]
+        case .editsBundle: [.signatures]
+        case .signsWithUndeclaredKey: [.signatures]
+        case .foreignCeremonyBundle: [.binding]
+        case .skipsSerial: [.serials, .answers]
+        case .duplicatesSerial: [.serials]
+        case .closingNotCountersigned: [.closing]
+        case .swappedLabels: [.sample, .control]
+        case .facesMissing: [.control]
+        }
+    }
+
+    /// One line on what the fault is.
+    public var summary: String {
+        switch self {
+        case .aLogsPassphrases: "site A writes every passphrase to a plain-text log"
+        case .aLogsPassphrasesHex: "site A logs passphrases as hex"
+        case .aLogsPassphrasesBase64: "site A logs passphrases inside a base64 blob, wrapped at 76 columns"
+        case .aLogsPassphrasesJSON: "site A keeps a JSON cache of passphrases"
+        case .aLogsPassphrasesSQLite: "site A keeps passphrases in a SQLite database"
+        case .aKeepsPassfactorNested: "site A keeps passfactors as hex, four folders deep"
+        case .aReusesOwnersalt: "site A gives the first card of every batch the same ownersalt"
+        case .aWeakPolicy: "the ceremony runs with a 62-bit passphrase policy (forced)"
+        case .bKeepsSeedb: "site B keeps every seedb in a binary file"
+        case .bKeepsFactorb: "site B keeps every factorb as hex"
+        case .bKeepsEncryptedKeys: "site B keeps a copy of the card faces with the encrypted keys, made after its retention statement"
+        case .bSendsEncryptedKeyToA: "site B puts each encrypted key into the key batch it sends A"
+        case .sitesBothKeepShares: "site A keeps passphrases and site B keeps seedb"
+        case .bSubstitutesAddress: "site B prints and reports an address of its own for one card"
+        case .bReusesSeedb: "site B gives the first card of every batch the same seedb"
+        case .bWeakRandomness: "site B draws seedb from a 7-bit generator (top bit always clear)"
+        case .replaysBundle: "a bundle is copied into the transcript a second time"
+        case .dropsBundle: "a confirmation report is removed from the transcript"
+        case .reordersBundles: "two of site A's payloads swap sequence numbers (re-signed by A)"
+        case .editsBundle: "one byte of a signed bundle is changed"
+        case .signsWithUndeclaredKey: "a bundle is re-signed by a key the manifest does not declare"
+        case .foreignCeremonyBundle: "a bundle bound to another ceremony id is placed in the transcript"
+        case .skipsSerial: "a card is removed from both batches (re-signed by both sites)"
+        case .duplicatesSerial: "a card appears twice in a key batch (re-signed by B)"
+        case .closingNotCountersigned: "the closing manifest carries only site A's signature"
+        case .swappedLabels: "the first scratch-off labels of batches 1 and 2 are printed on each other's cards"
+        case .facesMissing: "a batch's card faces are missing from the print run"
+        }
+    }
+}

@@ -1,0 +1,217 @@
+import BIP38
+import Ceremony
+import CryptoCore
+import Foundation
+
+/// Applies a fault to a ceremony folder, acting as the dishonest party would:
+/// with that party's own signing key where it re-signs what it sends.
+public struct Injector {
+    public let layout: CeremonyLayout
+
+    public init(layout: CeremonyLayout) { self.layout = layout }
+
+    /// Applies `fault` (for `afterMint` faults, to `batch`).
+    public func inject(_ fault: Fault, batch: Int) throws(CeremonyError) {
+        do {
+            try apply(fault, batch: batch)
+        } catch let error as CeremonyError {
+            throw error
+        } catch {
+            throw .failed("injecting \(fault.rawValue): \(error)")
+        }
+    }
+
+    private func apply(_ fault: Fault, batch: Int) throws {
+        let a = layout.site(.siteA)
+        let b = layout.site(.siteB)
+        switch fault {
+        case .aLogsPassphrases:
+            try append(a, "logs/issue.log", try journal(batch).map { "card \($0.serial) passphrase \($0.passphrase)\n" }.joined())
+        case .aLogsPassphrasesHex:
+            try append(a, "debug/passphrases.hex", try journal(batch).map { Array($0.passphrase.utf8).hex + "\n" }.joined())
+        case .aLogsPassphrasesBase64:
+            let json = try journal(batch).map { "{\"serial\":\"\($0.serial)\",\"p\":\"\($0.passphrase)\"}" }.joined(separator: ",")
+            try append(a, "trace/dump-\(batch).b64", Data("[\(json)]".utf8).base64EncodedString(options: .lineLength76Characters) + "\n")
+        case .aLogsPassphrasesJSON:
+            let cards = try journal(batch).map { ["serial": $0.serial, "passphrase": $0.passphrase] }
+            let data = try JSONSerialization.data(withJSONObject: ["cards": cards], options: [.prettyPrinted, .sortedKeys])
+            try write(a, "cache/state-\(batch).json", data)
+        case .aLogsPassphrasesSQLite:
+            try sqlite(a.appendingPathComponent("db/ledger.sqlite"), rows: try journal(batch).map { ($0.serial, $0.passphrase) })
+        case .aKeepsPassfactorNested:
+            var lines = ""
+            for card in try journal(batch) {
+                let owner = try OwnerFactors(passphrase: try Passphrase(card.passphrase), ownerEntropy: card.code.ownerEntropy)
+                lines += "\(card.serial) \(owner.passfactor.revealedHex())\n"
+            }
+            try append(a, "a/b/c/d/factors.txt", lines)
+        case .aReusesOwnersalt, .aWeakPolicy, .bReusesSeedb, .bWeakRandomness:
+            break  // acted while drawing (MockCeremony)
+        case .bKeepsSeedb:
+            try write(b, "cache/seeds-\(batch).bin", Data(try seeds(batch).flatMap { $0.1.revealedBytes() }))
+        case .bKeepsFactorb:
+            try append(b, "factorb.txt", try seeds(batch).map { "\($0.0) \(SHA256.doubleHash(secret: $0.1).revealedHex())\n" }.joined())
+        case .bKeepsEncryptedKeys:
+            try write(b, "backup/faces-\(batch).json", try Data(contentsOf: layout.faces(batch)))
+        case .sitesBothKeepShares:
+            try apply(.aLogsPassphrases, batch: batch)
+            try apply(.bKeepsSeedb, batch: batch)
+        case .bSendsEncryptedKeyToA:
+            let faces = try CardFace.readSpool(layout.faces(batch))
+            try rewriteKeyBatch(batch) { cards in
+                for index in cards.indices {
+                    cards[index]["encrypted_key"] = faces.first { $0.serial.description == cards[index]["serial"] as? String }?.encryptedKey.text
+                }
+            }
+        case .bSubstitutesAddress:
+            let stolen = PrivateKey.random().address(compressed: true, network: try Ceremony.load(layout).body.network)
+            try rewriteKeyBatch(batch) { cards in cards[0]["address"] = stolen.text }
+            var faces = try CardFace.readSpool(layout.faces(batch))
+            faces[0] = CardFace(serial: faces[0].serial, address: stolen, encryptedKey: faces[0].encryptedKey, confirmationCode: faces[0].confirmationCode)
+            try AtomicFile.write(try TranscriptJSON.prettyEncoder.encode(faces), to: layout.faces(batch), mode: .secret)
+        case .replaysBundle:
+            try FileManager.default.copyItem(
+                at: layout.intermediateBatch(1), to: layout.transfer.appendingPathComponent("batch-0001.intermediate-resent.json"))
+        case .dropsBundle:
+            try FileManager.default.removeItem(at: layout.confirmationReport(try Ceremony.load(layout).body.batchCount))
+        case .reordersBundles:
+            try resign(layout.intermediateBatch(1), signer: .siteA) { $0["sequence"] = 2 }
+            try resign(layout.confirmationReport(1), signer: .siteA) { $0["sequence"] = 1 }
+        case .editsBundle:
+            var envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: layout.keyBatch(1))) as! [String: Any]
+            var payload = Data(base64Encoded: envelope["payload"] as! String)!
+            let index = payload.firstIndex(of: UInt8(ascii: "1"))!  // a digit inside an address or digest
+            payload[index] = UInt8(ascii: "2")
+            envelope["payload"] = payload.base64EncodedString()
+            try JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys]).write(to: layout.keyBatch(1))
+        case .signsWithUndeclaredKey:
+            try resign(layout.intermediateBatch(1), key: Ed25519.SigningKey()) { _ in }
+        case .foreignCeremonyBundle:
+            try resign(layout.intermediateBatch(1), signer: .siteA) { $0["ceremony"] = SystemRandom.bytes(count: 16).hex }
+        case .skipsSerial:
+            try resign(layout.intermediateBatch(1), signer: .siteA) { payload in
+                var body = payload["body"] as! [String: Any]
+                body["cards"] = Array((body["cards"] as! [Any]).dropLast())
+                payload["body"] = body
+            }
+            try rewriteKeyBatch(1, chainRetention: false) { cards in cards.removeLast() }
+        case .duplicatesSerial:
+            try rewriteKeyBatch(1, chainRetention: false) { cards in cards.append(cards[0]) }
+        case .closingNotCountersigned:
+            var envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: layout.closingManifest)) as! [String: Any]
+            envelope["signatures"] = Array((envelope["signatures"] as! [Any]).prefix(1))
+            try JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys]).write(to: layout.closingManifest)
+        case .swappedLabels:
+            var one = try SecretRecord.read(layout.labels(1))
+            var two = try SecretRecord.read(layout.labels(2))
+            let (first, second) = (one[0], two[0])
+            one[0] = Self.replacing("passphrase", in: first, from: second)
+            two[0] = Self.replacing("passphrase", in: second, from: first)
+            try SecretRecord.write(one, to: layout.labels(1))
+            try SecretRecord.write(two, to: layout.labels(2))
+        case .facesMissing:
+            try FileManager.default.removeItem(at: layout.faces(try Ceremony.load(layout).body.batchCount))
+        }
+    }
+
+    /// `record` with the field `name` taken from `other`.
+    private static func replacing(_ name: String, in record: SecretRecord, from other: SecretRecord) -> SecretRecord {
+        var out = SecretRecord()
+        for field in record.fields { out.add(field.name, field.name == name ? other[name]! : field.value) }
+        return out
+    }
+
+    // MARK: - What a dishonest site has at hand
+
+    struct JournalEntry {
+        let serial: String
+        let passphrase: String
+        let code: IntermediateCode
+    }
+
+    /// Site A's open journal for a batch (the passphrases it holds until seal).
+    private func journal(_ batch: Int) throws -> [JournalEntry] {
+        let folder = layout.site(.siteA).appendingPathComponent("work").appendingPathComponent(CeremonyLayout.batchName(batch))
+        return try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().filter { $0.hasSuffix(".rec") }.map { name in
+            let record = try SecretRecord.read(folder.appendingPathComponent(name))[0]
+            return JournalEntry(
+                serial: record.text("serial")!, passphrase: record.text("passphrase")!,
+                code: try IntermediateCode(record.text("intermediate-code")!))
+        }
+    }
+
+    /// Site B's seedb per card (it had them in memory; recovered here from its faces and the codes).
+    private func seeds(_ batch: Int) throws -> [(Serial, SecretBytes)] {
+        let ceremony = try Ceremony.load(layout)
+        let (issued, _) = try ceremony.open(
+            layout.intermediateBatch(batch), kind: .intermediateBatch, signer: .siteA, batch: batch, as: IntermediateBatchBody.self)
+        return try CardFace.readSpool(layout.faces(batch)).map { face in
+            let code = issued.payload.body.cards.first { $0.serial == face.serial }!.intermediateCode
+            return (face.serial, try face.encryptedKey.recoverSeedb(passpoint: code.passpoint))
+        }
+    }
+
+    // MARK: - Files
+
+    private func write(_ site: URL, _ relative: String, _ data: Data) throws {
+        let url = site.appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url)
+    }
+
+    private func append(_ site: URL, _ relative: String, _ text: String) throws {
+        let url = site.appendingPathComponent(relative)
+        let old = (try? Data(contentsOf: url)) ?? Data()
+        try write(site, relative, old + Data(text.utf8))
+    }
+
+    private func sqlite(_ url: URL, rows: [(String, String)]) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let script = """
+            import sqlite3, sys, json
+            db = sqlite3.connect(sys.argv[1])
+            db.execute("create table if not exists cards (serial text, passphrase text)")
+            db.executemany("insert into cards values (?, ?)", json.load(sys.stdin))
+            db.commit()
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, url.path]
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: rows.map { [$0.0, $0.1] }))
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CeremonyError.failed("python3 sqlite3 failed") }
+    }
+
+    // MARK: - Re-signing as a site
+
+    /// Re-signs a transfer file after editing its payload as JSON.
+    private func resign(_ file: URL, signer party: Party, edit: (inout [String: Any]) -> Void) throws {
+        try resign(file, key: SiteIdentity.load(from: layout.site(party)), edit: edit)
+    }
+
+    private func resign(_ file: URL, key: Ed25519.SigningKey, edit: (inout [String: Any]) -> Void) throws {
+        let envelope = try Envelope(json: try Data(contentsOf: file))
+        var payload = try JSONSerialization.jsonObject(with: envelope.payload) as! [String: Any]
+        edit(&payload)
+        let bytes = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes])
+        try AtomicFile.write(Envelope(payloadType: envelope.payloadType, payload: bytes, signers: [key]).json, to: file, mode: .shared)
+    }
+
+    /// B rewrites its key batch (and, as a consistent liar, re-chains its retention statement).
+    private func rewriteKeyBatch(_ batch: Int, chainRetention: Bool = true, edit: (inout [[String: Any]]) -> Void) throws {
+        try resign(layout.keyBatch(batch), signer: .siteB) { payload in
+            var body = payload["body"] as! [String: Any]
+            var cards = body["cards"] as! [[String: Any]]
+            edit(&cards)
+            body["cards"] = cards
+            payload["body"] = body
+        }
+        guard chainRetention else { return }
+        let digest = PayloadDigest(of: try Envelope(json: try Data(contentsOf: layout.keyBatch(batch))).payload)
+        try resign(layout.retention(.siteB, batch: batch), signer: .siteB) { $0["prev"] = digest.hex }
+    }
+}

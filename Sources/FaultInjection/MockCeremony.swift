@@ -1,0 +1,70 @@
+import BIP38
+import Ceremony
+import CryptoCore
+import Foundation
+
+/// A whole ceremony run in-process through the site libraries (the same code
+/// the executables run), optionally with one fault from the catalogue.
+public enum MockCeremony {
+    public struct Configuration: Sendable {
+        public var cards: Int
+        public var batchSize: Int
+        public var network: Network
+        public var firstLot: Int
+
+        public init(cards: Int = 4, batchSize: Int = 2, network: Network = .mainnet, firstLot: Int = 1) {
+            self.cards = cards
+            self.batchSize = batchSize
+            self.network = network
+            self.firstLot = firstLot
+        }
+    }
+
+    /// Runs set-up, every batch (issue, mint, verify, seal) and the closing, injecting `fault` at its phase.
+    public static func run(at layout: CeremonyLayout, _ configuration: Configuration = Configuration(), fault: Fault? = nil)
+        throws(CeremonyError)
+    {
+        _ = try SiteSetup.initialise(.siteA, layout: layout)
+        _ = try SiteSetup.initialise(.siteB, layout: layout)
+        let weak = fault == .aWeakPolicy
+        _ = try SiteSetup.propose(
+            SiteSetup.Terms(
+                cards: configuration.cards, batchSize: configuration.batchSize, network: configuration.network,
+                firstLot: configuration.firstLot,
+                policy: weak ? PassphrasePolicy(alphabet: PassphrasePolicy.standard.alphabet, length: 12, group: 4) : .standard,
+                forceWeakPolicy: weak),
+            layout: layout)
+        _ = try SiteSetup.endorse(layout: layout)
+        let siteA = try PassphraseSite(layout: layout, ownerSalts: fault == .aReusesOwnersalt ? reusedSalt : nil)
+        let siteB = try KeySite(layout: layout, seeds: seedSource(for: fault))
+        for batch in 1...siteA.ceremony.body.batchCount {
+            try siteA.issue(batch: batch, showProgress: false)
+            try siteB.mint(batch: batch, showProgress: false)
+            if let fault, fault.phase == .afterMint { try Injector(layout: layout).inject(fault, batch: batch) }
+            _ = try siteA.verify(batch: batch, showProgress: false)
+            try siteA.seal(batch: batch)
+        }
+        _ = try siteA.close()
+        _ = try siteB.countersignClosing()
+        if let fault, fault.phase == .afterClose { try Injector(layout: layout).inject(fault, batch: 1) }
+    }
+
+    /// The first card of every batch gets the same ownersalt; the rest are random.
+    @Sendable static func reusedSalt(_ serial: Serial) -> [UInt8] {
+        serial.sequence == 0 ? [0xA5, 0x5A, 0xC3, 0x3C] : SystemRandom.bytes(count: 4)
+    }
+
+    static func seedSource(for fault: Fault?) -> (@Sendable (Serial) -> SecretBytes)? {
+        switch fault {
+        case .bReusesSeedb:
+            return { serial in
+                serial.sequence == 0 ? SecretBytes(copying: [UInt8](repeating: 0x5C, count: 24)) : SystemRandom.secretBytes(count: 24)
+            }
+        case .bWeakRandomness:
+            // A 7-bit generator: every byte's top bit is clear.
+            return { _ in SecretBytes(copying: SystemRandom.bytes(count: 24).map { $0 & 0x7F }) }
+        default:
+            return nil
+        }
+    }
+}

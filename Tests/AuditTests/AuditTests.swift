@@ -1,0 +1,197 @@
+import Audit
+import BIP38
+import Ceremony
+import CryptoCore
+import FaultInjection
+import Foundation
+import Testing
+
+/// A ceremony folder in a private temporary directory, removed when released.
+final class Folder: @unchecked Sendable {
+    let url: URL
+    var layout: CeremonyLayout { CeremonyLayout(root: url) }
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("audit-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    /// A copy of another folder.
+    init(copying other: Folder) throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("audit-tests-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: other.url, to: url)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// One honest ceremony, made once and copied by the tests that alter it afterwards.
+enum Honest {
+    static let configuration = MockCeremony.Configuration(cards: 2, batchSize: 1)
+    static let folder: Folder = {
+        let folder = try! Folder()
+        try! MockCeremony.run(at: folder.layout, configuration)
+        return folder
+    }()
+}
+
+@Suite struct HonestCeremonyAudit {
+    @Test("an honest ceremony passes every check with no finding, and the matrix reads 0, 0, 0, N")
+    func honestPasses() throws {
+        let folder = try Folder(copying: Honest.folder)
+        let report = try Auditor.audit(folder.layout, options: .init(sample: 2))
+        #expect(report.verdict == "pass")
+        #expect(report.findings.isEmpty, "\(report.findings)")
+        #expect(report.reconstructable == AuditReport.Matrix(siteA: 0, siteB: 0, both: 0, control: 2))
+        #expect(report.checks.count == Check.allCases.count)
+        #expect(report.checks.allSatisfy { $0.passed })
+        #expect(report.sample.count == 2)
+        #expect(report.exposure.policyBits > 103 && report.exposure.policyBits < 104)
+        #expect(report.exposure.yearsOnThisMachine > 1e20)
+        #expect(report.randomness.allSatisfy { $0.passed })
+        // The auditor countersigned the closing manifest; a second audit still passes and signs no more.
+        let closing = try Envelope(json: Data(contentsOf: folder.layout.closingManifest))
+        #expect(closing.signatures.count == 3)
+        #expect(report.auditorSignature != nil)
+        let again = try Auditor.audit(folder.layout, options: .init(sample: 0))
+        #expect(again.verdict == "pass", "\(again.findings)")
+        #expect(try Envelope(json: Data(contentsOf: folder.layout.closingManifest)).signatures.count == 3)
+    }
+
+    @Test("the sample is drawn from the closing manifest's digest: the same folder gives the same sample")
+    func sampleIsDeterministic() throws {
+        let first = try Folder(copying: Honest.folder)
+        let second = try Folder(copying: Honest.folder)
+        let one = try Auditor.audit(first.layout, options: .init(sample: 1, countersign: false))
+        let two = try Auditor.audit(second.layout, options: .init(sample: 1, countersign: false))
+        #expect(one.sample == two.sample)
+        #expect(one.sample.count == 1)
+    }
+
+    @Test("every check can fail: the fault catalogue turns each one red")
+    func catalogueCoversEveryCheck() {
+        let covered = Set(Fault.allCases.flatMap(\.caughtBy))
+        #expect(covered == Set(Check.allCases), "uncovered: \(Set(Check.allCases).subtracting(covered))")
+    }
+}
+
+@Suite struct FaultCatalogue {
+    @Test("each fault is caught by its checks", arguments: Fault.allCases)
+    func faultIsCaught(_ fault: Fault) throws {
+        let folder: Folder
+        if fault.phase == .afterClose {
+            folder = try Folder(copying: Honest.folder)
+            try Injector(layout: folder.layout).inject(fault, batch: 1)
+        } else {
+            folder = try Folder()
+            try MockCeremony.run(at: folder.layout, Honest.configuration, fault: fault)
+        }
+        let report = try Auditor.audit(folder.layout, options: .init(sample: fault == .swappedLabels ? 2 : 0, countersign: false))
+        #expect(report.verdict == "fail")
+        let failed = Set(report.checks.filter { !$0.passed }.map(\.id))
+        for check in fault.caughtBy {
+            #expect(failed.contains(check), "\(fault.rawValue) not caught by \(check.rawValue); failed: \(failed.map(\.rawValue).sorted())")
+        }
+        #expect(report.auditorSignature == nil)
+    }
+
+    @Test("a site that logs passphrases is found at the right file and offset")
+    func findingNamesFileAndOffset() throws {
+        let folder = try Folder()
+        try MockCeremony.run(at: folder.layout, Honest.configuration, fault: .aLogsPassphrases)
+        let report = try Auditor.audit(folder.layout, options: .init(sample: 0, countersign: false))
+        let log = try String(contentsOf: folder.layout.site(.siteA).appendingPathComponent("logs/issue.log"), encoding: .utf8)
+        let hits = report.findings.filter { $0.check == .siteA && $0.file == "site-a/logs/issue.log" }
+        #expect(Set(hits.compactMap(\.serial)) == ["0000001-0000", "0000002-0000"])
+        for hit in hits {
+            let offset = try #require(hit.offset)
+            let line = log.utf8.dropFirst(offset).prefix(29)
+            #expect(String(decoding: line, as: UTF8.self).split(separator: "-").count == 5, "offset \(offset) does not point at a passphrase")
+        }
+        // Logging passphrases alone rebuilds no key: the matrix still reads 0 for A, but the check fails.
+        #expect(report.reconstructable.siteA == 0)
+    }
+
+    @Test("an encrypted key sent to A lets A rebuild every card it reached")
+    func encryptedKeyToA() throws {
+        let folder = try Folder()
+        try MockCeremony.run(at: folder.layout, Honest.configuration, fault: .bSendsEncryptedKeyToA)
+        let report = try Auditor.audit(folder.layout, options: .init(sample: 0, countersign: false))
+        #expect(report.reconstructable.siteA == 2)
+        #expect(report.reconstructable.control == 2)
+    }
+
+    @Test("both sites keeping their shares: each alone rebuilds nothing, together they rebuild every key")
+    func collusion() throws {
+        let folder = try Folder()
+        try MockCeremony.run(at: folder.layout, Honest.configuration, fault: .sitesBothKeepShares)
+        let report = try Auditor.audit(folder.layout, options: .init(sample: 0, countersign: false))
+        #expect(report.reconstructable == AuditReport.Matrix(siteA: 0, siteB: 0, both: 2, control: 2))
+        #expect(report.exposure.cardsExposedSiteB == 2)
+    }
+}
+
+@Suite struct AuditCommand {
+    static let tool = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("ceremony-audit")
+
+    func run(_ arguments: String...) throws -> (Int32, String, String) {
+        let process = Process()
+        process.executableURL = Self.tool
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test("exit 0 and both reports for an honest ceremony; the JSON carries the documented fields")
+    func honest() throws {
+        let folder = try Folder(copying: Honest.folder)
+        let (status, stdout, stderr) = try run(folder.url.path, "--sample", "1")
+        #expect(status == 0, "\(stderr)")
+        #expect(stdout.contains("audit PASS"))
+        #expect(stdout.contains("site A 0, site B 0, both 0, control 2"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.layout.audit.appendingPathComponent("report.json"))) as! [String: Any]
+        #expect(json["verdict"] as? String == "pass")
+        #expect(json["cards"] as? Int == 2)
+        let matrix = try #require(json["reconstructable"] as? [String: Int])
+        #expect(matrix == ["site_a": 0, "site_b": 0, "both": 0, "control": 2])
+        #expect(json["exposure"] is [String: Any])
+        #expect((json["findings"] as? [Any])?.isEmpty == true)
+        let markdown = try String(contentsOf: folder.layout.audit.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(markdown.hasPrefix("# Ceremony audit: PASS"))
+        #expect(markdown.contains("| site A (retained files + transcript) | 0 | 0 |"))
+    }
+
+    @Test("exit 3 when a check fails, with each finding's check, serial and file in the JSON")
+    func failing() throws {
+        let folder = try Folder(copying: Honest.folder)
+        try Injector(layout: folder.layout).inject(.editsBundle, batch: 1)
+        let (status, stdout, _) = try run(folder.url.path, "--sample", "0")
+        #expect(status == 3)
+        #expect(stdout.contains("audit FAIL"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.layout.audit.appendingPathComponent("report.json"))) as! [String: Any]
+        #expect(json["verdict"] as? String == "fail")
+        let findings = try #require(json["findings"] as? [[String: Any]])
+        let signature = try #require(findings.first { $0["check"] as? String == "T1.signatures" })
+        #expect(signature["file"] as? String == "transfer/batch-0001.keys.json")
+        #expect(signature["severity"] as? String == "critical")
+        #expect((signature["message"] as? String)?.contains("bad signature") == true)
+    }
+
+    @Test("exit 2 for a folder with no manifest; exit 64 for bad usage")
+    func unusable() throws {
+        let folder = try Folder()
+        let (status, _, stderr) = try run(folder.url.path)
+        #expect(status == 2)
+        #expect(stderr.contains("unusable ceremony folder"))
+        #expect(stderr.contains("ceremony.json: missing"))
+        #expect(try run().0 == 64)
+        #expect(try run(folder.url.path, "--sample", "-1").0 == 64)
+    }
+}
