@@ -92,6 +92,10 @@ let package = Package(
             ],
             swiftSettings: strict),
         .executableTarget(
+            name: "Benchmarks",
+            dependencies: ["Ceremony", "Audit", "FaultInjection", "BIP38", "CryptoCore"],
+            swiftSettings: strict),
+        .executableTarget(
             name: "BIP38Tool",
             dependencies: [
                 "BIP38", "CryptoCore",
@@ -116,6 +120,11 @@ let package = Package(
         .testTarget(
             name: "AuditTests",
             dependencies: ["Audit", "FaultInjection", "Ceremony", "BIP38", "CryptoCore", "CeremonyAuditTool"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "DocsTests",
+            dependencies: ["BIP38Tool", "PassphraseSiteTool", "KeySiteTool", "CeremonyAuditTool"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(

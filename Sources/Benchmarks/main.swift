@@ -1,0 +1,2 @@
+// Filled in by the benchmark work (issue 7).
+print("benchmarks: not written yet")
