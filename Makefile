@@ -9,6 +9,10 @@ SWIFT      ?= swift
 APT_PKGS   := pkg-config libsecp256k1-dev libsodium-dev libssl-dev libqrencode-dev
 # Tools the tests use to render and scan printed cards.
 TEST_PKGS  := librsvg2-bin zbar-tools python3-venv
+# The Python venv the DSSE interop test verifies our envelopes with (securesystemslib,
+# Ed25519 through pyca/cryptography). Pinned; rebuilt when the pins change.
+PYVENV     := .build/pyvenv
+PY_PKGS    := securesystemslib[crypto]==1.6.0 cryptography==50.0.2 cffi==2.1.1 pycparser==3.12
 PC_MODULES := libsecp256k1 libsodium libcrypto libqrencode
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -35,6 +39,15 @@ test-deps: deps
 	  echo "test-deps: installing$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	else echo "test-deps: present"; fi
+	@if [ -x $(PYVENV)/bin/python ] && [ "$$(cat $(PYVENV)/.pins 2>/dev/null)" = "$(PY_PKGS)" ] && \
+	  $(PYVENV)/bin/python -c 'import securesystemslib.dsse, cryptography' >/dev/null 2>&1; then \
+	  echo "test-deps: $(PYVENV) present"; \
+	else \
+	  echo "test-deps: making $(PYVENV) with $(PY_PKGS)"; \
+	  rm -rf $(PYVENV) && python3 -m venv $(PYVENV) && \
+	  $(PYVENV)/bin/pip install -q --disable-pip-version-check --no-cache-dir $(patsubst %,'%',$(PY_PKGS)) && \
+	  echo "$(PY_PKGS)" > $(PYVENV)/.pins; \
+	fi
 
 build: deps
 	$(SWIFT) build

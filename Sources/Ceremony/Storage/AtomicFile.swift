@@ -21,6 +21,7 @@ public enum AtomicFile {
     /// - Throws: ``StorageError/writeFailed(path:reason:)``.
     public static func write(_ data: some ContiguousBytes, to url: URL, mode: Mode) throws(StorageError) {
         let path = url.path
+        removeStaleTemporaries(of: url)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp").path
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode.rawValue)
@@ -74,6 +75,23 @@ public enum AtomicFile {
     public static func removeStaleTemporaries(in folder: URL) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
         for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            try? destroy(folder.appendingPathComponent(name))
+        }
+    }
+
+    /// Removes the temporaries of `url` (`.NAME.PID.RANDOM.tmp`) that a killed
+    /// writer left, so a file rewritten after a crash leaves no stale copy
+    /// behind (it may hold secrets: labels, card faces). Skips any whose
+    /// process still runs.
+    static func removeStaleTemporaries(of url: URL) {
+        let folder = url.deletingLastPathComponent()
+        let prefix = ".\(url.lastPathComponent)."
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+            let parts = name.dropFirst(prefix.count).dropLast(".tmp".count).split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 2, let pid = pid_t(parts[0]), UInt32(parts[1]) != nil, pid != getpid(),
+                kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
             try? destroy(folder.appendingPathComponent(name))
         }
     }
