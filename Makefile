@@ -16,7 +16,7 @@ PY_PKGS    := securesystemslib[crypto]==1.6.0 cryptography==50.0.2 cffi==2.1.1 p
 PC_MODULES := libsecp256k1 libsodium libcrypto libqrencode
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build release test clean
+.PHONY: all deps test-deps build release test ceremony clean
 
 all: build
 
@@ -58,6 +58,13 @@ release: deps
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# A whole mock production ceremony and its audit (Ceremony/run-ceremony.sh; settings in
+# Ceremony/ceremony.conf): make ceremony CARDS=6 CEREMONY_DIR=/tmp/small FAULT=b-keeps-seedb
+CARDS        ?= 24
+CEREMONY_DIR ?= ceremony-run
+ceremony: build
+	CARDS=$(CARDS) CEREMONY_DIR=$(CEREMONY_DIR) FAULT=$(FAULT) BIN="$$($(SWIFT) build --show-bin-path)" bash Ceremony/run-ceremony.sh
 
 clean:
 	rm -rf .build

@@ -13,6 +13,7 @@
 //                         crash-safe storage, and the two sites' logic (SiteA/, SiteB/).
 //   Sources/Audit         the auditor: transcript, consistency, key-share search per view,
 //                         exposure, randomness, cut and choose, retention statements.
+//   Sources/Printing      card faces, labels and contact sheets as SVG/HTML with real QR codes.
 //   Sources/FaultInjection the catalogue of faults a dishonest site can commit, and a mock
 //                         ceremony that injects them (for the audit's tests and demos).
 //   Sources/BIP38Tool     the `bip38` command line.
@@ -32,6 +33,8 @@ let package = Package(
         .executable(name: "passphrase-site", targets: ["PassphraseSiteTool"]),
         .executable(name: "key-site", targets: ["KeySiteTool"]),
         .executable(name: "ceremony-audit", targets: ["CeremonyAuditTool"]),
+        .executable(name: "card-print", targets: ["CardPrintTool"]),
+        .executable(name: "ceremony-fault", targets: ["CeremonyFaultTool"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -67,8 +70,26 @@ let package = Package(
             dependencies: ["Ceremony", "BIP38", "CryptoCore"],
             swiftSettings: strict),
         .target(
+            name: "Printing",
+            dependencies: ["Ceremony", "BIP38", "CryptoCore"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "CardPrintTool",
+            dependencies: [
+                "Printing", "Ceremony", "BIP38",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .target(
             name: "FaultInjection",
             dependencies: ["Audit", "Ceremony", "BIP38", "CryptoCore"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "CeremonyFaultTool",
+            dependencies: [
+                "FaultInjection", "Ceremony",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict),
         .executableTarget(
             name: "CeremonyAuditTool",
@@ -120,6 +141,14 @@ let package = Package(
         .testTarget(
             name: "AuditTests",
             dependencies: ["Audit", "FaultInjection", "Ceremony", "BIP38", "CryptoCore", "CeremonyAuditTool"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "PrintingTests",
+            dependencies: [
+                "Printing", "Ceremony", "BIP38", "CryptoCore", "PassphraseSiteTool", "KeySiteTool", "CeremonyAuditTool",
+                "CardPrintTool", "CeremonyFaultTool",
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(

@@ -31,7 +31,7 @@ public enum CeremonyError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Runs a file-system step, reporting its failure as ``CeremonyError/storage(_:)``.
-func storing<T>(_ body: () throws(StorageError) -> T) throws(CeremonyError) -> T {
+public func storing<T>(_ body: () throws(StorageError) -> T) throws(CeremonyError) -> T {
     do {
         return try body()
     } catch {

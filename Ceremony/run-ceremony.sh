@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The mock production ceremony, as the operators' runbook.
+#
+# Three parties, each working only in its own folder plus transfer/:
+#   site A  (passphrase site)  site-a/, printed/site-a/
+#   site B  (key site)         site-b/, printed/site-b/
+#   auditor                    reads everything, writes audit/
+# Every file that crosses between the sites is a signed DSSE bundle in transfer/.
+#
+# Usage: Ceremony/run-ceremony.sh   (settings: Ceremony/ceremony.conf, or the environment)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=ceremony.conf
+source "$here/ceremony.conf"
+BIN=${BIN:-$(cd "$here/.." && swift build --show-bin-path)}
+D=$CEREMONY_DIR
+
+step() { printf '\n== %s\n' "$*"; }
+now() { date +%s.%N; }
+rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { t = b - a; printf "%d cards in %.1f s (%.1f cards/s)", n, t, (t > 0 ? n / t : 0) }'; }
+
+# Each site runs without network access where the machine allows it.
+if unshare --net true 2>/dev/null; then ISOLATE=(unshare --net); isolation="each site runs in its own network namespace (no network)"
+elif unshare --net --map-root-user true 2>/dev/null; then ISOLATE=(unshare --net --map-root-user); isolation="each site runs in its own user and network namespace (no network)"
+else ISOLATE=(); isolation="unshare is not permitted here: sites run with the machine's network"
+fi
+A() { "${ISOLATE[@]}" "$BIN/passphrase-site" "$@" --ceremony "$D"; }
+B() { "${ISOLATE[@]}" "$BIN/key-site" "$@" --ceremony "$D"; }
+
+fault_phase=""
+if [ -n "$FAULT" ]; then
+  fault_phase=$("$BIN/ceremony-fault" list | awk -v f="$FAULT" '$1 == f { print $2 }')
+  [ -n "$fault_phase" ] || { echo "unknown fault $FAULT (see: $BIN/ceremony-fault list)" >&2; exit 64; }
+  [ "$fault_phase" != during ] || { echo "$FAULT changes how a site draws randomness; only the in-process mock ceremony (the audit tests) can play it" >&2; exit 64; }
+fi
+
+if [ -e "$D" ]; then
+  [ -f "$D/ceremony.json" ] || { echo "$D exists and is not a mock ceremony folder: refusing to replace it" >&2; exit 1; }
+  rm -rf "$D"
+fi
+mkdir -p "$D"
+echo "mock ceremony: $CARDS cards in batches of $BATCH_SIZE, $NETWORK, into $D"
+echo "$isolation"
+[ -z "$FAULT" ] || echo "INJECTED FAULT: $FAULT ($fault_phase)"
+
+step "1. Set-up: each site makes its signing key; both compare the short forms aloud"
+A init
+B init
+step "   Site A proposes the manifest; site B checks it names its key and countersigns"
+A propose --cards "$CARDS" --batch-size "$BATCH_SIZE" --first-lot "$FIRST_LOT" --network "$NETWORK" \
+  --alphabet "$ALPHABET" --length "$LENGTH" --group "$GROUP"
+B endorse
+batches=$(( (CARDS + BATCH_SIZE - 1) / BATCH_SIZE ))
+
+a_time=0; b_time=0
+for b in $(seq 1 "$batches"); do
+  step "2. Batch $b: site A issues passphrases and intermediate codes (one scrypt(16384,8,8) per card)"
+  t0=$(now); A issue --batch "$b"; t1=$(now)
+  a_time=$(awk -v x="$a_time" -v a="$t0" -v b="$t1" 'BEGIN { print x + b - a }')
+  echo "   site A prints its labels:"; "$BIN/card-print" labels --ceremony "$D" --batch "$b"
+  echo "   transfer/$(printf 'batch-%04d' "$b").intermediate.json crosses to site B"
+  step "3. Batch $b: site B verifies the bundle and mints keys, addresses, confirmation codes"
+  t0=$(now); B mint --batch "$b"; t1=$(now)
+  b_time=$(awk -v x="$b_time" -v a="$t0" -v b="$t1" 'BEGIN { print x + b - a }')
+  echo "   site B prints its card faces:"; "$BIN/card-print" faces --ceremony "$D" --batch "$b" --denomination "$DENOMINATION"
+  echo "   transfer/$(printf 'batch-%04d' "$b").keys.json crosses to site A (no encrypted key in it)"
+  if [ "$fault_phase" = after-mint ]; then "$BIN/ceremony-fault" inject "$FAULT" --ceremony "$D" --batch "$b"; fi
+  step "4. Batch $b: site A checks every confirmation code, then destroys the passphrases"
+  A verify --batch "$b" || { [ -n "$FAULT" ] || exit 1; echo "   (verification failed: continuing so the audit can report it)"; }
+  A seal --batch "$b"
+done
+
+step "5. Assembly joins labels and card faces by serial"
+"$BIN/card-print" assemble --ceremony "$D" --denomination "$DENOMINATION"
+
+step "6. Closing manifest: every payload digest, signed by A, countersigned by B"
+A close
+B close
+if [ "$fault_phase" = after-close ]; then "$BIN/ceremony-fault" inject "$FAULT" --ceremony "$D"; fi
+
+step "7. Audit (the auditor countersigns the closing manifest if every check passes)"
+status=0
+mkdir -p "$D/audit"
+"$BIN/ceremony-audit" "$D" --sample "$SAMPLE" > "$D/audit/summary.txt" || status=$?
+cat "$D/audit/summary.txt"
+
+step "Summary"
+echo "cards made:      $CARDS in $batches batch(es), $NETWORK"
+echo "site A:          $(rate "$CARDS" 0 "$a_time")"
+echo "site B:          $(rate "$CARDS" 0 "$b_time")"
+grep '^keys rebuildable' "$D/audit/summary.txt" | sed 's/^/matrix:          /'
+grep '^audit ' "$D/audit/summary.txt" | sed 's/^/verdict:         /'
+echo "audit report:    $D/audit/report.md"
+echo "cards:           $D/cards/index.html"
+exit "$status"

@@ -1,0 +1,157 @@
+import BIP38
+import Ceremony
+import CryptoCore
+import Foundation
+
+/// The print runs and the assembly of a ceremony (DESIGN.md, flow step 5).
+///
+/// Site A's printer makes the scratch-off label sheet from A's label spool;
+/// site B's printer makes the card-face sheet from B's face spool; assembly
+/// joins the two by serial into finished cards. Every file that shows a
+/// passphrase or an encrypted key is written 0600.
+public enum PrintRun {
+    /// Site A's sheet of scratch-off labels for a batch: `printed/site-a/batch-NNNN.labels.svg`.
+    @discardableResult
+    public static func labelSheet(_ layout: CeremonyLayout, batch: Int) throws(CeremonyError) -> URL {
+        let labels = try readLabels(layout, batch: batch)
+        let columns = 2
+        let labelWidth = 400.0
+        let labelHeight = 130.0
+        let rows = (labels.count + columns - 1) / columns
+        var parts: [String] = [
+            SVG.text("Site A · scratch-off labels · \(CeremonyLayout.batchName(batch)) · \(labels.count) labels", x: 20, y: 36, size: 22, weight: "bold")
+        ]
+        for (index, label) in labels.enumerated() {
+            let x = 20 + Double(index % columns) * (labelWidth + 20)
+            let y = 60 + Double(index / columns) * (labelHeight + 16)
+            parts.append("<rect x=\"\(SVG.fmt(x))\" y=\"\(SVG.fmt(y))\" width=\"\(SVG.fmt(labelWidth))\" height=\"\(SVG.fmt(labelHeight))\" rx=\"10\" fill=\"#fff\" stroke=\"#888\" stroke-dasharray=\"6 4\"/>")
+            parts.append(SVG.text("\(label.serial)", x: x + 14, y: y + 30, size: 18, weight: "bold"))
+            parts.append(SVG.text(String(decoding: label.passphrase.revealedBytes(), as: UTF8.self), x: x + 14, y: y + 74, size: 26, weight: "bold"))
+            parts.append(SVG.text("commitment salt \(label.salt)", x: x + 14, y: y + 110, size: 11))
+        }
+        let height = 80 + Double(rows) * (labelHeight + 16)
+        let url = layout.printed(.siteA).appendingPathComponent("\(CeremonyLayout.batchName(batch)).labels.svg")
+        try write(sheet(width: 860, height: height, parts), to: url)
+        return url
+    }
+
+    /// Site B's sheet of card faces for a batch: `printed/site-b/batch-NNNN.faces.svg`
+    /// (fronts, and the sticker artwork with the encrypted keys).
+    @discardableResult
+    public static func faceSheet(_ layout: CeremonyLayout, batch: Int, denomination: String) throws(CeremonyError) -> URL {
+        let ceremony = try Ceremony.load(layout)
+        let faces = try CardFace.readSpool(layout.faces(batch))
+        var parts: [String] = [
+            SVG.text("Site B · card faces · \(CeremonyLayout.batchName(batch)) · \(faces.count) cards", x: 20, y: 36, size: 22, weight: "bold")
+        ]
+        for (index, face) in faces.enumerated() {
+            let card = CardContent(
+                serial: face.serial, network: ceremony.body.network, address: face.address, encryptedKey: face.encryptedKey,
+                passphrase: SecretBytes(copying: Array("(site A's label)".utf8)), denomination: denomination)
+            let y = 60 + Double(index) * 560
+            parts.append("<svg x=\"10\" y=\"\(SVG.fmt(y))\" width=\"856\" height=\"540\" viewBox=\"0 0 856 540\">\(try qr { () throws(QRCode.Failure) in try CardArt.front(card) })</svg>")
+            parts.append("<svg x=\"886\" y=\"\(SVG.fmt(y))\" width=\"856\" height=\"540\" viewBox=\"0 0 856 540\">\(try qr { () throws(QRCode.Failure) in try stickerArt(card) })</svg>")
+        }
+        let url = layout.printed(.siteB).appendingPathComponent("\(CeremonyLayout.batchName(batch)).faces.svg")
+        try write(sheet(width: 1752, height: 80 + Double(faces.count) * 560, parts), to: url)
+        return url
+    }
+
+    /// What site B prints on the sticker: the encrypted key, as text and QR code.
+    static func stickerArt(_ card: CardContent) throws(QRCode.Failure) -> String {
+        var parts = ["<rect x=\"4\" y=\"4\" width=\"848\" height=\"532\" rx=\"36\" fill=\"#fff\" stroke=\"#1d3557\" stroke-width=\"4\"/>",
+            SVG.text("STICKER · \(card.serial) · encrypted private key (BIP38)", x: 40, y: 60, size: 22, weight: "bold")]
+        parts.append(try SVG.qr(card.encryptedKey.text, x: 40, y: 100, side: 300))
+        for (i, line) in SVG.wrap(card.encryptedKey.text, width: 20).enumerated() {
+            parts.append(SVG.text(line, x: 370, y: 170 + Double(i) * 48, size: 32, weight: "bold"))
+        }
+        return CardArt.document(parts)
+    }
+
+    /// Joins labels and faces by serial into `cards/`: per card `SERIAL.front.svg`,
+    /// `SERIAL.back.svg` (as sold: covered) and `SERIAL.back-revealed.svg` (opened),
+    /// plus `index.html`, a contact sheet of every card.
+    /// - Returns: the number of cards assembled.
+    /// - Throws: when a serial has a label but no face, or a face but no label.
+    @discardableResult
+    public static func assemble(_ layout: CeremonyLayout, denomination: String) throws(CeremonyError) -> Int {
+        let ceremony = try Ceremony.load(layout)
+        try storing { () throws(StorageError) in try AtomicFile.makeFolder(layout.cards, mode: 0o700) }
+        var serials: [Serial] = []
+        for batch in 1...ceremony.body.batchCount {
+            let labels = Dictionary(uniqueKeysWithValues: try readLabels(layout, batch: batch).map { ($0.serial, $0) })
+            let faces = try CardFace.readSpool(layout.faces(batch))
+            for face in faces where labels[face.serial] == nil {
+                throw .refusedCard(file: layout.relative(layout.labels(batch)), serial: face.serial, reason: "has a card face but no label")
+            }
+            for serial in labels.keys where !faces.contains(where: { $0.serial == serial }) {
+                throw .refusedCard(file: layout.relative(layout.faces(batch)), serial: serial, reason: "has a label but no card face")
+            }
+            for face in faces {
+                let card = CardContent(
+                    serial: face.serial, network: ceremony.body.network, address: face.address, encryptedKey: face.encryptedKey,
+                    passphrase: labels[face.serial]!.passphrase, denomination: denomination)
+                let base = layout.cards.appendingPathComponent(face.serial.description)
+                try write(try qr { () throws(QRCode.Failure) in try CardArt.front(card) }, to: URL(fileURLWithPath: base.path + ".front.svg"))
+                try write(try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: false) }, to: URL(fileURLWithPath: base.path + ".back.svg"))
+                try write(try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: true) }, to: URL(fileURLWithPath: base.path + ".back-revealed.svg"))
+                serials.append(face.serial)
+            }
+        }
+        try write(contactSheet(serials, ceremony: ceremony), to: layout.cards.appendingPathComponent("index.html"))
+        return serials.count
+    }
+
+    static func contactSheet(_ serials: [Serial], ceremony: Ceremony) -> String {
+        let rows = serials.map { serial in
+            """
+            <figure><img src="\(serial).front.svg" alt="front of card \(serial)"><img src="\(serial).back.svg" alt="back of card \(serial), sealed">\
+            <figcaption>\(serial)</figcaption></figure>
+            """
+        }.joined(separator: "\n")
+        return """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Cards of ceremony \(ceremony.id)</title>
+            <style>body{font-family:sans-serif;background:#ddd;margin:2em}figure{display:inline-block;margin:1em;background:#fff;padding:.5em;border-radius:8px}\
+            img{width:300px;margin:4px}figcaption{text-align:center;font-family:monospace}</style></head>
+            <body><h1>Assembled cards: ceremony \(ceremony.id)</h1>
+            <p>\(serials.count) cards, \(ceremony.body.network.rawValue). Fronts and sealed backs; the opened backs are in SERIAL.back-revealed.svg.</p>
+            \(rows)
+            </body></html>
+
+            """
+    }
+
+    struct Label {
+        let serial: Serial
+        let passphrase: SecretBytes
+        let salt: String
+    }
+
+    static func readLabels(_ layout: CeremonyLayout, batch: Int) throws(CeremonyError) -> [Label] {
+        try SecretRecord.read(layout.labels(batch)).map { (record) throws(CeremonyError) -> Label in
+            guard let text = record.text("serial"), let serial = Serial(text: text), let passphrase = record["passphrase"] else {
+                throw .refusedBundle(file: layout.relative(layout.labels(batch)), reason: "damaged label record")
+            }
+            return Label(serial: serial, passphrase: passphrase, salt: record.text("commitment-salt") ?? "")
+        }
+    }
+
+    static func sheet(width: Double, height: Double, _ parts: [String]) -> String {
+        """
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(SVG.fmt(width / 10))mm" height="\(SVG.fmt(height / 10))mm" viewBox="0 0 \(SVG.fmt(width)) \(SVG.fmt(height))">
+        <rect width="100%" height="100%" fill="#f4f4f4"/>
+        \(parts.joined(separator: "\n"))
+        </svg>
+
+        """
+    }
+
+    static func write(_ text: String, to url: URL) throws(CeremonyError) {
+        try storing { () throws(StorageError) in try AtomicFile.write(Data(text.utf8), to: url, mode: .secret) }
+    }
+
+    static func qr<T>(_ body: () throws(QRCode.Failure) -> T) throws(CeremonyError) -> T {
+        do { return try body() } catch { throw .failed(error.description) }
+    }
+}
