@@ -79,6 +79,7 @@ extension AuditReport {
         lines.append("")
         if findings.isEmpty {
             lines.append("None.")
+            lines.append("")
         } else {
             for severity in Severity.allCases {
                 let group = findings.filter { $0.severity == severity }

@@ -36,7 +36,7 @@ public enum Check: String, Codable, Sendable, CaseIterable, Comparable {
         case .uniqueness: "no ownersalt, passpoint, address or seedb is used twice"
         case .siteA: "site A's retained files and the transcript rebuild no key"
         case .siteB: "site B's retained files and the transcript rebuild no key"
-        case .bothSites: "report: what both sites' retained files together rebuild (0 when both destroyed their shares)"
+        case .bothSites: "both sites' retained files together rebuild no key (each destroyed its share)"
         case .control: "the printed labels and card faces rebuild every key: the search can see a leak"
         case .transcriptShares: "no key share crossed between the sites"
         case .exposure: "no site holds share 2 (which would leave only a passphrase brute force)"
