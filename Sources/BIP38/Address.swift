@@ -2,7 +2,7 @@ import CryptoCore
 
 /// A Bitcoin address as text: P2PKH (what BIP38 hashes) or P2WPKH (shown beside
 /// compressed keys because card holders expect it).
-public struct Address: Hashable, Sendable, CustomStringConvertible, Codable {
+public struct Address: Hashable, Sendable, CustomStringConvertible, TextCodable {
     /// The address text.
     public let text: String
     /// The network it belongs to.
@@ -48,14 +48,4 @@ public struct Address: Hashable, Sendable, CustomStringConvertible, Codable {
     public var addressHash: [UInt8] { Array(SHA256.doubleHash(Array(text.utf8)).prefix(4)) }
 
     public var description: String { text }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        try self.init(text)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(text)
-    }
 }

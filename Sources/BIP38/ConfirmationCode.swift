@@ -4,7 +4,7 @@ import CryptoCore
 /// that an address is bound to their passphrase without seeing the encrypted key.
 /// 51 bytes in Base58Check:
 /// `64 3B F6 A8 9A` flag addresshash(4) ownerentropy(8) encryptedpointb(33).
-public struct ConfirmationCode: Hashable, Sendable, CustomStringConvertible, Codable {
+public struct ConfirmationCode: Hashable, Sendable, CustomStringConvertible, TextCodable {
     public static let byteCount = 51
     static let magic: [UInt8] = [0x64, 0x3B, 0xF6, 0xA8, 0x9A]
 
@@ -46,13 +46,4 @@ public struct ConfirmationCode: Hashable, Sendable, CustomStringConvertible, Cod
 
     public var text: String { Base58.checkEncode(bytes) }
     public var description: String { text }
-
-    public init(from decoder: any Decoder) throws {
-        try self.init(decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(text)
-    }
 }

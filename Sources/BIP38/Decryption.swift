@@ -57,15 +57,7 @@ extension EncryptedKey {
     private func decryptECMultiply(passphrase: Passphrase, network: Network) throws(BIP38Error) -> DecryptedKey {
         guard let entropy = ownerEntropy else { preconditionFailure("EC-multiply key without ownerentropy") }
         let owner = try OwnerFactors(passphrase: passphrase, ownerEntropy: entropy)
-        let (derived, seedb) = try lifted("seedb") { () throws(CryptoError) in
-            let derived = try DerivedHalves.ecMultiply(
-                passpoint: owner.passpoint, addressHash: addressHash, ownerEntropy: entropy)
-            // part2 decrypts to encryptedpart1[8..<16] || seedb[16..<24].
-            let decrypted2 = try derived.decrypt(Array(bytes[23..<39]), xorRange: 16..<32)
-            let part1 = Array(bytes[15..<23]) + decrypted2[0..<8].revealedBytes()
-            let seedbHead = try derived.decrypt(part1, xorRange: 0..<16)
-            return (derived, seedbHead.appending(decrypted2[8..<16]))
-        }
+        let (seedb, derived) = try seedbAndHalves(passpoint: owner.passpoint)
         let factorb = SHA256.doubleHash(secret: seedb)
         let scalar = try lifted("factorb") { () throws(CryptoError) in try Secp256k1.multiply(owner.passfactor, factorb) }
         let key = try PrivateKey(scalar: scalar)

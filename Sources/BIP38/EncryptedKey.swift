@@ -4,7 +4,7 @@ import CryptoCore
 ///
 /// Non-EC: `01 42` flag addresshash(4) encryptedhalf1(16) encryptedhalf2(16).
 /// EC-multiply: `01 43` flag addresshash(4) ownerentropy(8) encryptedpart1[0..<8] encryptedpart2(16).
-public struct EncryptedKey: Hashable, Sendable, CustomStringConvertible, Codable {
+public struct EncryptedKey: Hashable, Sendable, CustomStringConvertible, TextCodable {
     public static let byteCount = 39
     static let nonECPrefix: [UInt8] = [0x01, 0x42]
     static let ecPrefix: [UInt8] = [0x01, 0x43]
@@ -51,13 +51,4 @@ public struct EncryptedKey: Hashable, Sendable, CustomStringConvertible, Codable
     /// The Base58Check text.
     public var text: String { Base58.checkEncode(bytes) }
     public var description: String { text }
-
-    public init(from decoder: any Decoder) throws {
-        try self.init(decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(text)
-    }
 }

@@ -5,7 +5,7 @@ import CryptoCore
 /// `2C E9 B3 E1 FF 39 E2` + `51` (lot/sequence) or `53` (none), ownerentropy(8), passpoint(33).
 ///
 /// It holds no secret: the passpoint is passfactor·G.
-public struct IntermediateCode: Hashable, Sendable, CustomStringConvertible, Codable {
+public struct IntermediateCode: Hashable, Sendable, CustomStringConvertible, TextCodable {
     public static let byteCount = 49
     static let magic: [UInt8] = [0x2C, 0xE9, 0xB3, 0xE1, 0xFF, 0x39, 0xE2]
     static let withLotSequence: UInt8 = 0x51
@@ -56,13 +56,4 @@ public struct IntermediateCode: Hashable, Sendable, CustomStringConvertible, Cod
 
     public var text: String { Base58.checkEncode(bytes) }
     public var description: String { text }
-
-    public init(from decoder: any Decoder) throws {
-        try self.init(decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(text)
-    }
 }
