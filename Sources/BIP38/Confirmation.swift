@@ -12,6 +12,8 @@ public struct Confirmation: Sendable {
     public let derived: DerivedHalves
     /// factorb·G, decrypted from the code.
     public let pointB: CurvePoint
+    /// Which reading of the ownerentropy confirmed the code.
+    public var reading: ECMultiplyReading = .specification
 
     /// The native SegWit address of the same key, for compressed keys.
     public var segwitAddress: Address? {
@@ -31,7 +33,26 @@ extension ConfirmationCode {
     /// - Throws: ``BIP38Error/wrongPassphrase`` when the hash does not match or
     ///   the decrypted pointb is not on the curve; ``BIP38Error/networkMismatch(expected:found:)``
     ///   when it matches on the other network.
-    public func confirm(passphrase: Passphrase, network: Network = .mainnet) throws(BIP38Error) -> Confirmation {
+    /// - Parameter allowNonStandardReading: after the specification's reading fails, also try
+    ///   the non-standard one (``ECMultiplyReading``).
+    public func confirm(passphrase: Passphrase, network: Network = .mainnet, allowNonStandardReading: Bool = false)
+        throws(BIP38Error) -> Confirmation
+    {
+        do {
+            return try confirm(passphrase: passphrase, network: network, entropy: ownerEntropy)
+        } catch .wrongPassphrase where allowNonStandardReading && ownerEntropy.hasLotSequence {
+            var confirmation = try confirm(
+                passphrase: passphrase, network: network,
+                entropy: OwnerEntropy(bytes: ownerEntropy.bytes, hasLotSequence: false))
+            confirmation.reading = .eightByteSaltDespiteLotSequenceFlag
+            return confirmation
+        }
+    }
+
+    private func confirm(passphrase: Passphrase, network: Network, entropy: OwnerEntropy) throws(BIP38Error)
+        -> Confirmation
+    {
+        let ownerEntropy = entropy
         let owner = try OwnerFactors(passphrase: passphrase, ownerEntropy: ownerEntropy)
         let derived = try lifted("confirmation") { () throws(CryptoError) in
             try DerivedHalves.ecMultiply(passpoint: owner.passpoint, addressHash: addressHash, ownerEntropy: ownerEntropy)
@@ -50,7 +71,7 @@ extension ConfirmationCode {
         let address = try verifiedAddress(
             of: generated, compressed: compressed, network: network, addressHash: addressHash)
         return Confirmation(
-            address: address, compressed: compressed, lotSequence: lotSequence, owner: owner, derived: derived,
+            address: address, compressed: compressed, lotSequence: entropy.lotSequence, owner: owner, derived: derived,
             pointB: pointB)
     }
 }

@@ -9,12 +9,28 @@ public struct DecryptedKey: Sendable {
     public let lotSequence: LotSequence?
     /// For EC-multiply keys: the owner's factors and the recovered seedb and factorb.
     public let ecMultiply: ECMultiplyDecryption?
+    /// Which reading of the ownerentropy opened the key.
+    public var reading: ECMultiplyReading = .specification
 
     /// The key as WIF for the address's network.
     public var wif: WIF { WIF(key: key, compressed: compressed, network: address.network) }
 
     /// The native SegWit address of the same key, for compressed keys.
     public var segwitAddress: Address? { compressed ? .p2wpkh(key.publicPoint, network: address.network) : nil }
+}
+
+/// How an EC-multiply key's ownerentropy was read.
+///
+/// One published wallet tool makes intermediate codes whose magic ends in `51`
+/// (lot/sequence) although they carry an 8-byte ownersalt and skip the
+/// SHA256d step. Keys made from them set flag 0x04 and fail the
+/// specification's decryption. A decrypter that allows it tries that reading
+/// after the specification's fails, and says which one worked.
+public enum ECMultiplyReading: String, Sendable {
+    /// BIP38 as specified.
+    case specification = "bip38"
+    /// Flag 0x04, but ownerentropy read as an 8-byte ownersalt and passfactor = prefactor.
+    case eightByteSaltDespiteLotSequenceFlag = "non-standard-8-byte-salt"
 }
 
 /// The intermediate values of an EC-multiply decryption.
@@ -32,9 +48,21 @@ extension EncryptedKey {
     /// - Throws: ``BIP38Error/wrongPassphrase``; ``BIP38Error/networkMismatch(expected:found:)``
     ///   when the key's address is on the other network; ``BIP38Error/scalarOutOfRange(what:)``
     ///   if passfactor or factorb is invalid.
-    public func decrypt(passphrase: Passphrase, network: Network = .mainnet) throws(BIP38Error) -> DecryptedKey {
-        isECMultiply ? try decryptECMultiply(passphrase: passphrase, network: network)
-            : try decryptNonEC(passphrase: passphrase, network: network)
+    /// - Parameter allowNonStandardReading: after the specification's reading fails,
+    ///   also try the non-standard one (``ECMultiplyReading``); costs one more
+    ///   heavy scrypt when the passphrase is wrong.
+    public func decrypt(passphrase: Passphrase, network: Network = .mainnet, allowNonStandardReading: Bool = false)
+        throws(BIP38Error) -> DecryptedKey
+    {
+        guard let entropy = ownerEntropy else { return try decryptNonEC(passphrase: passphrase, network: network) }
+        do {
+            return try decryptECMultiply(passphrase: passphrase, network: network, entropy: entropy)
+        } catch .wrongPassphrase where allowNonStandardReading && entropy.hasLotSequence {
+            var key = try decryptECMultiply(
+                passphrase: passphrase, network: network, entropy: OwnerEntropy(bytes: entropy.bytes, hasLotSequence: false))
+            key.reading = .eightByteSaltDespiteLotSequenceFlag
+            return key
+        }
     }
 
     /// Non-EC: derived = scrypt(passphrase, addresshash, 16384, 8, 8, 64);
@@ -54,17 +82,18 @@ extension EncryptedKey {
 
     /// EC-multiply: rebuild passfactor and passpoint, decrypt encryptedpart2 then
     /// encryptedpart1 to seedb, factorb = SHA256d(seedb), key = passfactor·factorb mod n.
-    private func decryptECMultiply(passphrase: Passphrase, network: Network) throws(BIP38Error) -> DecryptedKey {
-        guard let entropy = ownerEntropy else { preconditionFailure("EC-multiply key without ownerentropy") }
+    private func decryptECMultiply(passphrase: Passphrase, network: Network, entropy: OwnerEntropy) throws(BIP38Error)
+        -> DecryptedKey
+    {
         let owner = try OwnerFactors(passphrase: passphrase, ownerEntropy: entropy)
-        let (seedb, derived) = try seedbAndHalves(passpoint: owner.passpoint)
+        let (seedb, derived) = try seedbAndHalves(passpoint: owner.passpoint, ownerEntropy: entropy)
         let factorb = SHA256.doubleHash(secret: seedb)
         let scalar = try lifted("factorb") { () throws(CryptoError) in try Secp256k1.multiply(owner.passfactor, factorb) }
         let key = try PrivateKey(scalar: scalar)
         let address = try verifiedAddress(
             of: key.publicPoint, compressed: compressed, network: network, addressHash: addressHash)
         return DecryptedKey(
-            key: key, compressed: compressed, address: address, isECMultiply: true, lotSequence: lotSequence,
+            key: key, compressed: compressed, address: address, isECMultiply: true, lotSequence: entropy.lotSequence,
             ecMultiply: ECMultiplyDecryption(owner: owner, derived: derived, seedb: seedb, factorb: factorb))
     }
 

@@ -15,12 +15,14 @@ extension EncryptedKey {
     /// uses it to recover every seedb from the printed faces.
     /// - Throws: ``BIP38Error/flagNotAllowed(flag:kind:)`` for a non-EC key.
     public func recoverSeedb(passpoint: CurvePoint) throws(BIP38Error) -> SecretBytes {
-        try seedbAndHalves(passpoint: passpoint).seedb
+        guard let entropy = ownerEntropy else { throw .flagNotAllowed(flag: flag.rawValue, kind: "seedb recovery (non-EC key)") }
+        return try seedbAndHalves(passpoint: passpoint, ownerEntropy: entropy).seedb
     }
 
     /// seedb and the derived halves that unlock it (shared with decryption).
-    func seedbAndHalves(passpoint: CurvePoint) throws(BIP38Error) -> (seedb: SecretBytes, derived: DerivedHalves) {
-        guard let entropy = ownerEntropy else { throw .flagNotAllowed(flag: flag.rawValue, kind: "seedb recovery (non-EC key)") }
+    func seedbAndHalves(passpoint: CurvePoint, ownerEntropy entropy: OwnerEntropy) throws(BIP38Error)
+        -> (seedb: SecretBytes, derived: DerivedHalves)
+    {
         let bytes = self.bytes
         return try lifted("seedb") { () throws(CryptoError) in
             let derived = try DerivedHalves.ecMultiply(passpoint: passpoint, addressHash: addressHash, ownerEntropy: entropy)

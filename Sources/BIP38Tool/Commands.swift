@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import BIP38
 import CryptoCore
 
@@ -43,7 +44,9 @@ struct Decrypt: ParsableCommand {
         abstract: "Decrypt an encrypted key (6P...) with its passphrase, either mode.",
         discussion: """
             Prints wif, private_key_hex, address, segwit_address (compressed keys), compressed, \
-            ec_multiply, lot, sequence. A wrong passphrase is an error, never a key.
+            ec_multiply, lot, sequence, reading (EC keys: bip38, or non-standard-8-byte-salt for keys \
+            made from a malformed intermediate code; a note on stderr says so). A wrong passphrase is \
+            an error, never a key.
             """)
 
     @Argument(help: "The encrypted key (6P...).")
@@ -56,8 +59,9 @@ struct Decrypt: ParsableCommand {
         let key = try failure(file: "encrypted key") { () throws(BIP38Error) in try EncryptedKey(encryptedKey) }
         let secret = try passphrase.read()
         let decrypted = try failure(file: "encrypted key") { () throws(BIP38Error) in
-            try key.decrypt(passphrase: secret, network: network.resolved)
+            try key.decrypt(passphrase: secret, network: network.resolved, allowNonStandardReading: true)
         }
+        noteReading(decrypted.reading)
         var report = Report()
         report.add("wif", decrypted.wif.revealedText())
         report.add("private_key_hex", decrypted.key.scalar.revealedHex())
@@ -66,6 +70,7 @@ struct Decrypt: ParsableCommand {
         report.add("compressed", decrypted.compressed)
         report.add("ec_multiply", decrypted.isECMultiply)
         report.add(decrypted.lotSequence)
+        report.add("reading", decrypted.isECMultiply ? decrypted.reading.rawValue : nil)
         output.emit(report)
     }
 }
@@ -130,7 +135,7 @@ struct Generate: ParsableCommand {
 struct Confirm: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a confirmation code (cfrm38...) against a passphrase and show the address it confirms.",
-        discussion: "Prints address, segwit_address (compressed keys), compressed, lot, sequence.")
+        discussion: "Prints address, segwit_address (compressed keys), compressed, lot, sequence, reading (as for decrypt).")
 
     @Argument(help: "The confirmation code (cfrm38...).")
     var confirmationCode: String
@@ -142,13 +147,24 @@ struct Confirm: ParsableCommand {
         let code = try failure(file: "confirmation code") { () throws(BIP38Error) in try ConfirmationCode(confirmationCode) }
         let secret = try passphrase.read()
         let confirmation = try failure(file: "confirmation code") { () throws(BIP38Error) in
-            try code.confirm(passphrase: secret, network: network.resolved)
+            try code.confirm(passphrase: secret, network: network.resolved, allowNonStandardReading: true)
         }
+        noteReading(confirmation.reading)
         var report = Report()
         report.add("address", confirmation.address.text)
         report.add("segwit_address", confirmation.segwitAddress?.text)
         report.add("compressed", confirmation.compressed)
         report.add(confirmation.lotSequence)
+        report.add("reading", confirmation.reading.rawValue)
         output.emit(report)
     }
+}
+
+/// Says on stderr when a key only opened with the non-standard reading.
+func noteReading(_ reading: ECMultiplyReading) {
+    guard reading != .specification else { return }
+    FileHandle.standardError.write(Data("""
+        bip38: note: opened only by reading flag 0x04's ownerentropy as an 8-byte ownersalt without the SHA256d step \
+        (a malformed intermediate code, as one published wallet tool makes); lot and sequence are not meaningful\n
+        """.utf8))
 }
