@@ -153,7 +153,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "DocsTests",
-            dependencies: ["BIP38Tool", "PassphraseSiteTool", "KeySiteTool", "CeremonyAuditTool"],
+            dependencies: [
+                "BIP38Tool", "PassphraseSiteTool", "KeySiteTool", "CeremonyAuditTool", "CardPrintTool", "CeremonyFaultTool",
+                "Ceremony", "Audit", "FaultInjection", "CryptoCore",
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(
