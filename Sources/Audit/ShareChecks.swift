@@ -8,15 +8,19 @@ extension AuditRun {
     /// - Returns: the matrix, and per site the cards whose share 2 it holds without rebuilding them.
     mutating func searchShares(_ book: CardBook) -> (AuditReport.Matrix, (siteA: Int, siteB: Int)) {
         let search = ShareSearch(cards: book.sorted)
-        var skipped: [String] = []
-        let siteAHits = search.scan(folder: layout.site(.siteA), layout: layout, skipped: &skipped)
-        let siteBHits = search.scan(folder: layout.site(.siteB), layout: layout, skipped: &skipped)
-        let transferHits = search.scan(folder: layout.transfer, layout: layout, skipped: &skipped)
-        let controlHits = search.scan(folder: layout.printed, layout: layout, skipped: &skipped)
-            + search.scan(folder: layout.cards, layout: layout, skipped: &skipped)
-        for file in skipped {
-            findings.append(Finding(.siteA, .high, "file too large or unreadable: not searched", file: file))
+        // A file the search cannot read fails the check of the view it belongs to.
+        func scan(_ folder: URL, _ check: Check) -> [Hit] {
+            var skipped: [String] = []
+            let hits = search.scan(folder: folder, layout: layout, skipped: &skipped)
+            for file in skipped {
+                findings.append(Finding(check, .high, "file too large or unreadable: not searched", file: file))
+            }
+            return hits
         }
+        let siteAHits = scan(layout.site(.siteA), .siteA)
+        let siteBHits = scan(layout.site(.siteB), .siteB)
+        let transferHits = scan(layout.transfer, .transcriptShares)
+        let controlHits = scan(layout.printed, .control) + scan(layout.cards, .control)
 
         func shares(_ hits: [Hit]) -> [Serial: Set<Share>] {
             var out: [Serial: Set<Share>] = [:]

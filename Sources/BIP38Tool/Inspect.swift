@@ -8,7 +8,9 @@ struct Inspect: ParsableCommand {
         discussion: """
             Recognises encrypted keys (6P...), intermediate codes (passphrase...), confirmation \
             codes (cfrm38...) and P2PKH addresses. Prints kind and, as they apply: mode, flag, \
-            compressed, addresshash, ownerentropy, ownersalt, lot, sequence, passpoint.
+            compressed, addresshash, ownerentropy, ownersalt, lot, sequence, passpoint (intermediate \
+            codes), encrypted_pointb (confirmation codes), network (addresses). A private key (WIF) \
+            is refused: keys never belong on the command line.
             """)
 
     @Argument(help: "The string to inspect.")

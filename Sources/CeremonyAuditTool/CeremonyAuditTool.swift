@@ -14,7 +14,7 @@ struct CeremonyAuditTool: ParsableCommand {
             the report and in Docs/Audit.md. When every check passes, the auditor countersigns the \
             closing manifest with its own key (made in --key-folder on first use).
             Exit status: 0 every check passed; 3 a check failed; 2 the folder is unusable \
-            (no readable manifest signed by site A); 64 usage error.
+            (no readable manifest signed by site A) or the report cannot be written; 64 usage error.
             """)
 
     @Argument(help: "The ceremony folder.") var ceremony: String
