@@ -16,7 +16,7 @@ PY_PKGS    := securesystemslib[crypto]==1.6.0 cryptography==50.0.2 cffi==2.1.1 p
 PC_MODULES := libsecp256k1 libsodium libcrypto libqrencode
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build release test ceremony clean
+.PHONY: all deps test-deps build release test ceremony clean bench
 
 all: build
 
@@ -65,6 +65,13 @@ CARDS        ?= 24
 CEREMONY_DIR ?= ceremony-run
 ceremony: build
 	CARDS=$(CARDS) CEREMONY_DIR=$(CEREMONY_DIR) FAULT=$(FAULT) BIN="$$($(SWIFT) build --show-bin-path)" bash Ceremony/run-ceremony.sh
+
+# Performance figures (issue 7): release build, then one run of every figure on this
+# machine; prints the tables and writes bench/results.json (about 3 minutes on 2 cores).
+# BENCH_FULL=1 adds the 512- and 4096-card points (25 to 30 minutes in all on 2 cores).
+# Other knobs: bench/README.md. The figures and what they mean: Docs/Performance.md.
+bench: release
+	.build/release/Benchmarks
 
 clean:
 	rm -rf .build

@@ -1,2 +1,28 @@
-// Filled in by the benchmark work (issue 7).
-print("benchmarks: not written yet")
+import Foundation
+
+// `make bench`: builds in release, then runs this once. See Configuration.swift
+// for the environment variables and bench/README.md for what each figure means.
+let configuration = Configuration.fromEnvironment()
+if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "scrypt" {
+    // Quick look at the two scrypt implementations only (no ceremony, no file written).
+    var log = BaselineLog()
+    _ = log.take(2)
+    for threads in 1...configuration.cores {
+        let point = ScryptBench.lanes(threads: threads, runs: configuration.scryptRuns, baseline: &log)
+        print("lanes on \(threads) thread(s): \(point.milliseconds.text()) ms, × \(point.ratioToBaseline.text(3)) libsodium, agrees \(point.agreesWithLibsodium)")
+    }
+    print("libsodium: \(Summary(log.allWall, unit: "ms").text()) ms")
+    exit(0)
+}
+do {
+    let results = try BenchRun(configuration: configuration).run()
+    let table = Table.render(results)
+    print(table)
+    try FileManager.default.createDirectory(
+        at: configuration.output.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try results.json(table: table).write(to: configuration.output)
+    FileHandle.standardError.write(Data("bench: wrote \(configuration.output.path)\n".utf8))
+} catch {
+    FileHandle.standardError.write(Data("bench: \(error)\n".utf8))
+    exit(1)
+}

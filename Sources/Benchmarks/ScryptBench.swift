@@ -1,0 +1,114 @@
+import CryptoCore
+import Foundation
+import Synchronization
+
+/// One heavy scrypt call: wall time and the calling thread's CPU time, in milliseconds.
+struct ScryptSample: Sendable {
+    let wallMilliseconds: Double
+    let cpuMilliseconds: Double
+}
+
+/// The baseline: one libsodium `crypto_pwhash_scryptsalsa208sha256_ll` call at
+/// N=16384, r=8, p=8 (through `Scrypt.derive`, a direct wrapper), on one thread.
+///
+/// The machine is shared and noisy, so the bench takes baseline calls all
+/// along the run, next to the figures they are compared with, not only once.
+enum ScryptBench {
+    /// One heavy scrypt of a random 24-byte passphrase and a 4-byte ownersalt.
+    static func heavyCall() -> ScryptSample {
+        let password = SystemRandom.secretBytes(count: 24)
+        let salt = SystemRandom.bytes(count: 4)
+        let cpu = threadCPU()
+        let wall = timed {
+            _ = try! Scrypt.derive(password: password, salt: salt, parameters: .bip38Passphrase, length: 32)
+        }
+        return ScryptSample(wallMilliseconds: wall * 1000, cpuMilliseconds: (threadCPU() - cpu) * 1000)
+    }
+
+    /// `runs` single calls on one thread.
+    static func calls(_ runs: Int) -> [ScryptSample] { (0..<runs).map { _ in heavyCall() } }
+
+    /// `cores` threads, each making `calls` heavy calls at once: the wall time of
+    /// each call in milliseconds. Shows what running every core costs each
+    /// call (shared caches, memory bandwidth, a busy host), which bounds site A
+    /// whatever its code does.
+    static func concurrent(cores: Int, calls: Int) -> [Double] {
+        let times = Mutex<[Double]>([])
+        DispatchQueue.concurrentPerform(iterations: cores) { _ in
+            var mine: [Double] = []
+            for _ in 0..<calls { mine.append(heavyCall().wallMilliseconds) }
+            times.withLock { $0 += mine }
+        }
+        return times.withLock { $0 }
+    }
+}
+
+/// Every baseline call of the run, in order, tagged with where it was taken.
+struct BaselineLog {
+    private(set) var samples: [ScryptSample] = []
+
+    /// Takes `count` calls now; returns their index range.
+    mutating func take(_ count: Int) -> Range<Int> {
+        let start = samples.count
+        samples += ScryptBench.calls(count)
+        return start..<samples.count
+    }
+
+    mutating func append(_ sample: ScryptSample) { samples.append(sample) }
+
+    func wall(_ ranges: [Range<Int>]) -> [Double] { ranges.flatMap { samples[$0].map(\.wallMilliseconds) } }
+    func cpu(_ ranges: [Range<Int>]) -> [Double] { ranges.flatMap { samples[$0].map(\.cpuMilliseconds) } }
+    var allWall: [Double] { samples.map(\.wallMilliseconds) }
+    var allCPU: [Double] { samples.map(\.cpuMilliseconds) }
+}
+
+/// The lanes implementation (Sources/CryptoCore/ROMix.swift over OpenSSL's
+/// PBKDF2) on 1..k threads, against libsodium in the same run.
+struct LanesPoint: Codable, Sendable {
+    let threads: Int
+    /// One call, wall milliseconds.
+    let milliseconds: Summary
+    /// Over the libsodium calls taken next to each.
+    let ratioToBaseline: Summary
+    /// Every call's output equalled libsodium's for the same random input.
+    let agreesWithLibsodium: Bool
+}
+
+extension ScryptBench {
+    /// `runs` rounds of (libsodium call, lanes call) on the same random input.
+    static func lanes(threads: Int, runs: Int, baseline: inout BaselineLog) -> LanesPoint {
+        var times: [Double] = []
+        var ratios: [Double] = []
+        var agrees = true
+        for _ in 0..<runs {
+            let password = SystemRandom.secretBytes(count: 24)
+            let salt = SystemRandom.bytes(count: 4)
+            let reference = baseline.take(password: password, salt: salt)
+            var output = SecretBytes()
+            let seconds = timed {
+                output = try! Scrypt.derive(
+                    password: password, salt: salt, parameters: .bip38Passphrase, length: 32,
+                    using: .lanes(threads: threads))
+            }
+            agrees = agrees && output == reference.output
+            times.append(seconds * 1000)
+            ratios.append(seconds * 1000 / reference.wallMilliseconds)
+        }
+        return LanesPoint(
+            threads: threads, milliseconds: Summary(times, unit: "ms"), ratioToBaseline: Summary(ratios, unit: "ratio"),
+            agreesWithLibsodium: agrees)
+    }
+}
+
+extension BaselineLog {
+    /// One baseline call on a given input, logged like the others; returns its output too.
+    mutating func take(password: SecretBytes, salt: [UInt8]) -> (wallMilliseconds: Double, output: SecretBytes) {
+        var output = SecretBytes()
+        let cpu = threadCPU()
+        let wall = timed {
+            output = try! Scrypt.derive(password: password, salt: salt, parameters: .bip38Passphrase, length: 32)
+        }
+        append(ScryptSample(wallMilliseconds: wall * 1000, cpuMilliseconds: (threadCPU() - cpu) * 1000))
+        return (wall * 1000, output)
+    }
+}

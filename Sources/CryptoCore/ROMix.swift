@@ -1,0 +1,213 @@
+#if arch(x86_64)
+    internal import _Builtin_intrinsics.intel
+#endif
+
+/// scrypt's memory-hard core (RFC 7914, sections 3 to 5): Salsa20/8,
+/// scryptBlockMix and scryptROMix, on one lane of 128·r bytes.
+///
+/// Pure Swift over SSE-width vectors. Each 64-byte block is held in the
+/// "diagonal" order of the SSE2 code in Colin Percival's scrypt
+/// (crypto_scrypt-sse.c), word i of a vector row being word (5·i mod 16) of
+/// the block, so Salsa20's column and row rounds are whole-vector operations
+/// with three lane rotations in between. Blocks are converted on the way in
+/// and out of a lane; the working array V never leaves that order.
+///
+/// The lanes of one scrypt call are independent (RFC 7914, section 6, step 2),
+/// which is what lets ``Scrypt/deriveInLanes(password:salt:parameters:length:threads:)``
+/// run them on several cores; libsodium runs them one after another.
+@safe struct ROMix: ~Copyable {
+    typealias Row = SIMD4<UInt32>
+
+    let n: Int
+    let r: Int
+    /// V: n entries of 2r blocks of 4 rows. n·128·r bytes.
+    private let v: UnsafeMutablePointer<Row>
+    /// X and Y, the two halves of the double-buffered BlockMix: 2 × 2r blocks.
+    private let x: UnsafeMutablePointer<Row>
+
+    /// Rows per entry of V (2r blocks of 4 rows, 128·r bytes).
+    var rowsPerEntry: Int { 8 * r }
+
+    /// Allocates the working memory for one lane at a time (n·128·r + 256·r bytes).
+    init(n: Int, r: Int) {
+        self.n = n
+        self.r = r
+        unsafe v = UnsafeMutablePointer<Row>.allocate(capacity: n * 8 * r)
+        unsafe x = UnsafeMutablePointer<Row>.allocate(capacity: 2 * 8 * r)
+    }
+
+    deinit {
+        // V and X hold values derived from the password: wipe before release.
+        unsafe wipe(UnsafeMutableRawPointer(v), n * 8 * r * 16)
+        unsafe wipe(UnsafeMutableRawPointer(x), 2 * 8 * r * 16)
+        unsafe v.deallocate()
+        unsafe x.deallocate()
+    }
+
+    /// scryptROMix(r, B, N) in place on one lane of 128·r little-endian bytes.
+    @_optimize(speed)
+    func mix(lane: UnsafeMutableRawPointer) {
+        let rows = rowsPerEntry
+        let x0 = unsafe x
+        let x1 = unsafe x + rows
+        // Into diagonal order, straight into V_0.
+        for block in 0..<(2 * r) {
+            for row in 0..<4 {
+                var value = Row()
+                for column in 0..<4 {
+                    let word = (row * 4 + column) * 5 % 16
+                    value[column] = unsafe UInt32(
+                        littleEndian: lane.loadUnaligned(fromByteOffset: (block * 16 + word) * 4, as: UInt32.self))
+                }
+                unsafe v[block * 4 + row] = value
+            }
+        }
+        // Steps 2-4: V_i = X; X = BlockMix(X). Each BlockMix writes the next
+        // entry of V directly, so X is never copied.
+        for i in 0..<(n - 1) {
+            unsafe Self.blockMix(v + i * rows, into: v + (i + 1) * rows, r: r)
+        }
+        unsafe Self.blockMix(v + (n - 1) * rows, into: x0, r: r)
+        // Steps 6-9: j = Integerify(X) mod N; X = BlockMix(X xor V_j).
+        let mask = n - 1
+        let last = (2 * r - 1) * 4
+        var i = 0
+        while i < n {
+            var j = Int(unsafe x0[last][0]) & mask
+            unsafe Self.blockMix(x0, xor: v + j * rows, into: x1, r: r)
+            j = Int(unsafe x1[last][0]) & mask
+            unsafe Self.blockMix(x1, xor: v + j * rows, into: x0, r: r)
+            i += 2
+        }
+        // Out of diagonal order.
+        for block in 0..<(2 * r) {
+            for row in 0..<4 {
+                let value = unsafe x0[block * 4 + row]
+                for column in 0..<4 {
+                    let word = (row * 4 + column) * 5 % 16
+                    unsafe lane.storeBytes(
+                        of: value[column].littleEndian, toByteOffset: (block * 16 + word) * 4, as: UInt32.self)
+                }
+            }
+        }
+    }
+
+    /// scryptBlockMix (RFC 7914, section 4): output blocks Y_0, Y_2, ... then Y_1, Y_3, ...
+    @inline(__always) @_optimize(speed)
+    private static func blockMix(_ input: UnsafeMutablePointer<Row>, into output: UnsafeMutablePointer<Row>, r: Int) {
+        let last = (2 * r - 1) * 4
+        var a = unsafe input[last]
+        var b = unsafe input[last + 1]
+        var c = unsafe input[last + 2]
+        var d = unsafe input[last + 3]
+        for i in 0..<r {
+            let even = i * 8
+            a ^= unsafe input[even]
+            b ^= unsafe input[even + 1]
+            c ^= unsafe input[even + 2]
+            d ^= unsafe input[even + 3]
+            salsa208(&a, &b, &c, &d)
+            unsafe output[i * 4] = a
+            unsafe output[i * 4 + 1] = b
+            unsafe output[i * 4 + 2] = c
+            unsafe output[i * 4 + 3] = d
+            a ^= unsafe input[even + 4]
+            b ^= unsafe input[even + 5]
+            c ^= unsafe input[even + 6]
+            d ^= unsafe input[even + 7]
+            salsa208(&a, &b, &c, &d)
+            unsafe output[(r + i) * 4] = a
+            unsafe output[(r + i) * 4 + 1] = b
+            unsafe output[(r + i) * 4 + 2] = c
+            unsafe output[(r + i) * 4 + 3] = d
+        }
+    }
+
+    /// scryptBlockMix(`input` xor `other`), without storing the xor.
+    @inline(__always) @_optimize(speed)
+    private static func blockMix(
+        _ input: UnsafeMutablePointer<Row>, xor other: UnsafeMutablePointer<Row>, into output: UnsafeMutablePointer<Row>,
+        r: Int
+    ) {
+        let last = (2 * r - 1) * 4
+        var a = unsafe input[last] ^ other[last]
+        var b = unsafe input[last + 1] ^ other[last + 1]
+        var c = unsafe input[last + 2] ^ other[last + 2]
+        var d = unsafe input[last + 3] ^ other[last + 3]
+        for i in 0..<r {
+            let even = i * 8
+            a ^= unsafe input[even] ^ other[even]
+            b ^= unsafe input[even + 1] ^ other[even + 1]
+            c ^= unsafe input[even + 2] ^ other[even + 2]
+            d ^= unsafe input[even + 3] ^ other[even + 3]
+            salsa208(&a, &b, &c, &d)
+            unsafe output[i * 4] = a
+            unsafe output[i * 4 + 1] = b
+            unsafe output[i * 4 + 2] = c
+            unsafe output[i * 4 + 3] = d
+            a ^= unsafe input[even + 4] ^ other[even + 4]
+            b ^= unsafe input[even + 5] ^ other[even + 5]
+            c ^= unsafe input[even + 6] ^ other[even + 6]
+            d ^= unsafe input[even + 7] ^ other[even + 7]
+            salsa208(&a, &b, &c, &d)
+            unsafe output[(r + i) * 4] = a
+            unsafe output[(r + i) * 4 + 1] = b
+            unsafe output[(r + i) * 4 + 2] = c
+            unsafe output[(r + i) * 4 + 3] = d
+        }
+    }
+
+    /// `value` rotated left by `count` bits in each lane. On x86-64 through
+    /// SSE2's shift intrinsics: written with Swift's generic SIMD shifts, the
+    /// optimiser may turn the pair into four scalar rotates, three times slower.
+    @inline(__always) @_optimize(speed)
+    private static func rotated(_ value: Row, by count: Int32) -> Row {
+        #if arch(x86_64)
+            let lanes = unsafe unsafeBitCast(value, to: __m128i.self)
+            return unsafe unsafeBitCast(
+                _mm_or_si128(_mm_slli_epi32(lanes, count), _mm_srli_epi32(lanes, 32 - count)), to: Row.self)
+        #else
+            return (value &<< UInt32(count)) | (value &>> UInt32(32 - count))
+        #endif
+    }
+
+    /// One Salsa20 double round (a column round, then a row round) in diagonal order.
+    @inline(__always) @_optimize(speed)
+    private static func doubleRound(_ x0: inout Row, _ x1: inout Row, _ x2: inout Row, _ x3: inout Row) {
+        // Columns.
+        x1 ^= rotated(x0 &+ x3, by: 7)
+        x2 ^= rotated(x1 &+ x0, by: 9)
+        x3 ^= rotated(x2 &+ x1, by: 13)
+        x0 ^= rotated(x3 &+ x2, by: 18)
+        x1 = Row(x1[3], x1[0], x1[1], x1[2])
+        x2 = Row(x2[2], x2[3], x2[0], x2[1])
+        x3 = Row(x3[1], x3[2], x3[3], x3[0])
+        // Rows.
+        x3 ^= rotated(x0 &+ x1, by: 7)
+        x2 ^= rotated(x3 &+ x0, by: 9)
+        x1 ^= rotated(x2 &+ x3, by: 13)
+        x0 ^= rotated(x1 &+ x2, by: 18)
+        x1 = Row(x1[1], x1[2], x1[3], x1[0])
+        x2 = Row(x2[2], x2[3], x2[0], x2[1])
+        x3 = Row(x3[3], x3[0], x3[1], x3[2])
+    }
+
+    /// Salsa20/8 core (RFC 7914, section 3) on one block in diagonal order,
+    /// with the feed-forward addition.
+    @inline(__always) @_optimize(speed)
+    static func salsa208(_ a: inout Row, _ b: inout Row, _ c: inout Row, _ d: inout Row) {
+        var x0 = a
+        var x1 = b
+        var x2 = c
+        var x3 = d
+        // Four double rounds, written out.
+        doubleRound(&x0, &x1, &x2, &x3)
+        doubleRound(&x0, &x1, &x2, &x3)
+        doubleRound(&x0, &x1, &x2, &x3)
+        doubleRound(&x0, &x1, &x2, &x3)
+        a &+= x0
+        b &+= x1
+        c &+= x2
+        d &+= x3
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Synchronization
+internal import CSodium
+
+/// Heavy scrypt calls of this process running now through ``Scrypt/deriveOnFreeCores(password:salt:parameters:length:)``.
+private let callsInFlight = Atomic<Int>(0)
+
+extension Scrypt {
+    /// Which code computes a scrypt call.
+    public enum Implementation: Sendable, Equatable, CustomStringConvertible {
+        /// libsodium's `crypto_pwhash_scryptsalsa208sha256_ll`: the reference.
+        /// It runs the p lanes one after another on the calling thread.
+        case libsodium
+        /// This package's ROMix (Sources/CryptoCore/ROMix.swift) over OpenSSL's
+        /// PBKDF2, with the p lanes spread over `threads` threads.
+        case lanes(threads: Int)
+
+        public var description: String {
+            switch self {
+            case .libsodium: "libsodium"
+            case .lanes(let threads): "lanes on \(threads) thread\(threads == 1 ? "" : "s")"
+            }
+        }
+
+        /// The implementation for one call that has `cores` cores to itself.
+        ///
+        /// Chosen by measurement (`make bench`, Docs/Performance.md): on one
+        /// core libsodium's SSE2 ROMix is the faster; with two or more free
+        /// cores and p ≥ 2, running the lanes side by side wins. A caller that
+        /// already keeps every core busy with other calls (site A's batch)
+        /// should pass `cores: 1`.
+        public static func preferred(for parameters: Parameters, cores: Int) -> Implementation {
+            let threads = min(cores, Int(parameters.p))
+            return threads >= 2 ? .lanes(threads: threads) : .libsodium
+        }
+    }
+
+    /// Derives `length` bytes from `password` and `salt` with `implementation`.
+    /// Both give the same bytes for the same inputs (Tests/CryptoCoreTests).
+    /// - Throws: ``CryptoError/libraryFailure(_:)`` for parameters scrypt refuses
+    ///   (N not a power of two above 1, r or p zero, or memory out of range).
+    public static func derive(
+        password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int,
+        using implementation: Implementation
+    ) throws(CryptoError) -> SecretBytes {
+        switch implementation {
+        case .libsodium:
+            try derive(password: password, salt: salt, parameters: parameters, length: length)
+        case .lanes(let threads):
+            try deriveInLanes(password: password, salt: salt, parameters: parameters, length: length, threads: threads)
+        }
+    }
+
+    /// Derives with the implementation measured fastest for a call that has the
+    /// cores this process is not already using for other such calls:
+    /// alone on two or more cores, the lanes side by side; next to other calls
+    /// (site A's batch keeps every core busy), libsodium. Same bytes either way.
+    /// - Throws: ``CryptoError/libraryFailure(_:)`` as ``derive(password:salt:parameters:length:)``.
+    public static func deriveOnFreeCores(
+        password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int
+    ) throws(CryptoError) -> SecretBytes {
+        let others = callsInFlight.add(1, ordering: .relaxed).oldValue
+        defer { callsInFlight.subtract(1, ordering: .relaxed) }
+        let free = max(1, availableCores() - others)
+        return try derive(
+            password: password, salt: salt, parameters: parameters, length: length,
+            using: .preferred(for: parameters, cores: free))
+    }
+
+    /// scrypt (RFC 7914, section 6) with its p lanes run on up to `threads`
+    /// threads at once:
+    ///
+    ///     B   = PBKDF2-HMAC-SHA256(P, S, 1, p·128·r)       OpenSSL
+    ///     B_i = scryptROMix(r, B_i, N) for each lane i     ROMix.swift, in parallel
+    ///     DK  = PBKDF2-HMAC-SHA256(P, B, 1, dkLen)         OpenSSL
+    ///
+    /// Each thread holds one lane's working memory (128·r·N bytes, 16 MiB for
+    /// BIP38's N=16384, r=8) at a time, and wipes it before returning.
+    /// - Throws: ``CryptoError/libraryFailure(_:)`` as ``derive(password:salt:parameters:length:)``.
+    public static func deriveInLanes(
+        password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int, threads: Int
+    ) throws(CryptoError) -> SecretBytes {
+        let refused = CryptoError.libraryFailure("scrypt(N=\(parameters.n), r=\(parameters.r), p=\(parameters.p)) failed")
+        let n = parameters.n
+        let r = Int(parameters.r)
+        let p = Int(parameters.p)
+        // RFC 7914: N a power of two above 1 and below 2^(128·r/8); r·p < 2^30. And the memory must be addressable.
+        guard n > 1, n & (n - 1) == 0, n <= UInt64(UInt32.max), r >= 1, p >= 1, r * p < 1 << 30, length >= 0,
+            case (let laneMemory, false) = (128 * r).multipliedReportingOverflow(by: Int(n)),
+            laneMemory <= 1 << 40
+        else { throw refused }
+        let laneBytes = 128 * r
+        let workers = max(1, min(threads, p))
+
+        let lanes = UnsafeMutableRawBufferPointer.allocate(byteCount: p * laneBytes, alignment: 16)
+        defer {
+            unsafe wipe(lanes.baseAddress!, lanes.count)
+            unsafe lanes.deallocate()
+        }
+        var failure: CryptoError?
+        unsafe password.withUnsafeBytes { passwordBytes in
+            unsafe salt.withUnsafeBytes { saltBytes in
+                do throws(CryptoError) {
+                    try unsafe PBKDF2.sha256(password: passwordBytes, salt: saltBytes, iterations: 1, into: lanes)
+                } catch {
+                    failure = error
+                }
+            }
+        }
+        if let failure { throw failure }
+        let base = unsafe SendablePointer(lanes.baseAddress!)
+        let mixLanes = { @Sendable (worker: Int) in
+            let romix = ROMix(n: Int(n), r: r)
+            var lane = worker
+            while lane < p {
+                unsafe romix.mix(lane: base.pointer + lane * laneBytes)
+                lane += workers
+            }
+        }
+        if workers == 1 {
+            mixLanes(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers, execute: mixLanes)
+        }
+        let mixed = UnsafeRawBufferPointer(lanes)
+        let output = unsafe password.withUnsafeBytes { passwordBytes in
+            unsafe SecretBytes(count: length) { out in
+                do throws(CryptoError) {
+                    try unsafe PBKDF2.sha256(password: passwordBytes, salt: mixed, iterations: 1, into: out)
+                } catch {
+                    failure = error
+                }
+            }
+        }
+        if let failure { throw failure }
+        return output
+    }
+}
+
+/// The cores this process may run on: its CPU affinity (`taskset`, a cgroup
+/// cpuset) from the mask in /proc/self/status where there is one, else every
+/// active processor. Read once per process.
+func availableCores() -> Int { affinityCores }
+
+private let affinityCores: Int = {
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") })
+    {
+        let mask = line.dropFirst("Cpus_allowed:".count).filter { $0 != "," && !$0.isWhitespace }
+        let count = mask.compactMap { $0.hexDigitValue }.reduce(0) { $0 + $1.nonzeroBitCount }
+        if count > 0 { return count }
+    }
+    return ProcessInfo.processInfo.activeProcessorCount
+}()
+
+/// A raw pointer handed to worker threads that each touch their own lanes only.
+@unsafe struct SendablePointer: @unchecked Sendable {
+    let pointer: UnsafeMutableRawPointer
+    init(_ pointer: UnsafeMutableRawPointer) { unsafe self.pointer = pointer }
+}
+
+/// Overwrites `count` bytes with zeros in a way the compiler may not drop.
+func wipe(_ pointer: UnsafeMutableRawPointer, _ count: Int) {
+    unsafe sodium_memzero(pointer, count)
+}

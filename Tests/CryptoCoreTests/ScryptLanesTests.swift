@@ -1,0 +1,85 @@
+import CryptoCore
+import Foundation
+import Synchronization
+import Testing
+
+/// The lanes implementation of scrypt (ROMix.swift over OpenSSL's PBKDF2)
+/// against RFC 7914's vectors and against libsodium, the reference path.
+@Suite struct ScryptLanesTests {
+    /// RFC 7914, section 12 (the same vectors ScryptTests checks libsodium with);
+    /// the fourth (N=2^20, 1 GiB) is left out for time.
+    static let vectors: [ScryptTests.Vector] = ScryptTests.vectors
+
+    /// Each vector on one thread, and on three (so lanes are shared unevenly when p > 1).
+    @Test(arguments: vectors, [1, 3])
+    func rfc7914(vector: ScryptTests.Vector, threads: Int) throws {
+        let derived = try Scrypt.deriveInLanes(
+            password: Array(vector.password.utf8), salt: Array(vector.salt.utf8),
+            parameters: Scrypt.Parameters(n: vector.n, r: vector.r, p: vector.p), length: 64, threads: threads)
+        #expect(derived.revealedHex() == vector.derived)
+    }
+
+    /// Random passwords, salts, parameters and output lengths: both paths agree byte for byte.
+    @Test func agreesWithLibsodiumOnRandomInputs() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<40 {
+            let password = (0..<Int.random(in: 0...80, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let salt = (0..<Int.random(in: 0...40, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let parameters = Scrypt.Parameters(
+                n: 1 << UInt64.random(in: 1...9, using: &generator), r: UInt32.random(in: 1...9, using: &generator),
+                p: UInt32.random(in: 1...9, using: &generator))
+            let length = Int.random(in: 1...200, using: &generator)
+            let threads = Int.random(in: 1...4, using: &generator)
+            let reference = try Scrypt.derive(password: password, salt: salt, parameters: parameters, length: length)
+            let lanes = try Scrypt.deriveInLanes(
+                password: password, salt: salt, parameters: parameters, length: length, threads: threads)
+            #expect(lanes == reference, "N=\(parameters.n) r=\(parameters.r) p=\(parameters.p) length \(length) threads \(threads)")
+        }
+    }
+
+    /// BIP38's own parameters (N=16384, r=8, p=8) on a random passphrase and 4-byte ownersalt.
+    @Test func agreesWithLibsodiumOnBIP38Parameters() throws {
+        let password = SystemRandom.bytes(count: 24)
+        let salt = SystemRandom.bytes(count: 4)
+        let reference = try Scrypt.derive(password: password, salt: salt, parameters: .bip38Passphrase, length: 32)
+        let lanes = try Scrypt.derive(
+            password: password, salt: salt, parameters: .bip38Passphrase, length: 32, using: .lanes(threads: 2))
+        #expect(lanes == reference)
+    }
+
+    @Test(arguments: [
+        Scrypt.Parameters(n: 1000, r: 1, p: 1), Scrypt.Parameters(n: 1, r: 1, p: 1), Scrypt.Parameters(n: 16, r: 0, p: 1),
+        Scrypt.Parameters(n: 16, r: 1, p: 0),
+    ])
+    func refusesWhatLibsodiumRefuses(parameters: Scrypt.Parameters) {
+        let message = CryptoError.libraryFailure("scrypt(N=\(parameters.n), r=\(parameters.r), p=\(parameters.p)) failed")
+        #expect(throws: message) {
+            try Scrypt.deriveInLanes(password: [UInt8](), salt: [UInt8](), parameters: parameters, length: 32, threads: 2)
+        }
+        #expect(throws: message) {
+            try Scrypt.derive(password: [UInt8](), salt: [UInt8](), parameters: parameters, length: 32)
+        }
+    }
+
+    /// Calls alone and side by side (where the implementation switches to libsodium) give the reference bytes.
+    @Test func onFreeCoresAgreesWithLibsodiumAloneAndTogether() throws {
+        let parameters = Scrypt.Parameters(n: 256, r: 8, p: 8)
+        let inputs = (0..<4).map { _ in (SystemRandom.bytes(count: 20), SystemRandom.bytes(count: 4)) }
+        let expected = try inputs.map { try Scrypt.derive(password: $0.0, salt: $0.1, parameters: parameters, length: 32) }
+        #expect(try Scrypt.deriveOnFreeCores(password: inputs[0].0, salt: inputs[0].1, parameters: parameters, length: 32) == expected[0])
+        let results = Mutex<[Int: SecretBytes]>([:])
+        DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
+            let derived = try? Scrypt.deriveOnFreeCores(
+                password: inputs[index].0, salt: inputs[index].1, parameters: parameters, length: 32)
+            results.withLock { $0[index] = derived }
+        }
+        for index in inputs.indices { #expect(results.withLock { $0[index] } == expected[index]) }
+    }
+
+    @Test func choosesLanesOnlyWithSpareCores() {
+        #expect(Scrypt.Implementation.preferred(for: .bip38Passphrase, cores: 1) == .libsodium)
+        #expect(Scrypt.Implementation.preferred(for: .bip38Passphrase, cores: 2) == .lanes(threads: 2))
+        #expect(Scrypt.Implementation.preferred(for: .bip38Passphrase, cores: 64) == .lanes(threads: 8))
+        #expect(Scrypt.Implementation.preferred(for: .bip38Passpoint, cores: 8) == .libsodium)
+    }
+}
