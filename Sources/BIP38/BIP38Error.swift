@@ -11,6 +11,8 @@ public enum BIP38Error: Error, Equatable, Sendable, CustomStringConvertible {
     case badChecksum
     /// A decoded object has the wrong number of bytes.
     case wrongLength(kind: String, expected: Int, actual: Int)
+    /// Input longer than any object of its kind can be (refused before the work grows with it).
+    case tooLong(kind: String, limit: Int, actual: Int)
     /// The leading bytes do not name the expected kind of object.
     case unexpectedPrefix(kind: String, found: String)
     /// Flag bits BIP38 reserves (must be 0) are set.
@@ -41,6 +43,7 @@ public enum BIP38Error: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidBase58Character(let c): "invalid base58 character '\(c.isASCII && !c.isWhitespace ? String(c) : "U+" + String(c.unicodeScalars.first!.value, radix: 16, uppercase: true))'"
         case .badChecksum: "bad checksum"
         case .wrongLength(let kind, let expected, let actual): "wrong length: \(kind) must be \(expected) bytes, got \(actual)"
+        case .tooLong(let kind, let limit, let actual): "too long: \(kind) of \(actual) characters, at most \(limit) accepted"
         case .unexpectedPrefix(let kind, let found): "not \(kind): prefix \(found)"
         case .reservedFlagBits(let flag): "reserved flag bits set (flag 0x\(hexByte(flag)))"
         case .flagNotAllowed(let flag, let kind): "flag 0x\(hexByte(flag)) not allowed for \(kind)"

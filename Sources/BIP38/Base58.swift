@@ -31,9 +31,19 @@ public enum Base58 {
         return String(decoding: text, as: UTF8.self)
     }
 
+    /// The longest text ``decode(_:)`` accepts. Every Base58 object Bitcoin uses is far
+    /// shorter (an extended key is 111 characters); the limit matters because decoding
+    /// takes time quadratic in the length, so a megabyte-long "code" in a bundle would
+    /// stall a site for minutes.
+    public static let maxTextLength = 1024
+
     /// The bytes of Base58 `text`.
-    /// - Throws: ``BIP38Error/invalidBase58Character(_:)``.
+    /// - Throws: ``BIP38Error/tooLong(kind:limit:actual:)`` over ``maxTextLength`` characters;
+    ///   ``BIP38Error/invalidBase58Character(_:)``.
     public static func decode(_ text: String) throws(BIP38Error) -> [UInt8] {
+        guard text.utf8.count <= maxTextLength else {
+            throw .tooLong(kind: "Base58 text", limit: maxTextLength, actual: text.utf8.count)
+        }
         var zeros = 0
         var leading = true
         var bytes: [UInt8] = []  // little-endian base-256
@@ -67,7 +77,7 @@ public enum Base58 {
     }
 
     /// The payload of Base58Check `text`, with its checksum verified and removed.
-    /// - Throws: ``BIP38Error/invalidBase58Character(_:)``,
+    /// - Throws: ``BIP38Error/tooLong(kind:limit:actual:)``, ``BIP38Error/invalidBase58Character(_:)``,
     ///   ``BIP38Error/wrongLength(kind:expected:actual:)`` (under 4 bytes),
     ///   ``BIP38Error/badChecksum``.
     public static func checkDecode(_ text: String) throws(BIP38Error) -> [UInt8] {

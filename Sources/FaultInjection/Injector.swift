@@ -52,7 +52,7 @@ public struct Injector {
         case .bKeepsFactorb:
             try append(b, "factorb.txt", try seeds(batch).map { "\($0.0) \(SHA256.doubleHash(secret: $0.1).revealedHex())\n" }.joined())
         case .bKeepsEncryptedKeys:
-            try write(b, "backup/faces-\(batch).json", try Data(contentsOf: layout.faces(batch)))
+            try write(b, "backup/faces-\(batch).json", try BoundedFile.read(layout.faces(batch)))
         case .sitesBothKeepShares:
             try apply(.aLogsPassphrases, batch: batch)
             try apply(.bKeepsSeedb, batch: batch)
@@ -78,7 +78,7 @@ public struct Injector {
             try resign(layout.intermediateBatch(1), signer: .siteA) { $0["sequence"] = 2 }
             try resign(layout.confirmationReport(1), signer: .siteA) { $0["sequence"] = 1 }
         case .editsBundle:
-            var envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: layout.keyBatch(1))) as! [String: Any]
+            var envelope = try JSONSerialization.jsonObject(with: BoundedFile.read(layout.keyBatch(1))) as! [String: Any]
             var payload = Data(base64Encoded: envelope["payload"] as! String)!
             let index = payload.firstIndex(of: UInt8(ascii: "1"))!  // a digit inside an address or digest
             payload[index] = UInt8(ascii: "2")
@@ -98,7 +98,7 @@ public struct Injector {
         case .duplicatesSerial:
             try rewriteKeyBatch(1, chainRetention: false) { cards in cards.append(cards[0]) }
         case .closingNotCountersigned:
-            var envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: layout.closingManifest)) as! [String: Any]
+            var envelope = try JSONSerialization.jsonObject(with: BoundedFile.read(layout.closingManifest)) as! [String: Any]
             envelope["signatures"] = Array((envelope["signatures"] as! [Any]).prefix(1))
             try JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys]).write(to: layout.closingManifest)
         case .swappedLabels:
@@ -161,7 +161,7 @@ public struct Injector {
 
     private func append(_ site: URL, _ relative: String, _ text: String) throws {
         let url = site.appendingPathComponent(relative)
-        let old = (try? Data(contentsOf: url)) ?? Data()
+        let old = (try? BoundedFile.read(url)) ?? Data()
         try write(site, relative, old + Data(text.utf8))
     }
 
@@ -194,7 +194,7 @@ public struct Injector {
     }
 
     private func resign(_ file: URL, key: Ed25519.SigningKey, edit: (inout [String: Any]) -> Void) throws {
-        let envelope = try Envelope(json: try Data(contentsOf: file))
+        let envelope = try Envelope(json: try BoundedFile.read(file))
         var payload = try JSONSerialization.jsonObject(with: envelope.payload) as! [String: Any]
         edit(&payload)
         let bytes = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes])
@@ -211,7 +211,7 @@ public struct Injector {
             payload["body"] = body
         }
         guard chainRetention else { return }
-        let digest = PayloadDigest(of: try Envelope(json: try Data(contentsOf: layout.keyBatch(batch))).payload)
+        let digest = PayloadDigest(of: try Envelope(json: try BoundedFile.read(layout.keyBatch(batch))).payload)
         try resign(layout.retention(.siteB, batch: batch), signer: .siteB) { $0["prev"] = digest.hex }
     }
 }

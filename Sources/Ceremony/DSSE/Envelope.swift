@@ -88,8 +88,8 @@ public enum EnvelopeError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .malformed(let why): "not a DSSE envelope: \(why)"
-        case .wrongPayloadType(let expected, let found): "wrong payloadType \(found), expected \(expected)"
+        case .malformed(let why): "not a DSSE envelope: \(quoted(why, limit: 200))"
+        case .wrongPayloadType(let expected, let found): "wrong payloadType \(quoted(found)), expected \(expected)"
         case .unsigned: "envelope has no signature"
         case .unknownKeyID(let keyid): "signed by an unknown key \(KeyID.short(keyid))"
         case .duplicateSigner(let keyid): "signed twice by \(KeyID.short(keyid))"
@@ -112,7 +112,7 @@ public struct KeyID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     public static func < (a: KeyID, b: KeyID) -> Bool { a.hex < b.hex }
 
-    static func short(_ hex: String) -> String { String(hex.prefix(16)) }
+    static func short(_ hex: String) -> String { quoted(hex, limit: 16) }
 
     public var description: String { hex }
 }

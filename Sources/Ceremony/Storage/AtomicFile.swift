@@ -122,7 +122,7 @@ public enum BoundedFile {
     /// The default limit for bundles and manifests: 64 MiB.
     public static let defaultLimit = 64 << 20
 
-    /// Reads `url`, refusing files over `limit` bytes.
+    /// Reads `url`, refusing files over `limit` bytes and anything not a regular file.
     /// - Throws: ``StorageError/missing(path:)``, ``StorageError/tooLarge(path:limit:)``,
     ///   ``StorageError/readFailed(path:reason:)``.
     public static func read(_ url: URL, limit: Int = defaultLimit) throws(StorageError) -> Data {
@@ -132,6 +132,8 @@ public enum BoundedFile {
             if errno == ENOENT { throw .missing(path: path) }
             throw .readFailed(path: path, reason: String(cString: strerror(errno)))
         }
+        // A FIFO or device has no size to check and may never end (/dev/zero): refused.
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .readFailed(path: path, reason: "not a regular file") }
         guard Int(info.st_size) <= limit else { throw .tooLarge(path: path, limit: limit) }
         do {
             let data = try Data(contentsOf: url)

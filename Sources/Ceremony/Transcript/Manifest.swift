@@ -33,7 +33,7 @@ public struct PassphrasePolicy: Codable, Sendable, Equatable {
         guard characters.count >= 2, Set(characters).count == characters.count,
             characters.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "-" })
         else { throw .invalidPolicy("alphabet must be at least 2 distinct printable ASCII characters, no '-'") }
-        guard length >= 1, length <= 256, group >= 1 else { throw .invalidPolicy("length 1...256 and group >= 1") }
+        guard (1...256).contains(length), (1...256).contains(group) else { throw .invalidPolicy("length and group must be 1...256") }
         if !force && entropyBits < Self.minimumBits { throw .weakPolicy(bits: entropyBits) }
     }
 
@@ -115,7 +115,14 @@ public struct ManifestBody: Codable, Sendable, Equatable {
         guard (1...Self.maxBatchSize).contains(batchSize) else {
             throw .invalidManifest("batch size must be 1...\(Self.maxBatchSize) (BIP38 sequence is 12 bits)")
         }
-        guard firstLot >= 0, firstLot + batchCount - 1 <= LotSequence.maxLot else {
+        // Bounded before any arithmetic, so a hostile manifest is refused, never an overflow.
+        guard (0...LotSequence.maxLot).contains(firstLot) else {
+            throw .invalidManifest("first lot \(firstLot) is outside BIP38's 0...\(LotSequence.maxLot)")
+        }
+        guard cards <= (LotSequence.maxLot + 1) * batchSize else {
+            throw .invalidManifest("\(cards) cards need more than BIP38's \(LotSequence.maxLot + 1) lots at \(batchSize) per batch")
+        }
+        guard firstLot + batchCount - 1 <= LotSequence.maxLot else {
             throw .invalidManifest("lots \(firstLot)...\(firstLot + batchCount - 1) exceed BIP38's 0...\(LotSequence.maxLot)")
         }
         try policy.validate(force: forceWeakPolicy)
@@ -168,7 +175,7 @@ public struct Serial: Hashable, Sendable, Comparable, Codable, CustomStringConve
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let serial = Serial(text: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad serial \(text)"))
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad serial \(quoted(text))"))
         }
         self = serial
     }

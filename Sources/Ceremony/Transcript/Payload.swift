@@ -215,8 +215,13 @@ public enum TranscriptError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// One line saying why JSON did not decode.
+/// One line saying why JSON did not decode (Foundation's messages quote the
+/// offending value, so the whole reason is passed through ``quoted(_:limit:)``).
 func decodingReason(_ error: any Error) -> String {
+    quoted(rawDecodingReason(error), limit: 200)
+}
+
+private func rawDecodingReason(_ error: any Error) -> String {
     switch error {
     case DecodingError.dataCorrupted(let context): context.debugDescription
     case DecodingError.keyNotFound(let key, let context):
@@ -225,4 +230,22 @@ func decodingReason(_ error: any Error) -> String {
         "wrong or missing value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
     default: "unreadable JSON"
     }
+}
+
+/// Text read from a file, made fit to quote in a one-line refusal: control,
+/// format and line-separator characters escaped (`\n`, `\u{202E}`), and cut
+/// to `limit` characters. A hostile bundle cannot add lines to a site's
+/// error output or logs, nor flood them.
+func quoted(_ text: some StringProtocol, limit: Int = 80) -> String {
+    var out = ""
+    var count = 0
+    for scalar in text.unicodeScalars {
+        guard count < limit else { return out + "…" }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: out += scalar.escaped(asASCII: true)
+        default: out.unicodeScalars.append(scalar)
+        }
+        count += 1
+    }
+    return out
 }

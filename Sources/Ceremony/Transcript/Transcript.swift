@@ -72,6 +72,12 @@ public struct Ceremony: Sendable {
         guard manifest.payload.ceremony == declared.ceremonyId, manifest.payload.sequence == 0,
             manifest.payload.prev == nil
         else { throw .refusedBundle(file: file.path, reason: "manifest header does not match its body") }
+        // Every tool relies on its numbers (batches, lots, serials): a signed but invalid manifest is refused here.
+        do {
+            try manifest.payload.body.validate(forceWeakPolicy: true)
+        } catch {
+            throw .refusedBundle(file: file.path, reason: error.description)
+        }
         let auditor = FileManager.default.fileExists(atPath: layout.auditorDeclaration.path)
             ? try SiteSetup.declaration(of: .auditor, at: layout.auditorDeclaration) : nil
         return Ceremony(layout: layout, manifest: manifest, auditorKey: auditor)
@@ -96,7 +102,7 @@ public struct Ceremony: Sendable {
         let envelope: Envelope
         do { envelope = try Envelope(json: data) } catch { throw .transcript(file: file.path, .envelope(error)) }
         guard let kind = PayloadKind.allCases.first(where: { $0.payloadType == envelope.payloadType }) else {
-            throw .refusedBundle(file: file.path, reason: "unknown payloadType \(envelope.payloadType)")
+            throw .refusedBundle(file: file.path, reason: "unknown payloadType \(quoted(envelope.payloadType))")
         }
         let bytes: Data
         do {
@@ -108,7 +114,7 @@ public struct Ceremony: Sendable {
             throw .refusedBundle(file: file.path, reason: "malformed payload header")
         }
         guard header.ceremony == id else {
-            throw .refusedBundle(file: file.path, reason: "belongs to ceremony \(header.ceremony ?? "none"), not \(id)")
+            throw .refusedBundle(file: file.path, reason: "belongs to ceremony \(header.ceremony.map { quoted($0) } ?? "none"), not \(id)")
         }
         guard let signerKey = body.keyID(of: header.signer),
             envelope.signatures.contains(where: { $0.keyid == signerKey.hex })
