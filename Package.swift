@@ -52,10 +52,12 @@ let package = Package(
         .systemLibrary(
             name: "CQRencode", path: "Sources/CLibraries/CQRencode", pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]),
+        // Only a header: prctl(2) wrapped for Swift (CryptoCore/ProcessHardening.swift).
+        .systemLibrary(name: "CProcessControl", path: "Sources/CLibraries/CProcessControl"),
 
         .target(
             name: "CryptoCore",
-            dependencies: ["CSecp256k1", "CSodium", "CLibCrypto", "CQRencode"],
+            dependencies: ["CSecp256k1", "CSodium", "CLibCrypto", "CQRencode", "CProcessControl"],
             swiftSettings: strict + [.strictMemorySafety()]),
         .target(
             name: "BIP38",

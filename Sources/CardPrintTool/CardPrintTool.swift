@@ -17,6 +17,7 @@ struct CardPrintTool: ParsableCommand {
         subcommands: [Labels.self, Faces.self, Assemble.self])
 
     static func main() {
+        ToolExit.harden("card-print")
         do {
             var command = try parseAsRoot()
             try command.run()

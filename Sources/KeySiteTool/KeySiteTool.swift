@@ -17,6 +17,7 @@ struct KeySiteTool: ParsableCommand {
         subcommands: [Init.self, Endorse.self, Mint.self, Close.self])
 
     static func main() {
+        ToolExit.harden("key-site")
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -17,6 +17,7 @@ struct PassphraseSiteTool: ParsableCommand {
         subcommands: [Init.self, Propose.self, Issue.self, Verify.self, Seal.self, Close.self])
 
     static func main() {
+        ToolExit.harden("passphrase-site")
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -1,0 +1,90 @@
+internal import CProcessControl
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Process-wide protections for the executables that hold card secrets
+/// (`passphrase-site`, `key-site`, `card-print`): the first thing their `main` does.
+///
+/// - Core dumps off: `RLIMIT_CORE` 0 (soft and hard, so no child can raise it)
+///   and `PR_SET_DUMPABLE` 0, which also stops a `core_pattern` pipe handler
+///   and keeps other processes of the same user from reading the memory
+///   (ptrace, `/proc/PID/mem`).
+/// - Memory locked: `mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)`, so no
+///   page holding a passphrase, seedb or key is written to swap. Locking the
+///   whole process, not each ``SecretBytes``, because locks do not nest: the
+///   `munlock` of one small buffer would unlock a page other secrets share.
+///   Only tried where nothing can run out: with `RLIMIT_MEMLOCK` unlimited or
+///   `CAP_IPC_LOCK` (root). Under a finite limit `MCL_FUTURE` would make a
+///   later allocation fail once the limit is reached, a crash in the middle
+///   of a batch; there the process runs unlocked and says so.
+///
+/// Nothing here is fatal: each protection the system refuses becomes one
+/// warning line for the tool to print.
+public enum ProcessHardening {
+    /// What was applied, and a warning for each protection that was not.
+    public struct Outcome: Sendable, Equatable {
+        public var coreDumpsDisabled = false
+        public var notDumpable = false
+        public var memoryLocked = false
+        /// One line each: what is missing, what it means, how to get it.
+        public var warnings: [String] = []
+    }
+
+    /// Applies every protection it can; call once, first thing in `main`.
+    @discardableResult
+    public static func apply() -> Outcome {
+        var outcome = Outcome()
+        var none = rlimit(rlim_cur: 0, rlim_max: 0)
+        if unsafe setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &none) == 0 {
+            outcome.coreDumpsDisabled = true
+        } else {
+            outcome.warnings.append("core dumps not disabled (setrlimit: \(lastError())): a crash may write secrets to disk")
+        }
+        if cprocesscontrol_set_not_dumpable() == 0 {
+            outcome.notDumpable = true
+        } else {
+            outcome.warnings.append("process still dumpable (prctl: \(lastError())): a crash may write secrets to disk")
+        }
+        var memlock = rlimit()
+        let unlimited = unsafe getrlimit(__rlimit_resource_t(__RLIMIT_MEMLOCK.rawValue), &memlock) == 0 && memlock.rlim_cur == rlim_t.max
+        if unlimited || hasIPCLockCapability() {
+            var status = mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)
+            if status != 0 && errno == EINVAL { status = mlockall(MCL_CURRENT | MCL_FUTURE) }  // before Linux 4.4
+            if status == 0 {
+                outcome.memoryLocked = true
+            } else {
+                outcome.warnings.append("memory not locked (mlockall: \(lastError())): secrets may be written to swap")
+            }
+        } else {
+            outcome.warnings.append(
+                "memory not locked: RLIMIT_MEMLOCK is \(memlock.rlim_cur / 1024) KiB (run with `ulimit -l unlimited` or CAP_IPC_LOCK to lock it): secrets may be written to swap"
+            )
+        }
+        return outcome
+    }
+
+    /// Whether the effective capabilities hold CAP_IPC_LOCK (bit 14 of CapEff in /proc/self/status).
+    static func hasIPCLockCapability() -> Bool {
+        let descriptor = unsafe open("/proc/self/status", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        var total = 0
+        while total < buffer.count {
+            let n = unsafe buffer.withUnsafeMutableBytes { unsafe read(descriptor, $0.baseAddress! + total, $0.count - total) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            total += n
+        }
+        let text = String(decoding: buffer[0..<total], as: UTF8.self)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
+            let mask = UInt64(line.dropFirst("CapEff:".count).trimmingPrefix(while: { $0 == " " || $0 == "\t" }), radix: 16)
+        else { return false }
+        let capIPCLock: UInt64 = 14
+        return mask & (1 << capIPCLock) != 0
+    }
+
+    private static func lastError() -> String { unsafe String(cString: strerror(errno)) }
+}
