@@ -11,9 +11,13 @@ import Testing
         try expectSuccess(Tools.siteA("issue", "--ceremony", test.path, "--batch", "1"))
         try expectSuccess(Tools.siteB("mint", "--ceremony", test.path, "--batch", "1"))
         let before = try Data(contentsOf: test.layout.keyBatch(1))
-        expectRefusal(try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1"), containing: "batch 1 already minted")
+        try expectRefusalChangingNothing(test, containing: "batch 1 already minted") {
+            try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1")
+        }
         #expect(try Data(contentsOf: test.layout.keyBatch(1)) == before)
-        expectRefusal(try Tools.siteA("issue", "--ceremony", test.path, "--batch", "1"), containing: "batch 1 already issued")
+        try expectRefusalChangingNothing(test, containing: "batch 1 already issued") {
+            try Tools.siteA("issue", "--ceremony", test.path, "--batch", "1")
+        }
     }
 
     @Test func tamperedForgedAndReplayedBundlesAreRefused() throws {
@@ -29,27 +33,37 @@ import Testing
         payload[payload.count / 2] ^= 0x01
         envelope["payload"] = payload.base64EncodedString()
         try JSONSerialization.data(withJSONObject: envelope).write(to: file)
-        expectRefusal(try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1"), containing: "bad signature")
+        try expectRefusalChangingNothing(test, containing: "bad signature") {
+            try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1")
+        }
 
         // Re-signed by a key that is not in the manifest.
         try original.write(to: file)
         try test.resign(file, as: IntermediateBatchBody.self, signer: Ed25519.SigningKey()) { $0 }
-        expectRefusal(try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1"), containing: "unknown key")
+        try expectRefusalChangingNothing(test, containing: "unknown key") {
+            try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1")
+        }
 
         // Signed by A but bound to another ceremony.
         try original.write(to: file)
         try test.resign(file, as: IntermediateBatchBody.self, signer: siteA) { $0.with(ceremony: "00ff00ff00ff00ff00ff00ff00ff00ff") }
-        expectRefusal(try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1"), containing: "belongs to ceremony 00ff00ff")
+        try expectRefusalChangingNothing(test, containing: "belongs to ceremony 00ff00ff") {
+            try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1")
+        }
 
         // Batch 1's bundle replayed as batch 2.
         try original.write(to: file)
         try original.write(to: test.layout.intermediateBatch(2))
-        expectRefusal(try Tools.siteB("mint", "--ceremony", test.path, "--batch", "2"), containing: "is for batch 1, expected 2")
+        try expectRefusalChangingNothing(test, containing: "is for batch 1, expected 2") {
+            try Tools.siteB("mint", "--ceremony", test.path, "--batch", "2")
+        }
         try FileManager.default.removeItem(at: test.layout.intermediateBatch(2))
 
         // A truncated file.
         try original.prefix(original.count / 2).write(to: file)
-        expectRefusal(try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1"), containing: "not a DSSE envelope")
+        try expectRefusalChangingNothing(test, containing: "not a DSSE envelope") {
+            try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1")
+        }
 
         // The untouched bundle still mints: the refusals changed nothing.
         try original.write(to: file)
@@ -72,10 +86,10 @@ import Testing
         func mint() throws -> Tools.Result { try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1") }
 
         try forge { cards in [cards[0], cards[1], cards[1]] }
-        expectRefusal(try mint(), containing: "card 0000001-0001: serial appears twice")
+        try expectRefusalChangingNothing(test, containing: "card 0000001-0001: serial appears twice") { try mint() }
 
         try forge { cards in [cards[0], cards[1]] }
-        expectRefusal(try mint(), containing: "card 0000001-0002: missing from the batch")
+        try expectRefusalChangingNothing(test, containing: "card 0000001-0002: missing from the batch") { try mint() }
 
         // Card 2 carries card 1's code: its lot/sequence is not its serial.
         try forge { cards in
@@ -83,7 +97,9 @@ import Testing
              Card(serial: cards[2].serial, lot: cards[2].lot, sequence: cards[2].sequence,
                   intermediateCode: cards[1].intermediateCode, passphraseCommitment: cards[2].passphraseCommitment)]
         }
-        expectRefusal(try mint(), containing: "card 0000001-0002: intermediate code's lot 1 sequence 1 is not the serial")
+        try expectRefusalChangingNothing(test, containing: "card 0000001-0002: intermediate code's lot 1 sequence 1 is not the serial") {
+            try mint()
+        }
 
         // A code without lot/sequence.
         let plain = try IntermediateCode.make(passphrase: Passphrase("x"), random: FixedRandomSource([[1, 2, 3, 4, 5, 6, 7, 8]]))
@@ -92,7 +108,9 @@ import Testing
                   intermediateCode: plain.intermediateCode, passphraseCommitment: cards[0].passphraseCommitment),
              cards[1], cards[2]]
         }
-        expectRefusal(try mint(), containing: "card 0000001-0000: intermediate code carries no lot/sequence")
+        try expectRefusalChangingNothing(test, containing: "card 0000001-0000: intermediate code carries no lot/sequence") {
+            try mint()
+        }
 
         // A code whose passpoint is not on the curve (re-checksummed so only the point is wrong).
         var bytes = cards(original)[1].intermediateCode.bytes
@@ -100,7 +118,9 @@ import Testing
         let badCode = Base58.checkEncode(bytes)
         try original.write(to: file)
         try forgeRaw(file: file, signer: siteA, replacing: cards(original)[1].intermediateCode.text, with: badCode)
-        expectRefusal(try mint(), containing: "card 0000001-0001: intermediate code: point not on curve")
+        try expectRefusalChangingNothing(test, containing: "card 0000001-0001: intermediate code: point not on curve") {
+            try mint()
+        }
 
         try original.write(to: file)
         expectSuccess(try mint())
@@ -142,18 +162,31 @@ import Testing
             Payload(type: p.type, ceremony: p.ceremony, signer: p.signer, batch: p.batch, sequence: p.sequence,
                     prev: p.prev, answers: PayloadDigest(of: Data("something else".utf8)), body: p.body)
         }
-        expectRefusal(try Tools.siteA("verify", "--ceremony", test.path, "--batch", "1"),
-            containing: "does not answer this site's intermediate batch 1")
+        try expectRefusalChangingNothing(test, containing: "does not answer this site's intermediate batch 1") {
+            try Tools.siteA("verify", "--ceremony", test.path, "--batch", "1")
+        }
     }
 
     @Test func stepsOutOfOrderAreRefused() throws {
         let test = try TestCeremony(cards: 2, batchSize: 1)
-        expectRefusal(try Tools.siteA("seal", "--ceremony", test.path, "--batch", "1"), containing: "not verified yet")
-        expectRefusal(try Tools.siteA("issue", "--ceremony", test.path, "--batch", "3"), containing: "batch 3 is not in this ceremony")
-        expectRefusal(try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1"), containing: "batch-0001.intermediate.json: missing")
-        expectRefusal(try Tools.siteA("close", "--ceremony", test.path), containing: "not sealed by site A yet")
-        expectRefusal(try Tools.siteA("init", "--ceremony", test.path), containing: "a signing key exists already")
-        expectRefusal(try Tools.siteB("endorse", "--ceremony", test.path), containing: "already endorsed")
+        try expectRefusalChangingNothing(test, containing: "not verified yet") {
+            try Tools.siteA("seal", "--ceremony", test.path, "--batch", "1")
+        }
+        try expectRefusalChangingNothing(test, containing: "batch 3 is not in this ceremony") {
+            try Tools.siteA("issue", "--ceremony", test.path, "--batch", "3")
+        }
+        try expectRefusalChangingNothing(test, containing: "batch-0001.intermediate.json: missing") {
+            try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1")
+        }
+        try expectRefusalChangingNothing(test, containing: "not sealed by site A yet") {
+            try Tools.siteA("close", "--ceremony", test.path)
+        }
+        try expectRefusalChangingNothing(test, containing: "a signing key exists already") {
+            try Tools.siteA("init", "--ceremony", test.path)
+        }
+        try expectRefusalChangingNothing(test, containing: "already endorsed") {
+            try Tools.siteB("endorse", "--ceremony", test.path)
+        }
     }
 
     @Test func anUnendorsedManifestIsRefused() throws {
@@ -161,7 +194,9 @@ import Testing
         try expectSuccess(Tools.siteA("init", "--ceremony", test.path))
         try expectSuccess(Tools.siteB("init", "--ceremony", test.path))
         try expectSuccess(Tools.siteA("propose", "--ceremony", test.path, "--cards", "2", "--batch-size", "2"))
-        expectRefusal(try Tools.siteA("issue", "--ceremony", test.path, "--batch", "1"), containing: "missing the signature")
+        try expectRefusalChangingNothing(test, containing: "missing the signature") {
+            try Tools.siteA("issue", "--ceremony", test.path, "--batch", "1")
+        }
     }
 
     @Test func weakPoliciesAndOversizedBatchesAreRefused() throws {

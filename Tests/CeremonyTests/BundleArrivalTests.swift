@@ -1,0 +1,111 @@
+import BIP38
+import Ceremony
+import CryptoCore
+import Foundation
+import Testing
+
+/// Bundles that arrive twice, out of order, or from another ceremony, at
+/// either site, through the executables: each is refused with one line
+/// naming the file and the cause, and the ceremony folder (ceremony.json,
+/// site-a/, site-b/, transfer/, printed/) stays byte for byte as it was.
+/// Afterwards the genuine bundles still go through.
+@Suite("Bundles twice, out of order, or from another ceremony: refused, nothing changed")
+struct BundleArrivalTests {
+    @Test("at site B (mint)")
+    func atKeySite() throws {
+        let test = try TestCeremony(cards: 4, batchSize: 2)
+        let other = try TestCeremony(cards: 4, batchSize: 2)
+        for run in [test, other] {
+            for batch in ["1", "2"] { try expectSuccess(Tools.siteA("issue", "--ceremony", run.path, "--batch", batch)) }
+        }
+        let layout = test.layout
+        let siteA = try test.siteKey(.siteA)
+        let batch1 = try Data(contentsOf: layout.intermediateBatch(1))
+        let batch2 = try Data(contentsOf: layout.intermediateBatch(2))
+        func mint(_ batch: Int) throws -> Tools.Result { try Tools.siteB("mint", "--ceremony", test.path, "--batch", String(batch)) }
+
+        // Twice: batch 1 minted, then its bundle again.
+        try expectSuccess(mint(1))
+        try expectRefusalChangingNothing(test, containing: "batch 1 already minted") { try mint(1) }
+
+        // Twice under another name: batch 1's bundle delivered as batch 2.
+        try batch1.write(to: layout.intermediateBatch(2))
+        try expectRefusalChangingNothing(test, containing: "is for batch 1, expected 2") { try mint(2) }
+
+        // Out of order: batch 2 re-signed by A as if it came before batch 1 in A's chain.
+        try batch2.write(to: layout.intermediateBatch(2))
+        try test.resign(layout.intermediateBatch(2), as: IntermediateBatchBody.self, signer: siteA) { $0.with(sequence: 1) }
+        try expectRefusalChangingNothing(test, containing: "chain broken: prev does not match") { try mint(2) }
+
+        // Out of order: a gap in A's chain (sequence 5, nothing between).
+        try batch2.write(to: layout.intermediateBatch(2))
+        try test.resign(layout.intermediateBatch(2), as: IntermediateBatchBody.self, signer: siteA) { $0.with(sequence: 5) }
+        try expectRefusalChangingNothing(test, containing: "chain gap: site-a payload 4 is missing") { try mint(2) }
+
+        // Another ceremony's genuine batch 2: signed by a key this ceremony does not know.
+        try Data(contentsOf: other.layout.intermediateBatch(2)).write(to: layout.intermediateBatch(2))
+        try expectRefusalChangingNothing(test, containing: "signed by an unknown key") { try mint(2) }
+
+        // Another ceremony's batch re-signed by this A: bound to the other ceremony id.
+        let otherID = try Ceremony.load(other.layout).id
+        try batch2.write(to: layout.intermediateBatch(2))
+        try test.resign(layout.intermediateBatch(2), as: IntermediateBatchBody.self, signer: siteA) { $0.with(ceremony: otherID) }
+        try expectRefusalChangingNothing(test, containing: "belongs to ceremony \(otherID)") { try mint(2) }
+
+        // The genuine batch 2 still mints.
+        try batch2.write(to: layout.intermediateBatch(2))
+        try expectSuccess(mint(2))
+    }
+
+    @Test("at site A (verify, seal)")
+    func atPassphraseSite() throws {
+        let test = try TestCeremony(cards: 2, batchSize: 1)
+        let other = try TestCeremony(cards: 2, batchSize: 1)
+        for run in [test, other] {
+            for batch in ["1", "2"] {
+                try expectSuccess(Tools.siteA("issue", "--ceremony", run.path, "--batch", batch))
+                try expectSuccess(Tools.siteB("mint", "--ceremony", run.path, "--batch", batch))
+            }
+        }
+        let layout = test.layout
+        let siteB = try test.siteKey(.siteB)
+        let keys1 = try Data(contentsOf: layout.keyBatch(1))
+        let keys2 = try Data(contentsOf: layout.keyBatch(2))
+        func verify(_ batch: Int) throws -> Tools.Result { try Tools.siteA("verify", "--ceremony", test.path, "--batch", String(batch)) }
+
+        // Out of order: sealing before verifying.
+        try expectRefusalChangingNothing(test, containing: "not verified yet") {
+            try Tools.siteA("seal", "--ceremony", test.path, "--batch", "1")
+        }
+
+        // B's answer to batch 1 delivered as batch 2's.
+        try keys1.write(to: layout.keyBatch(2))
+        try expectRefusalChangingNothing(test, containing: "is for batch 1, expected 2") { try verify(2) }
+
+        // Batch 2's answer re-signed by B as an answer to batch 1's request.
+        let request1 = PayloadDigest(of: try Envelope(json: try Data(contentsOf: layout.intermediateBatch(1))).payload)
+        try keys2.write(to: layout.keyBatch(2))
+        try test.resign(layout.keyBatch(2), as: KeyBatchBody.self, signer: siteB) { p in
+            Payload(
+                type: p.type, ceremony: p.ceremony, signer: p.signer, batch: p.batch, sequence: p.sequence, prev: p.prev,
+                answers: request1, body: p.body)
+        }
+        try expectRefusalChangingNothing(test, containing: "does not answer this site's intermediate batch 2") { try verify(2) }
+
+        // Another ceremony's genuine key batch.
+        try Data(contentsOf: other.layout.keyBatch(2)).write(to: layout.keyBatch(2))
+        try expectRefusalChangingNothing(test, containing: "signed by an unknown key") { try verify(2) }
+
+        // Twice: batch 1 verified, then again.
+        try keys2.write(to: layout.keyBatch(2))
+        try expectSuccess(verify(1))
+        try expectRefusalChangingNothing(test, containing: "batch 1 already verified") { try verify(1) }
+        try expectSuccess(Tools.siteA("seal", "--ceremony", test.path, "--batch", "1"))
+        try expectRefusalChangingNothing(test, containing: "batch 1 already sealed") {
+            try Tools.siteA("seal", "--ceremony", test.path, "--batch", "1")
+        }
+
+        // The genuine batch 2 still verifies.
+        try expectSuccess(verify(2))
+    }
+}
