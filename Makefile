@@ -4,6 +4,7 @@
 #   make test       install what is missing, build, run every test
 #   make deps       install the Debian packages (apt-get; sudo when not root)
 #   make build      debug build        make release   release build
+#   make fuzz       libFuzzer over every parser that reads outside data (FUZZ_SECONDS per target)
 
 SWIFT      ?= swift
 APT_PKGS   := pkg-config libsecp256k1-dev libsodium-dev libssl-dev libqrencode-dev
@@ -16,7 +17,7 @@ PY_PKGS    := securesystemslib[crypto]==1.6.0 cryptography==50.0.2 cffi==2.1.1 p
 PC_MODULES := libsecp256k1 libsodium libcrypto libqrencode
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build release test ceremony clean bench
+.PHONY: all deps test-deps build release test ceremony clean bench fuzz
 
 all: build
 
@@ -72,6 +73,16 @@ ceremony: build
 # Other knobs: bench/README.md. The figures and what they mean: Docs/Performance.md.
 bench: release
 	.build/release/Benchmarks
+
+# libFuzzer over every parser that reads outside data: one target per parser in
+# Fuzz/Targets, seeds in Fuzz/corpus (Docs/Hardening.md). Builds instrumented copies
+# of CryptoCore, BIP38 and Ceremony (swiftc -sanitize=fuzzer,address) into .build/fuzz,
+# then runs each target for FUZZ_SECONDS: make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS="envelope wif"
+# Findings are saved in .build/fuzz/crashes/; the run fails if there is one.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	Fuzz/build.sh $(FUZZ_TARGETS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh $(FUZZ_TARGETS)
 
 clean:
 	rm -rf .build

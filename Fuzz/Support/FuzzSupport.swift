@@ -1,0 +1,70 @@
+// Shared by every fuzz target (compiled into each one by Fuzz/build.sh).
+//
+// A target defines `LLVMFuzzerTestOneInput`, turns the input into what the
+// parser under test reads, and lets it refuse with a typed error or accept.
+// Anything else (a trap, an overflow, an out-of-bounds access ASan sees, a
+// hang libFuzzer times out) is a finding. A broken property (a value that
+// does not survive its own round trip) is reported with `fuzzFailure`, which
+// aborts so libFuzzer saves the input.
+import BIP38
+import Ceremony
+import CryptoCore
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The input as bytes.
+func fuzzBytes(_ data: UnsafePointer<UInt8>, _ size: Int) -> [UInt8] {
+    Array(UnsafeBufferPointer(start: data, count: size))
+}
+
+/// The input as text, the way a JSON string or a file read as UTF-8 reaches a parser
+/// (invalid sequences become U+FFFD).
+func fuzzText(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
+/// Stops the run on a broken property: libFuzzer saves the input as a crash.
+func fuzzFailure(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("fuzz property broken: \(message)\n".utf8))
+    abort()
+}
+
+func fuzzExpect(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fuzzFailure(message()) }
+}
+
+/// A fixed Ed25519 key for targets that sign fuzzed payloads, so the input
+/// passes DSSE verification and reaches the payload decoders (as a hostile
+/// but trusted peer's bundle would).
+let fuzzSigner: Ed25519.SigningKey = {
+    let seed = SecretBytes(copying: [UInt8](repeating: 0x42, count: 32))
+    return try! Ed25519.SigningKey(seed: seed)
+}()
+
+/// Signs `bytes` as a payload of `kind` with ``fuzzSigner``, verifies and decodes
+/// it as the sites do (``SignedPayload/init(verifying:kind:trusted:required:)``),
+/// and checks that what decodes re-encodes stably. Nil when refused.
+func fuzzSignedPayload<Body: Codable & Sendable>(_ bytes: [UInt8], kind: PayloadKind, as: Body.Type) -> SignedPayload<Body>? {
+    let keyID = KeyID(publicKey: fuzzSigner.publicKey)
+    let envelope = Envelope(payloadType: kind.payloadType, payload: Data(bytes), signers: [fuzzSigner])
+    let signed: SignedPayload<Body>
+    do {
+        signed = try SignedPayload<Body>(
+            verifying: envelope, kind: kind, trusted: [keyID: fuzzSigner.publicKey], required: [keyID])
+    } catch {
+        switch error {
+        case .malformedPayload, .unsupportedVersion: return nil
+        case .envelope, .storage: fuzzFailure("a correctly signed envelope was refused: \(error)")
+        }
+    }
+    // Decoding what we encode gives the same bytes again.
+    let encoded = signed.payload.encoded()
+    guard let again = try? TranscriptJSON.decoder.decode(Payload<Body>.self, from: encoded) else {
+        fuzzFailure("a decoded \(kind.rawValue) payload does not decode after re-encoding")
+    }
+    fuzzExpect(again.encoded() == encoded, "\(kind.rawValue) payload encoding is not stable")
+    // The header alone decodes too (Ceremony.entry reads it first).
+    fuzzExpect((try? TranscriptJSON.decoder.decode(PayloadHeader.self, from: Data(bytes))) != nil, "header of a valid payload")
+    return signed
+}
