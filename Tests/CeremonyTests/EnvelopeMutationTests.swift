@@ -87,6 +87,7 @@ struct EnvelopeMutationTests {
                             #expect(batches >= 1, "\(context)")
                             #expect((try? loaded.checkBatch(batches + 1)) == nil, "\(context)")
                             #expect(loaded.body.serials(batch: batches).count <= loaded.body.batchSize, "\(context)")
+                            #expect(loaded.body.policy.generate().count >= loaded.body.policy.length, "\(context)")
                         } catch {
                             expectOneLine(String(describing: error), context)
                         }
