@@ -88,7 +88,7 @@ enum Table {
         lines.append("| scrypt(1024,1,1) over the passpoint | \(b.scryptLightMicroseconds.text()) µs |")
         lines.append("| curve multiplications (passpoint·factorb, factorb·G) | \(b.curveMultiplicationsMicroseconds.text()) µs |")
         lines.append("| AES-256, 4 blocks | \(b.aesMicroseconds.text(2)) µs |")
-        lines.append("| other per card (SHA-256d, RIPEMD-160, Base58Check, allocation: the difference of the medians) | \(format(b.otherPerCardMicroseconds, 1)) µs |")
+        lines.append("| other per card (SHA-256d, RIPEMD-160, Base58Check, allocation) | \(b.otherPerCardMicroseconds.text()) µs |")
         lines.append("| = `generateKey` per card | \(b.generateKeyMicroseconds.text()) µs |")
         lines.append("| signing per batch (verify A's bundle, sign key batch and statement) | \(b.signingMilliseconds.text(2)) ms |")
         lines.append("| disk per batch (3 atomic writes with fsync) | \(b.diskMilliseconds.text(2)) ms |")
