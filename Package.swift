@@ -16,6 +16,7 @@
 //   Sources/Printing      card faces, labels and contact sheets as SVG/HTML with real QR codes.
 //   Sources/FaultInjection the catalogue of faults a dishonest site can commit, and a mock
 //                         ceremony that injects them (for the audit's tests and demos).
+//   Sources/ToolSupport   what the ceremony tools share: --ceremony, and their main().
 //   Sources/BIP38Tool     the `bip38` command line.
 //   Sources/PassphraseSiteTool, Sources/KeySiteTool
 //                         `passphrase-site` (site A) and `key-site` (site B).
@@ -78,6 +79,7 @@ let package = Package(
         .executableTarget(
             name: "CardPrintTool",
             dependencies: [
+                "ToolSupport",
                 "Printing", "Ceremony", "BIP38",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -89,6 +91,7 @@ let package = Package(
         .executableTarget(
             name: "CeremonyFaultTool",
             dependencies: [
+                "ToolSupport",
                 "FaultInjection", "Ceremony",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -100,9 +103,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
+        .target(
+            name: "ToolSupport",
+            dependencies: ["Ceremony", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
         .executableTarget(
             name: "PassphraseSiteTool",
             dependencies: [
+                "ToolSupport",
                 "Ceremony", "BIP38", "CryptoCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -110,6 +118,7 @@ let package = Package(
         .executableTarget(
             name: "KeySiteTool",
             dependencies: [
+                "ToolSupport",
                 "Ceremony", "BIP38", "CryptoCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

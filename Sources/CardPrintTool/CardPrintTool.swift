@@ -1,6 +1,7 @@
 import ArgumentParser
 import Ceremony
 import Foundation
+import ToolSupport
 import Printing
 
 /// `card-print`: the printers of both sites and the assembly line.
@@ -16,17 +17,7 @@ struct CardPrintTool: ParsableCommand {
             """,
         subcommands: [Labels.self, Faces.self, Assemble.self])
 
-    static func main() {
-        ToolExit.harden("card-print")
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let error as CeremonyError {
-            ToolExit.fail("card-print", error)
-        } catch {
-            exit(withError: error)
-        }
-    }
+    static func main() { runCeremonyTool("card-print", harden: true) }
 }
 
 struct PrintOptions: ParsableArguments {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Ceremony
 import FaultInjection
 import Foundation
+import ToolSupport
 
 /// `ceremony-fault`: plays a dishonest site or a tampered transcript, to show the audit catching it.
 /// A test and demonstration tool: it is never part of a real ceremony.
@@ -18,16 +19,7 @@ struct CeremonyFaultTool: ParsableCommand {
             """,
         subcommands: [List.self, Inject.self])
 
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let error as CeremonyError {
-            ToolExit.fail("ceremony-fault", error)
-        } catch {
-            exit(withError: error)
-        }
-    }
+    static func main() { runCeremonyTool("ceremony-fault", harden: false) }
 }
 
 extension Fault: ExpressibleByArgument {}

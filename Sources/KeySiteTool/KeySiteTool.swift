@@ -2,6 +2,7 @@ import ArgumentParser
 import BIP38
 import Ceremony
 import Foundation
+import ToolSupport
 
 /// `key-site`: site B of a two-factor key generation ceremony.
 @main
@@ -16,24 +17,7 @@ struct KeySiteTool: ParsableCommand {
             """,
         subcommands: [Init.self, Endorse.self, Mint.self, Close.self])
 
-    static func main() {
-        ToolExit.harden("key-site")
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let error as CeremonyError {
-            ToolExit.fail("key-site", error)
-        } catch {
-            exit(withError: error)
-        }
-    }
-}
-
-struct CeremonyOption: ParsableArguments {
-    @Option(name: .customLong("ceremony"), help: ArgumentHelp("The ceremony folder.", valueName: "dir"))
-    var path = "."
-
-    var layout: CeremonyLayout { CeremonyLayout(path: path) }
+    static func main() { runCeremonyTool("key-site", harden: true) }
 }
 
 extension KeySiteTool {

@@ -2,6 +2,7 @@ import ArgumentParser
 import BIP38
 import Ceremony
 import Foundation
+import ToolSupport
 
 /// `passphrase-site`: site A of a two-factor key generation ceremony.
 @main
@@ -16,24 +17,7 @@ struct PassphraseSiteTool: ParsableCommand {
             """,
         subcommands: [Init.self, Propose.self, Issue.self, Verify.self, Seal.self, Close.self])
 
-    static func main() {
-        ToolExit.harden("passphrase-site")
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let error as CeremonyError {
-            ToolExit.fail("passphrase-site", error)
-        } catch {
-            exit(withError: error)
-        }
-    }
-}
-
-struct CeremonyOption: ParsableArguments {
-    @Option(name: .customLong("ceremony"), help: ArgumentHelp("The ceremony folder.", valueName: "dir"))
-    var path = "."
-
-    var layout: CeremonyLayout { CeremonyLayout(path: path) }
+    static func main() { runCeremonyTool("passphrase-site", harden: true) }
 }
 
 struct BatchOption: ParsableArguments {

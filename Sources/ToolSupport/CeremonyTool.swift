@@ -1,0 +1,30 @@
+import ArgumentParser
+import Ceremony
+import Foundation
+
+/// `--ceremony DIR`: the ceremony folder every site tool works in.
+public struct CeremonyOption: ParsableArguments {
+    @Option(name: .customLong("ceremony"), help: ArgumentHelp("The ceremony folder.", valueName: "dir"))
+    public var path = "."
+
+    public init() {}
+
+    public var layout: CeremonyLayout { CeremonyLayout(path: path) }
+}
+
+extension ParsableCommand {
+    /// The `main` of a ceremony tool: hardens the process first (no core dumps,
+    /// memory locked where allowed) when `harden`, then parses and runs; a
+    /// ``CeremonyError`` ends as one line `tool: cause` and exit 1, a usage error as exit 64.
+    public static func runCeremonyTool(_ tool: String, harden: Bool) {
+        if harden { ToolExit.harden(tool) }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CeremonyError {
+            ToolExit.fail(tool, error)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
