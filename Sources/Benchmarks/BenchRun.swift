@@ -35,6 +35,8 @@ struct BenchRun {
             note("scrypt(16384,8,8) lanes implementation on \(k) thread(s), next to libsodium calls")
             return ScryptBench.lanes(threads: k, runs: c.scryptRuns, baseline: &log)
         }
+        note("scrypt(1024,1,1): libsodium and the lanes implementation on one thread, alternating")
+        let light = ScryptBench.light(rounds: c.scryptRuns)
         note("process start: bip38 --help")
         let starts = try (0..<5).map { _ in try ceremonies.run("bip38", ["--help"]) }
         note("site A per-card costs in-process")
@@ -135,14 +137,13 @@ struct BenchRun {
         targets.append(TargetCheck(name: "verify_ms", target: "≤ 1.1 × baseline", measured: "× " + format(verifyRatio, 3), met: verifyRatio <= 1.1))
         targets.append(TargetCheck(name: "decrypt_ms", target: "≤ 1.1 × baseline", measured: "× " + format(decryptRatio, 3), met: decryptRatio <= 1.1))
         let lanesAll = lanes.first { $0.threads == c.cores }!
-        let projected = max(verifyRatio, decryptRatio) - 1 + lanesAll.ratioToBaseline.median
         targets.append(TargetCheck(
             name: "stretch_lanes", target: "≈ 0.55 × baseline", measured: "× " + format(lanesAll.ratioToBaseline.median, 3),
             met: lanesAll.ratioToBaseline.median <= 0.6 && lanes.allSatisfy(\.agreesWithLibsodium)))
+        let worstCard = max(verifyRatio, decryptRatio)
         targets.append(TargetCheck(
-            name: "stretch_process", target: "≈ 0.55 × baseline",
-            measured: "× " + format(max(verifyRatio, decryptRatio), 3) + " as built; × " + format(projected, 3) + " projected with the lanes",
-            met: max(verifyRatio, decryptRatio) <= 0.6))
+            name: "stretch_process", target: "≈ 0.55 × baseline (cores ≥ 2)",
+            measured: "× " + format(worstCard, 3), met: c.cores >= 2 && worstCard <= 0.65))
         let bigB = scaling.filter { $0.site == "B" && $0.cores == c.cores }.max { $0.cards < $1.cards }!
         targets.append(TargetCheck(
             name: "site_b_process_per_core", target: "≥ 1500 cards/s/core",
@@ -158,8 +159,7 @@ struct BenchRun {
                 pinnedWith: c.taskset.map { "\($0) -c 0-(k-1)" } ?? "none (taskset missing)",
                 memoryFrom: Spawn.gnuTime.map { "peak resident set from \($0) -f %M" } ?? "not measured (GNU time missing: apt-get install time)"),
             scryptHeavyMs: baseline, scryptHeavyCpuMs: Summary(log.allCPU, unit: "ms"),
-            scryptHeavyConcurrent: concurrent, scryptLanes: lanes, projectedLanesVerifyRatio: verifyRatio - 1 + lanesAll.ratioToBaseline.median,
-            projectedLanesDecryptRatio: decryptRatio - 1 + lanesAll.ratioToBaseline.median,
+            scryptHeavyConcurrent: concurrent, scryptLanes: lanes, scryptLight: light,
             processStartMs: Summary(starts.map { $0.seconds * 1000 }, unit: "ms"),
             processFloorMiB: Summary(starts.map(\.maxRSSMiB), unit: "MiB"),
             siteACardsPerS: siteA.cardsPerSecond, siteABoundCardsPerS: Double(c.cores) * 1000 / baseline.median,

@@ -36,11 +36,8 @@ struct Results: Codable, Sendable {
     let scryptHeavyConcurrent: [ConcurrentScrypt]
     /// The lanes implementation (stretch goal) on 1..cores threads.
     let scryptLanes: [LanesPoint]
-    /// verify (decrypt) ratio as measured, less one baseline, plus the lanes
-    /// call on all cores: what `bip38 confirm` (`decrypt`) would take once
-    /// `Scrypt.derive` chooses the lanes (not wired: see Docs/Performance.md).
-    let projectedLanesVerifyRatio: Double
-    let projectedLanesDecryptRatio: Double
+    /// BIP38's light scrypt (site B's per-card call) through both implementations.
+    let scryptLight: LightScryptPoint
     /// `bip38 --help`: what starting a Swift executable costs, and its resident floor.
     let processStartMs: Summary
     let processFloorMiB: Summary
@@ -66,8 +63,7 @@ struct Results: Codable, Sendable {
         case scryptHeavyCpuMs = "scrypt_heavy_cpu_ms"
         case scryptHeavyConcurrent = "scrypt_heavy_concurrent"
         case scryptLanes = "scrypt_lanes"
-        case projectedLanesVerifyRatio = "projected_lanes_verify_ratio"
-        case projectedLanesDecryptRatio = "projected_lanes_decrypt_ratio"
+        case scryptLight = "scrypt_light"
         case processStartMs = "process_start_ms"
         case processFloorMiB = "process_floor_mib"
         case siteACardsPerS = "site_a_cards_per_s"

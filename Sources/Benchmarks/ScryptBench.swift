@@ -9,7 +9,7 @@ struct ScryptSample: Sendable {
 }
 
 /// The baseline: one libsodium `crypto_pwhash_scryptsalsa208sha256_ll` call at
-/// N=16384, r=8, p=8 (through `Scrypt.derive`, a direct wrapper), on one thread.
+/// N=16384, r=8, p=8 (through `Scrypt.deriveWithLibsodium`, a direct wrapper), on one thread.
 ///
 /// The machine is shared and noisy, so the bench takes baseline calls all
 /// along the run, next to the figures they are compared with, not only once.
@@ -20,7 +20,7 @@ enum ScryptBench {
         let salt = SystemRandom.bytes(count: 4)
         let cpu = threadCPU()
         let wall = timed {
-            _ = try! Scrypt.derive(password: password, salt: salt, parameters: .bip38Passphrase, length: 32)
+            _ = try! Scrypt.deriveWithLibsodium(password: password, salt: salt, parameters: .bip38Passphrase, length: 32)
         }
         return ScryptSample(wallMilliseconds: wall * 1000, cpuMilliseconds: (threadCPU() - cpu) * 1000)
     }
@@ -106,9 +106,55 @@ extension BaselineLog {
         var output = SecretBytes()
         let cpu = threadCPU()
         let wall = timed {
-            output = try! Scrypt.derive(password: password, salt: salt, parameters: .bip38Passphrase, length: 32)
+            output = try! Scrypt.deriveWithLibsodium(password: password, salt: salt, parameters: .bip38Passphrase, length: 32)
         }
         append(ScryptSample(wallMilliseconds: wall * 1000, cpuMilliseconds: (threadCPU() - cpu) * 1000))
         return (wall * 1000, output)
+    }
+}
+
+/// BIP38's light scrypt (N=1024, r=1, p=1, site B's per-card call) through
+/// libsodium and through the lanes implementation on one thread, alternating on
+/// the same random inputs: what `Scrypt.Implementation.preferred` is chosen by.
+struct LightScryptPoint: Codable, Sendable {
+    /// One call, microseconds.
+    let libsodiumMicroseconds: Summary
+    let lanesMicroseconds: Summary
+    /// Lanes over libsodium, round by round.
+    let ratio: Summary
+    let agreesWithLibsodium: Bool
+}
+
+extension ScryptBench {
+    static func light(rounds: Int, callsPerRound: Int = 200) -> LightScryptPoint {
+        let inputs = (0..<callsPerRound).map { _ in (SystemRandom.bytes(count: 33), SystemRandom.bytes(count: 12)) }
+        var agrees = true
+        func round(_ implementation: Scrypt.Implementation) -> (Double, [SecretBytes]) {
+            var outputs: [SecretBytes] = []
+            outputs.reserveCapacity(inputs.count)
+            let seconds = timed {
+                for (password, salt) in inputs {
+                    outputs.append(
+                        try! Scrypt.derive(
+                            password: password, salt: salt, parameters: .bip38Passpoint, length: 64,
+                            using: implementation))
+                }
+            }
+            return (seconds * 1e6 / Double(inputs.count), outputs)
+        }
+        var sodium: [Double] = []
+        var lanes: [Double] = []
+        _ = round(.libsodium)
+        _ = round(.lanes(threads: 1))
+        for _ in 0..<rounds {
+            let (sodiumTime, reference) = round(.libsodium)
+            let (lanesTime, outputs) = round(.lanes(threads: 1))
+            agrees = agrees && outputs == reference
+            sodium.append(sodiumTime)
+            lanes.append(lanesTime)
+        }
+        return LightScryptPoint(
+            libsodiumMicroseconds: Summary(sodium, unit: "µs"), lanesMicroseconds: Summary(lanes, unit: "µs"),
+            ratio: Summary(zip(lanes, sodium).map { $0 / $1 }, unit: "ratio"), agreesWithLibsodium: agrees)
     }
 }

@@ -55,9 +55,12 @@ enum Table {
                 l.milliseconds.text() + " ms; × " + l.ratioToBaseline.text(3) + " libsodium" + (l.agreesWithLibsodium ? "; same bytes" : "; **differs**"),
                 l.threads == cores ? "stretch_lanes" : "")
         }
-        row("stretch: `bip38 confirm` / `decrypt` with the lanes (projected: measured ratio − 1 + lanes ratio)",
-            "× \(format(r.projectedLanesVerifyRatio, 3)) / × \(format(r.projectedLanesDecryptRatio, 3)) (not wired: as built × \(format(max(r.verifyRatio.median, r.decryptRatio.median), 3)))",
-            "stretch_process")
+        row("stretch: `bip38 confirm` / `decrypt`, whole process, as built (`Scrypt.derive` runs the lanes on the free cores)",
+            "× \(r.verifyRatio.text(3)) / × \(r.decryptRatio.text(3)) baseline", "stretch_process")
+        let l = r.scryptLight
+        row("scrypt(1024,1,1) (site B, per card): libsodium / own ROMix on 1 thread with a reused workspace (in-process)",
+            "\(l.libsodiumMicroseconds.text()) / \(l.lanesMicroseconds.text()) µs; × \(l.ratio.text(3))"
+                + (l.agreesWithLibsodium ? "; same bytes" : "; **differs**"))
         for a in r.audit {
             if let full = a.fullAuditMillisecondsPerCard {
                 row("audit, whole `ceremony-audit` per card (\(a.cards) cards; one heavy scrypt per card for the positive control)",

@@ -12,6 +12,8 @@ if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "scrypt" {
         print("lanes on \(threads) thread(s): \(point.milliseconds.text()) ms, × \(point.ratioToBaseline.text(3)) libsodium, agrees \(point.agreesWithLibsodium)")
     }
     print("libsodium: \(Summary(log.allWall, unit: "ms").text()) ms")
+    let light = ScryptBench.light(rounds: configuration.scryptRuns)
+    print("light scrypt(1024,1,1): libsodium \(light.libsodiumMicroseconds.text()) µs, lanes on 1 thread \(light.lanesMicroseconds.text()) µs, × \(light.ratio.text(3)), agrees \(light.agreesWithLibsodium)")
     exit(0)
 }
 do {

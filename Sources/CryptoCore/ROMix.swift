@@ -1,6 +1,7 @@
 #if arch(x86_64)
     internal import _Builtin_intrinsics.intel
 #endif
+import Synchronization
 
 /// scrypt's memory-hard core (RFC 7914, sections 3 to 5): Salsa20/8,
 /// scryptBlockMix and scryptROMix, on one lane of 128·r bytes.
@@ -15,7 +16,7 @@
 /// The lanes of one scrypt call are independent (RFC 7914, section 6, step 2),
 /// which is what lets ``Scrypt/deriveInLanes(password:salt:parameters:length:threads:)``
 /// run them on several cores; libsodium runs them one after another.
-@safe struct ROMix: ~Copyable {
+@safe final class ROMix: @unchecked Sendable {
     typealias Row = SIMD4<UInt32>
 
     let n: Int
@@ -28,7 +29,11 @@
     /// Rows per entry of V (2r blocks of 4 rows, 128·r bytes).
     var rowsPerEntry: Int { 8 * r }
 
+    /// Bytes of working memory (V, X and Y).
+    var workingBytes: Int { (n + 2) * 8 * r * 16 }
+
     /// Allocates the working memory for one lane at a time (n·128·r + 256·r bytes).
+    /// Prefer ``borrow(n:r:_:)``, which reuses small workspaces.
     init(n: Int, r: Int) {
         self.n = n
         self.r = r
@@ -37,11 +42,46 @@
     }
 
     deinit {
-        // V and X hold values derived from the password: wipe before release.
-        unsafe wipe(UnsafeMutableRawPointer(v), n * 8 * r * 16)
-        unsafe wipe(UnsafeMutableRawPointer(x), 2 * 8 * r * 16)
+        wipeWorkingMemory()
         unsafe v.deallocate()
         unsafe x.deallocate()
+    }
+
+    /// V and X hold values derived from the password: wiped after every use and before release.
+    private func wipeWorkingMemory() {
+        unsafe wipe(UnsafeMutableRawPointer(v), n * 8 * r * 16)
+        unsafe wipe(UnsafeMutableRawPointer(x), 2 * 8 * r * 16)
+    }
+
+    /// Workspaces up to this size are kept for reuse between calls: BIP38's light
+    /// scrypt (N=1024, r=1: 128 KiB) is made thousands of times per batch at site B,
+    /// and a fresh 128 KiB allocation is a fresh `mmap` (glibc's threshold), page
+    /// faults and, under `mlockall`, page locking each time. Heavy lanes (16 MiB)
+    /// are not kept: they are few, and their memory should not stay resident.
+    static let reusableBytes = 1 << 20
+
+    /// At most this many workspaces wait for reuse (one per core is what a
+    /// batch on every core needs).
+    private static let poolLimit = max(2, availableCores())
+
+    /// Idle workspaces of at most ``reusableBytes``, wiped.
+    private static let pool = Mutex<[ROMix]>([])
+
+    /// Runs `body` with a workspace for (n, r): a wiped one from the pool when the
+    /// size allows, else a new one. The workspace is wiped before it is pooled or freed.
+    static func borrow<Result>(n: Int, r: Int, _ body: (ROMix) -> Result) -> Result {
+        let small = (n + 2) * 8 * r * 16 <= reusableBytes
+        let workspace =
+            (small ? pool.withLock { pool in pool.firstIndex { $0.n == n && $0.r == r }.map { pool.remove(at: $0) } } : nil)
+            ?? ROMix(n: n, r: r)
+        let result = body(workspace)
+        if small {
+            workspace.wipeWorkingMemory()
+            pool.withLock { pool in
+                if pool.count < poolLimit { pool.append(workspace) }
+            }
+        }
+        return result
     }
 
     /// scryptROMix(r, B, N) in place on one lane of 128·r little-endian bytes.

@@ -1,8 +1,14 @@
 import Foundation
 internal import CSodium
 
-/// scrypt (RFC 7914), computed by libsodium's
-/// `crypto_pwhash_scryptsalsa208sha256_ll`.
+/// scrypt (RFC 7914).
+///
+/// Two implementations give the same bytes: libsodium's
+/// `crypto_pwhash_scryptsalsa208sha256_ll` (``deriveWithLibsodium(password:salt:parameters:length:)``,
+/// the reference) and this package's ROMix over OpenSSL's PBKDF2, which can run
+/// the p lanes side by side (``deriveInLanes(password:salt:parameters:length:threads:)``,
+/// ScryptLanes.swift). ``derive(password:salt:parameters:length:)`` picks the
+/// one measured faster for the call (``Implementation/preferred(for:cores:)``).
 public enum Scrypt {
     /// One named parameter set.
     public struct Parameters: Sendable, Equatable {
@@ -22,10 +28,11 @@ public enum Scrypt {
         public static let bip38Passpoint = Parameters(n: 1024, r: 1, p: 1)
     }
 
-    /// Derives `length` bytes from `password` and `salt`.
+    /// Derives `length` bytes from `password` and `salt` with libsodium, the
+    /// reference implementation every other path is checked against.
     /// - Throws: ``CryptoError/libraryFailure(_:)`` when libsodium refuses the
     ///   parameters or cannot allocate the working memory (128·N·r bytes).
-    public static func derive(
+    public static func deriveWithLibsodium(
         password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int
     ) throws(CryptoError) -> SecretBytes {
         var status: Int32 = 0

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 internal import CSodium
 
-/// Heavy scrypt calls of this process running now through ``Scrypt/deriveOnFreeCores(password:salt:parameters:length:)``.
+/// scrypt calls of this process running now through ``Scrypt/derive(password:salt:parameters:length:)``.
 private let callsInFlight = Atomic<Int>(0)
 
 extension Scrypt {
@@ -24,12 +24,23 @@ extension Scrypt {
 
         /// The implementation for one call that has `cores` cores to itself.
         ///
-        /// Chosen by measurement (`make bench`, Docs/Performance.md): on one
-        /// core libsodium's SSE2 ROMix is the faster; with two or more free
-        /// cores and p ≥ 2, running the lanes side by side wins. A caller that
-        /// already keeps every core busy with other calls (site A's batch)
-        /// should pass `cores: 1`.
+        /// Chosen by measurement (`make bench`, Docs/Performance.md):
+        /// - small calls (a lane's working memory within ``ROMix/reusableBytes``,
+        ///   such as BIP38's light scrypt over the passpoint): the lanes on one
+        ///   thread, which reuse a wiped workspace where libsodium maps and
+        ///   unmaps fresh memory for every call (0.85 to 0.9 × libsodium's time);
+        /// - large calls with two or more free cores and p ≥ 2: the lanes side
+        ///   by side (0.55 × on two cores for BIP38's heavy scrypt);
+        /// - large calls on one core: libsodium, whose ROMix is a few per cent
+        ///   faster than ours on one thread.
+        ///
+        /// A caller that already keeps every core busy with other calls (site
+        /// A's batch) should pass `cores: 1`; ``Scrypt/derive(password:salt:parameters:length:)``
+        /// does that count itself.
         public static func preferred(for parameters: Parameters, cores: Int) -> Implementation {
+            if let laneBytes = parameters.laneWorkingBytes, laneBytes <= ROMix.reusableBytes {
+                return .lanes(threads: 1)
+            }
             let threads = min(cores, Int(parameters.p))
             return threads >= 2 ? .lanes(threads: threads) : .libsodium
         }
@@ -45,18 +56,22 @@ extension Scrypt {
     ) throws(CryptoError) -> SecretBytes {
         switch implementation {
         case .libsodium:
-            try derive(password: password, salt: salt, parameters: parameters, length: length)
+            try deriveWithLibsodium(password: password, salt: salt, parameters: parameters, length: length)
         case .lanes(let threads):
             try deriveInLanes(password: password, salt: salt, parameters: parameters, length: length, threads: threads)
         }
     }
 
-    /// Derives with the implementation measured fastest for a call that has the
-    /// cores this process is not already using for other such calls:
-    /// alone on two or more cores, the lanes side by side; next to other calls
-    /// (site A's batch keeps every core busy), libsodium. Same bytes either way.
-    /// - Throws: ``CryptoError/libraryFailure(_:)`` as ``derive(password:salt:parameters:length:)``.
-    public static func deriveOnFreeCores(
+    /// Derives `length` bytes from `password` and `salt` with the implementation
+    /// measured fastest for a call that has the cores this process is not
+    /// already using for other scrypt calls (``Implementation/preferred(for:cores:)``):
+    /// alone on two or more cores, a heavy call runs its lanes side by side;
+    /// next to other calls (site A's batch keeps every core busy), libsodium.
+    /// The bytes are the same whichever runs.
+    /// - Throws: ``CryptoError/libraryFailure(_:)`` for parameters scrypt refuses
+    ///   (N not a power of two above 1, r or p zero) or memory it cannot get
+    ///   (128·N·r bytes per lane).
+    public static func derive(
         password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int
     ) throws(CryptoError) -> SecretBytes {
         let others = callsInFlight.add(1, ordering: .relaxed).oldValue
@@ -76,7 +91,7 @@ extension Scrypt {
     ///
     /// Each thread holds one lane's working memory (128·r·N bytes, 16 MiB for
     /// BIP38's N=16384, r=8) at a time, and wipes it before returning.
-    /// - Throws: ``CryptoError/libraryFailure(_:)`` as ``derive(password:salt:parameters:length:)``.
+    /// - Throws: ``CryptoError/libraryFailure(_:)`` as ``deriveWithLibsodium(password:salt:parameters:length:)``.
     public static func deriveInLanes(
         password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int, threads: Int
     ) throws(CryptoError) -> SecretBytes {
@@ -110,11 +125,12 @@ extension Scrypt {
         if let failure { throw failure }
         let base = unsafe SendablePointer(lanes.baseAddress!)
         let mixLanes = { @Sendable (worker: Int) in
-            let romix = ROMix(n: Int(n), r: r)
-            var lane = worker
-            while lane < p {
-                unsafe romix.mix(lane: base.pointer + lane * laneBytes)
-                lane += workers
+            ROMix.borrow(n: Int(n), r: r) { romix in
+                var lane = worker
+                while lane < p {
+                    unsafe romix.mix(lane: base.pointer + lane * laneBytes)
+                    lane += workers
+                }
             }
         }
         if workers == 1 {
@@ -134,6 +150,16 @@ extension Scrypt {
         }
         if let failure { throw failure }
         return output
+    }
+}
+
+extension Scrypt.Parameters {
+    /// One ROMix lane's working memory, 128·r·(N + 2) bytes, or nil when it
+    /// does not fit in memory (the call will be refused).
+    var laneWorkingBytes: Int? {
+        guard n <= UInt64(Int.max), case (let product, false) = (128 * Int(r)).multipliedReportingOverflow(by: Int(n) + 2)
+        else { return nil }
+        return product
     }
 }
 

@@ -30,7 +30,7 @@ import Testing
                 p: UInt32.random(in: 1...9, using: &generator))
             let length = Int.random(in: 1...200, using: &generator)
             let threads = Int.random(in: 1...4, using: &generator)
-            let reference = try Scrypt.derive(password: password, salt: salt, parameters: parameters, length: length)
+            let reference = try Scrypt.deriveWithLibsodium(password: password, salt: salt, parameters: parameters, length: length)
             let lanes = try Scrypt.deriveInLanes(
                 password: password, salt: salt, parameters: parameters, length: length, threads: threads)
             #expect(lanes == reference, "N=\(parameters.n) r=\(parameters.r) p=\(parameters.p) length \(length) threads \(threads)")
@@ -41,7 +41,7 @@ import Testing
     @Test func agreesWithLibsodiumOnBIP38Parameters() throws {
         let password = SystemRandom.bytes(count: 24)
         let salt = SystemRandom.bytes(count: 4)
-        let reference = try Scrypt.derive(password: password, salt: salt, parameters: .bip38Passphrase, length: 32)
+        let reference = try Scrypt.deriveWithLibsodium(password: password, salt: salt, parameters: .bip38Passphrase, length: 32)
         let lanes = try Scrypt.derive(
             password: password, salt: salt, parameters: .bip38Passphrase, length: 32, using: .lanes(threads: 2))
         #expect(lanes == reference)
@@ -57,29 +57,38 @@ import Testing
             try Scrypt.deriveInLanes(password: [UInt8](), salt: [UInt8](), parameters: parameters, length: 32, threads: 2)
         }
         #expect(throws: message) {
+            try Scrypt.deriveWithLibsodium(password: [UInt8](), salt: [UInt8](), parameters: parameters, length: 32)
+        }
+        #expect(throws: message) {
             try Scrypt.derive(password: [UInt8](), salt: [UInt8](), parameters: parameters, length: 32)
         }
     }
 
-    /// Calls alone and side by side (where the implementation switches to libsodium) give the reference bytes.
-    @Test func onFreeCoresAgreesWithLibsodiumAloneAndTogether() throws {
-        let parameters = Scrypt.Parameters(n: 256, r: 8, p: 8)
-        let inputs = (0..<4).map { _ in (SystemRandom.bytes(count: 20), SystemRandom.bytes(count: 4)) }
-        let expected = try inputs.map { try Scrypt.derive(password: $0.0, salt: $0.1, parameters: parameters, length: 32) }
-        #expect(try Scrypt.deriveOnFreeCores(password: inputs[0].0, salt: inputs[0].1, parameters: parameters, length: 32) == expected[0])
+    /// `derive` alone and side by side (where a large call switches to libsodium)
+    /// gives the reference bytes: for a large lane (2 MiB, not pooled) and for
+    /// BIP38's light scrypt (pooled workspaces, reused across calls and threads).
+    @Test(arguments: [Scrypt.Parameters(n: 2048, r: 8, p: 8), .bip38Passpoint])
+    func chosenPathAgreesWithLibsodiumAloneAndTogether(parameters: Scrypt.Parameters) throws {
+        let inputs = (0..<24).map { _ in (SystemRandom.bytes(count: 33), SystemRandom.bytes(count: 12)) }
+        let expected = try inputs.map {
+            try Scrypt.deriveWithLibsodium(password: $0.0, salt: $0.1, parameters: parameters, length: 64)
+        }
+        #expect(try Scrypt.derive(password: inputs[0].0, salt: inputs[0].1, parameters: parameters, length: 64) == expected[0])
         let results = Mutex<[Int: SecretBytes]>([:])
         DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
-            let derived = try? Scrypt.deriveOnFreeCores(
-                password: inputs[index].0, salt: inputs[index].1, parameters: parameters, length: 32)
+            let derived = try? Scrypt.derive(password: inputs[index].0, salt: inputs[index].1, parameters: parameters, length: 64)
             results.withLock { $0[index] = derived }
         }
-        for index in inputs.indices { #expect(results.withLock { $0[index] } == expected[index]) }
+        for index in inputs.indices { #expect(results.withLock { $0[index] } == expected[index], "input \(index)") }
     }
 
     @Test func choosesLanesOnlyWithSpareCores() {
         #expect(Scrypt.Implementation.preferred(for: .bip38Passphrase, cores: 1) == .libsodium)
         #expect(Scrypt.Implementation.preferred(for: .bip38Passphrase, cores: 2) == .lanes(threads: 2))
         #expect(Scrypt.Implementation.preferred(for: .bip38Passphrase, cores: 64) == .lanes(threads: 8))
-        #expect(Scrypt.Implementation.preferred(for: .bip38Passpoint, cores: 8) == .libsodium)
+        #expect(Scrypt.Implementation.preferred(for: Scrypt.Parameters(n: 16384, r: 8, p: 1), cores: 8) == .libsodium)
+        // Small calls reuse a pooled workspace on the calling thread, whatever the cores.
+        #expect(Scrypt.Implementation.preferred(for: .bip38Passpoint, cores: 1) == .lanes(threads: 1))
+        #expect(Scrypt.Implementation.preferred(for: .bip38Passpoint, cores: 8) == .lanes(threads: 1))
     }
 }

@@ -110,10 +110,12 @@ public struct PassphraseSite: Sendable {
         if let duplicate = Dictionary(grouping: received, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
             throw .refusedCard(file: path, serial: duplicate, reason: "appears twice")
         }
-        if let missing = expected.first(where: { !received.contains($0) }) {
+        let receivedSet = Set(received)
+        let expectedSet = Set(expected)
+        if let missing = expected.first(where: { !receivedSet.contains($0) }) {
             throw .refusedCard(file: path, serial: missing, reason: "missing from the key batch")
         }
-        if let extra = received.first(where: { !expected.contains($0) }) {
+        if let extra = received.first(where: { !expectedSet.contains($0) }) {
             throw .refusedCard(file: path, serial: extra, reason: "was not issued in batch \(batch)")
         }
         let issuedBySerial = Dictionary(uniqueKeysWithValues: issued.payload.body.cards.map { ($0.serial, $0) })

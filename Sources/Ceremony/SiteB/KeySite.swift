@@ -122,6 +122,7 @@ public struct KeySite: Sendable {
         -> [IntermediateBatchBody.Card]
     {
         let expected = ceremony.body.serials(batch: batch)
+        let expectedSet = Set(expected)
         var seenSerials = Set<Serial>()
         var seenSalts = Set<[UInt8]>()
         var seenPoints = Set<CurvePoint>()
@@ -129,7 +130,7 @@ public struct KeySite: Sendable {
             guard seenSerials.insert(card.serial).inserted else {
                 throw .refusedCard(file: file, serial: card.serial, reason: "serial appears twice")
             }
-            guard expected.contains(card.serial) else {
+            guard expectedSet.contains(card.serial) else {
                 throw .refusedCard(file: file, serial: card.serial, reason: "serial is not in batch \(batch)")
             }
             let code = card.intermediateCode
