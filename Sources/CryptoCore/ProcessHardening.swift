@@ -18,7 +18,9 @@ internal import CProcessControl
 ///   Only tried where nothing can run out: with `RLIMIT_MEMLOCK` unlimited or
 ///   `CAP_IPC_LOCK` (root). Under a finite limit `MCL_FUTURE` would make a
 ///   later allocation fail once the limit is reached, a crash in the middle
-///   of a batch; there the process runs unlocked and says so.
+///   of a batch; there the process runs unlocked, and says so when swap is
+///   active (with no swap device or file in /proc/swaps no page can be
+///   swapped out, so there is nothing to warn about).
 ///
 /// Nothing here is fatal: each protection the system refuses becomes one
 /// warning line for the tool to print.
@@ -28,6 +30,8 @@ public enum ProcessHardening {
         public var coreDumpsDisabled = false
         public var notDumpable = false
         public var memoryLocked = false
+        /// Whether /proc/swaps lists an active swap area (checked when memory could not be locked).
+        public var swapActive = false
         /// One line each: what is missing, what it means, how to get it.
         public var warnings: [String] = []
     }
@@ -58,17 +62,37 @@ public enum ProcessHardening {
                 outcome.warnings.append("memory not locked (mlockall: \(lastError())): secrets may be written to swap")
             }
         } else {
-            outcome.warnings.append(
-                "memory not locked: RLIMIT_MEMLOCK is \(memlock.rlim_cur / 1024) KiB (run with `ulimit -l unlimited` or CAP_IPC_LOCK to lock it): secrets may be written to swap"
-            )
+            outcome.swapActive = swapActive()
+            if outcome.swapActive {
+                outcome.warnings.append(
+                    "memory not locked: RLIMIT_MEMLOCK is \(memlock.rlim_cur / 1024) KiB (run with `ulimit -l unlimited` or CAP_IPC_LOCK to lock it): secrets may be written to swap"
+                )
+            }
         }
         return outcome
     }
 
+    /// Whether a swap area is in use: /proc/swaps has a line besides its header.
+    /// Unreadable counts as active, so the warning errs on the side of showing.
+    static func swapActive() -> Bool {
+        guard let text = readProcFile("/proc/swaps") else { return true }
+        return text.split(separator: "\n").dropFirst().contains { !$0.allSatisfy(\.isWhitespace) }
+    }
+
     /// Whether the effective capabilities hold CAP_IPC_LOCK (bit 14 of CapEff in /proc/self/status).
     static func hasIPCLockCapability() -> Bool {
-        let descriptor = unsafe open("/proc/self/status", O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return false }
+        guard let text = readProcFile("/proc/self/status") else { return false }
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
+            let mask = UInt64(line.dropFirst("CapEff:".count).trimmingPrefix(while: { $0 == " " || $0 == "\t" }), radix: 16)
+        else { return false }
+        let capIPCLock: UInt64 = 14
+        return mask & (1 << capIPCLock) != 0
+    }
+
+    /// The first 8 KiB of a /proc file, or nil when it cannot be opened.
+    private static func readProcFile(_ path: String) -> String? {
+        let descriptor = unsafe open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var buffer = [UInt8](repeating: 0, count: 8192)
         var total = 0
@@ -78,12 +102,7 @@ public enum ProcessHardening {
             if n <= 0 { break }
             total += n
         }
-        let text = String(decoding: buffer[0..<total], as: UTF8.self)
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
-            let mask = UInt64(line.dropFirst("CapEff:".count).trimmingPrefix(while: { $0 == " " || $0 == "\t" }), radix: 16)
-        else { return false }
-        let capIPCLock: UInt64 = 14
-        return mask & (1 << capIPCLock) != 0
+        return String(decoding: buffer[0..<total], as: UTF8.self)
     }
 
     private static func lastError() -> String { unsafe String(cString: strerror(errno)) }

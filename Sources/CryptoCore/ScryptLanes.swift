@@ -37,12 +37,28 @@ extension Scrypt {
         /// A caller that already keeps every core busy with other calls (site
         /// A's batch) should pass `cores: 1`; ``Scrypt/derive(password:salt:parameters:length:)``
         /// does that count itself.
-        public static func preferred(for parameters: Parameters, cores: Int) -> Implementation {
+        ///
+        /// In a debug build (`swift build`, `swift test`) ROMix.swift is not
+        /// optimised and runs many times slower than libsodium, so there the
+        /// measured choice is libsodium for every call (`optimized: false`).
+        public static func preferred(
+            for parameters: Parameters, cores: Int, optimized: Bool = Implementation.buildIsOptimized
+        ) -> Implementation {
+            guard optimized else { return .libsodium }
             if let laneBytes = parameters.laneWorkingBytes, laneBytes <= ROMix.reusableBytes {
                 return .lanes(threads: 1)
             }
             let threads = min(cores, Int(parameters.p))
             return threads >= 2 ? .lanes(threads: threads) : .libsodium
+        }
+
+        /// Whether this code was compiled with optimisation (a release build).
+        public static var buildIsOptimized: Bool {
+            #if DEBUG
+                false
+            #else
+                true
+            #endif
         }
     }
 

@@ -75,4 +75,44 @@ import Testing
             #expect(try Base58.checkDecode(Base58.checkEncode(bytes)) == bytes)
         }
     }
+
+    /// The limb-based conversion against the textbook one (one byte into one
+    /// digit at a time, as the Bitcoin Core code reads), on random lengths with
+    /// and without leading zeros, both ways.
+    @Test func agreesWithTheTextbookConversion() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let zeros = Int.random(in: 0...3, using: &generator)
+            let count = Int.random(in: 0...80, using: &generator)
+            var bytes = [UInt8](repeating: 0, count: zeros)
+            for _ in 0..<count { bytes.append(UInt8.random(in: 0...255, using: &generator)) }
+            if Bool.random(using: &generator), !bytes.isEmpty { bytes[bytes.count - 1] = 0 }  // trailing zeros too
+            let text = Self.textbookEncode(bytes)
+            #expect(Base58.encode(bytes) == text, "\(bytes)")
+            #expect(try Base58.decode(text) == bytes, "\(text)")
+        }
+        #expect(Base58.encode([]) == "")
+        #expect(try Base58.decode("") == [])
+        #expect(try Base58.decode("111") == [0, 0, 0])
+    }
+
+    /// Base-256 to base-58 one byte at a time, most significant digit last.
+    static func textbookEncode(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")
+        let zeros = bytes.prefix { $0 == 0 }.count
+        var digits: [Int] = []
+        for byte in bytes[zeros...] {
+            var carry = Int(byte)
+            for i in digits.indices {
+                carry += digits[i] << 8
+                digits[i] = carry % 58
+                carry /= 58
+            }
+            while carry > 0 {
+                digits.append(carry % 58)
+                carry /= 58
+            }
+        }
+        return String(repeating: "1", count: zeros) + String(digits.reversed().map { alphabet[$0] })
+    }
 }

@@ -64,31 +64,56 @@ import Testing
         }
     }
 
-    /// `derive` alone and side by side (where a large call switches to libsodium)
-    /// gives the reference bytes: for a large lane (2 MiB, not pooled) and for
-    /// BIP38's light scrypt (pooled workspaces, reused across calls and threads).
+    /// What a release build's `derive` runs (the lanes on free cores for a large
+    /// call, a pooled workspace for a small one), alone and from many threads at
+    /// once, gives the reference bytes: for a large lane (2 MiB, not pooled) and
+    /// for BIP38's light scrypt (workspaces reused across calls and threads).
     @Test(arguments: [Scrypt.Parameters(n: 2048, r: 8, p: 8), .bip38Passpoint])
-    func chosenPathAgreesWithLibsodiumAloneAndTogether(parameters: Scrypt.Parameters) throws {
+    func releaseChoiceAgreesWithLibsodiumAloneAndTogether(parameters: Scrypt.Parameters) throws {
         let inputs = (0..<24).map { _ in (SystemRandom.bytes(count: 33), SystemRandom.bytes(count: 12)) }
         let expected = try inputs.map {
             try Scrypt.deriveWithLibsodium(password: $0.0, salt: $0.1, parameters: parameters, length: 64)
         }
-        #expect(try Scrypt.derive(password: inputs[0].0, salt: inputs[0].1, parameters: parameters, length: 64) == expected[0])
+        let alone = Scrypt.Implementation.preferred(for: parameters, cores: 2, optimized: true)
+        #expect(alone != .libsodium)
+        #expect(try Scrypt.derive(password: inputs[0].0, salt: inputs[0].1, parameters: parameters, length: 64, using: alone) == expected[0])
         let results = Mutex<[Int: SecretBytes]>([:])
         DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
-            let derived = try? Scrypt.derive(password: inputs[index].0, salt: inputs[index].1, parameters: parameters, length: 64)
+            let implementation = Scrypt.Implementation.preferred(for: parameters, cores: index % 3 + 1, optimized: true)
+            let derived = try? Scrypt.derive(
+                password: inputs[index].0, salt: inputs[index].1, parameters: parameters, length: 64, using: implementation)
             results.withLock { $0[index] = derived }
         }
         for index in inputs.indices { #expect(results.withLock { $0[index] } == expected[index], "input \(index)") }
+        // And the path every caller takes, whichever implementation this build picks.
+        #expect(try Scrypt.derive(password: inputs[1].0, salt: inputs[1].1, parameters: parameters, length: 64) == expected[1])
     }
 
+    /// The rule of a release build (`optimized: true`), measured in Docs/Performance.md.
     @Test func choosesLanesOnlyWithSpareCores() {
-        #expect(Scrypt.Implementation.preferred(for: .bip38Passphrase, cores: 1) == .libsodium)
-        #expect(Scrypt.Implementation.preferred(for: .bip38Passphrase, cores: 2) == .lanes(threads: 2))
-        #expect(Scrypt.Implementation.preferred(for: .bip38Passphrase, cores: 64) == .lanes(threads: 8))
-        #expect(Scrypt.Implementation.preferred(for: Scrypt.Parameters(n: 16384, r: 8, p: 1), cores: 8) == .libsodium)
+        func preferred(_ parameters: Scrypt.Parameters, _ cores: Int) -> Scrypt.Implementation {
+            Scrypt.Implementation.preferred(for: parameters, cores: cores, optimized: true)
+        }
+        #expect(preferred(.bip38Passphrase, 1) == .libsodium)
+        #expect(preferred(.bip38Passphrase, 2) == .lanes(threads: 2))
+        #expect(preferred(.bip38Passphrase, 64) == .lanes(threads: 8))
+        #expect(preferred(Scrypt.Parameters(n: 16384, r: 8, p: 1), 8) == .libsodium)
         // Small calls reuse a pooled workspace on the calling thread, whatever the cores.
-        #expect(Scrypt.Implementation.preferred(for: .bip38Passpoint, cores: 1) == .lanes(threads: 1))
-        #expect(Scrypt.Implementation.preferred(for: .bip38Passpoint, cores: 8) == .lanes(threads: 1))
+        #expect(preferred(.bip38Passpoint, 1) == .lanes(threads: 1))
+        #expect(preferred(.bip38Passpoint, 8) == .lanes(threads: 1))
     }
+
+    /// Unoptimised (debug) code runs ROMix.swift many times slower than libsodium: there libsodium always.
+    @Test func debugBuildsUseLibsodium() {
+        for parameters in [Scrypt.Parameters.bip38Passphrase, .bip38Passpoint] {
+            #expect(Scrypt.Implementation.preferred(for: parameters, cores: 8, optimized: false) == .libsodium)
+        }
+        #expect(Scrypt.Implementation.buildIsOptimized == Self.testedOptimized)
+    }
+
+    #if DEBUG
+        static let testedOptimized = false
+    #else
+        static let testedOptimized = true
+    #endif
 }

@@ -104,7 +104,8 @@ public struct PassphraseSite: Sendable {
         guard answer.payload.answers == issuedEntry.digest else {
             throw .refusedBundle(file: path, reason: "does not answer this site's intermediate batch \(batch)")
         }
-        try ceremony.checkChain(answerEntry, within: try ceremony.transcript())
+        let transcript = try ceremony.transcript()
+        try ceremony.checkChain(answerEntry, within: transcript)
         let expected = issued.payload.body.cards.map(\.serial)
         let received = answer.payload.body.cards.map(\.serial)
         if let duplicate = Dictionary(grouping: received, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
@@ -132,7 +133,7 @@ public struct PassphraseSite: Sendable {
         let failures = outcomes.compactMap { $0 }
         let report = ConfirmationReportBody(
             checked: received.count, confirmed: received.count - failures.count, failures: failures)
-        let link = try ceremony.nextLink(for: .siteA)
+        let link = ceremony.nextLink(for: .siteA, in: transcript)
         let payload = Payload(
             type: .confirmationReport, ceremony: ceremony.id, signer: .siteA, batch: batch, sequence: link.sequence,
             prev: link.prev, answers: answerEntry.digest, body: report)

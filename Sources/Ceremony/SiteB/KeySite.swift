@@ -51,9 +51,10 @@ public struct KeySite: Sendable {
             return answer.payload.body.cards.count
         }
         let requestURL = layout.intermediateBatch(batch)
-        let (request, requestEntry) = try ceremony.open(
-            requestURL, kind: .intermediateBatch, signer: .siteA, batch: batch, as: IntermediateBatchBody.self)
         let transcript = try ceremony.transcript()
+        let (request, requestEntry) = try ceremony.open(
+            requestURL, kind: .intermediateBatch, signer: .siteA, batch: batch, as: IntermediateBatchBody.self,
+            from: transcript)
         try ceremony.checkChain(requestEntry, within: transcript)
         let cards = try checkedCards(request.payload.body, batch: batch, file: layout.relative(requestURL))
 
@@ -89,7 +90,7 @@ public struct KeySite: Sendable {
             try storing { () throws(StorageError) in try CardFace.writeSpool(faces, to: facesURL) }
         }
 
-        let link = try ceremony.nextLink(for: .siteB)
+        let link = ceremony.nextLink(for: .siteB, in: transcript)
         let answer = Payload(
             type: .keyBatch, ceremony: ceremony.id, signer: .siteB, batch: batch, sequence: link.sequence,
             prev: link.prev, answers: requestEntry.digest, body: KeyBatchBody(cards: faces.map(\.bundleCard)))

@@ -43,10 +43,10 @@ public enum Closing {
         }
         let transcript = try ceremony.transcript()
         for entry in transcript { try ceremony.checkChain(entry, within: transcript) }
-        let link = try ceremony.nextLink(for: .siteA)
+        let link = ceremony.nextLink(for: .siteA, in: transcript)
         let payload = Payload(
             type: .closingManifest, ceremony: ceremony.id, signer: .siteA, batch: nil, sequence: link.sequence,
-            prev: link.prev, answers: nil, body: ClosingManifestBody(entries: try entries(of: ceremony)))
+            prev: link.prev, answers: nil, body: ClosingManifestBody(entries: entries(manifest: ceremony, transcript: transcript)))
         let signed = SignedPayload(payload, signers: [key])
         try storing { () throws(StorageError) in try signed.write(to: layout.closingManifest) }
         return signed.digest

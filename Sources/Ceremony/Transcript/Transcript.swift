@@ -124,7 +124,12 @@ public struct Ceremony: Sendable {
 
     /// The next `(sequence, prev)` for `party`'s chain, from what is in `transfer/`.
     public func nextLink(for party: Party) throws(CeremonyError) -> (sequence: Int, prev: PayloadDigest) {
-        let own = try transcript().filter { $0.header.signer == party }.sorted { $0.header.sequence < $1.header.sequence }
+        nextLink(for: party, in: try transcript())
+    }
+
+    /// The next `(sequence, prev)` for `party`'s chain in a transcript already read.
+    public func nextLink(for party: Party, in transcript: [TranscriptEntry]) -> (sequence: Int, prev: PayloadDigest) {
+        let own = transcript.filter { $0.header.signer == party }.sorted { $0.header.sequence < $1.header.sequence }
         guard let last = own.last else { return (1, manifest.digest) }
         return (last.header.sequence + 1, last.digest)
     }
@@ -163,10 +168,16 @@ public struct Ceremony: Sendable {
     }
 
     /// Verifies a transfer file of a known kind, signer and batch, and decodes its body.
+    /// With `transcript`, a file already read and verified there is not read again.
     public func open<Body>(
-        _ file: URL, kind: PayloadKind, signer: Party, batch: Int?, as: Body.Type
+        _ file: URL, kind: PayloadKind, signer: Party, batch: Int?, as: Body.Type, from transcript: [TranscriptEntry] = []
     ) throws(CeremonyError) -> (SignedPayload<Body>, TranscriptEntry) {
-        let entry = try entry(file)
+        let entry: TranscriptEntry
+        if let known = transcript.first(where: { $0.file.standardizedFileURL == file.standardizedFileURL }) {
+            entry = known
+        } else {
+            entry = try self.entry(file)
+        }
         let path = layout.relative(file)
         guard entry.header.type == kind else { throw .refusedBundle(file: path, reason: "expected a \(kind.rawValue)") }
         guard entry.header.signer == signer else { throw .refusedBundle(file: path, reason: "expected signer \(signer)") }
