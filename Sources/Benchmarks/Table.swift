@@ -39,6 +39,13 @@ enum Table {
             row("`site_a_ratio` (\(point.cores) core\(point.cores == 1 ? "" : "s")\(pinned))", point.ratioToBound!.text(3),
                 "site_a_ratio@\(point.cores)")
         }
+        if let own = r.scryptLanes.first(where: { $0.threads == 1 }) {
+            // What site A runs per card since its scrypt runs lanes two at a time on
+            // each core: the rate over cores / (that call's time) isolates the site's overhead.
+            let ownBound = Double(cores) * 1000 / own.milliseconds.median
+            row("site A over its own per-card scrypt (lanes on 1 thread, \(own.milliseconds.text()) ms): \(format(ownBound, 2)) cards/s bound",
+                format(r.siteACardsPerS.median / ownBound, 3))
+        }
         let b = r.siteBSplit
         row("`site_b_cards_per_s`: `key-site mint`, \(cards) cards, \(cores) cores (whole process)", r.siteBCardsPerS.text(0))
         if let big = r.scaling.filter({ $0.site == "B" && $0.cores == cores }).max(by: { $0.cards < $1.cards }), big.cards > cards {

@@ -26,6 +26,9 @@ import Synchronization
     /// X and Y, the two halves of the double-buffered BlockMix: 2 × 2r blocks.
     private let x: UnsafeMutablePointer<Row>
 
+    var vPointer: UnsafeMutablePointer<Row> { unsafe v }
+    var xPointer: UnsafeMutablePointer<Row> { unsafe x }
+
     /// Rows per entry of V (2r blocks of 4 rows, 128·r bytes).
     var rowsPerEntry: Int { 8 * r }
 
@@ -91,17 +94,7 @@ import Synchronization
         let x0 = unsafe x
         let x1 = unsafe x + rows
         // Into diagonal order, straight into V_0.
-        for block in 0..<(2 * r) {
-            for row in 0..<4 {
-                var value = Row()
-                for column in 0..<4 {
-                    let word = (row * 4 + column) * 5 % 16
-                    value[column] = unsafe UInt32(
-                        littleEndian: lane.loadUnaligned(fromByteOffset: (block * 16 + word) * 4, as: UInt32.self))
-                }
-                unsafe v[block * 4 + row] = value
-            }
-        }
+        unsafe Self.load(lane: lane, into: v, r: r)
         // Steps 2-4: V_i = X; X = BlockMix(X). Each BlockMix writes the next
         // entry of V directly, so X is never copied.
         for i in 0..<(n - 1) {
@@ -120,9 +113,31 @@ import Synchronization
             i += 2
         }
         // Out of diagonal order.
+        unsafe Self.store(x0, into: lane, r: r)
+    }
+
+    /// One lane's 128·r little-endian bytes into diagonal order at `rows`.
+    @inline(__always)
+    static func load(lane: UnsafeMutableRawPointer, into rows: UnsafeMutablePointer<Row>, r: Int) {
         for block in 0..<(2 * r) {
             for row in 0..<4 {
-                let value = unsafe x0[block * 4 + row]
+                var value = Row()
+                for column in 0..<4 {
+                    let word = (row * 4 + column) * 5 % 16
+                    value[column] = unsafe UInt32(
+                        littleEndian: lane.loadUnaligned(fromByteOffset: (block * 16 + word) * 4, as: UInt32.self))
+                }
+                unsafe rows[block * 4 + row] = value
+            }
+        }
+    }
+
+    /// Diagonal-order `rows` back into a lane's 128·r little-endian bytes.
+    @inline(__always)
+    static func store(_ rows: UnsafeMutablePointer<Row>, into lane: UnsafeMutableRawPointer, r: Int) {
+        for block in 0..<(2 * r) {
+            for row in 0..<4 {
+                let value = unsafe rows[block * 4 + row]
                 for column in 0..<4 {
                     let word = (row * 4 + column) * 5 % 16
                     unsafe lane.storeBytes(
@@ -201,7 +216,7 @@ import Synchronization
     /// SSE2's shift intrinsics: written with Swift's generic SIMD shifts, the
     /// optimiser may turn the pair into four scalar rotates, three times slower.
     @inline(__always) @_optimize(speed)
-    private static func rotated(_ value: Row, by count: Int32) -> Row {
+    static func rotated(_ value: Row, by count: Int32) -> Row {
         #if arch(x86_64)
             let lanes = unsafe unsafeBitCast(value, to: __m128i.self)
             return unsafe unsafeBitCast(

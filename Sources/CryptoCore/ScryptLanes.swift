@@ -25,14 +25,16 @@ extension Scrypt {
         /// The implementation for one call that has `cores` cores to itself.
         ///
         /// Chosen by measurement (`make bench`, Docs/Performance.md):
-        /// - small calls (a lane's working memory within ``ROMix/reusableBytes``,
+        /// - two or more lanes (p ≥ 2, BIP38's heavy scrypt has 8): the lanes
+        ///   implementation on up to p/2 threads, each thread running its lanes
+        ///   two at a time (ROMixPair.swift). On one core that takes 0.75 ×
+        ///   libsodium's time, on two 0.46 ×;
+        /// - one small lane (its working memory within ``ROMix/reusableBytes``,
         ///   such as BIP38's light scrypt over the passpoint): the lanes on one
         ///   thread, which reuse a wiped workspace where libsodium maps and
-        ///   unmaps fresh memory for every call (0.85 to 0.9 × libsodium's time);
-        /// - large calls with two or more free cores and p ≥ 2: the lanes side
-        ///   by side (0.55 × on two cores for BIP38's heavy scrypt);
-        /// - large calls on one core: libsodium, whose ROMix is a few per cent
-        ///   faster than ours on one thread.
+        ///   unmaps fresh memory for every call (0.85 to 0.9 ×);
+        /// - one large lane: libsodium, whose single-lane ROMix is a few per
+        ///   cent faster than ours.
         ///
         /// A caller that already keeps every core busy with other calls (site
         /// A's batch) should pass `cores: 1`; ``Scrypt/derive(password:salt:parameters:length:)``
@@ -45,11 +47,11 @@ extension Scrypt {
             for parameters: Parameters, cores: Int, optimized: Bool = Implementation.buildIsOptimized
         ) -> Implementation {
             guard optimized else { return .libsodium }
+            if parameters.p >= 2 { return .lanes(threads: max(1, min(cores, Int(parameters.p) / 2))) }
             if let laneBytes = parameters.laneWorkingBytes, laneBytes <= ROMix.reusableBytes {
                 return .lanes(threads: 1)
             }
-            let threads = min(cores, Int(parameters.p))
-            return threads >= 2 ? .lanes(threads: threads) : .libsodium
+            return .libsodium
         }
 
         /// Whether this code was compiled with optimisation (a release build).
@@ -80,10 +82,10 @@ extension Scrypt {
 
     /// Derives `length` bytes from `password` and `salt` with the implementation
     /// measured fastest for a call that has the cores this process is not
-    /// already using for other scrypt calls (``Implementation/preferred(for:cores:)``):
-    /// alone on two or more cores, a heavy call runs its lanes side by side;
-    /// next to other calls (site A's batch keeps every core busy), libsodium.
-    /// The bytes are the same whichever runs.
+    /// already using for other scrypt calls (``Implementation/preferred(for:cores:optimized:)``):
+    /// alone on two or more cores, a heavy call spreads its lanes over them;
+    /// next to other calls (site A's batch keeps every core busy), it runs its
+    /// lanes two at a time on its own thread. The bytes are the same whichever runs.
     /// - Throws: ``CryptoError/libraryFailure(_:)`` for parameters scrypt refuses
     ///   (N not a power of two above 1, r or p zero) or memory it cannot get
     ///   (128·N·r bytes per lane).
@@ -105,8 +107,9 @@ extension Scrypt {
     ///     B_i = scryptROMix(r, B_i, N) for each lane i     ROMix.swift, in parallel
     ///     DK  = PBKDF2-HMAC-SHA256(P, B, 1, dkLen)         OpenSSL
     ///
-    /// Each thread holds one lane's working memory (128·r·N bytes, 16 MiB for
-    /// BIP38's N=16384, r=8) at a time, and wipes it before returning.
+    /// Each thread holds the working memory of two lanes (2 · 128·r·N bytes,
+    /// 32 MiB for BIP38's N=16384, r=8) when it has two or more lanes to run,
+    /// one lane's otherwise, and wipes it before returning.
     /// - Throws: ``CryptoError/libraryFailure(_:)`` as ``deriveWithLibsodium(password:salt:parameters:length:)``.
     public static func deriveInLanes(
         password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int, threads: Int
@@ -141,12 +144,20 @@ extension Scrypt {
         if let failure { throw failure }
         let base = unsafe SendablePointer(lanes.baseAddress!)
         let mixLanes = { @Sendable (worker: Int) in
+            // This worker's lanes: worker, worker + workers, ... Two at a time
+            // where there are two (ROMixPair.swift), the odd one alone.
+            let mine = Array(stride(from: worker, to: p, by: workers))
             ROMix.borrow(n: Int(n), r: r) { romix in
-                var lane = worker
-                while lane < p {
-                    unsafe romix.mix(lane: base.pointer + lane * laneBytes)
-                    lane += workers
+                if mine.count >= 2 {
+                    ROMix.borrow(n: Int(n), r: r) { partner in
+                        for pair in stride(from: 0, to: mine.count - 1, by: 2) {
+                            unsafe romix.mix(
+                                lane: base.pointer + mine[pair] * laneBytes, pairedWith: partner,
+                                lane: base.pointer + mine[pair + 1] * laneBytes)
+                        }
+                    }
                 }
+                if mine.count % 2 == 1 { unsafe romix.mix(lane: base.pointer + mine[mine.count - 1] * laneBytes) }
             }
         }
         if workers == 1 {

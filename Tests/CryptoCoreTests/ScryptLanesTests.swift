@@ -94,9 +94,11 @@ import Testing
         func preferred(_ parameters: Scrypt.Parameters, _ cores: Int) -> Scrypt.Implementation {
             Scrypt.Implementation.preferred(for: parameters, cores: cores, optimized: true)
         }
-        #expect(preferred(.bip38Passphrase, 1) == .libsodium)
+        // Lanes two at a time on each thread: p/2 threads at most.
+        #expect(preferred(.bip38Passphrase, 1) == .lanes(threads: 1))
         #expect(preferred(.bip38Passphrase, 2) == .lanes(threads: 2))
-        #expect(preferred(.bip38Passphrase, 64) == .lanes(threads: 8))
+        #expect(preferred(.bip38Passphrase, 64) == .lanes(threads: 4))
+        #expect(preferred(Scrypt.Parameters(n: 16384, r: 8, p: 3), 8) == .lanes(threads: 1))
         #expect(preferred(Scrypt.Parameters(n: 16384, r: 8, p: 1), 8) == .libsodium)
         // Small calls reuse a pooled workspace on the calling thread, whatever the cores.
         #expect(preferred(.bip38Passpoint, 1) == .lanes(threads: 1))
