@@ -69,7 +69,7 @@ ceremony: build
 
 # Performance figures (issue 7): release build, then one run of every figure on this
 # machine; prints the tables and writes bench/results.json (about 3 minutes on 2 cores).
-# BENCH_FULL=1 adds the 512- and 4096-card points (25 to 30 minutes in all on 2 cores).
+# BENCH_FULL=1 adds the 512- and 4096-card points (20 to 25 minutes in all on 2 cores).
 # Other knobs: bench/README.md. The figures and what they mean: Docs/Performance.md.
 bench: release
 	.build/release/Benchmarks
