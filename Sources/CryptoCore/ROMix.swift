@@ -32,9 +32,6 @@ import Synchronization
     /// Rows per entry of V (2r blocks of 4 rows, 128·r bytes).
     var rowsPerEntry: Int { 8 * r }
 
-    /// Bytes of working memory (V, X and Y).
-    var workingBytes: Int { (n + 2) * 8 * r * 16 }
-
     /// Allocates the working memory for one lane at a time (n·128·r + 256·r bytes).
     /// Prefer ``borrow(n:r:_:)``, which reuses small workspaces.
     init(n: Int, r: Int) {
@@ -73,7 +70,7 @@ import Synchronization
     /// Runs `body` with a workspace for (n, r): a wiped one from the pool when the
     /// size allows, else a new one. The workspace is wiped before it is pooled or freed.
     static func borrow<Result>(n: Int, r: Int, _ body: (ROMix) -> Result) -> Result {
-        let small = (n + 2) * 8 * r * 16 <= reusableBytes
+        let small = (Scrypt.Parameters(n: UInt64(n), r: UInt32(r), p: 1).laneWorkingBytes ?? .max) <= reusableBytes
         let workspace =
             (small ? pool.withLock { pool in pool.firstIndex { $0.n == n && $0.r == r }.map { pool.remove(at: $0) } } : nil)
             ?? ROMix(n: n, r: r)
