@@ -105,7 +105,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "ToolSupport",
-            dependencies: ["Ceremony", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Ceremony", "CryptoCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
         .executableTarget(
             name: "PassphraseSiteTool",

@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 OUT=${FUZZ_OUT:-.build/fuzz}
 SWIFTC=${SWIFTC:-swiftc}
 SANITIZERS=${FUZZ_SANITIZERS:-fuzzer,address}
-FLAGS=(-swift-version 6 -O -g -sanitize="$SANITIZERS" -parse-as-library -use-ld=lld)
+FLAGS=(-swift-version 6 -package-name bip38_2fkg -O -g -sanitize="$SANITIZERS" -parse-as-library -use-ld=lld)
 INCLUDES=()
 for map in Sources/CLibraries/*/; do INCLUDES+=(-I "${map%/}"); done
 LIBS=(-lsecp256k1 -lsodium -lcrypto -lqrencode)

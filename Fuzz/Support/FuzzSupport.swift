@@ -64,7 +64,7 @@ func fuzzSignedPayload<Body: Codable & Sendable>(_ bytes: [UInt8], kind: Payload
         fuzzFailure("a decoded \(kind.rawValue) payload does not decode after re-encoding")
     }
     fuzzExpect(again.encoded() == encoded, "\(kind.rawValue) payload encoding is not stable")
-    // The header alone decodes too (Ceremony.entry reads it first).
+    // The header alone decodes too (Transcript.entry reads it first).
     fuzzExpect((try? TranscriptJSON.decoder.decode(PayloadHeader.self, from: Data(bytes))) != nil, "header of a valid payload")
     return signed
 }

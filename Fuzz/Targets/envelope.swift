@@ -1,5 +1,5 @@
 // DSSE envelopes as every tool first reads them: the outer JSON, then signature
-// verification, then the payload header (Ceremony.entry's order).
+// verification, then the payload header (Transcript.entry's order).
 // max_len: 32768
 // dict: payload.dict
 import CryptoCore

@@ -21,7 +21,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         // What a validated manifest promises: batches and serials are computable.
         let batches = body.batchCount
         fuzzExpect(batches >= 1, "a valid manifest has a batch")
-        let ceremony = Ceremony(layout: CeremonyLayout(path: "/nonexistent"), manifest: signed, auditorKey: nil)
+        let ceremony = Transcript(layout: CeremonyLayout(path: "/nonexistent"), manifest: signed, auditorKey: nil)
         for batch in [0, 1, batches, batches + 1] {
             let inRange = (try? ceremony.checkBatch(batch)) != nil
             fuzzExpect(inRange == (1...batches).contains(batch), "checkBatch(\(batch))")

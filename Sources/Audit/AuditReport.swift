@@ -1,14 +1,14 @@
 import Foundation
 
 /// The audit's result: read by people (report.md) and programs (report.json).
-public struct AuditReport: Codable, Sendable {
-    public struct Matrix: Codable, Sendable, Equatable {
-        public let siteA: Int
-        public let siteB: Int
-        public let both: Int
-        public let control: Int
+package struct AuditReport: Codable, Sendable {
+    package struct Matrix: Codable, Sendable, Equatable {
+        package let siteA: Int
+        package let siteB: Int
+        package let both: Int
+        package let control: Int
 
-        public init(siteA: Int, siteB: Int, both: Int, control: Int) {
+        package init(siteA: Int, siteB: Int, both: Int, control: Int) {
             self.siteA = siteA
             self.siteB = siteB
             self.both = both
@@ -16,43 +16,43 @@ public struct AuditReport: Codable, Sendable {
         }
     }
 
-    public struct Exposure: Codable, Sendable {
-        public let policyBits: Double
+    package struct Exposure: Codable, Sendable {
+        package let policyBits: Double
         /// Cards for which a single site's view holds share 2 without share 1.
-        public let cardsExposedSiteA: Int
-        public let cardsExposedSiteB: Int
-        public let scryptMs: Double
-        public let cores: Int
+        package let cardsExposedSiteA: Int
+        package let cardsExposedSiteB: Int
+        package let scryptMs: Double
+        package let cores: Int
         /// log2 of the expected scrypt(16384,8,8) calls to find one card's passphrase (half the space).
-        public let expectedScryptCallsLog2: Double
+        package let expectedScryptCallsLog2: Double
         /// Expected years on this machine, all cores, for one card.
-        public let yearsOnThisMachine: Double
+        package let yearsOnThisMachine: Double
     }
 
-    public struct CheckResult: Codable, Sendable {
-        public let id: Check
-        public let passed: Bool
-        public let summary: String
+    package struct CheckResult: Codable, Sendable {
+        package let id: Check
+        package let passed: Bool
+        package let summary: String
     }
 
-    public let verdict: String
-    public let ceremony: String
-    public let cards: Int
-    public let reconstructable: Matrix
-    public let exposure: Exposure
-    public let checks: [CheckResult]
-    public let findings: [Finding]
-    public let randomness: [RandomnessResult]
+    package let verdict: String
+    package let ceremony: String
+    package let cards: Int
+    package let reconstructable: Matrix
+    package let exposure: Exposure
+    package let checks: [CheckResult]
+    package let findings: [Finding]
+    package let randomness: [RandomnessResult]
     /// The cut-and-choose sample (opened, and so voided), drawn from the closing manifest's digest.
-    public let sample: [String]
-    public let auditorSignature: String?
+    package let sample: [String]
+    package let auditorSignature: String?
 
-    public var passed: Bool { verdict == "pass" }
+    package var passed: Bool { verdict == "pass" }
 }
 
 extension AuditReport {
     /// JSON for programs (snake_case keys).
-    public var json: Data {
+    package var json: Data {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -60,7 +60,7 @@ extension AuditReport {
     }
 
     /// Markdown for people: the matrix first, then findings by severity, then every check.
-    public var markdown: String {
+    package var markdown: String {
         var lines: [String] = []
         lines.append("# Ceremony audit: \(verdict.uppercased())")
         lines.append("")

@@ -8,16 +8,16 @@ import Foundation
 /// It never stops at the first problem: every check runs, every problem
 /// becomes a finding with its check id, card, file and byte offset, and the
 /// verdict is "pass" only when no check has a failing finding.
-public struct Auditor {
-    public struct Options: Sendable {
+package struct Auditor {
+    package struct Options: Sendable {
         /// Cards to open in the cut-and-choose sample.
-        public var sample: Int
+        package var sample: Int
         /// Where the auditor's signing key lives (default: the ceremony's audit/ folder).
-        public var keyFolder: URL?
+        package var keyFolder: URL?
         /// Countersign the closing manifest when the audit passes.
-        public var countersign: Bool
+        package var countersign: Bool
 
-        public init(sample: Int = 3, keyFolder: URL? = nil, countersign: Bool = true) {
+        package init(sample: Int = 3, keyFolder: URL? = nil, countersign: Bool = true) {
             self.sample = sample
             self.keyFolder = keyFolder
             self.countersign = countersign
@@ -27,8 +27,8 @@ public struct Auditor {
     /// Runs every check.
     /// - Throws: ``CeremonyError`` only when the input is unusable (no readable,
     ///   A-signed manifest); everything else is a finding in the report.
-    public static func audit(_ layout: CeremonyLayout, options: Options = Options()) throws(CeremonyError) -> AuditReport {
-        let ceremony = try Ceremony.load(layout, requireBothSignatures: false)
+    package static func audit(_ layout: CeremonyLayout, options: Options = Options()) throws(CeremonyError) -> AuditReport {
+        let ceremony = try Transcript.load(layout, requireBothSignatures: false)
         var run = AuditRun(ceremony: ceremony, options: options)
         return run.execute()
     }
@@ -36,14 +36,14 @@ public struct Auditor {
 
 /// One audit's working state.
 struct AuditRun {
-    let ceremony: Ceremony
+    let ceremony: Transcript
     let options: Auditor.Options
     var findings: [Finding] = []
 
     var layout: CeremonyLayout { ceremony.layout }
     var manifest: ManifestBody { ceremony.body }
 
-    init(ceremony: Ceremony, options: Auditor.Options) {
+    init(ceremony: Transcript, options: Auditor.Options) {
         self.ceremony = ceremony
         self.options = options
     }
@@ -137,10 +137,10 @@ struct AuditRun {
                 body: SiteDeclarationBody(site: .auditor, key: declared, created: ISO8601DateFormatter().string(from: Date())))
             try? SignedPayload(payload, signers: [key]).write(to: layout.auditorDeclaration)
         }
-        guard let reloaded = try? Ceremony.load(layout), reloaded.auditorKey == declared else { return nil }
+        guard let reloaded = try? Transcript.load(layout), reloaded.auditorKey == declared else { return nil }
         do {
             _ = try Closing.countersign(reloaded, as: .auditor, key: key)
-        } catch .alreadyDone {
+        } catch where error.code == .alreadyDone {
         } catch {
             return nil
         }

@@ -2,6 +2,7 @@ import BIP38
 import Ceremony
 import CryptoCore
 import Foundation
+import Synchronization
 
 /// Everything the audit knows about one card, from the transcript and the printed world.
 struct AuditedCard: Sendable {
@@ -17,7 +18,7 @@ struct AuditedCard: Sendable {
 
     struct Label: Sendable {
         let passphrase: Passphrase
-        let commitmentSalt: [UInt8]?
+        let commitmentSalt: SecretBytes?
         let file: String
     }
 }
@@ -41,7 +42,7 @@ struct CardBook {
     /// Milliseconds per heavy scrypt measured while rebuilding secrets.
     var scryptMilliseconds: Double?
 
-    init(ceremony: Ceremony, transcript: TranscriptAudit) {
+    init(ceremony: Transcript, transcript: TranscriptAudit) {
         let manifest = ceremony.body
         let layout = ceremony.layout
         for batch in 1...manifest.batchCount {
@@ -95,14 +96,10 @@ struct CardBook {
             let labelsURL = layout.labels(batch)
             if FileManager.default.fileExists(atPath: labelsURL.path) {
                 do {
-                    for record in try SecretRecord.read(labelsURL) {
-                        guard let text = record.text("serial"), let serial = Serial(text: text), cards[serial] != nil,
-                            let bytes = record["passphrase"], let passphrase = try? Passphrase(utf8: bytes)
-                        else { continue }
-                        cards[serial]!.label = AuditedCard.Label(
-                            passphrase: passphrase,
-                            commitmentSalt: record.text("commitment-salt").flatMap { [UInt8](hexString: $0) },
-                            file: layout.relative(labelsURL))
+                    for label in try ScratchLabel.readSpoolLeniently(labelsURL) {
+                        guard cards[label.serial] != nil, let passphrase = label.bip38Passphrase else { continue }
+                        cards[label.serial]!.label = AuditedCard.Label(
+                            passphrase: passphrase, commitmentSalt: label.commitmentSalt, file: layout.relative(labelsURL))
                     }
                 } catch {
                     findings.append(Finding(.policy, .high, "unreadable labels: \(error)", file: layout.relative(labelsURL)))
@@ -117,7 +114,7 @@ struct CardBook {
         let snapshot = cards.values.sorted { $0.serial < $1.serial }
         let start = Date()
         let heavy = Mutex<Int>(0)
-        let rebuilt = parallelCompute(snapshot.count) { index -> (SecretBytes?, CardSecrets?) in
+        let rebuilt = parallelMap(snapshot.count) { index -> (SecretBytes?, CardSecrets?) in
             let card = snapshot[index]
             var seedb: SecretBytes?
             if let face = card.face, let code = card.issued?.intermediateCode {
@@ -154,16 +151,4 @@ struct CardBook {
     }
 
     var sorted: [AuditedCard] { cards.values.sorted { $0.serial < $1.serial } }
-}
-
-import Synchronization
-
-/// Runs `work` for every index on all cores; results in order.
-func parallelCompute<T: Sendable>(_ count: Int, _ work: @Sendable (Int) -> T) -> [T] {
-    let results = Mutex<[Int: T]>([:])
-    DispatchQueue.concurrentPerform(iterations: count) { index in
-        let value = work(index)
-        results.withLock { $0[index] = value }
-    }
-    return (0..<count).map { index in results.withLock { $0[index]! } }
 }

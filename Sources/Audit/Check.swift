@@ -1,7 +1,7 @@
 /// Every audit check, with a stable id. Each has a test where it passes and
 /// one where it fails (Tests/AuditTests), and a failed check makes
 /// `ceremony-audit` exit 3.
-public enum Check: String, Codable, Sendable, CaseIterable, Comparable {
+package enum Check: String, Codable, Sendable, CaseIterable, Comparable {
     case signatures = "T1.signatures"
     case binding = "T2.ceremony-binding"
     case chain = "T3.chain"
@@ -23,7 +23,7 @@ public enum Check: String, Codable, Sendable, CaseIterable, Comparable {
     case retention = "K2.retention-statements"
 
     /// What the check establishes, in one line.
-    public var summary: String {
+    package var summary: String {
         switch self {
         case .signatures: "every envelope is signed by a key the manifest declares, over its exact bytes"
         case .binding: "every payload names this ceremony"
@@ -47,27 +47,27 @@ public enum Check: String, Codable, Sendable, CaseIterable, Comparable {
         }
     }
 
-    public static func < (a: Check, b: Check) -> Bool { a.rawValue < b.rawValue }
+    package static func < (a: Check, b: Check) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// How bad a finding is.
-public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
+package enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
     case critical, high, medium, info
 
     private var rank: Int { Self.allCases.firstIndex(of: self)! }
-    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+    package static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
 }
 
 /// One thing the audit found.
-public struct Finding: Codable, Sendable, Equatable {
-    public let check: Check
-    public let severity: Severity
-    public let serial: String?
-    public let file: String?
-    public let offset: Int?
-    public let message: String
+package struct Finding: Codable, Sendable, Equatable {
+    package let check: Check
+    package let severity: Severity
+    package let serial: String?
+    package let file: String?
+    package let offset: Int?
+    package let message: String
 
-    public init(_ check: Check, _ severity: Severity, _ message: String, serial: String? = nil, file: String? = nil, offset: Int? = nil) {
+    package init(_ check: Check, _ severity: Severity, _ message: String, serial: String? = nil, file: String? = nil, offset: Int? = nil) {
         self.check = check
         self.severity = severity
         self.serial = serial
@@ -77,5 +77,5 @@ public struct Finding: Codable, Sendable, Equatable {
     }
 
     /// Whether this finding fails its check (info findings do not).
-    public var fails: Bool { severity != .info }
+    package var fails: Bool { severity != .info }
 }

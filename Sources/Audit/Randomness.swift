@@ -6,20 +6,20 @@ import Foundation
 /// alphabet, repeats). They cannot tell a good generator from a keyed one:
 /// values derived from a secret the site keeps look just as random. That is
 /// what cut-and-choose and the retention statements are for (Docs/ThreatModel.md).
-public struct RandomnessResult: Codable, Sendable {
-    public let source: String
-    public let samples: Int
-    public let bytes: Int
-    public let duplicates: Int
+package struct RandomnessResult: Codable, Sendable {
+    package let source: String
+    package let samples: Int
+    package let bytes: Int
+    package let duplicates: Int
     /// The largest |z| over the eight bit positions of the bytes (or the chi-square z for characters).
-    public let worstZ: Double
+    package let worstZ: Double
     /// The smallest bias in a bit's probability the test detects at this size (|z| >= threshold at ~50% power).
-    public let detectableBias: Double
-    public let passed: Bool
-    public let note: String
+    package let detectableBias: Double
+    package let passed: Bool
+    package let note: String
 
     /// |z| at or above which a test fails: about a 1e-6 false alarm rate per test.
-    public static let threshold = 5.0
+    package static let threshold = 5.0
 }
 
 enum Randomness {

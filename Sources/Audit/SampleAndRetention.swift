@@ -41,9 +41,7 @@ extension AuditRun {
             fail("the key opens to \(address), not the transcript's \(minted.address)")
         }
         if let salt = label.commitmentSalt {
-            let tag = SecretBytes(copying: Array("bip38-2fkg passphrase commitment v1".utf8))
-            let opened = SHA256.hash(tag.appending(salt).appending(label.passphrase.normalizedUTF8)).hex
-            if opened != issued.passphraseCommitment { fail("the label does not open site A's passphrase commitment") }
+            if !PassphraseCommitment(salt: salt, passphrase: label.passphrase).matches(issued.passphraseCommitment) { fail("the label does not open site A's passphrase commitment") }
         } else {
             fail("the label carries no commitment salt")
         }

@@ -6,63 +6,35 @@ import Foundation
 /// Reads `transfer/` file by file, keeping what verifies and turning every
 /// problem into a finding (the audit never stops at the first bad file).
 struct TranscriptAudit {
-    let ceremony: Ceremony
+    let ceremony: Transcript
     private(set) var entries: [TranscriptEntry] = []
     private(set) var findings: [Finding] = []
 
-    init(ceremony: Ceremony) {
+    init(ceremony: Transcript) {
         self.ceremony = ceremony
-        let layout = ceremony.layout
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: layout.transfer.path)) ?? []).sorted()
-        for name in names where !name.hasPrefix(".") && !name.contains(".declaration.") {
-            read(layout.transfer.appendingPathComponent(name))
-        }
+        for file in ceremony.transferFiles() { read(file) }
         checkChains()
         checkAnswers()
     }
 
     private var layout: CeremonyLayout { ceremony.layout }
 
+    /// Takes one file through the transcript's reader; a refusal becomes a finding
+    /// of the check it breaks (T2 for another ceremony's bundle, T1 for the rest).
     private mutating func read(_ file: URL) {
         let path = layout.relative(file)
         guard file.pathExtension == "json" else {
             findings.append(Finding(.signatures, .high, "unexpected file in transfer/: only signed bundles belong there", file: path))
             return
         }
-        let envelope: Envelope
-        do {
-            envelope = try Envelope(json: try BoundedFile.read(file))
-        } catch {
-            findings.append(Finding(.signatures, .critical, "unreadable envelope: \(error)", file: path))
-            return
+        switch ceremony.read(file) {
+        case .success(let entry):
+            entries.append(entry)
+        case .failure(let refusal):
+            let check: Check = refusal.reason == .otherCeremony ? .binding : .signatures
+            let message = refusal.reason == .unreadable ? "unreadable envelope: \(refusal.underlying.map { "\($0)" } ?? refusal.message)" : refusal.message
+            findings.append(Finding(check, .critical, message, file: path))
         }
-        guard let kind = PayloadKind.allCases.first(where: { $0.payloadType == envelope.payloadType }) else {
-            findings.append(Finding(.signatures, .critical, "unknown payloadType \(envelope.payloadType)", file: path))
-            return
-        }
-        let bytes: Data
-        do {
-            bytes = try envelope.verifiedPayload(expectedType: kind.payloadType, trusted: ceremony.trustedKeys, required: [])
-        } catch {
-            findings.append(Finding(.signatures, .critical, error.description, file: path))
-            return
-        }
-        guard let header = try? TranscriptJSON.decoder.decode(PayloadHeader.self, from: bytes), header.type == kind else {
-            findings.append(Finding(.signatures, .critical, "malformed payload header", file: path))
-            return
-        }
-        guard let signerKey = ceremony.body.keyID(of: header.signer),
-            envelope.signatures.contains(where: { $0.keyid == signerKey.hex })
-        else {
-            findings.append(Finding(.signatures, .critical, "not signed by its declared signer \(header.signer)", file: path))
-            return
-        }
-        guard header.ceremony == ceremony.id else {
-            findings.append(
-                Finding(.binding, .critical, "belongs to ceremony \(header.ceremony ?? "none"), not \(ceremony.id)", file: path))
-            return
-        }
-        entries.append(TranscriptEntry(file: file, envelope: envelope, header: header, digest: PayloadDigest(of: bytes)))
     }
 
     private mutating func checkChains() {
@@ -82,8 +54,7 @@ struct TranscriptAudit {
     }
 
     private func chainReason(_ error: CeremonyError) -> String {
-        if case .refusedBundle(_, let reason) = error { return reason }
-        return error.description
+        error.code == .refusedBundle ? error.message : error.description
     }
 
     /// The one entry of `kind` by `signer` for `batch`, if exactly one.

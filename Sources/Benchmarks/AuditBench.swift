@@ -87,7 +87,7 @@ enum AuditBench {
 
         let bare = try ceremonies.copy(minted, "audit-bare-\(cards)")
         try? FileManager.default.removeItem(at: bare.printed(.siteA))
-        try? FileManager.default.removeItem(at: bare.site(.siteA).appendingPathComponent("work"))
+        try? FileManager.default.removeItem(at: bare.journal(1).deletingLastPathComponent())
         let padded = try ceremonies.copy(bare, "audit-padded-\(cards)")
         let faces = try CardFace.readSpool(padded.faces(1))
         try pad(padded.site(.siteA), faces: faces, party: "site-a")

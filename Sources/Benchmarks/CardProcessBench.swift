@@ -19,8 +19,7 @@ enum CardProcessBench {
     /// Takes the first card of a minted ceremony: its face, and its passphrase in a 0600 file.
     static func card(from layout: CeremonyLayout, scratch: URL) throws -> (face: CardFace, passphraseFile: String) {
         guard let face = try CardFace.readSpool(layout.faces(1)).first,
-            let label = try SecretRecord.read(layout.labels(1)).first(where: { $0.text("serial") == face.serial.description }),
-            let passphrase = label["passphrase"]
+            let passphrase = try ScratchLabel.readSpool(layout.labels(1)).first(where: { $0.serial == face.serial })?.passphrase
         else { throw SpawnFailure(description: "no card in \(layout.root.path)") }
         let file = scratch.appendingPathComponent("card.passphrase").path
         guard FileManager.default.createFile(

@@ -6,7 +6,7 @@ import Audit
 /// Used by the audit's tests (every fault must be caught, and an honest
 /// ceremony must pass) and by `ceremony-fault` for a mock ceremony run with an
 /// injected fault. Nothing here is reachable from the site executables.
-public enum Fault: String, CaseIterable, Sendable, Codable {
+package enum Fault: String, CaseIterable, Sendable, Codable {
     // Site A keeps what it must destroy.
     case aLogsPassphrases = "a-logs-passphrases"
     case aLogsPassphrasesHex = "a-logs-passphrases-hex"
@@ -42,7 +42,7 @@ public enum Fault: String, CaseIterable, Sendable, Codable {
     case facesMissing = "faces-missing"
 
     /// When the fault strikes.
-    public enum Phase: Sendable {
+    package enum Phase: Sendable {
         /// Chosen at set-up (policy) or while a site draws its randomness.
         case during
         /// After a batch is minted, before A verifies it (a site acting during the run).
@@ -51,7 +51,7 @@ public enum Fault: String, CaseIterable, Sendable, Codable {
         case afterClose
     }
 
-    public var phase: Phase {
+    package var phase: Phase {
         switch self {
         case .aReusesOwnersalt, .aWeakPolicy, .bReusesSeedb, .bWeakRandomness: .during
         case .aLogsPassphrases, .aLogsPassphrasesHex, .aLogsPassphrasesBase64, .aLogsPassphrasesJSON,
@@ -63,7 +63,7 @@ public enum Fault: String, CaseIterable, Sendable, Codable {
     }
 
     /// The checks that must fail when this fault is present (others may fail too).
-    public var caughtBy: Set<Check> {
+    package var caughtBy: Set<Check> {
         switch self {
         case .aLogsPassphrases, .aLogsPassphrasesHex, .aLogsPassphrasesBase64, .aLogsPassphrasesJSON,
             .aLogsPassphrasesSQLite, .aKeepsPassfactorNested:
@@ -92,7 +92,7 @@ public enum Fault: String, CaseIterable, Sendable, Codable {
     }
 
     /// One line on what the fault is.
-    public var summary: String {
+    package var summary: String {
         switch self {
         case .aLogsPassphrases: "site A writes every passphrase to a plain-text log"
         case .aLogsPassphrasesHex: "site A logs passphrases as hex"

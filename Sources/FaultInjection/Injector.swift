@@ -5,19 +5,19 @@ import Foundation
 
 /// Applies a fault to a ceremony folder, acting as the dishonest party would:
 /// with that party's own signing key where it re-signs what it sends.
-public struct Injector {
-    public let layout: CeremonyLayout
+package struct Injector {
+    package let layout: CeremonyLayout
 
-    public init(layout: CeremonyLayout) { self.layout = layout }
+    package init(layout: CeremonyLayout) { self.layout = layout }
 
     /// Applies `fault` (for `afterMint` faults, to `batch`).
-    public func inject(_ fault: Fault, batch: Int) throws(CeremonyError) {
+    package func inject(_ fault: Fault, batch: Int) throws(CeremonyError) {
         do {
             try apply(fault, batch: batch)
         } catch let error as CeremonyError {
             throw error
         } catch {
-            throw .failed("injecting \(fault.rawValue): \(error)")
+            throw CeremonyError(.failed, "injecting \(fault.rawValue): \(error)", underlying: error)
         }
     }
 
@@ -64,7 +64,7 @@ public struct Injector {
                 }
             }
         case .bSubstitutesAddress:
-            let stolen = PrivateKey.random().address(compressed: true, network: try Ceremony.load(layout).body.network)
+            let stolen = PrivateKey.random().address(compressed: true, network: try Transcript.load(layout).body.network)
             try rewriteKeyBatch(batch) { cards in cards[0]["address"] = stolen.text }
             var faces = try CardFace.readSpool(layout.faces(batch))
             faces[0] = CardFace(serial: faces[0].serial, address: stolen, encryptedKey: faces[0].encryptedKey, confirmationCode: faces[0].confirmationCode)
@@ -73,7 +73,7 @@ public struct Injector {
             try FileManager.default.copyItem(
                 at: layout.intermediateBatch(1), to: layout.transfer.appendingPathComponent("batch-0001.intermediate-resent.json"))
         case .dropsBundle:
-            try FileManager.default.removeItem(at: layout.confirmationReport(try Ceremony.load(layout).body.batchCount))
+            try FileManager.default.removeItem(at: layout.confirmationReport(try Transcript.load(layout).body.batchCount))
         case .reordersBundles:
             try resign(layout.intermediateBatch(1), signer: .siteA) { $0["sequence"] = 2 }
             try resign(layout.confirmationReport(1), signer: .siteA) { $0["sequence"] = 1 }
@@ -110,7 +110,7 @@ public struct Injector {
             try SecretRecord.write(one, to: layout.labels(1))
             try SecretRecord.write(two, to: layout.labels(2))
         case .facesMissing:
-            try FileManager.default.removeItem(at: layout.faces(try Ceremony.load(layout).body.batchCount))
+            try FileManager.default.removeItem(at: layout.faces(try Transcript.load(layout).body.batchCount))
         }
     }
 
@@ -131,18 +131,16 @@ public struct Injector {
 
     /// Site A's open journal for a batch (the passphrases it holds until seal).
     private func journal(_ batch: Int) throws -> [JournalEntry] {
-        let folder = layout.site(.siteA).appendingPathComponent("work").appendingPathComponent(CeremonyLayout.batchName(batch))
-        return try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().filter { $0.hasSuffix(".rec") }.map { name in
-            let record = try SecretRecord.read(folder.appendingPathComponent(name))[0]
-            return JournalEntry(
-                serial: record.text("serial")!, passphrase: record.text("passphrase")!,
-                code: try IntermediateCode(record.text("intermediate-code")!))
+        try JournalCard.openJournal(layout, batch: batch).map { card in
+            JournalEntry(
+                serial: card.serial.description, passphrase: String(decoding: card.passphrase.normalizedUTF8.revealedBytes(), as: UTF8.self),
+                code: card.intermediateCode)
         }
     }
 
     /// Site B's seedb per card (it had them in memory; recovered here from its faces and the codes).
     private func seeds(_ batch: Int) throws -> [(Serial, SecretBytes)] {
-        let ceremony = try Ceremony.load(layout)
+        let ceremony = try Transcript.load(layout)
         let (issued, _) = try ceremony.open(
             layout.intermediateBatch(batch), kind: .intermediateBatch, signer: .siteA, batch: batch, as: IntermediateBatchBody.self)
         return try CardFace.readSpool(layout.faces(batch)).map { face in
@@ -183,7 +181,7 @@ public struct Injector {
         input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: rows.map { [$0.0, $0.1] }))
         try input.fileHandleForWriting.close()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CeremonyError.failed("python3 sqlite3 failed") }
+        guard process.terminationStatus == 0 else { throw CeremonyError(.failed, "python3 sqlite3 failed") }
     }
 
     // MARK: - Re-signing as a site

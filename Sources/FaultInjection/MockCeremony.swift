@@ -5,14 +5,14 @@ import Foundation
 
 /// A whole ceremony run in-process through the site libraries (the same code
 /// the executables run), optionally with one fault from the catalogue.
-public enum MockCeremony {
-    public struct Configuration: Sendable {
-        public var cards: Int
-        public var batchSize: Int
-        public var network: Network
-        public var firstLot: Int
+package enum MockCeremony {
+    package struct Configuration: Sendable {
+        package var cards: Int
+        package var batchSize: Int
+        package var network: Network
+        package var firstLot: Int
 
-        public init(cards: Int = 4, batchSize: Int = 2, network: Network = .mainnet, firstLot: Int = 1) {
+        package init(cards: Int = 4, batchSize: Int = 2, network: Network = .mainnet, firstLot: Int = 1) {
             self.cards = cards
             self.batchSize = batchSize
             self.network = network
@@ -21,7 +21,7 @@ public enum MockCeremony {
     }
 
     /// Runs set-up, every batch (issue, mint, verify, seal) and the closing, injecting `fault` at its phase.
-    public static func run(at layout: CeremonyLayout, _ configuration: Configuration = Configuration(), fault: Fault? = nil)
+    package static func run(at layout: CeremonyLayout, _ configuration: Configuration = Configuration(), fault: Fault? = nil)
         throws(CeremonyError)
     {
         _ = try SiteSetup.initialise(.siteA, layout: layout)
@@ -38,10 +38,10 @@ public enum MockCeremony {
         let siteA = try PassphraseSite(layout: layout, ownerSalts: fault == .aReusesOwnersalt ? reusedSalt : nil)
         let siteB = try KeySite(layout: layout, seeds: seedSource(for: fault))
         for batch in 1...siteA.ceremony.body.batchCount {
-            try siteA.issue(batch: batch, showProgress: false)
-            try siteB.mint(batch: batch, showProgress: false)
+            try siteA.issue(batch: batch)
+            try siteB.mint(batch: batch)
             if let fault, fault.phase == .afterMint { try Injector(layout: layout).inject(fault, batch: batch) }
-            _ = try siteA.verify(batch: batch, showProgress: false)
+            _ = try siteA.verify(batch: batch)
             try siteA.seal(batch: batch)
         }
         _ = try siteA.close()

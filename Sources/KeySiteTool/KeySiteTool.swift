@@ -53,7 +53,7 @@ extension KeySiteTool {
 
         func run() throws {
             let site = try KeySite(layout: ceremony.layout)
-            let count = try site.mint(batch: batch)
+            let count = try site.mint(batch: batch, progress: TerminalProgress.ifTerminal())
             print("batch \(batch): minted \(count) cards")
         }
     }

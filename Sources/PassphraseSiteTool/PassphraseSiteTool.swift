@@ -71,7 +71,7 @@ extension PassphraseSiteTool {
 
         func run() throws {
             let site = try PassphraseSite(layout: ceremony.layout)
-            let count = try site.issue(batch: batch.batch)
+            let count = try site.issue(batch: batch.batch, progress: TerminalProgress.ifTerminal())
             print("batch \(batch.batch): issued \(count) cards")
         }
     }
@@ -85,12 +85,13 @@ extension PassphraseSiteTool {
 
         func run() throws {
             let site = try PassphraseSite(layout: ceremony.layout)
-            let report = try site.verify(batch: batch.batch)
+            let report = try site.verify(batch: batch.batch, progress: TerminalProgress.ifTerminal())
             print("batch \(batch.batch): \(report.confirmed)/\(report.checked) confirmation codes verified")
             if !report.failures.isEmpty {
                 for failure in report.failures { ToolExit.note("card \(failure.serial): \(failure.reason)") }
-                throw CeremonyError.failed(
-                    "\(CeremonyLayout.batchName(batch.batch)).keys.json: \(report.failures.count) card(s) failed confirmation")
+                throw CeremonyError(
+                    .refusedBundle, file: "\(CeremonyLayout.batchName(batch.batch)).keys.json",
+                    "\(report.failures.count) card(s) failed confirmation")
             }
         }
     }

@@ -3,17 +3,17 @@ import Ceremony
 import CryptoCore
 
 /// What is printed on one card, joined from both sites' print runs.
-public struct CardContent: Sendable {
-    public let serial: Serial
-    public let network: Network
-    public let address: Address
+package struct CardContent: Sendable {
+    package let serial: Serial
+    package let network: Network
+    package let address: Address
     /// The encrypted key under the peel-off sticker (from site B).
-    public let encryptedKey: EncryptedKey
+    package let encryptedKey: EncryptedKey
     /// The passphrase under the scratch-off panel (from site A).
-    public let passphrase: SecretBytes
-    public let denomination: String
+    package let passphrase: SecretBytes
+    package let denomination: String
 
-    public init(
+    package init(
         serial: Serial, network: Network, address: Address, encryptedKey: EncryptedKey, passphrase: SecretBytes,
         denomination: String
     ) {
@@ -27,12 +27,12 @@ public struct CardContent: Sendable {
 }
 
 /// SVG drawings of a card (85.6 × 54 mm, ISO/IEC 7810 ID-1), in units of 0.1 mm.
-public enum CardArt {
+package enum CardArt {
     static let width = 856.0
     static let height = 540.0
 
     /// The front: denomination, network, serial, and the address as text and QR code.
-    public static func front(_ card: CardContent) throws(QRCode.Failure) -> String {
+    package static func front(_ card: CardContent) throws(QRCode.Failure) -> String {
         let qr = try SVG.qr(card.address.text, x: 536, y: 150, side: 300)
         return document(
             [
@@ -53,7 +53,7 @@ public enum CardArt {
 
     /// The back: the scratch-off panel (passphrase) and the peel-off sticker (encrypted key),
     /// each drawn covered (as sold) or revealed (after the holder opens them).
-    public static func back(_ card: CardContent, revealed: Bool) throws(QRCode.Failure) -> String {
+    package static func back(_ card: CardContent, revealed: Bool) throws(QRCode.Failure) -> String {
         var parts = [
             "<rect x=\"4\" y=\"4\" width=\"848\" height=\"532\" rx=\"36\" fill=\"#eef1f5\" stroke=\"#555\" stroke-width=\"4\"/>",
             SVG.text("SERIAL \(card.serial) · BIP38 lot \(card.serial.lot) sequence \(card.serial.sequence)", x: 40, y: 52, size: 22, weight: "bold"),

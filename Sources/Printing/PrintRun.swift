@@ -9,11 +9,11 @@ import Foundation
 /// site B's printer makes the card-face sheet from B's face spool; assembly
 /// joins the two by serial into finished cards. Every file that shows a
 /// passphrase or an encrypted key is written 0600.
-public enum PrintRun {
+package enum PrintRun {
     /// Site A's sheet of scratch-off labels for a batch: `printed/site-a/batch-NNNN.labels.svg`.
     @discardableResult
-    public static func labelSheet(_ layout: CeremonyLayout, batch: Int) throws(CeremonyError) -> URL {
-        let labels = try readLabels(layout, batch: batch)
+    package static func labelSheet(_ layout: CeremonyLayout, batch: Int) throws(CeremonyError) -> URL {
+        let labels = try ScratchLabel.readSpool(layout.labels(batch), name: layout.relative(layout.labels(batch)))
         let columns = 2
         let labelWidth = 400.0
         let labelHeight = 130.0
@@ -27,7 +27,7 @@ public enum PrintRun {
             parts.append("<rect x=\"\(SVG.fmt(x))\" y=\"\(SVG.fmt(y))\" width=\"\(SVG.fmt(labelWidth))\" height=\"\(SVG.fmt(labelHeight))\" rx=\"10\" fill=\"#fff\" stroke=\"#888\" stroke-dasharray=\"6 4\"/>")
             parts.append(SVG.text("\(label.serial)", x: x + 14, y: y + 30, size: 18, weight: "bold"))
             parts.append(SVG.text(String(decoding: label.passphrase.revealedBytes(), as: UTF8.self), x: x + 14, y: y + 74, size: 26, weight: "bold"))
-            parts.append(SVG.text("commitment salt \(label.salt)", x: x + 14, y: y + 110, size: 11))
+            parts.append(SVG.text("commitment salt \(label.commitmentSaltHex)", x: x + 14, y: y + 110, size: 11))
         }
         let height = 80 + Double(rows) * (labelHeight + 16)
         let url = layout.printed(.siteA).appendingPathComponent("\(CeremonyLayout.batchName(batch)).labels.svg")
@@ -38,8 +38,8 @@ public enum PrintRun {
     /// Site B's sheet of card faces for a batch: `printed/site-b/batch-NNNN.faces.svg`
     /// (fronts, and the sticker artwork with the encrypted keys).
     @discardableResult
-    public static func faceSheet(_ layout: CeremonyLayout, batch: Int, denomination: String) throws(CeremonyError) -> URL {
-        let ceremony = try Ceremony.load(layout)
+    package static func faceSheet(_ layout: CeremonyLayout, batch: Int, denomination: String) throws(CeremonyError) -> URL {
+        let ceremony = try Transcript.load(layout)
         let faces = try CardFace.readSpool(layout.faces(batch))
         var parts: [String] = [
             SVG.text("Site B · card faces · \(CeremonyLayout.batchName(batch)) · \(faces.count) cards", x: 20, y: 36, size: 22, weight: "bold")
@@ -74,12 +74,12 @@ public enum PrintRun {
     /// - Returns: the number of cards assembled.
     /// - Throws: when a serial has a label but no face, or a face but no label.
     @discardableResult
-    public static func assemble(_ layout: CeremonyLayout, denomination: String) throws(CeremonyError) -> Int {
-        let ceremony = try Ceremony.load(layout)
-        try storing { () throws(StorageError) in try AtomicFile.makeFolder(layout.cards, mode: 0o700) }
+    package static func assemble(_ layout: CeremonyLayout, denomination: String) throws(CeremonyError) -> Int {
+        let ceremony = try Transcript.load(layout)
+        try AtomicFile.makeFolder(layout.cards, mode: 0o700)
         var serials: [Serial] = []
         for batch in 1...ceremony.body.batchCount {
-            let labels = Dictionary(uniqueKeysWithValues: try readLabels(layout, batch: batch).map { ($0.serial, $0) })
+            let labels = Dictionary(uniqueKeysWithValues: try ScratchLabel.readSpool(layout.labels(batch), name: layout.relative(layout.labels(batch))).map { ($0.serial, $0) })
             let faces = try CardFace.readSpool(layout.faces(batch))
             for face in faces where labels[face.serial] == nil {
                 throw .refusedCard(file: layout.relative(layout.labels(batch)), serial: face.serial, reason: "has a card face but no label")
@@ -102,7 +102,7 @@ public enum PrintRun {
         return serials.count
     }
 
-    static func contactSheet(_ serials: [Serial], ceremony: Ceremony) -> String {
+    static func contactSheet(_ serials: [Serial], ceremony: Transcript) -> String {
         let rows = serials.map { serial in
             """
             <figure><img src="\(serial).front.svg" alt="front of card \(serial)"><img src="\(serial).back.svg" alt="back of card \(serial), sealed">\
@@ -122,21 +122,6 @@ public enum PrintRun {
             """
     }
 
-    struct Label {
-        let serial: Serial
-        let passphrase: SecretBytes
-        let salt: String
-    }
-
-    static func readLabels(_ layout: CeremonyLayout, batch: Int) throws(CeremonyError) -> [Label] {
-        try SecretRecord.read(layout.labels(batch)).map { (record) throws(CeremonyError) -> Label in
-            guard let text = record.text("serial"), let serial = Serial(text: text), let passphrase = record["passphrase"] else {
-                throw .refusedBundle(file: layout.relative(layout.labels(batch)), reason: "damaged label record")
-            }
-            return Label(serial: serial, passphrase: passphrase, salt: record.text("commitment-salt") ?? "")
-        }
-    }
-
     static func sheet(width: Double, height: Double, _ parts: [String]) -> String {
         """
         <svg xmlns="http://www.w3.org/2000/svg" width="\(SVG.fmt(width / 10))mm" height="\(SVG.fmt(height / 10))mm" viewBox="0 0 \(SVG.fmt(width)) \(SVG.fmt(height))">
@@ -148,10 +133,10 @@ public enum PrintRun {
     }
 
     static func write(_ text: String, to url: URL) throws(CeremonyError) {
-        try storing { () throws(StorageError) in try AtomicFile.write(Data(text.utf8), to: url, mode: .secret) }
+        try AtomicFile.write(Data(text.utf8), to: url, mode: .secret)
     }
 
     static func qr<T>(_ body: () throws(QRCode.Failure) -> T) throws(CeremonyError) -> T {
-        do { return try body() } catch { throw .failed(error.description) }
+        do { return try body() } catch { throw CeremonyError(.failed, error.description, underlying: error) }
     }
 }

@@ -3,20 +3,20 @@ import Ceremony
 import Foundation
 
 /// `--ceremony DIR`: the ceremony folder every site tool works in.
-public struct CeremonyOption: ParsableArguments {
+package struct CeremonyOption: ParsableArguments {
     @Option(name: .customLong("ceremony"), help: ArgumentHelp("The ceremony folder.", valueName: "dir"))
-    public var path = "."
+    package var path = "."
 
-    public init() {}
+    package init() {}
 
-    public var layout: CeremonyLayout { CeremonyLayout(path: path) }
+    package var layout: CeremonyLayout { CeremonyLayout(path: path) }
 }
 
 extension ParsableCommand {
     /// The `main` of a ceremony tool: hardens the process first (no core dumps,
     /// memory locked where allowed) when `harden`, then parses and runs; a
     /// ``CeremonyError`` ends as one line `tool: cause` and exit 1, a usage error as exit 64.
-    public static func runCeremonyTool(_ tool: String, harden: Bool) {
+    package static func runCeremonyTool(_ tool: String, harden: Bool) {
         if harden { ToolExit.harden(tool) }
         do {
             var command = try parseAsRoot()

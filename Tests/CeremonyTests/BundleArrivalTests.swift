@@ -47,7 +47,7 @@ struct BundleArrivalTests {
         try expectRefusalChangingNothing(test, containing: "signed by an unknown key") { try mint(2) }
 
         // Another ceremony's batch re-signed by this A: bound to the other ceremony id.
-        let otherID = try Ceremony.load(other.layout).id
+        let otherID = try Transcript.load(other.layout).id
         try batch2.write(to: layout.intermediateBatch(2))
         try test.resign(layout.intermediateBatch(2), as: IntermediateBatchBody.self, signer: siteA) { $0.with(ceremony: otherID) }
         try expectRefusalChangingNothing(test, containing: "belongs to ceremony \(otherID)") { try mint(2) }

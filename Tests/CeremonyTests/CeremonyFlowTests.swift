@@ -11,7 +11,7 @@ import Testing
     func fullCeremony() throws {
         let test = try TestCeremony(cards: 6, batchSize: 4, extra: ["--network", "testnet", "--first-lot", "0"])
         try test.runAll()
-        let ceremony = try Ceremony.load(test.layout)
+        let ceremony = try Transcript.load(test.layout)
         #expect(ceremony.body.batchCount == 2)
         var seenAddresses = Set<Address>()
         for batch in 1...2 {
@@ -57,7 +57,7 @@ import Testing
         // manifest + per batch (A: intermediate, confirmation, retention; B: keys, retention)
         #expect(closing.payload.body.entries.count == 1 + 2 * 5)
         #expect(closing.payload.body.entries.first?.digest == ceremony.manifest.digest)
-        let transcript = try ceremony.transcript()
+        let transcript = try ceremony.entries()
         for entry in transcript { try ceremony.checkChain(entry, within: transcript) }
     }
 

@@ -54,7 +54,7 @@ struct CrashSafetyTests {
         let size = 8
         let run = try TestCeremony(cards: size, batchSize: size)
         let layout = run.layout
-        let ceremony = try Ceremony.load(layout)
+        let ceremony = try Transcript.load(layout)
         let serials = ceremony.body.serials(batch: 1)
         let watch = SiteAWatch(ceremony: ceremony, batch: 1, size: size)
         var notes: [String] = []
@@ -128,7 +128,7 @@ struct CrashSafetyTests {
             #expect(label.passphrase.normalizedUTF8.revealedBytes() == journal?.passphrase, "label \(serial) passphrase")
             #expect(label.salt == journal?.salt, "label \(serial) salt")
         }
-        let transcript = try ceremony.transcript()
+        let transcript = try ceremony.entries()
         #expect(transcript.filter { $0.header.type == .intermediateBatch }.count == 1)
         try ceremony.checkChain(entry, within: transcript)
         #expect(Crash.temporaries(under: run.root).isEmpty, "temporary files left: \(Crash.temporaries(under: run.root))")
@@ -205,7 +205,7 @@ struct CrashSafetyTests {
     /// One kill and restart of `mint` in `layout`; returns what the kill left ("nothing", "faces only", ...).
     func mintOnce(_ layout: CeremonyLayout, size: Int, kill plan: MintKill) throws -> String {
         let path = layout.root.path
-        let ceremony = try Ceremony.load(layout)
+        let ceremony = try Transcript.load(layout)
         let faces = layout.faces(1)
         let keys = layout.keyBatch(1)
         let retention = layout.retention(.siteB, batch: 1)
@@ -267,7 +267,7 @@ struct CrashSafetyTests {
         #expect(answer.payload.body.cards == expected, "\(plan): key batch does not match the face spool exactly")
         let (_, statementEntry) = try ceremony.open(
             retention, kind: .retentionStatement, signer: .siteB, batch: 1, as: RetentionStatementBody.self)
-        let transcript = try ceremony.transcript()
+        let transcript = try ceremony.entries()
         #expect(transcript.filter { $0.header.signer == .siteB }.count == 2, "\(plan): B's payloads duplicated or missing")
         try ceremony.checkChain(answerEntry, within: transcript)
         try ceremony.checkChain(statementEntry, within: transcript)
@@ -287,7 +287,7 @@ struct CrashSafetyTests {
         let layout = run.layout
         try expectSuccess(Tools.siteA("issue", "--ceremony", run.path, "--batch", "1"))
         try expectSuccess(Tools.siteB("mint", "--ceremony", run.path, "--batch", "1"))
-        let ceremony = try Ceremony.load(layout)
+        let ceremony = try Transcript.load(layout)
         let journal = layout.site(.siteA).appendingPathComponent("work").appendingPathComponent("batch-0001")
         let journalBefore = try Crash.contents(of: journal)
         #expect(journalBefore.count == size)
@@ -314,7 +314,7 @@ struct CrashSafetyTests {
             layout.confirmationReport(1), kind: .confirmationReport, signer: .siteA, batch: 1,
             as: ConfirmationReportBody.self)
         #expect(report.payload.body.checked == size && report.payload.body.confirmed == size)
-        try ceremony.checkChain(reportEntry, within: try ceremony.transcript())
+        try ceremony.checkChain(reportEntry, within: try ceremony.entries())
         #expect(Crash.temporaries(under: run.root).isEmpty)
 
         // seal: fast, so each kill runs on a fresh copy of the verified ceremony.
@@ -362,7 +362,7 @@ struct CrashSafetyTests {
         _ layout: CeremonyLayout, kill plan: SealKill, journalBefore: [String: Data], passphrases: [[UInt8]]
     ) throws -> String {
         let path = layout.root.path
-        let ceremony = try Ceremony.load(layout)
+        let ceremony = try Transcript.load(layout)
         let journal = layout.site(.siteA).appendingPathComponent("work").appendingPathComponent("batch-0001")
         let statement = layout.retention(.siteA, batch: 1)
         let exists = { (url: URL) in FileManager.default.fileExists(atPath: url.path) }
@@ -413,7 +413,7 @@ struct CrashSafetyTests {
         #expect(!exists(journal), "\(plan): the journal survived seal")
         let (signed, entry) = try ceremony.open(
             statement, kind: .retentionStatement, signer: .siteA, batch: 1, as: RetentionStatementBody.self)
-        let transcript = try ceremony.transcript()
+        let transcript = try ceremony.entries()
         try ceremony.checkChain(entry, within: transcript)
         #expect(entry.header.answers == transcript.first { $0.header.type == .confirmationReport }?.digest)
         #expect(transcript.filter { $0.header.type == .retentionStatement && $0.header.signer == .siteA }.count == 1)
@@ -441,7 +441,7 @@ final class SiteAWatch {
         let code: String
     }
 
-    let ceremony: Ceremony
+    let ceremony: Transcript
     let batch: Int
     let size: Int
     let folder: URL
@@ -449,7 +449,7 @@ final class SiteAWatch {
     private(set) var journalFiles = 0
     private(set) var problems: [String] = []
 
-    init(ceremony: Ceremony, batch: Int, size: Int) {
+    init(ceremony: Transcript, batch: Int, size: Int) {
         self.ceremony = ceremony
         self.batch = batch
         self.size = size
@@ -526,7 +526,7 @@ enum Crash {
     }
 
     /// Every file in `transfer/` (not a temporary) must parse and verify, whenever it is looked at.
-    static func checkTransfer(_ ceremony: Ceremony) throws {
+    static func checkTransfer(_ ceremony: Transcript) throws {
         let transfer = ceremony.layout.transfer
         let names = (try? FileManager.default.contentsOfDirectory(atPath: transfer.path)) ?? []
         for name in names where name.hasSuffix(".json") && !name.hasPrefix(".") && !name.contains(".declaration.") {
@@ -591,7 +591,7 @@ enum Crash {
     /// scrypt), signed with A's real key and chained like the site would: to B it
     /// is indistinguishable from a real one, so B's mint runs its real path.
     static func forgeIntermediateBatch(_ run: TestCeremony, batch: Int) throws {
-        let ceremony = try Ceremony.load(run.layout)
+        let ceremony = try Transcript.load(run.layout)
         var cards: [IntermediateBatchBody.Card] = []
         for serial in ceremony.body.serials(batch: batch) {
             let entropy = OwnerEntropy(

@@ -49,7 +49,7 @@ struct DSSEInteropTests {
         try Interop.expectRejected(python, bundle, keys: [b], payloadType: type, "A's bundle against B's key")
         try Interop.expectRejected(python, run.layout.manifest, keys: [a, b, Ed25519.SigningKey().publicKey.hex],
             payloadType: nil, "the manifest with a third key required")
-        let ceremony = try Ceremony.load(run.layout)
+        let ceremony = try Transcript.load(run.layout)
         let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: bundle)) as! [String: Any]
         let payload = try #require(Data(base64Encoded: envelope["payload"] as! String))
         let signature = try #require(

@@ -21,7 +21,7 @@ struct EnvelopeMutationTests {
     func mutatedEnvelopeBytes() throws {
         let test = try TestCeremony(cards: 2, batchSize: 2)
         try test.runAll()
-        let ceremony = try Ceremony.load(test.layout)
+        let ceremony = try Transcript.load(test.layout)
         let scratch = try ScratchFolder()
         var random = SeededRandom(seed: 0xE7E1)
         for file in try ceremonyFiles(test.layout) {
@@ -43,7 +43,7 @@ struct EnvelopeMutationTests {
                     }
                     try mutated.write(to: scratch.layout.manifest)
                     do {
-                        _ = try Ceremony.load(scratch.layout)
+                        _ = try Transcript.load(scratch.layout)
                     } catch {
                         expectOneLine(String(describing: error), context)
                     }
@@ -56,7 +56,7 @@ struct EnvelopeMutationTests {
     func mutatedPayloadsResigned() throws {
         let test = try TestCeremony(cards: 2, batchSize: 2)
         try test.runAll()
-        let ceremony = try Ceremony.load(test.layout)
+        let ceremony = try Transcript.load(test.layout)
         let keys = [Party.siteA: try test.siteKey(.siteA), .siteB: try test.siteKey(.siteB)]
         let scratch = try ScratchFolder()
         var random = SeededRandom(seed: 0xE7E2)
@@ -81,7 +81,7 @@ struct EnvelopeMutationTests {
                     if header.type == .manifest {
                         try resigned.json.write(to: scratch.layout.manifest)
                         do {
-                            let loaded = try Ceremony.load(scratch.layout)
+                            let loaded = try Transcript.load(scratch.layout)
                             // What loads is usable: every batch and serial is computable.
                             let batches = loaded.body.batchCount
                             #expect(batches >= 1, "\(context)")
@@ -127,7 +127,7 @@ struct EnvelopeMutationTests {
             let before = FolderSnapshot(test.root)
             try within(context) {
                 do {
-                    try KeySite(layout: test.layout).mint(batch: 1, showProgress: false)
+                    try KeySite(layout: test.layout).mint(batch: 1)
                     // Accepted: the batch is complete; undo it for the next round.
                     for output in [test.layout.keyBatch(1), test.layout.retention(.siteB, batch: 1), test.layout.faces(1)] {
                         #expect(FileManager.default.fileExists(atPath: output.path), "\(context): \(output.lastPathComponent) missing")
@@ -143,7 +143,7 @@ struct EnvelopeMutationTests {
         #expect(refused > edits.count / 2, "only \(refused) of \(edits.count + 60) mutations refused: the mutator is too gentle")
         // The untouched bundle still mints.
         try AtomicFile.write(original, to: file, mode: .shared)
-        #expect(try KeySite(layout: test.layout).mint(batch: 1, showProgress: false) == 2)
+        #expect(try KeySite(layout: test.layout).mint(batch: 1) == 2)
     }
 
     @Test("passphrase-site verify of mutated key batches: a refusal changes nothing")
@@ -165,7 +165,7 @@ struct EnvelopeMutationTests {
             let before = FolderSnapshot(test.root)
             do {
                 // A report (with or without failures) is an answer; undo it for the next round.
-                _ = try PassphraseSite(layout: test.layout).verify(batch: 1, showProgress: false)
+                _ = try PassphraseSite(layout: test.layout).verify(batch: 1)
             } catch {
                 expectOneLine(String(describing: error), context)
                 #expect(FolderSnapshot(test.root).changes(since: before) == [], "\(context): \(error)")
@@ -174,7 +174,7 @@ struct EnvelopeMutationTests {
             try FileManager.default.removeItem(at: test.layout.confirmationReport(1))
         }
         try AtomicFile.write(original, to: file, mode: .shared)
-        #expect(try PassphraseSite(layout: test.layout).verify(batch: 1, showProgress: false).confirmed == 1)
+        #expect(try PassphraseSite(layout: test.layout).verify(batch: 1).confirmed == 1)
     }
 
     // MARK: helpers
@@ -186,7 +186,7 @@ struct EnvelopeMutationTests {
     }
 
     /// Opens `file` as the site would open the payload `header` describes.
-    func open(_ file: URL, like header: PayloadHeader, in ceremony: Ceremony) throws(CeremonyError) {
+    func open(_ file: URL, like header: PayloadHeader, in ceremony: Transcript) throws(CeremonyError) {
         let (kind, signer, batch) = (header.type, header.signer, header.batch)
         switch kind {
         case .intermediateBatch:

@@ -29,7 +29,7 @@ struct FullDiskTests {
         for step in [["passphrase-site", "init"], ["key-site", "init"]] { try expectSuccess(Tools.run(step[0], [step[1], "--ceremony", path])) }
         try expectSuccess(Tools.run("passphrase-site", ["propose", "--ceremony", path, "--cards", "2", "--batch-size", "2"]))
         try expectSuccess(Tools.run("key-site", ["endorse", "--ceremony", path]))
-        let serials = try Ceremony.load(layout).body.serials(batch: 1)
+        let serials = try Transcript.load(layout).body.serials(batch: 1)
 
         // issue: journal records, then the label spool, then the bundle.
         let journal = layout.site(.siteA).appendingPathComponent("work/batch-0001")
@@ -52,7 +52,7 @@ struct FullDiskTests {
         #expect(issueFailures.isSubset(of: journalFiles.union(["printed/site-a/batch-0001.labels", "transfer/batch-0001.intermediate.json"])))
         #expect(issueFailures.isSuperset(of: ["printed/site-a/batch-0001.labels", "transfer/batch-0001.intermediate.json"]))
         #expect(!issueFailures.isDisjoint(with: journalFiles), "\(issueFailures.sorted())")
-        let ceremony = try Ceremony.load(layout)
+        let ceremony = try Transcript.load(layout)
         let (issued, _) = try ceremony.open(
             layout.intermediateBatch(1), kind: .intermediateBatch, signer: .siteA, batch: 1, as: IntermediateBatchBody.self)
         #expect(issued.payload.body.cards.map(\.serial) == serials)
@@ -81,9 +81,9 @@ struct FullDiskTests {
         // in the pages the journal freed: it completes even on a full disk.
         #expect(try fillAndRetry(disk, layout, "passphrase-site", ["seal", "--ceremony", path, "--batch", "1"]) {} == [])
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: journal.path)) ?? []).isEmpty)
-        let transcript = try Ceremony.load(layout).transcript()
+        let transcript = try Transcript.load(layout).entries()
         #expect(transcript.count == 5)
-        for entry in transcript { try Ceremony.load(layout).checkChain(entry, within: transcript) }
+        for entry in transcript { try Transcript.load(layout).checkChain(entry, within: transcript) }
     }
 
     /// Runs `command` on a full disk until it succeeds. Each run gets 0 pages

@@ -145,7 +145,7 @@ import Testing
         #expect(result.stderr.contains("card 0000001-0001: address \(substitute.text) is not the one"))
         #expect(result.stderr.contains("1 card(s) failed confirmation"))
         // The signed report records the failure by serial.
-        let ceremony = try Ceremony.load(test.layout)
+        let ceremony = try Transcript.load(test.layout)
         let (report, _) = try ceremony.open(
             test.layout.confirmationReport(1), kind: .confirmationReport, signer: .siteA, batch: 1,
             as: ConfirmationReportBody.self)

@@ -109,8 +109,8 @@ enum Example {
 
     @Test("the example ceremony still verifies with today's code: manifest, transcript, chains, closing manifest")
     func exampleVerifies() throws {
-        let ceremony = try Ceremony.load(Example.layout)
-        let transcript = try ceremony.transcript()
+        let ceremony = try Transcript.load(Example.layout)
+        let transcript = try ceremony.entries()
         #expect(transcript.count == 11)
         for entry in transcript { try ceremony.checkChain(entry, within: transcript) }
         let (closing, _) = try ceremony.open(

@@ -102,7 +102,7 @@ struct CardSecrets {
     let secrets: [(String, [UInt8])]
 
     static func all(_ layout: CeremonyLayout) throws -> [CardSecrets] {
-        let ceremony = try Ceremony.load(layout)
+        let ceremony = try Transcript.load(layout)
         var out: [CardSecrets] = []
         for batch in 1...ceremony.body.batchCount {
             var labels: [Serial: Passphrase] = [:]

@@ -7,21 +7,21 @@ import Foundation
 ///
 /// DSSE signs bytes, not JSON values, so no canonicalization is needed: the
 /// payload is verified exactly as it was signed, and decoded only afterwards.
-public struct Envelope: Sendable, Equatable {
-    public struct Signature: Sendable, Equatable, Codable {
+package struct Envelope: Sendable, Equatable {
+    package struct Signature: Sendable, Equatable, Codable {
         /// Hex SHA-256 of the signer's raw 32-byte Ed25519 public key.
-        public let keyid: String
+        package let keyid: String
         /// Base64 of the 64-byte Ed25519 signature.
-        public let sig: String
+        package let sig: String
     }
 
-    public let payloadType: String
-    public let payload: Data
-    public private(set) var signatures: [Signature]
+    package let payloadType: String
+    package let payload: Data
+    package private(set) var signatures: [Signature]
 
     /// DSSE's pre-authentication encoding:
     /// `"DSSEv1" SP LEN(type) SP type SP LEN(body) SP body`, lengths in ASCII decimal.
-    public static func preAuthenticationEncoding(payloadType: String, payload: Data) -> Data {
+    package static func preAuthenticationEncoding(payloadType: String, payload: Data) -> Data {
         let type = Data(payloadType.utf8)
         var out = Data("DSSEv1 \(type.count) ".utf8)
         out += type
@@ -31,7 +31,7 @@ public struct Envelope: Sendable, Equatable {
     }
 
     /// An envelope over `payload`, signed by each of `signers` in order.
-    public init(payloadType: String, payload: Data, signers: [Ed25519.SigningKey]) {
+    package init(payloadType: String, payload: Data, signers: [Ed25519.SigningKey]) {
         self.payloadType = payloadType
         self.payload = payload
         signatures = []
@@ -39,7 +39,7 @@ public struct Envelope: Sendable, Equatable {
     }
 
     /// Adds one more signature over the same bytes (a countersignature).
-    public mutating func addSignature(_ signer: Ed25519.SigningKey) {
+    package mutating func addSignature(_ signer: Ed25519.SigningKey) {
         let message = Self.preAuthenticationEncoding(payloadType: payloadType, payload: payload)
         signatures.append(
             Signature(keyid: KeyID(publicKey: signer.publicKey).hex, sig: Data(signer.sign(message)).base64EncodedString()))
@@ -53,7 +53,7 @@ public struct Envelope: Sendable, Equatable {
     ///   - required: keyids whose valid signature must be present.
     /// - Throws: ``EnvelopeError`` naming the first problem: wrong type, unknown
     ///   keyid, bad signature, missing required signer, duplicate signer.
-    public func verifiedPayload(
+    package func verifiedPayload(
         expectedType: String, trusted: [KeyID: [UInt8]], required: Set<KeyID>
     ) throws(EnvelopeError) -> Data {
         guard payloadType == expectedType else { throw .wrongPayloadType(expected: expectedType, found: payloadType) }
@@ -76,51 +76,10 @@ public struct Envelope: Sendable, Equatable {
     }
 }
 
-/// Why an envelope was refused. One line each, naming the cause.
-public enum EnvelopeError: Error, Equatable, Sendable, CustomStringConvertible {
-    case malformed(String)
-    case wrongPayloadType(expected: String, found: String)
-    case unsigned
-    case unknownKeyID(String)
-    case duplicateSigner(String)
-    case badSignature(keyid: String)
-    case missingSignature(keyid: String)
-
-    public var description: String {
-        switch self {
-        case .malformed(let why): "not a DSSE envelope: \(quoted(why, limit: 200))"
-        case .wrongPayloadType(let expected, let found): "wrong payloadType \(quoted(found)), expected \(expected)"
-        case .unsigned: "envelope has no signature"
-        case .unknownKeyID(let keyid): "signed by an unknown key \(KeyID.short(keyid))"
-        case .duplicateSigner(let keyid): "signed twice by \(KeyID.short(keyid))"
-        case .badSignature(let keyid): "bad signature by \(KeyID.short(keyid)): the envelope was changed or forged"
-        case .missingSignature(let keyid): "missing the signature of \(KeyID.short(keyid))"
-        }
-    }
-}
-
-/// DSSE keyid: hex SHA-256 of the raw Ed25519 public key.
-public struct KeyID: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public let hex: String
-
-    public init(publicKey: [UInt8]) { hex = SHA256.hash(publicKey).hex }
-
-    public init?(hex: String) {
-        guard hex.count == 64, let bytes = [UInt8](hexString: hex) else { return nil }
-        self.hex = bytes.hex
-    }
-
-    public static func < (a: KeyID, b: KeyID) -> Bool { a.hex < b.hex }
-
-    static func short(_ hex: String) -> String { quoted(hex, limit: 16) }
-
-    public var description: String { hex }
-}
-
 extension Envelope: Codable {
     private enum CodingKeys: String, CodingKey { case payloadType, payload, signatures }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         payloadType = try container.decode(String.self, forKey: .payloadType)
         let text = try container.decode(String.self, forKey: .payload)
@@ -131,7 +90,7 @@ extension Envelope: Codable {
         signatures = try container.decode([Signature].self, forKey: .signatures)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(payloadType, forKey: .payloadType)
         try container.encode(payload.base64EncodedString(), forKey: .payload)
@@ -139,7 +98,7 @@ extension Envelope: Codable {
     }
 
     /// Parses envelope JSON (the outer layer only: nothing signed is decoded).
-    public init(json: Data) throws(EnvelopeError) {
+    package init(json: Data) throws(EnvelopeError) {
         do {
             self = try JSONDecoder().decode(Envelope.self, from: json)
         } catch {
@@ -148,7 +107,7 @@ extension Envelope: Codable {
     }
 
     /// The envelope as pretty JSON with a trailing newline.
-    public var json: Data {
+    package var json: Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Encoding strings and arrays cannot fail.

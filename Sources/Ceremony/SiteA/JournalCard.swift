@@ -4,11 +4,11 @@ import Foundation
 
 /// One card as site A holds it between `issue` and `seal`: the passphrase, the
 /// commitment salt and the intermediate code. Stored as a 0600 ``SecretRecord``.
-struct JournalCard: Sendable {
-    let serial: Serial
-    let passphrase: Passphrase
-    let commitmentSalt: SecretBytes
-    let intermediateCode: IntermediateCode
+package struct JournalCard: Sendable {
+    package let serial: Serial
+    package let passphrase: Passphrase
+    package let commitmentSalt: SecretBytes
+    package let intermediateCode: IntermediateCode
 
     /// Draws a passphrase and an ownersalt and derives the intermediate code.
     static func make(serial: Serial, policy: PassphrasePolicy, ownerSalt: [UInt8]? = nil) throws(CeremonyError) -> JournalCard {
@@ -24,41 +24,32 @@ struct JournalCard: Sendable {
                 owner = try IntermediateCode.make(passphrase: passphrase, lotSequence: lotSequence)
             }
         } catch {
-            throw .failed("card \(serial): \(error)")
+            throw CeremonyError(.cardFailed, serial: serial, "\(error)", underlying: error)
         }
         return JournalCard(
             serial: serial, passphrase: passphrase, commitmentSalt: SystemRandom.secretBytes(count: 16),
             intermediateCode: owner.intermediateCode)
     }
 
-    /// SHA-256("bip38-2fkg passphrase commitment v1" || salt || passphrase), hex.
-    static func commitment(salt: SecretBytes, passphrase: Passphrase) -> String {
-        let tag = Array("bip38-2fkg passphrase commitment v1".utf8)
-        return SHA256.hash(SecretBytes(copying: tag).appending(salt).appending(passphrase.normalizedUTF8)).hex
-    }
-
     var bundleCard: IntermediateBatchBody.Card {
         IntermediateBatchBody.Card(
             serial: serial, lot: serial.lot, sequence: serial.sequence, intermediateCode: intermediateCode,
-            passphraseCommitment: Self.commitment(salt: commitmentSalt, passphrase: passphrase))
+            passphraseCommitment: PassphraseCommitment(salt: commitmentSalt, passphrase: passphrase).hex)
     }
 
     /// The scratch-off label: what the card holder needs, and the salt that opens the commitment.
-    var label: SecretRecord {
-        var record = SecretRecord()
-        record.add("serial", serial.description)
-        record.add("passphrase", passphrase.normalizedUTF8)
-        record.add("commitment-salt", SecretBytes(copying: Array(commitmentSalt.revealedHex().utf8)))
-        return record
+    var label: ScratchLabel {
+        ScratchLabel(serial: serial, passphrase: passphrase.normalizedUTF8, commitmentSalt: commitmentSalt)
     }
 
+    /// The journal record: the label's fields and the intermediate code.
     private var record: SecretRecord {
-        var record = label
+        var record = label.record
         record.add("intermediate-code", intermediateCode.text)
         return record
     }
 
-    func write(to url: URL) throws(StorageError) {
+    func write(to url: URL) throws(CeremonyError) {
         try SecretRecord.write([record], to: url)
     }
 
@@ -66,21 +57,33 @@ struct JournalCard: Sendable {
         let records = try SecretRecord.read(url)
         let path = url.path
         guard records.count == 1, let record = records.first, record.text("serial") == serial.description,
-            let passphraseBytes = record["passphrase"], let saltHex = record.text("commitment-salt"),
-            let salt = [UInt8](hexString: saltHex), salt.count == 16, let codeText = record.text("intermediate-code")
+            let label = ScratchLabel(record: record), let salt = label.commitmentSalt,
+            let codeText = record.text("intermediate-code")
         else { throw .refusedCard(file: path, serial: serial, reason: "journal record is damaged") }
+        let code: IntermediateCode
+        let passphrase: Passphrase
         do {
-            let code = try IntermediateCode(codeText)
-            guard code.lotSequence.map(Serial.init) == serial else {
-                throw CeremonyError.refusedCard(file: path, serial: serial, reason: "journal code is for another serial")
-            }
-            return JournalCard(
-                serial: serial, passphrase: try Passphrase(utf8: passphraseBytes),
-                commitmentSalt: SecretBytes(copying: salt), intermediateCode: code)
-        } catch let error as CeremonyError {
-            throw error
+            code = try IntermediateCode(codeText)
+            passphrase = try Passphrase(utf8: label.passphrase)
         } catch {
             throw .refusedCard(file: path, serial: serial, reason: "journal record is damaged: \(error)")
         }
+        guard code.lotSequence.map(Serial.init) == serial else {
+            throw .refusedCard(file: path, serial: serial, reason: "journal code is for another serial")
+        }
+        return JournalCard(serial: serial, passphrase: passphrase, commitmentSalt: salt, intermediateCode: code)
+    }
+
+    /// Every card of batch `batch`'s open journal, in serial order (for the fault
+    /// simulations, which play a site that copies its journal).
+    package static func openJournal(_ layout: CeremonyLayout, batch: Int) throws(CeremonyError) -> [JournalCard] {
+        let folder = layout.journal(batch)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+        var cards: [JournalCard] = []
+        for name in names where name.hasPrefix("card-") && name.hasSuffix(".rec") {
+            guard let serial = Serial(text: String(name.dropFirst("card-".count).dropLast(".rec".count))) else { continue }
+            cards.append(try read(folder.appendingPathComponent(name), expected: serial))
+        }
+        return cards
     }
 }

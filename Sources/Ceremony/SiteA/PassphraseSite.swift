@@ -12,8 +12,8 @@ import Foundation
 /// While a batch is open, A's passphrases live in a journal in
 /// `site-a/work/batch-NNNN/`, one 0600 file per card, so that a process killed
 /// at any point resumes without re-keying a card. `seal` destroys the journal.
-public struct PassphraseSite: Sendable {
-    public let ceremony: Ceremony
+package struct PassphraseSite: Sendable {
+    package let ceremony: Transcript
     let key: Ed25519.SigningKey
     let ownerSalts: (@Sendable (Serial) -> [UInt8])?
 
@@ -24,69 +24,57 @@ public struct PassphraseSite: Sendable {
     /// - Parameter ownerSalts: where 4-byte ownersalts come from; nil (always, in the
     ///   executables) means the system's generator. Only fault simulations
     ///   (Sources/FaultInjection) pass a source, to play a site with a bad one.
-    public init(layout: CeremonyLayout, ownerSalts: (@Sendable (Serial) -> [UInt8])? = nil) throws(CeremonyError) {
+    package init(layout: CeremonyLayout, ownerSalts: (@Sendable (Serial) -> [UInt8])? = nil) throws(CeremonyError) {
         self.ownerSalts = ownerSalts
         key = try SiteIdentity.load(from: layout.site(.siteA))
-        ceremony = try Ceremony.load(layout)
+        ceremony = try Transcript.load(layout)
         guard ceremony.body.siteA == SiteKey(publicKey: key.publicKey) else {
             throw .refusedBundle(file: layout.manifest.path, reason: "names another key for site A than this site's")
         }
-    }
-
-    func journal(_ batch: Int) -> URL {
-        layout.site(.siteA).appendingPathComponent("work").appendingPathComponent(CeremonyLayout.batchName(batch))
-    }
-
-    func journalFile(_ batch: Int, _ serial: Serial) -> URL {
-        journal(batch).appendingPathComponent("card-\(serial).rec")
     }
 
     /// Issues batch `batch`: passphrases, intermediate codes, labels and the signed intermediate batch.
     /// Resumes a batch a killed run left half done; refuses one already issued.
     /// - Returns: the number of cards issued.
     @discardableResult
-    public func issue(batch: Int, showProgress: Bool = SecretInput.standardErrorIsTerminal) throws(CeremonyError) -> Int {
+    package func issue(batch: Int, progress: (any CardProgress)? = nil) throws(CeremonyError) -> Int {
         try ceremony.checkBatch(batch)
         let bundleURL = layout.intermediateBatch(batch)
         guard !FileManager.default.fileExists(atPath: bundleURL.path) else {
             throw .alreadyDone("batch \(batch) already issued (\(layout.relative(bundleURL)))")
         }
-        let folder = journal(batch)
-        do {
-            try AtomicFile.makeFolder(folder)
-            try AtomicFile.makeFolder(layout.printed(.siteA))
-        } catch {
-            throw .storage(error)
-        }
+        let folder = layout.journal(batch)
+        try AtomicFile.makeFolder(folder)
+        try AtomicFile.makeFolder(layout.printed(.siteA))
         AtomicFile.removeStaleTemporaries(in: folder)
         let serials = ceremony.body.serials(batch: batch)
         let policy = ceremony.body.policy
-        let progress = Progress("site A issue batch \(batch)", total: serials.count, enabled: showProgress)
+        progress?.begin("site A issue batch \(batch)", total: serials.count)
         let cards = try parallelMap(serials.count, progress: progress) { (index) throws(CeremonyError) -> JournalCard in
             let serial = serials[index]
-            let file = journalFile(batch, serial)
+            let file = layout.journalRecord(batch, serial)
             if FileManager.default.fileExists(atPath: file.path) {
                 return try JournalCard.read(file, expected: serial)
             }
             let card = try JournalCard.make(serial: serial, policy: policy, ownerSalt: ownerSalts?(serial))
-            try storing { () throws(StorageError) in try card.write(to: file) }
+            try card.write(to: file)
             return card
         }
         // The label spool and the bundle are rebuilt from the journal, byte for byte, on a resumed run.
         let labels = cards.map(\.label)
-        try storing { () throws(StorageError) in try SecretRecord.write(labels, to: layout.labels(batch)) }
+        try ScratchLabel.writeSpool(labels, to: layout.labels(batch))
         let link = try ceremony.nextLink(for: .siteA)
         let body = IntermediateBatchBody(cards: cards.map(\.bundleCard))
         let payload = Payload(
             type: .intermediateBatch, ceremony: ceremony.id, signer: .siteA, batch: batch, sequence: link.sequence,
             prev: link.prev, answers: nil, body: body)
-        try storing { () throws(StorageError) in try SignedPayload(payload, signers: [key]).write(to: bundleURL) }
+        try SignedPayload(payload, signers: [key]).write(to: bundleURL)
         return cards.count
     }
 
     /// Checks B's key batch against the passphrases still held, and writes the signed confirmation report.
     /// - Returns: the report; cards that fail are listed by serial with the reason.
-    public func verify(batch: Int, showProgress: Bool = SecretInput.standardErrorIsTerminal) throws(CeremonyError)
+    package func verify(batch: Int, progress: (any CardProgress)? = nil) throws(CeremonyError)
         -> ConfirmationReportBody
     {
         try ceremony.checkBatch(batch)
@@ -104,7 +92,7 @@ public struct PassphraseSite: Sendable {
         guard answer.payload.answers == issuedEntry.digest else {
             throw .refusedBundle(file: path, reason: "does not answer this site's intermediate batch \(batch)")
         }
-        let transcript = try ceremony.transcript()
+        let transcript = try ceremony.entries()
         try ceremony.checkChain(answerEntry, within: transcript)
         let expected = issued.payload.body.cards.map(\.serial)
         let received = answer.payload.body.cards.map(\.serial)
@@ -121,11 +109,11 @@ public struct PassphraseSite: Sendable {
         }
         let issuedBySerial = Dictionary(uniqueKeysWithValues: issued.payload.body.cards.map { ($0.serial, $0) })
         let manifest = ceremony.body
-        let progress = Progress("site A verify batch \(batch)", total: received.count, enabled: showProgress)
+        progress?.begin("site A verify batch \(batch)", total: received.count)
         let outcomes = try parallelMap(received.count, progress: progress) {
             (index) throws(CeremonyError) -> ConfirmationReportBody.Failure? in
             let card = answer.payload.body.cards[index]
-            let journalCard = try JournalCard.read(journalFile(batch, card.serial), expected: card.serial)
+            let journalCard = try JournalCard.read(layout.journalRecord(batch, card.serial), expected: card.serial)
             let reason = Self.check(
                 card, issued: issuedBySerial[card.serial]!, passphrase: journalCard.passphrase, manifest: manifest)
             return reason.map { ConfirmationReportBody.Failure(serial: card.serial, reason: $0) }
@@ -137,7 +125,7 @@ public struct PassphraseSite: Sendable {
         let payload = Payload(
             type: .confirmationReport, ceremony: ceremony.id, signer: .siteA, batch: batch, sequence: link.sequence,
             prev: link.prev, answers: answerEntry.digest, body: report)
-        try storing { () throws(StorageError) in try SignedPayload(payload, signers: [key]).write(to: reportURL) }
+        try SignedPayload(payload, signers: [key]).write(to: reportURL)
         return report
     }
 
@@ -164,7 +152,7 @@ public struct PassphraseSite: Sendable {
     }
 
     /// Destroys the batch's passphrase journal and writes A's signed retention statement.
-    public func seal(batch: Int) throws(CeremonyError) {
+    package func seal(batch: Int) throws(CeremonyError) {
         try ceremony.checkBatch(batch)
         let statementURL = layout.retention(.siteA, batch: batch)
         guard !FileManager.default.fileExists(atPath: statementURL.path) else {
@@ -176,10 +164,10 @@ public struct PassphraseSite: Sendable {
         let (report, reportEntry) = try ceremony.open(
             layout.confirmationReport(batch), kind: .confirmationReport, signer: .siteA, batch: batch,
             as: ConfirmationReportBody.self)
-        let folder = journal(batch)
+        let folder = layout.journal(batch)
         let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         for name in files {
-            try storing { () throws(StorageError) in try AtomicFile.destroy(folder.appendingPathComponent(name)) }
+            try AtomicFile.destroy(folder.appendingPathComponent(name))
         }
         try? FileManager.default.removeItem(at: folder)
         let body = RetentionStatementBody(
@@ -195,13 +183,13 @@ public struct PassphraseSite: Sendable {
         let payload = Payload(
             type: .retentionStatement, ceremony: ceremony.id, signer: .siteA, batch: batch, sequence: link.sequence,
             prev: link.prev, answers: reportEntry.digest, body: body)
-        try storing { () throws(StorageError) in try SignedPayload(payload, signers: [key]).write(to: statementURL) }
+        try SignedPayload(payload, signers: [key]).write(to: statementURL)
     }
 }
 
 extension PassphraseSite {
     /// Writes the closing manifest, once every batch is sealed and minted.
-    public func close() throws(CeremonyError) -> PayloadDigest {
+    package func close() throws(CeremonyError) -> PayloadDigest {
         try Closing.close(ceremony, signer: key)
     }
 }

@@ -13,8 +13,8 @@ import Foundation
 /// Crash safety: the face spool is written first, atomically, and is the
 /// commit point; the key batch and retention statement are rebuilt from it
 /// byte for byte if the process was killed after it.
-public struct KeySite: Sendable {
-    public let ceremony: Ceremony
+package struct KeySite: Sendable {
+    package let ceremony: Transcript
     let key: Ed25519.SigningKey
     let seeds: (@Sendable (Serial) -> SecretBytes)?
 
@@ -24,10 +24,10 @@ public struct KeySite: Sendable {
     /// - Parameter seeds: where each card's 24-byte seedb comes from; nil (always, in
     ///   the executables) means the system's generator. Only fault simulations
     ///   (Sources/FaultInjection) pass a source, to play a site with a bad one.
-    public init(layout: CeremonyLayout, seeds: (@Sendable (Serial) -> SecretBytes)? = nil) throws(CeremonyError) {
+    package init(layout: CeremonyLayout, seeds: (@Sendable (Serial) -> SecretBytes)? = nil) throws(CeremonyError) {
         self.seeds = seeds
         key = try SiteIdentity.load(from: layout.site(.siteB))
-        ceremony = try Ceremony.load(layout)
+        ceremony = try Transcript.load(layout)
         guard ceremony.body.siteB == SiteKey(publicKey: key.publicKey) else {
             throw .refusedBundle(file: layout.manifest.path, reason: "names another key for site B than this site's")
         }
@@ -36,7 +36,7 @@ public struct KeySite: Sendable {
     /// Mints batch `batch` from A's intermediate batch.
     /// - Returns: the number of cards minted.
     @discardableResult
-    public func mint(batch: Int, showProgress: Bool = SecretInput.standardErrorIsTerminal) throws(CeremonyError) -> Int {
+    package func mint(batch: Int, progress: (any CardProgress)? = nil) throws(CeremonyError) -> Int {
         try ceremony.checkBatch(batch)
         let keysURL = layout.keyBatch(batch)
         let statementURL = layout.retention(.siteB, batch: batch)
@@ -51,7 +51,7 @@ public struct KeySite: Sendable {
             return answer.payload.body.cards.count
         }
         let requestURL = layout.intermediateBatch(batch)
-        let transcript = try ceremony.transcript()
+        let transcript = try ceremony.entries()
         let (request, requestEntry) = try ceremony.open(
             requestURL, kind: .intermediateBatch, signer: .siteA, batch: batch, as: IntermediateBatchBody.self,
             from: transcript)
@@ -68,7 +68,7 @@ public struct KeySite: Sendable {
             }
         } else {
             let manifest = ceremony.body
-            let progress = Progress("site B mint batch \(batch)", total: cards.count, enabled: showProgress)
+            progress?.begin("site B mint batch \(batch)", total: cards.count)
             faces = try parallelMap(cards.count, progress: progress) { (index) throws(CeremonyError) -> CardFace in
                 let card = cards[index]
                 do throws(BIP38Error) {
@@ -86,8 +86,8 @@ public struct KeySite: Sendable {
                     throw .refusedCard(file: layout.relative(requestURL), serial: card.serial, reason: error.description)
                 }
             }
-            try storing { () throws(StorageError) in try AtomicFile.makeFolder(layout.printed(.siteB)) }
-            try storing { () throws(StorageError) in try CardFace.writeSpool(faces, to: facesURL) }
+            try AtomicFile.makeFolder(layout.printed(.siteB))
+            try CardFace.writeSpool(faces, to: facesURL)
         }
 
         let link = ceremony.nextLink(for: .siteB, in: transcript)
@@ -95,7 +95,7 @@ public struct KeySite: Sendable {
             type: .keyBatch, ceremony: ceremony.id, signer: .siteB, batch: batch, sequence: link.sequence,
             prev: link.prev, answers: requestEntry.digest, body: KeyBatchBody(cards: faces.map(\.bundleCard)))
         let signedAnswer = SignedPayload(answer, signers: [key])
-        try storing { () throws(StorageError) in try signedAnswer.write(to: keysURL) }
+        try signedAnswer.write(to: keysURL)
 
         try writeRetention(batch: batch, after: try ceremony.entry(keysURL), cards: faces.count)
         return faces.count
@@ -112,9 +112,7 @@ public struct KeySite: Sendable {
                 notes: [
                     "card faces for batch \(batch), with the encrypted keys for under the stickers, left the site with the print run (\(layout.relative(layout.faces(batch))))"
                 ]))
-        try storing { () throws(StorageError) in
-            try SignedPayload(statement, signers: [key]).write(to: layout.retention(.siteB, batch: batch))
-        }
+        try SignedPayload(statement, signers: [key]).write(to: layout.retention(.siteB, batch: batch))
     }
 
     /// The cards of an intermediate batch, each checked: exactly the batch's
@@ -159,48 +157,9 @@ public struct KeySite: Sendable {
     }
 }
 
-/// One printed card face: the address (front) and the encrypted key (under the sticker).
-public struct CardFace: Codable, Sendable, Equatable {
-    public let serial: Serial
-    public let address: Address
-    public let encryptedKey: EncryptedKey
-    public let confirmationCode: ConfirmationCode
-
-    public init(serial: Serial, address: Address, encryptedKey: EncryptedKey, confirmationCode: ConfirmationCode) {
-        self.serial = serial
-        self.address = address
-        self.encryptedKey = encryptedKey
-        self.confirmationCode = confirmationCode
-    }
-
-    var bundleCard: KeyBatchBody.Card {
-        KeyBatchBody.Card(
-            serial: serial, address: address, confirmationCode: confirmationCode,
-            encryptedKeyCommitment: Self.commitment(encryptedKey))
-    }
-
-    /// SHA-256 of the encrypted key's text.
-    public static func commitment(_ key: EncryptedKey) -> String { SHA256.hash(Array(key.text.utf8)).hex }
-
-    static func writeSpool(_ faces: [CardFace], to url: URL) throws(StorageError) {
-        let data = try! TranscriptJSON.prettyEncoder.encode(faces)
-        try AtomicFile.write(data, to: url, mode: .secret)
-    }
-
-    /// Reads a face spool (B's print output).
-    public static func readSpool(_ url: URL) throws(CeremonyError) -> [CardFace] {
-        let data = try storing { () throws(StorageError) in try BoundedFile.read(url) }
-        do {
-            return try TranscriptJSON.decoder.decode([CardFace].self, from: data)
-        } catch {
-            throw .refusedBundle(file: url.path, reason: "unreadable card face spool")
-        }
-    }
-}
-
 extension KeySite {
     /// Countersigns the closing manifest after checking it lists exactly the transcript.
-    public func countersignClosing() throws(CeremonyError) -> PayloadDigest {
+    package func countersignClosing() throws(CeremonyError) -> PayloadDigest {
         try Closing.countersign(ceremony, as: .siteB, key: key)
     }
 }

@@ -9,8 +9,8 @@ import Foundation
 /// Each write goes to a temporary file in the same folder (created with its
 /// final mode, so a secret file is never readable by others even briefly),
 /// is fsynced, renamed over the target, and the folder is fsynced.
-public enum AtomicFile {
-    public enum Mode: mode_t, Sendable {
+package enum AtomicFile {
+    package enum Mode: mode_t, Sendable {
         /// Public files: bundles, ledgers, manifests.
         case shared = 0o644
         /// Secret files: signing keys, passphrase journals, label and key spools.
@@ -18,8 +18,8 @@ public enum AtomicFile {
     }
 
     /// Writes `data` to `url` atomically with `mode` (umask does not apply).
-    /// - Throws: ``StorageError/writeFailed(path:reason:)``.
-    public static func write(_ data: some ContiguousBytes, to url: URL, mode: Mode) throws(StorageError) {
+    /// - Throws: ``CeremonyError/writeFailed(path:reason:)``.
+    package static func write(_ data: some ContiguousBytes, to url: URL, mode: Mode) throws(CeremonyError) {
         let path = url.path
         removeStaleTemporaries(of: url)
         let temporary = url.deletingLastPathComponent()
@@ -55,7 +55,7 @@ public enum AtomicFile {
     /// Overwrites a file with zeros, fsyncs, and removes it. A best effort on
     /// journaling and copy-on-write file systems, where old blocks may survive:
     /// the retention statement says so.
-    public static func destroy(_ url: URL) throws(StorageError) {
+    package static func destroy(_ url: URL) throws(CeremonyError) {
         let path = url.path
         let descriptor = open(path, O_WRONLY | O_CLOEXEC)
         if descriptor >= 0 {
@@ -72,7 +72,7 @@ public enum AtomicFile {
     }
 
     /// Removes temporary files a killed process left in `folder`.
-    public static func removeStaleTemporaries(in folder: URL) {
+    package static func removeStaleTemporaries(in folder: URL) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
         for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
             try? destroy(folder.appendingPathComponent(name))
@@ -97,7 +97,7 @@ public enum AtomicFile {
     }
 
     /// Makes a folder (and parents) with `mode` if it is missing.
-    public static func makeFolder(_ url: URL, mode: mode_t = 0o700) throws(StorageError) {
+    package static func makeFolder(_ url: URL, mode: mode_t = 0o700) throws(CeremonyError) {
         do {
             try FileManager.default.createDirectory(
                 at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: Int(mode)])
@@ -115,51 +115,4 @@ public enum AtomicFile {
     }
 
     private static func lastError() -> String { String(cString: strerror(errno)) }
-}
-
-/// Reading files with a size limit, so a hostile or runaway file cannot exhaust memory.
-public enum BoundedFile {
-    /// The default limit for bundles and manifests: 64 MiB.
-    public static let defaultLimit = 64 << 20
-
-    /// Reads `url`, refusing files over `limit` bytes and anything not a regular file.
-    /// - Throws: ``StorageError/missing(path:)``, ``StorageError/tooLarge(path:limit:)``,
-    ///   ``StorageError/readFailed(path:reason:)``.
-    public static func read(_ url: URL, limit: Int = defaultLimit) throws(StorageError) -> Data {
-        let path = url.path
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            if errno == ENOENT { throw .missing(path: path) }
-            throw .readFailed(path: path, reason: String(cString: strerror(errno)))
-        }
-        // A FIFO or device has no size to check and may never end (/dev/zero): refused.
-        guard info.st_mode & S_IFMT == S_IFREG else { throw .readFailed(path: path, reason: "not a regular file") }
-        guard Int(info.st_size) <= limit else { throw .tooLarge(path: path, limit: limit) }
-        do {
-            let data = try Data(contentsOf: url)
-            guard data.count <= limit else { throw StorageError.tooLarge(path: path, limit: limit) }
-            return data
-        } catch let error as StorageError {
-            throw error
-        } catch {
-            throw .readFailed(path: path, reason: "unreadable")
-        }
-    }
-}
-
-/// File-system failures, naming the path.
-public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
-    case missing(path: String)
-    case tooLarge(path: String, limit: Int)
-    case readFailed(path: String, reason: String)
-    case writeFailed(path: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case .missing(let path): "\(path): missing"
-        case .tooLarge(let path, let limit): "\(path): larger than \(limit) bytes, refused"
-        case .readFailed(let path, let reason): "\(path): cannot read: \(reason)"
-        case .writeFailed(let path, let reason): "\(path): cannot write: \(reason)"
-        }
-    }
 }

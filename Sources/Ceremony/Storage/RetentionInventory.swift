@@ -2,8 +2,8 @@ import CryptoCore
 import Foundation
 
 /// Lists what a site folder holds, for its retention statement.
-public enum RetentionInventory {
-    public static func files(in folder: URL, layout: CeremonyLayout) -> [RetentionStatementBody.KeptFile] {
+package enum RetentionInventory {
+    package static func files(in folder: URL, layout: CeremonyLayout) -> [RetentionStatementBody.KeptFile] {
         guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
         else { return [] }
         var kept: [RetentionStatementBody.KeptFile] = []

@@ -7,23 +7,23 @@ import Foundation
 ///
 /// Each record is lines `name: value`, records separated by a blank line.
 /// Values may not contain newlines.
-public struct SecretRecord: Sendable {
-    public private(set) var fields: [(name: String, value: SecretBytes)] = []
+package struct SecretRecord: Sendable {
+    package private(set) var fields: [(name: String, value: SecretBytes)] = []
 
-    public init() {}
+    package init() {}
 
-    public mutating func add(_ name: String, _ value: SecretBytes) { fields.append((name, value)) }
-    public mutating func add(_ name: String, _ text: String) { fields.append((name, SecretBytes(copying: Array(text.utf8)))) }
+    package mutating func add(_ name: String, _ value: SecretBytes) { fields.append((name, value)) }
+    package mutating func add(_ name: String, _ text: String) { fields.append((name, SecretBytes(copying: Array(text.utf8)))) }
 
-    public subscript(name: String) -> SecretBytes? { fields.first { $0.name == name }?.value }
+    package subscript(name: String) -> SecretBytes? { fields.first { $0.name == name }?.value }
 
     /// A public field as text.
-    public func text(_ name: String) -> String? {
+    package func text(_ name: String) -> String? {
         self[name].map { String(decoding: $0.revealedBytes(), as: UTF8.self) }
     }
 
     /// Serialises records into one secret buffer.
-    public static func encode(_ records: [SecretRecord]) -> SecretBytes {
+    package static func encode(_ records: [SecretRecord]) -> SecretBytes {
         var out = SecretBytes()
         for (index, record) in records.enumerated() {
             if index > 0 { out = out.appending(Array("\n".utf8)) }
@@ -35,7 +35,7 @@ public struct SecretRecord: Sendable {
     }
 
     /// Parses records from a secret buffer.
-    public static func decode(_ data: SecretBytes) -> [SecretRecord] {
+    package static func decode(_ data: SecretBytes) -> [SecretRecord] {
         var records: [SecretRecord] = []
         var current = SecretRecord()
         var lineStart = 0
@@ -61,17 +61,17 @@ public struct SecretRecord: Sendable {
     }
 
     /// Writes records to a 0600 file atomically.
-    public static func write(_ records: [SecretRecord], to url: URL) throws(StorageError) {
+    package static func write(_ records: [SecretRecord], to url: URL) throws(CeremonyError) {
         try AtomicFile.write(encode(records), to: url, mode: .secret)
     }
 
     /// Reads records from a file (limit 16 MiB).
-    public static func read(_ url: URL) throws(CeremonyError) -> [SecretRecord] {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw .storage(.missing(path: url.path)) }
+    package static func read(_ url: URL) throws(CeremonyError) -> [SecretRecord] {
+        guard FileManager.default.fileExists(atPath: url.path) else { throw .missing(path: url.path) }
         do {
             return decode(try SecretInput.read(path: url.path, limit: 16 << 20, stripNewline: false))
         } catch {
-            throw .failed(error.description)
+            throw CeremonyError(.damagedRecord, error.description, underlying: error)
         }
     }
 }

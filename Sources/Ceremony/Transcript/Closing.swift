@@ -3,15 +3,15 @@ import Foundation
 
 /// The closing manifest: every payload of the ceremony in order, so a dropped
 /// or replayed bundle shows. Site A writes and signs it; B and the auditor countersign.
-public enum Closing {
+package enum Closing {
     /// The entries for everything in the transcript: the manifest, then each
     /// signer's chain in sequence order.
-    public static func entries(of ceremony: Ceremony) throws(CeremonyError) -> [ClosingManifestBody.Entry] {
-        entries(manifest: ceremony, transcript: try ceremony.transcript())
+    package static func entries(of ceremony: Transcript) throws(CeremonyError) -> [ClosingManifestBody.Entry] {
+        entries(manifest: ceremony, transcript: try ceremony.entries())
     }
 
     /// The entries for the given verified transcript (the closing manifest itself left out).
-    public static func entries(manifest ceremony: Ceremony, transcript all: [TranscriptEntry]) -> [ClosingManifestBody.Entry] {
+    package static func entries(manifest ceremony: Transcript, transcript all: [TranscriptEntry]) -> [ClosingManifestBody.Entry] {
         let transcript = all.filter { $0.header.type != .closingManifest }
         let order: [Party] = [.siteA, .siteB, .auditor]
         let sorted = transcript.sorted {
@@ -30,7 +30,7 @@ public enum Closing {
     }
 
     /// Site A: checks every batch is sealed by A and minted by B, then writes the closing manifest.
-    public static func close(_ ceremony: Ceremony, signer key: Ed25519.SigningKey) throws(CeremonyError) -> PayloadDigest {
+    package static func close(_ ceremony: Transcript, signer key: Ed25519.SigningKey) throws(CeremonyError) -> PayloadDigest {
         let layout = ceremony.layout
         guard !FileManager.default.fileExists(atPath: layout.closingManifest.path) else {
             throw .alreadyDone("\(layout.relative(layout.closingManifest)) exists already")
@@ -41,20 +41,20 @@ public enum Closing {
                 throw .outOfOrder("batch \(batch) is not \(what) yet: every batch must be done before closing")
             }
         }
-        let transcript = try ceremony.transcript()
+        let transcript = try ceremony.entries()
         for entry in transcript { try ceremony.checkChain(entry, within: transcript) }
         let link = ceremony.nextLink(for: .siteA, in: transcript)
         let payload = Payload(
             type: .closingManifest, ceremony: ceremony.id, signer: .siteA, batch: nil, sequence: link.sequence,
             prev: link.prev, answers: nil, body: ClosingManifestBody(entries: entries(manifest: ceremony, transcript: transcript)))
         let signed = SignedPayload(payload, signers: [key])
-        try storing { () throws(StorageError) in try signed.write(to: layout.closingManifest) }
+        try signed.write(to: layout.closingManifest)
         return signed.digest
     }
 
     /// B or the auditor: checks the closing manifest lists exactly the payloads
     /// present, in order, then adds a signature.
-    public static func countersign(_ ceremony: Ceremony, as party: Party, key: Ed25519.SigningKey, trusting extra: [KeyID: [UInt8]] = [:])
+    package static func countersign(_ ceremony: Transcript, as party: Party, key: Ed25519.SigningKey, trusting extra: [KeyID: [UInt8]] = [:])
         throws(CeremonyError) -> PayloadDigest
     {
         let layout = ceremony.layout
@@ -69,7 +69,7 @@ public enum Closing {
             throw .refusedBundle(file: path, reason: "does not list exactly the payloads in the transcript")
         }
         closing.countersign(key)
-        try storing { () throws(StorageError) in try closing.write(to: layout.closingManifest) }
+        try closing.write(to: layout.closingManifest)
         return closing.digest
     }
 }

@@ -1,47 +1,31 @@
+import BIP38
 import CryptoCore
 import Foundation
 
-/// The header fields of any payload, decoded without its body.
-public struct PayloadHeader: Decodable, Sendable {
-    public let type: PayloadKind
-    public let version: Int
-    public let ceremony: String?
-    public let signer: Party
-    public let batch: Int?
-    public let sequence: Int
-    public let prev: PayloadDigest?
-    public let answers: PayloadDigest?
-}
-
-/// One verified envelope found in `transfer/`.
-public struct TranscriptEntry: Sendable {
-    public let file: URL
-    public let envelope: Envelope
-    public let header: PayloadHeader
-    public let digest: PayloadDigest
-
-    public init(file: URL, envelope: Envelope, header: PayloadHeader, digest: PayloadDigest) {
-        self.file = file
-        self.envelope = envelope
-        self.header = header
-        self.digest = digest
-    }
-}
-
-/// The ceremony as the parties see it: the verified manifest and the bundles in `transfer/`.
-public struct Ceremony: Sendable {
-    public let layout: CeremonyLayout
-    public let manifest: SignedPayload<ManifestBody>
+/// A ceremony's transcript as the parties see it: the verified manifest, and
+/// the signed bundles in `transfer/`, read through ``read(_:)``.
+///
+/// Every site command and the audit open the ceremony through ``load(_:requireBothSignatures:)``
+/// and read bundles through the same reader, so they agree on what the transcript holds.
+package struct Transcript: Sendable {
+    package let layout: CeremonyLayout
+    package let manifest: SignedPayload<ManifestBody>
 
     /// The auditor's declared key (audit/auditor.declaration.json), if an auditor has declared one.
-    public let auditorKey: SiteKey?
+    package let auditorKey: SiteKey?
 
-    public var body: ManifestBody { manifest.payload.body }
-    public var id: String { body.ceremonyId }
+    package var body: ManifestBody { manifest.payload.body }
+    package var id: String { body.ceremonyId }
+
+    package init(layout: CeremonyLayout, manifest: SignedPayload<ManifestBody>, auditorKey: SiteKey?) {
+        self.layout = layout
+        self.manifest = manifest
+        self.auditorKey = auditorKey
+    }
 
     /// Every key that may sign in this ceremony: both sites', and the auditor's
     /// (which only countersigns the closing manifest).
-    public var trustedKeys: [KeyID: [UInt8]] {
+    package var trustedKeys: [KeyID: [UInt8]] {
         var keys = body.trustedKeys
         if let raw = auditorKey?.rawPublicKey { keys[KeyID(publicKey: raw)] = raw }
         return keys
@@ -49,12 +33,11 @@ public struct Ceremony: Sendable {
 
     /// Loads `ceremony.json` and verifies that both declared sites signed it.
     /// - Throws: ``CeremonyError`` naming the file and the cause.
-    public static func load(_ layout: CeremonyLayout, requireBothSignatures: Bool = true) throws(CeremonyError) -> Ceremony {
+    package static func load(_ layout: CeremonyLayout, requireBothSignatures: Bool = true) throws(CeremonyError) -> Transcript {
         let file = layout.manifest
-        let data: Data
-        do { data = try BoundedFile.read(file) } catch { throw .storage(error) }
+        let data = try BoundedFile.read(file)
         let envelope: Envelope
-        do { envelope = try Envelope(json: data) } catch { throw .transcript(file: file.path, .envelope(error)) }
+        do { envelope = try Envelope(json: data) } catch { throw .envelope(file: file.path, error) }
         // The manifest names its own signers; each site also checks its own key is the one named.
         guard let header = try? TranscriptJSON.decoder.decode(Payload<ManifestBody>.self, from: envelope.payload) else {
             throw .refusedBundle(file: file.path, reason: "not a ceremony manifest")
@@ -67,7 +50,7 @@ public struct Ceremony: Sendable {
         do {
             manifest = try SignedPayload(verifying: envelope, kind: .manifest, trusted: declared.trustedKeys, required: required)
         } catch {
-            throw .transcript(file: file.path, error)
+            throw error.naming(file: file.path)
         }
         guard manifest.payload.ceremony == declared.ceremonyId, manifest.payload.sequence == 0,
             manifest.payload.prev == nil
@@ -80,63 +63,99 @@ public struct Ceremony: Sendable {
         }
         let auditor = FileManager.default.fileExists(atPath: layout.auditorDeclaration.path)
             ? try SiteSetup.declaration(of: .auditor, at: layout.auditorDeclaration) : nil
-        return Ceremony(layout: layout, manifest: manifest, auditorKey: auditor)
+        return Transcript(layout: layout, manifest: manifest, auditorKey: auditor)
+    }
+
+    /// The files of `transfer/` that may be bundles of the transcript, sorted by
+    /// name: everything but hidden files and the site key declarations (made
+    /// before the ceremony). The sites read the `.json` ones; the audit also
+    /// reports the others.
+    package func transferFiles() -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.transfer.path)) ?? []
+        return names.sorted().filter { !$0.hasPrefix(".") && !$0.contains(".declaration.") }.map {
+            layout.transfer.appendingPathComponent($0)
+        }
     }
 
     /// Every envelope in `transfer/` signed by a key of this ceremony, verified,
-    /// with its header decoded. Declarations (made before the ceremony) are skipped.
+    /// with its header decoded.
     /// - Throws: the first file that does not verify or belongs to another ceremony.
-    public func transcript() throws(CeremonyError) -> [TranscriptEntry] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.transfer.path)) ?? []
+    package func entries() throws(CeremonyError) -> [TranscriptEntry] {
         var entries: [TranscriptEntry] = []
-        for name in names.sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") && !name.contains(".declaration.") {
-            entries.append(try entry(layout.transfer.appendingPathComponent(name)))
+        for file in transferFiles() where file.pathExtension == "json" {
+            entries.append(try entry(file))
         }
         return entries
     }
 
     /// Reads and verifies one transfer file (any kind, any signer of this ceremony).
-    public func entry(_ file: URL) throws(CeremonyError) -> TranscriptEntry {
+    /// - Throws: the reader's refusal as a ``CeremonyError`` naming the file.
+    package func entry(_ file: URL) throws(CeremonyError) -> TranscriptEntry {
+        switch read(file) {
+        case .success(let entry): return entry
+        case .failure(let refusal): throw refusal.ceremonyError
+        }
+    }
+
+    /// The one reader of transfer files: reads, verifies and decodes the header of
+    /// one file, or says why not. The sites throw the refusal
+    /// (``entry(_:)``); the audit maps each refusal to its check id.
+    ///
+    /// The checks, in order: a readable DSSE envelope, a known payloadType, valid
+    /// signatures by keys of this ceremony only, a header of that type, a signature
+    /// by the header's own signer, and this ceremony's id.
+    package func read(_ file: URL) -> Result<TranscriptEntry, TranscriptRefusal> {
+        let path = file.path
         let data: Data
-        do { data = try BoundedFile.read(file) } catch { throw .storage(error) }
+        do { data = try BoundedFile.read(file) } catch {
+            return .failure(TranscriptRefusal(.unreadable, file: nil, error.description, underlying: error))
+        }
         let envelope: Envelope
-        do { envelope = try Envelope(json: data) } catch { throw .transcript(file: file.path, .envelope(error)) }
+        do { envelope = try Envelope(json: data) } catch {
+            return .failure(TranscriptRefusal(.unreadable, file: path, error.description, underlying: error))
+        }
         guard let kind = PayloadKind.allCases.first(where: { $0.payloadType == envelope.payloadType }) else {
-            throw .refusedBundle(file: file.path, reason: "unknown payloadType \(quoted(envelope.payloadType))")
+            return .failure(TranscriptRefusal(.unknownType, file: path, "unknown payloadType \(quoted(envelope.payloadType))"))
         }
         let bytes: Data
         do {
             bytes = try envelope.verifiedPayload(expectedType: kind.payloadType, trusted: trustedKeys, required: [])
         } catch {
-            throw .transcript(file: file.path, .envelope(error))
+            return .failure(TranscriptRefusal(.badSignature, file: path, error.description, underlying: error))
         }
         guard let header = try? TranscriptJSON.decoder.decode(PayloadHeader.self, from: bytes), header.type == kind else {
-            throw .refusedBundle(file: file.path, reason: "malformed payload header")
-        }
-        guard header.ceremony == id else {
-            throw .refusedBundle(file: file.path, reason: "belongs to ceremony \(header.ceremony.map { quoted($0) } ?? "none"), not \(id)")
+            return .failure(TranscriptRefusal(.malformedHeader, file: path, "malformed payload header"))
         }
         guard let signerKey = body.keyID(of: header.signer),
             envelope.signatures.contains(where: { $0.keyid == signerKey.hex })
-        else { throw .refusedBundle(file: file.path, reason: "not signed by its declared signer \(header.signer)") }
-        return TranscriptEntry(file: file, envelope: envelope, header: header, digest: PayloadDigest(of: bytes))
+        else {
+            return .failure(TranscriptRefusal(.wrongSigner, file: path, "not signed by its declared signer \(header.signer)"))
+        }
+        guard header.ceremony == id else {
+            return .failure(
+                TranscriptRefusal(
+                    .otherCeremony, file: path,
+                    "belongs to ceremony \(header.ceremony.map { quoted($0) } ?? "none"), not \(id)"))
+        }
+        return .success(TranscriptEntry(file: file, envelope: envelope, header: header, digest: PayloadDigest(of: bytes)))
     }
 
     /// The next `(sequence, prev)` for `party`'s chain, from what is in `transfer/`.
-    public func nextLink(for party: Party) throws(CeremonyError) -> (sequence: Int, prev: PayloadDigest) {
-        nextLink(for: party, in: try transcript())
+    package func nextLink(for party: Party) throws(CeremonyError) -> (sequence: Int, prev: PayloadDigest) {
+        nextLink(for: party, in: try entries())
     }
 
     /// The next `(sequence, prev)` for `party`'s chain in a transcript already read.
-    public func nextLink(for party: Party, in transcript: [TranscriptEntry]) -> (sequence: Int, prev: PayloadDigest) {
-        let own = transcript.filter { $0.header.signer == party }.sorted { $0.header.sequence < $1.header.sequence }
+    package func nextLink(for party: Party, in entries: [TranscriptEntry]) -> (sequence: Int, prev: PayloadDigest) {
+        let own = entries.filter { $0.header.signer == party }.sorted { $0.header.sequence < $1.header.sequence }
         guard let last = own.last else { return (1, manifest.digest) }
         return (last.header.sequence + 1, last.digest)
     }
 
     /// Checks that `entry` continues its signer's chain: its `prev` is the
     /// digest of the signer's payload one sequence earlier (the manifest for the first).
-    public func checkChain(_ entry: TranscriptEntry, within all: [TranscriptEntry]) throws(CeremonyError) {
+    /// - Throws: a ``CeremonyError/Code/refusedBundle`` refusal whose message is the chain fault.
+    package func checkChain(_ entry: TranscriptEntry, within all: [TranscriptEntry]) throws(CeremonyError) {
         let header = entry.header
         let path = layout.relative(entry.file)
         guard header.sequence >= 1 else { throw .refusedBundle(file: path, reason: "sequence \(header.sequence) < 1") }
@@ -161,19 +180,19 @@ public struct Ceremony: Sendable {
     }
 
     /// The batch number's validity.
-    public func checkBatch(_ batch: Int) throws(CeremonyError) {
+    package func checkBatch(_ batch: Int) throws(CeremonyError) {
         guard (1...body.batchCount).contains(batch) else {
             throw .outOfOrder("batch \(batch) is not in this ceremony (1...\(body.batchCount))")
         }
     }
 
     /// Verifies a transfer file of a known kind, signer and batch, and decodes its body.
-    /// With `transcript`, a file already read and verified there is not read again.
-    public func open<Body>(
-        _ file: URL, kind: PayloadKind, signer: Party, batch: Int?, as: Body.Type, from transcript: [TranscriptEntry] = []
+    /// With `entries`, a file already read and verified there is not read again.
+    package func open<Body>(
+        _ file: URL, kind: PayloadKind, signer: Party, batch: Int?, as: Body.Type, from entries: [TranscriptEntry] = []
     ) throws(CeremonyError) -> (SignedPayload<Body>, TranscriptEntry) {
         let entry: TranscriptEntry
-        if let known = transcript.first(where: { $0.file.standardizedFileURL == file.standardizedFileURL }) {
+        if let known = entries.first(where: { $0.file.standardizedFileURL == file.standardizedFileURL }) {
             entry = known
         } else {
             entry = try self.entry(file)
@@ -182,7 +201,9 @@ public struct Ceremony: Sendable {
         guard entry.header.type == kind else { throw .refusedBundle(file: path, reason: "expected a \(kind.rawValue)") }
         guard entry.header.signer == signer else { throw .refusedBundle(file: path, reason: "expected signer \(signer)") }
         guard entry.header.batch == batch else {
-            throw .refusedBundle(file: path, reason: "is for batch \(entry.header.batch.map(String.init) ?? "none"), expected \(batch.map(String.init) ?? "none")")
+            throw .refusedBundle(
+                file: path,
+                reason: "is for batch \(entry.header.batch.map(String.init) ?? "none"), expected \(batch.map(String.init) ?? "none")")
         }
         guard let key = body.keyID(of: signer) else { throw .refusedBundle(file: path, reason: "no key for \(signer)") }
         do {
@@ -190,7 +211,57 @@ public struct Ceremony: Sendable {
                 verifying: entry.envelope, kind: kind, trusted: trustedKeys, required: [key])
             return (signed, entry)
         } catch {
-            throw .transcript(file: path, error)
+            throw error.naming(file: path)
         }
+    }
+}
+
+/// Why the transcript reader did not take a file, naming the file. The sites
+/// throw it as a ``CeremonyError`` (``TranscriptRefusal/ceremonyError``); the
+/// audit maps its ``Reason`` to a check id.
+package struct TranscriptRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Reason: String, Sendable, Equatable {
+        /// The file cannot be read, or is not a DSSE envelope.
+        case unreadable
+        /// Its payloadType is none of this toolkit's.
+        case unknownType
+        /// A signature is bad or by a key this ceremony does not know.
+        case badSignature
+        /// The signed payload has no header of its type.
+        case malformedHeader
+        /// The header's signer did not sign it.
+        case wrongSigner
+        /// The header names another ceremony.
+        case otherCeremony
+    }
+
+    package let reason: Reason
+    /// The file, as given to the reader (nil when the message names it already).
+    package let file: String?
+    package let message: String
+    package let underlying: (any Error)?
+
+    init(_ reason: Reason, file: String?, _ message: String, underlying: (any Error)? = nil) {
+        self.reason = reason
+        self.file = file
+        self.message = message
+        self.underlying = underlying
+    }
+
+    package var description: String { file.map { "\($0): \(message)" } ?? message }
+
+    /// The refusal as the sites throw it.
+    package var ceremonyError: CeremonyError {
+        if let error = underlying as? CeremonyError { return error }
+        let code: CeremonyError.Code =
+            switch reason {
+            case .unreadable, .badSignature: .badEnvelope
+            case .unknownType, .malformedHeader, .wrongSigner, .otherCeremony: .refusedBundle
+            }
+        return CeremonyError(code, file: file, message, underlying: underlying)
+    }
+
+    package static func == (a: TranscriptRefusal, b: TranscriptRefusal) -> Bool {
+        a.reason == b.reason && a.file == b.file && a.message == b.message
     }
 }

@@ -84,7 +84,7 @@ final class TestCeremony {
 
     /// Every batch, then the closing manifest signed by A and B.
     func runAll() throws {
-        let ceremony = try Ceremony.load(layout)
+        let ceremony = try Transcript.load(layout)
         for batch in 1...ceremony.body.batchCount { try runBatch(batch) }
         try expectSuccess(Tools.siteA("close", "--ceremony", path))
         try expectSuccess(Tools.siteB("close", "--ceremony", path))

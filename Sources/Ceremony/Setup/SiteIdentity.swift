@@ -2,35 +2,31 @@ import CryptoCore
 import Foundation
 
 /// A site's Ed25519 signing key, kept in its own folder as a 32-byte seed file (0600).
-public enum SiteIdentity {
-    public static let fileName = "signing-key.seed"
+package enum SiteIdentity {
+    package static let fileName = "signing-key.seed"
 
     /// Makes and stores a fresh key; refuses to overwrite one.
-    public static func create(in folder: URL) throws(CeremonyError) -> Ed25519.SigningKey {
+    package static func create(in folder: URL) throws(CeremonyError) -> Ed25519.SigningKey {
         let url = folder.appendingPathComponent(fileName)
         guard !FileManager.default.fileExists(atPath: url.path) else {
             throw .alreadyDone("\(url.path): a signing key exists already; refusing to replace it")
         }
         let seed = SystemRandom.secretBytes(count: 32)
-        do {
-            try AtomicFile.write(seed, to: url, mode: .secret)
-        } catch {
-            throw .storage(error)
-        }
+        try AtomicFile.write(seed, to: url, mode: .secret)
         return try! Ed25519.SigningKey(seed: seed)
     }
 
     /// Loads the site's key.
-    public static func load(from folder: URL) throws(CeremonyError) -> Ed25519.SigningKey {
+    package static func load(from folder: URL) throws(CeremonyError) -> Ed25519.SigningKey {
         let url = folder.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw .notInitialised("\(folder.path): no signing key: run init first")
+            throw CeremonyError(.notInitialised, file: folder.path, "no signing key: run init first")
         }
         do {
             let seed = try SecretInput.read(path: url.path, limit: 32, stripNewline: false)
             return try Ed25519.SigningKey(seed: seed)
         } catch {
-            throw .failed("\(url.path): unreadable signing key (\(error))")
+            throw CeremonyError(.damagedRecord, file: url.path, "unreadable signing key (\(error))", underlying: error)
         }
     }
 }

@@ -3,13 +3,14 @@ import Synchronization
 
 /// Runs `work` for every index on all cores and collects the results in order.
 /// The first error (by index) is rethrown after all work has finished.
-func parallelMap<T: Sendable>(
-    _ count: Int, progress: Progress? = nil, _ work: @Sendable (Int) throws(CeremonyError) -> T
-) throws(CeremonyError) -> [T] {
-    let results = Mutex<[Int: Result<T, CeremonyError>]>([:])
+/// With `progress`, each finished index is one ``CardProgress/step()``.
+package func parallelMap<T: Sendable, Failure: Error>(
+    _ count: Int, progress: (any CardProgress)? = nil, _ work: @Sendable (Int) throws(Failure) -> T
+) throws(Failure) -> [T] {
+    let results = Mutex<[Int: Result<T, Failure>]>([:])
     DispatchQueue.concurrentPerform(iterations: count) { index in
-        let outcome: Result<T, CeremonyError>
-        do throws(CeremonyError) { outcome = .success(try work(index)) } catch { outcome = .failure(error) }
+        let outcome: Result<T, Failure>
+        do throws(Failure) { outcome = .success(try work(index)) } catch { outcome = .failure(error) }
         results.withLock { $0[index] = outcome }
         progress?.step()
     }

@@ -1,0 +1,14 @@
+import BIP38
+import CryptoCore
+import Foundation
+
+/// Who signs a payload.
+package enum Party: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
+    /// Site A: the passphrase site.
+    case siteA = "site-a"
+    /// Site B: the key site.
+    case siteB = "site-b"
+    case auditor
+
+    package var description: String { rawValue }
+}

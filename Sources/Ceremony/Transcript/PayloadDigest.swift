@@ -1,0 +1,38 @@
+import BIP38
+import CryptoCore
+import Foundation
+
+/// SHA-256 of a payload's exact bytes: how payloads name each other.
+package struct PayloadDigest: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    package let hex: String
+
+    package init(of payload: Data) { hex = SHA256.hash(payload).hex }
+
+    package init?(hex: String) {
+        guard hex.count == 64, let bytes = [UInt8](hexString: hex) else { return nil }
+        self.hex = bytes.hex
+    }
+
+    /// The first 64 bits in four groups, for people to compare aloud: `3f2a 9c01 77de 04b5`.
+    package var humanForm: String {
+        stride(from: 0, to: 16, by: 4).map { i in
+            String(hex[hex.index(hex.startIndex, offsetBy: i)..<hex.index(hex.startIndex, offsetBy: i + 4)])
+        }.joined(separator: " ")
+    }
+
+    package var description: String { hex }
+    package static func < (a: PayloadDigest, b: PayloadDigest) -> Bool { a.hex < b.hex }
+
+    package init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let digest = PayloadDigest(hex: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a SHA-256 digest"))
+        }
+        self = digest
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(hex)
+    }
+}
