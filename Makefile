@@ -17,6 +17,22 @@ PY_PKGS    := securesystemslib[crypto]==1.6.0 cryptography==50.0.2 cffi==2.1.1 p
 PC_MODULES := libsecp256k1 libsodium libcrypto libqrencode
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+# Debian has no Swift package: Swift 6.2 or later must be on PATH (README.md). Checked
+# once, when a goal that runs it is asked for, so that a missing or old toolchain ends
+# make with one line instead of "make: swift: No such file or directory".
+SWIFT_GOALS := all build release test ceremony bench fuzz
+ifneq ($(filter $(SWIFT_GOALS),$(or $(MAKECMDGOALS),all)),)
+SWIFT_FOUND := $(shell v=$$($(SWIFT) --version 2>/dev/null | sed -n 's/.*Swift version \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -n 1); \
+  if [ -z "$$v" ]; then echo none; \
+  elif [ "$${v%%.*}" -gt 6 ] || { [ "$${v%%.*}" -eq 6 ] && [ "$${v#*.}" -ge 2 ]; }; then echo ok; \
+  else echo "$$v"; fi)
+ifeq ($(SWIFT_FOUND),none)
+$(error Swift 6.2 or later is needed on PATH (swift.org or swiftly); see README.md ('$(SWIFT)' not found))
+else ifneq ($(SWIFT_FOUND),ok)
+$(error Swift 6.2 or later is needed on PATH (swift.org or swiftly); see README.md ('$(SWIFT)' is Swift $(SWIFT_FOUND)))
+endif
+endif
+
 .PHONY: all deps test-deps build release test ceremony clean bench fuzz
 
 all: build

@@ -3,7 +3,7 @@ import Ceremony
 import CryptoCore
 import Foundation
 
-/// Audits a ceremony folder (DESIGN.md, "The audit model").
+/// Audits a ceremony folder (Docs/Design.md, "The audit model").
 ///
 /// It never stops at the first problem: every check runs, every problem
 /// becomes a finding with its check id, card, file and byte offset, and the

@@ -6,8 +6,9 @@ import Foundation
 /// why each site alone cannot compute it and what it would need, and site A
 /// computing it once an encrypted key reaches it.
 enum CeremonyAnalysis {
-    /// Nominal seconds of one scrypt(16384, 8, 8) on one core: DESIGN.md's "a quarter
-    /// to half a second". A stated figure, not a measurement, so the walk reproduces.
+    /// Nominal seconds of one scrypt(16384, 8, 8) on one core: the original brief's "a quarter
+    /// to half a second" (Docs/Design.md, "Where the code differs from the brief").
+    /// A stated figure, not a measurement, so the walk reproduces.
     static let secondsPerGuess = 0.4
 
     static func steps(

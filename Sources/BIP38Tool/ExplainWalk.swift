@@ -2,8 +2,8 @@ import BIP38
 import CryptoCore
 import Foundation
 
-/// The parties of a two-factor key-generation ceremony (DESIGN.md, "The parties
-/// and what each may know"), as `bip38 explain` names them in `known_by`.
+/// The parties of a two-factor key-generation ceremony (Docs/Design.md, "The parties"
+/// and "Who knows what"), as `bip38 explain` names them in `known_by`.
 enum Party: String, CaseIterable, Sendable {
     /// Site A, the passphrase site: makes the passphrase and the intermediate code.
     case siteA = "site_a"
@@ -34,7 +34,7 @@ enum Party: String, CaseIterable, Sendable {
     }
 }
 
-/// Who knows a value in an honest ceremony, following DESIGN.md's knowledge table.
+/// Who knows a value in an honest ceremony, following Docs/Design.md, "Who knows what".
 /// "Knows" means holds it, or computes it from what it legitimately holds.
 enum Knowledge {
     /// Passphrase, prefactor, passfactor: site A makes them, the holder scratches the label.

@@ -3,7 +3,7 @@ import Ceremony
 import CryptoCore
 import Foundation
 
-/// The print runs and the assembly of a ceremony (DESIGN.md, flow step 5).
+/// The print runs and the assembly of a ceremony (Docs/Design.md, flow step 5).
 ///
 /// Site A's printer makes the scratch-off label sheet from A's label spool;
 /// site B's printer makes the card-face sheet from B's face spool; assembly

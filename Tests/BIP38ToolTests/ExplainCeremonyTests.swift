@@ -35,7 +35,7 @@ import Testing
         #expect(try first.text("passphrase").count == 12)
     }
 
-    @Test("who knows what follows DESIGN.md's table in the honest part of the walk")
+    @Test("who knows what follows Docs/Design.md's table in the honest part of the walk")
     func knowledge() throws {
         let walk = try ExplainedWalk(result: Self.cardOne.get())
         let honest = walk.steps.filter { !(($0["name"] as? String) ?? "").hasPrefix("encrypted key at site A") }

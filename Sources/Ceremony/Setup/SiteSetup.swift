@@ -2,7 +2,7 @@ import BIP38
 import CryptoCore
 import Foundation
 
-/// Setting up a site and the ceremony manifest (DESIGN.md, flow step 1).
+/// Setting up a site and the ceremony manifest (Docs/Design.md, flow step 1).
 package enum SiteSetup {
     /// Makes a site's folder (0700), its signing key (0600), and its
     /// self-signed key declaration in `transfer/`.

@@ -2,7 +2,7 @@ import BIP38
 import CryptoCore
 import Foundation
 
-/// Site A, the passphrase site (DESIGN.md, flow steps 2 and 4).
+/// Site A, the passphrase site (Docs/Design.md, flow steps 2 and 4).
 ///
 /// Per card it draws a passphrase and a 4-byte ownersalt, derives the
 /// intermediate code (one scrypt(16384, 8, 8)), prints a scratch-off label and

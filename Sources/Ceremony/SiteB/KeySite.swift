@@ -2,7 +2,7 @@ import BIP38
 import CryptoCore
 import Foundation
 
-/// Site B, the key site (DESIGN.md, flow step 3).
+/// Site B, the key site (Docs/Design.md, flow step 3).
 ///
 /// Verifies A's intermediate batch, then per card draws seedb and makes the
 /// encrypted key, address and confirmation code. The card faces (address,
