@@ -21,31 +21,30 @@ struct CardPrintTool: ParsableCommand {
 }
 
 struct PrintOptions: ParsableArguments {
-    @Option(name: .customLong("ceremony"), help: ArgumentHelp("The ceremony folder.", valueName: "dir"))
-    var path = "."
+    @OptionGroup var ceremony: CeremonyOption
     @Option(help: "Text on the card front's banner.") var denomination = "MOCK · NO VALUE"
 
-    var layout: CeremonyLayout { CeremonyLayout(path: path) }
+    var layout: CeremonyLayout { ceremony.layout }
 }
 
 extension CardPrintTool {
     struct Labels: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Site A's printer: the label sheet of a batch (SVG).")
         @OptionGroup var options: PrintOptions
-        @Option(help: "The batch number.") var batch: Int
+        @OptionGroup var batch: BatchOption
 
         func run() throws {
-            print(try PrintRun.labelSheet(options.layout, batch: batch).path)
+            print(try PrintRun.labelSheet(options.layout, batch: batch.batch).path)
         }
     }
 
     struct Faces: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Site B's printer: the card-face sheet of a batch (SVG).")
         @OptionGroup var options: PrintOptions
-        @Option(help: "The batch number.") var batch: Int
+        @OptionGroup var batch: BatchOption
 
         func run() throws {
-            print(try PrintRun.faceSheet(options.layout, batch: batch, denomination: options.denomination).path)
+            print(try PrintRun.faceSheet(options.layout, batch: batch.batch, denomination: options.denomination).path)
         }
     }
 

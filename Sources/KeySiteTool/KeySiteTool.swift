@@ -49,12 +49,12 @@ extension KeySiteTool {
             abstract: "Verify A's intermediate batch and make each card's encrypted key, address and confirmation code.",
             discussion: "Writes the card faces (printed/site-b), the signed key batch and retention statement (transfer/).")
         @OptionGroup var ceremony: CeremonyOption
-        @Option(help: "The batch number (1-based).") var batch: Int
+        @OptionGroup var batch: BatchOption
 
         func run() throws {
             let site = try KeySite(layout: ceremony.layout)
-            let count = try site.mint(batch: batch, progress: TerminalProgress.ifTerminal())
-            print("batch \(batch): minted \(count) cards")
+            let count = try site.mint(batch: batch.batch, progress: TerminalProgress.ifTerminal())
+            print("batch \(batch.batch): minted \(count) cards")
         }
     }
 

@@ -20,11 +20,6 @@ struct PassphraseSiteTool: ParsableCommand {
     static func main() { runCeremonyTool("passphrase-site", harden: true) }
 }
 
-struct BatchOption: ParsableArguments {
-    @Option(help: "The batch number (1-based; batch b is BIP38 lot first-lot + b - 1).")
-    var batch: Int
-}
-
 extension PassphraseSiteTool {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(

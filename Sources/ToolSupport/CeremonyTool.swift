@@ -12,6 +12,18 @@ package struct CeremonyOption: ParsableArguments {
     package var layout: CeremonyLayout { CeremonyLayout(path: path) }
 }
 
+/// `--batch N`: the batch a site or printer command works on, checked once here.
+package struct BatchOption: ParsableArguments {
+    @Option(help: "The batch number (1-based; batch b is BIP38 lot first-lot + b - 1).")
+    package var batch: Int
+
+    package init() {}
+
+    package func validate() throws {
+        guard batch >= 1 else { throw ValidationError("--batch must be 1 or more") }
+    }
+}
+
 extension ParsableCommand {
     /// The `main` of a ceremony tool: hardens the process first (no core dumps,
     /// memory locked where allowed) when `harden`, then parses and runs; a
