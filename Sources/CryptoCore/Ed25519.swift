@@ -11,6 +11,10 @@ public enum Ed25519 {
         public let publicKey: [UInt8]
 
         /// A fresh key from the system's random generator.
+        ///
+        /// Traps if libsodium cannot derive the key pair, which its
+        /// `crypto_sign_seed_keypair` cannot fail to do for a 32-byte seed (it
+        /// has no failure path). ``init(seed:)`` reports that case as an error.
         public init() {
             let seed = SystemRandom.secretBytes(count: 32)
             // A 32-byte seed always gives a key pair.
@@ -18,17 +22,23 @@ public enum Ed25519 {
         }
 
         /// The key pair for a 32-byte seed (RFC 8032's private key).
-        /// - Throws: ``CryptoError/wrongLength(what:expected:actual:)``.
+        /// - Throws: ``CryptoError/wrongLength(what:expected:actual:)``;
+        ///   ``CryptoError/libraryFailure(_:)`` if libsodium's
+        ///   `crypto_sign_seed_keypair` reports a failure.
         public init(seed: SecretBytes) throws(CryptoError) {
             guard seed.count == 32 else { throw .wrongLength(what: "Ed25519 seed", expected: 32, actual: seed.count) }
             var publicKey = [UInt8](repeating: 0, count: 32)
-            secretKey = unsafe SecretBytes(count: 64) { secret in
+            var status: Int32 = 0
+            let secretKey = unsafe SecretBytes(count: 64) { secret in
                 unsafe seed.withUnsafeBytes { seedBytes in
-                    _ = unsafe crypto_sign_seed_keypair(
+                    status = unsafe crypto_sign_seed_keypair(
                         &publicKey, secret.baseAddress!.assumingMemoryBound(to: UInt8.self),
                         seedBytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
                 }
             }
+            // SecretBytes wipes the half-written key when it is released.
+            guard status == 0 else { throw .libraryFailure("Ed25519 key pair from seed failed") }
+            self.secretKey = secretKey
             self.publicKey = publicKey
         }
 
@@ -43,15 +53,21 @@ public enum Ed25519 {
         }
 
         /// The 64-byte detached signature of `message`.
+        ///
+        /// Traps if libsodium's `crypto_sign_detached` reports a failure: for
+        /// the 64-byte secret key every `SigningKey` holds (its initialisers
+        /// check that) it has no failure path, and a signature that was not
+        /// made must never reach an envelope as 64 zero bytes.
         public func sign(_ message: some ContiguousBytes) -> [UInt8] {
             var signature = [UInt8](repeating: 0, count: 64)
-            unsafe message.withUnsafeBytes { messageBytes in
+            let status = unsafe message.withUnsafeBytes { messageBytes in
                 unsafe secretKey.withUnsafeBytes { secret in
-                    _ = unsafe crypto_sign_detached(
+                    unsafe crypto_sign_detached(
                         &signature, nil, messageBytes.baseAddress?.assumingMemoryBound(to: UInt8.self),
                         UInt64(messageBytes.count), secret.baseAddress!.assumingMemoryBound(to: UInt8.self))
                 }
             }
+            precondition(status == 0, "libsodium's crypto_sign_detached failed")
             return signature
         }
     }
