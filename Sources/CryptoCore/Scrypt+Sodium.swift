@@ -7,7 +7,7 @@ extension Scrypt {
     /// reference implementation every other path is checked against.
     /// - Throws: ``CryptoError/libraryFailure(_:)`` when libsodium refuses the
     ///   parameters or cannot allocate the working memory (128·N·r bytes).
-    public static func deriveWithLibsodium(
+    package static func deriveWithLibsodium(
         password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int
     ) throws(CryptoError) -> SecretBytes {
         var status: Int32 = 0

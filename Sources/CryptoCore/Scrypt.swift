@@ -11,23 +11,23 @@ import Synchronization
 /// (``deriveInLanes(password:salt:parameters:length:threads:)``, ScryptLanes.swift).
 /// ``derive(password:salt:parameters:length:)`` picks the one measured faster
 /// for the call (``Implementation/preferred(for:cores:optimized:)``).
-public enum Scrypt {
+package enum Scrypt {
     /// One named parameter set.
-    public struct Parameters: Sendable, Equatable {
-        public let n: UInt64
-        public let r: UInt32
-        public let p: UInt32
+    package struct Parameters: Sendable, Equatable {
+        package let n: UInt64
+        package let r: UInt32
+        package let p: UInt32
 
-        public init(n: UInt64, r: UInt32, p: UInt32) {
+        package init(n: UInt64, r: UInt32, p: UInt32) {
             self.n = n
             self.r = r
             self.p = p
         }
 
         /// BIP38's heavy scrypt over the passphrase: N=16384, r=8, p=8.
-        public static let bip38Passphrase = Parameters(n: 16384, r: 8, p: 8)
+        package static let bip38Passphrase = Parameters(n: 16384, r: 8, p: 8)
         /// BIP38's light scrypt over the passpoint: N=1024, r=1, p=1.
-        public static let bip38Passpoint = Parameters(n: 1024, r: 1, p: 1)
+        package static let bip38Passpoint = Parameters(n: 1024, r: 1, p: 1)
     }
 }
 
@@ -46,7 +46,7 @@ private let callsInFlight = Atomic<Int>(0)
 
 extension Scrypt {
     /// Which code computes a scrypt call.
-    public enum Implementation: Sendable, Equatable, CustomStringConvertible {
+    package enum Implementation: Sendable, Equatable, CustomStringConvertible {
         /// libsodium's `crypto_pwhash_scryptsalsa208sha256_ll`: the reference.
         /// It runs the p lanes one after another on the calling thread.
         case libsodium
@@ -54,7 +54,7 @@ extension Scrypt {
         /// PBKDF2, with the p lanes spread over `threads` threads.
         case lanes(threads: Int)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .libsodium: "libsodium"
             case .lanes(let threads): "lanes on \(threads) thread\(threads == 1 ? "" : "s")"
@@ -82,7 +82,7 @@ extension Scrypt {
         /// In a debug build (`swift build`, `swift test`) ROMix.swift is not
         /// optimised and runs many times slower than libsodium, so there the
         /// measured choice is libsodium for every call (`optimized: false`).
-        public static func preferred(
+        package static func preferred(
             for parameters: Parameters, cores: Int, optimized: Bool = Implementation.buildIsOptimized
         ) -> Implementation {
             guard optimized else { return .libsodium }
@@ -94,7 +94,7 @@ extension Scrypt {
         }
 
         /// Whether this code was compiled with optimisation (a release build).
-        public static var buildIsOptimized: Bool {
+        package static var buildIsOptimized: Bool {
             #if DEBUG
                 false
             #else
@@ -107,7 +107,7 @@ extension Scrypt {
     /// Both give the same bytes for the same inputs (Tests/CryptoCoreTests).
     /// - Throws: ``CryptoError/libraryFailure(_:)`` for parameters scrypt refuses
     ///   (N not a power of two above 1, r or p zero, or memory out of range).
-    public static func derive(
+    package static func derive(
         password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int,
         using implementation: Implementation
     ) throws(CryptoError) -> SecretBytes {
@@ -128,7 +128,7 @@ extension Scrypt {
     /// - Throws: ``CryptoError/libraryFailure(_:)`` for parameters scrypt refuses
     ///   (N not a power of two above 1, r or p zero) or memory it cannot get
     ///   (128·N·r bytes per lane).
-    public static func derive(
+    package static func derive(
         password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int
     ) throws(CryptoError) -> SecretBytes {
         let others = callsInFlight.add(1, ordering: .relaxed).oldValue

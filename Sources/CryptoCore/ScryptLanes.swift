@@ -14,7 +14,7 @@ extension Scrypt {
     /// 32 MiB for BIP38's N=16384, r=8) when it has two or more lanes to run,
     /// one lane's otherwise, and wipes it before returning.
     /// - Throws: ``CryptoError/libraryFailure(_:)`` as ``deriveWithLibsodium(password:salt:parameters:length:)``.
-    public static func deriveInLanes(
+    package static func deriveInLanes(
         password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int, threads: Int
     ) throws(CryptoError) -> SecretBytes {
         let refused = CryptoError.libraryFailure("scrypt(N=\(parameters.n), r=\(parameters.r), p=\(parameters.p)) failed")
