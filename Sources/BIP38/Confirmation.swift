@@ -3,15 +3,18 @@ import CryptoCore
 /// The result of checking a confirmation code against a passphrase
 /// (BIP38, "Confirmation code"): the address the code commits to is bound
 /// to the passphrase.
+///
+/// `owner`, `derived` and `pointB` are SPI (`@_spi(Explain) import BIP38`), for
+/// `bip38 explain`.
 public struct Confirmation: Sendable {
     public let address: Address
     public let compressed: Bool
     public let lotSequence: LotSequence?
     /// The owner's factors, rebuilt from the passphrase.
-    public let owner: OwnerFactors
-    public let derived: DerivedHalves
+    @_spi(Explain) public let owner: OwnerFactors
+    @_spi(Explain) public let derived: DerivedHalves
     /// factorb·G, decrypted from the code.
-    public let pointB: CurvePoint
+    @_spi(Explain) public let pointB: CurvePoint
     /// Which reading of the ownerentropy confirmed the code.
     public var reading: ECMultiplyReading = .specification
 

@@ -8,7 +8,7 @@ public struct DecryptedKey: Sendable {
     public let isECMultiply: Bool
     public let lotSequence: LotSequence?
     /// For EC-multiply keys: the owner's factors and the recovered seedb and factorb.
-    public let ecMultiply: ECMultiplyDecryption?
+    @_spi(Explain) public let ecMultiply: ECMultiplyDecryption?
     /// Which reading of the ownerentropy opened the key.
     public var reading: ECMultiplyReading = .specification
 
@@ -33,8 +33,9 @@ public enum ECMultiplyReading: String, Sendable {
     case eightByteSaltDespiteLotSequenceFlag = "non-standard-8-byte-salt"
 }
 
-/// The intermediate values of an EC-multiply decryption.
-public struct ECMultiplyDecryption: Sendable {
+/// The intermediate values of an EC-multiply decryption. SPI
+/// (`@_spi(Explain) import BIP38`), for `bip38 explain` and the audit.
+@_spi(Explain) public struct ECMultiplyDecryption: Sendable {
     public let owner: OwnerFactors
     public let derived: DerivedHalves
     public let seedb: SecretBytes

@@ -2,7 +2,8 @@ import CryptoCore
 
 /// The 64 bytes of scrypt output that key BIP38's AES steps:
 /// derivedhalf1 (XORed into the plaintext) and derivedhalf2 (the AES-256 key).
-public struct DerivedHalves: Sendable {
+/// SPI (`@_spi(Explain) import BIP38`), for `bip38 explain`.
+@_spi(Explain) public struct DerivedHalves: Sendable {
     public let half1: SecretBytes
     public let half2: SecretBytes
 

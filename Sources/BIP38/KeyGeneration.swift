@@ -13,15 +13,19 @@ import CryptoCore
 ///
 /// `seedb` and `factorb` are the key site's secrets: a site keeps the
 /// encrypted key, address and confirmation code, and drops this value.
+///
+/// The intermediate values (`seedb`, `factorb`, `derived`, `encryptedPart1`,
+/// `encryptedPart2`, `pointB`) are SPI: `bip38 explain` reads them through
+/// `@_spi(Explain) import BIP38`.
 public struct GeneratedKey: Sendable {
-    public let seedb: SecretBytes
-    public let factorb: SecretBytes
+    @_spi(Explain) public let seedb: SecretBytes
+    @_spi(Explain) public let factorb: SecretBytes
     public let generatedPoint: CurvePoint
     public let address: Address
-    public let derived: DerivedHalves
-    public let encryptedPart1: [UInt8]
-    public let encryptedPart2: [UInt8]
-    public let pointB: CurvePoint
+    @_spi(Explain) public let derived: DerivedHalves
+    @_spi(Explain) public let encryptedPart1: [UInt8]
+    @_spi(Explain) public let encryptedPart2: [UInt8]
+    @_spi(Explain) public let pointB: CurvePoint
     public let encryptedKey: EncryptedKey
     public let confirmationCode: ConfirmationCode
 

@@ -10,10 +10,13 @@ import CryptoCore
 ///
 /// The same derivation serves making an intermediate code, checking a
 /// confirmation code and decrypting an EC-multiply key.
+///
+/// `prefactor` and `passfactor` are SPI (`@_spi(Explain) import BIP38`): `bip38 explain`
+/// prints them, the audit searches for them.
 public struct OwnerFactors: Sendable {
     public let ownerEntropy: OwnerEntropy
-    public let prefactor: SecretBytes
-    public let passfactor: SecretBytes
+    @_spi(Explain) public let prefactor: SecretBytes
+    @_spi(Explain) public let passfactor: SecretBytes
     public let passpoint: CurvePoint
 
     /// Runs the heavy scrypt once and derives passfactor and passpoint.

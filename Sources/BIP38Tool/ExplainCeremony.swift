@@ -1,5 +1,5 @@
 import ArgumentParser
-import BIP38
+@_spi(Explain) import BIP38
 import CryptoCore
 
 /// The throwaway passphrase of `bip38 explain ceremony`: 12 symbols of a 32-symbol

@@ -1,4 +1,4 @@
-import BIP38
+@_spi(Explain) import BIP38
 import CryptoCore
 
 /// seedb recovered from an EC-multiply encrypted key with nothing but the passpoint:

@@ -1,4 +1,4 @@
-import BIP38
+@_spi(Explain) import BIP38
 import CryptoCore
 
 /// The key site's steps (site B in a ceremony): from an intermediate code to the

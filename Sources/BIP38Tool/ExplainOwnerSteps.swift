@@ -1,4 +1,4 @@
-import BIP38
+@_spi(Explain) import BIP38
 import CryptoCore
 
 /// The passphrase owner's steps (site A in a ceremony): from the passphrase to

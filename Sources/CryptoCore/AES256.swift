@@ -2,16 +2,16 @@ import Foundation
 internal import CLibCrypto
 
 /// AES-256 on one 16-byte block at a time (ECB, no padding), as BIP38 uses it.
-public enum AES256 {
+package enum AES256 {
     /// Encrypts one block. The plaintext is secret; the ciphertext is public.
     /// - Throws: ``CryptoError/wrongLength(what:expected:actual:)`` for a key
     ///   that is not 32 bytes or a block that is not 16.
-    public static func encryptBlock(_ block: SecretBytes, key: SecretBytes) throws(CryptoError) -> [UInt8] {
+    package static func encryptBlock(_ block: SecretBytes, key: SecretBytes) throws(CryptoError) -> [UInt8] {
         try crypt(block, key: key, encrypt: true).revealedBytes()
     }
 
     /// Decrypts one block. The plaintext is returned as a secret.
-    public static func decryptBlock(_ block: some ContiguousBytes, key: SecretBytes) throws(CryptoError) -> SecretBytes {
+    package static func decryptBlock(_ block: some ContiguousBytes, key: SecretBytes) throws(CryptoError) -> SecretBytes {
         try crypt(SecretBytes(copying: block), key: key, encrypt: false)
     }
 

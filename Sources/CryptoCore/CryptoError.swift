@@ -1,4 +1,7 @@
 /// Failures of the cryptographic primitives. Messages never contain secret material.
+///
+/// Public, unlike the rest of CryptoCore (`package`): the BIP38 library
+/// product's `BIP38Error.primitive` carries it.
 public enum CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Bytes that should encode a secp256k1 point do not (wrong length, wrong
     /// prefix byte, or x not on the curve).

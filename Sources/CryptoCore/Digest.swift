@@ -2,35 +2,35 @@ import Foundation
 internal import CLibCrypto
 
 /// SHA-256 (FIPS 180-4), computed by OpenSSL's libcrypto.
-public enum SHA256 {
+package enum SHA256 {
     /// The 32-byte digest of public data.
-    public static func hash(_ data: some ContiguousBytes) -> [UInt8] {
+    package static func hash(_ data: some ContiguousBytes) -> [UInt8] {
         unsafe evpDigest(data, unsafe EVP_sha256(), length: 32)
     }
 
     /// SHA256(SHA256(data)) of public data, as Bitcoin uses for checksums and address hashes.
-    public static func doubleHash(_ data: some ContiguousBytes) -> [UInt8] {
+    package static func doubleHash(_ data: some ContiguousBytes) -> [UInt8] {
         hash(hash(data))
     }
 
     /// SHA256(SHA256(secret)) kept secret: BIP38's passfactor (with lot/sequence)
     /// and factorb are double hashes of secrets.
-    public static func doubleHash(secret: SecretBytes) -> SecretBytes {
+    package static func doubleHash(secret: SecretBytes) -> SecretBytes {
         let first = unsafe SecretBytes(count: 32) { out in unsafe evpDigest(secret, unsafe EVP_sha256(), into: out) }
         return unsafe SecretBytes(count: 32) { out in unsafe evpDigest(first, unsafe EVP_sha256(), into: out) }
     }
 }
 
 /// RIPEMD-160, computed by OpenSSL's libcrypto (in its default provider since 3.0.7).
-public enum RIPEMD160 {
+package enum RIPEMD160 {
     /// The 20-byte digest.
-    public static func hash(_ data: some ContiguousBytes) -> [UInt8] {
+    package static func hash(_ data: some ContiguousBytes) -> [UInt8] {
         unsafe evpDigest(data, unsafe EVP_ripemd160(), length: 20)
     }
 }
 
 /// RIPEMD160(SHA256(data)): the 20-byte key hash inside P2PKH and P2WPKH addresses.
-public func hash160(_ data: some ContiguousBytes) -> [UInt8] {
+package func hash160(_ data: some ContiguousBytes) -> [UInt8] {
     RIPEMD160.hash(SHA256.hash(data))
 }
 

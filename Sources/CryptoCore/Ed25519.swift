@@ -2,39 +2,53 @@ import Foundation
 internal import CSodium
 
 /// Ed25519 signatures (RFC 8032) through libsodium's `crypto_sign_*`.
+///
+/// `Ed25519` and `SigningKey` are public names only, because Ceremony's public
+/// API (site identities, DSSE envelopes) takes signing keys; every member is
+/// `package`. They can become `package` with that API.
 public enum Ed25519 {
     /// A signing key: libsodium's 64-byte secret key (seed || public key), kept secret.
     public struct SigningKey: Sendable {
         /// The 64-byte libsodium secret key.
-        public let secretKey: SecretBytes
+        package let secretKey: SecretBytes
         /// The 32-byte public key.
-        public let publicKey: [UInt8]
+        package let publicKey: [UInt8]
 
         /// A fresh key from the system's random generator.
-        public init() {
+        ///
+        /// Traps if libsodium cannot derive the key pair, which its
+        /// `crypto_sign_seed_keypair` cannot fail to do for a 32-byte seed (it
+        /// has no failure path). ``init(seed:)`` reports that case as an error.
+        package init() {
             let seed = SystemRandom.secretBytes(count: 32)
             // A 32-byte seed always gives a key pair.
             try! self.init(seed: seed)
         }
 
         /// The key pair for a 32-byte seed (RFC 8032's private key).
-        /// - Throws: ``CryptoError/wrongLength(what:expected:actual:)``.
-        public init(seed: SecretBytes) throws(CryptoError) {
+        /// - Throws: ``CryptoError/wrongLength(what:expected:actual:)``;
+        ///   ``CryptoError/libraryFailure(_:)`` if libsodium's
+        ///   `crypto_sign_seed_keypair` reports a failure.
+        package init(seed: SecretBytes) throws(CryptoError) {
             guard seed.count == 32 else { throw .wrongLength(what: "Ed25519 seed", expected: 32, actual: seed.count) }
             var publicKey = [UInt8](repeating: 0, count: 32)
-            secretKey = unsafe SecretBytes(count: 64) { secret in
+            var status: Int32 = 0
+            let secretKey = unsafe SecretBytes(count: 64) { secret in
                 unsafe seed.withUnsafeBytes { seedBytes in
-                    _ = unsafe crypto_sign_seed_keypair(
+                    status = unsafe crypto_sign_seed_keypair(
                         &publicKey, secret.baseAddress!.assumingMemoryBound(to: UInt8.self),
                         seedBytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
                 }
             }
+            // SecretBytes wipes the half-written key when it is released.
+            guard status == 0 else { throw .libraryFailure("Ed25519 key pair from seed failed") }
+            self.secretKey = secretKey
             self.publicKey = publicKey
         }
 
         /// Restores a key from libsodium's 64-byte secret key, checking that
         /// its embedded public key matches its seed.
-        public init(secretKey: SecretBytes) throws(CryptoError) {
+        package init(secretKey: SecretBytes) throws(CryptoError) {
             guard secretKey.count == 64 else {
                 throw .wrongLength(what: "Ed25519 secret key", expected: 64, actual: secretKey.count)
             }
@@ -43,22 +57,28 @@ public enum Ed25519 {
         }
 
         /// The 64-byte detached signature of `message`.
-        public func sign(_ message: some ContiguousBytes) -> [UInt8] {
+        ///
+        /// Traps if libsodium's `crypto_sign_detached` reports a failure: for
+        /// the 64-byte secret key every `SigningKey` holds (its initialisers
+        /// check that) it has no failure path, and a signature that was not
+        /// made must never reach an envelope as 64 zero bytes.
+        package func sign(_ message: some ContiguousBytes) -> [UInt8] {
             var signature = [UInt8](repeating: 0, count: 64)
-            unsafe message.withUnsafeBytes { messageBytes in
+            let status = unsafe message.withUnsafeBytes { messageBytes in
                 unsafe secretKey.withUnsafeBytes { secret in
-                    _ = unsafe crypto_sign_detached(
+                    unsafe crypto_sign_detached(
                         &signature, nil, messageBytes.baseAddress?.assumingMemoryBound(to: UInt8.self),
                         UInt64(messageBytes.count), secret.baseAddress!.assumingMemoryBound(to: UInt8.self))
                 }
             }
+            precondition(status == 0, "libsodium's crypto_sign_detached failed")
             return signature
         }
     }
 
     /// Whether `signature` is a valid Ed25519 signature of `message` by `publicKey`.
     /// Wrong lengths are simply invalid.
-    public static func verify(signature: [UInt8], message: some ContiguousBytes, publicKey: [UInt8]) -> Bool {
+    package static func verify(signature: [UInt8], message: some ContiguousBytes, publicKey: [UInt8]) -> Bool {
         guard signature.count == 64, publicKey.count == 32 else { return false }
         ensureSodiumInitialized()
         return unsafe message.withUnsafeBytes { messageBytes in

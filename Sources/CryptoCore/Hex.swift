@@ -1,7 +1,7 @@
 /// Hexadecimal for public byte strings.
 extension Array where Element == UInt8 {
     /// Parses hex (upper or lower case, even length). Returns nil for anything else.
-    public init?(hexString text: some StringProtocol) {
+    package init?(hexString text: some StringProtocol) {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count / 2)
         var high: UInt8?
@@ -25,7 +25,7 @@ extension Array where Element == UInt8 {
     }
 
     /// Parses hex known at compile time; traps on bad input.
-    public init(hex text: StaticString) {
+    package init(hex text: StaticString) {
         guard let bytes = [UInt8](hexString: text.description) else { preconditionFailure("bad hex literal") }
         self = bytes
     }
@@ -33,7 +33,7 @@ extension Array where Element == UInt8 {
 
 extension Sequence where Element == UInt8 {
     /// Lowercase hexadecimal.
-    public var hex: String {
+    package var hex: String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         for byte in self {

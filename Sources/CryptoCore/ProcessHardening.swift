@@ -24,21 +24,21 @@ internal import CProcessControl
 ///
 /// Nothing here is fatal: each protection the system refuses becomes one
 /// warning line for the tool to print.
-public enum ProcessHardening {
+package enum ProcessHardening {
     /// What was applied, and a warning for each protection that was not.
-    public struct Outcome: Sendable, Equatable {
-        public var coreDumpsDisabled = false
-        public var notDumpable = false
-        public var memoryLocked = false
+    package struct Outcome: Sendable, Equatable {
+        package var coreDumpsDisabled = false
+        package var notDumpable = false
+        package var memoryLocked = false
         /// Whether /proc/swaps lists an active swap area (checked when memory could not be locked).
-        public var swapActive = false
+        package var swapActive = false
         /// One line each: what is missing, what it means, how to get it.
-        public var warnings: [String] = []
+        package var warnings: [String] = []
     }
 
     /// Applies every protection it can; call once, first thing in `main`.
     @discardableResult
-    public static func apply() -> Outcome {
+    package static func apply() -> Outcome {
         var outcome = Outcome()
         var none = rlimit(rlim_cur: 0, rlim_max: 0)
         if unsafe setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &none) == 0 {

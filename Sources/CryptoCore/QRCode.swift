@@ -1,9 +1,12 @@
 internal import CQRencode
 
 /// A QR code symbol made by libqrencode: a square of dark and light modules.
+///
+/// `QRCode` and `Failure` are public names only, because Printing's public
+/// API throws `QRCode.Failure`; every other member is `package`.
 public struct QRCode: Sendable, Equatable {
     /// Error correction: how much of the symbol may be damaged (scratched, stained) and still scan.
-    public enum Correction: Sendable {
+    package enum Correction: Sendable {
         /// ~7 %
         case low
         /// ~15 %
@@ -24,14 +27,14 @@ public struct QRCode: Sendable, Equatable {
     }
 
     /// Modules per side (without quiet zone).
-    public let size: Int
+    package let size: Int
     /// Row-major, `true` for dark.
-    public let modules: [Bool]
+    package let modules: [Bool]
 
     /// Encodes `text` in 8-bit mode, case-sensitive, at the smallest version that fits.
     /// - Throws: ``Failure/cannotEncode(length:)`` when it does not fit in a QR code
     ///   or contains a NUL byte.
-    public init(_ text: String, correction: Correction = .medium) throws(Failure) {
+    package init(_ text: String, correction: Correction = .medium) throws(Failure) {
         let level: QRecLevel =
             switch correction {
             case .low: QR_ECLEVEL_L
@@ -50,5 +53,5 @@ public struct QRCode: Sendable, Equatable {
     }
 
     /// Whether the module at column `x`, row `y` is dark.
-    public func isDark(x: Int, y: Int) -> Bool { modules[y * size + x] }
+    package func isDark(x: Int, y: Int) -> Bool { modules[y * size + x] }
 }

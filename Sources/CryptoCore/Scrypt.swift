@@ -1,62 +1,141 @@
 import Foundation
-internal import CSodium
+import Synchronization
 
-/// scrypt (RFC 7914).
+/// scrypt (RFC 7914): the parameters, the choice of implementation and the
+/// calls the rest of the package makes.
 ///
 /// Two implementations give the same bytes: libsodium's
 /// `crypto_pwhash_scryptsalsa208sha256_ll` (``deriveWithLibsodium(password:salt:parameters:length:)``,
-/// the reference) and this package's ROMix over OpenSSL's PBKDF2, which can run
-/// the p lanes side by side (``deriveInLanes(password:salt:parameters:length:threads:)``,
-/// ScryptLanes.swift). ``derive(password:salt:parameters:length:)`` picks the
-/// one measured faster for the call (``Implementation/preferred(for:cores:)``).
-public enum Scrypt {
+/// Scrypt+Sodium.swift, the reference) and this package's ROMix over OpenSSL's
+/// PBKDF2, which can run the p lanes side by side
+/// (``deriveInLanes(password:salt:parameters:length:threads:)``, ScryptLanes.swift).
+/// ``derive(password:salt:parameters:length:)`` picks the one measured faster
+/// for the call (``Implementation/preferred(for:cores:optimized:)``).
+package enum Scrypt {
     /// One named parameter set.
-    public struct Parameters: Sendable, Equatable {
-        public let n: UInt64
-        public let r: UInt32
-        public let p: UInt32
+    package struct Parameters: Sendable, Equatable {
+        package let n: UInt64
+        package let r: UInt32
+        package let p: UInt32
 
-        public init(n: UInt64, r: UInt32, p: UInt32) {
+        package init(n: UInt64, r: UInt32, p: UInt32) {
             self.n = n
             self.r = r
             self.p = p
         }
 
         /// BIP38's heavy scrypt over the passphrase: N=16384, r=8, p=8.
-        public static let bip38Passphrase = Parameters(n: 16384, r: 8, p: 8)
+        package static let bip38Passphrase = Parameters(n: 16384, r: 8, p: 8)
         /// BIP38's light scrypt over the passpoint: N=1024, r=1, p=1.
-        public static let bip38Passpoint = Parameters(n: 1024, r: 1, p: 1)
+        package static let bip38Passpoint = Parameters(n: 1024, r: 1, p: 1)
     }
+}
 
-    /// Derives `length` bytes from `password` and `salt` with libsodium, the
-    /// reference implementation every other path is checked against.
-    /// - Throws: ``CryptoError/libraryFailure(_:)`` when libsodium refuses the
-    ///   parameters or cannot allocate the working memory (128·N·r bytes).
-    public static func deriveWithLibsodium(
-        password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int
-    ) throws(CryptoError) -> SecretBytes {
-        var status: Int32 = 0
-        let output = unsafe SecretBytes(count: length) { out in
-            unsafe password.withUnsafeBytes { passwordBytes in
-                unsafe salt.withUnsafeBytes { saltBytes in
-                    // libsodium wants non-null pointers even for empty inputs.
-                    var empty: UInt8 = 0
-                    unsafe withUnsafeMutablePointer(to: &empty) { emptyPointer in
-                        let passwordPointer = unsafe passwordBytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                            ?? UnsafePointer(emptyPointer)
-                        let saltPointer = unsafe saltBytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-                            ?? UnsafePointer(emptyPointer)
-                        status = unsafe crypto_pwhash_scryptsalsa208sha256_ll(
-                            passwordPointer, passwordBytes.count, saltPointer, saltBytes.count,
-                            parameters.n, parameters.r, parameters.p,
-                            out.baseAddress!.assumingMemoryBound(to: UInt8.self), out.count)
-                    }
-                }
+extension Scrypt.Parameters {
+    /// One ROMix lane's working memory, 128·r·(N + 2) bytes, or nil when it
+    /// does not fit in memory (the call will be refused).
+    var laneWorkingBytes: Int? {
+        guard n <= UInt64(Int.max), case (let product, false) = (128 * Int(r)).multipliedReportingOverflow(by: Int(n) + 2)
+        else { return nil }
+        return product
+    }
+}
+
+/// scrypt calls of this process running now through ``Scrypt/derive(password:salt:parameters:length:)``.
+private let callsInFlight = Atomic<Int>(0)
+
+extension Scrypt {
+    /// Which code computes a scrypt call.
+    package enum Implementation: Sendable, Equatable, CustomStringConvertible {
+        /// libsodium's `crypto_pwhash_scryptsalsa208sha256_ll`: the reference.
+        /// It runs the p lanes one after another on the calling thread.
+        case libsodium
+        /// This package's ROMix (Sources/CryptoCore/ROMix.swift) over OpenSSL's
+        /// PBKDF2, with the p lanes spread over `threads` threads.
+        case lanes(threads: Int)
+
+        package var description: String {
+            switch self {
+            case .libsodium: "libsodium"
+            case .lanes(let threads): "lanes on \(threads) thread\(threads == 1 ? "" : "s")"
             }
         }
-        guard status == 0 else {
-            throw .libraryFailure("scrypt(N=\(parameters.n), r=\(parameters.r), p=\(parameters.p)) failed")
+
+        /// The implementation for one call that has `cores` cores to itself.
+        ///
+        /// Chosen by measurement (`make bench`, Docs/Performance.md):
+        /// - two or more lanes (p ≥ 2, BIP38's heavy scrypt has 8): the lanes
+        ///   implementation on up to p/2 threads, each thread running its lanes
+        ///   two at a time (ROMixPair.swift). On one core that takes 0.75 ×
+        ///   libsodium's time, on two 0.46 ×;
+        /// - one small lane (its working memory within ``ROMix/reusableBytes``,
+        ///   such as BIP38's light scrypt over the passpoint): the lanes on one
+        ///   thread, which reuse a wiped workspace where libsodium maps and
+        ///   unmaps fresh memory for every call (0.85 to 0.9 ×);
+        /// - one large lane: libsodium, whose single-lane ROMix is a few per
+        ///   cent faster than ours.
+        ///
+        /// A caller that already keeps every core busy with other calls (site
+        /// A's batch) should pass `cores: 1`; ``Scrypt/derive(password:salt:parameters:length:)``
+        /// does that count itself.
+        ///
+        /// In a debug build (`swift build`, `swift test`) ROMix.swift is not
+        /// optimised and runs many times slower than libsodium, so there the
+        /// measured choice is libsodium for every call (`optimized: false`).
+        package static func preferred(
+            for parameters: Parameters, cores: Int, optimized: Bool = Implementation.buildIsOptimized
+        ) -> Implementation {
+            guard optimized else { return .libsodium }
+            if parameters.p >= 2 { return .lanes(threads: max(1, min(cores, Int(parameters.p) / 2))) }
+            if let laneBytes = parameters.laneWorkingBytes, laneBytes <= ROMix.reusableBytes {
+                return .lanes(threads: 1)
+            }
+            return .libsodium
         }
-        return output
+
+        /// Whether this code was compiled with optimisation (a release build).
+        package static var buildIsOptimized: Bool {
+            #if DEBUG
+                false
+            #else
+                true
+            #endif
+        }
+    }
+
+    /// Derives `length` bytes from `password` and `salt` with `implementation`.
+    /// Both give the same bytes for the same inputs (Tests/CryptoCoreTests).
+    /// - Throws: ``CryptoError/libraryFailure(_:)`` for parameters scrypt refuses
+    ///   (N not a power of two above 1, r or p zero, or memory out of range).
+    package static func derive(
+        password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int,
+        using implementation: Implementation
+    ) throws(CryptoError) -> SecretBytes {
+        switch implementation {
+        case .libsodium:
+            try deriveWithLibsodium(password: password, salt: salt, parameters: parameters, length: length)
+        case .lanes(let threads):
+            try deriveInLanes(password: password, salt: salt, parameters: parameters, length: length, threads: threads)
+        }
+    }
+
+    /// Derives `length` bytes from `password` and `salt` with the implementation
+    /// measured fastest for a call that has the cores this process is not
+    /// already using for other scrypt calls (``Implementation/preferred(for:cores:optimized:)``):
+    /// alone on two or more cores, a heavy call spreads its lanes over them;
+    /// next to other calls (site A's batch keeps every core busy), it runs its
+    /// lanes two at a time on its own thread. The bytes are the same whichever runs.
+    /// - Throws: ``CryptoError/libraryFailure(_:)`` for parameters scrypt refuses
+    ///   (N not a power of two above 1, r or p zero) or memory it cannot get
+    ///   (128·N·r bytes per lane).
+    package static func derive(
+        password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int
+    ) throws(CryptoError) -> SecretBytes {
+        let others = callsInFlight.add(1, ordering: .relaxed).oldValue
+        defer { callsInFlight.subtract(1, ordering: .relaxed) }
+        let free = max(1, availableCores() - others)
+        return try derive(
+            password: password, salt: salt, parameters: parameters, length: length,
+            using: .preferred(for: parameters, cores: free))
     }
 }

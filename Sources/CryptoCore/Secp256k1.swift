@@ -4,6 +4,10 @@ internal import CSodium
 
 /// A point on secp256k1, held in its 33-byte compressed encoding, which is
 /// known to be valid (parsed by libsecp256k1).
+///
+/// Public, unlike the rest of CryptoCore (`package`): the BIP38 library
+/// product's API hands out points (passpoint, public keys). Curve arithmetic
+/// stays `package`.
 public struct CurvePoint: Hashable, Sendable, CustomStringConvertible {
     /// The 33-byte SEC1 compressed encoding (`02`/`03` || x).
     public let compressed: [UInt8]
@@ -30,7 +34,7 @@ public struct CurvePoint: Hashable, Sendable, CustomStringConvertible {
 
     /// This point multiplied by a secret scalar.
     /// - Throws: ``CryptoError/invalidScalar`` if the scalar is 0 or not below n.
-    public func multiplied(by scalar: SecretBytes) throws(CryptoError) -> CurvePoint {
+    package func multiplied(by scalar: SecretBytes) throws(CryptoError) -> CurvePoint {
         try Secp256k1.multiply(self, by: scalar)
     }
 
@@ -39,12 +43,12 @@ public struct CurvePoint: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// secp256k1 arithmetic through libsecp256k1, with one randomized context per process.
-public enum Secp256k1 {
+package enum Secp256k1 {
     /// The curve order n, big-endian.
-    public static let order: [UInt8] = Array(hex: "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
+    package static let order: [UInt8] = Array(hex: "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
 
     /// Whether a 32-byte secret is a valid scalar: not 0 and below n.
-    public static func isValidScalar(_ scalar: SecretBytes) -> Bool {
+    package static func isValidScalar(_ scalar: SecretBytes) -> Bool {
         guard scalar.count == 32 else { return false }
         return unsafe scalar.withUnsafeBytes { bytes in
             unsafe secp256k1_ec_seckey_verify(
@@ -54,7 +58,7 @@ public enum Secp256k1 {
 
     /// scalar·G, the public point of a private scalar.
     /// - Throws: ``CryptoError/invalidScalar`` if the scalar is 0, not below n, or not 32 bytes.
-    public static func publicPoint(of scalar: SecretBytes) throws(CryptoError) -> CurvePoint {
+    package static func publicPoint(of scalar: SecretBytes) throws(CryptoError) -> CurvePoint {
         guard scalar.count == 32 else { throw .invalidScalar }
         var key = secp256k1_pubkey()
         let ok = unsafe scalar.withUnsafeBytes { bytes in
@@ -67,7 +71,7 @@ public enum Secp256k1 {
 
     /// point·scalar.
     /// - Throws: ``CryptoError/invalidScalar`` if the scalar is 0, not below n, or not 32 bytes.
-    public static func multiply(_ point: CurvePoint, by scalar: SecretBytes) throws(CryptoError) -> CurvePoint {
+    package static func multiply(_ point: CurvePoint, by scalar: SecretBytes) throws(CryptoError) -> CurvePoint {
         guard isValidScalar(scalar) else { throw .invalidScalar }
         var key = try parse(point.compressed)
         let ok = unsafe scalar.withUnsafeBytes { bytes in
@@ -80,7 +84,7 @@ public enum Secp256k1 {
 
     /// a·b mod n, for two secret scalars: BIP38's private key = passfactor·factorb mod n.
     /// - Throws: ``CryptoError/invalidScalar`` if either is 0, not below n, or not 32 bytes.
-    public static func multiply(_ a: SecretBytes, _ b: SecretBytes) throws(CryptoError) -> SecretBytes {
+    package static func multiply(_ a: SecretBytes, _ b: SecretBytes) throws(CryptoError) -> SecretBytes {
         guard isValidScalar(a), isValidScalar(b) else { throw .invalidScalar }
         var ok = false
         let product = unsafe SecretBytes(count: 32) { out in

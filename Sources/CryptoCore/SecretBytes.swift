@@ -14,6 +14,11 @@ internal import CSodium
 ///
 /// Reading the bytes back is deliberate and visible: ``withUnsafeBytes(_:)``
 /// for C calls, ``revealedHex()`` for teaching output and tests.
+///
+/// Public, unlike the rest of CryptoCore (`package`): the BIP38 library
+/// product's API takes and returns secrets (private keys, passphrases,
+/// `RandomSource` output). Making, reading and comparing are public;
+/// slicing, `appending` and `xor` are `package`.
 @safe public final class SecretBytes: @unchecked Sendable, ContiguousBytes, Equatable,
     CustomStringConvertible, CustomDebugStringConvertible
 {
@@ -56,7 +61,7 @@ internal import CSodium
     }
 
     /// An empty secret.
-    public convenience init() {
+    package convenience init() {
         unsafe self.init(count: 0) { _ in }
     }
 
@@ -71,7 +76,7 @@ internal import CSodium
     }
 
     /// The bytes `range` as a new secret.
-    public subscript(range: Range<Int>) -> SecretBytes {
+    package subscript(range: Range<Int>) -> SecretBytes {
         precondition(range.lowerBound >= 0 && range.upperBound <= count, "secret slice out of bounds")
         return unsafe SecretBytes(count: range.count) { target in
             unsafe target.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[range]))
@@ -80,13 +85,13 @@ internal import CSodium
 
     /// The byte at `index`. Reading single bytes is for format decisions
     /// (a point's prefix, a parity bit), not for copying secrets out.
-    public subscript(index: Int) -> UInt8 {
+    package subscript(index: Int) -> UInt8 {
         precondition(index >= 0 && index < count, "secret index out of bounds")
         return unsafe storage[index]
     }
 
     /// This secret followed by `other`, as a new secret.
-    public func appending(_ other: some ContiguousBytes) -> SecretBytes {
+    package func appending(_ other: some ContiguousBytes) -> SecretBytes {
         let otherCount = unsafe other.withUnsafeBytes { $0.count }
         return unsafe SecretBytes(count: count + otherCount) { target in
             unsafe target.copyMemory(from: UnsafeRawBufferPointer(storage))
@@ -97,7 +102,7 @@ internal import CSodium
     }
 
     /// The byte-wise XOR of this secret and `other`, which must have the same length.
-    public func xor(_ other: some ContiguousBytes) -> SecretBytes {
+    package func xor(_ other: some ContiguousBytes) -> SecretBytes {
         unsafe other.withUnsafeBytes { source in
             precondition(source.count == count, "xor of unequal lengths")
             return unsafe SecretBytes(count: count) { target in

@@ -10,16 +10,19 @@ import Foundation
 
 /// Reading secrets (passphrases, keys) from files, standard input or the
 /// terminal, straight into a ``SecretBytes``: never through argv.
+///
+/// A public name only for ``standardErrorIsTerminal``, a default argument of
+/// Ceremony's public API; every other member is `package`.
 public enum SecretInput {
     /// Why a secret could not be read. Messages name the source, never the content.
-    public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
+    package enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
         case cannotOpen(path: String, reason: String)
         case readFailed(path: String, reason: String)
         case tooLarge(path: String, limit: Int)
         case empty(path: String)
         case noTerminal
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .cannotOpen(let path, let reason): "\(path): cannot open: \(reason)"
             case .readFailed(let path, let reason): "\(path): read failed: \(reason)"
@@ -32,7 +35,7 @@ public enum SecretInput {
 
     /// Reads a secret from `path` (`-` for standard input), strips one trailing
     /// newline (`\n` or `\r\n`), and refuses files over `limit` bytes or empty results.
-    public static func read(path: String, limit: Int = 4096, stripNewline: Bool = true) throws(Failure) -> SecretBytes {
+    package static func read(path: String, limit: Int = 4096, stripNewline: Bool = true) throws(Failure) -> SecretBytes {
         let descriptor: Int32
         if path == "-" {
             descriptor = STDIN_FILENO
@@ -45,7 +48,7 @@ public enum SecretInput {
     }
 
     /// Reads everything from an open descriptor into a secret, as ``read(path:limit:)``.
-    public static func read(descriptor: Int32, name: String, limit: Int, stripNewline: Bool = true) throws(Failure)
+    package static func read(descriptor: Int32, name: String, limit: Int, stripNewline: Bool = true) throws(Failure)
         -> SecretBytes
     {
         // Read into one zeroing buffer one byte larger than the limit, so an
@@ -76,13 +79,13 @@ public enum SecretInput {
     }
 
     /// Whether standard input is a terminal (so a prompt is possible).
-    public static var standardInputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+    package static var standardInputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
 
     /// Whether standard error is a terminal (so progress lines are wanted).
     public static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
     /// Prompts on the terminal with echo off and reads one line.
-    public static func prompt(_ message: String, limit: Int = 4096) throws(Failure) -> SecretBytes {
+    package static func prompt(_ message: String, limit: Int = 4096) throws(Failure) -> SecretBytes {
         guard standardInputIsTerminal else { throw .noTerminal }
         FileHandle.standardError.write(Data(message.utf8))
         var saved = termios()

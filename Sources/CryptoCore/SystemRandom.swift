@@ -3,9 +3,9 @@ internal import CSodium
 
 /// The operating system's cryptographic random generator, through libsodium's
 /// `randombytes_buf` (getrandom(2) on Linux).
-public enum SystemRandom {
+package enum SystemRandom {
     /// `count` random bytes as a secret.
-    public static func secretBytes(count: Int) -> SecretBytes {
+    package static func secretBytes(count: Int) -> SecretBytes {
         ensureSodiumInitialized()
         return unsafe SecretBytes(count: count) { out in
             if out.count > 0 { unsafe randombytes_buf(out.baseAddress!, out.count) }
@@ -13,7 +13,7 @@ public enum SystemRandom {
     }
 
     /// `count` random bytes for public values (salts, identifiers).
-    public static func bytes(count: Int) -> [UInt8] {
+    package static func bytes(count: Int) -> [UInt8] {
         ensureSodiumInitialized()
         var out = [UInt8](repeating: 0, count: count)
         if count > 0 { unsafe randombytes_buf(&out, count) }
@@ -22,7 +22,7 @@ public enum SystemRandom {
 
     /// A uniform integer in 0..<upperBound, without modulo bias
     /// (`randombytes_uniform`).
-    public static func uniform(below upperBound: UInt32) -> UInt32 {
+    package static func uniform(below upperBound: UInt32) -> UInt32 {
         ensureSodiumInitialized()
         return randombytes_uniform(upperBound)
     }

@@ -1,4 +1,4 @@
-import BIP38
+@_spi(Explain) import BIP38
 import CryptoCore
 import Testing
 
