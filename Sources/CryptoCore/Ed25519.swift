@@ -2,13 +2,9 @@ import Foundation
 internal import CSodium
 
 /// Ed25519 signatures (RFC 8032) through libsodium's `crypto_sign_*`.
-///
-/// `Ed25519` and `SigningKey` are public names only, because Ceremony's public
-/// API (site identities, DSSE envelopes) takes signing keys; every member is
-/// `package`. They can become `package` with that API.
-public enum Ed25519 {
+package enum Ed25519 {
     /// A signing key: libsodium's 64-byte secret key (seed || public key), kept secret.
-    public struct SigningKey: Sendable {
+    package struct SigningKey: Sendable {
         /// The 64-byte libsodium secret key.
         package let secretKey: SecretBytes
         /// The 32-byte public key.

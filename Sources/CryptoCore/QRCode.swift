@@ -1,10 +1,7 @@
 internal import CQRencode
 
 /// A QR code symbol made by libqrencode: a square of dark and light modules.
-///
-/// `QRCode` and `Failure` are public names only, because Printing's public
-/// API throws `QRCode.Failure`; every other member is `package`.
-public struct QRCode: Sendable, Equatable {
+package struct QRCode: Sendable, Equatable {
     /// Error correction: how much of the symbol may be damaged (scratched, stained) and still scan.
     package enum Correction: Sendable {
         /// ~7 %
@@ -17,7 +14,7 @@ public struct QRCode: Sendable, Equatable {
         case high
     }
 
-    public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
+    package enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
         case cannotEncode(length: Int)
         public var description: String {
             switch self {

@@ -13,7 +13,7 @@ import Foundation
 ///
 /// A public name only for ``standardErrorIsTerminal``, a default argument of
 /// Ceremony's public API; every other member is `package`.
-public enum SecretInput {
+package enum SecretInput {
     /// Why a secret could not be read. Messages name the source, never the content.
     package enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
         case cannotOpen(path: String, reason: String)
@@ -82,7 +82,7 @@ public enum SecretInput {
     package static var standardInputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
 
     /// Whether standard error is a terminal (so progress lines are wanted).
-    public static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+    package static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
     /// Prompts on the terminal with echo off and reads one line.
     package static func prompt(_ message: String, limit: Int = 4096) throws(Failure) -> SecretBytes {
