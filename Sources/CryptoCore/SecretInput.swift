@@ -10,9 +10,6 @@ import Foundation
 
 /// Reading secrets (passphrases, keys) from files, standard input or the
 /// terminal, straight into a ``SecretBytes``: never through argv.
-///
-/// A public name only for ``standardErrorIsTerminal``, a default argument of
-/// Ceremony's public API; every other member is `package`.
 package enum SecretInput {
     /// Why a secret could not be read. Messages name the source, never the content.
     package enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
