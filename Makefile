@@ -5,6 +5,7 @@
 #   make deps       install the Debian packages (apt-get; sudo when not root)
 #   make build      debug build        make release   release build
 #   make fuzz       libFuzzer over every parser that reads outside data (FUZZ_SECONDS per target)
+#   make lint       swift-format lint (config: .swift-format, 120 columns); make format rewrites in place
 
 SWIFT      ?= swift
 APT_PKGS   := pkg-config libsecp256k1-dev libsodium-dev libssl-dev libqrencode-dev
@@ -20,7 +21,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian has no Swift package: Swift 6.2 or later must be on PATH (README.md). Checked
 # once, when a goal that runs it is asked for, so that a missing or old toolchain ends
 # make with one line instead of "make: swift: No such file or directory".
-SWIFT_GOALS := all build release test ceremony bench fuzz
+SWIFT_GOALS := all build release test ceremony bench fuzz lint format
 ifneq ($(filter $(SWIFT_GOALS),$(or $(MAKECMDGOALS),all)),)
 SWIFT_FOUND := $(shell v=$$($(SWIFT) --version 2>/dev/null | sed -n 's/.*Swift version \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -n 1); \
   if [ -z "$$v" ]; then echo none; \
@@ -33,7 +34,7 @@ $(error Swift 6.2 or later is needed on PATH (swift.org or swiftly); see README.
 endif
 endif
 
-.PHONY: all deps test-deps build release test ceremony clean bench fuzz
+.PHONY: all deps test-deps build release test ceremony clean bench fuzz lint format
 
 all: build
 
@@ -72,7 +73,16 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-test: test-deps
+# swift-format ships with the toolchain. The style is swift-crypto's (.swift-format);
+# `make lint` fails on any finding, and `make test` runs it first.
+FORMAT_PATHS := Package.swift Sources Tests Fuzz
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel $(FORMAT_PATHS)
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel $(FORMAT_PATHS)
+
+test: test-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
