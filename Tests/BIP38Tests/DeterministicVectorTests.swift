@@ -1,5 +1,6 @@
 import BIP38
 import CryptoCore
+import TestSupport
 import Testing
 
 /// EC-multiply with fixed randomness (`Vectors/deterministic-vectors.json`):
