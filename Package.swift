@@ -135,30 +135,40 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // What the test targets share: the process runner and the build folder,
+        // the BIP38 vectors (Tests/TestSupport/Vectors, their one copy), the seeded
+        // random generator and the byte and JSON mutators, a temporary folder.
+        // It depends on no module of the package.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            resources: [.copy("Vectors")],
+            swiftSettings: strict),
         .testTarget(
             name: "CryptoCoreTests",
             dependencies: ["CryptoCore"],
             swiftSettings: strict),
         .testTarget(
             name: "BIP38Tests",
-            dependencies: ["BIP38", "CryptoCore"],
-            resources: [.copy("Vectors")],
+            dependencies: ["BIP38", "CryptoCore", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "CeremonyTests",
-            dependencies: ["Ceremony", "BIP38", "CryptoCore", "PassphraseSiteTool", "KeySiteTool"],
+            dependencies: ["Ceremony", "BIP38", "CryptoCore", "PassphraseSiteTool", "KeySiteTool", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(
             name: "AuditTests",
-            dependencies: ["Audit", "FaultInjection", "Ceremony", "BIP38", "CryptoCore", "CeremonyAuditTool"],
+            dependencies: [
+                "Audit", "FaultInjection", "Ceremony", "BIP38", "CryptoCore", "CeremonyAuditTool", "TestSupport",
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(
             name: "PrintingTests",
             dependencies: [
                 "Printing", "Ceremony", "BIP38", "CryptoCore", "PassphraseSiteTool", "KeySiteTool", "CeremonyAuditTool",
-                "CardPrintTool", "CeremonyFaultTool",
+                "CardPrintTool", "CeremonyFaultTool", "TestSupport",
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
@@ -166,14 +176,13 @@ let package = Package(
             name: "DocsTests",
             dependencies: [
                 "BIP38Tool", "PassphraseSiteTool", "KeySiteTool", "CeremonyAuditTool", "CardPrintTool", "CeremonyFaultTool",
-                "Ceremony", "Audit", "FaultInjection", "CryptoCore",
+                "Ceremony", "Audit", "FaultInjection", "CryptoCore", "TestSupport",
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(
             name: "BIP38ToolTests",
-            dependencies: ["BIP38", "CryptoCore", "BIP38Tool"],
-            resources: [.copy("Vectors")],
+            dependencies: ["BIP38", "CryptoCore", "BIP38Tool", "TestSupport"],
             swiftSettings: strict),
     ]
 )

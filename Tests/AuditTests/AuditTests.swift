@@ -4,6 +4,7 @@ import Ceremony
 import CryptoCore
 import FaultInjection
 import Foundation
+import TestSupport
 import Testing
 
 /// A ceremony folder in a private temporary directory, removed when released.
@@ -132,21 +133,9 @@ enum Honest {
 }
 
 @Suite struct AuditCommand {
-    static let tool = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("ceremony-audit")
-
     func run(_ arguments: String...) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = Self.tool
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let result = try ProcessRunner.run(built: "ceremony-audit", arguments)
+        return (result.status, result.stdout, result.stderr)
     }
 
     @Test("exit 0 and both reports for an honest ceremony; the JSON carries the documented fields")

@@ -1,5 +1,6 @@
 @_spi(Explain) import BIP38
 import CryptoCore
+import TestSupport
 import Testing
 
 /// EC-multiply with fixed randomness (`Vectors/deterministic-vectors.json`):

@@ -1,6 +1,7 @@
 import BIP38
 import CryptoCore
 import Foundation
+import TestSupport
 import Testing
 
 /// Bad input, as a property: every parser that reads outside data, fed
@@ -56,7 +57,9 @@ struct MutationPropertyTests {
         for valid in try parser.valid() {
             #expect(parser.parse(valid) == valid, "\(parser.name) refuses its own vector \(valid)")
             for round in 0..<Self.rounds {
-                let mutated = String(decoding: Mutator.mutate(Array(valid.utf8), &random, alphabet: Self.base58Bytes), as: UTF8.self)
+                let bytes = ByteMutator.mutate(
+                    Array(valid.utf8), &random, favouring: Self.base58Bytes + ByteMutator.edgeBytes)
+                let mutated = String(decoding: bytes, as: UTF8.self)
                 try Self.expectStable(parser, mutated, context: "\(parser.name) round \(round) of \(valid)")
             }
         }
@@ -70,7 +73,7 @@ struct MutationPropertyTests {
         for valid in try parser.valid() {
             let payload = try Base58.checkDecode(valid)
             for round in 0..<Self.rounds {
-                let mutated = Base58.checkEncode(Mutator.mutate(payload, &random))
+                let mutated = Base58.checkEncode(ByteMutator.mutate(payload, &random))
                 try Self.expectStable(parser, mutated, context: "\(parser.name) payload round \(round) of \(valid)")
             }
         }
@@ -110,13 +113,19 @@ struct MutationPropertyTests {
     /// Passphrase bytes as read from a file: invalid UTF-8, NUL bytes, lone
     /// continuation bytes, decomposed forms. Refused as invalid, or normalised
     /// to NFC, which normalising again does not change.
+    /// Bytes that make or break UTF-8 and NFC: NUL, a continuation byte, lead
+    /// bytes of two-, three- and four-byte sequences, U+0301 (CC 81), 0xFF
+    /// (never in UTF-8) and a newline.
+    static let passphraseBytes: [UInt8] = [0x00, 0x80, 0xC3, 0xCC, 0x81, 0xE2, 0xF0, 0xFF, 0x0A]
+
     @Test("mutated passphrase bytes")
     func mutatedPassphrases() throws {
         var random = SeededRandom(seed: 0x50_41_53_53)
         let valid = try SpecVector.all().map { Array($0.passphrase.utf8) } + [Array("e\u{301}".utf8), [0]]
         for bytes in valid {
             for round in 0..<Self.rounds {
-                let mutated = Mutator.mutate(bytes, &random, alphabet: [0x00, 0x80, 0xC3, 0xCC, 0x81, 0xE2, 0xF0, 0xFF, 0x0A])
+                let mutated = ByteMutator.mutate(
+                    bytes, &random, favouring: Self.passphraseBytes + ByteMutator.edgeBytes)
                 do {
                     let passphrase = try Passphrase(utf8: SecretBytes(copying: mutated))
                     let again = try Passphrase(utf8: passphrase.normalizedUTF8)
@@ -129,46 +138,5 @@ struct MutationPropertyTests {
                 }
             }
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64), so every mutation reproduces.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// Byte-level mutations in the style of libFuzzer's: flip, replace, insert,
-/// delete, duplicate, swap, truncate; one to four per input.
-enum Mutator {
-    static func mutate(_ input: [UInt8], _ random: inout SeededRandom, alphabet: [UInt8] = []) -> [UInt8] {
-        var bytes = input
-        for _ in 0..<Int.random(in: 1...4, using: &random) {
-            let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &random)
-            let interesting: [UInt8] = alphabet + [0x00, 0x01, 0x7F, 0x80, 0xFF, 0x0A, 0x22, 0x5C]
-            let byte = Bool.random(using: &random)
-                ? interesting.randomElement(using: &random)! : UInt8.random(in: 0...255, using: &random)
-            switch Int.random(in: 0..<8, using: &random) {
-            case 0 where !bytes.isEmpty: bytes[position] ^= 1 << UInt8.random(in: 0..<8, using: &random)
-            case 1 where !bytes.isEmpty: bytes[position] = byte
-            case 2: bytes.insert(byte, at: position)
-            case 3 where !bytes.isEmpty: bytes.remove(at: position)
-            case 4 where !bytes.isEmpty:
-                let end = min(bytes.count, position + Int.random(in: 1...8, using: &random))
-                bytes.insert(contentsOf: bytes[position..<end], at: position)
-            case 5 where bytes.count > 1:
-                bytes.swapAt(position, Int.random(in: 0..<bytes.count, using: &random))
-            case 6 where !bytes.isEmpty: bytes.removeLast(Int.random(in: 1...bytes.count, using: &random))
-            default: bytes.append(byte)
-            }
-        }
-        return bytes
     }
 }

@@ -1,5 +1,6 @@
 @_spi(Explain) import BIP38
 import CryptoCore
+import TestSupport
 import Testing
 
 /// The BIP38 specification's nine test vectors (`Vectors/spec-vectors.json`).

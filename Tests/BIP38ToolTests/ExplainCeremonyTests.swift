@@ -1,5 +1,6 @@
 import CryptoCore
 import Foundation
+import TestSupport
 import Testing
 
 /// `bip38 explain ceremony`: one card through both sites, reproducible from a

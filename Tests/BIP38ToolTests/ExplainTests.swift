@@ -1,18 +1,21 @@
 import CryptoCore
 import Foundation
+import TestSupport
 import Testing
 
 /// `bip38 explain intermediate|generate|confirm|decrypt`, walked over the
 /// specification's vector and the deterministic vectors: every printed value
 /// that a vector pins is checked.
 @Suite struct ExplainWalks {
-    static let lotSequenceVector = SpecVector.all.first { $0.id == "ec-uncompressed-lotseq-1" }!
+    static func lotSequenceVector() throws -> SpecVector {
+        try #require(try SpecVector.all().first { $0.id == "ec-uncompressed-lotseq-1" })
+    }
 
     @Test("the spec's ec-uncompressed-lotseq-1, walked op by op")
     func specVector() throws {
-        let vector = Self.lotSequenceVector
-        let code = try #require(vector.passphrase_code)
-        let confirmationCode = try #require(vector.confirmation_code)
+        let vector = try Self.lotSequenceVector()
+        let code = try #require(vector.passphraseCode)
+        let confirmationCode = try #require(vector.confirmationCode)
         let folder = try TemporaryFolder()
         let passphrase = try folder.secretFile("passphrase", vector.passphrase + "\n")
         let inspected = try ToolRunner.bip38("inspect", code, "--json").json()
@@ -28,10 +31,10 @@ import Testing
         #expect(try owner.knownBy("passfactor") == ["site_a", "card_holder"])
         owner.expectWellFormed()
 
-        let decrypted = try ExplainedWalk(["decrypt", vector.encrypted_key, "--passphrase-file", passphrase])
-        #expect(try decrypted.hex("private_key") == vector.unencrypted_hex?.lowercased())
-        #expect(try decrypted.text("wif") == vector.unencrypted_wif)
-        #expect(try decrypted.text("address") == vector.bitcoin_address)
+        let decrypted = try ExplainedWalk(["decrypt", vector.encryptedKey, "--passphrase-file", passphrase])
+        #expect(try decrypted.hex("private_key") == vector.unencryptedHex?.lowercased())
+        #expect(try decrypted.text("wif") == vector.unencryptedWIF)
+        #expect(try decrypted.text("address") == vector.bitcoinAddress)
         #expect(try decrypted.hex("passpoint") == owner.hex("passpoint"))
         #expect(try decrypted.hex("passfactor") == owner.hex("passfactor"))
         #expect(try decrypted.knownBy("private_key") == ["card_holder"])
@@ -39,57 +42,57 @@ import Testing
         decrypted.expectWellFormed()
 
         let confirmed = try ExplainedWalk(["confirm", confirmationCode, "--passphrase-file", passphrase])
-        #expect(try confirmed.text("address") == vector.bitcoin_address)
+        #expect(try confirmed.text("address") == vector.bitcoinAddress)
         #expect(try confirmed.hex("passpoint") == owner.hex("passpoint"))
         #expect(try confirmed.knownBy("address") == ["public"])
 
         // The spec gives no seedb; the one decryption recovers makes the spec's key and code again.
         let generated = try ExplainedWalk(["generate", code, "--seedb", try decrypted.hex("seedb")])
-        #expect(try generated.text("encrypted_key") == vector.encrypted_key)
+        #expect(try generated.text("encrypted_key") == vector.encryptedKey)
         #expect(try generated.text("confirmation_code") == confirmationCode)
-        #expect(try generated.text("address") == vector.bitcoin_address)
+        #expect(try generated.text("address") == vector.bitcoinAddress)
         #expect(try generated.hex("factorb") == decrypted.hex("factorb"))
         #expect(try generated.hex("pointb") == confirmed.hex("pointb"))
         #expect(try generated.knownBy("encrypted_key") == ["site_b", "card_holder"])
         generated.expectWellFormed()
     }
 
-    @Test("deterministic vectors: fixed ownersalt and seedb reproduce every output", arguments: DeterministicVector.all)
+    @Test("deterministic vectors: fixed ownersalt and seedb reproduce every output", arguments: try DeterministicVector.all())
     func deterministic(_ vector: DeterministicVector) throws {
         let folder = try TemporaryFolder()
         let passphrase = try folder.secretFile("passphrase", vector.passphrase)
-        var ownerArguments = ["intermediate", "--passphrase-file", passphrase, "--ownersalt", vector.ownersalt_hex]
+        var ownerArguments = ["intermediate", "--passphrase-file", passphrase, "--ownersalt", vector.ownerSaltHex]
         if let lot = vector.lot, let sequence = vector.sequence {
             ownerArguments += ["--lot", String(lot), "--sequence", String(sequence)]
         }
         let owner = try ExplainedWalk(ownerArguments)
-        #expect(try owner.text("intermediate_code") == vector.intermediate_code)
+        #expect(try owner.text("intermediate_code") == vector.intermediateCode)
 
         let generated = try ExplainedWalk(
-            ["generate", vector.intermediate_code, "--seedb", vector.seedb_hex] + (vector.compressed ? ["--compressed"] : []))
-        #expect(try generated.hex("seedb") == vector.seedb_hex)
-        #expect(try generated.hex("flag") == vector.flag_hex)
-        #expect(try generated.text("encrypted_key") == vector.encrypted_key)
-        #expect(try generated.text("confirmation_code") == vector.confirmation_code)
-        #expect(try generated.text("address") == vector.bitcoin_address)
+            ["generate", vector.intermediateCode, "--seedb", vector.seedbHex] + (vector.compressed ? ["--compressed"] : []))
+        #expect(try generated.hex("seedb") == vector.seedbHex)
+        #expect(try generated.hex("flag") == vector.flagHex)
+        #expect(try generated.text("encrypted_key") == vector.encryptedKey)
+        #expect(try generated.text("confirmation_code") == vector.confirmationCode)
+        #expect(try generated.text("address") == vector.bitcoinAddress)
         #expect(try generated.hex("passpoint") == owner.hex("passpoint"))
 
-        let decrypted = try ExplainedWalk(["decrypt", vector.encrypted_key, "--passphrase-file", passphrase])
-        #expect(try decrypted.hex("seedb") == vector.seedb_hex)
-        #expect(try decrypted.text("address") == vector.bitcoin_address)
+        let decrypted = try ExplainedWalk(["decrypt", vector.encryptedKey, "--passphrase-file", passphrase])
+        #expect(try decrypted.hex("seedb") == vector.seedbHex)
+        #expect(try decrypted.text("address") == vector.bitcoinAddress)
         // The key is the product of the two sites' shares, computed here independently.
         let product = try Secp256k1.multiply(
             SecretBytes(copying: try #require([UInt8](hexString: try owner.hex("passfactor")))),
             SecretBytes(copying: try #require([UInt8](hexString: try generated.hex("factorb")))))
         #expect(try decrypted.hex("private_key") == product.revealedHex())
 
-        let confirmed = try ExplainedWalk(["confirm", vector.confirmation_code, "--passphrase-file", passphrase])
-        #expect(try confirmed.text("address") == vector.bitcoin_address)
+        let confirmed = try ExplainedWalk(["confirm", vector.confirmationCode, "--passphrase-file", passphrase])
+        #expect(try confirmed.text("address") == vector.bitcoinAddress)
     }
 
     @Test("--seed reproduces a walk; without it seedb is fresh")
     func seeds() throws {
-        let code = Self.lotSequenceVector.passphrase_code!
+        let code = try Self.lotSequenceVector().passphraseCode!
         let first = try ExplainedWalk(["generate", code, "--seed", "lesson 1"])
         let again = try ExplainedWalk(["generate", code, "--seed", "lesson 1"])
         #expect(first.result.stdout == again.result.stdout)
@@ -102,8 +105,8 @@ import Testing
 
     @Test("text mode: numbered steps, formulas, SECRET marks, parties, and the warning on stderr")
     func textMode() throws {
-        let vector = try #require(DeterministicVector.all.first { !$0.compressed })
-        let result = try ToolRunner.bip38("explain", "generate", vector.intermediate_code, "--seedb", vector.seedb_hex)
+        let vector = try #require(try DeterministicVector.all().first { !$0.compressed })
+        let result = try ToolRunner.bip38("explain", "generate", vector.intermediateCode, "--seedb", vector.seedbHex)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains(ExplainedWalk.warning))
         #expect(!result.stdout.contains(ExplainedWalk.warning))
@@ -111,9 +114,9 @@ import Testing
         #expect(lines.first?.hasPrefix("bip38 explain generate: ") == true)
         #expect(lines.contains("3. seedb and factorb: site B's share of the private key  [site B]"))
         #expect(lines.contains("   seedb = 24 random bytes;  factorb = SHA256(SHA256(seedb))"))
-        #expect(lines.contains { $0.hasPrefix("     out  seedb    SECRET  B holder") && $0.hasSuffix(vector.seedb_hex) })
-        #expect(lines.contains { $0.contains("out  address") && $0.contains("public") && $0.hasSuffix(vector.bitcoin_address) })
-        #expect(lines.contains { $0.contains("out  encrypted_key") && $0.contains(vector.encrypted_key) })
+        #expect(lines.contains { $0.hasPrefix("     out  seedb    SECRET  B holder") && $0.hasSuffix(vector.seedbHex) })
+        #expect(lines.contains { $0.contains("out  address") && $0.contains("public") && $0.hasSuffix(vector.bitcoinAddress) })
+        #expect(lines.contains { $0.contains("out  encrypted_key") && $0.contains(vector.encryptedKey) })
     }
 
     @Test("help lists the five walks and documents the JSON shape")
@@ -136,14 +139,14 @@ import Testing
         #expect(nonEC.stderr.contains("explain walks EC-multiply keys only"))
         #expect(nonEC.stdout.isEmpty)
 
-        let vector = Self.lotSequenceVector
+        let vector = try Self.lotSequenceVector()
         let wrong = try ToolRunner.bip38(
-            "explain", "decrypt", vector.encrypted_key, "--passphrase-file", "-", input: "MOLON LABF")
+            "explain", "decrypt", vector.encryptedKey, "--passphrase-file", "-", input: "MOLON LABF")
         #expect(wrong.status == 1)
         #expect(wrong.stderr.hasSuffix("bip38: encrypted key: wrong passphrase\n"))
         #expect(wrong.stdout.isEmpty)
 
-        let code = try #require(vector.passphrase_code)
+        let code = try #require(vector.passphraseCode)
         for arguments in [
             ["intermediate", "--passphrase-file", "-", "--ownersalt", "4fca5a97"],  // 4 bytes without lot/sequence
             ["intermediate", "--passphrase-file", "-", "--lot", "1"],

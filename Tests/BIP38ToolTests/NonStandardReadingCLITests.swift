@@ -1,5 +1,6 @@
 import BIP38
 import Foundation
+import TestSupport
 import Testing
 
 /// `bip38 decrypt` and `confirm` open keys made from a malformed intermediate code and say so.

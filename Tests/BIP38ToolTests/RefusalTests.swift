@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Every refusal is one line on stderr naming the cause, and a non-zero exit.

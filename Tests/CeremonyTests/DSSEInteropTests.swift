@@ -2,6 +2,7 @@ import BIP38
 import Ceremony
 import CryptoCore
 import Foundation
+import TestSupport
 import Testing
 
 /// Independent DSSE verification: "a test verifies our envelopes with a second
@@ -243,26 +244,7 @@ enum Interop {
     }
 
     static func run(_ executable: URL, _ arguments: [String], input: Data? = nil) throws -> Tools.Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        try process.run()
-        if let input {
-            stdin.fileHandleForWriting.write(input)
-            try stdin.fileHandleForWriting.close()
-        }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Tools.Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        try ProcessRunner.run(executable, arguments, input: input)
     }
 
     /// `dsse_verify.py FILE KEY... [--payload-type TYPE]`: every key must have signed.

@@ -2,6 +2,7 @@ import BIP38
 import Ceremony
 import CryptoCore
 import Foundation
+import TestSupport
 import Testing
 
 /// Bad input, as a property, for everything a site reads from outside: the
@@ -27,7 +28,7 @@ struct EnvelopeMutationTests {
         for file in try ceremonyFiles(test.layout) {
             let original = Array(try Data(contentsOf: file))
             for round in 0..<120 {
-                let mutated = Data(ByteMutator.mutate(original, &random))
+                let mutated = Data(ByteMutator.mutate(original, &random, favouring: ByteMutator.jsonBytes))
                 let context = "\(file.lastPathComponent) round \(round)"
                 try mutated.write(to: scratch.file)
                 try within(context) {
@@ -73,7 +74,7 @@ struct EnvelopeMutationTests {
                     round < edits.count
                     ? edits[round]
                     : round % 2 == 0
-                        ? Data(ByteMutator.mutate(Array(envelope.payload), &random)) : JSONMutator.mutate(envelope.payload, &random)
+                        ? JSONMutator.mutateBytes(envelope.payload, &random) : JSONMutator.mutate(envelope.payload, &random)
                 // The manifest carries both sites' signatures; other payloads their signer's.
                 let signers = header.type == .manifest ? [keys[.siteA]!, keys[.siteB]!] : [keys[header.signer]!]
                 let resigned = Envelope(payloadType: envelope.payloadType, payload: payload, signers: signers)
@@ -120,7 +121,7 @@ struct EnvelopeMutationTests {
             let mutated =
                 round < edits.count
                 ? edits[round]
-                : round % 2 == 0 ? Data(ByteMutator.mutate(Array(payload), &random)) : JSONMutator.mutate(payload, &random)
+                : round % 2 == 0 ? JSONMutator.mutateBytes(payload, &random) : JSONMutator.mutate(payload, &random)
             try AtomicFile.write(
                 Envelope(payloadType: PayloadKind.intermediateBatch.payloadType, payload: mutated, signers: [siteA]).json,
                 to: file, mode: .shared)
@@ -158,7 +159,7 @@ struct EnvelopeMutationTests {
         var random = SeededRandom(seed: 0xE7E4)
         for round in 0..<40 {
             let context = "round \(round)"
-            let mutated = round % 4 == 0 ? Data(ByteMutator.mutate(Array(payload), &random)) : JSONMutator.mutate(payload, &random)
+            let mutated = round % 4 == 0 ? JSONMutator.mutateBytes(payload, &random) : JSONMutator.mutate(payload, &random)
             try AtomicFile.write(
                 Envelope(payloadType: PayloadKind.keyBatch.payloadType, payload: mutated, signers: [siteB]).json,
                 to: file, mode: .shared)

@@ -1,5 +1,6 @@
 import Ceremony
 import Foundation
+import TestSupport
 import Testing
 
 /// Files with secrets are created 0600 and the folders holding them 0700,
@@ -14,14 +15,11 @@ import Testing
         let layout = CeremonyLayout(path: path)
         /// Runs a site executable under `umask`.
         func site(_ tool: String, _ arguments: String...) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "umask \(umask) && exec \"$0\" \"$@\"", Tools.executable(tool).path] + arguments + ["--ceremony", path]
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(tool) \(arguments) exited \(process.terminationStatus)")
+            let script = "umask \(umask) && exec \"$0\" \"$@\""
+            let result = try ProcessRunner.run(
+                URL(fileURLWithPath: "/bin/sh"),
+                ["-c", script, Tools.executable(tool).path] + arguments + ["--ceremony", path])
+            #expect(result.status == 0, "\(tool) \(arguments) exited \(result.status): \(result.stderr)")
         }
         try site("passphrase-site", "init")
         try site("key-site", "init")

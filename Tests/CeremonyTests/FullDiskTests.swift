@@ -2,6 +2,7 @@ import BIP38
 import Ceremony
 import CryptoCore
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -180,13 +181,6 @@ final class SmallDisk {
     func unfill() { try? FileManager.default.removeItem(at: filler) }
 
     private static func command(_ path: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try ProcessRunner.run(URL(fileURLWithPath: path), arguments).status
     }
 }

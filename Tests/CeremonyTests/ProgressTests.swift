@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Long work shows progress on stderr only when stderr is a terminal.
@@ -17,17 +18,9 @@ import Testing
         let test = try TestCeremony(cards: 3, batchSize: 3)
         // script(1) runs the command on a pseudo-terminal and copies what it shows.
         let command = "\(Tools.executable("passphrase-site").path) issue --ceremony \(test.path) --batch 1"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qec", command, "/dev/null"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let shown = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(shown)")
+        let result = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"])
+        let shown = result.stdout
+        #expect(result.status == 0, "\(shown)")
         #expect(shown.contains("site A issue batch 1: 3/3 cards"), "\(shown)")
         #expect(shown.contains("cards/s"))
         #expect(shown.contains("s left"))

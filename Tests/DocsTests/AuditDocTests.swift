@@ -3,6 +3,7 @@ import Ceremony
 import CryptoCore
 import FaultInjection
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Docs/Audit.md") struct AuditDocTests {

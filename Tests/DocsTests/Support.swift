@@ -1,49 +1,27 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Where things are: the repository (found from this file's path, so the tests
-/// read the Docs/ being edited, not a copy), the built executables (beside this
-/// test bundle), and the example ceremony the docs quote.
+/// read the Docs/ being edited, not a copy) and the example ceremony the docs
+/// quote. The built executables are found by TestSupport's `BuildFolder`.
 enum Paths {
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let docs = repository.appendingPathComponent("Docs")
-    static let buildFolder = Bundle.module.bundleURL.deletingLastPathComponent()
     static let exampleCeremony = repository.appendingPathComponent("Tests/DocsTests/Fixtures/example-ceremony")
-
-    static func executable(_ name: String) -> URL { buildFolder.appendingPathComponent(name) }
 }
 
 /// One run of a built executable.
-struct Run: Sendable {
-    let status: Int32
-    let stdout: String
-    let stderr: String
+typealias Run = ProcessResult
 
+extension ProcessResult {
     /// Runs `tool arguments...` with `COLUMNS=80` (help is wrapped to the
     /// terminal's width; 80 is what Docs/CLI.md shows) and no standard input.
+    /// The memory-lock warning a site prints as a non-root user on a machine with
+    /// swap depends on the machine, not the command (ProcessHardeningTests checks it).
     static func tool(_ tool: String, _ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = Paths.executable(tool)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["COLUMNS"] = "80"
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // The tools write a line or two to stderr at most, so reading stdout first cannot stall.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        // The memory-lock warning a site prints as a non-root user on a machine with
-        // swap depends on the machine, not the command (ProcessHardeningTests checks it).
-        let stderr = String(decoding: errData, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.contains(": warning: memory not locked") }.joined(separator: "\n")
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: stderr)
+        try ProcessRunner.run(built: tool, arguments, environment: ["COLUMNS": "80"]).withoutMemoryLockWarning
     }
 }
 
@@ -176,15 +154,9 @@ func firstDifference(documented: [String], actual: [String], firstLine: Int) -> 
     return "identical"
 }
 
-/// A private temporary folder, removed when released.
-final class TemporaryFolder: Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("docs-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(
-            at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    }
+extension TemporaryFolder {
+    /// A private temporary folder (`docs-tests-...`), removed when released.
+    convenience init() throws { try self.init(prefix: "docs-tests") }
 
     /// A copy of the example ceremony inside this folder.
     func exampleCeremony(_ name: String) throws -> URL {
@@ -192,6 +164,4 @@ final class TemporaryFolder: Sendable {
         try FileManager.default.copyItem(at: Paths.exampleCeremony, to: copy)
         return copy
     }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
 }

@@ -3,6 +3,7 @@ import Ceremony
 import CryptoCore
 import Foundation
 import Printing
+import TestSupport
 import Testing
 
 /// Cards rendered to PNG (rsvg-convert) and scanned (zbarimg): the QR codes must decode to the exact values.
@@ -60,28 +61,9 @@ import Testing
     }
 }
 
-struct RunResult {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-}
+typealias RunResult = ProcessResult
 
 /// Runs a program found on PATH (or at an absolute path) and waits.
 func run(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [program] + arguments
-    var env = ProcessInfo.processInfo.environment
-    for (key, value) in environment { env[key] = value }
-    process.environment = env
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return RunResult(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    try ProcessRunner.run(onPath: program, arguments, environment: environment)
 }

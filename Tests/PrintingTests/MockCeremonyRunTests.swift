@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `Ceremony/run-ceremony.sh`, as `make ceremony` runs it, on a small ceremony.
 @Suite(.serialized) struct MockCeremonyRun {
-    static let bin = Bundle.module.bundleURL.deletingLastPathComponent().path
+    static let bin = BuildFolder.url.path
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Ceremony/run-ceremony.sh").path
 

@@ -2,48 +2,25 @@ import BIP38
 import Ceremony
 import CryptoCore
 import Foundation
+import TestSupport
 import Testing
 
-/// Runs the built site executables (they sit beside the test bundle in the build folder).
+/// Runs the built site executables (TestSupport's `ProcessRunner`, which finds them in the build folder).
 enum Tools {
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
+    typealias Result = ProcessResult
 
-    static let buildFolder = Bundle.module.bundleURL.deletingLastPathComponent()
-
-    static func executable(_ name: String) -> URL { buildFolder.appendingPathComponent(name) }
+    static func executable(_ name: String) -> URL { BuildFolder.executable(name) }
 
     /// Runs `name arguments...` and waits. The memory-lock warning a site prints
     /// as a non-root user on a machine with swap is left out of `stderr`: it depends
     /// on the machine, not on the command (ProcessHardeningTests checks it).
     static func run(_ name: String, _ arguments: [String]) throws -> Result {
-        let process = try start(name, arguments)
-        let out = (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
-        let err = (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-            stderr: withoutMemoryLockWarning(String(decoding: err, as: UTF8.self)))
-    }
-
-    static func withoutMemoryLockWarning(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.contains(": warning: memory not locked") }.joined(separator: "\n")
+        try ProcessRunner.run(built: name, arguments).withoutMemoryLockWarning
     }
 
     /// Starts `name arguments...` without waiting (for kill tests).
     static func start(_ name: String, _ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = executable(name)
-        process.arguments = arguments
-        process.standardOutput = Pipe()
-        process.standardError = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return process
+        try ProcessRunner.start(built: name, arguments)
     }
 
     static func siteA(_ arguments: String...) throws -> Result { try run("passphrase-site", arguments) }
