@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the seed corpus in Fuzz/corpus/<target>/ (small files, committed):
-# the BIP38 specification vectors (Tests/BIP38Tests/Vectors/spec-vectors.json)
+# the BIP38 specification vectors (Tests/TestSupport/Vectors/spec-vectors.json)
 # as text and as raw Base58Check payloads, hand-made edge cases, and every
 # file of a 2-card mock ceremony run through the real executables (envelopes,
 # payloads, the face spool, labels and a journal record). The ceremony is
@@ -50,7 +50,7 @@ def seed(target, name, data):
     with open(os.path.join(folder, name), "wb") as f:
         f.write(data if isinstance(data, bytes) else data.encode())
 
-vectors = json.load(open("Tests/BIP38Tests/Vectors/spec-vectors.json"))
+vectors = json.load(open("Tests/TestSupport/Vectors/spec-vectors.json"))
 fields = {"encrypted_key": "encrypted-key", "passphrase_code": "intermediate-code",
           "confirmation_code": "confirmation-code", "unencrypted_wif": "wif", "bitcoin_address": "address"}
 for v in vectors:
