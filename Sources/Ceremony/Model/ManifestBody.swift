@@ -55,11 +55,16 @@ package struct ManifestBody: Codable, Sendable, Equatable {
         return keys
     }
 
-    package func keyID(of party: Party) -> KeyID? {
+    /// The key the manifest names for `party` (none for the auditor, who is not in the manifest).
+    package func key(of party: Party) -> SiteKey? {
         switch party {
-        case .siteA: siteA.rawPublicKey.map { KeyID(publicKey: $0) }
-        case .siteB: siteB.rawPublicKey.map { KeyID(publicKey: $0) }
+        case .siteA: siteA
+        case .siteB: siteB
         case .auditor: nil
         }
+    }
+
+    package func keyID(of party: Party) -> KeyID? {
+        key(of: party)?.rawPublicKey.map { KeyID(publicKey: $0) }
     }
 }

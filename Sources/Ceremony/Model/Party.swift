@@ -11,4 +11,13 @@ package enum Party: String, Codable, Sendable, CaseIterable, CustomStringConvert
     case auditor
 
     package var description: String { rawValue }
+
+    /// How messages name the party: `site A`, `site B`, `the auditor`.
+    package var siteName: String {
+        switch self {
+        case .siteA: "site A"
+        case .siteB: "site B"
+        case .auditor: "the auditor"
+        }
+    }
 }

@@ -3,7 +3,7 @@ import CryptoCore
 import Foundation
 
 /// A card's serial: its batch's BIP38 lot and its position (BIP38 sequence).
-package struct Serial: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+package struct Serial: Hashable, Sendable, Comparable, CodableAsText {
     package let lot: Int
     package let sequence: Int
 
@@ -30,16 +30,5 @@ package struct Serial: Hashable, Sendable, Comparable, Codable, CustomStringConv
 
     package static func < (a: Serial, b: Serial) -> Bool { (a.lot, a.sequence) < (b.lot, b.sequence) }
 
-    package init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let serial = Serial(text: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad serial \(quoted(text))"))
-        }
-        self = serial
-    }
-
-    package func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    package static func notParsed(_ text: String) -> String { "bad serial \(quoted(text))" }
 }

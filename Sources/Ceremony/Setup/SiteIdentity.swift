@@ -16,6 +16,21 @@ package enum SiteIdentity {
         return try! Ed25519.SigningKey(seed: seed)
     }
 
+    /// Opens a site for a command: loads its key and the ceremony, and checks that
+    /// the manifest names this key for `party` (a site never works for a ceremony
+    /// that trusts another key in its place). Site B endorses a manifest only A has signed
+    /// (`requireBothSignatures: false`).
+    package static func open(_ party: Party, layout: CeremonyLayout, requireBothSignatures: Bool = true) throws(CeremonyError)
+        -> (key: Ed25519.SigningKey, transcript: Transcript)
+    {
+        let key = try load(from: layout.site(party))
+        let transcript = try Transcript.load(layout, requireBothSignatures: requireBothSignatures)
+        guard transcript.body.key(of: party) == SiteKey(publicKey: key.publicKey) else {
+            throw .refusedBundle(file: layout.manifest.path, reason: "names another key for \(party.siteName) than this site's")
+        }
+        return (key, transcript)
+    }
+
     /// Loads the site's key.
     package static func load(from folder: URL) throws(CeremonyError) -> Ed25519.SigningKey {
         let url = folder.appendingPathComponent(fileName)

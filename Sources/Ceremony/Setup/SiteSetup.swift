@@ -89,11 +89,7 @@ package enum SiteSetup {
 
     /// Site B checks A's signature and that the manifest names B's own key, then countersigns.
     package static func endorse(layout: CeremonyLayout) throws(CeremonyError) -> ManifestBody {
-        let key = try SiteIdentity.load(from: layout.site(.siteB))
-        var ceremony = try Transcript.load(layout, requireBothSignatures: false)
-        guard ceremony.body.siteB == SiteKey(publicKey: key.publicKey) else {
-            throw .refusedBundle(file: layout.manifest.path, reason: "names another key for site B than this site's")
-        }
+        var (key, ceremony) = try SiteIdentity.open(.siteB, layout: layout, requireBothSignatures: false)
         guard let own = ceremony.body.keyID(of: .siteB),
             !ceremony.manifest.envelope.signatures.contains(where: { $0.keyid == own.hex })
         else { throw .alreadyDone("\(layout.manifest.path): already endorsed by site B") }

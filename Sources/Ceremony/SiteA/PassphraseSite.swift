@@ -26,11 +26,7 @@ package struct PassphraseSite: Sendable {
     ///   (Sources/FaultInjection) pass a source, to play a site with a bad one.
     package init(layout: CeremonyLayout, ownerSalts: (@Sendable (Serial) -> [UInt8])? = nil) throws(CeremonyError) {
         self.ownerSalts = ownerSalts
-        key = try SiteIdentity.load(from: layout.site(.siteA))
-        ceremony = try Transcript.load(layout)
-        guard ceremony.body.siteA == SiteKey(publicKey: key.publicKey) else {
-            throw .refusedBundle(file: layout.manifest.path, reason: "names another key for site A than this site's")
-        }
+        (key, ceremony) = try SiteIdentity.open(.siteA, layout: layout)
     }
 
     /// Issues batch `batch`: passphrases, intermediate codes, labels and the signed intermediate batch.

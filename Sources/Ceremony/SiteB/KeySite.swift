@@ -26,11 +26,7 @@ package struct KeySite: Sendable {
     ///   (Sources/FaultInjection) pass a source, to play a site with a bad one.
     package init(layout: CeremonyLayout, seeds: (@Sendable (Serial) -> SecretBytes)? = nil) throws(CeremonyError) {
         self.seeds = seeds
-        key = try SiteIdentity.load(from: layout.site(.siteB))
-        ceremony = try Transcript.load(layout)
-        guard ceremony.body.siteB == SiteKey(publicKey: key.publicKey) else {
-            throw .refusedBundle(file: layout.manifest.path, reason: "names another key for site B than this site's")
-        }
+        (key, ceremony) = try SiteIdentity.open(.siteB, layout: layout)
     }
 
     /// Mints batch `batch` from A's intermediate batch.

@@ -43,6 +43,3 @@ package struct Payload<Body: Codable & Sendable>: Codable, Sendable {
         try! TranscriptJSON.encoder.encode(self)
     }
 }
-
-/// An empty body (used to name the format version without a body type).
-package struct Empty: Codable, Sendable {}

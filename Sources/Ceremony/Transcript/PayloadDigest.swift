@@ -3,7 +3,7 @@ import CryptoCore
 import Foundation
 
 /// SHA-256 of a payload's exact bytes: how payloads name each other.
-package struct PayloadDigest: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+package struct PayloadDigest: Hashable, Sendable, CodableAsText, Comparable {
     package let hex: String
 
     package init(of payload: Data) { hex = SHA256.hash(payload).hex }
@@ -23,16 +23,6 @@ package struct PayloadDigest: Hashable, Sendable, Codable, Comparable, CustomStr
     package var description: String { hex }
     package static func < (a: PayloadDigest, b: PayloadDigest) -> Bool { a.hex < b.hex }
 
-    package init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let digest = PayloadDigest(hex: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a SHA-256 digest"))
-        }
-        self = digest
-    }
-
-    package func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(hex)
-    }
+    package init?(text: String) { self.init(hex: text) }
+    package static func notParsed(_ text: String) -> String { "not a SHA-256 digest" }
 }

@@ -1,15 +1,10 @@
-import BIP38
-import CryptoCore
-import Foundation
+/// The header fields of any payload, decoded without its body: a ``Payload``
+/// whose body is left undecoded.
+package typealias PayloadHeader = Payload<UndecodedBody>
 
-/// The header fields of any payload, decoded without its body.
-package struct PayloadHeader: Decodable, Sendable {
-    package let type: PayloadKind
-    package let version: Int
-    package let ceremony: String?
-    package let signer: Party
-    package let batch: Int?
-    package let sequence: Int
-    package let prev: PayloadDigest?
-    package let answers: PayloadDigest?
+/// A payload body read past without decoding (any JSON value): reading a header
+/// costs nothing for the body, and a body's own type decodes it later.
+package struct UndecodedBody: Codable, Sendable {
+    package init(from decoder: any Decoder) throws {}
+    package func encode(to encoder: any Encoder) throws {}
 }

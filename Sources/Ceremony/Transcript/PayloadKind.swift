@@ -14,5 +14,5 @@ package enum PayloadKind: String, Codable, Sendable, CaseIterable {
     case closingManifest = "closing-manifest"
 
     /// The DSSE payloadType, versioned.
-    package var payloadType: String { "application/vnd.bip38-2fkg.\(rawValue).v\(Payload<Empty>.formatVersion)+json" }
+    package var payloadType: String { "application/vnd.bip38-2fkg.\(rawValue).v\(PayloadHeader.formatVersion)+json" }
 }
