@@ -2,29 +2,6 @@ import Ceremony
 import CryptoCore
 import Foundation
 
-/// The audit's cost per card: the whole audit, and the key-share search alone
-/// over site folders of a stated, realistic size.
-struct AuditPoint: Codable, Sendable {
-    let cards: Int
-    /// `ceremony-audit` on the sealed ceremony with the printed labels: one heavy
-    /// scrypt per card (the positive control opens every card), on all cores.
-    let fullAuditSeconds: Summary?
-    let fullAuditMillisecondsPerCard: Summary?
-    let fullAuditVerdict: String?
-    let fullAuditPeakMemoryMiB: Summary?
-    /// The same folder without the labels (no heavy scrypt), as it is and with
-    /// `paddingBytesPerSite` of site data added to site-a/ and site-b/.
-    let auditWithoutLabelsSeconds: Summary
-    let auditWithoutLabelsPaddedSeconds: Summary
-    let paddingBytesPerSite: Int
-    let paddingDescription: String
-    /// (padded − unpadded medians) / cards: the share search over the added site data, per card.
-    let shareSearchMillisecondsPerCard: Double
-    /// Added bytes (both sites) / (padded − unpadded medians).
-    let shareSearchMiBPerSecond: Double
-    let paddedPeakMemoryMiB: Summary
-}
-
 enum AuditBench {
     static let textPerCard = 8 << 10
     static let binaryPerCard = 56 << 10

@@ -3,33 +3,6 @@ import Ceremony
 import CryptoCore
 import Foundation
 
-/// Site B's time split, measured in-process on one thread with the same library
-/// calls `key-site mint` makes (Sources/BIP38/KeyGeneration.swift).
-struct SiteBSplit: Codable, Sendable {
-    /// Per card, microseconds on one core.
-    let scryptLightMicroseconds: Summary
-    let curveMultiplicationsMicroseconds: Summary
-    let aesMicroseconds: Summary
-    /// The whole per-card step (`generateKey`): the three above plus SHA-256d, RIPEMD-160, Base58Check.
-    let generateKeyMicroseconds: Summary
-    /// generateKey less the three parts, round by round.
-    let otherPerCardMicroseconds: Summary
-    /// Per batch, milliseconds: Ed25519 signing of the key batch and retention statement, and verifying A's bundle.
-    let signingMilliseconds: Summary
-    /// Per batch, milliseconds: atomic writes (fsync, rename, folder fsync) of the face spool, key batch and statement.
-    let diskMilliseconds: Summary
-    /// 1 / generateKey: what one core can mint, compute only.
-    let computeCardsPerSecondPerCore: Summary
-}
-
-/// Site A's per-card work besides the heavy scrypt, in-process on one thread.
-struct SiteACosts: Codable, Sendable {
-    /// `IntermediateCode.make` (heavy scrypt, passpoint = passfactor·G, hashing), milliseconds.
-    let intermediateCodeMilliseconds: Summary
-    /// One journal record's atomic write (0600 file, fsync, rename, folder fsync), milliseconds.
-    let journalWriteMilliseconds: Summary
-}
-
 enum CardCosts {
     /// A random 24-character passphrase from [A-Z0-9] (BIP38 wants valid UTF-8).
     static func randomPassphrase() throws -> Passphrase {

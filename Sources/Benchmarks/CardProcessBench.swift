@@ -2,19 +2,6 @@ import Ceremony
 import CryptoCore
 import Foundation
 
-/// One card through `bip38 confirm` and `bip38 decrypt`, each a whole process.
-struct CardProcessPoint: Codable, Sendable {
-    let cores: Int
-    let verifyMilliseconds: Summary
-    let decryptMilliseconds: Summary
-    /// Each run over the baseline call taken just before it.
-    let verifyRatio: Summary
-    let decryptRatio: Summary
-    let otherLoadCores: Summary
-    let verifyPeakMemoryMiB: Summary
-    let decryptPeakMemoryMiB: Summary
-}
-
 enum CardProcessBench {
     /// Takes the first card of a minted ceremony: its face, and its passphrase in a 0600 file.
     static func card(from layout: CeremonyLayout, scratch: URL) throws -> (face: CardFace, passphraseFile: String) {

@@ -1,5 +1,7 @@
 import Foundation
 
+// Every record of bench/results.json, in one place: the file's schema.
+
 /// One target of issue 7 and whether this run met it.
 struct TargetCheck: Codable, Sendable {
     let name: String
@@ -101,4 +103,114 @@ struct Results: Codable, Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try! encoder.encode(Written(results: self, table: table))) + Data("\n".utf8)
     }
+}
+
+// The records of each figure (their fields are the JSON keys, in snake case).
+
+/// The audit's cost per card: the whole audit, and the key-share search alone
+/// over site folders of a stated, realistic size.
+struct AuditPoint: Codable, Sendable {
+    let cards: Int
+    /// `ceremony-audit` on the sealed ceremony with the printed labels: one heavy
+    /// scrypt per card (the positive control opens every card), on all cores.
+    let fullAuditSeconds: Summary?
+    let fullAuditMillisecondsPerCard: Summary?
+    let fullAuditVerdict: String?
+    let fullAuditPeakMemoryMiB: Summary?
+    /// The same folder without the labels (no heavy scrypt), as it is and with
+    /// `paddingBytesPerSite` of site data added to site-a/ and site-b/.
+    let auditWithoutLabelsSeconds: Summary
+    let auditWithoutLabelsPaddedSeconds: Summary
+    let paddingBytesPerSite: Int
+    let paddingDescription: String
+    /// (padded − unpadded medians) / cards: the share search over the added site data, per card.
+    let shareSearchMillisecondsPerCard: Double
+    /// Added bytes (both sites) / (padded − unpadded medians).
+    let shareSearchMiBPerSecond: Double
+    let paddedPeakMemoryMiB: Summary
+}
+
+/// Site B's time split, measured in-process on one thread with the same library
+/// calls `key-site mint` makes (Sources/BIP38/KeyGeneration.swift).
+struct SiteBSplit: Codable, Sendable {
+    /// Per card, microseconds on one core.
+    let scryptLightMicroseconds: Summary
+    let curveMultiplicationsMicroseconds: Summary
+    let aesMicroseconds: Summary
+    /// The whole per-card step (`generateKey`): the three above plus SHA-256d, RIPEMD-160, Base58Check.
+    let generateKeyMicroseconds: Summary
+    /// generateKey less the three parts, round by round.
+    let otherPerCardMicroseconds: Summary
+    /// Per batch, milliseconds: Ed25519 signing of the key batch and retention statement, and verifying A's bundle.
+    let signingMilliseconds: Summary
+    /// Per batch, milliseconds: atomic writes (fsync, rename, folder fsync) of the face spool, key batch and statement.
+    let diskMilliseconds: Summary
+    /// 1 / generateKey: what one core can mint, compute only.
+    let computeCardsPerSecondPerCore: Summary
+}
+
+/// Site A's per-card work besides the heavy scrypt, in-process on one thread.
+struct SiteACosts: Codable, Sendable {
+    /// `IntermediateCode.make` (heavy scrypt, passpoint = passfactor·G, hashing), milliseconds.
+    let intermediateCodeMilliseconds: Summary
+    /// One journal record's atomic write (0600 file, fsync, rename, folder fsync), milliseconds.
+    let journalWriteMilliseconds: Summary
+}
+
+/// One card through `bip38 confirm` and `bip38 decrypt`, each a whole process.
+struct CardProcessPoint: Codable, Sendable {
+    let cores: Int
+    let verifyMilliseconds: Summary
+    let decryptMilliseconds: Summary
+    /// Each run over the baseline call taken just before it.
+    let verifyRatio: Summary
+    let decryptRatio: Summary
+    let otherLoadCores: Summary
+    let verifyPeakMemoryMiB: Summary
+    let decryptPeakMemoryMiB: Summary
+}
+
+/// The lanes implementation (Sources/CryptoCore/ROMix.swift over OpenSSL's
+/// PBKDF2) on 1..k threads, against libsodium in the same run.
+struct LanesPoint: Codable, Sendable {
+    let threads: Int
+    /// One call, wall milliseconds.
+    let milliseconds: Summary
+    /// Over the libsodium calls taken next to each.
+    let ratioToBaseline: Summary
+    /// Every call's output equalled libsodium's for the same random input.
+    let agreesWithLibsodium: Bool
+}
+
+/// BIP38's light scrypt (N=1024, r=1, p=1, site B's per-card call) through
+/// libsodium and through the lanes implementation on one thread, alternating on
+/// the same random inputs: what `Scrypt.Implementation.preferred` is chosen by.
+struct LightScryptPoint: Codable, Sendable {
+    /// One call, microseconds.
+    let libsodiumMicroseconds: Summary
+    let lanesMicroseconds: Summary
+    /// Lanes over libsodium, round by round.
+    let ratio: Summary
+    let agreesWithLibsodium: Bool
+}
+
+/// One whole-process site figure: a batch through `passphrase-site issue` or
+/// `key-site mint` on a number of cores.
+struct SitePoint: Codable, Sendable {
+    let site: String
+    let cores: Int
+    let cards: Int
+    let seconds: Summary
+    let cardsPerSecond: Summary
+    let cardsPerSecondPerCore: Summary
+    /// Site A only: cards per second over the bound cores / baseline, each run
+    /// against the baseline calls taken next to it.
+    let ratioToBound: Summary?
+    /// Site A only: CPU spent in heavy scrypt (cards × baseline CPU time) over the
+    /// process's CPU time. Less sensitive than the ratio to other load on the machine.
+    let cpuEfficiency: Summary?
+    let cpuSeconds: Summary
+    /// Cores' worth of CPU other processes used during the runs.
+    let otherLoadCores: Summary
+    let peakMemoryMiB: Summary
 }

@@ -62,18 +62,6 @@ struct BaselineLog {
     var allCPU: [Double] { samples.map(\.cpuMilliseconds) }
 }
 
-/// The lanes implementation (Sources/CryptoCore/ROMix.swift over OpenSSL's
-/// PBKDF2) on 1..k threads, against libsodium in the same run.
-struct LanesPoint: Codable, Sendable {
-    let threads: Int
-    /// One call, wall milliseconds.
-    let milliseconds: Summary
-    /// Over the libsodium calls taken next to each.
-    let ratioToBaseline: Summary
-    /// Every call's output equalled libsodium's for the same random input.
-    let agreesWithLibsodium: Bool
-}
-
 extension ScryptBench {
     /// `runs` rounds of (libsodium call, lanes call) on the same random input.
     static func lanes(threads: Int, runs: Int, baseline: inout BaselineLog) -> LanesPoint {
@@ -111,18 +99,6 @@ extension BaselineLog {
         append(ScryptSample(wallMilliseconds: wall * 1000, cpuMilliseconds: (threadCPU() - cpu) * 1000))
         return (wall * 1000, output)
     }
-}
-
-/// BIP38's light scrypt (N=1024, r=1, p=1, site B's per-card call) through
-/// libsodium and through the lanes implementation on one thread, alternating on
-/// the same random inputs: what `Scrypt.Implementation.preferred` is chosen by.
-struct LightScryptPoint: Codable, Sendable {
-    /// One call, microseconds.
-    let libsodiumMicroseconds: Summary
-    let lanesMicroseconds: Summary
-    /// Lanes over libsodium, round by round.
-    let ratio: Summary
-    let agreesWithLibsodium: Bool
 }
 
 extension ScryptBench {

@@ -1,27 +1,6 @@
 import Ceremony
 import Foundation
 
-/// One whole-process site figure: a batch through `passphrase-site issue` or
-/// `key-site mint` on a number of cores.
-struct SitePoint: Codable, Sendable {
-    let site: String
-    let cores: Int
-    let cards: Int
-    let seconds: Summary
-    let cardsPerSecond: Summary
-    let cardsPerSecondPerCore: Summary
-    /// Site A only: cards per second over the bound cores / baseline, each run
-    /// against the baseline calls taken next to it.
-    let ratioToBound: Summary?
-    /// Site A only: CPU spent in heavy scrypt (cards × baseline CPU time) over the
-    /// process's CPU time. Less sensitive than the ratio to other load on the machine.
-    let cpuEfficiency: Summary?
-    let cpuSeconds: Summary
-    /// Cores' worth of CPU other processes used during the runs.
-    let otherLoadCores: Summary
-    let peakMemoryMiB: Summary
-}
-
 /// Site A and site B through their executables.
 struct SiteBench {
     var ceremonies: Ceremonies
