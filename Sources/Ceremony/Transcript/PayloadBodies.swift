@@ -1,0 +1,164 @@
+import BIP38
+import CryptoCore
+import Foundation
+
+// Every payload body: the schema of what the sites sign, in one place
+// (Docs/Bundles.md documents each field). The header around each body is
+// ``Payload``; the kinds are ``PayloadKind``.
+
+/// A site key declaration: a site's public key, self-signed, made at `init`.
+package struct SiteDeclarationBody: Codable, Sendable {
+    package let site: Party
+    package let key: SiteKey
+    package let created: String
+
+    package init(site: Party, key: SiteKey, created: String) {
+        self.site = site
+        self.key = key
+        self.created = created
+    }
+}
+
+/// A→B: one batch of intermediate codes.
+package struct IntermediateBatchBody: Codable, Sendable {
+    package struct Card: Codable, Sendable, Equatable {
+        package let serial: Serial
+        package let lot: Int
+        package let sequence: Int
+        package let intermediateCode: IntermediateCode
+        /// SHA-256 of a domain tag, a secret 16-byte salt printed on the label, and the passphrase:
+        /// lets an opened card be checked against the transcript without weakening the passphrase.
+        package let passphraseCommitment: String
+
+        package init(
+            serial: Serial, lot: Int, sequence: Int, intermediateCode: IntermediateCode, passphraseCommitment: String
+        ) {
+            self.serial = serial
+            self.lot = lot
+            self.sequence = sequence
+            self.intermediateCode = intermediateCode
+            self.passphraseCommitment = passphraseCommitment
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case serial, lot, sequence, intermediateCode, passphraseCommitment
+        }
+
+        /// Decodes the serial first, so a malformed code is reported with its card.
+        package init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            serial = try container.decode(Serial.self, forKey: .serial)
+            lot = try container.decode(Int.self, forKey: .lot)
+            sequence = try container.decode(Int.self, forKey: .sequence)
+            passphraseCommitment = try container.decode(String.self, forKey: .passphraseCommitment)
+            intermediateCode = try decodeNamingCard(serial, "intermediate code") {
+                try IntermediateCode(container.decode(String.self, forKey: .intermediateCode))
+            }
+        }
+    }
+
+    package let cards: [Card]
+
+    package init(cards: [Card]) { self.cards = cards }
+}
+
+/// B→A: the answer to one intermediate batch. Never carries an encrypted key.
+package struct KeyBatchBody: Codable, Sendable {
+    package struct Card: Codable, Sendable, Equatable {
+        package let serial: Serial
+        package let address: Address
+        package let confirmationCode: ConfirmationCode
+        /// SHA-256 of the encrypted key's text (under the card's sticker).
+        package let encryptedKeyCommitment: String
+
+        package init(serial: Serial, address: Address, confirmationCode: ConfirmationCode, encryptedKeyCommitment: String) {
+            self.serial = serial
+            self.address = address
+            self.confirmationCode = confirmationCode
+            self.encryptedKeyCommitment = encryptedKeyCommitment
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case serial, address, confirmationCode, encryptedKeyCommitment
+        }
+
+        /// Decodes the serial first, so a malformed address or code is reported with its card.
+        package init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            serial = try container.decode(Serial.self, forKey: .serial)
+            encryptedKeyCommitment = try container.decode(String.self, forKey: .encryptedKeyCommitment)
+            address = try decodeNamingCard(serial, "address") { try Address(container.decode(String.self, forKey: .address)) }
+            confirmationCode = try decodeNamingCard(serial, "confirmation code") {
+                try ConfirmationCode(container.decode(String.self, forKey: .confirmationCode))
+            }
+        }
+    }
+
+    package let cards: [Card]
+
+    package init(cards: [Card]) { self.cards = cards }
+}
+
+/// A: every confirmation code of one batch checked against its passphrase.
+package struct ConfirmationReportBody: Codable, Sendable {
+    package struct Failure: Codable, Sendable, Equatable {
+        package let serial: Serial
+        package let reason: String
+    }
+
+    package let checked: Int
+    package let confirmed: Int
+    package let failures: [Failure]
+
+    package init(checked: Int, confirmed: Int, failures: [Failure]) {
+        self.checked = checked
+        self.confirmed = confirmed
+        self.failures = failures
+    }
+}
+
+/// A site's statement of what it kept and what it destroyed.
+package struct RetentionStatementBody: Codable, Sendable {
+    package struct KeptFile: Codable, Sendable, Equatable {
+        package let path: String
+        package let sha256: String
+        package let holds: String
+    }
+
+    package let site: Party
+    package let kept: [KeptFile]
+    package let destroyed: [String]
+    package let notes: [String]
+
+    package init(site: Party, kept: [KeptFile], destroyed: [String], notes: [String]) {
+        self.site = site
+        self.kept = kept
+        self.destroyed = destroyed
+        self.notes = notes
+    }
+}
+
+/// The list of every payload in the ceremony, in order, signed by A, B and the auditor.
+package struct ClosingManifestBody: Codable, Sendable {
+    package struct Entry: Codable, Sendable, Hashable {
+        package let file: String
+        package let type: PayloadKind
+        package let signer: Party
+        package let sequence: Int
+        package let batch: Int?
+        package let digest: PayloadDigest
+    }
+
+    package let entries: [Entry]
+
+    package init(entries: [Entry]) { self.entries = entries }
+}
+
+/// A field that fails to parse, reported as `card SERIAL: FIELD: cause`.
+func decodeNamingCard<T>(_ serial: Serial, _ field: String, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as BIP38Error {
+        throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "card \(serial): \(field): \(error)"))
+    }
+}
