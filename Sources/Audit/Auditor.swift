@@ -132,10 +132,7 @@ struct AuditRun {
         }
         let declared = SiteKey(publicKey: key.publicKey)
         if !FileManager.default.fileExists(atPath: layout.auditorDeclaration.path) {
-            let payload = Payload(
-                type: .siteDeclaration, ceremony: nil, signer: .auditor, batch: nil, sequence: 0, prev: nil, answers: nil,
-                body: SiteDeclarationBody(site: .auditor, key: declared, created: ISO8601DateFormatter().string(from: Date())))
-            try? SignedPayload(payload, signers: [key]).write(to: layout.auditorDeclaration)
+            _ = try? SiteSetup.declare(.auditor, key: key, to: layout.auditorDeclaration)
         }
         guard let reloaded = try? Transcript.load(layout), reloaded.auditorKey == declared else { return nil }
         do {

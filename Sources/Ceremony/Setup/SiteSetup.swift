@@ -11,11 +11,19 @@ package enum SiteSetup {
         try AtomicFile.makeFolder(layout.site(party))
         try AtomicFile.makeFolder(layout.transfer, mode: 0o755)
         let key = try SiteIdentity.create(in: layout.site(party))
+        return try declare(party, key: key, to: layout.declaration(party))
+    }
+
+    /// Writes `party`'s self-signed declaration of `key` to `file` (a site's in
+    /// `transfer/`, the auditor's in `audit/`).
+    /// - Returns: the declared key.
+    @discardableResult
+    package static func declare(_ party: Party, key: Ed25519.SigningKey, to file: URL) throws(CeremonyError) -> SiteKey {
         let declared = SiteKey(publicKey: key.publicKey)
         let payload = Payload(
             type: .siteDeclaration, ceremony: nil, signer: party, batch: nil, sequence: 0, prev: nil, answers: nil,
             body: SiteDeclarationBody(site: party, key: declared, created: timestamp()))
-        try SignedPayload(payload, signers: [key]).write(to: layout.declaration(party))
+        try SignedPayload(payload, signers: [key]).write(to: file)
         return declared
     }
 
@@ -26,8 +34,7 @@ package enum SiteSetup {
 
     /// Reads and verifies a self-signed key declaration file.
     package static func declaration(of party: Party, at file: URL) throws(CeremonyError) -> SiteKey {
-        let data: Data
-        data = try BoundedFile.read(file, limit: 1 << 16)
+        let data = try BoundedFile.read(file, limit: 1 << 16)
         let envelope: Envelope
         do { envelope = try Envelope(json: data) } catch { throw .envelope(file: file.path, error) }
         guard let unverified = try? TranscriptJSON.decoder.decode(Payload<SiteDeclarationBody>.self, from: envelope.payload),

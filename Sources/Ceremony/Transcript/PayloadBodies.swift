@@ -11,12 +11,6 @@ package struct SiteDeclarationBody: Codable, Sendable {
     package let site: Party
     package let key: SiteKey
     package let created: String
-
-    package init(site: Party, key: SiteKey, created: String) {
-        self.site = site
-        self.key = key
-        self.created = created
-    }
 }
 
 /// A→B: one batch of intermediate codes.
