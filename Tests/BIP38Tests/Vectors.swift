@@ -31,6 +31,8 @@ struct SpecVector: Decodable, Sendable, CustomTestStringConvertible {
         case confirmationCode = "confirmation_code"
     }
 
+    /// The `compressed` field as an address format.
+    var format: AddressFormat { AddressFormat(compressed: compressed) }
     var isECMultiply: Bool { mode != "non-ec" }
     var lotSequence: LotSequence? {
         get throws {
@@ -74,6 +76,8 @@ struct DeterministicVector: Decodable, Sendable, CustomTestStringConvertible {
         case bitcoinAddress = "bitcoin_address"
     }
 
+    /// The `compressed` field as an address format.
+    var format: AddressFormat { AddressFormat(compressed: compressed) }
     var lotSequence: LotSequence? {
         get throws {
             guard let lot, let sequence else { return nil }
