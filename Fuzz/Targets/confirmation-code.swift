@@ -12,7 +12,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     ]
     for case let code? in parsed {
         fuzzExpect((try? ConfirmationCode(code.text)) == code, "confirmation code round trip")
-        _ = (code.compressed, code.addressHash, code.ownerEntropy.ownerSalt, code.lotSequence?.bytes, code.encryptedPointB)
+        _ = (code.format, code.addressHash, code.ownerEntropy.ownerSalt, code.lotSequence?.bytes, code.encryptedPointB)
     }
     return 0
 }

@@ -10,7 +10,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     for case let key? in parsed {
         fuzzExpect((try? EncryptedKey(key.text)) == key, "encrypted key round trip")
         fuzzExpect(key.bytes.count == EncryptedKey.byteCount, "encrypted key length")
-        _ = (key.isECMultiply, key.compressed, key.addressHash, key.ownerEntropy?.ownerSalt, key.lotSequence?.bytes)
+        _ = (key.isECMultiply, key.format, key.addressHash, key.ownerEntropy?.ownerSalt, key.lotSequence?.bytes)
         fuzzExpect(key.isECMultiply == (key.ownerEntropy != nil), "ownerentropy only for EC-multiply keys")
     }
     return 0

@@ -13,7 +13,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     for card in signed.payload.body.cards {
         _ = (card.serial.description, card.address.addressHash, card.encryptedKeyCommitment.count)
         let code = card.confirmationCode
-        _ = (code.lotSequence.map(Serial.init) == card.serial, code.ownerEntropy.ownerSalt, code.compressed)
+        _ = (code.lotSequence.map(Serial.init) == card.serial, code.ownerEntropy.ownerSalt, code.format)
     }
     return 0
 }

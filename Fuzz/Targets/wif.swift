@@ -9,9 +9,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         guard let wif = try? WIF(text) else { continue }
         let again = try? WIF(wif.revealedText())
         fuzzExpect(
-            again?.key.scalar == wif.key.scalar && again?.compressed == wif.compressed && again?.network == wif.network,
+            again?.key.scalar == wif.key.scalar && again?.format == wif.format && again?.network == wif.network,
             "WIF round trip")
-        _ = wif.key.address(compressed: wif.compressed, network: wif.network)
+        _ = wif.key.address(format: wif.format, network: wif.network)
     }
     return 0
 }

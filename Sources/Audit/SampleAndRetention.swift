@@ -36,7 +36,7 @@ extension AuditRun {
             fail("the label's passphrase does not decrypt the card's encrypted key")
             return
         }
-        let address = key.address(compressed: face.encryptedKey.compressed, network: manifest.network)
+        let address = key.address(format: face.encryptedKey.format, network: manifest.network)
         if address != minted.address || address != face.address {
             fail("the key opens to \(address), not the transcript's \(minted.address)")
         }

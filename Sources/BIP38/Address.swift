@@ -15,8 +15,8 @@ public struct Address: Hashable, Sendable, CustomStringConvertible, TextCodable 
     }
 
     /// The pay-to-public-key-hash address of a point.
-    public static func p2pkh(_ point: CurvePoint, compressed: Bool, network: Network) -> Address {
-        p2pkh(publicKey: point.encoded(compressed: compressed), network: network)
+    public static func p2pkh(_ point: CurvePoint, format: AddressFormat, network: Network) -> Address {
+        p2pkh(publicKey: format.publicKey(of: point), network: network)
     }
 
     /// The native SegWit (P2WPKH, bech32) address of a point's compressed key.

@@ -3,12 +3,12 @@ import CryptoCore
 /// BIP38's final test: the address of the recovered key must hash to the
 /// addresshash in the encrypted object. A mismatch means a wrong passphrase,
 /// unless the hash matches the same key's address on the other network.
-func verifiedAddress(of point: CurvePoint, compressed: Bool, network: Network, addressHash: [UInt8])
+func verifiedAddress(of point: CurvePoint, format: AddressFormat, network: Network, addressHash: [UInt8])
     throws(BIP38Error) -> Address
 {
-    let address = Address.p2pkh(point, compressed: compressed, network: network)
+    let address = Address.p2pkh(point, format: format, network: network)
     if address.addressHash == addressHash { return address }
-    let other = Address.p2pkh(point, compressed: compressed, network: network.other)
+    let other = Address.p2pkh(point, format: format, network: network.other)
     if other.addressHash == addressHash { throw .networkMismatch(expected: network, found: network.other) }
     throw .wrongPassphrase
 }

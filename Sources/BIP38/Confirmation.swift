@@ -8,7 +8,7 @@ import CryptoCore
 /// `bip38 explain`.
 public struct Confirmation: Sendable {
     public let address: Address
-    public let compressed: Bool
+    public let format: AddressFormat
     public let lotSequence: LotSequence?
     /// The owner's factors, rebuilt from the passphrase.
     @_spi(Explain) public let owner: OwnerFactors
@@ -20,7 +20,7 @@ public struct Confirmation: Sendable {
 
     /// The native SegWit address of the same key, for compressed keys.
     public var segwitAddress: Address? {
-        guard compressed, let point = try? pointB.multiplied(by: owner.passfactor) else { return nil }
+        guard format.isCompressed, let point = try? pointB.multiplied(by: owner.passfactor) else { return nil }
         return .p2wpkh(point, network: address.network)
     }
 }
@@ -72,9 +72,9 @@ extension ConfirmationCode {
             let generated = try? pointB.multiplied(by: owner.passfactor)
         else { throw .wrongPassphrase }
         let address = try verifiedAddress(
-            of: generated, compressed: compressed, network: network, addressHash: addressHash)
+            of: generated, format: format, network: network, addressHash: addressHash)
         return Confirmation(
-            address: address, compressed: compressed, lotSequence: entropy.lotSequence, owner: owner, derived: derived,
+            address: address, format: format, lotSequence: entropy.lotSequence, owner: owner, derived: derived,
             pointB: pointB)
     }
 }

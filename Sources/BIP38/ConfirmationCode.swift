@@ -37,7 +37,7 @@ public struct ConfirmationCode: Hashable, Sendable, CustomStringConvertible, Tex
         bytes = Self.magic + [flag.rawValue] + addressHash + ownerEntropy.bytes + encryptedPointB
     }
 
-    public var compressed: Bool { flag.compressed }
+    public var format: AddressFormat { flag.format }
     public var addressHash: [UInt8] { Array(bytes[6..<10]) }
     public var ownerEntropy: OwnerEntropy { OwnerEntropy(bytes: Array(bytes[10..<18]), hasLotSequence: flag.hasLotSequence) }
     public var lotSequence: LotSequence? { ownerEntropy.lotSequence }

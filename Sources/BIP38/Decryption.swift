@@ -3,7 +3,7 @@ import CryptoCore
 /// A decrypted BIP38 key.
 public struct DecryptedKey: Sendable {
     public let key: PrivateKey
-    public let compressed: Bool
+    public let format: AddressFormat
     public let address: Address
     public let isECMultiply: Bool
     public let lotSequence: LotSequence?
@@ -13,10 +13,10 @@ public struct DecryptedKey: Sendable {
     public var reading: ECMultiplyReading = .specification
 
     /// The key as WIF for the address's network.
-    public var wif: WIF { WIF(key: key, compressed: compressed, network: address.network) }
+    public var wif: WIF { WIF(key: key, format: format, network: address.network) }
 
     /// The native SegWit address of the same key, for compressed keys.
-    public var segwitAddress: Address? { compressed ? .p2wpkh(key.publicPoint, network: address.network) : nil }
+    public var segwitAddress: Address? { format.isCompressed ? .p2wpkh(key.publicPoint, network: address.network) : nil }
 }
 
 /// How an EC-multiply key's ownerentropy was read.
@@ -76,9 +76,9 @@ extension EncryptedKey {
         }
         guard let key = try? PrivateKey(scalar: scalar) else { throw .wrongPassphrase }
         let address = try verifiedAddress(
-            of: key.publicPoint, compressed: compressed, network: network, addressHash: addressHash)
+            of: key.publicPoint, format: format, network: network, addressHash: addressHash)
         return DecryptedKey(
-            key: key, compressed: compressed, address: address, isECMultiply: false, lotSequence: nil, ecMultiply: nil)
+            key: key, format: format, address: address, isECMultiply: false, lotSequence: nil, ecMultiply: nil)
     }
 
     /// EC-multiply: rebuild passfactor and passpoint, decrypt encryptedpart2 then
@@ -92,9 +92,9 @@ extension EncryptedKey {
         let scalar = try lifted("factorb") { () throws(CryptoError) in try Secp256k1.multiply(owner.passfactor, factorb) }
         let key = try PrivateKey(scalar: scalar)
         let address = try verifiedAddress(
-            of: key.publicPoint, compressed: compressed, network: network, addressHash: addressHash)
+            of: key.publicPoint, format: format, network: network, addressHash: addressHash)
         return DecryptedKey(
-            key: key, compressed: compressed, address: address, isECMultiply: true, lotSequence: entropy.lotSequence,
+            key: key, format: format, address: address, isECMultiply: true, lotSequence: entropy.lotSequence,
             ecMultiply: ECMultiplyDecryption(owner: owner, derived: derived, seedb: seedb, factorb: factorb))
     }
 
@@ -104,14 +104,14 @@ extension EncryptedKey {
     ///     derived     = scrypt(passphrase, addresshash, 16384, 8, 8, 64)
     ///     half1/half2 = AES(key[0..<16] ⊕ derivedhalf1[0..<16]), AES(key[16..<32] ⊕ derivedhalf1[16..<32])
     public static func encrypt(
-        _ key: PrivateKey, compressed: Bool, passphrase: Passphrase, network: Network = .mainnet
+        _ key: PrivateKey, format: AddressFormat, passphrase: Passphrase, network: Network = .mainnet
     ) throws(BIP38Error) -> EncryptedKey {
-        let addressHash = key.address(compressed: compressed, network: network).addressHash
+        let addressHash = key.address(format: format, network: network).addressHash
         let bytes = try lifted("encryption") { () throws(CryptoError) in
             let derived = try DerivedHalves.nonEC(passphrase: passphrase, addressHash: addressHash)
             let half1 = try derived.encrypt(key.scalar[0..<16], xorRange: 0..<16)
             let half2 = try derived.encrypt(key.scalar[16..<32], xorRange: 16..<32)
-            return nonECPrefix + [BIP38Flag.nonEC(compressed: compressed).rawValue] + addressHash + half1 + half2
+            return nonECPrefix + [BIP38Flag.nonEC(format: format).rawValue] + addressHash + half1 + half2
         }
         // The layout above is fixed, so the key always validates.
         return try! EncryptedKey(bytes: bytes)

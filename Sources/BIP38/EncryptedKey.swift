@@ -38,7 +38,7 @@ public struct EncryptedKey: Hashable, Sendable, CustomStringConvertible, TextCod
     }
 
     public var isECMultiply: Bool { flag.isECMultiply }
-    public var compressed: Bool { flag.compressed }
+    public var format: AddressFormat { flag.format }
     /// The first 4 bytes of SHA256d(address): lets a decrypter recognise the right passphrase.
     public var addressHash: [UInt8] { Array(bytes[3..<7]) }
     /// The owner's entropy (EC-multiply keys only).

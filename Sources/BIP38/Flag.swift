@@ -15,13 +15,13 @@ public struct BIP38Flag: Hashable, Sendable, CustomStringConvertible {
     static let reservedBits: UInt8 = ~(nonECBits | compressedBit | lotSequenceBit)
 
     /// The flag for a non-EC key.
-    public static func nonEC(compressed: Bool) -> BIP38Flag {
-        BIP38Flag(unchecked: nonECBits | (compressed ? compressedBit : 0))
+    public static func nonEC(format: AddressFormat) -> BIP38Flag {
+        BIP38Flag(unchecked: nonECBits | format.flagBits)
     }
 
     /// The flag for an EC-multiply key or confirmation code.
-    public static func ecMultiply(compressed: Bool, lotSequence: Bool) -> BIP38Flag {
-        BIP38Flag(unchecked: (compressed ? compressedBit : 0) | (lotSequence ? lotSequenceBit : 0))
+    public static func ecMultiply(format: AddressFormat, lotSequence: Bool) -> BIP38Flag {
+        BIP38Flag(unchecked: format.flagBits | (lotSequence ? lotSequenceBit : 0))
     }
 
     /// Validates a flag byte for an EC-multiply object (`ecMultiply: true`) or a non-EC key.
@@ -42,7 +42,8 @@ public struct BIP38Flag: Hashable, Sendable, CustomStringConvertible {
     private init(unchecked: UInt8) { rawValue = unchecked }
 
     public var isECMultiply: Bool { rawValue & Self.nonECBits == 0 }
-    public var compressed: Bool { rawValue & Self.compressedBit != 0 }
+    /// The address format: bit `0x20`.
+    public var format: AddressFormat { AddressFormat(compressed: rawValue & Self.compressedBit != 0) }
     public var hasLotSequence: Bool { rawValue & Self.lotSequenceBit != 0 }
 
     public var description: String { "0x" + hexByte(rawValue) }

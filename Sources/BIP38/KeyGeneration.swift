@@ -31,7 +31,7 @@ public struct GeneratedKey: Sendable {
 
     /// The native SegWit address of the same key, for compressed keys.
     public var segwitAddress: Address? {
-        encryptedKey.compressed ? .p2wpkh(generatedPoint, network: address.network) : nil
+        encryptedKey.format.isCompressed ? .p2wpkh(generatedPoint, network: address.network) : nil
     }
 }
 
@@ -42,11 +42,11 @@ extension IntermediateCode {
     /// Draws a 24-byte seedb from `random`, and draws again in the (negligible)
     /// case that factorb is not a valid scalar.
     public func generateKey(
-        compressed: Bool, network: Network = .mainnet, random: some RandomSource = SystemRandomSource()
+        format: AddressFormat, network: Network = .mainnet, random: some RandomSource = SystemRandomSource()
     ) throws(BIP38Error) -> GeneratedKey {
         while true {
             do {
-                return try generateKey(seedb: random.bytes(count: 24), compressed: compressed, network: network)
+                return try generateKey(seedb: random.bytes(count: 24), format: format, network: network)
             } catch .scalarOutOfRange(what: "factorb") {
                 continue
             }
@@ -56,12 +56,12 @@ extension IntermediateCode {
     /// The key site's step with a given seedb (tests and teaching walks).
     /// - Throws: ``BIP38Error/scalarOutOfRange(what:)`` naming `factorb` if
     ///   SHA256d(seedb) is 0 or not below n.
-    public func generateKey(seedb: SecretBytes, compressed: Bool, network: Network) throws(BIP38Error) -> GeneratedKey {
+    public func generateKey(seedb: SecretBytes, format: AddressFormat, network: Network) throws(BIP38Error) -> GeneratedKey {
         guard seedb.count == 24 else { throw .wrongLength(kind: "seedb", expected: 24, actual: seedb.count) }
-        let flag = BIP38Flag.ecMultiply(compressed: compressed, lotSequence: hasLotSequence)
+        let flag = BIP38Flag.ecMultiply(format: format, lotSequence: hasLotSequence)
         let factorb = SHA256.doubleHash(secret: seedb)
         let generated = try lifted("factorb") { () throws(CryptoError) in try passpoint.multiplied(by: factorb) }
-        let address = Address.p2pkh(generated, compressed: compressed, network: network)
+        let address = Address.p2pkh(generated, format: format, network: network)
         let addressHash = address.addressHash
         return try lifted("key generation") { () throws(CryptoError) in
             let derived = try DerivedHalves.ecMultiply(

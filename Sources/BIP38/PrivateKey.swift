@@ -27,23 +27,23 @@ public struct PrivateKey: Sendable, CustomStringConvertible {
     }
 
     /// The P2PKH address of this key.
-    public func address(compressed: Bool, network: Network) -> Address {
-        .p2pkh(publicPoint, compressed: compressed, network: network)
+    public func address(format: AddressFormat, network: Network) -> Address {
+        .p2pkh(publicPoint, format: format, network: network)
     }
 
     public var description: String { "<redacted private key>" }
 }
 
 /// Wallet Import Format: a private key in Base58Check with its network and
-/// whether its address uses the compressed public key.
+/// the format of its address (a trailing `0x01` for compressed).
 public struct WIF: Sendable, CustomStringConvertible {
     public let key: PrivateKey
-    public let compressed: Bool
+    public let format: AddressFormat
     public let network: Network
 
-    public init(key: PrivateKey, compressed: Bool, network: Network) {
+    public init(key: PrivateKey, format: AddressFormat, network: Network) {
         self.key = key
-        self.compressed = compressed
+        self.format = format
         self.network = network
     }
 
@@ -59,8 +59,8 @@ public struct WIF: Sendable, CustomStringConvertible {
             throw .invalidPrivateKey(reason: "not a WIF key: version byte \(payload.first.map { "0x" + hexByte($0) } ?? "missing")")
         }
         switch payload.count {
-        case 33: compressed = false
-        case 34 where payload[33] == 0x01: compressed = true
+        case 33: format = .uncompressed
+        case 34 where payload[33] == 0x01: format = .compressed
         case 34: throw .invalidPrivateKey(reason: "WIF compression marker must be 0x01")
         default: throw .invalidPrivateKey(reason: "WIF must be 33 or 34 bytes, got \(payload.count)")
         }
@@ -70,7 +70,7 @@ public struct WIF: Sendable, CustomStringConvertible {
 
     /// The WIF text. This reveals the key: only for output the user asked for.
     public func revealedText() -> String {
-        var payload = [network.wifVersion] + key.scalar.revealedBytes() + (compressed ? [0x01] : [])
+        var payload = [network.wifVersion] + key.scalar.revealedBytes() + format.wifSuffix
         defer { for i in payload.indices { payload[i] = 0 } }
         return Base58.checkEncode(payload)
     }

@@ -27,14 +27,14 @@ struct Encrypt: ParsableCommand {
             throw ToolFailure("\(key.path ?? "terminal"): the WIF key is for \(wif.network), not \(chosen)")
         }
         let net = network.network ?? wif?.network ?? .mainnet
-        let compressed = compressed || (wif?.compressed ?? false)
+        let format = AddressFormat(compressed: compressed || (wif?.format.isCompressed ?? false))
         let secret = try passphrase.read(confirmNew: true)
         let encrypted = try failure(file: "encryption") { () throws(BIP38Error) in
-            try EncryptedKey.encrypt(privateKey, compressed: compressed, passphrase: secret, network: net)
+            try EncryptedKey.encrypt(privateKey, format: format, passphrase: secret, network: net)
         }
         var report = Report()
         report.add("encrypted_key", encrypted.text)
-        report.add("address", privateKey.address(compressed: compressed, network: net).text)
+        report.add("address", privateKey.address(format: format, network: net).text)
         output.emit(report)
     }
 }
@@ -67,7 +67,7 @@ struct Decrypt: ParsableCommand {
         report.add("private_key_hex", decrypted.key.scalar.revealedHex())
         report.add("address", decrypted.address.text)
         report.add("segwit_address", decrypted.segwitAddress?.text)
-        report.add("compressed", decrypted.compressed)
+        report.add("compressed", decrypted.format.isCompressed)
         report.add("ec_multiply", decrypted.isECMultiply)
         report.add(decrypted.lotSequence)
         report.add("reading", decrypted.isECMultiply ? decrypted.reading.rawValue : nil)
@@ -119,14 +119,15 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         let code = try failure(file: "intermediate code") { () throws(BIP38Error) in try IntermediateCode(intermediateCode) }
+        let format = AddressFormat(compressed: compressed)
         let generated = try failure(file: "intermediate code") { () throws(BIP38Error) in
-            try code.generateKey(compressed: compressed, network: network.resolved)
+            try code.generateKey(format: format, network: network.resolved)
         }
         var report = Report()
         report.add("encrypted_key", generated.encryptedKey.text)
         report.add("address", generated.address.text)
         report.add("confirmation_code", generated.confirmationCode.text)
-        report.add("compressed", compressed)
+        report.add("compressed", format.isCompressed)
         report.add(code.lotSequence)
         output.emit(report)
     }
@@ -153,7 +154,7 @@ struct Confirm: ParsableCommand {
         var report = Report()
         report.add("address", confirmation.address.text)
         report.add("segwit_address", confirmation.segwitAddress?.text)
-        report.add("compressed", confirmation.compressed)
+        report.add("compressed", confirmation.format.isCompressed)
         report.add(confirmation.lotSequence)
         report.add("reading", confirmation.reading.rawValue)
         output.emit(report)

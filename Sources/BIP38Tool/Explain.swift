@@ -145,7 +145,8 @@ extension Explain {
             let seedBytes = try seedb.map { SecretBytes(copying: try hexOption($0, name: "--seedb", counts: [24])) }
                 ?? seed.bytes("seedb", count: 24)
             let key = try failure(file: "seedb") { () throws(BIP38Error) in
-                try code.generateKey(seedb: seedBytes, compressed: compressed, network: network.resolved)
+                try code.generateKey(
+                    seedb: seedBytes, format: AddressFormat(compressed: compressed), network: network.resolved)
             }
             var walk = Walk(
                 operation: "generate",

@@ -93,7 +93,8 @@ extension Explain {
 
             // Site B: seedb, factorb, encrypted key, address, confirmation code.
             let key = try failure(file: "seedb") { () throws(BIP38Error) in
-                try code.generateKey(seedb: seed.bytes("seedb", count: 24), compressed: compressed, network: net)
+                try code.generateKey(
+                    seedb: seed.bytes("seedb", count: 24), format: AddressFormat(compressed: compressed), network: net)
             }
             walk.add(KeySteps.generation(code, key, by: .siteB, seedbNote: seed.note("seedb", count: 24)))
             var toA = ExplainStep(
@@ -150,7 +151,7 @@ extension Explain {
             steps += recovery.steps(
                 key: key, passpoint: ec.owner.passpoint, ownerEntropy: entropy, by: .cardHolder, knownBy: Knowledge.keySide)
             steps += DecryptSteps.privateKey(
-                decrypted.key, compressed: decrypted.compressed, network: decrypted.address.network,
+                decrypted.key, format: decrypted.format, network: decrypted.address.network,
                 passfactor: .secret("passfactor", ec.owner.passfactor, Knowledge.passphraseSide),
                 factorb: .secret("factorb", ec.factorb, Knowledge.keySide), addressHash: key.addressHash, by: .cardHolder)
             return steps

@@ -14,7 +14,7 @@ enum CeremonyAnalysis {
     static func steps(
         passphrase: Passphrase, owner: OwnerFactors, key: GeneratedKey, decrypted: DecryptedKey
     ) throws -> [ExplainStep] {
-        let compressed = key.encryptedKey.compressed
+        let format = key.encryptedKey.format
         let network = key.address.network
         let passfactor = ExplainedValue.secret("passfactor", owner.passfactor, Knowledge.passphraseSide)
         var steps: [ExplainStep] = []
@@ -93,7 +93,7 @@ enum CeremonyAnalysis {
         }
         let stolen = try failure(file: "shares") { () throws(BIP38Error) in try PrivateKey(scalar: stolenScalar) }
         var theft = DecryptSteps.privateKey(
-            stolen, compressed: compressed, network: network, passfactor: passfactor,
+            stolen, format: format, network: network, passfactor: passfactor,
             factorb: .secret("factorb_recovered", recovery.factorb, [.siteA]), addressHash: key.address.addressHash,
             by: .siteA, name: "private_key_by_site_a", knownBy: [.siteA],
             matchNote: "site A can spend from this card's address.")

@@ -108,12 +108,12 @@ enum DecryptSteps {
     ///   - passfactor, factorb: the two shares as the walk names them.
     ///   - name, knownBy: the name of the private key and who learns it.
     static func privateKey(
-        _ key: PrivateKey, compressed: Bool, network: Network, passfactor: ExplainedValue, factorb: ExplainedValue,
+        _ key: PrivateKey, format: AddressFormat, network: Network, passfactor: ExplainedValue, factorb: ExplainedValue,
         addressHash: [UInt8], by party: Party, name: String = "private_key", knownBy: [Party] = Knowledge.holderOnly,
         matchNote: String = "the key is right (a wrong passphrase is refused, never a key)."
     ) -> [ExplainStep] {
-        let address = key.address(compressed: compressed, network: network)
-        let wif = WIF(key: key, compressed: compressed, network: network).revealedText()
+        let address = key.address(format: format, network: network)
+        let wif = WIF(key: key, format: format, network: network).revealedText()
         var product = ExplainStep(
             name: "the private key", performedBy: party, formula: "private key = passfactor·factorb mod n")
         product.inputs = [passfactor, factorb]
@@ -127,7 +127,7 @@ enum DecryptSteps {
             formula: "public key = private key·G;  address = P2PKH(public key);  SHA256d(address)[0..4] must equal addresshash")
         check.inputs = [.secret(name, key.scalar, knownBy)]
         check.outputs = [
-            .bytes("public_key", key.publicPoint.encoded(compressed: compressed), Knowledge.bothSites),
+            .bytes("public_key", format.publicKey(of: key.publicPoint), Knowledge.bothSites),
             .text("address", address.text, Knowledge.everyone),
             .bytes("addresshash", address.addressHash, Knowledge.everyone),
         ]
@@ -162,7 +162,7 @@ enum DecryptSteps {
             "From here to factorb no passphrase is used: anyone with the passpoint and the encrypted key gets seedb.")
         steps += recovered
         steps += privateKey(
-            decrypted.key, compressed: decrypted.compressed, network: decrypted.address.network,
+            decrypted.key, format: decrypted.format, network: decrypted.address.network,
             passfactor: .secret("passfactor", ec.owner.passfactor, Knowledge.passphraseSide),
             factorb: .secret("factorb", ec.factorb, Knowledge.keySide), addressHash: key.addressHash, by: party)
         return steps

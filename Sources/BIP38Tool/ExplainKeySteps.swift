@@ -8,7 +8,7 @@ enum KeySteps {
         _ code: IntermediateCode, _ key: GeneratedKey, by party: Party, seedbNote: String
     ) -> [ExplainStep] {
         let entropy = code.ownerEntropy
-        let compressed = key.encryptedKey.compressed
+        let format = key.encryptedKey.format
         var steps: [ExplainStep] = []
 
         var read = ExplainStep(
@@ -43,19 +43,19 @@ enum KeySteps {
         var point = ExplainStep(
             name: "the card's public key", performedBy: party,
             formula: "public key = passpoint·factorb = (passfactor·factorb)·G, "
-                + (compressed ? "compressed (33 bytes)" : "uncompressed (65 bytes)"))
+                + (format.isCompressed ? "compressed (33 bytes)" : "uncompressed (65 bytes)"))
         point.inputs = [
             .bytes("passpoint", code.passpoint.compressed, Knowledge.bothSites),
             .secret("factorb", key.factorb, Knowledge.keySide),
         ]
-        point.outputs = [.bytes("public_key", key.generatedPoint.encoded(compressed: compressed), Knowledge.bothSites)]
+        point.outputs = [.bytes("public_key", format.publicKey(of: key.generatedPoint), Knowledge.bothSites)]
         point.notes = ["Site B computes the public key without ever learning its private key passfactor·factorb."]
         steps.append(point)
 
         var address = ExplainStep(
             name: "address and addresshash", performedBy: party,
             formula: "address = Base58Check(version || RIPEMD160(SHA256(public key)));  addresshash = SHA256(SHA256(address text))[0..4]")
-        address.inputs = [.bytes("public_key", key.generatedPoint.encoded(compressed: compressed), Knowledge.bothSites)]
+        address.inputs = [.bytes("public_key", format.publicKey(of: key.generatedPoint), Knowledge.bothSites)]
         address.outputs = [
             .text("address", key.address.text, Knowledge.everyone),
             .bytes("addresshash", key.address.addressHash, Knowledge.everyone),

@@ -144,7 +144,7 @@ enum OwnerSteps {
             .secret("passfactor", owner.passfactor, Knowledge.passphraseSide),
         ]
         check.outputs = [
-            .bytes("public_key", generated.encoded(compressed: code.compressed), Knowledge.bothSites),
+            .bytes("public_key", code.format.publicKey(of: generated), Knowledge.bothSites),
             .text("address", confirmation.address.text, Knowledge.everyone),
             .bytes("addresshash", confirmation.address.addressHash, Knowledge.everyone),
         ]

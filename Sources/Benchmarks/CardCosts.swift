@@ -49,7 +49,7 @@ enum CardCosts {
                 for _ in 0..<4 { _ = try AES256.encryptBlock(block, key: key) }
             }
             whole += try perCall(iterations: iterations, rounds: 1) {
-                _ = try code.generateKey(seedb: seedb, compressed: true, network: .mainnet)
+                _ = try code.generateKey(seedb: seedb, format: .compressed, network: .mainnet)
             }
         }
         let other = (0..<rounds).map { whole[$0] - scrypt[$0] - curve[$0] - aes[$0] }

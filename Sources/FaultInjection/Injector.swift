@@ -64,7 +64,7 @@ package struct Injector {
                 }
             }
         case .bSubstitutesAddress:
-            let stolen = PrivateKey.random().address(compressed: true, network: try Transcript.load(layout).body.network)
+            let stolen = PrivateKey.random().address(format: .compressed, network: try Transcript.load(layout).body.network)
             try rewriteKeyBatch(batch) { cards in cards[0]["address"] = stolen.text }
             var faces = try CardFace.readSpool(layout.faces(batch))
             faces[0] = CardFace(serial: faces[0].serial, address: stolen, encryptedKey: faces[0].encryptedKey, confirmationCode: faces[0].confirmationCode)

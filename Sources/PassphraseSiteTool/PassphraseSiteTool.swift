@@ -49,7 +49,8 @@ extension PassphraseSiteTool {
 
         func run() throws {
             let terms = SiteSetup.Terms(
-                cards: cards, batchSize: batchSize, network: network, firstLot: firstLot, compressed: !uncompressed,
+                cards: cards, batchSize: batchSize, network: network, firstLot: firstLot,
+                addressFormat: uncompressed ? .uncompressed : .compressed,
                 policy: PassphrasePolicy(alphabet: alphabet, length: length, group: group),
                 forceWeakPolicy: forceWeakPolicy)
             let body = try SiteSetup.propose(terms, layout: ceremony.layout)

@@ -17,8 +17,8 @@ import Testing
 
     @Test func p2pkhOfCompressedAndUncompressedPoint() throws {
         let g = try CurvePoint(Self.generator)
-        #expect(Address.p2pkh(g, compressed: true, network: .mainnet).text == "1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH")
-        #expect(Address.p2pkh(g, compressed: false, network: .mainnet).text == "1EHNa6Q4Jz2uvNExL497mE43ikXhwF6kZm")
+        #expect(Address.p2pkh(g, format: .compressed, network: .mainnet).text == "1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH")
+        #expect(Address.p2pkh(g, format: .uncompressed, network: .mainnet).text == "1EHNa6Q4Jz2uvNExL497mE43ikXhwF6kZm")
     }
 
     @Test func bip173MainnetP2WPKH() throws {

@@ -28,7 +28,7 @@ import Testing
 
         // Key site: encrypted key, confirmation code and address.
         let generated = try IntermediateCode(vector.intermediateCode).generateKey(
-            seedb: seedb, compressed: vector.compressed, network: .mainnet)
+            seedb: seedb, format: vector.format, network: .mainnet)
         #expect([generated.encryptedKey.flag.rawValue] == flag)
         #expect([generated.confirmationCode.flag.rawValue] == flag)
         #expect(generated.encryptedKey.text == vector.encryptedKey)
@@ -41,30 +41,30 @@ import Testing
 
         // The same through the random-source entry point.
         let drawn = try code.generateKey(
-            compressed: vector.compressed, network: .mainnet, random: FixedRandomSource([seedb.revealedBytes()]))
+            format: vector.format, network: .mainnet, random: FixedRandomSource([seedb.revealedBytes()]))
         #expect(drawn.encryptedKey == generated.encryptedKey)
         #expect(drawn.confirmationCode == generated.confirmationCode)
 
         // Passphrase site again: confirm, then decrypt.
         let confirmation = try ConfirmationCode(vector.confirmationCode).confirm(passphrase: passphrase)
         #expect(confirmation.address.text == vector.bitcoinAddress)
-        #expect(confirmation.compressed == vector.compressed)
+        #expect(confirmation.format == vector.format)
         #expect(confirmation.lotSequence == (try vector.lotSequence))
         #expect(confirmation.pointB == generated.pointB)
 
         let decrypted = try EncryptedKey(vector.encryptedKey).decrypt(passphrase: passphrase)
         #expect(decrypted.address.text == vector.bitcoinAddress)
-        #expect(decrypted.compressed == vector.compressed)
+        #expect(decrypted.format == vector.format)
         #expect(decrypted.isECMultiply)
         #expect(decrypted.lotSequence == (try vector.lotSequence))
         #expect(decrypted.key.publicPoint == generated.generatedPoint)
         #expect(decrypted.ecMultiply?.seedb == seedb)
         #expect(decrypted.ecMultiply?.owner.passfactor == owner.passfactor)
         let wif = try WIF(decrypted.wif.revealedText())
-        #expect(wif.compressed == vector.compressed)
+        #expect(wif.format == vector.format)
         #expect(wif.key.scalar == decrypted.key.scalar)
 
-        if vector.compressed {
+        if vector.format.isCompressed {
             let segwit = try #require(generated.segwitAddress)
             #expect(segwit.text.hasPrefix("bc1q"))
             #expect(segwit.text == Self.segwitAddresses[vector.id])

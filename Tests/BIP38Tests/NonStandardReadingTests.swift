@@ -16,7 +16,7 @@ import Testing
         let code = try IntermediateCode(bytes: bytes)
         #expect(code.hasLotSequence)
         return try code.generateKey(
-            seedb: SecretBytes(copying: [UInt8](repeating: 0x42, count: 24)), compressed: false, network: .mainnet)
+            seedb: SecretBytes(copying: [UInt8](repeating: 0x42, count: 24)), format: .uncompressed, network: .mainnet)
     }
 
     @Test("the specification's reading refuses the key; the non-standard reading opens it and says so")

@@ -184,7 +184,7 @@ import Testing
             bytes[2] = flag
             let key = try EncryptedKey(Base58.checkEncode(bytes))
             #expect(!key.isECMultiply)
-            #expect(key.compressed == (flag == 0xE0))
+            #expect(key.format == AddressFormat(compressed: flag == 0xE0))
             #expect(key.ownerEntropy == nil)
         }
         for flag: UInt8 in [0x00, 0x04, 0x20, 0x24] {
@@ -192,7 +192,7 @@ import Testing
             bytes[2] = flag
             let key = try EncryptedKey(Base58.checkEncode(bytes))
             #expect(key.isECMultiply)
-            #expect(key.compressed == (flag & 0x20 != 0))
+            #expect(key.format == AddressFormat(compressed: flag & 0x20 != 0))
             #expect(key.ownerEntropy?.hasLotSequence == (flag & 0x04 != 0))
             #expect(key.flag.description == "0x" + [flag].hex.uppercased())
         }
@@ -256,7 +256,7 @@ import Testing
         let code = try IntermediateCode(Self.intermediateCode)
         #expect(throws: BIP38Error.wrongLength(kind: "seedb", expected: 24, actual: 23)) {
             try code.generateKey(
-                seedb: SecretBytes(copying: [UInt8](repeating: 1, count: 23)), compressed: false, network: .mainnet)
+                seedb: SecretBytes(copying: [UInt8](repeating: 1, count: 23)), format: .uncompressed, network: .mainnet)
         }
     }
 

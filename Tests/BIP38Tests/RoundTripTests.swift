@@ -8,45 +8,45 @@ import Testing
     static let passphrase = "correct horse ☃ battery"
 
     struct NonECCase: Sendable, CustomTestStringConvertible {
-        let compressed: Bool
+        let format: AddressFormat
         let network: Network
-        var testDescription: String { "non-EC \(compressed ? "compressed" : "uncompressed") \(network)" }
+        var testDescription: String { "non-EC \(format.rawValue) \(network)" }
     }
 
     @Test(arguments: [
-        NonECCase(compressed: false, network: .mainnet),
-        NonECCase(compressed: true, network: .mainnet),
-        NonECCase(compressed: false, network: .testnet),
-        NonECCase(compressed: true, network: .testnet),
+        NonECCase(format: .uncompressed, network: .mainnet),
+        NonECCase(format: .compressed, network: .mainnet),
+        NonECCase(format: .uncompressed, network: .testnet),
+        NonECCase(format: .compressed, network: .testnet),
     ])
     func nonEC(test: NonECCase) throws {
         let passphrase = try Passphrase(Self.passphrase)
         let key = PrivateKey.random()
         let encrypted = try EncryptedKey.encrypt(
-            key, compressed: test.compressed, passphrase: passphrase, network: test.network)
-        #expect(encrypted.text.hasPrefix(test.compressed ? "6PY" : "6PR"))
+            key, format: test.format, passphrase: passphrase, network: test.network)
+        #expect(encrypted.text.hasPrefix(test.format.isCompressed ? "6PY" : "6PR"))
         #expect(encrypted.text.count == 58)
         #expect(!encrypted.isECMultiply)
-        #expect(encrypted.flag == BIP38Flag.nonEC(compressed: test.compressed))
-        #expect(encrypted.addressHash == key.address(compressed: test.compressed, network: test.network).addressHash)
+        #expect(encrypted.flag == BIP38Flag.nonEC(format: test.format))
+        #expect(encrypted.addressHash == key.address(format: test.format, network: test.network).addressHash)
         #expect(try EncryptedKey(encrypted.text) == encrypted)
 
         let decrypted = try encrypted.decrypt(passphrase: passphrase, network: test.network)
         #expect(decrypted.key.scalar == key.scalar)
-        #expect(decrypted.compressed == test.compressed)
-        #expect(decrypted.address == key.address(compressed: test.compressed, network: test.network))
+        #expect(decrypted.format == test.format)
+        #expect(decrypted.address == key.address(format: test.format, network: test.network))
         #expect(decrypted.wif.network == test.network)
         let wif = try WIF(decrypted.wif.revealedText())
         #expect(wif.key.scalar == key.scalar)
-        #expect(wif.compressed == test.compressed)
+        #expect(wif.format == test.format)
         #expect(wif.network == test.network)
         let wifStart: Set<Character> =
-            test.network == .mainnet ? (test.compressed ? ["K", "L"] : ["5"]) : (test.compressed ? ["c"] : ["9"])
+            test.network == .mainnet ? (test.format.isCompressed ? ["K", "L"] : ["5"]) : (test.format.isCompressed ? ["c"] : ["9"])
         #expect(decrypted.wif.revealedText().first.map(wifStart.contains) == true)
     }
 
     struct ECCase: Sendable, CustomTestStringConvertible {
-        let compressed: Bool
+        let format: AddressFormat
         let lot: Int?
         let sequence: Int?
         let network: Network
@@ -58,16 +58,16 @@ import Testing
         }
         var testDescription: String {
             let numbers = lot.map { "lot \($0) sequence \(sequence ?? 0)" } ?? "no lot/sequence"
-            return "EC \(compressed ? "compressed" : "uncompressed") \(numbers) \(network)"
+            return "EC \(format.rawValue) \(numbers) \(network)"
         }
     }
 
     @Test(arguments: [
-        ECCase(compressed: true, lot: nil, sequence: nil, network: .mainnet),
-        ECCase(compressed: false, lot: nil, sequence: nil, network: .testnet),
-        ECCase(compressed: true, lot: 0, sequence: 0, network: .mainnet),
-        ECCase(compressed: false, lot: 1_048_575, sequence: 4095, network: .mainnet),
-        ECCase(compressed: true, lot: 1_048_575, sequence: 4095, network: .testnet),
+        ECCase(format: .compressed, lot: nil, sequence: nil, network: .mainnet),
+        ECCase(format: .uncompressed, lot: nil, sequence: nil, network: .testnet),
+        ECCase(format: .compressed, lot: 0, sequence: 0, network: .mainnet),
+        ECCase(format: .uncompressed, lot: 1_048_575, sequence: 4095, network: .mainnet),
+        ECCase(format: .compressed, lot: 1_048_575, sequence: 4095, network: .testnet),
     ])
     func ecMultiply(test: ECCase) throws {
         let passphrase = try Passphrase(Self.passphrase)
@@ -83,12 +83,12 @@ import Testing
         }
         #expect(try IntermediateCode(code.text) == code)
 
-        let generated = try IntermediateCode(code.text).generateKey(compressed: test.compressed, network: test.network)
+        let generated = try IntermediateCode(code.text).generateKey(format: test.format, network: test.network)
         let encrypted = generated.encryptedKey
-        let prefixes = test.compressed ? (lotSequence == nil ? "6Pn" : "6Po") : (lotSequence == nil ? "6Pf" : "6Pg")
+        let prefixes = test.format.isCompressed ? (lotSequence == nil ? "6Pn" : "6Po") : (lotSequence == nil ? "6Pf" : "6Pg")
         #expect(encrypted.text.hasPrefix(prefixes))
         #expect(encrypted.isECMultiply)
-        #expect(encrypted.flag == BIP38Flag.ecMultiply(compressed: test.compressed, lotSequence: lotSequence != nil))
+        #expect(encrypted.flag == BIP38Flag.ecMultiply(format: test.format, lotSequence: lotSequence != nil))
         #expect(encrypted.lotSequence == lotSequence)
         #expect(generated.confirmationCode.text.hasPrefix("cfrm38"))
         #expect(generated.confirmationCode.text.count == 75)
@@ -98,17 +98,17 @@ import Testing
             .confirm(passphrase: passphrase, network: test.network)
         #expect(confirmation.address == generated.address)
         #expect(confirmation.lotSequence == lotSequence)
-        #expect(confirmation.compressed == test.compressed)
+        #expect(confirmation.format == test.format)
 
         let decrypted = try EncryptedKey(encrypted.text).decrypt(passphrase: passphrase, network: test.network)
         #expect(decrypted.address == generated.address)
         #expect(decrypted.key.publicPoint == generated.generatedPoint)
-        #expect(decrypted.key.address(compressed: test.compressed, network: test.network) == generated.address)
+        #expect(decrypted.key.address(format: test.format, network: test.network) == generated.address)
         #expect(decrypted.lotSequence == lotSequence)
-        #expect(decrypted.compressed == test.compressed)
+        #expect(decrypted.format == test.format)
         #expect(decrypted.ecMultiply?.seedb == generated.seedb)
         #expect(decrypted.wif.network == test.network)
-        if test.compressed {
+        if test.format.isCompressed {
             let segwit = try #require(generated.segwitAddress)
             #expect(segwit.text.hasPrefix(test.network == .mainnet ? "bc1q" : "tb1q"))
             #expect(decrypted.segwitAddress == segwit)

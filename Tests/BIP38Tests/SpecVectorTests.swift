@@ -20,7 +20,7 @@ import Testing
         let encrypted = try EncryptedKey(vector.encryptedKey)
         #expect(encrypted.text == vector.encryptedKey)
         #expect(encrypted.isECMultiply == vector.isECMultiply)
-        #expect(encrypted.compressed == vector.compressed)
+        #expect(encrypted.format == vector.format)
         #expect(encrypted.lotSequence == (try vector.lotSequence))
 
         let decrypted = try encrypted.decrypt(passphrase: passphrase)
@@ -31,12 +31,12 @@ import Testing
         if let address = vector.bitcoinAddress {
             #expect(decrypted.address.text == address)
         }
-        #expect(decrypted.address == decrypted.key.address(compressed: vector.compressed, network: .mainnet))
+        #expect(decrypted.address == decrypted.key.address(format: vector.format, network: .mainnet))
         #expect(decrypted.address.network == .mainnet)
-        #expect(decrypted.compressed == vector.compressed)
+        #expect(decrypted.format == vector.format)
         #expect(decrypted.isECMultiply == vector.isECMultiply)
         #expect(decrypted.lotSequence == (try vector.lotSequence))
-        if vector.compressed {
+        if vector.format.isCompressed {
             #expect(decrypted.segwitAddress?.text.hasPrefix("bc1q") == true)
         } else {
             #expect(decrypted.segwitAddress == nil)
@@ -46,7 +46,7 @@ import Testing
             let ec = try #require(decrypted.ecMultiply)
             #expect(ec.factorb == SHA256.doubleHash(secret: ec.seedb))
             let code = try IntermediateCode(try #require(vector.passphraseCode))
-            let regenerated = try code.generateKey(seedb: ec.seedb, compressed: vector.compressed, network: .mainnet)
+            let regenerated = try code.generateKey(seedb: ec.seedb, format: vector.format, network: .mainnet)
             #expect(regenerated.encryptedKey.bytes == encrypted.bytes)
             #expect(regenerated.encryptedKey.text == vector.encryptedKey)
             #expect(regenerated.address == decrypted.address)
@@ -57,7 +57,7 @@ import Testing
         } else {
             #expect(decrypted.ecMultiply == nil)
             let reencrypted = try EncryptedKey.encrypt(
-                decrypted.key, compressed: vector.compressed, passphrase: passphrase, network: .mainnet)
+                decrypted.key, format: vector.format, passphrase: passphrase, network: .mainnet)
             #expect(reencrypted.bytes == encrypted.bytes)
             #expect(reencrypted.text == vector.encryptedKey)
         }
@@ -68,7 +68,7 @@ import Testing
     func wifAndHexAgree(vector: SpecVector) throws {
         let wif = try WIF(vector.unencryptedWIF)
         #expect(wif.key.scalar.revealedHex() == vector.unencryptedHex?.lowercased())
-        #expect(wif.compressed == vector.compressed)
+        #expect(wif.format == vector.format)
         #expect(wif.network == .mainnet)
     }
 
@@ -93,11 +93,11 @@ import Testing
     @Test(arguments: try SpecVector.withConfirmationCode())
     func confirmationCodeConfirmsTheAddress(vector: SpecVector) throws {
         let code = try ConfirmationCode(try #require(vector.confirmationCode))
-        #expect(code.compressed == vector.compressed)
+        #expect(code.format == vector.format)
         #expect(code.lotSequence == (try vector.lotSequence))
         let confirmation = try code.confirm(passphrase: Passphrase(vector.passphrase))
         #expect(confirmation.address.text == vector.bitcoinAddress)
-        #expect(confirmation.compressed == vector.compressed)
+        #expect(confirmation.format == vector.format)
         #expect(confirmation.lotSequence == (try vector.lotSequence))
         #expect(confirmation.owner.intermediateCode.text == vector.passphraseCode)
         #expect(confirmation.segwitAddress == nil)

@@ -40,3 +40,13 @@ extension LotAndSequence {
         #expect(Array(vector.passphrase.utf8).hex != vector.passphraseNFCUTF8Hex)
     }
 }
+
+extension SpecVector {
+    /// The vector's `compressed` field as an address format.
+    var format: AddressFormat { AddressFormat(compressed: compressed) }
+}
+
+extension DeterministicVector {
+    /// The vector's `compressed` field as an address format.
+    var format: AddressFormat { AddressFormat(compressed: compressed) }
+}

@@ -8,23 +8,23 @@ import Testing
 
     struct Form: Sendable, CustomTestStringConvertible {
         let text: String
-        let compressed: Bool
+        let format: AddressFormat
         let network: Network
-        var testDescription: String { "\(network) \(compressed ? "compressed" : "uncompressed")" }
+        var testDescription: String { "\(network) \(format.rawValue)" }
     }
 
     static let forms = [
-        Form(text: "5HueCGU8rMjxEXxiPuD5BDku4MkFqeZyd4dZ1jvhTVqvbTLvyTJ", compressed: false, network: .mainnet),
-        Form(text: "KwdMAjGmerYanjeui5SHS7JkmpZvVipYvB2LJGU1ZxJwYvP98617", compressed: true, network: .mainnet),
-        Form(text: "91gGn1HgSap6CbU12F6z3pJri26xzp7Ay1VW6NHCoEayNXwRpu2", compressed: false, network: .testnet),
-        Form(text: "cMzLdeGd5vEqxB8B6VFQoRopQ3sLAAvEzDAoQgvX54xwofSWj1fx", compressed: true, network: .testnet),
+        Form(text: "5HueCGU8rMjxEXxiPuD5BDku4MkFqeZyd4dZ1jvhTVqvbTLvyTJ", format: .uncompressed, network: .mainnet),
+        Form(text: "KwdMAjGmerYanjeui5SHS7JkmpZvVipYvB2LJGU1ZxJwYvP98617", format: .compressed, network: .mainnet),
+        Form(text: "91gGn1HgSap6CbU12F6z3pJri26xzp7Ay1VW6NHCoEayNXwRpu2", format: .uncompressed, network: .testnet),
+        Form(text: "cMzLdeGd5vEqxB8B6VFQoRopQ3sLAAvEzDAoQgvX54xwofSWj1fx", format: .compressed, network: .testnet),
     ]
 
     @Test(arguments: forms)
     func parses(form: Form) throws {
         let wif = try WIF(form.text)
         #expect(wif.key.scalar.revealedHex() == Self.keyHex)
-        #expect(wif.compressed == form.compressed)
+        #expect(wif.format == form.format)
         #expect(wif.network == form.network)
         #expect(wif.description == "<redacted WIF>")
         #expect(wif.key.description == "<redacted private key>")
@@ -33,7 +33,7 @@ import Testing
     @Test(arguments: forms)
     func encodes(form: Form) throws {
         let key = try PrivateKey(scalar: SecretBytes(copying: [UInt8](hexString: Self.keyHex)!))
-        #expect(WIF(key: key, compressed: form.compressed, network: form.network).revealedText() == form.text)
+        #expect(WIF(key: key, format: form.format, network: form.network).revealedText() == form.text)
     }
 
     @Test func refusesBadVersionByte() {
@@ -91,7 +91,7 @@ import Testing
 
     @Test func privateKeyAddresses() throws {
         let key = try PrivateKey(scalar: SecretBytes(copying: [UInt8](hexString: Self.keyHex)!))
-        #expect(key.address(compressed: false, network: .mainnet).text == "1GAehh7TsJAHuUAeKZcXf5CnwuGuGgyX2S")
-        #expect(key.address(compressed: true, network: .mainnet).text == "1LoVGDgRs9hTfTNJNuXKSpywcbdvwRXpmK")
+        #expect(key.address(format: .uncompressed, network: .mainnet).text == "1GAehh7TsJAHuUAeKZcXf5CnwuGuGgyX2S")
+        #expect(key.address(format: .compressed, network: .mainnet).text == "1LoVGDgRs9hTfTNJNuXKSpywcbdvwRXpmK")
     }
 }

@@ -32,7 +32,7 @@ import Testing
                 let decrypted = try face.encryptedKey.decrypt(passphrase: label.passphrase, network: .testnet)
                 #expect(decrypted.address == keyCard.address)
                 #expect(decrypted.address == face.address)
-                #expect(decrypted.compressed)
+                #expect(decrypted.format == .compressed)
                 #expect(decrypted.lotSequence.map(Serial.init) == face.serial)
                 // The confirmation code confirms the same address.
                 let confirmed = try keyCard.confirmationCode.confirm(passphrase: label.passphrase, network: .testnet)

@@ -131,7 +131,7 @@ import Testing
         try expectSuccess(Tools.siteA("issue", "--ceremony", test.path, "--batch", "1"))
         try expectSuccess(Tools.siteB("mint", "--ceremony", test.path, "--batch", "1"))
         // Site B swaps card 1's address for one it controls, and re-signs.
-        let substitute = PrivateKey.random().address(compressed: true, network: .mainnet)
+        let substitute = PrivateKey.random().address(format: .compressed, network: .mainnet)
         try test.resign(test.layout.keyBatch(1), as: KeyBatchBody.self, signer: try test.siteKey(.siteB)) { payload in
             var cards = payload.body.cards
             let c = cards[1]

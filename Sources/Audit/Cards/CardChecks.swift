@@ -17,7 +17,7 @@ extension AuditRun {
             let confirmation = minted.confirmationCode
             if confirmation.ownerEntropy != code.ownerEntropy { fail("confirmation code carries another ownerentropy than the intermediate code") }
             if !confirmation.flag.hasLotSequence { fail("confirmation code's flag lacks lot/sequence") }
-            if confirmation.compressed != manifest.compressed { fail("confirmation code's address type differs from the manifest") }
+            if confirmation.format != manifest.addressFormat { fail("confirmation code's address type differs from the manifest") }
             if confirmation.addressHash != minted.address.addressHash { fail("confirmation code's addresshash is not the address \(minted.address)'s") }
             if minted.address.network != manifest.network { fail("address \(minted.address) is not on \(manifest.network)") }
             guard let face = card.face else { continue }
@@ -29,7 +29,7 @@ extension AuditRun {
             if CardFace.commitment(key) != minted.encryptedKeyCommitment { fail("encrypted key does not match the key batch's commitment") }
             // With seedb recovered from the face, the public points must multiply out to the printed address.
             if let seedb = card.seedb, let point = try? code.passpoint.multiplied(by: SHA256.doubleHash(secret: seedb)),
-                Address.p2pkh(point, compressed: key.compressed, network: manifest.network) != face.address
+                Address.p2pkh(point, format: key.format, network: manifest.network) != face.address
             {
                 fail("encrypted key does not open to the printed address (passpoint × factorb gives another)")
             }

@@ -11,6 +11,7 @@ package struct ManifestBody: Codable, Sendable, Equatable {
     package let batchSize: Int
     /// Batch b (1-based) uses BIP38 lot firstLot + b - 1; a card's sequence is its position 0..<batchSize.
     package let firstLot: Int
+    /// The signed JSON field `"compressed"`; read it as ``addressFormat``.
     package let compressed: Bool
     package let policy: PassphrasePolicy
     package let policyBits: Double
@@ -18,6 +19,9 @@ package struct ManifestBody: Codable, Sendable, Equatable {
     package let siteB: SiteKey
 
     package static let maxBatchSize = 4096
+
+    /// The cards' address format, from the signed `compressed` field.
+    package var addressFormat: AddressFormat { AddressFormat(compressed: compressed) }
 
     package var batchCount: Int { (cards + batchSize - 1) / batchSize }
 

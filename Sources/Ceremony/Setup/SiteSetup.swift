@@ -56,19 +56,19 @@ package enum SiteSetup {
         package var batchSize: Int
         package var network: Network
         package var firstLot: Int
-        package var compressed: Bool
+        package var addressFormat: AddressFormat
         package var policy: PassphrasePolicy
         package var forceWeakPolicy: Bool
 
         package init(
-            cards: Int, batchSize: Int, network: Network = .mainnet, firstLot: Int = 1, compressed: Bool = true,
-            policy: PassphrasePolicy = .standard, forceWeakPolicy: Bool = false
+            cards: Int, batchSize: Int, network: Network = .mainnet, firstLot: Int = 1,
+            addressFormat: AddressFormat = .compressed, policy: PassphrasePolicy = .standard, forceWeakPolicy: Bool = false
         ) {
             self.cards = cards
             self.batchSize = batchSize
             self.network = network
             self.firstLot = firstLot
-            self.compressed = compressed
+            self.addressFormat = addressFormat
             self.policy = policy
             self.forceWeakPolicy = forceWeakPolicy
         }
@@ -83,7 +83,8 @@ package enum SiteSetup {
         let siteB = try declaration(of: .siteB, layout: layout)
         let body = ManifestBody(
             ceremonyId: SystemRandom.bytes(count: 16).hex, created: timestamp(), network: terms.network,
-            cards: terms.cards, batchSize: terms.batchSize, firstLot: terms.firstLot, compressed: terms.compressed,
+            cards: terms.cards, batchSize: terms.batchSize, firstLot: terms.firstLot,
+            compressed: terms.addressFormat.isCompressed,
             policy: terms.policy, policyBits: (terms.policy.entropyBits * 10).rounded() / 10,
             siteA: SiteKey(publicKey: key.publicKey), siteB: siteB)
         try body.validate(forceWeakPolicy: terms.forceWeakPolicy)

@@ -135,7 +135,7 @@ package struct PassphraseSite: Sendable {
             return "confirmation code carries another card's ownerentropy"
         }
         guard code.lotSequence.map(Serial.init) == card.serial else { return "confirmation code's lot/sequence is not the serial" }
-        guard code.compressed == manifest.compressed else { return "address type differs from the manifest" }
+        guard code.format == manifest.addressFormat else { return "address type differs from the manifest" }
         do {
             let confirmed = try code.confirm(passphrase: passphrase, network: manifest.network)
             guard confirmed.address == card.address else {

@@ -71,9 +71,9 @@ package struct KeySite: Sendable {
                     let generated =
                         if let seedb = seeds?(card.serial) {
                             try card.intermediateCode.generateKey(
-                                seedb: seedb, compressed: manifest.compressed, network: manifest.network)
+                                seedb: seedb, format: manifest.addressFormat, network: manifest.network)
                         } else {
-                            try card.intermediateCode.generateKey(compressed: manifest.compressed, network: manifest.network)
+                            try card.intermediateCode.generateKey(format: manifest.addressFormat, network: manifest.network)
                         }
                     return CardFace(
                         serial: card.serial, address: generated.address, encryptedKey: generated.encryptedKey,
