@@ -26,6 +26,24 @@ let strict: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
 
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+/// A library target of this package, built strictly.
+func library(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .target(name: name, dependencies: dependencies, swiftSettings: strict)
+}
+
+/// A command-line tool: a thin executable over the libraries, parsing with ArgumentParser.
+func tool(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(name: name, dependencies: dependencies + [argumentParser], swiftSettings: strict)
+}
+
+/// A test target; `fixtures` copies its Fixtures/ folder as a resource.
+func tests(_ name: String, _ dependencies: [Target.Dependency], fixtures: Bool = false) -> Target {
+    .testTarget(
+        name: name, dependencies: dependencies, resources: fixtures ? [.copy("Fixtures")] : nil, swiftSettings: strict)
+}
+
 let package = Package(
     name: "bip38-2fkg",
     products: [
@@ -60,79 +78,21 @@ let package = Package(
             name: "CryptoCore",
             dependencies: ["CSecp256k1", "CSodium", "CLibCrypto", "CQRencode", "CProcessControl"],
             swiftSettings: strict + [.strictMemorySafety()]),
-        .target(
-            name: "BIP38",
-            dependencies: ["CryptoCore"],
-            swiftSettings: strict),
-        .target(
-            name: "Ceremony",
-            dependencies: ["BIP38", "CryptoCore"],
-            swiftSettings: strict),
-        .target(
-            name: "Audit",
-            dependencies: ["Ceremony", "BIP38", "CryptoCore"],
-            swiftSettings: strict),
-        .target(
-            name: "Printing",
-            dependencies: ["Ceremony", "BIP38", "CryptoCore"],
-            swiftSettings: strict),
-        .executableTarget(
-            name: "CardPrintTool",
-            dependencies: [
-                "ToolSupport",
-                "Printing", "Ceremony", "BIP38",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: strict),
-        .target(
-            name: "FaultInjection",
-            dependencies: ["Audit", "Ceremony", "BIP38", "CryptoCore"],
-            swiftSettings: strict),
-        .executableTarget(
-            name: "CeremonyFaultTool",
-            dependencies: [
-                "ToolSupport",
-                "FaultInjection", "Ceremony",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: strict),
-        .executableTarget(
-            name: "CeremonyAuditTool",
-            dependencies: [
-                "Audit", "Ceremony", "BIP38", "CryptoCore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: strict),
-        .target(
-            name: "ToolSupport",
-            dependencies: ["Ceremony", "CryptoCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: strict),
-        .executableTarget(
-            name: "PassphraseSiteTool",
-            dependencies: [
-                "ToolSupport",
-                "Ceremony", "BIP38", "CryptoCore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: strict),
-        .executableTarget(
-            name: "KeySiteTool",
-            dependencies: [
-                "ToolSupport",
-                "Ceremony", "BIP38", "CryptoCore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: strict),
+        library("BIP38", ["CryptoCore"]),
+        library("Ceremony", ["BIP38", "CryptoCore"]),
+        library("Audit", ["Ceremony", "BIP38", "CryptoCore"]),
+        library("Printing", ["Ceremony", "BIP38", "CryptoCore"]),
+        library("FaultInjection", ["Audit", "Ceremony", "BIP38", "CryptoCore"]),
+        library("ToolSupport", ["Ceremony", "CryptoCore", argumentParser]),
+        tool("BIP38Tool", ["BIP38", "CryptoCore"]),
+        tool("PassphraseSiteTool", ["ToolSupport", "Ceremony", "BIP38", "CryptoCore"]),
+        tool("KeySiteTool", ["ToolSupport", "Ceremony", "BIP38", "CryptoCore"]),
+        tool("CardPrintTool", ["ToolSupport", "Printing", "Ceremony", "BIP38"]),
+        tool("CeremonyAuditTool", ["Audit", "Ceremony", "BIP38", "CryptoCore"]),
+        tool("CeremonyFaultTool", ["ToolSupport", "FaultInjection", "Ceremony"]),
         .executableTarget(
             name: "Benchmarks",
             dependencies: ["Ceremony", "Audit", "FaultInjection", "BIP38", "CryptoCore"],
-            swiftSettings: strict),
-        .executableTarget(
-            name: "BIP38Tool",
-            dependencies: [
-                "BIP38", "CryptoCore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
             swiftSettings: strict),
 
         // What the test targets share: the process runner and the build folder,
@@ -144,45 +104,28 @@ let package = Package(
             path: "Tests/TestSupport",
             resources: [.copy("Vectors")],
             swiftSettings: strict),
-        .testTarget(
-            name: "CryptoCoreTests",
-            dependencies: ["CryptoCore"],
-            swiftSettings: strict),
-        .testTarget(
-            name: "BIP38Tests",
-            dependencies: ["BIP38", "CryptoCore", "TestSupport"],
-            swiftSettings: strict),
-        .testTarget(
-            name: "CeremonyTests",
-            dependencies: ["Ceremony", "BIP38", "CryptoCore", "PassphraseSiteTool", "KeySiteTool", "TestSupport"],
-            resources: [.copy("Fixtures")],
-            swiftSettings: strict),
-        .testTarget(
-            name: "AuditTests",
-            dependencies: [
-                "Audit", "FaultInjection", "Ceremony", "BIP38", "CryptoCore", "CeremonyAuditTool", "TestSupport",
-            ],
-            resources: [.copy("Fixtures")],
-            swiftSettings: strict),
-        .testTarget(
-            name: "PrintingTests",
-            dependencies: [
+        tests("CryptoCoreTests", ["CryptoCore"]),
+        tests("BIP38Tests", ["BIP38", "CryptoCore", "TestSupport"]),
+        tests("BIP38ToolTests", ["BIP38", "CryptoCore", "BIP38Tool", "TestSupport"]),
+        tests(
+            "CeremonyTests", ["Ceremony", "BIP38", "CryptoCore", "PassphraseSiteTool", "KeySiteTool", "TestSupport"],
+            fixtures: true),
+        tests(
+            "AuditTests", ["Audit", "FaultInjection", "Ceremony", "BIP38", "CryptoCore", "CeremonyAuditTool", "TestSupport"],
+            fixtures: true),
+        tests(
+            "PrintingTests",
+            [
                 "Printing", "Ceremony", "BIP38", "CryptoCore", "PassphraseSiteTool", "KeySiteTool", "CeremonyAuditTool",
                 "CardPrintTool", "CeremonyFaultTool", "TestSupport",
             ],
-            resources: [.copy("Fixtures")],
-            swiftSettings: strict),
-        .testTarget(
-            name: "DocsTests",
-            dependencies: [
+            fixtures: true),
+        tests(
+            "DocsTests",
+            [
                 "BIP38Tool", "PassphraseSiteTool", "KeySiteTool", "CeremonyAuditTool", "CardPrintTool", "CeremonyFaultTool",
                 "Ceremony", "Audit", "FaultInjection", "CryptoCore", "TestSupport",
             ],
-            resources: [.copy("Fixtures")],
-            swiftSettings: strict),
-        .testTarget(
-            name: "BIP38ToolTests",
-            dependencies: ["BIP38", "CryptoCore", "BIP38Tool", "TestSupport"],
-            swiftSettings: strict),
+            fixtures: true),
     ]
 )

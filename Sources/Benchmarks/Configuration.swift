@@ -62,15 +62,8 @@ struct Configuration: Sendable {
     }
 }
 
-/// The machine the figures were measured on.
-struct Machine: Codable, Sendable {
-    let cpu: String
-    let cores: Int
-    let memoryGiB: Double
-    let kernel: String
-    let swift: String
-    let date: String
-
+extension Machine {
+    /// This machine, read from /proc/cpuinfo, uname and the process info.
     static func current() -> Machine {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }

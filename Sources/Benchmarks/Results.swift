@@ -214,3 +214,13 @@ struct SitePoint: Codable, Sendable {
     let otherLoadCores: Summary
     let peakMemoryMiB: Summary
 }
+
+/// The machine the figures were measured on.
+struct Machine: Codable, Sendable {
+    let cpu: String
+    let cores: Int
+    let memoryGiB: Double
+    let kernel: String
+    let swift: String
+    let date: String
+}
