@@ -73,7 +73,8 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# swift-format ships with the toolchain. The style is swift-crypto's (.swift-format);
+# swift-format ships with the toolchain. The style (.swift-format) is swift-crypto's,
+# 120 columns, except that a call's arguments are packed rather than one per line.
 # `make lint` fails on any finding, and `make test` runs it first.
 FORMAT_PATHS := Package.swift Sources Tests Fuzz
 lint:

@@ -25,29 +25,42 @@ struct MutationPropertyTests {
     }
 
     static let parsers: [TextParser] = [
-        TextParser(name: "Base58Check", valid: { try allBase58Texts() }) { text in
-            (try? Base58.checkDecode(text)).map { Base58.checkEncode($0) }
-        },
-        TextParser(name: "WIF", valid: { try SpecVector.all().map(\.unencryptedWIF) }) { text in
-            (try? WIF(text))?.revealedText()
-        },
-        TextParser(name: "P2PKH address", valid: { try SpecVector.all().compactMap(\.bitcoinAddress) }) { text in
-            (try? Address(text))?.text
-        },
-        TextParser(name: "encrypted key", valid: { try SpecVector.all().map(\.encryptedKey) }) { text in
-            (try? EncryptedKey(text))?.text
-        },
-        TextParser(name: "intermediate code", valid: { try SpecVector.all().compactMap(\.passphraseCode) }) { text in
-            (try? IntermediateCode(text))?.text
-        },
-        TextParser(name: "confirmation code", valid: { try SpecVector.all().compactMap(\.confirmationCode) }) { text in
-            (try? ConfirmationCode(text))?.text
-        },
+        TextParser(
+            name: "Base58Check",
+            valid: { try allBase58Texts() },
+            parse: { text in (try? Base58.checkDecode(text)).map { Base58.checkEncode($0) } }
+        ),
+        TextParser(
+            name: "WIF",
+            valid: { try SpecVector.all().map(\.unencryptedWIF) },
+            parse: { text in (try? WIF(text))?.revealedText() }
+        ),
+        TextParser(
+            name: "P2PKH address",
+            valid: { try SpecVector.all().compactMap(\.bitcoinAddress) },
+            parse: { text in (try? Address(text))?.text }
+        ),
+        TextParser(
+            name: "encrypted key",
+            valid: { try SpecVector.all().map(\.encryptedKey) },
+            parse: { text in (try? EncryptedKey(text))?.text }
+        ),
+        TextParser(
+            name: "intermediate code",
+            valid: { try SpecVector.all().compactMap(\.passphraseCode) },
+            parse: { text in (try? IntermediateCode(text))?.text }
+        ),
+        TextParser(
+            name: "confirmation code",
+            valid: { try SpecVector.all().compactMap(\.confirmationCode) },
+            parse: { text in (try? ConfirmationCode(text))?.text }
+        ),
     ]
 
     static func allBase58Texts() throws -> [String] {
         try SpecVector.all().flatMap { v in
-            [v.encryptedKey, v.unencryptedWIF] + [v.passphraseCode, v.confirmationCode, v.bitcoinAddress].compactMap { $0 }
+            [v.encryptedKey, v.unencryptedWIF]
+                + [v.passphraseCode, v.confirmationCode, v.bitcoinAddress].compactMap { $0 }
         }
     }
 
@@ -58,7 +71,10 @@ struct MutationPropertyTests {
             #expect(parser.parse(valid) == valid, "\(parser.name) refuses its own vector \(valid)")
             for round in 0..<Self.rounds {
                 let bytes = ByteMutator.mutate(
-                    Array(valid.utf8), &random, favouring: Self.base58Bytes + ByteMutator.edgeBytes)
+                    Array(valid.utf8),
+                    &random,
+                    favouring: Self.base58Bytes + ByteMutator.edgeBytes
+                )
                 let mutated = String(decoding: bytes, as: UTF8.self)
                 try Self.expectStable(parser, mutated, context: "\(parser.name) round \(round) of \(valid)")
             }
@@ -86,7 +102,10 @@ struct MutationPropertyTests {
         let elapsed = clock.measure { canonical = parser.parse(text) }
         #expect(elapsed < .milliseconds(250), "\(context): took \(elapsed)")
         if let canonical {
-            #expect(parser.parse(canonical) == canonical, "\(context): \(text.debugDescription) accepted but not stable")
+            #expect(
+                parser.parse(canonical) == canonical,
+                "\(context): \(text.debugDescription) accepted but not stable"
+            )
         }
     }
 
@@ -125,11 +144,17 @@ struct MutationPropertyTests {
         for bytes in valid {
             for round in 0..<Self.rounds {
                 let mutated = ByteMutator.mutate(
-                    bytes, &random, favouring: Self.passphraseBytes + ByteMutator.edgeBytes)
+                    bytes,
+                    &random,
+                    favouring: Self.passphraseBytes + ByteMutator.edgeBytes
+                )
                 do {
                     let passphrase = try Passphrase(utf8: SecretBytes(copying: mutated))
                     let again = try Passphrase(utf8: passphrase.normalizedUTF8)
-                    #expect(again.normalizedUTF8 == passphrase.normalizedUTF8, "round \(round): NFC not idempotent for \(mutated.hex)")
+                    #expect(
+                        again.normalizedUTF8 == passphrase.normalizedUTF8,
+                        "round \(round): NFC not idempotent for \(mutated.hex)"
+                    )
                 } catch {
                     guard case .invalidPassphrase = error else {
                         Issue.record("round \(round): \(mutated.hex) refused with \(error)")
