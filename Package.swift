@@ -23,7 +23,7 @@
 import PackageDescription
 
 let strict: [SwiftSetting] = [
-    .treatAllWarnings(as: .error),
+    .treatAllWarnings(as: .error)
 ]
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -56,7 +56,7 @@ let package = Package(
         .executable(name: "ceremony-fault", targets: ["CeremonyFaultTool"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         .systemLibrary(
@@ -111,7 +111,8 @@ let package = Package(
             "CeremonyTests", ["Ceremony", "BIP38", "CryptoCore", "PassphraseSiteTool", "KeySiteTool", "TestSupport"],
             fixtures: true),
         tests(
-            "AuditTests", ["Audit", "FaultInjection", "Ceremony", "BIP38", "CryptoCore", "CeremonyAuditTool", "TestSupport"],
+            "AuditTests",
+            ["Audit", "FaultInjection", "Ceremony", "BIP38", "CryptoCore", "CeremonyAuditTool", "TestSupport"],
             fixtures: true),
         tests(
             "PrintingTests",
@@ -123,7 +124,8 @@ let package = Package(
         tests(
             "DocsTests",
             [
-                "BIP38Tool", "PassphraseSiteTool", "KeySiteTool", "CeremonyAuditTool", "CardPrintTool", "CeremonyFaultTool",
+                "BIP38Tool", "PassphraseSiteTool", "KeySiteTool", "CeremonyAuditTool", "CardPrintTool",
+                "CeremonyFaultTool",
                 "Ceremony", "Audit", "FaultInjection", "CryptoCore", "TestSupport",
             ],
             fixtures: true),

@@ -12,7 +12,7 @@ import CryptoCore
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// The input as bytes.
@@ -45,7 +45,9 @@ let fuzzSigner: Ed25519.SigningKey = {
 /// Signs `bytes` as a payload of `kind` with ``fuzzSigner``, verifies and decodes
 /// it as the sites do (``SignedPayload/init(verifying:kind:trusted:required:)``),
 /// and checks that what decodes re-encodes stably. Nil when refused.
-func fuzzSignedPayload<Body: Codable & Sendable>(_ bytes: [UInt8], kind: PayloadKind, as: Body.Type) -> SignedPayload<Body>? {
+func fuzzSignedPayload<Body: Codable & Sendable>(
+    _ bytes: [UInt8], kind: PayloadKind, as: Body.Type
+) -> SignedPayload<Body>? {
     let keyID = KeyID(publicKey: fuzzSigner.publicKey)
     let envelope = Envelope(payloadType: kind.payloadType, payload: Data(bytes), signers: [fuzzSigner])
     let signed: SignedPayload<Body>
@@ -53,9 +55,9 @@ func fuzzSignedPayload<Body: Codable & Sendable>(_ bytes: [UInt8], kind: Payload
         signed = try SignedPayload<Body>(
             verifying: envelope, kind: kind, trusted: [keyID: fuzzSigner.publicKey], required: [keyID])
     } catch {
-        switch error {
+        switch error.code {
         case .malformedPayload, .unsupportedVersion: return nil
-        case .envelope, .storage: fuzzFailure("a correctly signed envelope was refused: \(error)")
+        default: fuzzFailure("a correctly signed envelope was refused: \(error)")
         }
     }
     // Decoding what we encode gives the same bytes again.
@@ -65,6 +67,7 @@ func fuzzSignedPayload<Body: Codable & Sendable>(_ bytes: [UInt8], kind: Payload
     }
     fuzzExpect(again.encoded() == encoded, "\(kind.rawValue) payload encoding is not stable")
     // The header alone decodes too (Transcript.entry reads it first).
-    fuzzExpect((try? TranscriptJSON.decoder.decode(PayloadHeader.self, from: Data(bytes))) != nil, "header of a valid payload")
+    fuzzExpect(
+        (try? TranscriptJSON.decoder.decode(PayloadHeader.self, from: Data(bytes))) != nil, "header of a valid payload")
     return signed
 }

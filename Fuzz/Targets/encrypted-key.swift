@@ -6,7 +6,10 @@ import BIP38
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = fuzzBytes(data, size)
-    let parsed = [try? EncryptedKey(fuzzText(bytes)), try? EncryptedKey(bytes: bytes), try? EncryptedKey(Base58.checkEncode(bytes))]
+    let parsed = [
+        try? EncryptedKey(fuzzText(bytes)), try? EncryptedKey(bytes: bytes),
+        try? EncryptedKey(Base58.checkEncode(bytes)),
+    ]
     for case let key? in parsed {
         fuzzExpect((try? EncryptedKey(key.text)) == key, "encrypted key round trip")
         fuzzExpect(key.bytes.count == EncryptedKey.byteCount, "encrypted key length")

@@ -7,7 +7,7 @@ import CryptoCore
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// One scratch file, rewritten for each input.
@@ -23,7 +23,9 @@ let scratch: (path: String, descriptor: Int32) = {
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let descriptor = scratch.descriptor
-    precondition(ftruncate(descriptor, 0) == 0 && pwrite(descriptor, data, size, 0) == size && lseek(descriptor, 0, SEEK_SET) == 0)
+    precondition(
+        ftruncate(descriptor, 0) == 0 && pwrite(descriptor, data, size, 0) == size
+            && lseek(descriptor, 0, SEEK_SET) == 0)
     let limit = 4096
     do {
         let secret = try SecretInput.read(descriptor: descriptor, name: "fuzz", limit: limit)
@@ -32,7 +34,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         if let passphrase = try? Passphrase(utf8: secret) {
             fuzzExpect(passphrase.normalizedUTF8.count > 0, "empty normalised passphrase")
             // NFC is idempotent: normalising the normalised bytes changes nothing.
-            fuzzExpect((try? Passphrase(utf8: passphrase.normalizedUTF8))?.normalizedUTF8 == passphrase.normalizedUTF8, "NFC idempotent")
+            fuzzExpect(
+                (try? Passphrase(utf8: passphrase.normalizedUTF8))?.normalizedUTF8 == passphrase.normalizedUTF8,
+                "NFC idempotent")
         }
     } catch {
         switch error {

@@ -1,8 +1,8 @@
+import Ceremony
 // The closing manifest (transfer/closing.json): every payload digest in order.
 // max_len: 32768
 // dict: payload.dict
 import Foundation
-import Ceremony
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {

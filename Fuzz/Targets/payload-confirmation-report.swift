@@ -1,12 +1,14 @@
+import Ceremony
 // Site A's confirmation report (transfer/batch-NNNN.confirmation.json).
 // max_len: 16384
 // dict: payload.dict
 import Foundation
-import Ceremony
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard let signed = fuzzSignedPayload(fuzzBytes(data, size), kind: .confirmationReport, as: ConfirmationReportBody.self)
+    guard
+        let signed = fuzzSignedPayload(
+            fuzzBytes(data, size), kind: .confirmationReport, as: ConfirmationReportBody.self)
     else { return 0 }
     let body = signed.payload.body
     _ = (body.checked, body.confirmed, body.failures.map(\.serial.description))

@@ -3,13 +3,14 @@
 // max_len: 32768
 // dict: payload.dict
 import BIP38
+import Ceremony
 import CryptoCore
 import Foundation
-import Ceremony
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard let signed = fuzzSignedPayload(fuzzBytes(data, size), kind: .intermediateBatch, as: IntermediateBatchBody.self)
+    guard
+        let signed = fuzzSignedPayload(fuzzBytes(data, size), kind: .intermediateBatch, as: IntermediateBatchBody.self)
     else { return 0 }
     for card in signed.payload.body.cards {
         _ = (card.serial.description, card.lot, card.sequence, card.passphraseCommitment.count)

@@ -3,13 +3,15 @@
 // max_len: 32768
 // dict: payload.dict
 import BIP38
+import Ceremony
 import CryptoCore
 import Foundation
-import Ceremony
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard let signed = fuzzSignedPayload(fuzzBytes(data, size), kind: .keyBatch, as: KeyBatchBody.self) else { return 0 }
+    guard let signed = fuzzSignedPayload(fuzzBytes(data, size), kind: .keyBatch, as: KeyBatchBody.self) else {
+        return 0
+    }
     for card in signed.payload.body.cards {
         _ = (card.serial.description, card.address.addressHash, card.encryptedKeyCommitment.count)
         let code = card.confirmationCode

@@ -5,11 +5,14 @@
 import BIP38
 import CryptoCore
 import Foundation
+
 @testable import Ceremony
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard let signed = fuzzSignedPayload(fuzzBytes(data, size), kind: .manifest, as: ManifestBody.self) else { return 0 }
+    guard let signed = fuzzSignedPayload(fuzzBytes(data, size), kind: .manifest, as: ManifestBody.self) else {
+        return 0
+    }
     let body = signed.payload.body
     _ = (body.trustedKeys, body.keyID(of: .siteA), body.keyID(of: .siteB), body.policy.entropyBits)
     for force in [false, true] {
@@ -29,7 +32,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         let last = body.serials(batch: batches)
         fuzzExpect(!last.isEmpty && last.count <= body.batchSize, "last batch size")
         for serial in [body.serials(batch: 1).first, last.last].compactMap({ $0 }) {
-            fuzzExpect((try? LotSequence(lot: serial.lot, sequence: serial.sequence)) != nil, "serial \(serial) fits BIP38")
+            fuzzExpect(
+                (try? LotSequence(lot: serial.lot, sequence: serial.sequence)) != nil, "serial \(serial) fits BIP38")
         }
         fuzzExpect(body.policy.generate().count > 0, "passphrase from a valid policy")
     }

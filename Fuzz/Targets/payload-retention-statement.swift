@@ -1,12 +1,14 @@
+import Ceremony
 // A site's retention statement (transfer/batch-NNNN.retention-site-*.json).
 // max_len: 16384
 // dict: payload.dict
 import Foundation
-import Ceremony
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard let signed = fuzzSignedPayload(fuzzBytes(data, size), kind: .retentionStatement, as: RetentionStatementBody.self)
+    guard
+        let signed = fuzzSignedPayload(
+            fuzzBytes(data, size), kind: .retentionStatement, as: RetentionStatementBody.self)
     else { return 0 }
     let body = signed.payload.body
     _ = (body.site, body.kept.map(\.path), body.destroyed.count, body.notes.count)

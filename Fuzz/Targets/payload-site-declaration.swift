@@ -1,9 +1,9 @@
+import Ceremony
 // A site's self-signed key declaration (transfer/site-*.declaration.json).
 // max_len: 8192
 // dict: payload.dict
 import CryptoCore
 import Foundation
-import Ceremony
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {

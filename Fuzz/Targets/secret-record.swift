@@ -3,6 +3,7 @@
 // max_len: 8192
 import BIP38
 import CryptoCore
+
 @testable import Ceremony
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -20,7 +21,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let again = SecretRecord.decode(SecretRecord.encode(records))
     fuzzExpect(again.count == records.count, "record count survives a round trip")
     for (a, b) in zip(records, again) {
-        fuzzExpect(a.fields.map(\.name) == b.fields.map(\.name) && a.fields.map(\.value) == b.fields.map(\.value), "record round trip")
+        fuzzExpect(
+            a.fields.map(\.name) == b.fields.map(\.name) && a.fields.map(\.value) == b.fields.map(\.value),
+            "record round trip")
     }
     return 0
 }

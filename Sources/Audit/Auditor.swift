@@ -27,7 +27,9 @@ package struct Auditor {
     /// Runs every check.
     /// - Throws: ``CeremonyError`` only when the input is unusable (no readable,
     ///   A-signed manifest); everything else is a finding in the report.
-    package static func audit(_ layout: CeremonyLayout, options: Options = Options()) throws(CeremonyError) -> AuditReport {
+    package static func audit(
+        _ layout: CeremonyLayout, options: Options = Options()
+    ) throws(CeremonyError) -> AuditReport {
         let ceremony = try Transcript.load(layout, requireBothSignatures: false)
         var run = AuditRun(ceremony: ceremony, options: options)
         return run.execute()
@@ -49,8 +51,13 @@ struct AuditRun {
     }
 
     mutating func execute() -> AuditReport {
-        if let b = manifest.keyID(of: .siteB), !ceremony.manifest.envelope.signatures.contains(where: { $0.keyid == b.hex }) {
-            findings.append(Finding(.signatures, .critical, "manifest is not endorsed by site B", file: layout.relative(layout.manifest)))
+        if let b = manifest.keyID(of: .siteB),
+            !ceremony.manifest.envelope.signatures.contains(where: { $0.keyid == b.hex })
+        {
+            findings.append(
+                Finding(
+                    .signatures, .critical, "manifest is not endorsed by site B", file: layout.relative(layout.manifest)
+                ))
         }
         var transcript = TranscriptAudit(ceremony: ceremony)
         transcript.noteUndecodable(.intermediateBatch, .siteA, as: IntermediateBatchBody.self)
@@ -83,7 +90,9 @@ struct AuditRun {
         let passed = checks.allSatisfy(\.passed)
         var signature: String?
         if passed && options.countersign { signature = countersign() }
-        let severityOrder = findings.sorted { ($0.severity, $0.check, $0.serial ?? "") < ($1.severity, $1.check, $1.serial ?? "") }
+        let severityOrder = findings.sorted {
+            ($0.severity, $0.check, $0.serial ?? "") < ($1.severity, $1.check, $1.serial ?? "")
+        }
         return AuditReport(
             verdict: passed ? "pass" : "fail", ceremony: ceremony.id, cards: manifest.cards, reconstructable: matrix,
             exposure: exposure, checks: checks, findings: severityOrder, randomness: randomness, sample: sample,
@@ -107,7 +116,8 @@ struct AuditRun {
         for (_, report, entry) in transcript.bodies(.confirmationReport, .siteA, as: ConfirmationReportBody.self) {
             for failure in report.failures {
                 findings.append(
-                    Finding(.coverage, .critical, "site A's confirmation failed: \(failure.reason)",
+                    Finding(
+                        .coverage, .critical, "site A's confirmation failed: \(failure.reason)",
                         serial: failure.serial.description, file: layout.relative(entry.file)))
             }
         }
@@ -137,7 +147,7 @@ struct AuditRun {
         guard let reloaded = try? Transcript.load(layout), reloaded.auditorKey == declared else { return nil }
         do {
             _ = try Closing.countersign(reloaded, as: .auditor, key: key)
-        } catch where error.code == .alreadyDone {
+        } catch  where error.code == .alreadyDone {
         } catch {
             return nil
         }
@@ -147,7 +157,9 @@ struct AuditRun {
     /// One heavy scrypt, timed, when no card secret was rebuilt.
     static func measureScrypt() -> Double {
         let start = Date()
-        _ = try? Scrypt.derive(password: [UInt8](repeating: 1, count: 8), salt: [UInt8](repeating: 2, count: 4), parameters: .bip38Passphrase, length: 32)
+        _ = try? Scrypt.derive(
+            password: [UInt8](repeating: 1, count: 8), salt: [UInt8](repeating: 2, count: 4),
+            parameters: .bip38Passphrase, length: 32)
         return Date().timeIntervalSince(start) * 1000
     }
 }

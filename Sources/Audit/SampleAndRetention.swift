@@ -41,14 +41,18 @@ extension AuditRun {
             fail("the key opens to \(address), not the transcript's \(minted.address)")
         }
         if let salt = label.commitmentSalt {
-            if !PassphraseCommitment(salt: salt, passphrase: label.passphrase).matches(issued.passphraseCommitment) { fail("the label does not open site A's passphrase commitment") }
+            if !PassphraseCommitment(salt: salt, passphrase: label.passphrase).matches(issued.passphraseCommitment) {
+                fail("the label does not open site A's passphrase commitment")
+            }
         } else {
             fail("the label carries no commitment salt")
         }
         if CardFace.commitment(face.encryptedKey) != minted.encryptedKeyCommitment {
             fail("the encrypted key does not open site B's commitment")
         }
-        if (try? minted.confirmationCode.confirm(passphrase: label.passphrase, network: manifest.network).address) != minted.address {
+        if (try? minted.confirmationCode.confirm(passphrase: label.passphrase, network: manifest.network).address)
+            != minted.address
+        {
             fail("the confirmation code does not confirm the address with the label's passphrase")
         }
     }
@@ -66,16 +70,25 @@ extension AuditRun {
             let stated = Dictionary(last.kept.map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a })
             for kept in actual where stated[kept.path] != kept.sha256 {
                 findings.append(
-                    Finding(.retention, .high,
-                        stated[kept.path] == nil ? "\(kept.path) is not in \(party)'s retention statement" : "\(kept.path) changed after \(party)'s retention statement",
+                    Finding(
+                        .retention, .high,
+                        stated[kept.path] == nil
+                            ? "\(kept.path) is not in \(party)'s retention statement"
+                            : "\(kept.path) changed after \(party)'s retention statement",
                         file: file))
             }
             let present = Set(actual.map(\.path))
             for kept in last.kept where !present.contains(kept.path) {
-                findings.append(Finding(.retention, .medium, "\(kept.path) is stated as kept but is not in \(party)'s folder", file: file))
+                findings.append(
+                    Finding(
+                        .retention, .medium, "\(kept.path) is stated as kept but is not in \(party)'s folder",
+                        file: file))
             }
             for kept in last.kept where kept.holds.contains("journal") {
-                findings.append(Finding(.retention, .high, "\(party)'s statement admits keeping \(kept.path) (\(kept.holds))", file: file))
+                findings.append(
+                    Finding(
+                        .retention, .high, "\(party)'s statement admits keeping \(kept.path) (\(kept.holds))",
+                        file: file))
             }
         }
     }

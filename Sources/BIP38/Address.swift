@@ -31,7 +31,9 @@ public struct Address: Hashable, Sendable, CustomStringConvertible, TextCodable 
     ///   ``BIP38Error/unexpectedPrefix(kind:found:)`` for an unknown version byte.
     public init(_ text: String) throws(BIP38Error) {
         let payload = try Base58.checkDecode(text)
-        guard payload.count == 21 else { throw .wrongLength(kind: "a P2PKH address", expected: 21, actual: payload.count) }
+        guard payload.count == 21 else {
+            throw .wrongLength(kind: "a P2PKH address", expected: 21, actual: payload.count)
+        }
         guard let network = Network.allCases.first(where: { $0.p2pkhVersion == payload[0] }) else {
             throw .unexpectedPrefix(kind: "a P2PKH address", found: "0x" + hexByte(payload[0]))
         }

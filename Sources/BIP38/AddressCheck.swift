@@ -3,7 +3,9 @@ import CryptoCore
 /// BIP38's final test: the address of the recovered key must hash to the
 /// addresshash in the encrypted object. A mismatch means a wrong passphrase,
 /// unless the hash matches the same key's address on the other network.
-func verifiedAddress(of point: CurvePoint, format: AddressFormat, network: Network, addressHash: [UInt8])
+func verifiedAddress(
+    of point: CurvePoint, format: AddressFormat, network: Network, addressHash: [UInt8]
+)
     throws(BIP38Error) -> Address
 {
     let address = Address.p2pkh(point, format: format, network: network)

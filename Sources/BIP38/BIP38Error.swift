@@ -40,10 +40,13 @@ public enum BIP38Error: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidBase58Character(let c): "invalid base58 character '\(c.isASCII && !c.isWhitespace ? String(c) : "U+" + String(c.unicodeScalars.first!.value, radix: 16, uppercase: true))'"
+        case .invalidBase58Character(let c):
+            "invalid base58 character '\(c.isASCII && !c.isWhitespace ? String(c) : "U+" + String(c.unicodeScalars.first!.value, radix: 16, uppercase: true))'"
         case .badChecksum: "bad checksum"
-        case .wrongLength(let kind, let expected, let actual): "wrong length: \(kind) must be \(expected) bytes, got \(actual)"
-        case .tooLong(let kind, let limit, let actual): "too long: \(kind) of \(actual) characters, at most \(limit) accepted"
+        case .wrongLength(let kind, let expected, let actual):
+            "wrong length: \(kind) must be \(expected) bytes, got \(actual)"
+        case .tooLong(let kind, let limit, let actual):
+            "too long: \(kind) of \(actual) characters, at most \(limit) accepted"
         case .unexpectedPrefix(let kind, let found): "not \(kind): prefix \(found)"
         case .reservedFlagBits(let flag): "reserved flag bits set (flag 0x\(hexByte(flag)))"
         case .flagNotAllowed(let flag, let kind): "flag 0x\(hexByte(flag)) not allowed for \(kind)"

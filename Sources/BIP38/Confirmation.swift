@@ -38,7 +38,9 @@ extension ConfirmationCode {
     ///   when it matches on the other network.
     /// - Parameter allowNonStandardReading: after the specification's reading fails, also try
     ///   the non-standard one (``ECMultiplyReading``).
-    public func confirm(passphrase: Passphrase, network: Network = .mainnet, allowNonStandardReading: Bool = false)
+    public func confirm(
+        passphrase: Passphrase, network: Network = .mainnet, allowNonStandardReading: Bool = false
+    )
         throws(BIP38Error) -> Confirmation
     {
         do {
@@ -52,13 +54,16 @@ extension ConfirmationCode {
         }
     }
 
-    private func confirm(passphrase: Passphrase, network: Network, entropy: OwnerEntropy) throws(BIP38Error)
+    private func confirm(
+        passphrase: Passphrase, network: Network, entropy: OwnerEntropy
+    ) throws(BIP38Error)
         -> Confirmation
     {
         let ownerEntropy = entropy
         let owner = try OwnerFactors(passphrase: passphrase, ownerEntropy: ownerEntropy)
         let derived = try lifted("confirmation") { () throws(CryptoError) in
-            try DerivedHalves.ecMultiply(passpoint: owner.passpoint, addressHash: addressHash, ownerEntropy: ownerEntropy)
+            try DerivedHalves.ecMultiply(
+                passpoint: owner.passpoint, addressHash: addressHash, ownerEntropy: ownerEntropy)
         }
         let encrypted = encryptedPointB
         let pointBBytes = try lifted("confirmation") { () throws(CryptoError) in

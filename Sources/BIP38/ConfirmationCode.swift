@@ -39,7 +39,9 @@ public struct ConfirmationCode: Hashable, Sendable, CustomStringConvertible, Tex
 
     public var format: AddressFormat { flag.format }
     public var addressHash: [UInt8] { Array(bytes[6..<10]) }
-    public var ownerEntropy: OwnerEntropy { OwnerEntropy(bytes: Array(bytes[10..<18]), hasLotSequence: flag.hasLotSequence) }
+    public var ownerEntropy: OwnerEntropy {
+        OwnerEntropy(bytes: Array(bytes[10..<18]), hasLotSequence: flag.hasLotSequence)
+    }
     public var lotSequence: LotSequence? { ownerEntropy.lotSequence }
     /// pointbprefix || pointbx1 || pointbx2: factorb·G, encrypted under the derived halves.
     public var encryptedPointB: [UInt8] { Array(bytes[18..<51]) }

@@ -16,7 +16,9 @@ public struct DecryptedKey: Sendable {
     public var wif: WIF { WIF(key: key, format: format, network: address.network) }
 
     /// The native SegWit address of the same key, for compressed keys.
-    public var segwitAddress: Address? { format.isCompressed ? .p2wpkh(key.publicPoint, network: address.network) : nil }
+    public var segwitAddress: Address? {
+        format.isCompressed ? .p2wpkh(key.publicPoint, network: address.network) : nil
+    }
 }
 
 /// How an EC-multiply key's ownerentropy was read.
@@ -52,7 +54,9 @@ extension EncryptedKey {
     /// - Parameter allowNonStandardReading: after the specification's reading fails,
     ///   also try the non-standard one (``ECMultiplyReading``); costs one more
     ///   heavy scrypt when the passphrase is wrong.
-    public func decrypt(passphrase: Passphrase, network: Network = .mainnet, allowNonStandardReading: Bool = false)
+    public func decrypt(
+        passphrase: Passphrase, network: Network = .mainnet, allowNonStandardReading: Bool = false
+    )
         throws(BIP38Error) -> DecryptedKey
     {
         guard let entropy = ownerEntropy else { return try decryptNonEC(passphrase: passphrase, network: network) }
@@ -60,7 +64,8 @@ extension EncryptedKey {
             return try decryptECMultiply(passphrase: passphrase, network: network, entropy: entropy)
         } catch .wrongPassphrase where allowNonStandardReading && entropy.hasLotSequence {
             var key = try decryptECMultiply(
-                passphrase: passphrase, network: network, entropy: OwnerEntropy(bytes: entropy.bytes, hasLotSequence: false))
+                passphrase: passphrase, network: network,
+                entropy: OwnerEntropy(bytes: entropy.bytes, hasLotSequence: false))
             key.reading = .eightByteSaltDespiteLotSequenceFlag
             return key
         }
@@ -83,13 +88,16 @@ extension EncryptedKey {
 
     /// EC-multiply: rebuild passfactor and passpoint, decrypt encryptedpart2 then
     /// encryptedpart1 to seedb, factorb = SHA256d(seedb), key = passfactor·factorb mod n.
-    private func decryptECMultiply(passphrase: Passphrase, network: Network, entropy: OwnerEntropy) throws(BIP38Error)
+    private func decryptECMultiply(
+        passphrase: Passphrase, network: Network, entropy: OwnerEntropy
+    ) throws(BIP38Error)
         -> DecryptedKey
     {
         let owner = try OwnerFactors(passphrase: passphrase, ownerEntropy: entropy)
         let (seedb, derived) = try seedbAndHalves(passpoint: owner.passpoint, ownerEntropy: entropy)
         let factorb = SHA256.doubleHash(secret: seedb)
-        let scalar = try lifted("factorb") { () throws(CryptoError) in try Secp256k1.multiply(owner.passfactor, factorb) }
+        let scalar = try lifted("factorb") { () throws(CryptoError) in try Secp256k1.multiply(owner.passfactor, factorb)
+        }
         let key = try PrivateKey(scalar: scalar)
         let address = try verifiedAddress(
             of: key.publicPoint, format: format, network: network, addressHash: addressHash)

@@ -21,7 +21,9 @@ import CryptoCore
     }
 
     /// EC-multiply: scrypt(passpoint, addresshash || ownerentropy, 1024, 1, 1, 64).
-    static func ecMultiply(passpoint: CurvePoint, addressHash: [UInt8], ownerEntropy: OwnerEntropy) throws(CryptoError)
+    static func ecMultiply(
+        passpoint: CurvePoint, addressHash: [UInt8], ownerEntropy: OwnerEntropy
+    ) throws(CryptoError)
         -> DerivedHalves
     {
         DerivedHalves(

@@ -56,7 +56,9 @@ extension IntermediateCode {
     /// The key site's step with a given seedb (tests and teaching walks).
     /// - Throws: ``BIP38Error/scalarOutOfRange(what:)`` naming `factorb` if
     ///   SHA256d(seedb) is 0 or not below n.
-    public func generateKey(seedb: SecretBytes, format: AddressFormat, network: Network) throws(BIP38Error) -> GeneratedKey {
+    public func generateKey(
+        seedb: SecretBytes, format: AddressFormat, network: Network
+    ) throws(BIP38Error) -> GeneratedKey {
         guard seedb.count == 24 else { throw .wrongLength(kind: "seedb", expected: 24, actual: seedb.count) }
         let flag = BIP38Flag.ecMultiply(format: format, lotSequence: hasLotSequence)
         let factorb = SHA256.doubleHash(secret: seedb)
@@ -69,7 +71,8 @@ extension IntermediateCode {
             let part1 = try derived.encrypt(seedb[0..<16], xorRange: 0..<16)
             let part2 = try derived.encrypt(
                 SecretBytes(copying: part1[8..<16]).appending(seedb[16..<24]), xorRange: 16..<32)
-            let keyBytes = EncryptedKey.ecPrefix + [flag.rawValue] + addressHash + ownerEntropy.bytes + part1[0..<8] + part2
+            let keyBytes =
+                EncryptedKey.ecPrefix + [flag.rawValue] + addressHash + ownerEntropy.bytes + part1[0..<8] + part2
 
             let pointB = try Secp256k1.publicPoint(of: factorb)
             let pointBPrefix = pointB.compressed[0] ^ (derived.half2[31] & 1)

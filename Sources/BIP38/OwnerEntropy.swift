@@ -27,4 +27,3 @@ public struct OwnerEntropy: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { bytes.hex }
 }
-

@@ -9,7 +9,9 @@ public struct PrivateKey: Sendable, CustomStringConvertible {
     /// - Throws: ``BIP38Error/invalidPrivateKey(reason:)`` if it is not 32 bytes, is 0 or is not below n.
     public init(scalar: SecretBytes) throws(BIP38Error) {
         guard scalar.count == 32 else { throw .invalidPrivateKey(reason: "must be 32 bytes, got \(scalar.count)") }
-        guard Secp256k1.isValidScalar(scalar) else { throw .invalidPrivateKey(reason: "0 or not below the curve order") }
+        guard Secp256k1.isValidScalar(scalar) else {
+            throw .invalidPrivateKey(reason: "0 or not below the curve order")
+        }
         self.scalar = scalar
     }
 
@@ -56,7 +58,8 @@ public struct WIF: Sendable, CustomStringConvertible {
         var payload = try Base58.checkDecode(text)
         defer { for i in payload.indices { payload[i] = 0 } }
         guard let network = Network.allCases.first(where: { $0.wifVersion == payload.first }) else {
-            throw .invalidPrivateKey(reason: "not a WIF key: version byte \(payload.first.map { "0x" + hexByte($0) } ?? "missing")")
+            throw .invalidPrivateKey(
+                reason: "not a WIF key: version byte \(payload.first.map { "0x" + hexByte($0) } ?? "missing")")
         }
         switch payload.count {
         case 33: format = .uncompressed

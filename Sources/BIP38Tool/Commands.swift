@@ -1,7 +1,7 @@
 import ArgumentParser
-import Foundation
 import BIP38
 import CryptoCore
+import Foundation
 
 struct Encrypt: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -86,7 +86,9 @@ struct Intermediate: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard (lot == nil) == (sequence == nil) else { throw ValidationError("give both --lot and --sequence, or neither") }
+        guard (lot == nil) == (sequence == nil) else {
+            throw ValidationError("give both --lot and --sequence, or neither")
+        }
         if let lot, let sequence {
             do { _ = try LotSequence(lot: lot, sequence: sequence) } catch { throw ValidationError(error.description) }
         }
@@ -107,7 +109,8 @@ struct Intermediate: ParsableCommand {
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Make an encrypted key, address and confirmation code from an intermediate code (the key site's step).",
+        abstract:
+            "Make an encrypted key, address and confirmation code from an intermediate code (the key site's step).",
         discussion: "Prints encrypted_key, address, confirmation_code, compressed, lot, sequence. Needs no passphrase.")
 
     @Argument(help: "The intermediate code (passphrase...).")
@@ -118,7 +121,9 @@ struct Generate: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let code = try failure(file: "intermediate code") { () throws(BIP38Error) in try IntermediateCode(intermediateCode) }
+        let code = try failure(file: "intermediate code") { () throws(BIP38Error) in
+            try IntermediateCode(intermediateCode)
+        }
         let format = AddressFormat(compressed: compressed)
         let generated = try failure(file: "intermediate code") { () throws(BIP38Error) in
             try code.generateKey(format: format, network: network.resolved)
@@ -136,7 +141,8 @@ struct Generate: ParsableCommand {
 struct Confirm: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a confirmation code (cfrm38...) against a passphrase and show the address it confirms.",
-        discussion: "Prints address, segwit_address (compressed keys), compressed, lot, sequence, reading (as for decrypt).")
+        discussion:
+            "Prints address, segwit_address (compressed keys), compressed, lot, sequence, reading (as for decrypt).")
 
     @Argument(help: "The confirmation code (cfrm38...).")
     var confirmationCode: String
@@ -145,7 +151,9 @@ struct Confirm: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let code = try failure(file: "confirmation code") { () throws(BIP38Error) in try ConfirmationCode(confirmationCode) }
+        let code = try failure(file: "confirmation code") { () throws(BIP38Error) in
+            try ConfirmationCode(confirmationCode)
+        }
         let secret = try passphrase.read()
         let confirmation = try failure(file: "confirmation code") { () throws(BIP38Error) in
             try code.confirm(passphrase: secret, network: network.resolved, allowNonStandardReading: true)
@@ -164,8 +172,10 @@ struct Confirm: ParsableCommand {
 /// Says on stderr when a key only opened with the non-standard reading.
 func noteReading(_ reading: ECMultiplyReading) {
     guard reading != .specification else { return }
-    FileHandle.standardError.write(Data("""
-        bip38: note: opened only by reading flag 0x04's ownerentropy as an 8-byte ownersalt without the SHA256d step \
-        (a malformed intermediate code, as one published wallet tool makes); lot and sequence are not meaningful\n
-        """.utf8))
+    FileHandle.standardError.write(
+        Data(
+            """
+            bip38: note: opened only by reading flag 0x04's ownerentropy as an 8-byte ownersalt without the SHA256d step \
+            (a malformed intermediate code, as one published wallet tool makes); lot and sequence are not meaningful\n
+            """.utf8))
 }

@@ -71,7 +71,9 @@ extension Explain {
     struct Intermediate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Walk the making of an intermediate code: passphrase → prefactor → passfactor → passpoint.",
-            discussion: "--ownersalt is 4 bytes of hex with --lot/--sequence, else 8. Give both --lot and --sequence, or neither.")
+            discussion:
+                "--ownersalt is 4 bytes of hex with --lot/--sequence, else 8. Give both --lot and --sequence, or neither."
+        )
 
         @OptionGroup var passphrase: PassphraseOption
         @Option(help: ArgumentHelp("ownersalt in hex (default: from --seed, else random).", valueName: "hex"))
@@ -86,7 +88,9 @@ extension Explain {
                 throw ValidationError("give both --lot and --sequence, or neither")
             }
             if let lot, let sequence {
-                do { _ = try LotSequence(lot: lot, sequence: sequence) } catch { throw ValidationError(error.description) }
+                do { _ = try LotSequence(lot: lot, sequence: sequence) } catch {
+                    throw ValidationError(error.description)
+                }
             }
             if let ownersalt {
                 guard seed.seed == nil else { throw ValidationError("give --ownersalt or --seed, not both") }
@@ -96,13 +100,16 @@ extension Explain {
 
         func run() throws {
             Walk.emitWarning()
-            let lotSequence = try lot.map { lot throws(BIP38Error) in try LotSequence(lot: lot, sequence: sequence ?? 0) }
+            let lotSequence = try lot.map { lot throws(BIP38Error) in try LotSequence(lot: lot, sequence: sequence ?? 0)
+            }
             let count = lotSequence == nil ? 8 : 4
-            let salt = try ownersalt.map { try hexOption($0, name: "--ownersalt", counts: [count]) }
+            let salt =
+                try ownersalt.map { try hexOption($0, name: "--ownersalt", counts: [count]) }
                 ?? seed.bytes("ownersalt", count: count).revealedBytes()
             let secret = try passphrase.read()
             let owner = try failure(file: "ownersalt") { () throws(BIP38Error) in
-                try OwnerFactors(passphrase: secret, ownerEntropy: OwnerEntropy(ownerSalt: salt, lotSequence: lotSequence))
+                try OwnerFactors(
+                    passphrase: secret, ownerEntropy: OwnerEntropy(ownerSalt: salt, lotSequence: lotSequence))
             }
             var walk = Walk(
                 operation: "intermediate",
@@ -142,7 +149,8 @@ extension Explain {
             let code = try failure(file: "intermediate code") { () throws(BIP38Error) in
                 try IntermediateCode(intermediateCode)
             }
-            let seedBytes = try seedb.map { SecretBytes(copying: try hexOption($0, name: "--seedb", counts: [24])) }
+            let seedBytes =
+                try seedb.map { SecretBytes(copying: try hexOption($0, name: "--seedb", counts: [24])) }
                 ?? seed.bytes("seedb", count: 24)
             let key = try failure(file: "seedb") { () throws(BIP38Error) in
                 try code.generateKey(
@@ -179,7 +187,8 @@ extension Explain {
             }
             var walk = Walk(
                 operation: "confirm",
-                summary: "the passphrase holder (site A in a ceremony) checks that an address is bound to its passphrase.")
+                summary:
+                    "the passphrase holder (site A in a ceremony) checks that an address is bound to its passphrase.")
             walk.add(try OwnerSteps.confirmation(code, confirmation, passphrase: secret, by: .siteA, showFactors: true))
             output.emit(walk)
         }
@@ -208,7 +217,8 @@ extension Explain {
             }
             var walk = Walk(
                 operation: "decrypt",
-                summary: "the card holder decrypts the key with the passphrase: private key = passfactor·factorb mod n.")
+                summary: "the card holder decrypts the key with the passphrase: private key = passfactor·factorb mod n."
+            )
             walk.add(try DecryptSteps.decryption(key, decrypted, passphrase: secret, by: .cardHolder))
             output.emit(walk)
         }

@@ -75,7 +75,8 @@ extension Explain {
             let owner = try failure(file: "ownersalt") { () throws(BIP38Error) in
                 try OwnerFactors(
                     passphrase: passphrase,
-                    ownerEntropy: OwnerEntropy(ownerSalt: seed.bytes("ownersalt", count: 4).revealedBytes(), lotSequence: serial))
+                    ownerEntropy: OwnerEntropy(
+                        ownerSalt: seed.bytes("ownersalt", count: 4).revealedBytes(), lotSequence: serial))
             }
             let code = owner.intermediateCode
             walk.add(
@@ -113,7 +114,8 @@ extension Explain {
             }
             var checks = try OwnerSteps.confirmation(
                 key.confirmationCode, confirmation, passphrase: passphrase, by: .siteA, showFactors: false)
-            checks[0].notes.append("Site A rebuilds passfactor and passpoint from the passphrase as above (not repeated).")
+            checks[0].notes.append(
+                "Site A rebuilds passfactor and passpoint from the passphrase as above (not repeated).")
             walk.add(checks)
 
             // The card holder decrypts.
@@ -135,7 +137,8 @@ extension Explain {
             var steps = [DecryptSteps.readKey(key, ownerEntropy: entropy, by: .cardHolder)]
             var rebuild = ExplainStep(
                 name: "passfactor and passpoint from the scratched-off passphrase", performedBy: .cardHolder,
-                formula: "prefactor = scrypt(passphrase, ownersalt, 16384, 8, 8, 32);  passfactor = SHA256d(prefactor || ownerentropy);  "
+                formula:
+                    "prefactor = scrypt(passphrase, ownersalt, 16384, 8, 8, 32);  passfactor = SHA256d(prefactor || ownerentropy);  "
                     + "passpoint = passfactor·G")
             rebuild.inputs = [
                 OwnerSteps.passphraseValue(passphrase), .bytes("ownerentropy", entropy.bytes, Knowledge.bothSites),
@@ -149,11 +152,13 @@ extension Explain {
                 try SeedbRecovery(key: key, ownerEntropy: entropy, passpoint: ec.owner.passpoint)
             }
             steps += recovery.steps(
-                key: key, passpoint: ec.owner.passpoint, ownerEntropy: entropy, by: .cardHolder, knownBy: Knowledge.keySide)
+                key: key, passpoint: ec.owner.passpoint, ownerEntropy: entropy, by: .cardHolder,
+                knownBy: Knowledge.keySide)
             steps += DecryptSteps.privateKey(
                 decrypted.key, format: decrypted.format, network: decrypted.address.network,
                 passfactor: .secret("passfactor", ec.owner.passfactor, Knowledge.passphraseSide),
-                factorb: .secret("factorb", ec.factorb, Knowledge.keySide), addressHash: key.addressHash, by: .cardHolder)
+                factorb: .secret("factorb", ec.factorb, Knowledge.keySide), addressHash: key.addressHash,
+                by: .cardHolder)
             return steps
         }
     }

@@ -40,14 +40,17 @@ struct SeedbRecovery {
         key: EncryptedKey, passpoint: CurvePoint, ownerEntropy: OwnerEntropy, by party: Party, knownBy: [Party],
         suffix: String = "", leaked: Bool = false
     ) -> [ExplainStep] {
-        let cipher = leaked ? Party.allCases.filter { $0 == party || Knowledge.keySide.contains($0) } : Knowledge.keySide
+        let cipher =
+            leaked ? Party.allCases.filter { $0 == party || Knowledge.keySide.contains($0) } : Knowledge.keySide
         var halves = OwnerSteps.derivedHalves(
             half1: half1, half2: half2, passpoint: passpoint, addressHash: key.addressHash,
             ownerEntropy: ownerEntropy, by: party)
         if leaked { halves.inputs.insert(.text("encrypted_key", key.text, hex: key.bytes, cipher), at: 0) }
         var part2 = ExplainStep(
             name: "decrypt encryptedpart2", performedBy: party,
-            formula: "encryptedpart1[8..16] || seedb[16..24] = AES256⁻¹(encryptedpart2, key derivedhalf2) ⊕ derivedhalf1[16..32]")
+            formula:
+                "encryptedpart1[8..16] || seedb[16..24] = AES256⁻¹(encryptedpart2, key derivedhalf2) ⊕ derivedhalf1[16..32]"
+        )
         part2.inputs = [
             .bytes("encryptedpart2", Array(key.bytes[23..<39]), cipher),
             .secret("derivedhalf1", half1, Knowledge.bothSites),
@@ -60,7 +63,9 @@ struct SeedbRecovery {
 
         var part1 = ExplainStep(
             name: "decrypt encryptedpart1", performedBy: party,
-            formula: "seedb[0..16] = AES256⁻¹(encryptedpart1[0..8] || encryptedpart1_tail, key derivedhalf2) ⊕ derivedhalf1[0..16]")
+            formula:
+                "seedb[0..16] = AES256⁻¹(encryptedpart1[0..8] || encryptedpart1_tail, key derivedhalf2) ⊕ derivedhalf1[0..16]"
+        )
         part1.inputs = [
             .bytes("encryptedpart1", encryptedPart1, cipher),
             .secret("derivedhalf1", half1, Knowledge.bothSites),
@@ -83,7 +88,8 @@ enum DecryptSteps {
     static func readKey(_ key: EncryptedKey, ownerEntropy: OwnerEntropy, by party: Party) -> ExplainStep {
         var read = ExplainStep(
             name: "read the encrypted key", performedBy: party,
-            formula: "key = 0143 || flag || addresshash(4) || ownerentropy(8) || encryptedpart1[0..8] || encryptedpart2(16)")
+            formula:
+                "key = 0143 || flag || addresshash(4) || ownerentropy(8) || encryptedpart1[0..8] || encryptedpart2(16)")
         read.inputs = [.text("encrypted_key", key.text, hex: key.bytes, Knowledge.keySide)]
         read.outputs = [
             .bytes("flag", [key.flag.rawValue], Knowledge.bothSites),
@@ -124,7 +130,9 @@ enum DecryptSteps {
 
         var check = ExplainStep(
             name: "check the address", performedBy: party,
-            formula: "public key = private key·G;  address = P2PKH(public key);  SHA256d(address)[0..4] must equal addresshash")
+            formula:
+                "public key = private key·G;  address = P2PKH(public key);  SHA256d(address)[0..4] must equal addresshash"
+        )
         check.inputs = [.secret(name, key.scalar, knownBy)]
         check.outputs = [
             .bytes("public_key", format.publicKey(of: key.publicPoint), Knowledge.bothSites),

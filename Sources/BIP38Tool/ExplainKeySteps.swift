@@ -27,7 +27,8 @@ enum KeySteps {
 
         var flag = ExplainStep(
             name: "flag", performedBy: party,
-            formula: "flag = 0x20 if the address uses the compressed public key | 0x04 if the code carries lot/sequence")
+            formula: "flag = 0x20 if the address uses the compressed public key | 0x04 if the code carries lot/sequence"
+        )
         flag.outputs = [.bytes("flag", [key.encryptedKey.flag.rawValue], Knowledge.bothSites)]
         steps.append(flag)
 
@@ -54,7 +55,9 @@ enum KeySteps {
 
         var address = ExplainStep(
             name: "address and addresshash", performedBy: party,
-            formula: "address = Base58Check(version || RIPEMD160(SHA256(public key)));  addresshash = SHA256(SHA256(address text))[0..4]")
+            formula:
+                "address = Base58Check(version || RIPEMD160(SHA256(public key)));  addresshash = SHA256(SHA256(address text))[0..4]"
+        )
         address.inputs = [.bytes("public_key", format.publicKey(of: key.generatedPoint), Knowledge.bothSites)]
         address.outputs = [
             .text("address", key.address.text, Knowledge.everyone),
@@ -84,7 +87,9 @@ enum KeySteps {
 
         var encrypted = ExplainStep(
             name: "the encrypted key", performedBy: party,
-            formula: "key = Base58Check(0143 || flag || addresshash || ownerentropy || encryptedpart1[0..8] || encryptedpart2)")
+            formula:
+                "key = Base58Check(0143 || flag || addresshash || ownerentropy || encryptedpart1[0..8] || encryptedpart2)"
+        )
         encrypted.inputs = [
             .bytes("flag", [key.encryptedKey.flag.rawValue], Knowledge.bothSites),
             .bytes("addresshash", key.address.addressHash, Knowledge.everyone),
@@ -109,7 +114,8 @@ enum KeySteps {
         let encryptedPointB = key.confirmationCode.encryptedPointB
         var hide = ExplainStep(
             name: "encrypt pointb", performedBy: party,
-            formula: "pointbprefix = pointb[0] ⊕ (derivedhalf2[31] & 1);  pointbx1 = AES256(pointb[1..17] ⊕ derivedhalf1[0..16]);  "
+            formula:
+                "pointbprefix = pointb[0] ⊕ (derivedhalf2[31] & 1);  pointbx1 = AES256(pointb[1..17] ⊕ derivedhalf1[0..16]);  "
                 + "pointbx2 = AES256(pointb[17..33] ⊕ derivedhalf1[16..32])")
         hide.inputs = [
             .bytes("pointb", key.pointB.compressed, Knowledge.bothSites),
@@ -125,7 +131,9 @@ enum KeySteps {
 
         var confirmation = ExplainStep(
             name: "the confirmation code", performedBy: party,
-            formula: "code = Base58Check(643BF6A89A || flag || addresshash || ownerentropy || pointbprefix || pointbx1 || pointbx2)")
+            formula:
+                "code = Base58Check(643BF6A89A || flag || addresshash || ownerentropy || pointbprefix || pointbx1 || pointbx2)"
+        )
         confirmation.inputs = [
             .bytes("flag", [key.confirmationCode.flag.rawValue], Knowledge.bothSites),
             .bytes("addresshash", key.address.addressHash, Knowledge.everyone),

@@ -41,7 +41,9 @@ enum OwnerSteps {
             formula: "prefactor = scrypt(passphrase, ownersalt, N=16384, r=8, p=8, 32 bytes)")
         prefactor.inputs = [passphraseValue(passphrase), .bytes("ownersalt", entropy.ownerSalt, Knowledge.bothSites)]
         prefactor.outputs = [.secret("prefactor", owner.prefactor, Knowledge.passphraseSide)]
-        prefactor.notes = ["This scrypt is what every passphrase guess costs an attacker (about 0.25-0.5 s on one core)."]
+        prefactor.notes = [
+            "This scrypt is what every passphrase guess costs an attacker (about 0.25-0.5 s on one core)."
+        ]
 
         var passfactor = ExplainStep(
             name: "passfactor: site A's share of the private key", performedBy: party,
@@ -49,14 +51,18 @@ enum OwnerSteps {
                 ? "passfactor = SHA256(SHA256(prefactor || ownerentropy))"
                 : "passfactor = prefactor  (no lot/sequence)")
         passfactor.inputs = [.secret("prefactor", owner.prefactor, Knowledge.passphraseSide)]
-        if entropy.hasLotSequence { passfactor.inputs.append(.bytes("ownerentropy", entropy.bytes, Knowledge.bothSites)) }
+        if entropy.hasLotSequence {
+            passfactor.inputs.append(.bytes("ownerentropy", entropy.bytes, Knowledge.bothSites))
+        }
         passfactor.outputs = [.secret("passfactor", owner.passfactor, Knowledge.passphraseSide)]
 
         var passpoint = ExplainStep(
             name: "passpoint", performedBy: party, formula: "passpoint = passfactor·G  (33-byte compressed point)")
         passpoint.inputs = [.secret("passfactor", owner.passfactor, Knowledge.passphraseSide)]
         passpoint.outputs = [.bytes("passpoint", owner.passpoint.compressed, Knowledge.bothSites)]
-        passpoint.notes = ["passpoint can be given away: finding passfactor from it is the elliptic-curve discrete logarithm."]
+        passpoint.notes = [
+            "passpoint can be given away: finding passfactor from it is the elliptic-curve discrete logarithm."
+        ]
         return [prefactor, passfactor, passpoint]
     }
 
@@ -64,7 +70,8 @@ enum OwnerSteps {
     static func intermediateCode(_ code: IntermediateCode, by party: Party) -> ExplainStep {
         var step = ExplainStep(
             name: "intermediate code", performedBy: party,
-            formula: "code = Base58Check(2CE9B3E1FF39E2 || 51 (lot/sequence) or 53 (none) || ownerentropy || passpoint)")
+            formula: "code = Base58Check(2CE9B3E1FF39E2 || 51 (lot/sequence) or 53 (none) || ownerentropy || passpoint)"
+        )
         step.inputs = [
             .bytes("ownerentropy", code.ownerEntropy.bytes, Knowledge.bothSites),
             .bytes("passpoint", code.passpoint.compressed, Knowledge.bothSites),
@@ -82,7 +89,9 @@ enum OwnerSteps {
     ) -> ExplainStep {
         var step = ExplainStep(
             name: "derivedhalf1 and derivedhalf2: the light scrypt", performedBy: party,
-            formula: "derivedhalf1 || derivedhalf2 = scrypt(passpoint, addresshash || ownerentropy, N=1024, r=1, p=1, 64 bytes)")
+            formula:
+                "derivedhalf1 || derivedhalf2 = scrypt(passpoint, addresshash || ownerentropy, N=1024, r=1, p=1, 64 bytes)"
+        )
         step.inputs = [
             .bytes("passpoint", passpoint.compressed, Knowledge.bothSites),
             .bytes("addresshash", addressHash, Knowledge.everyone),
@@ -138,7 +147,9 @@ enum OwnerSteps {
         }
         var check = ExplainStep(
             name: "rebuild the address and check it", performedBy: party,
-            formula: "public key = pointb·passfactor;  address = P2PKH(public key);  SHA256d(address)[0..4] must equal addresshash")
+            formula:
+                "public key = pointb·passfactor;  address = P2PKH(public key);  SHA256d(address)[0..4] must equal addresshash"
+        )
         check.inputs = [
             .bytes("pointb", confirmation.pointB.compressed, Knowledge.bothSites),
             .secret("passfactor", owner.passfactor, Knowledge.passphraseSide),

@@ -59,9 +59,11 @@ struct Inspect: ParsableCommand {
             report.add("kind", "address")
             report.add("network", address.network.rawValue)
             report.add("addresshash", address.addressHash.hex)
-        case let count where (count == 33 || count == 34) && Network.allCases.contains(where: { $0.wifVersion == payload[0] }):
+        case let count
+        where (count == 33 || count == 34) && Network.allCases.contains(where: { $0.wifVersion == payload[0] }):
             throw ToolFailure(
-                "argument: this is a private key (WIF); keys never belong on the command line, and it may now be in your shell history")
+                "argument: this is a private key (WIF); keys never belong on the command line, and it may now be in your shell history"
+            )
         default:
             throw ToolFailure("argument: not a BIP38 string: \(payload.count) bytes after Base58Check decoding")
         }

@@ -70,7 +70,8 @@ struct KeyOption: ParsableArguments {
             guard SecretInput.standardInputIsTerminal else {
                 throw ToolFailure("no private key: give --key-file PATH (never the key itself)")
             }
-            bytes = try failure(file: name) { () throws(SecretInput.Failure) in try SecretInput.prompt("Private key: ") }
+            bytes = try failure(file: name) { () throws(SecretInput.Failure) in try SecretInput.prompt("Private key: ")
+            }
         }
         return try failure(file: name) { () throws(BIP38Error) in
             // The text form passes through a String to be parsed; it is not wiped.

@@ -29,7 +29,8 @@ struct BenchRun {
         _ = log.take(c.scryptRuns)
         let concurrent = c.coreCounts.filter { $0 > 1 }.map { k in
             note("scrypt(16384,8,8) with \(k) threads at once")
-            return ConcurrentScrypt(cores: k, perCallMilliseconds: Summary(ScryptBench.concurrent(cores: k, calls: 2), unit: "ms"))
+            return ConcurrentScrypt(
+                cores: k, perCallMilliseconds: Summary(ScryptBench.concurrent(cores: k, calls: 2), unit: "ms"))
         }
         let lanes = c.coreCounts.map { k in
             note("scrypt(16384,8,8) lanes implementation on \(k) thread(s), next to libsodium calls")
@@ -53,7 +54,10 @@ struct BenchRun {
                 let (layout, run) = try bench.issue(cards: cards, cores: k)
                 issued.append(Issued(cores: k, cards: cards, run: run, around: [before, log.take(2)]))
                 if k == c.cores { issuedAll.append(layout) }
-                note(String(format: "  %.2f s, %.2f cards/s, peak %.0f MiB", run.seconds, Double(cards) / run.seconds, run.maxRSSMiB))
+                note(
+                    String(
+                        format: "  %.2f s, %.2f cards/s, peak %.0f MiB", run.seconds, Double(cards) / run.seconds,
+                        run.maxRSSMiB))
             }
         }
         var mintedRuns: [Int: [ChildRun]] = [:]
@@ -73,7 +77,8 @@ struct BenchRun {
         let (face, passphraseFile) = try CardProcessBench.card(from: minted[0], scratch: ceremonies.scratch)
         let cardPoints = try c.coreCounts.reversed().map { k in
             try CardProcessBench.measure(
-                face: face, passphraseFile: passphraseFile, cores: k, runs: max(5, c.runs), ceremonies: bench.ceremonies,
+                face: face, passphraseFile: passphraseFile, cores: k, runs: max(5, c.runs),
+                ceremonies: bench.ceremonies,
                 baseline: &log)
         }
         try? FileManager.default.removeItem(atPath: passphraseFile)
@@ -81,7 +86,10 @@ struct BenchRun {
         note("audit: verify, seal and close the first ceremony, then audit it")
         let sealed = try bench.ceremonies.copy(minted[0], "sealed-\(cards)")
         try bench.ceremonies.finish(sealed)
-        var audits = [try AuditBench.measure(sealed: sealed, minted: sealed, cards: cards, runs: c.runs, ceremonies: &bench.ceremonies)]
+        var audits = [
+            try AuditBench.measure(
+                sealed: sealed, minted: sealed, cards: cards, runs: c.runs, ceremonies: &bench.ceremonies)
+        ]
 
         var extraB: [SitePoint] = []
         for size in c.extraSizes {
@@ -103,7 +111,9 @@ struct BenchRun {
                 extraB.append(SiteBench.point(site: "B", cores: k, cards: size, runs: runs))
             }
             note("scaling: audit share search over \(size) cards")
-            audits.append(try AuditBench.measure(sealed: nil, minted: last!, cards: size, runs: c.runs, ceremonies: &bench.ceremonies))
+            audits.append(
+                try AuditBench.measure(
+                    sealed: nil, minted: last!, cards: size, runs: c.runs, ceremonies: &bench.ceremonies))
         }
 
         note("scrypt(16384,8,8) baseline again")
@@ -119,7 +129,9 @@ struct BenchRun {
                     site: "A", cores: first.cores, cards: first.cards, runs: indices.map { issued[$0].run },
                     baselines: indices.map { (log.wall(issued[$0].around), log.cpu(issued[$0].around)) }))
         }
-        for k in c.coreCounts { scaling.append(SiteBench.point(site: "B", cores: k, cards: cards, runs: mintedRuns[k]!)) }
+        for k in c.coreCounts {
+            scaling.append(SiteBench.point(site: "B", cores: k, cards: cards, runs: mintedRuns[k]!))
+        }
         scaling += extraB
 
         let baseline = Summary(log.allWall, unit: "ms")
@@ -130,41 +142,61 @@ struct BenchRun {
         var targets: [TargetCheck] = []
         for p in scaling where p.site == "A" && p.cards == cards {
             let ratio = p.ratioToBound!.median
-            targets.append(TargetCheck(name: "site_a_ratio@\(p.cores)", target: "≥ 0.9", measured: format(ratio, 3), met: ratio >= 0.9))
+            targets.append(
+                TargetCheck(
+                    name: "site_a_ratio@\(p.cores)", target: "≥ 0.9", measured: format(ratio, 3), met: ratio >= 0.9))
         }
         let verifyRatio = cardAll.verifyRatio.median
         let decryptRatio = cardAll.decryptRatio.median
-        targets.append(TargetCheck(name: "verify_ms", target: "≤ 1.1 × baseline", measured: "× " + format(verifyRatio, 3), met: verifyRatio <= 1.1))
-        targets.append(TargetCheck(name: "decrypt_ms", target: "≤ 1.1 × baseline", measured: "× " + format(decryptRatio, 3), met: decryptRatio <= 1.1))
+        targets.append(
+            TargetCheck(
+                name: "verify_ms", target: "≤ 1.1 × baseline", measured: "× " + format(verifyRatio, 3),
+                met: verifyRatio <= 1.1))
+        targets.append(
+            TargetCheck(
+                name: "decrypt_ms", target: "≤ 1.1 × baseline", measured: "× " + format(decryptRatio, 3),
+                met: decryptRatio <= 1.1))
         let lanesAll = lanes.first { $0.threads == c.cores }!
-        targets.append(TargetCheck(
-            name: "stretch_lanes", target: "≈ 0.55 × baseline", measured: "× " + format(lanesAll.ratioToBaseline.median, 3),
-            met: lanesAll.ratioToBaseline.median <= 0.6 && lanes.allSatisfy(\.agreesWithLibsodium)))
+        targets.append(
+            TargetCheck(
+                name: "stretch_lanes", target: "≈ 0.55 × baseline",
+                measured: "× " + format(lanesAll.ratioToBaseline.median, 3),
+                met: lanesAll.ratioToBaseline.median <= 0.6 && lanes.allSatisfy(\.agreesWithLibsodium)))
         let worstCard = max(verifyRatio, decryptRatio)
-        targets.append(TargetCheck(
-            name: "stretch_process", target: "≈ 0.55 × baseline (cores ≥ 2)",
-            measured: "× " + format(worstCard, 3), met: c.cores >= 2 && worstCard <= 0.65))
+        targets.append(
+            TargetCheck(
+                name: "stretch_process", target: "≈ 0.55 × baseline (cores ≥ 2)",
+                measured: "× " + format(worstCard, 3), met: c.cores >= 2 && worstCard <= 0.65))
         let bigB = scaling.filter { $0.site == "B" && $0.cores == c.cores }.max { $0.cards < $1.cards }!
-        targets.append(TargetCheck(
-            name: "site_b_process_per_core", target: "≥ 1500 cards/s/core",
-            measured: format(bigB.cardsPerSecondPerCore.median, 0) + " at \(bigB.cards) cards", met: bigB.cardsPerSecondPerCore.median >= 1500))
-        targets.append(TargetCheck(
-            name: "site_b_compute_per_core", target: "≥ 1500 cards/s/core",
-            measured: format(split.computeCardsPerSecondPerCore.median, 0), met: split.computeCardsPerSecondPerCore.median >= 1500))
+        targets.append(
+            TargetCheck(
+                name: "site_b_process_per_core", target: "≥ 1500 cards/s/core",
+                measured: format(bigB.cardsPerSecondPerCore.median, 0) + " at \(bigB.cards) cards",
+                met: bigB.cardsPerSecondPerCore.median >= 1500))
+        targets.append(
+            TargetCheck(
+                name: "site_b_compute_per_core", target: "≥ 1500 cards/s/core",
+                measured: format(split.computeCardsPerSecondPerCore.median, 0),
+                met: split.computeCardsPerSecondPerCore.median >= 1500))
 
         return Results(
             machine: Machine.current(),
             settings: Results.Settings(
-                cards: cards, runs: c.runs, scryptRuns: c.scryptRuns, coreCounts: c.coreCounts, extraSizes: c.extraSizes,
+                cards: cards, runs: c.runs, scryptRuns: c.scryptRuns, coreCounts: c.coreCounts,
+                extraSizes: c.extraSizes,
                 pinnedWith: c.taskset.map { "\($0) -c 0-(k-1)" } ?? "none (taskset missing)",
-                memoryFrom: Spawn.gnuTime.map { "peak resident set from \($0) -f %M" } ?? "not measured (GNU time missing: apt-get install time)"),
+                memoryFrom: Spawn.gnuTime.map { "peak resident set from \($0) -f %M" }
+                    ?? "not measured (GNU time missing: apt-get install time)"),
             scryptHeavyMs: baseline, scryptHeavyCpuMs: Summary(log.allCPU, unit: "ms"),
             scryptHeavyConcurrent: concurrent, scryptLanes: lanes, scryptLight: light,
             processStartMs: Summary(starts.map { $0.seconds * 1000 }, unit: "ms"),
             processFloorMiB: Summary(starts.map(\.maxRSSMiB), unit: "MiB"),
             siteACardsPerS: siteA.cardsPerSecond, siteABoundCardsPerS: Double(c.cores) * 1000 / baseline.median,
-            siteARatio: siteA.ratioToBound!, siteACosts: siteACosts, siteBCardsPerS: siteB.cardsPerSecond, siteBSplit: split,
-            verifyMs: cardAll.verifyMilliseconds, decryptMs: cardAll.decryptMilliseconds, verifyRatio: cardAll.verifyRatio,
-            decryptRatio: cardAll.decryptRatio, cardProcesses: cardPoints, audit: audits, scaling: scaling, targets: targets)
+            siteARatio: siteA.ratioToBound!, siteACosts: siteACosts, siteBCardsPerS: siteB.cardsPerSecond,
+            siteBSplit: split,
+            verifyMs: cardAll.verifyMilliseconds, decryptMs: cardAll.decryptMilliseconds,
+            verifyRatio: cardAll.verifyRatio,
+            decryptRatio: cardAll.decryptRatio, cardProcesses: cardPoints, audit: audits, scaling: scaling,
+            targets: targets)
     }
 }

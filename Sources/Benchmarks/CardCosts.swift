@@ -22,7 +22,8 @@ enum CardCosts {
     static func siteB(minted layout: CeremonyLayout, cards: Int, scratch: URL) throws -> SiteBSplit {
         let passphrase = try randomPassphrase()
         let code = try IntermediateCode.make(
-            passphrase: passphrase, lotSequence: try LotSequence(lot: 1, sequence: 0)).intermediateCode
+            passphrase: passphrase, lotSequence: try LotSequence(lot: 1, sequence: 0)
+        ).intermediateCode
         let seedb = SystemRandom.secretBytes(count: 24)
         let factorb = SHA256.doubleHash(secret: seedb)
         let salt = SystemRandom.bytes(count: 12)
@@ -39,7 +40,8 @@ enum CardCosts {
         var whole: [Double] = []
         for _ in 0..<rounds {
             scrypt += try perCall(iterations: iterations, rounds: 1) {
-                _ = try Scrypt.derive(password: code.passpoint.compressed, salt: salt, parameters: .bip38Passpoint, length: 64)
+                _ = try Scrypt.derive(
+                    password: code.passpoint.compressed, salt: salt, parameters: .bip38Passpoint, length: 64)
             }
             curve += try perCall(iterations: iterations, rounds: 1) {
                 _ = try code.passpoint.multiplied(by: factorb)
@@ -54,7 +56,9 @@ enum CardCosts {
         }
         let other = (0..<rounds).map { whole[$0] - scrypt[$0] - curve[$0] - aes[$0] }
 
-        func size(_ url: URL) -> Int { (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0 }
+        func size(_ url: URL) -> Int {
+            (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        }
         let keysBytes = size(layout.keyBatch(1))
         let retentionBytes = size(layout.retention(.siteB, batch: 1))
         let requestBytes = size(layout.intermediateBatch(1))
@@ -104,6 +108,7 @@ enum CardCosts {
             try AtomicFile.write(record, to: folder.appendingPathComponent("card-\(index).rec"), mode: .secret)
         }.map { $0 / 1000 }
         return SiteACosts(
-            intermediateCodeMilliseconds: Summary(make, unit: "ms"), journalWriteMilliseconds: Summary(writes, unit: "ms"))
+            intermediateCodeMilliseconds: Summary(make, unit: "ms"),
+            journalWriteMilliseconds: Summary(writes, unit: "ms"))
     }
 }

@@ -6,11 +6,13 @@ enum CardProcessBench {
     /// Takes the first card of a minted ceremony: its face, and its passphrase in a 0600 file.
     static func card(from layout: CeremonyLayout, scratch: URL) throws -> (face: CardFace, passphraseFile: String) {
         guard let face = try CardFace.readSpool(layout.faces(1)).first,
-            let passphrase = try ScratchLabel.readSpool(layout.labels(1)).first(where: { $0.serial == face.serial })?.passphrase
+            let passphrase = try ScratchLabel.readSpool(layout.labels(1)).first(where: { $0.serial == face.serial })?
+                .passphrase
         else { throw SpawnFailure(description: "no card in \(layout.root.path)") }
         let file = scratch.appendingPathComponent("card.passphrase").path
-        guard FileManager.default.createFile(
-            atPath: file, contents: Data(passphrase.revealedBytes()), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: file, contents: Data(passphrase.revealedBytes()), attributes: [.posixPermissions: 0o600])
         else { throw SpawnFailure(description: "cannot write \(file)") }
         return (face, file)
     }
@@ -18,7 +20,8 @@ enum CardProcessBench {
     /// `runs` rounds of a baseline call, confirm and decrypt, pinned to `cores`;
     /// each must give the card's address.
     static func measure(
-        face: CardFace, passphraseFile: String, cores: Int, runs: Int, ceremonies: Ceremonies, baseline: inout BaselineLog
+        face: CardFace, passphraseFile: String, cores: Int, runs: Int, ceremonies: Ceremonies,
+        baseline: inout BaselineLog
     ) throws -> CardProcessPoint {
         var verify: [ChildRun] = []
         var decrypt: [ChildRun] = []

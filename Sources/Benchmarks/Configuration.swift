@@ -73,9 +73,9 @@ extension Machine {
         uname(&name)
         let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         #if compiler(>=6.3)
-            let swift = "Swift 6.3 or later, release build"
+        let swift = "Swift 6.3 or later, release build"
         #else
-            let swift = "Swift before 6.3, release build"
+        let swift = "Swift before 6.3, release build"
         #endif
         let formatter = ISO8601DateFormatter()
         return Machine(

@@ -20,7 +20,8 @@ enum ScryptBench {
         let salt = SystemRandom.bytes(count: 4)
         let cpu = threadCPU()
         let wall = timed {
-            _ = try! Scrypt.deriveWithLibsodium(password: password, salt: salt, parameters: .bip38Passphrase, length: 32)
+            _ = try! Scrypt.deriveWithLibsodium(
+                password: password, salt: salt, parameters: .bip38Passphrase, length: 32)
         }
         return ScryptSample(wallMilliseconds: wall * 1000, cpuMilliseconds: (threadCPU() - cpu) * 1000)
     }
@@ -94,7 +95,8 @@ extension BaselineLog {
         var output = SecretBytes()
         let cpu = threadCPU()
         let wall = timed {
-            output = try! Scrypt.deriveWithLibsodium(password: password, salt: salt, parameters: .bip38Passphrase, length: 32)
+            output = try! Scrypt.deriveWithLibsodium(
+                password: password, salt: salt, parameters: .bip38Passphrase, length: 32)
         }
         append(ScryptSample(wallMilliseconds: wall * 1000, cpuMilliseconds: (threadCPU() - cpu) * 1000))
         return (wall * 1000, output)

@@ -12,7 +12,8 @@ struct SiteBench {
         let run = try ceremonies.run(
             "passphrase-site", ["issue", "--ceremony", layout.root.path, "--batch", "1"], cores: cores)
         guard run.standardOutput.contains("issued \(cards) cards") else {
-            throw SpawnFailure(description: "passphrase-site issue did not report \(cards) cards: \(run.standardOutput)")
+            throw SpawnFailure(
+                description: "passphrase-site issue did not report \(cards) cards: \(run.standardOutput)")
         }
         return (layout, run)
     }
@@ -20,7 +21,8 @@ struct SiteBench {
     /// Mints batch 1 on a copy of an issued ceremony, pinned to `cores`.
     mutating func mint(from issued: CeremonyLayout, cards: Int, cores: Int) throws -> (CeremonyLayout, ChildRun) {
         let layout = try ceremonies.copy(issued, "minted-\(cards)")
-        let run = try ceremonies.run("key-site", ["mint", "--ceremony", layout.root.path, "--batch", "1"], cores: cores)
+        let run = try ceremonies.run(
+            "key-site", ["mint", "--ceremony", layout.root.path, "--batch", "1"], cores: cores)
         guard run.standardOutput.contains("minted \(cards) cards") else {
             throw SpawnFailure(description: "key-site mint did not report \(cards) cards: \(run.standardOutput)")
         }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// One finished child process: wall time (spawn to reap), exit status and peak memory.
@@ -40,7 +40,8 @@ enum Spawn {
         let path = "/usr/bin/time"
         guard FileManager.default.isExecutableFile(atPath: path) else { return nil }
         let scratch = FileManager.default.temporaryDirectory
-        guard let run = try? plain([path, "-f", "%M", "-o", "/dev/null", "true"], expecting: [0], scratch: scratch) else { return nil }
+        guard let run = try? plain([path, "-f", "%M", "-o", "/dev/null", "true"], expecting: [0], scratch: scratch)
+        else { return nil }
         return run.status == 0 ? path : nil
     }()
 
@@ -93,13 +94,16 @@ enum Spawn {
         let busy = busyCPUSeconds() - busyBefore
         let output = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         let errors = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        let cpu =
+            Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
         // Exited normally when the low seven bits are zero; the code is in the next byte.
         let exitStatus: Int32 = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         guard expecting.contains(exitStatus) else {
             throw SpawnFailure(
-                description: "\(arguments.joined(separator: " ")) exited \(exitStatus): \(errors.trimmingCharacters(in: .whitespacesAndNewlines))")
+                description:
+                    "\(arguments.joined(separator: " ")) exited \(exitStatus): \(errors.trimmingCharacters(in: .whitespacesAndNewlines))"
+            )
         }
         return ChildRun(
             seconds: seconds, status: exitStatus, maxRSSKiB: 0,

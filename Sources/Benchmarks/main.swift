@@ -9,11 +9,15 @@ if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "scrypt" {
     _ = log.take(2)
     for threads in 1...configuration.cores {
         let point = ScryptBench.lanes(threads: threads, runs: configuration.scryptRuns, baseline: &log)
-        print("lanes on \(threads) thread(s): \(point.milliseconds.text()) ms, × \(point.ratioToBaseline.text(3)) libsodium, agrees \(point.agreesWithLibsodium)")
+        print(
+            "lanes on \(threads) thread(s): \(point.milliseconds.text()) ms, × \(point.ratioToBaseline.text(3)) libsodium, agrees \(point.agreesWithLibsodium)"
+        )
     }
     print("libsodium: \(Summary(log.allWall, unit: "ms").text()) ms")
     let light = ScryptBench.light(rounds: configuration.scryptRuns)
-    print("light scrypt(1024,1,1): libsodium \(light.libsodiumMicroseconds.text()) µs, lanes on 1 thread \(light.lanesMicroseconds.text()) µs, × \(light.ratio.text(3)), agrees \(light.agreesWithLibsodium)")
+    print(
+        "light scrypt(1024,1,1): libsodium \(light.libsodiumMicroseconds.text()) µs, lanes on 1 thread \(light.lanesMicroseconds.text()) µs, × \(light.ratio.text(3)), agrees \(light.agreesWithLibsodium)"
+    )
     exit(0)
 }
 do {

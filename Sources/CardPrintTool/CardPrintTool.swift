@@ -1,8 +1,8 @@
 import ArgumentParser
 import Ceremony
 import Foundation
-import ToolSupport
 import Printing
+import ToolSupport
 
 /// `card-print`: the printers of both sites and the assembly line.
 @main
@@ -39,7 +39,8 @@ extension CardPrintTool {
     }
 
     struct Faces: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Site B's printer: the card-face sheet of a batch (SVG).")
+        static let configuration = CommandConfiguration(
+            abstract: "Site B's printer: the card-face sheet of a batch (SVG).")
         @OptionGroup var options: PrintOptions
         @OptionGroup var batch: BatchOption
 

@@ -8,7 +8,8 @@ import Foundation
 struct CeremonyAuditTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ceremony-audit",
-        abstract: "Audit a 2FKG ceremony folder: transcript, consistency, key shares per view, exposure, randomness, sample, retention.",
+        abstract:
+            "Audit a 2FKG ceremony folder: transcript, consistency, key shares per view, exposure, randomness, sample, retention.",
         discussion: """
             Writes report.json and report.md into --out (default DIR/audit). Every check id is listed in \
             the report and in Docs/Audit.md. When every check passes, the auditor countersigns the \
@@ -40,14 +41,16 @@ struct CeremonyAuditTool: ParsableCommand {
                 options: Auditor.Options(
                     sample: sample, keyFolder: keyFolder.map { URL(fileURLWithPath: $0) }, countersign: !noCountersign))
         } catch {
-            FileHandle.standardError.write(Data("ceremony-audit: unusable ceremony folder: \(error.description)\n".utf8))
+            FileHandle.standardError.write(
+                Data("ceremony-audit: unusable ceremony folder: \(error.description)\n".utf8))
             throw ExitCode(2)
         }
         let folder = out.map { URL(fileURLWithPath: $0) } ?? layout.audit
         do {
             try AtomicFile.makeFolder(folder, mode: 0o755)
             try AtomicFile.write(report.json, to: folder.appendingPathComponent("report.json"), mode: .shared)
-            try AtomicFile.write(Data(report.markdown.utf8), to: folder.appendingPathComponent("report.md"), mode: .shared)
+            try AtomicFile.write(
+                Data(report.markdown.utf8), to: folder.appendingPathComponent("report.md"), mode: .shared)
         } catch {
             FileHandle.standardError.write(Data("ceremony-audit: \(error.description)\n".utf8))
             throw ExitCode(2)
@@ -57,11 +60,17 @@ struct CeremonyAuditTool: ParsableCommand {
         } else {
             let m = report.reconstructable
             print("audit \(report.verdict.uppercased()): ceremony \(report.ceremony), \(report.cards) cards")
-            print("keys rebuildable: site A \(m.siteA), site B \(m.siteB), both \(m.both), control \(m.control) (must be 0, 0, 0, \(report.cards))")
+            print(
+                "keys rebuildable: site A \(m.siteA), site B \(m.siteB), both \(m.both), control \(m.control) (must be 0, 0, 0, \(report.cards))"
+            )
             let failed = report.checks.filter { !$0.passed }.map(\.id.rawValue)
-            print("checks: \(report.checks.count - failed.count)/\(report.checks.count) passed" + (failed.isEmpty ? "" : "; failed: " + failed.joined(separator: ", ")))
+            print(
+                "checks: \(report.checks.count - failed.count)/\(report.checks.count) passed"
+                    + (failed.isEmpty ? "" : "; failed: " + failed.joined(separator: ", ")))
             for finding in report.findings.prefix(10) {
-                print("  [\(finding.severity.rawValue)] \(finding.check.rawValue) \(finding.serial.map { "card \($0) " } ?? "")\(finding.file.map { "\($0): " } ?? "")\(finding.message)")
+                print(
+                    "  [\(finding.severity.rawValue)] \(finding.check.rawValue) \(finding.serial.map { "card \($0) " } ?? "")\(finding.file.map { "\($0): " } ?? "")\(finding.message)"
+                )
             }
             if report.findings.count > 10 { print("  ... \(report.findings.count - 10) more in the report") }
             print("report: \(folder.appendingPathComponent("report.md").path)")

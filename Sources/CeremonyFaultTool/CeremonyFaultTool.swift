@@ -10,7 +10,8 @@ import ToolSupport
 struct CeremonyFaultTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ceremony-fault",
-        abstract: "Inject a fault from the audit's catalogue into a mock ceremony folder (testing and demonstration only).",
+        abstract:
+            "Inject a fault from the audit's catalogue into a mock ceremony folder (testing and demonstration only).",
         discussion: """
             Faults of phase after-mint act on one batch between key-site mint and passphrase-site verify; \
             after-close faults act on the finished folder. Faults that change how a site draws its randomness \
@@ -26,7 +27,8 @@ extension Fault: ExpressibleByArgument {}
 
 extension CeremonyFaultTool {
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the catalogue: fault, phase, checks that catch it.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the catalogue: fault, phase, checks that catch it.")
 
         func run() {
             for fault in Fault.allCases {
@@ -36,7 +38,9 @@ extension CeremonyFaultTool {
                     case .afterMint: "after-mint"
                     case .afterClose: "after-close"
                     }
-                print("\(fault.rawValue)\t\(phase)\t\(fault.caughtBy.map(\.rawValue).sorted().joined(separator: ","))\t\(fault.summary)")
+                print(
+                    "\(fault.rawValue)\t\(phase)\t\(fault.caughtBy.map(\.rawValue).sorted().joined(separator: ","))\t\(fault.summary)"
+                )
             }
         }
     }
@@ -44,12 +48,15 @@ extension CeremonyFaultTool {
     struct Inject: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Apply one fault to a ceremony folder.")
         @Argument(help: "The fault (see `ceremony-fault list`).") var fault: Fault
-        @Option(name: .customLong("ceremony"), help: ArgumentHelp("The ceremony folder.", valueName: "dir")) var path = "."
+        @Option(name: .customLong("ceremony"), help: ArgumentHelp("The ceremony folder.", valueName: "dir")) var path =
+            "."
         @Option(help: "The batch an after-mint fault acts on.") var batch = 1
 
         func validate() throws {
             if fault.phase == .during {
-                throw ValidationError("\(fault.rawValue) changes how a site draws randomness: only the in-process mock ceremony can play it")
+                throw ValidationError(
+                    "\(fault.rawValue) changes how a site draws randomness: only the in-process mock ceremony can play it"
+                )
             }
         }
 

@@ -1,5 +1,5 @@
-import Foundation
 internal import CLibCrypto
+import Foundation
 
 /// AES-256 on one 16-byte block at a time (ECB, no padding), as BIP38 uses it.
 package enum AES256 {
@@ -11,11 +11,13 @@ package enum AES256 {
     }
 
     /// Decrypts one block. The plaintext is returned as a secret.
-    package static func decryptBlock(_ block: some ContiguousBytes, key: SecretBytes) throws(CryptoError) -> SecretBytes {
+    package static func decryptBlock(_ block: some ContiguousBytes, key: SecretBytes) throws(CryptoError) -> SecretBytes
+    {
         try crypt(SecretBytes(copying: block), key: key, encrypt: false)
     }
 
-    private static func crypt(_ block: SecretBytes, key: SecretBytes, encrypt: Bool) throws(CryptoError) -> SecretBytes {
+    private static func crypt(_ block: SecretBytes, key: SecretBytes, encrypt: Bool) throws(CryptoError) -> SecretBytes
+    {
         guard key.count == 32 else { throw .wrongLength(what: "AES-256 key", expected: 32, actual: key.count) }
         guard block.count == 16 else { throw .wrongLength(what: "AES block", expected: 16, actual: block.count) }
         guard let context = unsafe EVP_CIPHER_CTX_new() else { throw .libraryFailure("EVP_CIPHER_CTX_new") }

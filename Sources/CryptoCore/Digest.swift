@@ -1,5 +1,5 @@
-import Foundation
 internal import CLibCrypto
+import Foundation
 
 /// SHA-256 (FIPS 180-4), computed by OpenSSL's libcrypto.
 package enum SHA256 {

@@ -1,5 +1,5 @@
-import Foundation
 internal import CSodium
+import Foundation
 
 /// Ed25519 signatures (RFC 8032) through libsodium's `crypto_sign_*`.
 package enum Ed25519 {

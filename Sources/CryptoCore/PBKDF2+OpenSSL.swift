@@ -16,9 +16,11 @@ enum PBKDF2 {
         // OpenSSL wants non-null pointers even for empty inputs.
         var empty: UInt8 = 0
         let status = unsafe withUnsafeMutablePointer(to: &empty) { emptyPointer in
-            let passwordPointer = unsafe password.baseAddress?.assumingMemoryBound(to: CChar.self)
+            let passwordPointer =
+                unsafe password.baseAddress?.assumingMemoryBound(to: CChar.self)
                 ?? UnsafeRawPointer(emptyPointer).assumingMemoryBound(to: CChar.self)
-            let saltPointer = unsafe salt.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(emptyPointer)
+            let saltPointer =
+                unsafe salt.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(emptyPointer)
             return unsafe PKCS5_PBKDF2_HMAC(
                 passwordPointer, passwordCount, saltPointer, saltCount, rounds, EVP_sha256(), outputCount,
                 output.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? emptyPointer)

@@ -1,7 +1,7 @@
 internal import CProcessControl
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Process-wide protections for the executables that hold card secrets
@@ -44,7 +44,8 @@ package enum ProcessHardening {
         if unsafe setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &none) == 0 {
             outcome.coreDumpsDisabled = true
         } else {
-            outcome.warnings.append("core dumps not disabled (setrlimit: \(lastError())): a crash may write secrets to disk")
+            outcome.warnings.append(
+                "core dumps not disabled (setrlimit: \(lastError())): a crash may write secrets to disk")
         }
         if cprocesscontrol_set_not_dumpable() == 0 {
             outcome.notDumpable = true
@@ -52,7 +53,9 @@ package enum ProcessHardening {
             outcome.warnings.append("process still dumpable (prctl: \(lastError())): a crash may write secrets to disk")
         }
         var memlock = rlimit()
-        let unlimited = unsafe getrlimit(__rlimit_resource_t(__RLIMIT_MEMLOCK.rawValue), &memlock) == 0 && memlock.rlim_cur == rlim_t.max
+        let unlimited =
+            unsafe getrlimit(__rlimit_resource_t(__RLIMIT_MEMLOCK.rawValue), &memlock) == 0
+            && memlock.rlim_cur == rlim_t.max
         if unlimited || hasIPCLockCapability() {
             var status = mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)
             if status != 0 && errno == EINVAL { status = mlockall(MCL_CURRENT | MCL_FUTURE) }  // before Linux 4.4
@@ -83,7 +86,8 @@ package enum ProcessHardening {
     static func hasIPCLockCapability() -> Bool {
         guard let text = readProcFile("/proc/self/status") else { return false }
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
-            let mask = UInt64(line.dropFirst("CapEff:".count).trimmingPrefix(while: { $0 == " " || $0 == "\t" }), radix: 16)
+            let mask = UInt64(
+                line.dropFirst("CapEff:".count).trimmingPrefix(while: { $0 == " " || $0 == "\t" }), radix: 16)
         else { return false }
         let capIPCLock: UInt64 = 14
         return mask & (1 << capIPCLock) != 0
@@ -97,7 +101,9 @@ package enum ProcessHardening {
         var buffer = [UInt8](repeating: 0, count: 8192)
         var total = 0
         while total < buffer.count {
-            let n = unsafe buffer.withUnsafeMutableBytes { unsafe read(descriptor, $0.baseAddress! + total, $0.count - total) }
+            let n = unsafe buffer.withUnsafeMutableBytes {
+                unsafe read(descriptor, $0.baseAddress! + total, $0.count - total)
+            }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             total += n

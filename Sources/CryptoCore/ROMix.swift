@@ -1,7 +1,8 @@
-#if arch(x86_64)
-    internal import _Builtin_intrinsics.intel
-#endif
 import Synchronization
+
+#if arch(x86_64)
+internal import _Builtin_intrinsics.intel
+#endif
 
 /// scrypt's memory-hard core (RFC 7914, sections 3 to 5): Salsa20/8,
 /// scryptBlockMix and scryptROMix, on one lane of 128·r bytes.
@@ -72,7 +73,9 @@ import Synchronization
     static func borrow<Result>(n: Int, r: Int, _ body: (ROMix) -> Result) -> Result {
         let small = (Scrypt.Parameters(n: UInt64(n), r: UInt32(r), p: 1).laneWorkingBytes ?? .max) <= reusableBytes
         let workspace =
-            (small ? pool.withLock { pool in pool.firstIndex { $0.n == n && $0.r == r }.map { pool.remove(at: $0) } } : nil)
+            (small
+                ? pool.withLock { pool in pool.firstIndex { $0.n == n && $0.r == r }.map { pool.remove(at: $0) } }
+                : nil)
             ?? ROMix(n: n, r: r)
         let result = body(workspace)
         if small {
@@ -178,7 +181,8 @@ import Synchronization
     /// scryptBlockMix(`input` xor `other`), without storing the xor.
     @inline(__always) @_optimize(speed)
     private static func blockMix(
-        _ input: UnsafeMutablePointer<Row>, xor other: UnsafeMutablePointer<Row>, into output: UnsafeMutablePointer<Row>,
+        _ input: UnsafeMutablePointer<Row>, xor other: UnsafeMutablePointer<Row>,
+        into output: UnsafeMutablePointer<Row>,
         r: Int
     ) {
         let last = (2 * r - 1) * 4
@@ -215,11 +219,11 @@ import Synchronization
     @inline(__always) @_optimize(speed)
     static func rotated(_ value: Row, by count: Int32) -> Row {
         #if arch(x86_64)
-            let lanes = unsafe unsafeBitCast(value, to: __m128i.self)
-            return unsafe unsafeBitCast(
-                _mm_or_si128(_mm_slli_epi32(lanes, count), _mm_srli_epi32(lanes, 32 - count)), to: Row.self)
+        let lanes = unsafe unsafeBitCast(value, to: __m128i.self)
+        return unsafe unsafeBitCast(
+            _mm_or_si128(_mm_slli_epi32(lanes, count), _mm_srli_epi32(lanes, 32 - count)), to: Row.self)
         #else
-            return (value &<< UInt32(count)) | (value &>> UInt32(32 - count))
+        return (value &<< UInt32(count)) | (value &>> UInt32(32 - count))
         #endif
     }
 

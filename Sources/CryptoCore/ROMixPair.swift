@@ -45,14 +45,20 @@ extension ROMix {
         _ inB: UnsafeMutablePointer<Row>, _ otherB: UnsafeMutablePointer<Row>?, into outB: UnsafeMutablePointer<Row>,
         r: Int
     ) {
-        @inline(__always) func word(_ input: UnsafeMutablePointer<Row>, _ other: UnsafeMutablePointer<Row>?, _ k: Int) -> Row {
+        @inline(__always) func word(
+            _ input: UnsafeMutablePointer<Row>, _ other: UnsafeMutablePointer<Row>?, _ k: Int
+        ) -> Row {
             if let other = unsafe other { unsafe input[k] ^ other[k] } else { unsafe input[k] }
         }
         let last = (2 * r - 1) * 4
-        var a0 = unsafe word(inA, otherA, last), a1 = unsafe word(inA, otherA, last + 1)
-        var a2 = unsafe word(inA, otherA, last + 2), a3 = unsafe word(inA, otherA, last + 3)
-        var b0 = unsafe word(inB, otherB, last), b1 = unsafe word(inB, otherB, last + 1)
-        var b2 = unsafe word(inB, otherB, last + 2), b3 = unsafe word(inB, otherB, last + 3)
+        var a0 = unsafe word(inA, otherA, last)
+        var a1 = unsafe word(inA, otherA, last + 1)
+        var a2 = unsafe word(inA, otherA, last + 2)
+        var a3 = unsafe word(inA, otherA, last + 3)
+        var b0 = unsafe word(inB, otherB, last)
+        var b1 = unsafe word(inB, otherB, last + 1)
+        var b2 = unsafe word(inB, otherB, last + 2)
+        var b3 = unsafe word(inB, otherB, last + 3)
         for i in 0..<r {
             for half in 0..<2 {
                 let k = i * 8 + half * 4

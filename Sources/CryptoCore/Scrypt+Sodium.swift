@@ -1,5 +1,5 @@
-import Foundation
 internal import CSodium
+import Foundation
 
 // scrypt through libsodium: the reference implementation.
 extension Scrypt {
@@ -17,9 +17,11 @@ extension Scrypt {
                     // libsodium wants non-null pointers even for empty inputs.
                     var empty: UInt8 = 0
                     unsafe withUnsafeMutablePointer(to: &empty) { emptyPointer in
-                        let passwordPointer = unsafe passwordBytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                        let passwordPointer =
+                            unsafe passwordBytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
                             ?? UnsafePointer(emptyPointer)
-                        let saltPointer = unsafe saltBytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                        let saltPointer =
+                            unsafe saltBytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
                             ?? UnsafePointer(emptyPointer)
                         status = unsafe crypto_pwhash_scryptsalsa208sha256_ll(
                             passwordPointer, passwordBytes.count, saltPointer, saltBytes.count,

@@ -35,7 +35,8 @@ extension Scrypt.Parameters {
     /// One ROMix lane's working memory, 128·r·(N + 2) bytes, or nil when it
     /// does not fit in memory (the call will be refused).
     var laneWorkingBytes: Int? {
-        guard n <= UInt64(Int.max), case (let product, false) = (128 * Int(r)).multipliedReportingOverflow(by: Int(n) + 2)
+        guard n <= UInt64(Int.max),
+            case (let product, false) = (128 * Int(r)).multipliedReportingOverflow(by: Int(n) + 2)
         else { return nil }
         return product
     }
@@ -96,9 +97,9 @@ extension Scrypt {
         /// Whether this code was compiled with optimisation (a release build).
         package static var buildIsOptimized: Bool {
             #if DEBUG
-                false
+            false
             #else
-                true
+            true
             #endif
         }
     }

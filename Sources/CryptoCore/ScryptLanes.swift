@@ -17,7 +17,8 @@ extension Scrypt {
     package static func deriveInLanes(
         password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int, threads: Int
     ) throws(CryptoError) -> SecretBytes {
-        let refused = CryptoError.libraryFailure("scrypt(N=\(parameters.n), r=\(parameters.r), p=\(parameters.p)) failed")
+        let refused = CryptoError.libraryFailure(
+            "scrypt(N=\(parameters.n), r=\(parameters.r), p=\(parameters.p)) failed")
         let n = parameters.n
         let r = Int(parameters.r)
         let p = Int(parameters.p)

@@ -1,6 +1,6 @@
-import Foundation
 internal import CSecp256k1
 internal import CSodium
+import Foundation
 
 /// A point on secp256k1, held in its 33-byte compressed encoding, which is
 /// known to be valid (parsed by libsecp256k1).
@@ -90,9 +90,10 @@ package enum Secp256k1 {
         let product = unsafe SecretBytes(count: 32) { out in
             unsafe a.withUnsafeBytes { aBytes in unsafe out.copyMemory(from: aBytes) }
             unsafe b.withUnsafeBytes { bBytes in
-                ok = unsafe secp256k1_ec_seckey_tweak_mul(
-                    SharedContext.shared.pointer, out.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                    bBytes.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 1
+                ok =
+                    unsafe secp256k1_ec_seckey_tweak_mul(
+                        SharedContext.shared.pointer, out.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                        bBytes.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 1
             }
         }
         guard ok else { throw .degenerateResult }

@@ -1,5 +1,5 @@
-import Foundation
 internal import CSodium
+import Foundation
 
 /// A buffer of secret bytes that zeroes itself when released.
 ///
@@ -19,7 +19,8 @@ internal import CSodium
 /// product's API takes and returns secrets (private keys, passphrases,
 /// `RandomSource` output). Making, reading and comparing are public;
 /// slicing, `appending` and `xor` are `package`.
-@safe public final class SecretBytes: @unchecked Sendable, ContiguousBytes, Equatable,
+@safe
+public final class SecretBytes: @unchecked Sendable, ContiguousBytes, Equatable,
     CustomStringConvertible, CustomDebugStringConvertible
 {
     private let storage: UnsafeMutableRawBufferPointer

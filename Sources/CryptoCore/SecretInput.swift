@@ -1,11 +1,11 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Reading secrets (passphrases, keys) from files, standard input or the
@@ -32,20 +32,25 @@ package enum SecretInput {
 
     /// Reads a secret from `path` (`-` for standard input), strips one trailing
     /// newline (`\n` or `\r\n`), and refuses files over `limit` bytes or empty results.
-    package static func read(path: String, limit: Int = 4096, stripNewline: Bool = true) throws(Failure) -> SecretBytes {
+    package static func read(path: String, limit: Int = 4096, stripNewline: Bool = true) throws(Failure) -> SecretBytes
+    {
         let descriptor: Int32
         if path == "-" {
             descriptor = STDIN_FILENO
         } else {
             descriptor = unsafe open(path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw unsafe .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+            guard descriptor >= 0 else {
+                throw unsafe .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+            }
         }
         defer { if path != "-" { close(descriptor) } }
         return try read(descriptor: descriptor, name: path, limit: limit, stripNewline: stripNewline)
     }
 
     /// Reads everything from an open descriptor into a secret, as ``read(path:limit:)``.
-    package static func read(descriptor: Int32, name: String, limit: Int, stripNewline: Bool = true) throws(Failure)
+    package static func read(
+        descriptor: Int32, name: String, limit: Int, stripNewline: Bool = true
+    ) throws(Failure)
         -> SecretBytes
     {
         // Read into one zeroing buffer one byte larger than the limit, so an

@@ -1,5 +1,5 @@
-import Foundation
 internal import CSodium
+import Foundation
 
 /// The operating system's cryptographic random generator, through libsodium's
 /// `randombytes_buf` (getrandom(2) on Linux).

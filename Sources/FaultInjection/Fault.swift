@@ -104,7 +104,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .aWeakPolicy: "the ceremony runs with a 62-bit passphrase policy (forced)"
         case .bKeepsSeedb: "site B keeps every seedb in a binary file"
         case .bKeepsFactorb: "site B keeps every factorb as hex"
-        case .bKeepsEncryptedKeys: "site B keeps a copy of the card faces with the encrypted keys, made after its retention statement"
+        case .bKeepsEncryptedKeys:
+            "site B keeps a copy of the card faces with the encrypted keys, made after its retention statement"
         case .bSendsEncryptedKeyToA: "site B puts each encrypted key into the key batch it sends A"
         case .sitesBothKeepShares: "site A keeps passphrases and site B keeps seedb"
         case .bSubstitutesAddress: "site B prints and reports an address of its own for one card"

@@ -26,22 +26,32 @@ package struct Injector {
         let b = layout.site(.siteB)
         switch fault {
         case .aLogsPassphrases:
-            try append(a, "logs/issue.log", try journal(batch).map { "card \($0.serial) passphrase \($0.passphrase)\n" }.joined())
+            try append(
+                a, "logs/issue.log",
+                try journal(batch).map { "card \($0.serial) passphrase \($0.passphrase)\n" }.joined())
         case .aLogsPassphrasesHex:
-            try append(a, "debug/passphrases.hex", try journal(batch).map { Array($0.passphrase.utf8).hex + "\n" }.joined())
+            try append(
+                a, "debug/passphrases.hex", try journal(batch).map { Array($0.passphrase.utf8).hex + "\n" }.joined())
         case .aLogsPassphrasesBase64:
-            let json = try journal(batch).map { "{\"serial\":\"\($0.serial)\",\"p\":\"\($0.passphrase)\"}" }.joined(separator: ",")
-            try append(a, "trace/dump-\(batch).b64", Data("[\(json)]".utf8).base64EncodedString(options: .lineLength76Characters) + "\n")
+            let json = try journal(batch).map { "{\"serial\":\"\($0.serial)\",\"p\":\"\($0.passphrase)\"}" }.joined(
+                separator: ",")
+            try append(
+                a, "trace/dump-\(batch).b64",
+                Data("[\(json)]".utf8).base64EncodedString(options: .lineLength76Characters) + "\n")
         case .aLogsPassphrasesJSON:
             let cards = try journal(batch).map { ["serial": $0.serial, "passphrase": $0.passphrase] }
-            let data = try JSONSerialization.data(withJSONObject: ["cards": cards], options: [.prettyPrinted, .sortedKeys])
+            let data = try JSONSerialization.data(
+                withJSONObject: ["cards": cards], options: [.prettyPrinted, .sortedKeys])
             try write(a, "cache/state-\(batch).json", data)
         case .aLogsPassphrasesSQLite:
-            try sqlite(a.appendingPathComponent("db/ledger.sqlite"), rows: try journal(batch).map { ($0.serial, $0.passphrase) })
+            try sqlite(
+                a.appendingPathComponent("db/ledger.sqlite"),
+                rows: try journal(batch).map { ($0.serial, $0.passphrase) })
         case .aKeepsPassfactorNested:
             var lines = ""
             for card in try journal(batch) {
-                let owner = try OwnerFactors(passphrase: try Passphrase(card.passphrase), ownerEntropy: card.code.ownerEntropy)
+                let owner = try OwnerFactors(
+                    passphrase: try Passphrase(card.passphrase), ownerEntropy: card.code.ownerEntropy)
                 lines += "\(card.serial) \(owner.passfactor.revealedHex())\n"
             }
             try append(a, "a/b/c/d/factors.txt", lines)
@@ -50,7 +60,9 @@ package struct Injector {
         case .bKeepsSeedb:
             try write(b, "cache/seeds-\(batch).bin", Data(try seeds(batch).flatMap { $0.1.revealedBytes() }))
         case .bKeepsFactorb:
-            try append(b, "factorb.txt", try seeds(batch).map { "\($0.0) \(SHA256.doubleHash(secret: $0.1).revealedHex())\n" }.joined())
+            try append(
+                b, "factorb.txt",
+                try seeds(batch).map { "\($0.0) \(SHA256.doubleHash(secret: $0.1).revealedHex())\n" }.joined())
         case .bKeepsEncryptedKeys:
             try write(b, "backup/faces-\(batch).json", try BoundedFile.read(layout.faces(batch)))
         case .sitesBothKeepShares:
@@ -60,25 +72,32 @@ package struct Injector {
             let faces = try CardFace.readSpool(layout.faces(batch))
             try rewriteKeyBatch(batch) { cards in
                 for index in cards.indices {
-                    cards[index]["encrypted_key"] = faces.first { $0.serial.description == cards[index]["serial"] as? String }?.encryptedKey.text
+                    cards[index]["encrypted_key"] =
+                        faces.first { $0.serial.description == cards[index]["serial"] as? String }?.encryptedKey.text
                 }
             }
         case .bSubstitutesAddress:
-            let stolen = PrivateKey.random().address(format: .compressed, network: try Transcript.load(layout).body.network)
+            let stolen = PrivateKey.random().address(
+                format: .compressed, network: try Transcript.load(layout).body.network)
             try rewriteKeyBatch(batch) { cards in cards[0]["address"] = stolen.text }
             var faces = try CardFace.readSpool(layout.faces(batch))
-            faces[0] = CardFace(serial: faces[0].serial, address: stolen, encryptedKey: faces[0].encryptedKey, confirmationCode: faces[0].confirmationCode)
+            faces[0] = CardFace(
+                serial: faces[0].serial, address: stolen, encryptedKey: faces[0].encryptedKey,
+                confirmationCode: faces[0].confirmationCode)
             try AtomicFile.write(try TranscriptJSON.prettyEncoder.encode(faces), to: layout.faces(batch), mode: .secret)
         case .replaysBundle:
             try FileManager.default.copyItem(
-                at: layout.intermediateBatch(1), to: layout.transfer.appendingPathComponent("batch-0001.intermediate-resent.json"))
+                at: layout.intermediateBatch(1),
+                to: layout.transfer.appendingPathComponent("batch-0001.intermediate-resent.json"))
         case .dropsBundle:
-            try FileManager.default.removeItem(at: layout.confirmationReport(try Transcript.load(layout).body.batchCount))
+            try FileManager.default.removeItem(
+                at: layout.confirmationReport(try Transcript.load(layout).body.batchCount))
         case .reordersBundles:
             try resign(layout.intermediateBatch(1), signer: .siteA) { $0["sequence"] = 2 }
             try resign(layout.confirmationReport(1), signer: .siteA) { $0["sequence"] = 1 }
         case .editsBundle:
-            var envelope = try JSONSerialization.jsonObject(with: BoundedFile.read(layout.keyBatch(1))) as! [String: Any]
+            var envelope =
+                try JSONSerialization.jsonObject(with: BoundedFile.read(layout.keyBatch(1))) as! [String: Any]
             var payload = Data(base64Encoded: envelope["payload"] as! String)!
             let index = payload.firstIndex(of: UInt8(ascii: "1"))!  // a digit inside an address or digest
             payload[index] = UInt8(ascii: "2")
@@ -87,7 +106,9 @@ package struct Injector {
         case .signsWithUndeclaredKey:
             try resign(layout.intermediateBatch(1), key: Ed25519.SigningKey()) { _ in }
         case .foreignCeremonyBundle:
-            try resign(layout.intermediateBatch(1), signer: .siteA) { $0["ceremony"] = SystemRandom.bytes(count: 16).hex }
+            try resign(layout.intermediateBatch(1), signer: .siteA) {
+                $0["ceremony"] = SystemRandom.bytes(count: 16).hex
+            }
         case .skipsSerial:
             try resign(layout.intermediateBatch(1), signer: .siteA) { payload in
                 var body = payload["body"] as! [String: Any]
@@ -98,9 +119,11 @@ package struct Injector {
         case .duplicatesSerial:
             try rewriteKeyBatch(1, chainRetention: false) { cards in cards.append(cards[0]) }
         case .closingNotCountersigned:
-            var envelope = try JSONSerialization.jsonObject(with: BoundedFile.read(layout.closingManifest)) as! [String: Any]
+            var envelope =
+                try JSONSerialization.jsonObject(with: BoundedFile.read(layout.closingManifest)) as! [String: Any]
             envelope["signatures"] = Array((envelope["signatures"] as! [Any]).prefix(1))
-            try JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys]).write(to: layout.closingManifest)
+            try JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys]).write(
+                to: layout.closingManifest)
         case .swappedLabels:
             var one = try SecretRecord.read(layout.labels(1))
             var two = try SecretRecord.read(layout.labels(2))
@@ -133,7 +156,8 @@ package struct Injector {
     private func journal(_ batch: Int) throws -> [JournalEntry] {
         try JournalCard.openJournal(layout, batch: batch).map { card in
             JournalEntry(
-                serial: card.serial.description, passphrase: String(decoding: card.passphrase.normalizedUTF8.revealedBytes(), as: UTF8.self),
+                serial: card.serial.description,
+                passphrase: String(decoding: card.passphrase.normalizedUTF8.revealedBytes(), as: UTF8.self),
                 code: card.intermediateCode)
         }
     }
@@ -142,7 +166,8 @@ package struct Injector {
     private func seeds(_ batch: Int) throws -> [(Serial, SecretBytes)] {
         let ceremony = try Transcript.load(layout)
         let (issued, _) = try ceremony.open(
-            layout.intermediateBatch(batch), kind: .intermediateBatch, signer: .siteA, batch: batch, as: IntermediateBatchBody.self)
+            layout.intermediateBatch(batch), kind: .intermediateBatch, signer: .siteA, batch: batch,
+            as: IntermediateBatchBody.self)
         return try CardFace.readSpool(layout.faces(batch)).map { face in
             let code = issued.payload.body.cards.first { $0.serial == face.serial }!.intermediateCode
             return (face.serial, try face.encryptedKey.recoverSeedb(passpoint: code.passpoint))
@@ -195,12 +220,16 @@ package struct Injector {
         let envelope = try Envelope(json: try BoundedFile.read(file))
         var payload = try JSONSerialization.jsonObject(with: envelope.payload) as! [String: Any]
         edit(&payload)
-        let bytes = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes])
-        try AtomicFile.write(Envelope(payloadType: envelope.payloadType, payload: bytes, signers: [key]).json, to: file, mode: .shared)
+        let bytes = try JSONSerialization.data(
+            withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes])
+        try AtomicFile.write(
+            Envelope(payloadType: envelope.payloadType, payload: bytes, signers: [key]).json, to: file, mode: .shared)
     }
 
     /// B rewrites its key batch (and, as a consistent liar, re-chains its retention statement).
-    private func rewriteKeyBatch(_ batch: Int, chainRetention: Bool = true, edit: (inout [[String: Any]]) -> Void) throws {
+    private func rewriteKeyBatch(
+        _ batch: Int, chainRetention: Bool = true, edit: (inout [[String: Any]]) -> Void
+    ) throws {
         try resign(layout.keyBatch(batch), signer: .siteB) { payload in
             var body = payload["body"] as! [String: Any]
             var cards = body["cards"] as! [[String: Any]]

@@ -21,7 +21,9 @@ package enum MockCeremony {
     }
 
     /// Runs set-up, every batch (issue, mint, verify, seal) and the closing, injecting `fault` at its phase.
-    package static func run(at layout: CeremonyLayout, _ configuration: Configuration = Configuration(), fault: Fault? = nil)
+    package static func run(
+        at layout: CeremonyLayout, _ configuration: Configuration = Configuration(), fault: Fault? = nil
+    )
         throws(CeremonyError)
     {
         _ = try SiteSetup.initialise(.siteA, layout: layout)
@@ -31,7 +33,8 @@ package enum MockCeremony {
             SiteSetup.Terms(
                 cards: configuration.cards, batchSize: configuration.batchSize, network: configuration.network,
                 firstLot: configuration.firstLot,
-                policy: weak ? PassphrasePolicy(alphabet: PassphrasePolicy.standard.alphabet, length: 12, group: 4) : .standard,
+                policy: weak
+                    ? PassphrasePolicy(alphabet: PassphrasePolicy.standard.alphabet, length: 12, group: 4) : .standard,
                 forceWeakPolicy: weak),
             layout: layout)
         _ = try SiteSetup.endorse(layout: layout)
@@ -58,7 +61,8 @@ package enum MockCeremony {
         switch fault {
         case .bReusesSeedb:
             return { serial in
-                serial.sequence == 0 ? SecretBytes(copying: [UInt8](repeating: 0x5C, count: 24)) : SystemRandom.secretBytes(count: 24)
+                serial.sequence == 0
+                    ? SecretBytes(copying: [UInt8](repeating: 0x5C, count: 24)) : SystemRandom.secretBytes(count: 24)
             }
         case .bWeakRandomness:
             // A 7-bit generator: every byte's top bit is clear.

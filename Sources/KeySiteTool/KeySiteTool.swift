@@ -9,7 +9,8 @@ import ToolSupport
 struct KeySiteTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "key-site",
-        abstract: "Site B of a 2FKG ceremony: turns intermediate codes into encrypted keys, addresses and confirmation codes.",
+        abstract:
+            "Site B of a 2FKG ceremony: turns intermediate codes into encrypted keys, addresses and confirmation codes.",
         discussion: """
             Works only in CEREMONY/site-b, CEREMONY/transfer and CEREMONY/printed/site-b. \
             Order: init, endorse (after passphrase-site propose), mint for each batch, then close.
@@ -40,14 +41,18 @@ extension KeySiteTool {
 
         func run() throws {
             let body = try SiteSetup.endorse(layout: ceremony.layout)
-            print("ceremony \(body.ceremonyId) endorsed: \(body.cards) cards, \(body.network), site A key \(PayloadDigest(hex: body.siteA.keyid)!.humanForm)")
+            print(
+                "ceremony \(body.ceremonyId) endorsed: \(body.cards) cards, \(body.network), site A key \(PayloadDigest(hex: body.siteA.keyid)!.humanForm)"
+            )
         }
     }
 
     struct Mint: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Verify A's intermediate batch and make each card's encrypted key, address and confirmation code.",
-            discussion: "Writes the card faces (printed/site-b), the signed key batch and retention statement (transfer/).")
+            abstract:
+                "Verify A's intermediate batch and make each card's encrypted key, address and confirmation code.",
+            discussion:
+                "Writes the card faces (printed/site-b), the signed key batch and retention statement (transfer/).")
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var batch: BatchOption
 

@@ -9,7 +9,8 @@ import ToolSupport
 struct PassphraseSiteTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "passphrase-site",
-        abstract: "Site A of a 2FKG ceremony: makes passphrases and BIP38 intermediate codes, checks confirmation codes.",
+        abstract:
+            "Site A of a 2FKG ceremony: makes passphrases and BIP38 intermediate codes, checks confirmation codes.",
         discussion: """
             Works only in CEREMONY/site-a, CEREMONY/transfer and CEREMONY/printed/site-a. \
             Order: init, propose (after key-site init), issue, verify, seal for each batch, then close.
@@ -43,7 +44,8 @@ extension PassphraseSiteTool {
         @Option(help: "BIP38 lot of batch 1.") var firstLot = 1
         @Flag(help: "Use uncompressed public keys for addresses (default: compressed).") var uncompressed = false
         @Option(help: "Passphrase alphabet.") var alphabet = PassphrasePolicy.standard.alphabet
-        @Option(help: "Passphrase length in characters (dashes not counted).") var length = PassphrasePolicy.standard.length
+        @Option(help: "Passphrase length in characters (dashes not counted).") var length = PassphrasePolicy.standard
+            .length
         @Option(help: "Characters per dash-separated group.") var group = PassphrasePolicy.standard.group
         @Flag(help: "Accept a passphrase policy under 80 bits.") var forceWeakPolicy = false
 
@@ -54,13 +56,16 @@ extension PassphraseSiteTool {
                 policy: PassphrasePolicy(alphabet: alphabet, length: length, group: group),
                 forceWeakPolicy: forceWeakPolicy)
             let body = try SiteSetup.propose(terms, layout: ceremony.layout)
-            print("ceremony \(body.ceremonyId): \(body.cards) cards in \(body.batchCount) batches, \(body.network), policy \(body.policyBits) bits")
+            print(
+                "ceremony \(body.ceremonyId): \(body.cards) cards in \(body.batchCount) batches, \(body.network), policy \(body.policyBits) bits"
+            )
         }
     }
 
     struct Issue: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make a batch: passphrases, labels (printed/site-a) and the signed intermediate batch (transfer/).",
+            abstract:
+                "Make a batch: passphrases, labels (printed/site-a) and the signed intermediate batch (transfer/).",
             discussion: "A run killed part way resumes where it stopped; cards already made keep their passphrases.")
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var batch: BatchOption
@@ -74,7 +79,8 @@ extension PassphraseSiteTool {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check site B's key batch: every confirmation code against its passphrase; write the signed report.",
+            abstract:
+                "Check site B's key batch: every confirmation code against its passphrase; write the signed report.",
             discussion: "Exits 1 when any card fails; the report lists each failing serial and why.")
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var batch: BatchOption

@@ -38,17 +38,28 @@ package enum CardArt {
             [
                 "<rect x=\"4\" y=\"4\" width=\"848\" height=\"532\" rx=\"36\" fill=\"#f7b733\" stroke=\"#7a4d00\" stroke-width=\"4\"/>",
                 "<rect x=\"4\" y=\"4\" width=\"848\" height=\"110\" rx=\"36\" fill=\"#fc4a1a\"/>",
-                SVG.text("₿ BITCOIN", x: 40, y: 82, size: 56, weight: "bold", fill: "#fff", family: "DejaVu Sans, sans-serif"),
-                SVG.text(card.denomination, x: 816, y: 80, size: 34, weight: "bold", fill: "#fff", anchor: "end", family: "DejaVu Sans, sans-serif"),
-                SVG.text("\(card.network.rawValue.uppercased()) · SERIAL \(card.serial)", x: 40, y: 170, size: 26, weight: "bold"),
+                SVG.text(
+                    "₿ BITCOIN", x: 40, y: 82, size: 56, weight: "bold", fill: "#fff", family: "DejaVu Sans, sans-serif"
+                ),
+                SVG.text(
+                    card.denomination, x: 816, y: 80, size: 34, weight: "bold", fill: "#fff", anchor: "end",
+                    family: "DejaVu Sans, sans-serif"),
+                SVG.text(
+                    "\(card.network.rawValue.uppercased()) · SERIAL \(card.serial)", x: 40, y: 170, size: 26,
+                    weight: "bold"),
                 SVG.text("Deposit address (P2PKH):", x: 40, y: 230, size: 24, family: "DejaVu Sans, sans-serif"),
-            ] + SVG.wrap(card.address.text, width: 17).enumerated().map { i, line in
-                SVG.text(line, x: 40, y: 280 + Double(i) * 40, size: 34, weight: "bold")
-            } + [
-                SVG.text("Two-factor BIP38 card: neither maker", x: 40, y: 470, size: 18, family: "DejaVu Sans, sans-serif"),
-                SVG.text("kept the key. Check the back is sealed.", x: 40, y: 496, size: 18, family: "DejaVu Sans, sans-serif"),
-                qr,
-            ])
+            ]
+                + SVG.wrap(card.address.text, width: 17).enumerated().map { i, line in
+                    SVG.text(line, x: 40, y: 280 + Double(i) * 40, size: 34, weight: "bold")
+                } + [
+                    SVG.text(
+                        "Two-factor BIP38 card: neither maker", x: 40, y: 470, size: 18,
+                        family: "DejaVu Sans, sans-serif"),
+                    SVG.text(
+                        "kept the key. Check the back is sealed.", x: 40, y: 496, size: 18,
+                        family: "DejaVu Sans, sans-serif"),
+                    qr,
+                ])
     }
 
     /// The back: the scratch-off panel (passphrase) and the peel-off sticker (encrypted key),
@@ -56,7 +67,9 @@ package enum CardArt {
     package static func back(_ card: CardContent, revealed: Bool) throws(QRCode.Failure) -> String {
         var parts = [
             "<rect x=\"4\" y=\"4\" width=\"848\" height=\"532\" rx=\"36\" fill=\"#eef1f5\" stroke=\"#555\" stroke-width=\"4\"/>",
-            SVG.text("SERIAL \(card.serial) · BIP38 lot \(card.serial.lot) sequence \(card.serial.sequence)", x: 40, y: 52, size: 22, weight: "bold"),
+            SVG.text(
+                "SERIAL \(card.serial) · BIP38 lot \(card.serial.lot) sequence \(card.serial.sequence)", x: 40, y: 52,
+                size: 22, weight: "bold"),
             SVG.text("PASSPHRASE (scratch off)", x: 40, y: 100, size: 20, family: "DejaVu Sans, sans-serif"),
             SVG.text("ENCRYPTED PRIVATE KEY (peel off)", x: 40, y: 260, size: 20, family: "DejaVu Sans, sans-serif"),
         ]
@@ -67,7 +80,10 @@ package enum CardArt {
             parts.append(SVG.text(text, x: 428, y: 188, size: 40, weight: "bold", anchor: "middle"))
         } else {
             parts.append("<rect x=\"40\" y=\"115\" width=\"776\" height=\"110\" rx=\"14\" fill=\"url(#foil)\"/>")
-            parts.append(SVG.text("SCRATCH HERE", x: 428, y: 185, size: 36, weight: "bold", fill: "#555", anchor: "middle", family: "DejaVu Sans, sans-serif"))
+            parts.append(
+                SVG.text(
+                    "SCRATCH HERE", x: 428, y: 185, size: 36, weight: "bold", fill: "#555", anchor: "middle",
+                    family: "DejaVu Sans, sans-serif"))
         }
         // Peel-off sticker.
         parts.append("<rect x=\"40\" y=\"275\" width=\"776\" height=\"235\" rx=\"14\" fill=\"#fff\" stroke=\"#999\"/>")
@@ -76,10 +92,18 @@ package enum CardArt {
             for (i, line) in SVG.wrap(card.encryptedKey.text, width: 20).enumerated() {
                 parts.append(SVG.text(line, x: 290, y: 330 + Double(i) * 44, size: 30, weight: "bold"))
             }
-            parts.append(SVG.text("Decrypt with the passphrase: bip38 decrypt", x: 290, y: 490, size: 16, family: "DejaVu Sans, sans-serif"))
+            parts.append(
+                SVG.text(
+                    "Decrypt with the passphrase: bip38 decrypt", x: 290, y: 490, size: 16,
+                    family: "DejaVu Sans, sans-serif"))
         } else {
-            parts.append("<rect x=\"40\" y=\"275\" width=\"776\" height=\"235\" rx=\"14\" fill=\"url(#sticker)\" stroke=\"#333\"/>")
-            parts.append(SVG.text("TAMPER-EVIDENT · PEEL HERE", x: 428, y: 400, size: 34, weight: "bold", fill: "#fff", anchor: "middle", family: "DejaVu Sans, sans-serif"))
+            parts.append(
+                "<rect x=\"40\" y=\"275\" width=\"776\" height=\"235\" rx=\"14\" fill=\"url(#sticker)\" stroke=\"#333\"/>"
+            )
+            parts.append(
+                SVG.text(
+                    "TAMPER-EVIDENT · PEEL HERE", x: 428, y: 400, size: 34, weight: "bold", fill: "#fff",
+                    anchor: "middle", family: "DejaVu Sans, sans-serif"))
         }
         return document(parts)
     }

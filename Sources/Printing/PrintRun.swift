@@ -19,14 +19,21 @@ package enum PrintRun {
         let labelHeight = 130.0
         let rows = (labels.count + columns - 1) / columns
         var parts: [String] = [
-            SVG.text("Site A · scratch-off labels · \(CeremonyLayout.batchName(batch)) · \(labels.count) labels", x: 20, y: 36, size: 22, weight: "bold")
+            SVG.text(
+                "Site A · scratch-off labels · \(CeremonyLayout.batchName(batch)) · \(labels.count) labels", x: 20,
+                y: 36, size: 22, weight: "bold")
         ]
         for (index, label) in labels.enumerated() {
             let x = 20 + Double(index % columns) * (labelWidth + 20)
             let y = 60 + Double(index / columns) * (labelHeight + 16)
-            parts.append("<rect x=\"\(SVG.fmt(x))\" y=\"\(SVG.fmt(y))\" width=\"\(SVG.fmt(labelWidth))\" height=\"\(SVG.fmt(labelHeight))\" rx=\"10\" fill=\"#fff\" stroke=\"#888\" stroke-dasharray=\"6 4\"/>")
+            parts.append(
+                "<rect x=\"\(SVG.fmt(x))\" y=\"\(SVG.fmt(y))\" width=\"\(SVG.fmt(labelWidth))\" height=\"\(SVG.fmt(labelHeight))\" rx=\"10\" fill=\"#fff\" stroke=\"#888\" stroke-dasharray=\"6 4\"/>"
+            )
             parts.append(SVG.text("\(label.serial)", x: x + 14, y: y + 30, size: 18, weight: "bold"))
-            parts.append(SVG.text(String(decoding: label.passphrase.revealedBytes(), as: UTF8.self), x: x + 14, y: y + 74, size: 26, weight: "bold"))
+            parts.append(
+                SVG.text(
+                    String(decoding: label.passphrase.revealedBytes(), as: UTF8.self), x: x + 14, y: y + 74, size: 26,
+                    weight: "bold"))
             parts.append(SVG.text("commitment salt \(label.commitmentSaltHex)", x: x + 14, y: y + 110, size: 11))
         }
         let height = 80 + Double(rows) * (labelHeight + 16)
@@ -38,19 +45,28 @@ package enum PrintRun {
     /// Site B's sheet of card faces for a batch: `printed/site-b/batch-NNNN.faces.svg`
     /// (fronts, and the sticker artwork with the encrypted keys).
     @discardableResult
-    package static func faceSheet(_ layout: CeremonyLayout, batch: Int, denomination: String) throws(CeremonyError) -> URL {
+    package static func faceSheet(
+        _ layout: CeremonyLayout, batch: Int, denomination: String
+    ) throws(CeremonyError) -> URL {
         let ceremony = try Transcript.load(layout)
         let faces = try CardFace.readSpool(layout.faces(batch))
         var parts: [String] = [
-            SVG.text("Site B · card faces · \(CeremonyLayout.batchName(batch)) · \(faces.count) cards", x: 20, y: 36, size: 22, weight: "bold")
+            SVG.text(
+                "Site B · card faces · \(CeremonyLayout.batchName(batch)) · \(faces.count) cards", x: 20, y: 36,
+                size: 22, weight: "bold")
         ]
         for (index, face) in faces.enumerated() {
             let card = CardContent(
-                serial: face.serial, network: ceremony.body.network, address: face.address, encryptedKey: face.encryptedKey,
+                serial: face.serial, network: ceremony.body.network, address: face.address,
+                encryptedKey: face.encryptedKey,
                 passphrase: SecretBytes(copying: Array("(site A's label)".utf8)), denomination: denomination)
             let y = 60 + Double(index) * 560
-            parts.append("<svg x=\"10\" y=\"\(SVG.fmt(y))\" width=\"856\" height=\"540\" viewBox=\"0 0 856 540\">\(try qr { () throws(QRCode.Failure) in try CardArt.front(card) })</svg>")
-            parts.append("<svg x=\"886\" y=\"\(SVG.fmt(y))\" width=\"856\" height=\"540\" viewBox=\"0 0 856 540\">\(try qr { () throws(QRCode.Failure) in try stickerArt(card) })</svg>")
+            parts.append(
+                "<svg x=\"10\" y=\"\(SVG.fmt(y))\" width=\"856\" height=\"540\" viewBox=\"0 0 856 540\">\(try qr { () throws(QRCode.Failure) in try CardArt.front(card) })</svg>"
+            )
+            parts.append(
+                "<svg x=\"886\" y=\"\(SVG.fmt(y))\" width=\"856\" height=\"540\" viewBox=\"0 0 856 540\">\(try qr { () throws(QRCode.Failure) in try stickerArt(card) })</svg>"
+            )
         }
         let url = layout.printed(.siteB).appendingPathComponent("\(CeremonyLayout.batchName(batch)).faces.svg")
         try write(sheet(width: 1752, height: 80 + Double(faces.count) * 560, parts), to: url)
@@ -59,8 +75,11 @@ package enum PrintRun {
 
     /// What site B prints on the sticker: the encrypted key, as text and QR code.
     static func stickerArt(_ card: CardContent) throws(QRCode.Failure) -> String {
-        var parts = ["<rect x=\"4\" y=\"4\" width=\"848\" height=\"532\" rx=\"36\" fill=\"#fff\" stroke=\"#1d3557\" stroke-width=\"4\"/>",
-            SVG.text("STICKER · \(card.serial) · encrypted private key (BIP38)", x: 40, y: 60, size: 22, weight: "bold")]
+        var parts = [
+            "<rect x=\"4\" y=\"4\" width=\"848\" height=\"532\" rx=\"36\" fill=\"#fff\" stroke=\"#1d3557\" stroke-width=\"4\"/>",
+            SVG.text(
+                "STICKER · \(card.serial) · encrypted private key (BIP38)", x: 40, y: 60, size: 22, weight: "bold"),
+        ]
         parts.append(try SVG.qr(card.encryptedKey.text, x: 40, y: 100, side: 300))
         for (i, line) in SVG.wrap(card.encryptedKey.text, width: 20).enumerated() {
             parts.append(SVG.text(line, x: 370, y: 170 + Double(i) * 48, size: 32, weight: "bold"))
@@ -79,22 +98,35 @@ package enum PrintRun {
         try AtomicFile.makeFolder(layout.cards, mode: 0o700)
         var serials: [Serial] = []
         for batch in 1...ceremony.body.batchCount {
-            let labels = Dictionary(uniqueKeysWithValues: try ScratchLabel.readSpool(layout.labels(batch), name: layout.relative(layout.labels(batch))).map { ($0.serial, $0) })
+            let labels = Dictionary(
+                uniqueKeysWithValues: try ScratchLabel.readSpool(
+                    layout.labels(batch), name: layout.relative(layout.labels(batch))
+                ).map { ($0.serial, $0) })
             let faces = try CardFace.readSpool(layout.faces(batch))
             for face in faces where labels[face.serial] == nil {
-                throw .refusedCard(file: layout.relative(layout.labels(batch)), serial: face.serial, reason: "has a card face but no label")
+                throw .refusedCard(
+                    file: layout.relative(layout.labels(batch)), serial: face.serial,
+                    reason: "has a card face but no label")
             }
             for serial in labels.keys where !faces.contains(where: { $0.serial == serial }) {
-                throw .refusedCard(file: layout.relative(layout.faces(batch)), serial: serial, reason: "has a label but no card face")
+                throw .refusedCard(
+                    file: layout.relative(layout.faces(batch)), serial: serial, reason: "has a label but no card face")
             }
             for face in faces {
                 let card = CardContent(
-                    serial: face.serial, network: ceremony.body.network, address: face.address, encryptedKey: face.encryptedKey,
+                    serial: face.serial, network: ceremony.body.network, address: face.address,
+                    encryptedKey: face.encryptedKey,
                     passphrase: labels[face.serial]!.passphrase, denomination: denomination)
                 let base = layout.cards.appendingPathComponent(face.serial.description)
-                try write(try qr { () throws(QRCode.Failure) in try CardArt.front(card) }, to: URL(fileURLWithPath: base.path + ".front.svg"))
-                try write(try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: false) }, to: URL(fileURLWithPath: base.path + ".back.svg"))
-                try write(try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: true) }, to: URL(fileURLWithPath: base.path + ".back-revealed.svg"))
+                try write(
+                    try qr { () throws(QRCode.Failure) in try CardArt.front(card) },
+                    to: URL(fileURLWithPath: base.path + ".front.svg"))
+                try write(
+                    try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: false) },
+                    to: URL(fileURLWithPath: base.path + ".back.svg"))
+                try write(
+                    try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: true) },
+                    to: URL(fileURLWithPath: base.path + ".back-revealed.svg"))
                 serials.append(face.serial)
             }
         }

@@ -49,9 +49,10 @@ enum SVG {
     }
 
     /// A monospace text line.
-    static func text(_ content: String, x: Double, y: Double, size: Double, weight: String = "normal", fill: String = "#111",
-        anchor: String = "start", family: String = "DejaVu Sans Mono, monospace") -> String
-    {
+    static func text(
+        _ content: String, x: Double, y: Double, size: Double, weight: String = "normal", fill: String = "#111",
+        anchor: String = "start", family: String = "DejaVu Sans Mono, monospace"
+    ) -> String {
         "<text x=\"\(fmt(x))\" y=\"\(fmt(y))\" font-family=\"\(family)\" font-size=\"\(fmt(size))\" font-weight=\"\(weight)\" fill=\"\(fill)\" text-anchor=\"\(anchor)\">\(escape(content))</text>"
     }
 

@@ -37,7 +37,8 @@ package final class TerminalProgress: CardProgress {
             s.lastPrint = elapsed
             let rate = Double(s.done) / max(elapsed, 0.001)
             let left = Double(s.total - s.done) / max(rate, 0.001)
-            return "\r\(s.label): \(s.done)/\(s.total) cards, \(String(format: "%.1f", rate)) cards/s, \(Int(left.rounded())) s left   "
+            return
+                "\r\(s.label): \(s.done)/\(s.total) cards, \(String(format: "%.1f", rate)) cards/s, \(Int(left.rounded())) s left   "
         }
         if let line { FileHandle.standardError.write(Data(line.utf8)) }
     }

@@ -87,11 +87,14 @@ enum Honest {
             folder = try Folder()
             try MockCeremony.run(at: folder.layout, Honest.configuration, fault: fault)
         }
-        let report = try Auditor.audit(folder.layout, options: .init(sample: fault == .swappedLabels ? 2 : 0, countersign: false))
+        let report = try Auditor.audit(
+            folder.layout, options: .init(sample: fault == .swappedLabels ? 2 : 0, countersign: false))
         #expect(report.verdict == "fail")
         let failed = Set(report.checks.filter { !$0.passed }.map(\.id))
         for check in fault.caughtBy {
-            #expect(failed.contains(check), "\(fault.rawValue) not caught by \(check.rawValue); failed: \(failed.map(\.rawValue).sorted())")
+            #expect(
+                failed.contains(check),
+                "\(fault.rawValue) not caught by \(check.rawValue); failed: \(failed.map(\.rawValue).sorted())")
         }
         #expect(report.auditorSignature == nil)
     }
@@ -101,13 +104,16 @@ enum Honest {
         let folder = try Folder()
         try MockCeremony.run(at: folder.layout, Honest.configuration, fault: .aLogsPassphrases)
         let report = try Auditor.audit(folder.layout, options: .init(sample: 0, countersign: false))
-        let log = try String(contentsOf: folder.layout.site(.siteA).appendingPathComponent("logs/issue.log"), encoding: .utf8)
+        let log = try String(
+            contentsOf: folder.layout.site(.siteA).appendingPathComponent("logs/issue.log"), encoding: .utf8)
         let hits = report.findings.filter { $0.check == .siteA && $0.file == "site-a/logs/issue.log" }
         #expect(Set(hits.compactMap(\.serial)) == ["0000001-0000", "0000002-0000"])
         for hit in hits {
             let offset = try #require(hit.offset)
             let line = log.utf8.dropFirst(offset).prefix(29)
-            #expect(String(decoding: line, as: UTF8.self).split(separator: "-").count == 5, "offset \(offset) does not point at a passphrase")
+            #expect(
+                String(decoding: line, as: UTF8.self).split(separator: "-").count == 5,
+                "offset \(offset) does not point at a passphrase")
         }
         // Logging passphrases alone rebuilds no key: the matrix still reads 0 for A, but the check fails.
         #expect(report.reconstructable.siteA == 0)
@@ -145,7 +151,9 @@ enum Honest {
         #expect(status == 0, "\(stderr)")
         #expect(stdout.contains("audit PASS"))
         #expect(stdout.contains("site A 0, site B 0, both 0, control 2"))
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.layout.audit.appendingPathComponent("report.json"))) as! [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: folder.layout.audit.appendingPathComponent("report.json"))) as! [String: Any]
         #expect(json["verdict"] as? String == "pass")
         #expect(json["cards"] as? Int == 2)
         let matrix = try #require(json["reconstructable"] as? [String: Int])
@@ -164,7 +172,9 @@ enum Honest {
         let (status, stdout, _) = try run(folder.url.path, "--sample", "0")
         #expect(status == 3)
         #expect(stdout.contains("audit FAIL"))
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.layout.audit.appendingPathComponent("report.json"))) as! [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: folder.layout.audit.appendingPathComponent("report.json"))) as! [String: Any]
         #expect(json["verdict"] as? String == "fail")
         let findings = try #require(json["findings"] as? [[String: Any]])
         let signature = try #require(findings.first { $0["check"] as? String == "T1.signatures" })

@@ -10,7 +10,8 @@ import Testing
 
     /// The malformed code: the 8-byte-salt derivation, labelled as lot/sequence.
     static func malformedKey() throws -> GeneratedKey {
-        let owner = try OwnerFactors(passphrase: passphrase, ownerEntropy: OwnerEntropy(ownerSalt: salt, lotSequence: nil))
+        let owner = try OwnerFactors(
+            passphrase: passphrase, ownerEntropy: OwnerEntropy(ownerSalt: salt, lotSequence: nil))
         var bytes = owner.intermediateCode.bytes
         bytes[7] = 0x51
         let code = try IntermediateCode(bytes: bytes)

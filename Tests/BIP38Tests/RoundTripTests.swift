@@ -41,7 +41,8 @@ import Testing
         #expect(wif.format == test.format)
         #expect(wif.network == test.network)
         let wifStart: Set<Character> =
-            test.network == .mainnet ? (test.format.isCompressed ? ["K", "L"] : ["5"]) : (test.format.isCompressed ? ["c"] : ["9"])
+            test.network == .mainnet
+            ? (test.format.isCompressed ? ["K", "L"] : ["5"]) : (test.format.isCompressed ? ["c"] : ["9"])
         #expect(decrypted.wif.revealedText().first.map(wifStart.contains) == true)
     }
 
@@ -85,7 +86,8 @@ import Testing
 
         let generated = try IntermediateCode(code.text).generateKey(format: test.format, network: test.network)
         let encrypted = generated.encryptedKey
-        let prefixes = test.format.isCompressed ? (lotSequence == nil ? "6Pn" : "6Po") : (lotSequence == nil ? "6Pf" : "6Pg")
+        let prefixes =
+            test.format.isCompressed ? (lotSequence == nil ? "6Pn" : "6Po") : (lotSequence == nil ? "6Pf" : "6Pg")
         #expect(encrypted.text.hasPrefix(prefixes))
         #expect(encrypted.isECMultiply)
         #expect(encrypted.flag == BIP38Flag.ecMultiply(format: test.format, lotSequence: lotSequence != nil))

@@ -18,8 +18,9 @@ import Testing
         #expect(first.result.stdout == again.result.stdout)
         #expect(first.result.stdout != other.result.stdout)
         for name in ["passphrase", "ownerentropy", "seedb", "encrypted_key", "address", "private_key"] {
-            #expect(try first.output(name)["hex"] as? String != other.output(name)["hex"] as? String
-                || first.output(name)["text"] as? String != other.output(name)["text"] as? String, "\(name)")
+            #expect(
+                try first.output(name)["hex"] as? String != other.output(name)["hex"] as? String
+                    || first.output(name)["text"] as? String != other.output(name)["text"] as? String, "\(name)")
         }
         first.expectWellFormed()
 
@@ -40,7 +41,9 @@ import Testing
     func knowledge() throws {
         let walk = try ExplainedWalk(result: Self.cardOne.get())
         let honest = walk.steps.filter { !(($0["name"] as? String) ?? "").hasPrefix("encrypted key at site A") }
-        let values = honest.flatMap { (($0["inputs"] as? [[String: Any]]) ?? []) + (($0["outputs"] as? [[String: Any]]) ?? []) }
+        let values = honest.flatMap {
+            (($0["inputs"] as? [[String: Any]]) ?? []) + (($0["outputs"] as? [[String: Any]]) ?? [])
+        }
         for value in values {
             let name = value["name"] as? String ?? ""
             let knownBy = Set(value["known_by"] as? [String] ?? [])
@@ -70,12 +73,14 @@ import Testing
         #expect(try ["m", "n"].contains(json.text("address").prefix(1)))
         #expect(try json.hex("public_key").count == 66)
 
-        let text = try ToolRunner.bip38("explain", "ceremony", "--seed", "variant", "--compressed", "--lot", "0",
+        let text = try ToolRunner.bip38(
+            "explain", "ceremony", "--seed", "variant", "--compressed", "--lot", "0",
             "--sequence", "0", "--network", "testnet")
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stderr.contains(ExplainedWalk.warning))
         for heading in [
-            "the two shares together", "why site A alone cannot compute the key", "why site B alone cannot compute the key",
+            "the two shares together", "why site A alone cannot compute the key",
+            "why site B alone cannot compute the key",
             "encrypted key at site A: the private key  [site A]",
         ] {
             #expect(text.stdout.contains(heading), "\(heading)")

@@ -57,7 +57,9 @@ import Testing
         generated.expectWellFormed()
     }
 
-    @Test("deterministic vectors: fixed ownersalt and seedb reproduce every output", arguments: try DeterministicVector.all())
+    @Test(
+        "deterministic vectors: fixed ownersalt and seedb reproduce every output",
+        arguments: try DeterministicVector.all())
     func deterministic(_ vector: DeterministicVector) throws {
         let folder = try TemporaryFolder()
         let passphrase = try folder.secretFile("passphrase", vector.passphrase)
@@ -69,7 +71,8 @@ import Testing
         #expect(try owner.text("intermediate_code") == vector.intermediateCode)
 
         let generated = try ExplainedWalk(
-            ["generate", vector.intermediateCode, "--seedb", vector.seedbHex] + (vector.compressed ? ["--compressed"] : []))
+            ["generate", vector.intermediateCode, "--seedb", vector.seedbHex]
+                + (vector.compressed ? ["--compressed"] : []))
         #expect(try generated.hex("seedb") == vector.seedbHex)
         #expect(try generated.hex("flag") == vector.flagHex)
         #expect(try generated.text("encrypted_key") == vector.encryptedKey)
@@ -115,7 +118,10 @@ import Testing
         #expect(lines.contains("3. seedb and factorb: site B's share of the private key  [site B]"))
         #expect(lines.contains("   seedb = 24 random bytes;  factorb = SHA256(SHA256(seedb))"))
         #expect(lines.contains { $0.hasPrefix("     out  seedb    SECRET  B holder") && $0.hasSuffix(vector.seedbHex) })
-        #expect(lines.contains { $0.contains("out  address") && $0.contains("public") && $0.hasSuffix(vector.bitcoinAddress) })
+        #expect(
+            lines.contains {
+                $0.contains("out  address") && $0.contains("public") && $0.hasSuffix(vector.bitcoinAddress)
+            })
         #expect(lines.contains { $0.contains("out  encrypted_key") && $0.contains(vector.encryptedKey) })
     }
 
@@ -123,8 +129,10 @@ import Testing
     func help() throws {
         let result = try ToolRunner.bip38("explain", "--help")
         #expect(result.status == 0)
-        for word in ["intermediate", "generate", "confirm", "decrypt", "ceremony", "\"known_by\"", "\"performed_by\"",
-            "\"site_a\", \"site_b\", \"card_holder\", \"public\"", "SHA256(TEXT || 0x00 || label)"] {
+        for word in [
+            "intermediate", "generate", "confirm", "decrypt", "ceremony", "\"known_by\"", "\"performed_by\"",
+            "\"site_a\", \"site_b\", \"card_holder\", \"public\"", "SHA256(TEXT || 0x00 || label)",
+        ] {
             #expect(result.stdout.contains(word), "\(word)")
         }
         #expect(try ToolRunner.bip38("--help").stdout.contains("explain"))
@@ -133,7 +141,8 @@ import Testing
     @Test("refusals: one line after the warning, or a usage error")
     func refusals() throws {
         let nonEC = try ToolRunner.bip38(
-            "explain", "decrypt", "6PRVWUbkzzsbcVac2qwfssoUJAN1Xhrg6bNk8J7Nzm5H7kxEbn2Nh2ZoGg", "--passphrase-file", "-",
+            "explain", "decrypt", "6PRVWUbkzzsbcVac2qwfssoUJAN1Xhrg6bNk8J7Nzm5H7kxEbn2Nh2ZoGg", "--passphrase-file",
+            "-",
             input: "TestingOneTwoThree")
         #expect(nonEC.status == 1)
         #expect(nonEC.stderr.contains("explain walks EC-multiply keys only"))
@@ -150,7 +159,10 @@ import Testing
         for arguments in [
             ["intermediate", "--passphrase-file", "-", "--ownersalt", "4fca5a97"],  // 4 bytes without lot/sequence
             ["intermediate", "--passphrase-file", "-", "--lot", "1"],
-            ["intermediate", "--passphrase-file", "-", "--ownersalt", "4fca5a97", "--lot", "1", "--sequence", "1", "--seed", "x"],
+            [
+                "intermediate", "--passphrase-file", "-", "--ownersalt", "4fca5a97", "--lot", "1", "--sequence", "1",
+                "--seed", "x",
+            ],
             ["generate", code, "--seedb", "00"],
             ["generate", code, "--seedb", String(repeating: "00", count: 24), "--seed", "x"],
             ["ceremony", "--lot", "1048576", "--sequence", "0"],

@@ -8,7 +8,8 @@ import Testing
     /// The malformed code: passphrase "MOLON LABE" with the 8-byte-salt derivation, labelled as lot/sequence (magic 51).
     static func malformedCode() throws -> String {
         let salt: [UInt8] = [0xd7, 0xeb, 0xe4, 0x2c, 0xf4, 0x2a, 0x79, 0xf4]
-        let owner = try OwnerFactors(passphrase: Passphrase("MOLON LABE"), ownerEntropy: OwnerEntropy(ownerSalt: salt, lotSequence: nil))
+        let owner = try OwnerFactors(
+            passphrase: Passphrase("MOLON LABE"), ownerEntropy: OwnerEntropy(ownerSalt: salt, lotSequence: nil))
         var bytes = owner.intermediateCode.bytes
         bytes[7] = 0x51
         return try IntermediateCode(bytes: bytes).text
@@ -27,7 +28,8 @@ import Testing
         let json = try decrypted.json()
         #expect(json["reading"] as? String == "non-standard-8-byte-salt")
         #expect(json["address"] as? String == card["address"] as? String)
-        #expect(decrypted.stderr.contains("note: opened only by reading flag 0x04's ownerentropy as an 8-byte ownersalt"))
+        #expect(
+            decrypted.stderr.contains("note: opened only by reading flag 0x04's ownerentropy as an 8-byte ownersalt"))
         let confirmed = try ToolRunner.bip38(
             "confirm", try #require(card["confirmation_code"] as? String), "--passphrase-file", passphrase, "--json")
         #expect(confirmed.status == 0, "\(confirmed.stderr)")

@@ -17,20 +17,24 @@ import Testing
     }
 
     @Test func wrongPassphraseOnDecrypt() throws {
-        expectRefusal(try ToolRunner.bip38("decrypt", Self.ecKey, "--passphrase-file", "-", input: "MOLON LABF\n"),
+        expectRefusal(
+            try ToolRunner.bip38("decrypt", Self.ecKey, "--passphrase-file", "-", input: "MOLON LABF\n"),
             containing: "wrong passphrase")
-        expectRefusal(try ToolRunner.bip38("decrypt", Self.nonECKey, "--passphrase-file", "-", input: "nope"),
+        expectRefusal(
+            try ToolRunner.bip38("decrypt", Self.nonECKey, "--passphrase-file", "-", input: "nope"),
             containing: "wrong passphrase")
     }
 
     @Test func wrongPassphraseOnConfirm() throws {
-        expectRefusal(try ToolRunner.bip38("confirm", Self.confirmation, "--passphrase-file", "-", input: "molon labe"),
+        expectRefusal(
+            try ToolRunner.bip38("confirm", Self.confirmation, "--passphrase-file", "-", input: "molon labe"),
             containing: "wrong passphrase")
     }
 
     @Test func wrongNetworkIsNamed() throws {
         expectRefusal(
-            try ToolRunner.bip38("decrypt", Self.ecKey, "--network", "testnet", "--passphrase-file", "-",
+            try ToolRunner.bip38(
+                "decrypt", Self.ecKey, "--network", "testnet", "--passphrase-file", "-",
                 input: "MOLON LABE"),
             containing: "made for mainnet, not testnet")
     }
@@ -39,21 +43,24 @@ import Testing
         var text = Array(Self.ecKey)
         text[text.count - 1] = text.last == "j" ? "k" : "j"
         expectRefusal(try ToolRunner.bip38("inspect", String(text)), containing: "bad checksum")
-        expectRefusal(try ToolRunner.bip38("decrypt", String(text), "--passphrase-file", "-", input: "x"),
+        expectRefusal(
+            try ToolRunner.bip38("decrypt", String(text), "--passphrase-file", "-", input: "x"),
             containing: "encrypted key: bad checksum")
     }
 
     @Test func wrongKindOfString() throws {
         // An intermediate code where an encrypted key is expected.
         let code = "passphraseaB8feaLQDENqCgr4gKZpmf4VoaT6qdjJNJiv7fsKvjqavcJxvuR1hy25aTu5sX"
-        expectRefusal(try ToolRunner.bip38("decrypt", code, "--passphrase-file", "-", input: "x"),
+        expectRefusal(
+            try ToolRunner.bip38("decrypt", code, "--passphrase-file", "-", input: "x"),
             containing: "wrong length: an encrypted key must be 39 bytes, got 49")
         expectRefusal(try ToolRunner.bip38("generate", Self.ecKey), containing: "wrong length")
         expectRefusal(try ToolRunner.bip38("inspect", "0OIl"), containing: "invalid base58 character")
     }
 
     @Test func privateKeyOnTheCommandLineIsRefused() throws {
-        expectRefusal(try ToolRunner.bip38("inspect", "5KN7MzqK5wt2TP1fQCYyHBtDrXdJuXbUzm4A9rKAteGu3Qi5CVR"),
+        expectRefusal(
+            try ToolRunner.bip38("inspect", "5KN7MzqK5wt2TP1fQCYyHBtDrXdJuXbUzm4A9rKAteGu3Qi5CVR"),
             containing: "private key (WIF)")
     }
 
@@ -65,13 +72,16 @@ import Testing
     @Test func passphraseFileProblemsNameTheFile() throws {
         let folder = try TemporaryFolder()
         let missing = folder.url.appendingPathComponent("absent").path
-        expectRefusal(try ToolRunner.bip38("decrypt", Self.ecKey, "--passphrase-file", missing),
+        expectRefusal(
+            try ToolRunner.bip38("decrypt", Self.ecKey, "--passphrase-file", missing),
             containing: "\(missing): cannot open")
         let empty = try folder.secretFile("empty", "\n")
-        expectRefusal(try ToolRunner.bip38("decrypt", Self.ecKey, "--passphrase-file", empty),
+        expectRefusal(
+            try ToolRunner.bip38("decrypt", Self.ecKey, "--passphrase-file", empty),
             containing: "\(empty): empty")
         let huge = try folder.secretFile("huge", String(repeating: "a", count: 5000))
-        expectRefusal(try ToolRunner.bip38("decrypt", Self.ecKey, "--passphrase-file", huge),
+        expectRefusal(
+            try ToolRunner.bip38("decrypt", Self.ecKey, "--passphrase-file", huge),
             containing: "larger than 4096 bytes")
     }
 

@@ -26,7 +26,8 @@ import Testing
         #expect((json["segwit_address"] is NSNull) == !vector.compressed)
     }
 
-    @Test("encrypt reproduces the spec's non-EC key byte for byte",
+    @Test(
+        "encrypt reproduces the spec's non-EC key byte for byte",
         arguments: try SpecVector.all().filter { !$0.isECMultiply })
     func encrypt(_ vector: SpecVector) throws {
         let folder = try TemporaryFolder()

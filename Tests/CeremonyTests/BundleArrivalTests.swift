@@ -16,13 +16,17 @@ struct BundleArrivalTests {
         let test = try TestCeremony(cards: 4, batchSize: 2)
         let other = try TestCeremony(cards: 4, batchSize: 2)
         for run in [test, other] {
-            for batch in ["1", "2"] { try expectSuccess(Tools.siteA("issue", "--ceremony", run.path, "--batch", batch)) }
+            for batch in ["1", "2"] {
+                try expectSuccess(Tools.siteA("issue", "--ceremony", run.path, "--batch", batch))
+            }
         }
         let layout = test.layout
         let siteA = try test.siteKey(.siteA)
         let batch1 = try Data(contentsOf: layout.intermediateBatch(1))
         let batch2 = try Data(contentsOf: layout.intermediateBatch(2))
-        func mint(_ batch: Int) throws -> Tools.Result { try Tools.siteB("mint", "--ceremony", test.path, "--batch", String(batch)) }
+        func mint(_ batch: Int) throws -> Tools.Result {
+            try Tools.siteB("mint", "--ceremony", test.path, "--batch", String(batch))
+        }
 
         // Twice: batch 1 minted, then its bundle again.
         try expectSuccess(mint(1))
@@ -34,12 +38,16 @@ struct BundleArrivalTests {
 
         // Out of order: batch 2 re-signed by A as if it came before batch 1 in A's chain.
         try batch2.write(to: layout.intermediateBatch(2))
-        try test.resign(layout.intermediateBatch(2), as: IntermediateBatchBody.self, signer: siteA) { $0.with(sequence: 1) }
+        try test.resign(layout.intermediateBatch(2), as: IntermediateBatchBody.self, signer: siteA) {
+            $0.with(sequence: 1)
+        }
         try expectRefusalChangingNothing(test, containing: "chain broken: prev does not match") { try mint(2) }
 
         // Out of order: a gap in A's chain (sequence 5, nothing between).
         try batch2.write(to: layout.intermediateBatch(2))
-        try test.resign(layout.intermediateBatch(2), as: IntermediateBatchBody.self, signer: siteA) { $0.with(sequence: 5) }
+        try test.resign(layout.intermediateBatch(2), as: IntermediateBatchBody.self, signer: siteA) {
+            $0.with(sequence: 5)
+        }
         try expectRefusalChangingNothing(test, containing: "chain gap: site-a payload 4 is missing") { try mint(2) }
 
         // Another ceremony's genuine batch 2: signed by a key this ceremony does not know.
@@ -49,7 +57,9 @@ struct BundleArrivalTests {
         // Another ceremony's batch re-signed by this A: bound to the other ceremony id.
         let otherID = try Transcript.load(other.layout).id
         try batch2.write(to: layout.intermediateBatch(2))
-        try test.resign(layout.intermediateBatch(2), as: IntermediateBatchBody.self, signer: siteA) { $0.with(ceremony: otherID) }
+        try test.resign(layout.intermediateBatch(2), as: IntermediateBatchBody.self, signer: siteA) {
+            $0.with(ceremony: otherID)
+        }
         try expectRefusalChangingNothing(test, containing: "belongs to ceremony \(otherID)") { try mint(2) }
 
         // The genuine batch 2 still mints.
@@ -71,7 +81,9 @@ struct BundleArrivalTests {
         let siteB = try test.siteKey(.siteB)
         let keys1 = try Data(contentsOf: layout.keyBatch(1))
         let keys2 = try Data(contentsOf: layout.keyBatch(2))
-        func verify(_ batch: Int) throws -> Tools.Result { try Tools.siteA("verify", "--ceremony", test.path, "--batch", String(batch)) }
+        func verify(_ batch: Int) throws -> Tools.Result {
+            try Tools.siteA("verify", "--ceremony", test.path, "--batch", String(batch))
+        }
 
         // Out of order: sealing before verifying.
         try expectRefusalChangingNothing(test, containing: "not verified yet") {
@@ -87,10 +99,13 @@ struct BundleArrivalTests {
         try keys2.write(to: layout.keyBatch(2))
         try test.resign(layout.keyBatch(2), as: KeyBatchBody.self, signer: siteB) { p in
             Payload(
-                type: p.type, ceremony: p.ceremony, signer: p.signer, batch: p.batch, sequence: p.sequence, prev: p.prev,
+                type: p.type, ceremony: p.ceremony, signer: p.signer, batch: p.batch, sequence: p.sequence,
+                prev: p.prev,
                 answers: request1, body: p.body)
         }
-        try expectRefusalChangingNothing(test, containing: "does not answer this site's intermediate batch 2") { try verify(2) }
+        try expectRefusalChangingNothing(test, containing: "does not answer this site's intermediate batch 2") {
+            try verify(2)
+        }
 
         // Another ceremony's genuine key batch.
         try Data(contentsOf: other.layout.keyBatch(2)).write(to: layout.keyBatch(2))

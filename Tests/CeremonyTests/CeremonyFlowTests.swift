@@ -53,7 +53,8 @@ import Testing
         let closingEnvelope = try Envelope(json: try Data(contentsOf: test.layout.closingManifest))
         #expect(Set(closingEnvelope.signatures.map(\.keyid)) == Set(ceremony.body.trustedKeys.keys.map(\.hex)))
         let (closing, _) = try ceremony.open(
-            test.layout.closingManifest, kind: .closingManifest, signer: .siteA, batch: nil, as: ClosingManifestBody.self)
+            test.layout.closingManifest, kind: .closingManifest, signer: .siteA, batch: nil,
+            as: ClosingManifestBody.self)
         // manifest + per batch (A: intermediate, confirmation, retention; B: keys, retention)
         #expect(closing.payload.body.entries.count == 1 + 2 * 5)
         #expect(closing.payload.body.entries.first?.digest == ceremony.manifest.digest)

@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Crash safety: "every write is atomic (temporary file, fsync, rename); a
@@ -125,13 +125,15 @@ struct CrashSafetyTests {
         #expect(Set(labels.keys) == Set(serials))
         for (serial, label) in labels {
             let journal = watch.seen[serial.description]
-            #expect(label.passphrase.normalizedUTF8.revealedBytes() == journal?.passphrase, "label \(serial) passphrase")
+            #expect(
+                label.passphrase.normalizedUTF8.revealedBytes() == journal?.passphrase, "label \(serial) passphrase")
             #expect(label.salt == journal?.salt, "label \(serial) salt")
         }
         let transcript = try ceremony.entries()
         #expect(transcript.filter { $0.header.type == .intermediateBatch }.count == 1)
         try ceremony.checkChain(entry, within: transcript)
-        #expect(Crash.temporaries(under: run.root).isEmpty, "temporary files left: \(Crash.temporaries(under: run.root))")
+        #expect(
+            Crash.temporaries(under: run.root).isEmpty, "temporary files left: \(Crash.temporaries(under: run.root))")
         #expect(watch.problems.isEmpty, "\(watch.problems)")
 
         // The resumed batch goes on normally: B mints it and A's confirmation checks pass.
@@ -185,7 +187,9 @@ struct CrashSafetyTests {
         for _ in 0..<6 where !reached("temporary") { try attemptOnce(.whenTemporaryAppears) }
         #expect(reached("faces only"), "no kill landed between the face spool and the key batch: \(states)")
         #expect(reached("temporary"), "no kill landed in the middle of a write: \(states)")
-        print("crash-safety mint \(size) cards (uninterrupted \(full)): states after kill \(states); \(started.duration(to: .now))")
+        print(
+            "crash-safety mint \(size) cards (uninterrupted \(full)): states after kill \(states); \(started.duration(to: .now))"
+        )
     }
 
     enum MintKill: CustomStringConvertible {
@@ -229,7 +233,8 @@ struct CrashSafetyTests {
         let facesBefore = exists(faces) ? try CardFace.readSpool(faces) : nil
         let keysBefore = exists(keys) ? try Data(contentsOf: keys) : nil
         let state =
-            (exists(retention) ? "complete" : keysBefore != nil ? "faces and keys" : facesBefore != nil ? "faces only" : "nothing")
+            (exists(retention)
+                ? "complete" : keysBefore != nil ? "faces and keys" : facesBefore != nil ? "faces only" : "nothing")
             + (Crash.temporaries(under: layout.root).isEmpty ? "" : " + temporary")
         #expect(keysBefore == nil || facesBefore != nil, "\(plan): a key batch without its face spool")
 
@@ -268,7 +273,8 @@ struct CrashSafetyTests {
         let (_, statementEntry) = try ceremony.open(
             retention, kind: .retentionStatement, signer: .siteB, batch: 1, as: RetentionStatementBody.self)
         let transcript = try ceremony.entries()
-        #expect(transcript.filter { $0.header.signer == .siteB }.count == 2, "\(plan): B's payloads duplicated or missing")
+        #expect(
+            transcript.filter { $0.header.signer == .siteB }.count == 2, "\(plan): B's payloads duplicated or missing")
         try ceremony.checkChain(answerEntry, within: transcript)
         try ceremony.checkChain(statementEntry, within: transcript)
         #expect(statementEntry.header.prev == answerEntry.digest)
@@ -300,7 +306,9 @@ struct CrashSafetyTests {
             let killed = Crash.kill9(process)
             try Crash.checkTransfer(ceremony)
             let reported = FileManager.default.fileExists(atPath: layout.confirmationReport(1).path)
-            notes.append("verify killed after \(Int(delay * 1000)) ms: \(killed ? "killed" : "had exited"), report \(reported ? "written" : "absent")")
+            notes.append(
+                "verify killed after \(Int(delay * 1000)) ms: \(killed ? "killed" : "had exited"), report \(reported ? "written" : "absent")"
+            )
             #expect(try Crash.contents(of: journal) == journalBefore, "verify changed the passphrase journal")
             if reported { break }
         }
@@ -336,7 +344,9 @@ struct CrashSafetyTests {
                 CeremonyLayout(root: folder), kill: plan, journalBefore: journalBefore, passphrases: passphrases)
             states[state, default: 0] += 1
         }
-        print("crash-safety verify/seal: \(notes.joined(separator: "; ")); seal states after kill \(states); \(started.duration(to: .now))")
+        print(
+            "crash-safety verify/seal: \(notes.joined(separator: "; ")); seal states after kill \(states); \(started.duration(to: .now))"
+        )
     }
 
     enum SealKill: CustomStringConvertible {
@@ -378,7 +388,9 @@ struct CrashSafetyTests {
             case .after(let seconds):
                 if seconds > 0 { usleep(UInt32(seconds * 1_000_000)) }
             case .whenJournalShrinks:
-                try Crash.poll(process, interval: 100, until: { (try? Crash.contents(of: journal).count) ?? 0 < journalBefore.count })
+                try Crash.poll(
+                    process, interval: 100,
+                    until: { (try? Crash.contents(of: journal).count) ?? 0 < journalBefore.count })
             case .whenJournalGone:
                 try Crash.poll(process, interval: 100, until: { !exists(journal) })
             case .whenTemporaryAppears:
@@ -417,7 +429,8 @@ struct CrashSafetyTests {
         try ceremony.checkChain(entry, within: transcript)
         #expect(entry.header.answers == transcript.first { $0.header.type == .confirmationReport }?.digest)
         #expect(transcript.filter { $0.header.type == .retentionStatement && $0.header.signer == .siteA }.count == 1)
-        #expect(!signed.payload.body.kept.contains { $0.path.hasSuffix(".rec") }, "\(plan): statement keeps a journal file")
+        #expect(
+            !signed.payload.body.kept.contains { $0.path.hasSuffix(".rec") }, "\(plan): statement keeps a journal file")
         // No passphrase anywhere in A's retained folder.
         for file in Crash.files(under: layout.site(.siteA)) {
             let data = [UInt8](try Data(contentsOf: file))
@@ -560,7 +573,9 @@ enum Crash {
     /// Whether any of `folders` holds a temporary file (a write in progress or left by a kill).
     static func hasTemporary(in folders: [URL]) -> Bool {
         folders.contains { folder in
-            ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).contains { $0.hasSuffix(".tmp") }
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).contains {
+                $0.hasSuffix(".tmp")
+            }
         }
     }
 
@@ -584,7 +599,8 @@ enum Crash {
     /// A's passphrase commitment, recomputed independently:
     /// SHA-256("bip38-2fkg passphrase commitment v1" || salt || passphrase), hex.
     static func commitment(salt hex: String, passphrase: [UInt8]) -> String {
-        SHA256.hash(Array("bip38-2fkg passphrase commitment v1".utf8) + ([UInt8](hexString: hex) ?? []) + passphrase).hex
+        SHA256.hash(Array("bip38-2fkg passphrase commitment v1".utf8) + ([UInt8](hexString: hex) ?? []) + passphrase)
+            .hex
     }
 
     /// Writes A's intermediate batch for `batch` with random passpoints (no heavy

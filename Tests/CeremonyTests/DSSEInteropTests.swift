@@ -26,7 +26,8 @@ struct DSSEInteropTests {
 
         var files: [(URL, PayloadKind, [String])] = [(run.layout.manifest, .manifest, [a, b])]
         let transfer = run.layout.transfer
-        for name in try FileManager.default.contentsOfDirectory(atPath: transfer.path).sorted() where !name.hasPrefix(".") {
+        for name in try FileManager.default.contentsOfDirectory(atPath: transfer.path).sorted()
+        where !name.hasPrefix(".") {
             guard let (kind, signers) = Interop.expected(name, a: a, b: b) else {
                 Issue.record("transfer/\(name): unknown file, no expected signer")
                 continue
@@ -37,7 +38,9 @@ struct DSSEInteropTests {
 
         for (file, kind, signers) in files {
             let result = try Interop.verify(python, file, keys: signers, payloadType: kind.payloadType)
-            #expect(result.status == 0, "securesystemslib refused \(run.layout.relative(file)): \(result.stdout)\(result.stderr)")
+            #expect(
+                result.status == 0,
+                "securesystemslib refused \(run.layout.relative(file)): \(result.stdout)\(result.stderr)")
             #expect(result.stdout.hasPrefix("VALID"), "\(result.stdout)")
         }
 
@@ -48,7 +51,8 @@ struct DSSEInteropTests {
         let scratch = run.root.appendingPathComponent("tampered")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         try Interop.expectRejected(python, bundle, keys: [b], payloadType: type, "A's bundle against B's key")
-        try Interop.expectRejected(python, run.layout.manifest, keys: [a, b, Ed25519.SigningKey().publicKey.hex],
+        try Interop.expectRejected(
+            python, run.layout.manifest, keys: [a, b, Ed25519.SigningKey().publicKey.hex],
             payloadType: nil, "the manifest with a third key required")
         let ceremony = try Transcript.load(run.layout)
         let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: bundle)) as! [String: Any]
@@ -57,13 +61,15 @@ struct DSSEInteropTests {
             Data(base64Encoded: (envelope["signatures"] as! [[String: Any]])[0]["sig"] as! String))
         var tampered: [(String, [String: Any])] = []
         for index in [0, payload.count / 2, payload.count - 1] {
-            tampered.append(("payload byte \(index)", Interop.replacing(envelope, payload: Interop.flip(payload, at: index))))
+            tampered.append(
+                ("payload byte \(index)", Interop.replacing(envelope, payload: Interop.flip(payload, at: index))))
         }
         tampered.append(("payloadType byte 0", Interop.replacing(envelope, payloadType: "b" + type.dropFirst())))
         tampered.append(("signature byte 17", Interop.replacing(envelope, signature: Interop.flip(signature, at: 17))))
         let other = Ed25519.SigningKey()
         let resigned = Envelope(payloadType: type, payload: payload, signers: [other])
-        tampered.append(("re-signed by another key", try JSONSerialization.jsonObject(with: resigned.json) as! [String: Any]))
+        tampered.append(
+            ("re-signed by another key", try JSONSerialization.jsonObject(with: resigned.json) as! [String: Any]))
         for (index, (what, object)) in tampered.enumerated() {
             let file = scratch.appendingPathComponent("tampered-\(index).json")
             try JSONSerialization.data(withJSONObject: object).write(to: file)
@@ -151,7 +157,8 @@ struct DSSEInteropTests {
     func theirSignatureVerifiesWithOurs() throws {
         let python = try Interop.python()
         #expect(
-            Envelope.preAuthenticationEncoding(payloadType: "http://example.com/HelloWorld", payload: Data("hello world".utf8))
+            Envelope.preAuthenticationEncoding(
+                payloadType: "http://example.com/HelloWorld", payload: Data("hello world".utf8))
                 == Data("DSSEv1 29 http://example.com/HelloWorld 11 hello world".utf8),
             "PAE differs from the DSSE specification's example")
 
@@ -171,7 +178,8 @@ struct DSSEInteropTests {
         try #require(signed.status == 0, "dsse_sign.py failed: \(signed.stderr)")
         let theirs = try Envelope(json: Data(signed.stdout.utf8))
         let keyID = KeyID(publicKey: key.publicKey)
-        let verified = try theirs.verifiedPayload(expectedType: type, trusted: [keyID: key.publicKey], required: [keyID])
+        let verified = try theirs.verifiedPayload(
+            expectedType: type, trusted: [keyID: key.publicKey], required: [keyID])
         #expect(verified == payload)
         let ours = Envelope(payloadType: type, payload: payload, signers: [key])
         // Ed25519 is deterministic: the same key over the same PAE gives the same signature.
@@ -205,7 +213,8 @@ struct DSSEInteropTests {
         let foreign = second.layout.intermediateBatch(1)
         try FileManager.default.copyItem(at: first.layout.intermediateBatch(1), to: foreign)
         #expect(try Interop.verify(python, foreign, keys: [a], payloadType: type).status == 0)
-        expectRefusal(try Tools.siteB("mint", "--ceremony", second.path, "--batch", "1"), containing: "belongs to ceremony")
+        expectRefusal(
+            try Tools.siteB("mint", "--ceremony", second.path, "--batch", "1"), containing: "belongs to ceremony")
         try FileManager.default.removeItem(at: foreign)
 
         // Another batch: batch 1's bundle presented as batch 2's.
@@ -225,11 +234,13 @@ enum Interop {
 
     /// The venv's Python with securesystemslib and cryptography importable; fails the test otherwise.
     static func python() throws -> URL {
-        let url = ProcessInfo.processInfo.environment["DSSE_INTEROP_PYTHON"].map { URL(fileURLWithPath: $0) }
+        let url =
+            ProcessInfo.processInfo.environment["DSSE_INTEROP_PYTHON"].map { URL(fileURLWithPath: $0) }
             ?? packageRoot.appendingPathComponent(".build/pyvenv/bin/python")
         try #require(
             FileManager.default.isExecutableFile(atPath: url.path),
-            "no Python venv at \(url.path): run `make test-deps` to create it (securesystemslib for the DSSE interop test)")
+            "no Python venv at \(url.path): run `make test-deps` to create it (securesystemslib for the DSSE interop test)"
+        )
         let check = try run(url, ["-c", "import securesystemslib.dsse, cryptography"])
         try #require(
             check.status == 0,
@@ -260,7 +271,8 @@ enum Interop {
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         let result = try verify(python, file, keys: keys, payloadType: payloadType)
-        #expect(result.status == 1, "securesystemslib on \(what): exit \(result.status): \(result.stdout)\(result.stderr)",
+        #expect(
+            result.status == 1, "securesystemslib on \(what): exit \(result.status): \(result.stdout)\(result.stderr)",
             sourceLocation: sourceLocation)
         #expect(result.stdout.hasPrefix("INVALID"), "\(what): \(result.stdout)", sourceLocation: sourceLocation)
     }

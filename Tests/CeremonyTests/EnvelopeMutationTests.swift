@@ -74,7 +74,8 @@ struct EnvelopeMutationTests {
                     round < edits.count
                     ? edits[round]
                     : round % 2 == 0
-                        ? JSONMutator.mutateBytes(envelope.payload, &random) : JSONMutator.mutate(envelope.payload, &random)
+                        ? JSONMutator.mutateBytes(envelope.payload, &random)
+                        : JSONMutator.mutate(envelope.payload, &random)
                 // The manifest carries both sites' signatures; other payloads their signer's.
                 let signers = header.type == .manifest ? [keys[.siteA]!, keys[.siteB]!] : [keys[header.signer]!]
                 let resigned = Envelope(payloadType: envelope.payloadType, payload: payload, signers: signers)
@@ -123,15 +124,20 @@ struct EnvelopeMutationTests {
                 ? edits[round]
                 : round % 2 == 0 ? JSONMutator.mutateBytes(payload, &random) : JSONMutator.mutate(payload, &random)
             try AtomicFile.write(
-                Envelope(payloadType: PayloadKind.intermediateBatch.payloadType, payload: mutated, signers: [siteA]).json,
+                Envelope(payloadType: PayloadKind.intermediateBatch.payloadType, payload: mutated, signers: [siteA])
+                    .json,
                 to: file, mode: .shared)
             let before = FolderSnapshot(test.root)
             try within(context) {
                 do {
                     try KeySite(layout: test.layout).mint(batch: 1)
                     // Accepted: the batch is complete; undo it for the next round.
-                    for output in [test.layout.keyBatch(1), test.layout.retention(.siteB, batch: 1), test.layout.faces(1)] {
-                        #expect(FileManager.default.fileExists(atPath: output.path), "\(context): \(output.lastPathComponent) missing")
+                    for output in [
+                        test.layout.keyBatch(1), test.layout.retention(.siteB, batch: 1), test.layout.faces(1),
+                    ] {
+                        #expect(
+                            FileManager.default.fileExists(atPath: output.path),
+                            "\(context): \(output.lastPathComponent) missing")
                         try? FileManager.default.removeItem(at: output)
                     }
                 } catch {
@@ -141,7 +147,9 @@ struct EnvelopeMutationTests {
                 }
             }
         }
-        #expect(refused > edits.count / 2, "only \(refused) of \(edits.count + 60) mutations refused: the mutator is too gentle")
+        #expect(
+            refused > edits.count / 2,
+            "only \(refused) of \(edits.count + 60) mutations refused: the mutator is too gentle")
         // The untouched bundle still mints.
         try AtomicFile.write(original, to: file, mode: .shared)
         #expect(try KeySite(layout: test.layout).mint(batch: 1) == 2)
@@ -159,7 +167,8 @@ struct EnvelopeMutationTests {
         var random = SeededRandom(seed: 0xE7E4)
         for round in 0..<40 {
             let context = "round \(round)"
-            let mutated = round % 4 == 0 ? JSONMutator.mutateBytes(payload, &random) : JSONMutator.mutate(payload, &random)
+            let mutated =
+                round % 4 == 0 ? JSONMutator.mutateBytes(payload, &random) : JSONMutator.mutate(payload, &random)
             try AtomicFile.write(
                 Envelope(payloadType: PayloadKind.keyBatch.payloadType, payload: mutated, signers: [siteB]).json,
                 to: file, mode: .shared)
@@ -182,7 +191,9 @@ struct EnvelopeMutationTests {
 
     /// ceremony.json and every envelope in transfer/.
     func ceremonyFiles(_ layout: CeremonyLayout) throws -> [URL] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: layout.transfer.path).filter { $0.hasSuffix(".json") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: layout.transfer.path).filter {
+            $0.hasSuffix(".json")
+        }.sorted()
         return [layout.manifest] + names.map { layout.transfer.appendingPathComponent($0) }
     }
 
@@ -218,7 +229,9 @@ struct EnvelopeMutationTests {
 
 /// A refusal is one line that says something.
 func expectOneLine(_ message: String, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(!message.isEmpty && !message.contains("\n"), "\(context): \(message.debugDescription)", sourceLocation: sourceLocation)
+    #expect(
+        !message.isEmpty && !message.contains("\n"), "\(context): \(message.debugDescription)",
+        sourceLocation: sourceLocation)
 }
 
 /// A private folder for scratch copies, with its own ceremony layout; removed when released.

@@ -25,7 +25,9 @@ import Testing
         let envelope = Envelope(payloadType: "t", payload: Data("{\"a\":1}".utf8), signers: [signer])
         let reread = try Envelope(json: envelope.json)
         #expect(reread == envelope)
-        #expect(try reread.verifiedPayload(expectedType: "t", trusted: trusted, required: required) == Data("{\"a\":1}".utf8))
+        #expect(
+            try reread.verifiedPayload(expectedType: "t", trusted: trusted, required: required)
+                == Data("{\"a\":1}".utf8))
     }
 
     @Test("every single-byte change of the payload breaks the signature")

@@ -38,7 +38,9 @@ import Testing
             "printed/site-b/batch-0001.faces.json": 0o600, "transfer": 0o755,
         ]
         for name in records { expected["site-a/work/batch-0001/\(name)"] = 0o600 }
-        for name in try FileManager.default.contentsOfDirectory(atPath: layout.transfer.path) { expected["transfer/\(name)"] = 0o644 }
+        for name in try FileManager.default.contentsOfDirectory(atPath: layout.transfer.path) {
+            expected["transfer/\(name)"] = 0o644
+        }
         #expect(modes(below: layout.root) == expected)
 
         try site("passphrase-site", "verify", "--batch", "1")

@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A full disk: each step of a batch (issue, mint, verify, seal) run through
@@ -18,8 +18,9 @@ import Testing
 /// exactly once and the cards made before the failure unchanged (no re-keying).
 ///
 /// Needs root to mount the tmpfs (as `make test` runs in CI); skipped otherwise.
-@Suite("A full disk: refused in one line, nothing half-written, completes when space is freed", .serialized,
-       .enabled(if: SmallDisk.canMount, "mounting a tmpfs needs root"))
+@Suite(
+    "A full disk: refused in one line, nothing half-written, completes when space is freed", .serialized,
+    .enabled(if: SmallDisk.canMount, "mounting a tmpfs needs root"))
 struct FullDiskTests {
     @Test func everyStepOfABatchOnAFullDisk() throws {
         let disk = try SmallDisk(megabytes: 2)
@@ -27,39 +28,54 @@ struct FullDiskTests {
         let root = disk.root.appendingPathComponent("ceremony")
         let layout = CeremonyLayout(root: root)
         let path = root.path
-        for step in [["passphrase-site", "init"], ["key-site", "init"]] { try expectSuccess(Tools.run(step[0], [step[1], "--ceremony", path])) }
-        try expectSuccess(Tools.run("passphrase-site", ["propose", "--ceremony", path, "--cards", "2", "--batch-size", "2"]))
+        for step in [["passphrase-site", "init"], ["key-site", "init"]] {
+            try expectSuccess(Tools.run(step[0], [step[1], "--ceremony", path]))
+        }
+        try expectSuccess(
+            Tools.run("passphrase-site", ["propose", "--ceremony", path, "--cards", "2", "--batch-size", "2"]))
         try expectSuccess(Tools.run("key-site", ["endorse", "--ceremony", path]))
         let serials = try Transcript.load(layout).body.serials(batch: 1)
 
         // issue: journal records, then the label spool, then the bundle.
         let journal = layout.site(.siteA).appendingPathComponent("work/batch-0001")
         var journalSeen: [String: Data] = [:]
-        let issueFailures = try fillAndRetry(disk, layout, "passphrase-site", ["issue", "--ceremony", path, "--batch", "1"]) {
+        let issueFailures = try fillAndRetry(
+            disk, layout, "passphrase-site", ["issue", "--ceremony", path, "--batch", "1"]
+        ) {
             // A card journaled by a failed run is kept, byte for byte: never re-keyed.
             for (name, data) in journalSeen {
-                #expect(FileManager.default.contents(atPath: journal.appendingPathComponent(name).path) == data, "\(name) changed")
+                #expect(
+                    FileManager.default.contents(atPath: journal.appendingPathComponent(name).path) == data,
+                    "\(name) changed")
             }
             for name in (try? FileManager.default.contentsOfDirectory(atPath: journal.path)) ?? [] {
                 let records = try SecretRecord.read(journal.appendingPathComponent(name))
                 #expect(records.count == 1 && records[0].fields.count == 4, "\(name) is not a complete journal record")
                 journalSeen[name] = FileManager.default.contents(atPath: journal.appendingPathComponent(name).path)
             }
-            #expect(!FileManager.default.fileExists(atPath: layout.intermediateBatch(1).path), "a bundle after a failed issue")
+            #expect(
+                !FileManager.default.fileExists(atPath: layout.intermediateBatch(1).path),
+                "a bundle after a failed issue")
         }
         // Every kind of write of issue met the full disk: a card's journal record (which of the cards,
         // written in parallel, is reported first varies), the labels, the bundle.
         let journalFiles = Set(serials.map { "site-a/work/batch-0001/card-\($0).rec" })
-        #expect(issueFailures.isSubset(of: journalFiles.union(["printed/site-a/batch-0001.labels", "transfer/batch-0001.intermediate.json"])))
-        #expect(issueFailures.isSuperset(of: ["printed/site-a/batch-0001.labels", "transfer/batch-0001.intermediate.json"]))
+        #expect(
+            issueFailures.isSubset(
+                of: journalFiles.union(["printed/site-a/batch-0001.labels", "transfer/batch-0001.intermediate.json"])))
+        #expect(
+            issueFailures.isSuperset(of: ["printed/site-a/batch-0001.labels", "transfer/batch-0001.intermediate.json"]))
         #expect(!issueFailures.isDisjoint(with: journalFiles), "\(issueFailures.sorted())")
         let ceremony = try Transcript.load(layout)
         let (issued, _) = try ceremony.open(
-            layout.intermediateBatch(1), kind: .intermediateBatch, signer: .siteA, batch: 1, as: IntermediateBatchBody.self)
+            layout.intermediateBatch(1), kind: .intermediateBatch, signer: .siteA, batch: 1,
+            as: IntermediateBatchBody.self)
         #expect(issued.payload.body.cards.map(\.serial) == serials)
         #expect(try SecretRecord.read(layout.labels(1)).compactMap { $0.text("serial") } == serials.map(\.description))
         for (name, data) in journalSeen {
-            #expect(FileManager.default.contents(atPath: journal.appendingPathComponent(name).path) == data, "\(name) re-keyed")
+            #expect(
+                FileManager.default.contents(atPath: journal.appendingPathComponent(name).path) == data,
+                "\(name) re-keyed")
         }
 
         // mint: the face spool (the commit point), the key batch, the retention statement.
@@ -68,9 +84,13 @@ struct FullDiskTests {
         }
         #expect(
             mintFailures
-                == ["printed/site-b/batch-0001.faces.json", "transfer/batch-0001.keys.json", "transfer/batch-0001.retention-site-b.json"],
+                == [
+                    "printed/site-b/batch-0001.faces.json", "transfer/batch-0001.keys.json",
+                    "transfer/batch-0001.retention-site-b.json",
+                ],
             "\(mintFailures.sorted())")
-        let (minted, _) = try ceremony.open(layout.keyBatch(1), kind: .keyBatch, signer: .siteB, batch: 1, as: KeyBatchBody.self)
+        let (minted, _) = try ceremony.open(
+            layout.keyBatch(1), kind: .keyBatch, signer: .siteB, batch: 1, as: KeyBatchBody.self)
         #expect(minted.payload.body.cards.map(\.serial) == serials)
         #expect(try CardFace.readSpool(layout.faces(1)).map(\.address) == minted.payload.body.cards.map(\.address))
 
@@ -80,7 +100,8 @@ struct FullDiskTests {
                 == ["transfer/batch-0001.confirmation.json"])
         // seal overwrites and removes the journal before it writes its statement, which then fits
         // in the pages the journal freed: it completes even on a full disk.
-        #expect(try fillAndRetry(disk, layout, "passphrase-site", ["seal", "--ceremony", path, "--batch", "1"]) {} == [])
+        #expect(
+            try fillAndRetry(disk, layout, "passphrase-site", ["seal", "--ceremony", path, "--batch", "1"]) {} == [])
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: journal.path)) ?? []).isEmpty)
         let transcript = try Transcript.load(layout).entries()
         #expect(transcript.count == 5)
@@ -104,7 +125,9 @@ struct FullDiskTests {
             disk.unfill()
             if result.status == 0 { return Set(failedAt) }
             let lines = result.stderr.split(separator: "\n")
-            #expect(result.status == 1 && lines.count == 1, "\(tool) \(arguments[0]) with \(pages) page(s) free: \(result.stderr)")
+            #expect(
+                result.status == 1 && lines.count == 1,
+                "\(tool) \(arguments[0]) with \(pages) page(s) free: \(result.stderr)")
             let prefix = "\(tool): \(layout.root.path)/"
             let suffix = ": cannot write: No space left on device\n"
             guard result.stderr.hasPrefix(prefix), result.stderr.hasSuffix(suffix) else {
@@ -113,7 +136,8 @@ struct FullDiskTests {
             }
             failedAt.append(String(result.stderr.dropFirst(prefix.count).dropLast(suffix.count)))
             #expect(temporaries(layout.root).isEmpty, "left behind: \(temporaries(layout.root))")
-            for file in try FileManager.default.contentsOfDirectory(atPath: layout.transfer.path) where file.hasSuffix(".json") {
+            for file in try FileManager.default.contentsOfDirectory(atPath: layout.transfer.path)
+            where file.hasSuffix(".json") {
                 #expect(throws: Never.self, "\(file) is not a complete, signed bundle") {
                     _ = try Envelope(json: try Data(contentsOf: layout.transfer.appendingPathComponent(file)))
                 }
@@ -126,7 +150,9 @@ struct FullDiskTests {
 
     /// Temporary files anywhere below `root`.
     func temporaries(_ root: URL) -> [String] {
-        (FileManager.default.enumerator(atPath: root.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".tmp") }
+        (FileManager.default.enumerator(atPath: root.path)?.allObjects as? [String] ?? []).filter {
+            $0.hasSuffix(".tmp")
+        }
     }
 }
 
@@ -146,7 +172,8 @@ final class SmallDisk {
     init(megabytes: Int) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("full-disk-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let result = try Self.command("/bin/mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m,mode=0755", "tmpfs", root.path])
+        let result = try Self.command(
+            "/bin/mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m,mode=0755", "tmpfs", root.path])
         guard result == 0 else {
             try? FileManager.default.removeItem(at: root)
             throw CocoaError(.fileWriteNoPermission)

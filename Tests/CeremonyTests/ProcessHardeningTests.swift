@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// The site executables harden themselves first thing (ProcessHardening):
@@ -24,16 +24,20 @@ import Testing
             if status.contains("Name:\tpassphrase-site") {
                 let limits = (try? String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)) ?? ""
                 coreLimit = limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") }.map {
-                    $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2).joined(separator: " ")
+                    $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2).joined(
+                        separator: " ")
                 }
-                lockedKiB = status.split(separator: "\n").first { $0.hasPrefix("VmLck:") }
-                    .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
+                lockedKiB =
+                    status.split(separator: "\n").first { $0.hasPrefix("VmLck:") }
+                    .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") }
+                    ?? 0
                 if coreLimit == "0 0" && lockedKiB > 0 { break }
             }
             usleep(5_000)
         }
         process.waitUntilExit()
-        let stderr = String(decoding: (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(
+            decoding: (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 0, "\(stderr)")
         #expect(coreLimit == "0 0", "core file size limit (soft hard) seen in /proc: \(coreLimit ?? "never")")
         if getuid() == 0 {

@@ -46,7 +46,9 @@ import Testing
 
         // Signed by A but bound to another ceremony.
         try original.write(to: file)
-        try test.resign(file, as: IntermediateBatchBody.self, signer: siteA) { $0.with(ceremony: "00ff00ff00ff00ff00ff00ff00ff00ff") }
+        try test.resign(file, as: IntermediateBatchBody.self, signer: siteA) {
+            $0.with(ceremony: "00ff00ff00ff00ff00ff00ff00ff00ff")
+        }
         try expectRefusalChangingNothing(test, containing: "belongs to ceremony 00ff00ff") {
             try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1")
         }
@@ -93,22 +95,33 @@ import Testing
 
         // Card 2 carries card 1's code: its lot/sequence is not its serial.
         try forge { cards in
-            [cards[0], cards[1],
-             Card(serial: cards[2].serial, lot: cards[2].lot, sequence: cards[2].sequence,
-                  intermediateCode: cards[1].intermediateCode, passphraseCommitment: cards[2].passphraseCommitment)]
+            [
+                cards[0], cards[1],
+                Card(
+                    serial: cards[2].serial, lot: cards[2].lot, sequence: cards[2].sequence,
+                    intermediateCode: cards[1].intermediateCode, passphraseCommitment: cards[2].passphraseCommitment),
+            ]
         }
-        try expectRefusalChangingNothing(test, containing: "card 0000001-0002: intermediate code's lot 1 sequence 1 is not the serial") {
+        try expectRefusalChangingNothing(
+            test, containing: "card 0000001-0002: intermediate code's lot 1 sequence 1 is not the serial"
+        ) {
             try mint()
         }
 
         // A code without lot/sequence.
-        let plain = try IntermediateCode.make(passphrase: Passphrase("x"), random: FixedRandomSource([[1, 2, 3, 4, 5, 6, 7, 8]]))
+        let plain = try IntermediateCode.make(
+            passphrase: Passphrase("x"), random: FixedRandomSource([[1, 2, 3, 4, 5, 6, 7, 8]]))
         try forge { cards in
-            [Card(serial: cards[0].serial, lot: cards[0].lot, sequence: cards[0].sequence,
-                  intermediateCode: plain.intermediateCode, passphraseCommitment: cards[0].passphraseCommitment),
-             cards[1], cards[2]]
+            [
+                Card(
+                    serial: cards[0].serial, lot: cards[0].lot, sequence: cards[0].sequence,
+                    intermediateCode: plain.intermediateCode, passphraseCommitment: cards[0].passphraseCommitment),
+                cards[1], cards[2],
+            ]
         }
-        try expectRefusalChangingNothing(test, containing: "card 0000001-0000: intermediate code carries no lot/sequence") {
+        try expectRefusalChangingNothing(
+            test, containing: "card 0000001-0000: intermediate code carries no lot/sequence"
+        ) {
             try mint()
         }
 
@@ -159,8 +172,9 @@ import Testing
         try expectSuccess(Tools.siteA("issue", "--ceremony", test.path, "--batch", "1"))
         try expectSuccess(Tools.siteB("mint", "--ceremony", test.path, "--batch", "1"))
         try test.resign(test.layout.keyBatch(1), as: KeyBatchBody.self, signer: try test.siteKey(.siteB)) { p in
-            Payload(type: p.type, ceremony: p.ceremony, signer: p.signer, batch: p.batch, sequence: p.sequence,
-                    prev: p.prev, answers: PayloadDigest(of: Data("something else".utf8)), body: p.body)
+            Payload(
+                type: p.type, ceremony: p.ceremony, signer: p.signer, batch: p.batch, sequence: p.sequence,
+                prev: p.prev, answers: PayloadDigest(of: Data("something else".utf8)), body: p.body)
         }
         try expectRefusalChangingNothing(test, containing: "does not answer this site's intermediate batch 1") {
             try Tools.siteA("verify", "--ceremony", test.path, "--batch", "1")
@@ -210,10 +224,13 @@ import Testing
             try Tools.siteA("propose", "--ceremony", test.path, "--cards", "5000", "--batch-size", "4097"),
             containing: "batch size must be 1...4096")
         expectRefusal(
-            try Tools.siteA("propose", "--ceremony", test.path, "--cards", "8", "--batch-size", "4", "--first-lot", "1048575"),
+            try Tools.siteA(
+                "propose", "--ceremony", test.path, "--cards", "8", "--batch-size", "4", "--first-lot", "1048575"),
             containing: "exceed BIP38's 0...1048575")
         try expectSuccess(
-            Tools.siteA("propose", "--ceremony", test.path, "--cards", "2", "--batch-size", "2", "--length", "12", "--force-weak-policy"))
+            Tools.siteA(
+                "propose", "--ceremony", test.path, "--cards", "2", "--batch-size", "2", "--length", "12",
+                "--force-weak-policy"))
     }
 }
 

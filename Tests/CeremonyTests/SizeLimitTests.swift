@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Every file a site reads has a size limit, and what is not a regular file
@@ -22,14 +22,18 @@ import Testing
         let bundle = layout.intermediateBatch(1)
         let original = try Data(contentsOf: bundle)
         try sparse(bundle, size: BoundedFile.defaultLimit + 1)
-        try expectRefusalChangingNothing(test, containing: "batch-0001.intermediate.json: larger than 67108864 bytes, refused") {
+        try expectRefusalChangingNothing(
+            test, containing: "batch-0001.intermediate.json: larger than 67108864 bytes, refused"
+        ) {
             try mint()
         }
 
         // A FIFO where the bundle should be: refused at once, not waited on.
         try FileManager.default.removeItem(at: bundle)
         #expect(mkfifo(bundle.path, 0o644) == 0)
-        try expectRefusalChangingNothing(test, containing: "batch-0001.intermediate.json: cannot read: not a regular file") {
+        try expectRefusalChangingNothing(
+            test, containing: "batch-0001.intermediate.json: cannot read: not a regular file"
+        ) {
             try mint()
         }
         try FileManager.default.removeItem(at: bundle)
@@ -38,7 +42,9 @@ import Testing
         // An oversized manifest, and a signing key that is not 32 bytes.
         let manifest = try Data(contentsOf: layout.manifest)
         try sparse(layout.manifest, size: BoundedFile.defaultLimit + 1)
-        try expectRefusalChangingNothing(test, containing: "ceremony.json: larger than 67108864 bytes, refused") { try mint() }
+        try expectRefusalChangingNothing(test, containing: "ceremony.json: larger than 67108864 bytes, refused") {
+            try mint()
+        }
         try manifest.write(to: layout.manifest)
         let keyFile = layout.site(.siteB).appendingPathComponent(SiteIdentity.fileName)
         let key = try Data(contentsOf: keyFile)
@@ -49,7 +55,8 @@ import Testing
         // A journal record over its 16 MiB limit stops verify, naming the card's file.
         try expectSuccess(mint())
         let journal = layout.site(.siteA).appendingPathComponent("work/batch-0001")
-        let record = journal.appendingPathComponent(try #require(FileManager.default.contentsOfDirectory(atPath: journal.path).first))
+        let record = journal.appendingPathComponent(
+            try #require(FileManager.default.contentsOfDirectory(atPath: journal.path).first))
         let saved = try Data(contentsOf: record)
         try sparse(record, size: (16 << 20) + 1)
         try expectRefusalChangingNothing(test, containing: "larger than 16777216 bytes, refused") {

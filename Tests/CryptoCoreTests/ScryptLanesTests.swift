@@ -23,17 +23,24 @@ import Testing
     @Test func agreesWithLibsodiumOnRandomInputs() throws {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<40 {
-            let password = (0..<Int.random(in: 0...80, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            let salt = (0..<Int.random(in: 0...40, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let password = (0..<Int.random(in: 0...80, using: &generator)).map { _ in
+                UInt8.random(in: 0...255, using: &generator)
+            }
+            let salt = (0..<Int.random(in: 0...40, using: &generator)).map { _ in
+                UInt8.random(in: 0...255, using: &generator)
+            }
             let parameters = Scrypt.Parameters(
                 n: 1 << UInt64.random(in: 1...9, using: &generator), r: UInt32.random(in: 1...9, using: &generator),
                 p: UInt32.random(in: 1...9, using: &generator))
             let length = Int.random(in: 1...200, using: &generator)
             let threads = Int.random(in: 1...4, using: &generator)
-            let reference = try Scrypt.deriveWithLibsodium(password: password, salt: salt, parameters: parameters, length: length)
+            let reference = try Scrypt.deriveWithLibsodium(
+                password: password, salt: salt, parameters: parameters, length: length)
             let lanes = try Scrypt.deriveInLanes(
                 password: password, salt: salt, parameters: parameters, length: length, threads: threads)
-            #expect(lanes == reference, "N=\(parameters.n) r=\(parameters.r) p=\(parameters.p) length \(length) threads \(threads)")
+            #expect(
+                lanes == reference,
+                "N=\(parameters.n) r=\(parameters.r) p=\(parameters.p) length \(length) threads \(threads)")
         }
     }
 
@@ -41,20 +48,24 @@ import Testing
     @Test func agreesWithLibsodiumOnBIP38Parameters() throws {
         let password = SystemRandom.bytes(count: 24)
         let salt = SystemRandom.bytes(count: 4)
-        let reference = try Scrypt.deriveWithLibsodium(password: password, salt: salt, parameters: .bip38Passphrase, length: 32)
+        let reference = try Scrypt.deriveWithLibsodium(
+            password: password, salt: salt, parameters: .bip38Passphrase, length: 32)
         let lanes = try Scrypt.derive(
             password: password, salt: salt, parameters: .bip38Passphrase, length: 32, using: .lanes(threads: 2))
         #expect(lanes == reference)
     }
 
     @Test(arguments: [
-        Scrypt.Parameters(n: 1000, r: 1, p: 1), Scrypt.Parameters(n: 1, r: 1, p: 1), Scrypt.Parameters(n: 16, r: 0, p: 1),
+        Scrypt.Parameters(n: 1000, r: 1, p: 1), Scrypt.Parameters(n: 1, r: 1, p: 1),
+        Scrypt.Parameters(n: 16, r: 0, p: 1),
         Scrypt.Parameters(n: 16, r: 1, p: 0),
     ])
     func refusesWhatLibsodiumRefuses(parameters: Scrypt.Parameters) {
-        let message = CryptoError.libraryFailure("scrypt(N=\(parameters.n), r=\(parameters.r), p=\(parameters.p)) failed")
+        let message = CryptoError.libraryFailure(
+            "scrypt(N=\(parameters.n), r=\(parameters.r), p=\(parameters.p)) failed")
         #expect(throws: message) {
-            try Scrypt.deriveInLanes(password: [UInt8](), salt: [UInt8](), parameters: parameters, length: 32, threads: 2)
+            try Scrypt.deriveInLanes(
+                password: [UInt8](), salt: [UInt8](), parameters: parameters, length: 32, threads: 2)
         }
         #expect(throws: message) {
             try Scrypt.deriveWithLibsodium(password: [UInt8](), salt: [UInt8](), parameters: parameters, length: 32)
@@ -76,17 +87,23 @@ import Testing
         }
         let alone = Scrypt.Implementation.preferred(for: parameters, cores: 2, optimized: true)
         #expect(alone != .libsodium)
-        #expect(try Scrypt.derive(password: inputs[0].0, salt: inputs[0].1, parameters: parameters, length: 64, using: alone) == expected[0])
+        #expect(
+            try Scrypt.derive(
+                password: inputs[0].0, salt: inputs[0].1, parameters: parameters, length: 64, using: alone)
+                == expected[0])
         let results = Mutex<[Int: SecretBytes]>([:])
         DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
             let implementation = Scrypt.Implementation.preferred(for: parameters, cores: index % 3 + 1, optimized: true)
             let derived = try? Scrypt.derive(
-                password: inputs[index].0, salt: inputs[index].1, parameters: parameters, length: 64, using: implementation)
+                password: inputs[index].0, salt: inputs[index].1, parameters: parameters, length: 64,
+                using: implementation)
             results.withLock { $0[index] = derived }
         }
         for index in inputs.indices { #expect(results.withLock { $0[index] } == expected[index], "input \(index)") }
         // And the path every caller takes, whichever implementation this build picks.
-        #expect(try Scrypt.derive(password: inputs[1].0, salt: inputs[1].1, parameters: parameters, length: 64) == expected[1])
+        #expect(
+            try Scrypt.derive(password: inputs[1].0, salt: inputs[1].1, parameters: parameters, length: 64)
+                == expected[1])
     }
 
     /// The rule of a release build (`optimized: true`), measured in Docs/Performance.md.
@@ -114,8 +131,8 @@ import Testing
     }
 
     #if DEBUG
-        static let testedOptimized = false
+    static let testedOptimized = false
     #else
-        static let testedOptimized = true
+    static let testedOptimized = true
     #endif
 }

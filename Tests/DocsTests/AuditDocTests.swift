@@ -11,7 +11,9 @@ import Testing
     func checksTable() throws {
         let page = try Page("Audit.md")
         let ids = Set(Check.allCases.map(\.rawValue))
-        let rows = page.tableRows.filter { $0.count == 2 && backticked($0[0]).count == 1 && ids.contains(backticked($0[0])[0]) }
+        let rows = page.tableRows.filter {
+            $0.count == 2 && backticked($0[0]).count == 1 && ids.contains(backticked($0[0])[0])
+        }
         let stale = page.tableRows.filter { $0.count == 2 && matches("^`[TCSERPK][0-9]\\.", in: $0[0]).count == 1 }
             .map { backticked($0[0]).first ?? "" }.filter { !ids.contains($0) }
         #expect(stale.isEmpty, "Docs/Audit.md lists checks the code does not have: \(stale)")
@@ -40,19 +42,24 @@ import Testing
                 }
             #expect(row[1] == fault.summary, "Docs/Audit.md: `\(fault.rawValue)` should read \"\(fault.summary)\"")
             #expect(row[2] == phase, "Docs/Audit.md: `\(fault.rawValue)` acts \(phase)")
-            #expect(Set(backticked(row[3])) == Set(fault.caughtBy.map(\.rawValue)),
+            #expect(
+                Set(backticked(row[3])) == Set(fault.caughtBy.map(\.rawValue)),
                 "Docs/Audit.md: `\(fault.rawValue)` is caught by \(fault.caughtBy.map(\.rawValue).sorted())")
         }
     }
 
-    @Test("an audit of the example passes (exit 0) and its summary is the one CLI.md shows; a leak fails (exit 3) as Audit.md shows; every report field is in the table")
+    @Test(
+        "an audit of the example passes (exit 0) and its summary is the one CLI.md shows; a leak fails (exit 3) as Audit.md shows; every report field is in the table"
+    )
     func auditRuns() throws {
         let folder = try TemporaryFolder()
 
         let honest = try folder.exampleCeremony("ex-audit")
-        let pass = try Run.tool("ceremony-audit", [honest.path, "--key-folder", folder.url.appendingPathComponent("auditor").path])
+        let pass = try Run.tool(
+            "ceremony-audit", [honest.path, "--key-folder", folder.url.appendingPathComponent("auditor").path])
         #expect(pass.status == 0, "\(pass.stdout)\(pass.stderr)")
-        try expectBlock(in: "CLI.md", command: "$ ceremony-audit /tmp/ex-audit",
+        try expectBlock(
+            in: "CLI.md", command: "$ ceremony-audit /tmp/ex-audit",
             output: pass.stdout.replacingOccurrences(of: honest.path, with: "/tmp/ex-audit"))
         let passReport = try Data(contentsOf: honest.appendingPathComponent("audit/report.json"))
 
@@ -60,11 +67,13 @@ import Testing
         let labels = try Example.records("printed/site-a/batch-0001.labels")
         let log = labels.map { "issue: passphrase: \($0["passphrase"] ?? "")\n" }.joined()
         try expectBlock(in: "Audit.md", after: "site A \"forgot\" in `site-a/logs/issue.log`:", equals: log)
-        try FileManager.default.createDirectory(at: leaky.appendingPathComponent("site-a/logs"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: leaky.appendingPathComponent("site-a/logs"), withIntermediateDirectories: true)
         try Data(log.utf8).write(to: leaky.appendingPathComponent("site-a/logs/issue.log"))
         let fail = try Run.tool("ceremony-audit", [leaky.path, "--no-countersign"])
         #expect(fail.status == 3, "\(fail.stdout)\(fail.stderr)")
-        try expectBlock(in: "Audit.md", command: "$ ceremony-audit /tmp/ex-leak --no-countersign; echo \"exit $?\"",
+        try expectBlock(
+            in: "Audit.md", command: "$ ceremony-audit /tmp/ex-leak --no-countersign; echo \"exit $?\"",
             output: fail.stdout.replacingOccurrences(of: leaky.path, with: "/tmp/ex-leak") + "exit \(fail.status)\n")
         let failReport = try Data(contentsOf: leaky.appendingPathComponent("audit/report.json"))
 
@@ -114,7 +123,8 @@ import Testing
         var pool = (1...2).flatMap { lot in (0..<2).map { Serial(lot: lot, sequence: $0).description } }
         var chosen: [String] = []
         for i in 0..<UInt32(count) {
-            let h = SHA256.hash(Array(digest.utf8) + [UInt8(i >> 24), UInt8(i >> 16 & 0xFF), UInt8(i >> 8 & 0xFF), UInt8(i & 0xFF)])
+            let h = SHA256.hash(
+                Array(digest.utf8) + [UInt8(i >> 24), UInt8(i >> 16 & 0xFF), UInt8(i >> 8 & 0xFF), UInt8(i & 0xFF)])
             let value = h.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
             chosen.append(pool.remove(at: Int(value % UInt64(pool.count))))
         }
@@ -123,12 +133,15 @@ import Testing
 
     /// The block in `page` whose first line is `command` must continue with exactly `output`.
     func expectBlock(in page: String, command: String, output: String) throws {
-        let block = try #require(try Page(page).blocks.first { $0.lines.first == command }, "Docs/\(page) has no block `\(command)`")
+        let block = try #require(
+            try Page(page).blocks.first { $0.lines.first == command }, "Docs/\(page) has no block `\(command)`")
         let documented = Array(block.lines.dropFirst())
         let actual = CLIDoc.lines(output)
         let same = documented == actual
-        #expect(same,
-            "Docs/\(page), `\(command)`: \(firstDifference(documented: documented, actual: actual, firstLine: block.firstLine + 1))")
+        #expect(
+            same,
+            "Docs/\(page), `\(command)`: \(firstDifference(documented: documented, actual: actual, firstLine: block.firstLine + 1))"
+        )
     }
 
     /// The first block after the line `line` of `page` must be exactly `text`.
@@ -137,6 +150,9 @@ import Testing
         let index = try #require(page.lines.firstIndex { $0.hasSuffix(line) }, "Docs/\(page.name) lacks \"\(line)\"")
         let block = try #require(page.blocks.first { $0.firstLine > index + 1 })
         let same = block.lines == CLIDoc.lines(text)
-        #expect(same, "Docs/\(page.name) line \(block.firstLine): \(firstDifference(documented: block.lines, actual: CLIDoc.lines(text), firstLine: block.firstLine))")
+        #expect(
+            same,
+            "Docs/\(page.name) line \(block.firstLine): \(firstDifference(documented: block.lines, actual: CLIDoc.lines(text), firstLine: block.firstLine))"
+        )
     }
 }

@@ -26,18 +26,24 @@ enum Example {
 
     static func read(_ relative: String) throws -> Envelope {
         let data = try Data(contentsOf: Paths.exampleCeremony.appendingPathComponent(relative))
-        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(relative) is not a JSON object")
-        let payload = try #require(Data(base64Encoded: object["payload"] as? String ?? ""), "\(relative): payload is not base64")
-        let signatures = (object["signatures"] as? [[String: String]] ?? []).map { ($0["keyid"] ?? "", $0["sig"] ?? "") }
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(relative) is not a JSON object")
+        let payload = try #require(
+            Data(base64Encoded: object["payload"] as? String ?? ""), "\(relative): payload is not base64")
+        let signatures = (object["signatures"] as? [[String: String]] ?? []).map {
+            ($0["keyid"] ?? "", $0["sig"] ?? "")
+        }
         return Envelope(
-            file: relative, payloadType: object["payloadType"] as? String ?? "", payload: payload, signatures: signatures)
+            file: relative, payloadType: object["payloadType"] as? String ?? "", payload: payload,
+            signatures: signatures)
     }
 
     /// Every envelope of the example: ceremony.json and transfer/*.json.
     static func all() throws -> [Envelope] {
         let names = try FileManager.default.contentsOfDirectory(
             atPath: Paths.exampleCeremony.appendingPathComponent("transfer").path)
-        return try (["ceremony.json"] + names.filter { $0.hasSuffix(".json") }.sorted().map { "transfer/\($0)" }).map(read)
+        return try (["ceremony.json"] + names.filter { $0.hasSuffix(".json") }.sorted().map { "transfer/\($0)" }).map(
+            read)
     }
 
     /// Secret records as Docs/Bundles.md describes them: `name: value` lines, a blank line between records.
@@ -58,7 +64,8 @@ enum Example {
     /// JSON in one canonical text (sorted keys), to compare two documents by value.
     static func canonical(_ data: Data) throws -> String {
         let object = try JSONSerialization.jsonObject(with: data)
-        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        return String(
+            decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
 }
 
@@ -70,13 +77,16 @@ enum Example {
         for kind in PayloadKind.allCases {
             let row = rows.first { $0.first == "`\(kind.rawValue)`" }
             #expect(row != nil, "Docs/Bundles.md: no payload-type row for `\(kind.rawValue)`")
-            #expect(row.map { $0.count > 1 && $0[1] == "`\(kind.payloadType)`" } == true,
+            #expect(
+                row.map { $0.count > 1 && $0[1] == "`\(kind.payloadType)`" } == true,
                 "Docs/Bundles.md: `\(kind.rawValue)` should read `\(kind.payloadType)`")
             let named = page.text.contains(kind.payloadType)
             #expect(named, "Docs/Bundles.md never names \(kind.payloadType)")
         }
         let documented = rows.filter { $0.count > 1 && $0[1].hasPrefix("`application/vnd.bip38-2fkg.") }.map { $0[0] }
-        #expect(Set(documented) == Set(PayloadKind.allCases.map { "`\($0.rawValue)`" }), "stale payload-type rows: \(documented)")
+        #expect(
+            Set(documented) == Set(PayloadKind.allCases.map { "`\($0.rawValue)`" }),
+            "stale payload-type rows: \(documented)")
     }
 
     @Test("each `Payload:` example is exactly the example file's payload, and every kind has one")
@@ -88,8 +98,10 @@ enum Example {
             kinds.insert(envelope.type)
             let shown = try Example.canonical(Data(block.lines.joined(separator: "\n").utf8))
             let same = shown == (try Example.canonical(envelope.payload))
-            #expect(same,
-                "Docs/Bundles.md line \(block.firstLine): the example is not \(path)'s payload; run Tests/DocsTests/Fixtures/regenerate.sh --docs-only")
+            #expect(
+                same,
+                "Docs/Bundles.md line \(block.firstLine): the example is not \(path)'s payload; run Tests/DocsTests/Fixtures/regenerate.sh --docs-only"
+            )
         }
         #expect(kinds == Set(PayloadKind.allCases.map(\.rawValue)), "kinds with an example: \(kinds.sorted())")
     }
@@ -102,8 +114,10 @@ enum Example {
             let text = try String(contentsOf: Paths.exampleCeremony.appendingPathComponent(path), encoding: .utf8)
             let actual = CLIDoc.lines(text)
             let same = block.lines == actual
-            #expect(same,
-                "Docs/Bundles.md, \(path): \(firstDifference(documented: block.lines, actual: actual, firstLine: block.firstLine))")
+            #expect(
+                same,
+                "Docs/Bundles.md, \(path): \(firstDifference(documented: block.lines, actual: actual, firstLine: block.firstLine))"
+            )
         }
     }
 
@@ -114,7 +128,8 @@ enum Example {
         #expect(transcript.count == 11)
         for entry in transcript { try ceremony.checkChain(entry, within: transcript) }
         let (closing, _) = try ceremony.open(
-            Example.layout.closingManifest, kind: .closingManifest, signer: .siteA, batch: nil, as: ClosingManifestBody.self)
+            Example.layout.closingManifest, kind: .closingManifest, signer: .siteA, batch: nil,
+            as: ClosingManifestBody.self)
         #expect(closing.payload.body.entries == Closing.entries(manifest: ceremony, transcript: transcript))
     }
 
@@ -131,7 +146,9 @@ enum Example {
         }
         for envelope in try Example.all() {
             let type = Array(envelope.payloadType.utf8)
-            let pae = Array("DSSEv1 \(type.count) ".utf8) + type + Array(" \(envelope.payload.count) ".utf8) + Array(envelope.payload)
+            let pae =
+                Array("DSSEv1 \(type.count) ".utf8) + type + Array(" \(envelope.payload.count) ".utf8)
+                + Array(envelope.payload)
             #expect(!envelope.signatures.isEmpty)
             for signature in envelope.signatures {
                 var raw = keys[signature.keyid]
@@ -201,13 +218,18 @@ enum Example {
                 let serial = try #require(label["serial"])
                 let salt = try #require([UInt8](hexString: label["commitment-salt"] ?? ""))
                 #expect(salt.count == 16)
-                let opened = SHA256.hash(Array("bip38-2fkg passphrase commitment v1".utf8) + salt + Array((label["passphrase"] ?? "").utf8))
+                let opened = SHA256.hash(
+                    Array("bip38-2fkg passphrase commitment v1".utf8) + salt + Array((label["passphrase"] ?? "").utf8))
                 #expect(opened.hex == passphraseCommitments[serial], "card \(serial): passphrase commitment")
             }
-            let facesData = try Data(contentsOf: Paths.exampleCeremony.appendingPathComponent("printed/site-b/\(CeremonyLayout.batchName(batch)).faces.json"))
+            let facesData = try Data(
+                contentsOf: Paths.exampleCeremony.appendingPathComponent(
+                    "printed/site-b/\(CeremonyLayout.batchName(batch)).faces.json"))
             for face in try #require(try JSONSerialization.jsonObject(with: facesData) as? [[String: String]]) {
                 let serial = face["serial"] ?? ""
-                #expect(SHA256.hash(Array((face["encrypted_key"] ?? "").utf8)).hex == keyCommitments[serial], "card \(serial): key commitment")
+                #expect(
+                    SHA256.hash(Array((face["encrypted_key"] ?? "").utf8)).hex == keyCommitments[serial],
+                    "card \(serial): key commitment")
             }
         }
     }
@@ -227,7 +249,10 @@ enum Example {
             }
         }
         for envelope in try Example.all() { collect(try JSONSerialization.jsonObject(with: envelope.payload)) }
-        collect(try JSONSerialization.jsonObject(with: Data(contentsOf: Paths.exampleCeremony.appendingPathComponent("printed/site-b/batch-0001.faces.json"))))
+        collect(
+            try JSONSerialization.jsonObject(
+                with: Data(
+                    contentsOf: Paths.exampleCeremony.appendingPathComponent("printed/site-b/batch-0001.faces.json"))))
         for record in try Example.records("printed/site-a/batch-0001.labels") { keys.formUnion(record.keys) }
         keys.insert("intermediate-code")  // the journal's extra field
         for key in keys.sorted() {
@@ -239,7 +264,8 @@ enum Example {
         let files = [
             layout.manifest, layout.intermediateBatch(1), layout.keyBatch(1), layout.confirmationReport(1),
             layout.retention(.siteA, batch: 1), layout.retention(.siteB, batch: 1), layout.closingManifest,
-            layout.declaration(.siteA), layout.declaration(.siteB), layout.auditorDeclaration, layout.labels(1), layout.faces(1),
+            layout.declaration(.siteA), layout.declaration(.siteB), layout.auditorDeclaration, layout.labels(1),
+            layout.faces(1),
         ].map { layout.relative($0).replacingOccurrences(of: "batch-0001", with: "batch-NNNN") }
         for file in files + [SiteIdentity.fileName] {
             let named = text.contains(file)
@@ -252,27 +278,36 @@ enum Example {
         var known = Set<String>()
         for envelope in try Example.all() {
             known.insert(envelope.digest)
-            known.formUnion(matches("[0-9a-f]{32,64}|[1-9A-HJ-NP-Za-km-z]{25,}", in: String(decoding: envelope.payload, as: UTF8.self)))
+            known.formUnion(
+                matches(
+                    "[0-9a-f]{32,64}|[1-9A-HJ-NP-Za-km-z]{25,}", in: String(decoding: envelope.payload, as: UTF8.self)))
         }
         for batch in 1...2 {
             let name = CeremonyLayout.batchName(batch)
             for file in ["printed/site-a/\(name).labels", "printed/site-b/\(name).faces.json"] {
                 let text = try String(contentsOf: Paths.exampleCeremony.appendingPathComponent(file), encoding: .utf8)
-                known.formUnion(matches("[0-9a-f]{32,64}|[0-9A-Z]{4}(?:-[0-9A-Z]{4}){4}|[1-9A-HJ-NP-Za-km-z]{25,}", in: text))
+                known.formUnion(
+                    matches("[0-9a-f]{32,64}|[0-9A-Z]{4}(?:-[0-9A-Z]{4}){4}|[1-9A-HJ-NP-Za-km-z]{25,}", in: text))
             }
         }
         let humanForms = Set(known.filter { $0.count == 64 }.compactMap { PayloadDigest(hex: $0)?.humanForm })
         for name in ["Bundles.md", "CLI.md", "Audit.md"] {
             let text = try Page(name).text
-            let quoted = matches("\\b[0-9a-f]{64}\\b|\\b[0-9a-f]{32}\\b|\\b(?:6P|cfrm38|passphrase)[1-9A-HJ-NP-Za-km-z]{40,}|\\b1[1-9A-HJ-NP-Za-km-z]{25,33}\\b|\\b[0-9A-Z]{4}(?:-[0-9A-Z]{4}){4}\\b", in: text)
+            let quoted = matches(
+                "\\b[0-9a-f]{64}\\b|\\b[0-9a-f]{32}\\b|\\b(?:6P|cfrm38|passphrase)[1-9A-HJ-NP-Za-km-z]{40,}|\\b1[1-9A-HJ-NP-Za-km-z]{25,33}\\b|\\b[0-9A-Z]{4}(?:-[0-9A-Z]{4}){4}\\b",
+                in: text)
             for value in Set(quoted).sorted() {
                 let isKnown = known.contains(value)
-                #expect(isKnown, "Docs/\(name) quotes \(value), which is not in the example ceremony: update the prose after regenerating")
+                #expect(
+                    isKnown,
+                    "Docs/\(name) quotes \(value), which is not in the example ceremony: update the prose after regenerating"
+                )
             }
             guard name != "Audit.md" else { continue }  // Audit.md quotes a fresh auditor key
             for form in Set(matches("\\b[0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4} [0-9a-f]{4}\\b", in: text)).sorted() {
                 let isKnown = humanForms.contains(form)
-                #expect(isKnown, "Docs/\(name) quotes the human form \(form), which is no digest or keyid of the example")
+                #expect(
+                    isKnown, "Docs/\(name) quotes the human form \(form), which is no digest or keyid of the example")
             }
         }
     }

@@ -102,7 +102,9 @@ enum CLIDoc {
     @Test("the exit-status table has a row for 0, 1, 2, 3 and 64")
     func tableRows() throws {
         let rows = try Page("CLI.md").tableRows.map { $0.first ?? "" }
-        for status in ["0", "1", "2", "3", "64"] { #expect(rows.contains(status), "no exit-status row \(status) in Docs/CLI.md") }
+        for status in ["0", "1", "2", "3", "64"] {
+            #expect(rows.contains(status), "no exit-status row \(status) in Docs/CLI.md")
+        }
     }
 
     /// A refusal is one line `TOOL: cause` with status 1; a usage error is status 64.
@@ -117,10 +119,16 @@ enum CLIDoc {
 
     static let cases: [Case] = [
         Case(tool: "bip38", arguments: ["intermediate", "--lot", "1"], status: 64),
-        Case(tool: "bip38", arguments: ["inspect", "6PoFfHwbnXfE6sTvb622L9GccuEtzgMmyAdrQ9hQV4pHKK5QWjXyEJ7jKq"], status: 1),
-        Case(tool: "bip38", arguments: ["decrypt", "6PoFfHwbnXfE6sTvb622L9GccuEtzgMmyAdrQ9hQV4pHKK5QWjXyEJ7jKP"], status: 1),
+        Case(
+            tool: "bip38", arguments: ["inspect", "6PoFfHwbnXfE6sTvb622L9GccuEtzgMmyAdrQ9hQV4pHKK5QWjXyEJ7jKq"],
+            status: 1),
+        Case(
+            tool: "bip38", arguments: ["decrypt", "6PoFfHwbnXfE6sTvb622L9GccuEtzgMmyAdrQ9hQV4pHKK5QWjXyEJ7jKP"],
+            status: 1),
         Case(tool: "passphrase-site", arguments: ["issue", "--ceremony", empty], status: 64),
-        Case(tool: "passphrase-site", arguments: ["propose", "--ceremony", empty, "--cards", "1", "--batch-size", "1"], status: 1),
+        Case(
+            tool: "passphrase-site", arguments: ["propose", "--ceremony", empty, "--cards", "1", "--batch-size", "1"],
+            status: 1),
         Case(tool: "key-site", arguments: ["mint", "--ceremony", empty, "--batch", "1"], status: 1),
         Case(tool: "key-site", arguments: ["mint", "--ceremony", empty], status: 64),
         Case(tool: "ceremony-audit", arguments: [empty], status: 2),
@@ -164,7 +172,10 @@ enum CLIDoc {
             let documented = Array(block.lines.dropFirst())
             let actual = CLIDoc.lines(run.stdout)
             let same = documented == actual
-            #expect(same, "Docs/CLI.md, `\(block.lines[0])`: \(firstDifference(documented: documented, actual: actual, firstLine: block.firstLine + 1))")
+            #expect(
+                same,
+                "Docs/CLI.md, `\(block.lines[0])`: \(firstDifference(documented: documented, actual: actual, firstLine: block.firstLine + 1))"
+            )
         }
     }
 }

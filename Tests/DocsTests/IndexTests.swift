@@ -18,7 +18,8 @@ import Testing
     @Test("the package README links the reference pages from its Documentation section")
     func readmeLinks() throws {
         let text = try String(contentsOf: Paths.repository.appendingPathComponent("README.md"), encoding: .utf8)
-        let section = try #require(text.components(separatedBy: "\n## Documentation\n").dropFirst().first,
+        let section = try #require(
+            text.components(separatedBy: "\n## Documentation\n").dropFirst().first,
             "README.md has no ## Documentation section")
         for page in ["Docs/README.md", "Docs/Bundles.md", "Docs/CLI.md", "Docs/Audit.md"] {
             let linked = section.contains("](\(page))")
@@ -28,7 +29,8 @@ import Testing
 
     @Test("every relative link in Docs/ and README.md reaches a file, and every #anchor a heading")
     func linksResolve() throws {
-        let files = try Self.pages().map { Paths.docs.appendingPathComponent($0) }
+        let files =
+            try Self.pages().map { Paths.docs.appendingPathComponent($0) }
             + [Paths.repository.appendingPathComponent("README.md")]
         for file in files {
             let text = try String(contentsOf: file, encoding: .utf8)
@@ -38,8 +40,12 @@ import Testing
             where !link.contains("://") && !link.hasPrefix("mailto:") {
                 let parts = link.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 let target = parts[0].isEmpty ? file : file.deletingLastPathComponent().appendingPathComponent(parts[0])
-                #expect(FileManager.default.fileExists(atPath: target.path), "\(file.lastPathComponent): broken link \(link)")
-                if parts.count == 2, target.pathExtension == "md", let page = try? String(contentsOf: target, encoding: .utf8) {
+                #expect(
+                    FileManager.default.fileExists(atPath: target.path),
+                    "\(file.lastPathComponent): broken link \(link)")
+                if parts.count == 2, target.pathExtension == "md",
+                    let page = try? String(contentsOf: target, encoding: .utf8)
+                {
                     let found = Self.anchors(page).contains(parts[1])
                     #expect(found, "\(file.lastPathComponent): no heading for \(link)")
                 }

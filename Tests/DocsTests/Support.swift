@@ -134,7 +134,9 @@ struct Page: Sendable {
 
 /// The backticked items of a table cell: "`a`, `b`" → ["a", "b"].
 func backticked(_ cell: String) -> [String] {
-    cell.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+    cell.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map {
+        String($0.element)
+    }
 }
 
 /// All matches of a regular expression in a text.

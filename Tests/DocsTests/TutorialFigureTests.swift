@@ -20,7 +20,9 @@ import Testing
         var index = 0
         while index < lines.count {
             defer { index += 1 }
-            guard lines[index] == "```", index + 1 < lines.count, lines[index + 1].hasPrefix("$ bip38 explain") else { continue }
+            guard lines[index] == "```", index + 1 < lines.count, lines[index + 1].hasPrefix("$ bip38 explain") else {
+                continue
+            }
             let start = index + 1
             var command = ""
             var cursor = start
@@ -36,7 +38,8 @@ import Testing
                 cursor += 1
             }
             let words = command.split(separator: " ").map(String.init)
-            figures.append(Figure(page: page, line: start + 1, arguments: Array(words.dropFirst(2)), expected: expected))
+            figures.append(
+                Figure(page: page, line: start + 1, arguments: Array(words.dropFirst(2)), expected: expected))
             index = cursor
         }
         return figures
@@ -53,7 +56,9 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data("MOLON LABE".utf8).write(to: folder.appendingPathComponent("molon.txt"))
-        let arguments = figure.arguments.map { $0 == "molon.txt" ? folder.appendingPathComponent("molon.txt").path : $0 }
+        let arguments = figure.arguments.map {
+            $0 == "molon.txt" ? folder.appendingPathComponent("molon.txt").path : $0
+        }
         let run = try Run.tool("bip38", arguments)
         #expect(run.status == 0, "\(run.stderr)")
         let actual = run.stdout.components(separatedBy: "\n")

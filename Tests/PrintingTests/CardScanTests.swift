@@ -37,7 +37,8 @@ import Testing
     @Test("text is escaped for XML")
     func escaping() throws {
         let card = CardContent(
-            serial: Self.card.serial, network: .testnet, address: Self.card.address, encryptedKey: Self.card.encryptedKey,
+            serial: Self.card.serial, network: .testnet, address: Self.card.address,
+            encryptedKey: Self.card.encryptedKey,
             passphrase: SecretBytes(copying: Array("a<b&\"c".utf8)), denomination: "<&>")
         let svg = try CardArt.back(card, revealed: true) + (try CardArt.front(card))
         #expect(svg.contains("a&lt;b&amp;&quot;c"))
@@ -56,7 +57,9 @@ import Testing
         try #require(render.status == 0, "rsvg-convert failed (make test-deps installs librsvg2-bin): \(render.stderr)")
         let decode = try run("zbarimg", ["--raw", "-q", "-Sdisable", "-Sqrcode.enable", pngURL.path])
         // zbarimg exits 4 when it finds no symbol.
-        try #require(decode.status == 0 || decode.status == 4, "zbarimg failed (make test-deps installs zbar-tools): \(decode.stderr)")
+        try #require(
+            decode.status == 0 || decode.status == 4,
+            "zbarimg failed (make test-deps installs zbar-tools): \(decode.stderr)")
         return decode.stdout.split(separator: "\n").map(String.init)
     }
 }

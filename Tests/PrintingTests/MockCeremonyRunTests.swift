@@ -9,9 +9,11 @@ import Testing
         .deletingLastPathComponent().appendingPathComponent("Ceremony/run-ceremony.sh").path
 
     func runCeremony(_ folder: URL, fault: String = "") throws -> RunResult {
-        try run("bash", [Self.script], environment: [
-            "BIN": Self.bin, "CARDS": "6", "BATCH_SIZE": "4", "CEREMONY_DIR": folder.path, "FAULT": fault,
-        ])
+        try run(
+            "bash", [Self.script],
+            environment: [
+                "BIN": Self.bin, "CARDS": "6", "BATCH_SIZE": "4", "CEREMONY_DIR": folder.path, "FAULT": fault,
+            ])
     }
 
     @Test("a 6-card mock ceremony runs end to end, assembles its cards and passes its audit")
@@ -30,11 +32,17 @@ import Testing
         #expect(index.components(separatedBy: "<figure>").count - 1 == 6)
         // Secret printouts are private to their owner.
         for name in cards where name.hasSuffix(".svg") {
-            let mode = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("cards/\(name)").path)[.posixPermissions] as? Int
+            let mode =
+                try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("cards/\(name)").path)[
+                    .posixPermissions] as? Int
             #expect(mode == 0o600, "\(name) is \(String(mode ?? 0, radix: 8))")
         }
-        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("printed/site-a/batch-0001.labels.svg").path))
-        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("printed/site-b/batch-0002.faces.svg").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: folder.appendingPathComponent("printed/site-a/batch-0001.labels.svg").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: folder.appendingPathComponent("printed/site-b/batch-0002.faces.svg").path))
     }
 
     @Test("the same run with a site that keeps seedb fails its audit, naming the check")

@@ -29,7 +29,8 @@ import Testing
 /// catalogue (site A keeps the passphrases, site B keeps seedb): the same
 /// search must then find exactly those secrets.
 @Suite struct SecretLeakTests {
-    @Test("a whole mock ceremony leaves no card secret outside the print run", arguments: ["", "sites-both-keep-shares"])
+    @Test(
+        "a whole mock ceremony leaves no card secret outside the print run", arguments: ["", "sites-both-keep-shares"])
     func noSecretOutsideThePrintRun(fault: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("leak-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -55,7 +56,9 @@ import Testing
 
         var everything = Haystack(folders: [layout.transfer, layout.site(.siteA), layout.site(.siteB), layout.audit])
         everything.add("ceremony.json", try Data(contentsOf: layout.manifest))
-        everything.add("argv (bash -x trace and the script's arguments)", Data((arguments.joined(separator: " ") + "\n" + result.stderr).utf8))
+        everything.add(
+            "argv (bash -x trace and the script's arguments)",
+            Data((arguments.joined(separator: " ") + "\n" + result.stderr).utf8))
         everything.add("stdout", Data(result.stdout.utf8))
         everything.add("stderr", Data(result.stderr.utf8))
         let given = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -79,7 +82,10 @@ import Testing
     @Test("the search finds a secret in every encoding it claims")
     func searchSeesEveryEncoding() {
         let secret: [UInt8] = Array(0..<32)
-        for form in [Data(secret), Data(secret.hex.utf8), Data(secret.hex.uppercased().utf8), Data(Data(secret).base64EncodedString().utf8)] {
+        for form in [
+            Data(secret), Data(secret.hex.utf8), Data(secret.hex.uppercased().utf8),
+            Data(Data(secret).base64EncodedString().utf8),
+        ] {
             var haystack = Haystack(folders: [])
             haystack.add("blob", Data("prefix {\"x\": \"".utf8) + form + Data("\"} suffix".utf8))
             #expect(haystack.find(secret) == "blob")
@@ -121,7 +127,8 @@ struct CardSecrets {
                         secrets: [
                             ("passphrase", phrase), ("prefactor", ec.owner.prefactor.revealedBytes()),
                             ("passfactor", ec.owner.passfactor.revealedBytes()), ("seedb", ec.seedb.revealedBytes()),
-                            ("factorb", ec.factorb.revealedBytes()), ("private key", decrypted.key.scalar.revealedBytes()),
+                            ("factorb", ec.factorb.revealedBytes()),
+                            ("private key", decrypted.key.scalar.revealedBytes()),
                             ("WIF", Array(decrypted.wif.revealedText().utf8)),
                         ]))
             }
@@ -137,8 +144,11 @@ struct Haystack {
     /// Every regular file below each folder, named by its path.
     init(folders: [URL]) {
         for folder in folders {
-            guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else { continue }
-            for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
+            guard
+                let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
+            else { continue }
+            for case let url as URL in walker
+            where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
                 if let data = FileManager.default.contents(atPath: url.path) { blobs.append((url.path, data)) }
             }
         }

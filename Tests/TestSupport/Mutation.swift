@@ -23,13 +23,16 @@ package enum ByteMutator {
 
     /// One to four mutations of `input`. Half of the bytes a replacement or an
     /// insertion writes are drawn from `favoured`, the rest from all 256 values.
-    package static func mutate(_ input: [UInt8], _ random: inout SeededRandom, favouring favoured: [UInt8] = edgeBytes)
+    package static func mutate(
+        _ input: [UInt8], _ random: inout SeededRandom, favouring favoured: [UInt8] = edgeBytes
+    )
         -> [UInt8]
     {
         var bytes = input
         for _ in 0..<Int.random(in: 1...4, using: &random) {
             let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &random)
-            let byte = Bool.random(using: &random)
+            let byte =
+                Bool.random(using: &random)
                 ? favoured.randomElement(using: &random)! : UInt8.random(in: 0...255, using: &random)
             switch Int.random(in: 0..<8, using: &random) {
             case 0 where !bytes.isEmpty: bytes[position] ^= 1 << UInt8.random(in: 0..<8, using: &random)
@@ -54,7 +57,9 @@ package enum ByteMutator {
 /// reordered array elements). These get past the JSON parser to the checks
 /// behind it, where byte flips rarely reach.
 package enum JSONMutator {
-    package static var numbers: [Any] { [0, -1, 1, 2, 4095, 4096, 4097, 1_048_575, 1_048_576, Int.max, Int.min, 1.5, 1e300, -0.0] }
+    package static var numbers: [Any] {
+        [0, -1, 1, 2, 4095, 4096, 4097, 1_048_575, 1_048_576, Int.max, Int.min, 1.5, 1e300, -0.0]
+    }
     package static let strings: [String] = [
         "", "0", "-1", "9223372036854775807-9223372036854775807", "0000001-0000", "0000001-4096", "1048576-0000",
         String(repeating: "0", count: 64), String(repeating: "f", count: 63), "site-a", "site-b", "auditor", "mainnet",
@@ -68,7 +73,9 @@ package enum JSONMutator {
 
     /// One structural mutation of the JSON in `data` (`data` itself when it is not JSON).
     package static func mutate(_ data: Data, _ random: inout SeededRandom) -> Data {
-        guard let root = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return data }
+        guard let root = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            return data
+        }
         let mutated = mutate(root, &random)
         return (try? JSONSerialization.data(withJSONObject: mutated, options: [.sortedKeys, .fragmentsAllowed])) ?? data
     }
@@ -116,7 +123,10 @@ package enum JSONMutator {
 }
 
 extension JSONMutator {
-    package enum Step: Hashable { case key(String), index(Int) }
+    package enum Step: Hashable {
+        case key(String)
+        case index(Int)
+    }
 
     /// Every value in the tree (containers too), by its path from the root.
     package static func paths(_ value: Any, _ prefix: [Step] = []) -> [[Step]] {
@@ -137,7 +147,11 @@ extension JSONMutator {
             object[key] = object[key].flatMap { replacing($0, at: path.dropFirst(), with: new) }
             return object
         case (var array as [Any], .index(let index)):
-            if let child = replacing(array[index], at: path.dropFirst(), with: new) { array[index] = child } else { array.remove(at: index) }
+            if let child = replacing(array[index], at: path.dropFirst(), with: new) {
+                array[index] = child
+            } else {
+                array.remove(at: index)
+            }
             return array
         default: return value
         }

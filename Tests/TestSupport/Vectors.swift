@@ -44,7 +44,9 @@ package struct SpecVector: Decodable, Sendable, CustomTestStringConvertible, Lot
     package static func all() throws -> [SpecVector] { try loadVectors("spec-vectors") }
     package static func ecMultiply() throws -> [SpecVector] { try all().filter(\.isECMultiply) }
     package static func nonEC() throws -> [SpecVector] { try all().filter { !$0.isECMultiply } }
-    package static func withConfirmationCode() throws -> [SpecVector] { try all().filter { $0.confirmationCode != nil } }
+    package static func withConfirmationCode() throws -> [SpecVector] {
+        try all().filter { $0.confirmationCode != nil }
+    }
 }
 
 /// One entry of `Vectors/deterministic-vectors.json`: EC-multiply with fixed

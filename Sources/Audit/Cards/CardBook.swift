@@ -49,19 +49,33 @@ struct CardBook {
             for serial in manifest.serials(batch: batch) { cards[serial] = AuditedCard(serial: serial) }
         }
         for (_, body, entry) in transcript.bodies(.intermediateBatch, .siteA, as: IntermediateBatchBody.self) {
-            for card in body.cards { place(card.serial, file: layout.relative(entry.file), kind: "intermediate batch") { var c = $0; c.issued = card; return c } }
+            for card in body.cards {
+                place(card.serial, file: layout.relative(entry.file), kind: "intermediate batch") {
+                    var c = $0
+                    c.issued = card
+                    return c
+                }
+            }
         }
         for (_, body, entry) in transcript.bodies(.keyBatch, .siteB, as: KeyBatchBody.self) {
-            for card in body.cards { place(card.serial, file: layout.relative(entry.file), kind: "key batch") { var c = $0; c.minted = card; return c } }
+            for card in body.cards {
+                place(card.serial, file: layout.relative(entry.file), kind: "key batch") {
+                    var c = $0
+                    c.minted = card
+                    return c
+                }
+            }
         }
         readPrinted(layout: layout, manifest: manifest)
         for serial in cards.keys.sorted() {
             guard let card = cards[serial] else { continue }
             if card.issued == nil {
-                findings.append(Finding(.serials, .critical, "missing from every intermediate batch", serial: serial.description))
+                findings.append(
+                    Finding(.serials, .critical, "missing from every intermediate batch", serial: serial.description))
             }
             if card.minted == nil {
-                findings.append(Finding(.serials, .critical, "missing from every key batch", serial: serial.description))
+                findings.append(
+                    Finding(.serials, .critical, "missing from every key batch", serial: serial.description))
             }
         }
     }
@@ -69,13 +83,17 @@ struct CardBook {
     /// Puts a bundle's card in its place, noting serials that repeat or do not belong.
     private mutating func place(_ serial: Serial, file: String, kind: String, _ update: (AuditedCard) -> AuditedCard) {
         guard let card = cards[serial] else {
-            findings.append(Finding(.serials, .critical, "\(kind) holds a serial the manifest does not", serial: serial.description, file: file))
+            findings.append(
+                Finding(
+                    .serials, .critical, "\(kind) holds a serial the manifest does not", serial: serial.description,
+                    file: file))
             return
         }
         let before = (card.issued != nil, card.minted != nil)
         let after = update(card)
         if (kind == "intermediate batch" && before.0) || (kind == "key batch" && before.1) {
-            findings.append(Finding(.serials, .critical, "appears twice in the \(kind)es", serial: serial.description, file: file))
+            findings.append(
+                Finding(.serials, .critical, "appears twice in the \(kind)es", serial: serial.description, file: file))
         }
         cards[serial] = after
     }
@@ -90,7 +108,9 @@ struct CardBook {
                         cards[face.serial]!.face = face
                     }
                 } catch {
-                    findings.append(Finding(.codeAgreement, .high, "unreadable card faces: \(error)", file: layout.relative(facesURL)))
+                    findings.append(
+                        Finding(
+                            .codeAgreement, .high, "unreadable card faces: \(error)", file: layout.relative(facesURL)))
                 }
             }
             let labelsURL = layout.labels(batch)
@@ -99,10 +119,12 @@ struct CardBook {
                     for label in try ScratchLabel.readSpoolLeniently(labelsURL) {
                         guard cards[label.serial] != nil, let passphrase = label.bip38Passphrase else { continue }
                         cards[label.serial]!.label = AuditedCard.Label(
-                            passphrase: passphrase, commitmentSalt: label.commitmentSalt, file: layout.relative(labelsURL))
+                            passphrase: passphrase, commitmentSalt: label.commitmentSalt,
+                            file: layout.relative(labelsURL))
                     }
                 } catch {
-                    findings.append(Finding(.policy, .high, "unreadable labels: \(error)", file: layout.relative(labelsURL)))
+                    findings.append(
+                        Finding(.policy, .high, "unreadable labels: \(error)", file: layout.relative(labelsURL)))
                 }
             }
         }
@@ -122,22 +144,32 @@ struct CardBook {
             }
             guard let label = card.label else { return (seedb, nil) }
             heavy.withLock { $0 += 1 }
-            if let face = card.face, let decrypted = try? face.encryptedKey.decrypt(passphrase: label.passphrase, network: network),
+            if let face = card.face,
+                let decrypted = try? face.encryptedKey.decrypt(passphrase: label.passphrase, network: network),
                 let ec = decrypted.ecMultiply
             {
-                return (seedb, CardSecrets(
-                    passphrase: label.passphrase.normalizedUTF8, prefactor: ec.owner.prefactor, passfactor: ec.owner.passfactor,
-                    seedb: ec.seedb, factorb: ec.factorb, privateKey: decrypted.key.scalar, wif: decrypted.wif.revealedText(),
-                    encryptedKey: face.encryptedKey))
+                return (
+                    seedb,
+                    CardSecrets(
+                        passphrase: label.passphrase.normalizedUTF8, prefactor: ec.owner.prefactor,
+                        passfactor: ec.owner.passfactor,
+                        seedb: ec.seedb, factorb: ec.factorb, privateKey: decrypted.key.scalar,
+                        wif: decrypted.wif.revealedText(),
+                        encryptedKey: face.encryptedKey)
+                )
             }
             // No face, or a face that does not open: share 1 only.
             guard let entropy = card.issued?.intermediateCode.ownerEntropy,
                 let owner = try? OwnerFactors(passphrase: label.passphrase, ownerEntropy: entropy)
             else { return (seedb, nil) }
-            return (seedb, CardSecrets(
-                passphrase: label.passphrase.normalizedUTF8, prefactor: owner.prefactor, passfactor: owner.passfactor,
-                seedb: seedb, factorb: seedb.map { SHA256.doubleHash(secret: $0) }, privateKey: nil, wif: nil,
-                encryptedKey: card.face?.encryptedKey))
+            return (
+                seedb,
+                CardSecrets(
+                    passphrase: label.passphrase.normalizedUTF8, prefactor: owner.prefactor,
+                    passfactor: owner.passfactor,
+                    seedb: seedb, factorb: seedb.map { SHA256.doubleHash(secret: $0) }, privateKey: nil, wif: nil,
+                    encryptedKey: card.face?.encryptedKey)
+            )
         }
         let count = heavy.withLock { $0 }
         if count > 0 {

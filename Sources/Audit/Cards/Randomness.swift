@@ -41,7 +41,9 @@ enum Randomness {
         return RandomnessResult(
             source: source, samples: values.count, bytes: all.count, duplicates: duplicates, worstZ: rounded(worst),
             detectableBias: rounded(detectable), passed: passed,
-            note: "per-bit frequency over \(all.count) bytes; detects a bit probability off 0.5 by >= \(rounded(detectable))")
+            note:
+                "per-bit frequency over \(all.count) bytes; detects a bit probability off 0.5 by >= \(rounded(detectable))"
+        )
     }
 
     /// Tests passphrase characters against a uniform draw from `alphabet` (chi-square, as a z score).
@@ -68,7 +70,9 @@ enum Randomness {
         return RandomnessResult(
             source: source, samples: values.count, bytes: characters.count, duplicates: duplicates, worstZ: rounded(z),
             detectableBias: 0, passed: passed,
-            note: "chi-square of \(characters.count) characters against a uniform \(Int(k))-symbol alphabet, as a z score; weak below ~\(Int(5 * k)) characters")
+            note:
+                "chi-square of \(characters.count) characters against a uniform \(Int(k))-symbol alphabet, as a z score; weak below ~\(Int(5 * k)) characters"
+        )
     }
 
     static func rounded(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }

@@ -90,26 +90,38 @@ extension AuditReport {
                     var where_: [String] = []
                     if let serial = f.serial { where_.append("card \(serial)") }
                     if let file = f.file { where_.append("`\(file)`" + (f.offset.map { " at byte \($0)" } ?? "")) }
-                    lines.append("- **\(f.check.rawValue)** \(where_.isEmpty ? "" : where_.joined(separator: ", ") + ": ")\(f.message)")
+                    lines.append(
+                        "- **\(f.check.rawValue)** \(where_.isEmpty ? "" : where_.joined(separator: ", ") + ": ")\(f.message)"
+                    )
                 }
                 lines.append("")
             }
         }
         lines.append("## Brute-force exposure")
         lines.append("")
-        lines.append("Passphrase policy: \(exposure.policyBits) bits. One scrypt(16384, 8, 8) measured at \(exposure.scryptMs) ms on this machine (\(exposure.cores) cores).")
-        lines.append("Finding one card's passphrase takes 2^\(exposure.expectedScryptCallsLog2) scrypt calls on average: about \(String(format: "%.3g", exposure.yearsOnThisMachine)) years here.")
-        lines.append("Cards whose share 2 a single site holds: site A \(exposure.cardsExposedSiteA), site B \(exposure.cardsExposedSiteB).")
+        lines.append(
+            "Passphrase policy: \(exposure.policyBits) bits. One scrypt(16384, 8, 8) measured at \(exposure.scryptMs) ms on this machine (\(exposure.cores) cores)."
+        )
+        lines.append(
+            "Finding one card's passphrase takes 2^\(exposure.expectedScryptCallsLog2) scrypt calls on average: about \(String(format: "%.3g", exposure.yearsOnThisMachine)) years here."
+        )
+        lines.append(
+            "Cards whose share 2 a single site holds: site A \(exposure.cardsExposedSiteA), site B \(exposure.cardsExposedSiteB)."
+        )
         lines.append("")
         lines.append("## Randomness")
         lines.append("")
         lines.append("| values | samples | bytes | repeats | worst z | result |")
         lines.append("|---|---|---|---|---|---|")
         for r in randomness {
-            lines.append("| \(r.source) | \(r.samples) | \(r.bytes) | \(r.duplicates) | \(r.worstZ) | \(r.passed ? "pass" : "FAIL") |")
+            lines.append(
+                "| \(r.source) | \(r.samples) | \(r.bytes) | \(r.duplicates) | \(r.worstZ) | \(r.passed ? "pass" : "FAIL") |"
+            )
         }
         lines.append("")
-        lines.append("Statistics catch gross faults only: values derived from a secret a site keeps look random. See Docs/ThreatModel.md.")
+        lines.append(
+            "Statistics catch gross faults only: values derived from a secret a site keeps look random. See Docs/ThreatModel.md."
+        )
         lines.append("")
         lines.append("## Cut and choose")
         lines.append("")
@@ -121,7 +133,9 @@ extension AuditReport {
         lines.append("|---|---|---|")
         for c in checks { lines.append("| `\(c.id.rawValue)` | \(c.passed ? "pass" : "**FAIL**") | \(c.summary) |") }
         lines.append("")
-        if let auditorSignature { lines.append("The auditor countersigned the closing manifest (\(auditorSignature)).") }
+        if let auditorSignature {
+            lines.append("The auditor countersigned the closing manifest (\(auditorSignature)).")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

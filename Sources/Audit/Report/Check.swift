@@ -67,7 +67,10 @@ package struct Finding: Codable, Sendable, Equatable {
     package let offset: Int?
     package let message: String
 
-    package init(_ check: Check, _ severity: Severity, _ message: String, serial: String? = nil, file: String? = nil, offset: Int? = nil) {
+    package init(
+        _ check: Check, _ severity: Severity, _ message: String, serial: String? = nil, file: String? = nil,
+        offset: Int? = nil
+    ) {
         self.check = check
         self.severity = severity
         self.serial = serial

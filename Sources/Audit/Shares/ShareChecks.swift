@@ -48,29 +48,37 @@ extension AuditRun {
         for (check, site, rebuilt) in [(Check.siteA, "site A", rebuiltA), (.siteB, "site B", rebuiltB)] {
             for serial in rebuilt.sorted() {
                 findings.append(
-                    Finding(check, .critical, "\(site) can rebuild this card's private key from what it retained and received",
+                    Finding(
+                        check, .critical,
+                        "\(site) can rebuild this card's private key from what it retained and received",
                         serial: serial.description))
             }
         }
         report(transferHits, check: .transcriptShares, site: "the transcript", rebuilt: [])
         let bothCount = both.values.filter(rebuilds).count
         if bothCount > 0 {
-            findings.append(Finding(.bothSites, .high, "the two sites' retained files together rebuild \(bothCount) key(s)"))
+            findings.append(
+                Finding(.bothSites, .high, "the two sites' retained files together rebuild \(bothCount) key(s)"))
         }
         // A real rebuild, not just two values found: the label's passphrase must decrypt the face's key.
         let controlCount = control.filter { rebuilds($0.value) && book.cards[$0.key]?.secrets?.privateKey != nil }.count
         if controlCount != manifest.cards {
             findings.append(
-                Finding(.control, .critical,
-                    "the printed labels and card faces rebuild \(controlCount) of \(manifest.cards) keys: the audit cannot show it would see a leak"))
+                Finding(
+                    .control, .critical,
+                    "the printed labels and card faces rebuild \(controlCount) of \(manifest.cards) keys: the audit cannot show it would see a leak"
+                ))
         }
         let exposedA = viewA.filter { $0.value.contains(.two) && !rebuilds($0.value) }.count
         let exposedB = viewB.filter { $0.value.contains(.two) && !rebuilds($0.value) }.count
         for (site, count) in [("site A", exposedA), ("site B", exposedB)] where count > 0 {
             findings.append(
-                Finding(.exposure, .high, "\(site) holds share 2 of \(count) card(s): each is one passphrase brute force from its key"))
+                Finding(
+                    .exposure, .high,
+                    "\(site) holds share 2 of \(count) card(s): each is one passphrase brute force from its key"))
         }
-        let matrix = AuditReport.Matrix(siteA: rebuiltA.count, siteB: rebuiltB.count, both: bothCount, control: controlCount)
+        let matrix = AuditReport.Matrix(
+            siteA: rebuiltA.count, siteB: rebuiltB.count, both: bothCount, control: controlCount)
         return (matrix, (exposedA, exposedB))
     }
 
@@ -82,9 +90,11 @@ extension AuditRun {
             let consequence =
                 check == .transcriptShares
                 ? "it crossed to the site that held the other share"
-                : rebuilt.contains(hit.serial) ? "with the other share it holds, the key is rebuilt" : "a retained key share"
+                : rebuilt.contains(hit.serial)
+                    ? "with the other share it holds, the key is rebuilt" : "a retained key share"
             findings.append(
-                Finding(check, rebuilt.contains(hit.serial) || check == .transcriptShares ? .critical : .high,
+                Finding(
+                    check, rebuilt.contains(hit.serial) || check == .transcriptShares ? .critical : .high,
                     "\(site) holds the \(hit.name) (\(hit.share.rawValue)): \(consequence)",
                     serial: hit.serial.description, file: hit.file, offset: hit.offset))
         }
@@ -99,7 +109,8 @@ extension AuditRun {
         let years = pow(2, callsLog2) / perSecond / (365.25 * 86400)
         return AuditReport.Exposure(
             policyBits: Randomness.rounded(bits), cardsExposedSiteA: exposed.siteA, cardsExposedSiteB: exposed.siteB,
-            scryptMs: Randomness.rounded(scryptMs), cores: cores, expectedScryptCallsLog2: Randomness.rounded(callsLog2),
+            scryptMs: Randomness.rounded(scryptMs), cores: cores,
+            expectedScryptCallsLog2: Randomness.rounded(callsLog2),
             yearsOnThisMachine: years)
     }
 }

@@ -47,10 +47,15 @@ struct ShareSearch {
             guard !raw.isEmpty else { return }
             needles.append(Needle(serial: serial, share: share, name: name, bytes: raw))
             let base64 = Array(Data(raw).base64EncodedString().utf8)
-            needles.append(Needle(serial: serial, share: share, name: "\(name) (base64)", bytes: Array(base64.prefix(max(8, base64.count - 4)))))
+            needles.append(
+                Needle(
+                    serial: serial, share: share, name: "\(name) (base64)",
+                    bytes: Array(base64.prefix(max(8, base64.count - 4)))))
             if binary {
                 needles.append(Needle(serial: serial, share: share, name: "\(name) (hex)", bytes: Array(raw.hex.utf8)))
-                needles.append(Needle(serial: serial, share: share, name: "\(name) (HEX)", bytes: Array(raw.hex.uppercased().utf8)))
+                needles.append(
+                    Needle(serial: serial, share: share, name: "\(name) (HEX)", bytes: Array(raw.hex.uppercased().utf8))
+                )
             }
         }
         for card in cards {
@@ -87,12 +92,14 @@ struct ShareSearch {
 
     /// Every hit in every regular file below `folder`, with paths relative to `layout`.
     func scan(folder: URL, layout: CeremonyLayout, skipped: inout [String]) -> [Hit] {
-        guard let enumerator = FileManager.default.enumerator(
-            at: folder, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey])
+        guard
+            let enumerator = FileManager.default.enumerator(
+                at: folder, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey])
         else { return [] }
         var hits: [Hit] = []
         for case let url as URL in enumerator {
-            guard let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey]), values.isRegularFile == true
+            guard let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey]),
+                values.isRegularFile == true
             else { continue }
             guard let data = try? BoundedFile.read(url, limit: Self.fileLimit) else {
                 skipped.append(layout.relative(url))
@@ -129,8 +136,10 @@ struct ShareSearch {
                 guard position + needle.bytes.count <= bytes.count,
                     bytes[position..<(position + needle.bytes.count)].elementsEqual(needle.bytes)
                 else { continue }
-                hits.append(Hit(serial: needle.serial, share: needle.share, name: needle.name, file: file,
-                    offset: mapped ? offsetBase : offsetBase + position))
+                hits.append(
+                    Hit(
+                        serial: needle.serial, share: needle.share, name: needle.name, file: file,
+                        offset: mapped ? offsetBase : offsetBase + position))
             }
         }
         return hits
@@ -143,17 +152,24 @@ struct ShareSearch {
             (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2B || b == 0x2F
                 || b == 0x2D || b == 0x5F
         }
-        func isHex(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46) }
+        func isHex(_ b: UInt8) -> Bool {
+            (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46)
+        }
         var i = 0
         while i < bytes.count {
-            guard isBase64(bytes[i]) else { i += 1; continue }
+            guard isBase64(bytes[i]) else {
+                i += 1
+                continue
+            }
             var j = i
             while j < bytes.count && isBase64(bytes[j]) { j += 1 }
             var end = j
             while end < bytes.count && bytes[end] == 0x3D && end - j < 2 { end += 1 }
             let run = Array(bytes[i..<j])
             if run.count >= 16 {
-                if run.allSatisfy(isHex), run.count % 2 == 0, let decoded = [UInt8](hexString: String(decoding: run, as: UTF8.self)) {
+                if run.allSatisfy(isHex), run.count % 2 == 0,
+                    let decoded = [UInt8](hexString: String(decoding: run, as: UTF8.self))
+                {
                     runs.append((i, decoded))
                 }
                 for decoded in base64Decodings(run) { runs.append((i, decoded)) }

@@ -24,7 +24,9 @@ struct TranscriptAudit {
     private mutating func read(_ file: URL) {
         let path = layout.relative(file)
         guard file.pathExtension == "json" else {
-            findings.append(Finding(.signatures, .high, "unexpected file in transfer/: only signed bundles belong there", file: path))
+            findings.append(
+                Finding(
+                    .signatures, .high, "unexpected file in transfer/: only signed bundles belong there", file: path))
             return
         }
         switch ceremony.read(file) {
@@ -32,7 +34,9 @@ struct TranscriptAudit {
             entries.append(entry)
         case .failure(let refusal):
             let check: Check = refusal.reason == .otherCeremony ? .binding : .signatures
-            let message = refusal.reason == .unreadable ? "unreadable envelope: \(refusal.underlying.map { "\($0)" } ?? refusal.message)" : refusal.message
+            let message =
+                refusal.reason == .unreadable
+                ? "unreadable envelope: \(refusal.underlying.map { "\($0)" } ?? refusal.message)" : refusal.message
             findings.append(Finding(check, .critical, message, file: path))
         }
     }
@@ -48,7 +52,8 @@ struct TranscriptAudit {
         // A payload copied under another name is a replay even where the chain still fits.
         for (digest, copies) in Dictionary(grouping: entries, by: \.digest) where copies.count > 1 {
             findings.append(
-                Finding(.chain, .critical, "payload \(digest.humanForm) appears \(copies.count) times (replay)",
+                Finding(
+                    .chain, .critical, "payload \(digest.humanForm) appears \(copies.count) times (replay)",
                     file: copies.map { layout.relative($0.file) }.joined(separator: ", ")))
         }
     }
@@ -59,7 +64,9 @@ struct TranscriptAudit {
 
     /// The one entry of `kind` by `signer` for `batch`, if exactly one.
     func entry(_ kind: PayloadKind, _ signer: Party, batch: Int?) -> TranscriptEntry? {
-        let matches = entries.filter { $0.header.type == kind && $0.header.signer == signer && $0.header.batch == batch }
+        let matches = entries.filter {
+            $0.header.type == kind && $0.header.signer == signer && $0.header.batch == batch
+        }
         return matches.count == 1 ? matches[0] : nil
     }
 
@@ -75,7 +82,8 @@ struct TranscriptAudit {
                 let request = entry(answeredKind, answeredSigner, batch: response.header.batch)
                 guard let request, response.header.answers == request.digest else {
                     findings.append(
-                        Finding(.answers, .critical,
+                        Finding(
+                            .answers, .critical,
                             "\(kind.rawValue) does not answer the \(answeredKind.rawValue) of batch \(response.header.batch.map(String.init) ?? "none")",
                             file: layout.relative(response.file)))
                     continue
@@ -85,9 +93,12 @@ struct TranscriptAudit {
     }
 
     /// Decodes the body of every valid entry of `kind`, with its batch.
-    func bodies<Body: Decodable & Sendable>(_ kind: PayloadKind, _ signer: Party, as: Body.Type) -> [(Int?, Body, TranscriptEntry)] {
+    func bodies<Body: Decodable & Sendable>(
+        _ kind: PayloadKind, _ signer: Party, as: Body.Type
+    ) -> [(Int?, Body, TranscriptEntry)] {
         entries.filter { $0.header.type == kind && $0.header.signer == signer }.compactMap { entry in
-            guard let payload = try? TranscriptJSON.decoder.decode(PayloadBody<Body>.self, from: entry.envelope.payload) else {
+            guard let payload = try? TranscriptJSON.decoder.decode(PayloadBody<Body>.self, from: entry.envelope.payload)
+            else {
                 return nil
             }
             return (entry.header.batch, payload.body, entry)
@@ -101,7 +112,9 @@ struct TranscriptAudit {
                 _ = try TranscriptJSON.decoder.decode(PayloadBody<Body>.self, from: entry.envelope.payload)
             } catch {
                 findings.append(
-                    Finding(.signatures, .critical, "signed but malformed \(kind.rawValue): \(error)", file: layout.relative(entry.file)))
+                    Finding(
+                        .signatures, .critical, "signed but malformed \(kind.rawValue): \(error)",
+                        file: layout.relative(entry.file)))
             }
         }
     }
@@ -120,7 +133,9 @@ struct TranscriptAudit {
                 findings.append(Finding(.closing, .critical, "closing manifest lacks \(party)'s signature", file: path))
             }
         }
-        guard let body = try? TranscriptJSON.decoder.decode(PayloadBody<ClosingManifestBody>.self, from: closing.envelope.payload)
+        guard
+            let body = try? TranscriptJSON.decoder.decode(
+                PayloadBody<ClosingManifestBody>.self, from: closing.envelope.payload)
         else {
             findings.append(Finding(.closing, .critical, "closing manifest body is malformed", file: path))
             return
@@ -128,10 +143,14 @@ struct TranscriptAudit {
         let present = Closing.entries(manifest: ceremony, transcript: entries)
         let listed = body.body.entries
         for entry in listed where !present.contains(entry) {
-            findings.append(Finding(.closing, .critical, "lists \(entry.file) (\(entry.digest.humanForm)), which is missing or changed", file: path))
+            findings.append(
+                Finding(
+                    .closing, .critical, "lists \(entry.file) (\(entry.digest.humanForm)), which is missing or changed",
+                    file: path))
         }
         for entry in present where !listed.contains(entry) {
-            findings.append(Finding(.closing, .critical, "does not list \(entry.file) (\(entry.digest.humanForm))", file: path))
+            findings.append(
+                Finding(.closing, .critical, "does not list \(entry.file) (\(entry.digest.humanForm))", file: path))
         }
         if Set(listed) == Set(present) && listed != present {
             findings.append(Finding(.closing, .critical, "lists the payloads out of order", file: path))

@@ -42,7 +42,8 @@ package struct Envelope: Sendable, Equatable {
     package mutating func addSignature(_ signer: Ed25519.SigningKey) {
         let message = Self.preAuthenticationEncoding(payloadType: payloadType, payload: payload)
         signatures.append(
-            Signature(keyid: KeyID(publicKey: signer.publicKey).hex, sig: Data(signer.sign(message)).base64EncodedString()))
+            Signature(
+                keyid: KeyID(publicKey: signer.publicKey).hex, sig: Data(signer.sign(message)).base64EncodedString()))
     }
 
     /// Verifies before anything inside is decoded, and returns the payload bytes.
@@ -84,7 +85,8 @@ extension Envelope: Codable {
         payloadType = try container.decode(String.self, forKey: .payloadType)
         let text = try container.decode(String.self, forKey: .payload)
         guard let bytes = Data(base64Encoded: text) else {
-            throw DecodingError.dataCorruptedError(forKey: .payload, in: container, debugDescription: "payload is not base64")
+            throw DecodingError.dataCorruptedError(
+                forKey: .payload, in: container, debugDescription: "payload is not base64")
         }
         payload = bytes
         signatures = try container.decode([Signature].self, forKey: .signatures)

@@ -59,7 +59,9 @@ package struct CeremonyError: Error, Sendable, Equatable, CustomStringConvertibl
     /// The lower-level error this refusal wraps (an ``EnvelopeError``, a BIP38 error), if any.
     package var underlying: (any Error)?
 
-    package init(_ code: Code, file: String? = nil, serial: Serial? = nil, _ message: String, underlying: (any Error)? = nil) {
+    package init(
+        _ code: Code, file: String? = nil, serial: Serial? = nil, _ message: String, underlying: (any Error)? = nil
+    ) {
         self.code = code
         self.file = file
         self.serial = serial
@@ -88,7 +90,9 @@ package struct CeremonyError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 extension CeremonyError {
-    package static func invalidPolicy(_ why: String) -> CeremonyError { .init(.invalidPolicy, "invalid passphrase policy: \(why)") }
+    package static func invalidPolicy(_ why: String) -> CeremonyError {
+        .init(.invalidPolicy, "invalid passphrase policy: \(why)")
+    }
 
     package static func weakPolicy(bits: Double) -> CeremonyError {
         .init(
@@ -97,9 +101,13 @@ extension CeremonyError {
         )
     }
 
-    package static func invalidManifest(_ why: String) -> CeremonyError { .init(.invalidManifest, "invalid manifest: \(why)") }
+    package static func invalidManifest(_ why: String) -> CeremonyError {
+        .init(.invalidManifest, "invalid manifest: \(why)")
+    }
 
-    package static func refusedBundle(file: String, reason: String) -> CeremonyError { .init(.refusedBundle, file: file, reason) }
+    package static func refusedBundle(file: String, reason: String) -> CeremonyError {
+        .init(.refusedBundle, file: file, reason)
+    }
 
     package static func refusedCard(file: String, serial: Serial, reason: String) -> CeremonyError {
         .init(.refusedCard, file: file, serial: serial, reason)

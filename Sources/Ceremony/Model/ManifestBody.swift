@@ -44,10 +44,12 @@ package struct ManifestBody: Codable, Sendable, Equatable {
             throw .invalidManifest("first lot \(firstLot) is outside BIP38's 0...\(LotSequence.maxLot)")
         }
         guard cards <= (LotSequence.maxLot + 1) * batchSize else {
-            throw .invalidManifest("\(cards) cards need more than BIP38's \(LotSequence.maxLot + 1) lots at \(batchSize) per batch")
+            throw .invalidManifest(
+                "\(cards) cards need more than BIP38's \(LotSequence.maxLot + 1) lots at \(batchSize) per batch")
         }
         guard firstLot + batchCount - 1 <= LotSequence.maxLot else {
-            throw .invalidManifest("lots \(firstLot)...\(firstLot + batchCount - 1) exceed BIP38's 0...\(LotSequence.maxLot)")
+            throw .invalidManifest(
+                "lots \(firstLot)...\(firstLot + batchCount - 1) exceed BIP38's 0...\(LotSequence.maxLot)")
         }
         try policy.validate(force: forceWeakPolicy)
     }

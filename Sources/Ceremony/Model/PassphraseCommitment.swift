@@ -18,7 +18,9 @@ package struct PassphraseCommitment: Hashable, Sendable, CustomStringConvertible
 
     /// Commits to `passphrase` (its NFC UTF-8 bytes) under `salt`.
     package init(salt: SecretBytes, passphrase: Passphrase) {
-        hex = SHA256.hash(SecretBytes(copying: Array(Self.tag.utf8)).appending(salt).appending(passphrase.normalizedUTF8)).hex
+        hex =
+            SHA256.hash(SecretBytes(copying: Array(Self.tag.utf8)).appending(salt).appending(passphrase.normalizedUTF8))
+            .hex
     }
 
     package var description: String { hex }

@@ -11,7 +11,8 @@ import Foundation
 package struct PassphrasePolicy: Codable, Sendable, Equatable {
     /// Policies under this many bits are refused unless forced.
     package static let minimumBits = 80.0
-    package static let standard = PassphrasePolicy(alphabet: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", length: 20, group: 4)
+    package static let standard = PassphrasePolicy(
+        alphabet: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", length: 20, group: 4)
 
     package let alphabet: String
     package let length: Int
@@ -33,7 +34,9 @@ package struct PassphrasePolicy: Codable, Sendable, Equatable {
         guard characters.count >= 2, Set(characters).count == characters.count,
             characters.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "-" })
         else { throw .invalidPolicy("alphabet must be at least 2 distinct printable ASCII characters, no '-'") }
-        guard (1...256).contains(length), (1...256).contains(group) else { throw .invalidPolicy("length and group must be 1...256") }
+        guard (1...256).contains(length), (1...256).contains(group) else {
+            throw .invalidPolicy("length and group must be 1...256")
+        }
         if !force && entropyBits < Self.minimumBits { throw .weakPolicy(bits: entropyBits) }
     }
 

@@ -24,13 +24,16 @@ package struct ScratchLabel: Sendable {
 
     /// A label from one spool record; nil when its serial or passphrase is missing or unreadable.
     package init?(record: SecretRecord) {
-        guard let text = record.text("serial"), let serial = Serial(text: text), let passphrase = record["passphrase"] else {
+        guard let text = record.text("serial"), let serial = Serial(text: text), let passphrase = record["passphrase"]
+        else {
             return nil
         }
         let salt = record.text("commitment-salt").flatMap { [UInt8](hexString: $0) }
         self.init(
             serial: serial, passphrase: passphrase,
-            commitmentSalt: salt.flatMap { $0.count == PassphraseCommitment.saltLength ? SecretBytes(copying: $0) : nil })
+            commitmentSalt: salt.flatMap {
+                $0.count == PassphraseCommitment.saltLength ? SecretBytes(copying: $0) : nil
+            })
     }
 
     /// The passphrase as BIP38 reads it, or nil when the bytes are not a valid passphrase.

@@ -20,13 +20,16 @@ package enum SiteIdentity {
     /// the manifest names this key for `party` (a site never works for a ceremony
     /// that trusts another key in its place). Site B endorses a manifest only A has signed
     /// (`requireBothSignatures: false`).
-    package static func open(_ party: Party, layout: CeremonyLayout, requireBothSignatures: Bool = true) throws(CeremonyError)
+    package static func open(
+        _ party: Party, layout: CeremonyLayout, requireBothSignatures: Bool = true
+    ) throws(CeremonyError)
         -> (key: Ed25519.SigningKey, transcript: Transcript)
     {
         let key = try load(from: layout.site(party))
         let transcript = try Transcript.load(layout, requireBothSignatures: requireBothSignatures)
         guard transcript.body.key(of: party) == SiteKey(publicKey: key.publicKey) else {
-            throw .refusedBundle(file: layout.manifest.path, reason: "names another key for \(party.siteName) than this site's")
+            throw .refusedBundle(
+                file: layout.manifest.path, reason: "names another key for \(party.siteName) than this site's")
         }
         return (key, transcript)
     }

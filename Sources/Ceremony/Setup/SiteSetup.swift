@@ -18,7 +18,8 @@ package enum SiteSetup {
     /// `transfer/`, the auditor's in `audit/`).
     /// - Returns: the declared key.
     @discardableResult
-    package static func declare(_ party: Party, key: Ed25519.SigningKey, to file: URL) throws(CeremonyError) -> SiteKey {
+    package static func declare(_ party: Party, key: Ed25519.SigningKey, to file: URL) throws(CeremonyError) -> SiteKey
+    {
         let declared = SiteKey(publicKey: key.publicKey)
         let payload = Payload(
             type: .siteDeclaration, ceremony: nil, signer: party, batch: nil, sequence: 0, prev: nil, answers: nil,
@@ -37,7 +38,9 @@ package enum SiteSetup {
         let data = try BoundedFile.read(file, limit: 1 << 16)
         let envelope: Envelope
         do { envelope = try Envelope(json: data) } catch { throw .envelope(file: file.path, error) }
-        guard let unverified = try? TranscriptJSON.decoder.decode(Payload<SiteDeclarationBody>.self, from: envelope.payload),
+        guard
+            let unverified = try? TranscriptJSON.decoder.decode(
+                Payload<SiteDeclarationBody>.self, from: envelope.payload),
             let raw = unverified.body.key.rawPublicKey, unverified.body.site == party
         else { throw .refusedBundle(file: file.path, reason: "not a \(party) key declaration") }
         let keyID = KeyID(publicKey: raw)
@@ -62,7 +65,8 @@ package enum SiteSetup {
 
         package init(
             cards: Int, batchSize: Int, network: Network = .mainnet, firstLot: Int = 1,
-            addressFormat: AddressFormat = .compressed, policy: PassphrasePolicy = .standard, forceWeakPolicy: Bool = false
+            addressFormat: AddressFormat = .compressed, policy: PassphrasePolicy = .standard,
+            forceWeakPolicy: Bool = false
         ) {
             self.cards = cards
             self.batchSize = batchSize

@@ -11,7 +11,9 @@ package struct JournalCard: Sendable {
     package let intermediateCode: IntermediateCode
 
     /// Draws a passphrase and an ownersalt and derives the intermediate code.
-    static func make(serial: Serial, policy: PassphrasePolicy, ownerSalt: [UInt8]? = nil) throws(CeremonyError) -> JournalCard {
+    static func make(
+        serial: Serial, policy: PassphrasePolicy, ownerSalt: [UInt8]? = nil
+    ) throws(CeremonyError) -> JournalCard {
         let passphrase: Passphrase
         let owner: OwnerFactors
         do {
@@ -81,7 +83,9 @@ package struct JournalCard: Sendable {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
         var cards: [JournalCard] = []
         for name in names where name.hasPrefix("card-") && name.hasSuffix(".rec") {
-            guard let serial = Serial(text: String(name.dropFirst("card-".count).dropLast(".rec".count))) else { continue }
+            guard let serial = Serial(text: String(name.dropFirst("card-".count).dropLast(".rec".count))) else {
+                continue
+            }
             cards.append(try read(folder.appendingPathComponent(name), expected: serial))
         }
         return cards

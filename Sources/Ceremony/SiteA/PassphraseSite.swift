@@ -70,7 +70,9 @@ package struct PassphraseSite: Sendable {
 
     /// Checks B's key batch against the passphrases still held, and writes the signed confirmation report.
     /// - Returns: the report; cards that fail are listed by serial with the reason.
-    package func verify(batch: Int, progress: (any CardProgress)? = nil) throws(CeremonyError)
+    package func verify(
+        batch: Int, progress: (any CardProgress)? = nil
+    ) throws(CeremonyError)
         -> ConfirmationReportBody
     {
         try ceremony.checkBatch(batch)
@@ -134,7 +136,9 @@ package struct PassphraseSite: Sendable {
         guard code.ownerEntropy == issued.intermediateCode.ownerEntropy else {
             return "confirmation code carries another card's ownerentropy"
         }
-        guard code.lotSequence.map(Serial.init) == card.serial else { return "confirmation code's lot/sequence is not the serial" }
+        guard code.lotSequence.map(Serial.init) == card.serial else {
+            return "confirmation code's lot/sequence is not the serial"
+        }
         guard code.format == manifest.addressFormat else { return "address type differs from the manifest" }
         do {
             let confirmed = try code.confirm(passphrase: passphrase, network: manifest.network)

@@ -60,7 +60,8 @@ package struct KeySite: Sendable {
             // A killed run printed the faces already: finish from them, never re-key.
             faces = try CardFace.readSpool(facesURL)
             guard faces.map(\.serial) == cards.map(\.serial) else {
-                throw .refusedBundle(file: layout.relative(facesURL), reason: "spool from an earlier run does not match batch \(batch)")
+                throw .refusedBundle(
+                    file: layout.relative(facesURL), reason: "spool from an earlier run does not match batch \(batch)")
             }
         } else {
             let manifest = ceremony.body
@@ -73,13 +74,15 @@ package struct KeySite: Sendable {
                             try card.intermediateCode.generateKey(
                                 seedb: seedb, format: manifest.addressFormat, network: manifest.network)
                         } else {
-                            try card.intermediateCode.generateKey(format: manifest.addressFormat, network: manifest.network)
+                            try card.intermediateCode.generateKey(
+                                format: manifest.addressFormat, network: manifest.network)
                         }
                     return CardFace(
                         serial: card.serial, address: generated.address, encryptedKey: generated.encryptedKey,
                         confirmationCode: generated.confirmationCode)
                 } catch {
-                    throw .refusedCard(file: layout.relative(requestURL), serial: card.serial, reason: error.description)
+                    throw .refusedCard(
+                        file: layout.relative(requestURL), serial: card.serial, reason: error.description)
                 }
             }
             try AtomicFile.makeFolder(layout.printed(.siteB))
@@ -113,7 +116,9 @@ package struct KeySite: Sendable {
 
     /// The cards of an intermediate batch, each checked: exactly the batch's
     /// serials in order, lot/sequence = serial, no ownersalt or passpoint twice.
-    func checkedCards(_ body: IntermediateBatchBody, batch: Int, file: String) throws(CeremonyError)
+    func checkedCards(
+        _ body: IntermediateBatchBody, batch: Int, file: String
+    ) throws(CeremonyError)
         -> [IntermediateBatchBody.Card]
     {
         let expected = ceremony.body.serials(batch: batch)
@@ -134,7 +139,8 @@ package struct KeySite: Sendable {
             }
             guard Serial(lotSequence) == card.serial, card.lot == card.serial.lot, card.sequence == card.serial.sequence
             else {
-                throw .refusedCard(file: file, serial: card.serial, reason: "intermediate code's \(lotSequence) is not the serial")
+                throw .refusedCard(
+                    file: file, serial: card.serial, reason: "intermediate code's \(lotSequence) is not the serial")
             }
             guard seenSalts.insert(code.ownerEntropy.ownerSalt).inserted else {
                 throw .refusedCard(file: file, serial: card.serial, reason: "ownersalt reused within the batch")
@@ -143,7 +149,8 @@ package struct KeySite: Sendable {
                 throw .refusedCard(file: file, serial: card.serial, reason: "passpoint reused within the batch")
             }
             guard card.passphraseCommitment.count == 64, [UInt8](hexString: card.passphraseCommitment) != nil else {
-                throw .refusedCard(file: file, serial: card.serial, reason: "passphrase commitment is not a SHA-256 digest")
+                throw .refusedCard(
+                    file: file, serial: card.serial, reason: "passphrase commitment is not a SHA-256 digest")
             }
         }
         if let missing = expected.first(where: { !seenSerials.contains($0) }) {

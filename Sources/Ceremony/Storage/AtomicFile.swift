@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Crash-safe file writes: a file is either absent or complete.
@@ -23,7 +23,8 @@ package enum AtomicFile {
         let path = url.path
         removeStaleTemporaries(of: url)
         let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp").path
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+            .path
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode.rawValue)
         guard descriptor >= 0 else { throw .writeFailed(path: path, reason: lastError()) }
         var failure: String?
@@ -88,7 +89,8 @@ package enum AtomicFile {
         let prefix = ".\(url.lastPathComponent)."
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
         for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
-            let parts = name.dropFirst(prefix.count).dropLast(".tmp".count).split(separator: ".", omittingEmptySubsequences: false)
+            let parts = name.dropFirst(prefix.count).dropLast(".tmp".count).split(
+                separator: ".", omittingEmptySubsequences: false)
             guard parts.count == 2, let pid = pid_t(parts[0]), UInt32(parts[1]) != nil, pid != getpid(),
                 kill(pid, 0) != 0, errno == ESRCH
             else { continue }

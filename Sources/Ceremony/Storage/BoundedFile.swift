@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Reading files with a size limit, so a hostile or runaway file cannot exhaust memory.

@@ -24,7 +24,9 @@ package struct CeremonyLayout: Sendable {
     package func site(_ party: Party) -> URL { root.appendingPathComponent(party.rawValue) }
     package func printed(_ party: Party) -> URL { printed.appendingPathComponent(party.rawValue) }
 
-    package func declaration(_ party: Party) -> URL { transfer.appendingPathComponent("\(party.rawValue).declaration.json") }
+    package func declaration(_ party: Party) -> URL {
+        transfer.appendingPathComponent("\(party.rawValue).declaration.json")
+    }
     package func intermediateBatch(_ batch: Int) -> URL { transferFile(batch, "intermediate") }
     package func keyBatch(_ batch: Int) -> URL { transferFile(batch, "keys") }
     package func confirmationReport(_ batch: Int) -> URL { transferFile(batch, "confirmation") }
@@ -44,9 +46,13 @@ package struct CeremonyLayout: Sendable {
     }
 
     /// A's scratch-off labels for one batch.
-    package func labels(_ batch: Int) -> URL { printed(.siteA).appendingPathComponent("\(Self.batchName(batch)).labels") }
+    package func labels(_ batch: Int) -> URL {
+        printed(.siteA).appendingPathComponent("\(Self.batchName(batch)).labels")
+    }
     /// B's card faces for one batch.
-    package func faces(_ batch: Int) -> URL { printed(.siteB).appendingPathComponent("\(Self.batchName(batch)).faces.json") }
+    package func faces(_ batch: Int) -> URL {
+        printed(.siteB).appendingPathComponent("\(Self.batchName(batch)).faces.json")
+    }
 
     package static func batchName(_ batch: Int) -> String {
         let digits = String(batch)

@@ -4,7 +4,8 @@ import Foundation
 /// Lists what a site folder holds, for its retention statement.
 package enum RetentionInventory {
     package static func files(in folder: URL, layout: CeremonyLayout) -> [RetentionStatementBody.KeptFile] {
-        guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
+        guard
+            let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
         else { return [] }
         var kept: [RetentionStatementBody.KeptFile] = []
         for case let url as URL in enumerator {

@@ -13,7 +13,9 @@ package struct SecretRecord: Sendable {
     package init() {}
 
     package mutating func add(_ name: String, _ value: SecretBytes) { fields.append((name, value)) }
-    package mutating func add(_ name: String, _ text: String) { fields.append((name, SecretBytes(copying: Array(text.utf8)))) }
+    package mutating func add(_ name: String, _ text: String) {
+        fields.append((name, SecretBytes(copying: Array(text.utf8))))
+    }
 
     package subscript(name: String) -> SecretBytes? { fields.first { $0.name == name }?.value }
 

@@ -30,16 +30,20 @@ extension Transcript {
             let earlier = all.filter { $0.header.signer == header.signer && $0.header.sequence == header.sequence - 1 }
             guard earlier.count == 1 else {
                 throw .refusedBundle(
-                    file: path, reason: "chain gap: \(header.signer) payload \(header.sequence - 1) is missing or duplicated")
+                    file: path,
+                    reason: "chain gap: \(header.signer) payload \(header.sequence - 1) is missing or duplicated")
             }
             expected = earlier[0].digest
         }
         guard header.prev == expected else {
-            throw .refusedBundle(file: path, reason: "chain broken: prev does not match \(header.signer)'s payload \(header.sequence - 1)")
+            throw .refusedBundle(
+                file: path,
+                reason: "chain broken: prev does not match \(header.signer)'s payload \(header.sequence - 1)")
         }
         let same = all.filter { $0.header.signer == header.signer && $0.header.sequence == header.sequence }
         guard same.count <= 1 else {
-            throw .refusedBundle(file: path, reason: "replay or fork: two \(header.signer) payloads with sequence \(header.sequence)")
+            throw .refusedBundle(
+                file: path, reason: "replay or fork: two \(header.signer) payloads with sequence \(header.sequence)")
         }
     }
 }

@@ -11,7 +11,9 @@ package enum Closing {
     }
 
     /// The entries for the given verified transcript (the closing manifest itself left out).
-    package static func entries(manifest ceremony: Transcript, transcript all: [TranscriptEntry]) -> [ClosingManifestBody.Entry] {
+    package static func entries(
+        manifest ceremony: Transcript, transcript all: [TranscriptEntry]
+    ) -> [ClosingManifestBody.Entry] {
         let transcript = all.filter { $0.header.type != .closingManifest }
         let order: [Party] = [.siteA, .siteB, .auditor]
         let sorted = transcript.sorted {
@@ -30,7 +32,9 @@ package enum Closing {
     }
 
     /// Site A: checks every batch is sealed by A and minted by B, then writes the closing manifest.
-    package static func close(_ ceremony: Transcript, signer key: Ed25519.SigningKey) throws(CeremonyError) -> PayloadDigest {
+    package static func close(
+        _ ceremony: Transcript, signer key: Ed25519.SigningKey
+    ) throws(CeremonyError) -> PayloadDigest {
         let layout = ceremony.layout
         guard !FileManager.default.fileExists(atPath: layout.closingManifest.path) else {
             throw .alreadyDone("\(layout.relative(layout.closingManifest)) exists already")
@@ -46,7 +50,8 @@ package enum Closing {
         let link = ceremony.nextLink(for: .siteA, in: transcript)
         let payload = Payload(
             type: .closingManifest, ceremony: ceremony.id, signer: .siteA, batch: nil, sequence: link.sequence,
-            prev: link.prev, answers: nil, body: ClosingManifestBody(entries: entries(manifest: ceremony, transcript: transcript)))
+            prev: link.prev, answers: nil,
+            body: ClosingManifestBody(entries: entries(manifest: ceremony, transcript: transcript)))
         let signed = SignedPayload(payload, signers: [key])
         try signed.write(to: layout.closingManifest)
         return signed.digest
@@ -54,7 +59,9 @@ package enum Closing {
 
     /// B or the auditor: checks the closing manifest lists exactly the payloads
     /// present, in order, then adds a signature.
-    package static func countersign(_ ceremony: Transcript, as party: Party, key: Ed25519.SigningKey, trusting extra: [KeyID: [UInt8]] = [:])
+    package static func countersign(
+        _ ceremony: Transcript, as party: Party, key: Ed25519.SigningKey, trusting extra: [KeyID: [UInt8]] = [:]
+    )
         throws(CeremonyError) -> PayloadDigest
     {
         let layout = ceremony.layout

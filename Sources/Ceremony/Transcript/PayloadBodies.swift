@@ -65,7 +65,9 @@ package struct KeyBatchBody: Codable, Sendable {
         /// SHA-256 of the encrypted key's text (under the card's sticker).
         package let encryptedKeyCommitment: String
 
-        package init(serial: Serial, address: Address, confirmationCode: ConfirmationCode, encryptedKeyCommitment: String) {
+        package init(
+            serial: Serial, address: Address, confirmationCode: ConfirmationCode, encryptedKeyCommitment: String
+        ) {
             self.serial = serial
             self.address = address
             self.confirmationCode = confirmationCode
@@ -81,7 +83,9 @@ package struct KeyBatchBody: Codable, Sendable {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             serial = try container.decode(Serial.self, forKey: .serial)
             encryptedKeyCommitment = try container.decode(String.self, forKey: .encryptedKeyCommitment)
-            address = try decodeNamingCard(serial, "address") { try Address(container.decode(String.self, forKey: .address)) }
+            address = try decodeNamingCard(serial, "address") {
+                try Address(container.decode(String.self, forKey: .address))
+            }
             confirmationCode = try decodeNamingCard(serial, "confirmation code") {
                 try ConfirmationCode(container.decode(String.self, forKey: .confirmationCode))
             }

@@ -33,8 +33,12 @@ package struct SignedPayload<Body: Codable & Sendable>: Sendable {
         } catch {
             throw .malformedPayload(file: nil, decodingReason(error))
         }
-        guard payload.type == kind else { throw .malformedPayload(file: nil, "type \(payload.type.rawValue) inside a \(kind.rawValue) envelope") }
-        guard payload.version == Payload<Body>.formatVersion else { throw CeremonyError(.unsupportedVersion, "unsupported format version \(payload.version)") }
+        guard payload.type == kind else {
+            throw .malformedPayload(file: nil, "type \(payload.type.rawValue) inside a \(kind.rawValue) envelope")
+        }
+        guard payload.version == Payload<Body>.formatVersion else {
+            throw CeremonyError(.unsupportedVersion, "unsupported format version \(payload.version)")
+        }
         self.envelope = envelope
         self.payload = payload
         digest = PayloadDigest(of: bytes)

@@ -33,7 +33,9 @@ package struct Transcript: Sendable {
 
     /// Loads `ceremony.json` and verifies that both declared sites signed it.
     /// - Throws: ``CeremonyError`` naming the file and the cause.
-    package static func load(_ layout: CeremonyLayout, requireBothSignatures: Bool = true) throws(CeremonyError) -> Transcript {
+    package static func load(
+        _ layout: CeremonyLayout, requireBothSignatures: Bool = true
+    ) throws(CeremonyError) -> Transcript {
         let file = layout.manifest
         let data = try BoundedFile.read(file)
         let envelope: Envelope
@@ -48,7 +50,8 @@ package struct Transcript: Sendable {
         if requireBothSignatures, let b = declared.keyID(of: .siteB) { required.insert(b) }
         let manifest: SignedPayload<ManifestBody>
         do {
-            manifest = try SignedPayload(verifying: envelope, kind: .manifest, trusted: declared.trustedKeys, required: required)
+            manifest = try SignedPayload(
+                verifying: envelope, kind: .manifest, trusted: declared.trustedKeys, required: required)
         } catch {
             throw error.naming(file: file.path)
         }
@@ -61,7 +64,8 @@ package struct Transcript: Sendable {
         } catch {
             throw .refusedBundle(file: file.path, reason: error.description)
         }
-        let auditor = FileManager.default.fileExists(atPath: layout.auditorDeclaration.path)
+        let auditor =
+            FileManager.default.fileExists(atPath: layout.auditorDeclaration.path)
             ? try SiteSetup.declaration(of: .auditor, at: layout.auditorDeclaration) : nil
         return Transcript(layout: layout, manifest: manifest, auditorKey: auditor)
     }
@@ -115,7 +119,8 @@ package struct Transcript: Sendable {
             return .failure(TranscriptRefusal(.unreadable, file: path, error.description, underlying: error))
         }
         guard let kind = PayloadKind.allCases.first(where: { $0.payloadType == envelope.payloadType }) else {
-            return .failure(TranscriptRefusal(.unknownType, file: path, "unknown payloadType \(quoted(envelope.payloadType))"))
+            return .failure(
+                TranscriptRefusal(.unknownType, file: path, "unknown payloadType \(quoted(envelope.payloadType))"))
         }
         let bytes: Data
         do {
@@ -123,13 +128,15 @@ package struct Transcript: Sendable {
         } catch {
             return .failure(TranscriptRefusal(.badSignature, file: path, error.description, underlying: error))
         }
-        guard let header = try? TranscriptJSON.decoder.decode(PayloadHeader.self, from: bytes), header.type == kind else {
+        guard let header = try? TranscriptJSON.decoder.decode(PayloadHeader.self, from: bytes), header.type == kind
+        else {
             return .failure(TranscriptRefusal(.malformedHeader, file: path, "malformed payload header"))
         }
         guard let signerKey = body.keyID(of: header.signer),
             envelope.signatures.contains(where: { $0.keyid == signerKey.hex })
         else {
-            return .failure(TranscriptRefusal(.wrongSigner, file: path, "not signed by its declared signer \(header.signer)"))
+            return .failure(
+                TranscriptRefusal(.wrongSigner, file: path, "not signed by its declared signer \(header.signer)"))
         }
         guard header.ceremony == id else {
             return .failure(
@@ -137,7 +144,8 @@ package struct Transcript: Sendable {
                     .otherCeremony, file: path,
                     "belongs to ceremony \(header.ceremony.map { quoted($0) } ?? "none"), not \(id)"))
         }
-        return .success(TranscriptEntry(file: file, envelope: envelope, header: header, digest: PayloadDigest(of: bytes)))
+        return .success(
+            TranscriptEntry(file: file, envelope: envelope, header: header, digest: PayloadDigest(of: bytes)))
     }
 
     /// The batch number's validity.
@@ -160,11 +168,15 @@ package struct Transcript: Sendable {
         }
         let path = layout.relative(file)
         guard entry.header.type == kind else { throw .refusedBundle(file: path, reason: "expected a \(kind.rawValue)") }
-        guard entry.header.signer == signer else { throw .refusedBundle(file: path, reason: "expected signer \(signer)") }
+        guard entry.header.signer == signer else {
+            throw .refusedBundle(file: path, reason: "expected signer \(signer)")
+        }
         guard entry.header.batch == batch else {
             throw .refusedBundle(
                 file: path,
-                reason: "is for batch \(entry.header.batch.map(String.init) ?? "none"), expected \(batch.map(String.init) ?? "none")")
+                reason:
+                    "is for batch \(entry.header.batch.map(String.init) ?? "none"), expected \(batch.map(String.init) ?? "none")"
+            )
         }
         guard let key = body.keyID(of: signer) else { throw .refusedBundle(file: path, reason: "no key for \(signer)") }
         do {

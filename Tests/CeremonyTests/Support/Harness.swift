@@ -99,7 +99,8 @@ func expectSuccess(_ result: Tools.Result, sourceLocation: SourceLocation = #_so
 }
 
 /// Expects a refusal: exit 1 and one line on stderr containing `cause`.
-func expectRefusal(_ result: Tools.Result, containing cause: String, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectRefusal(_ result: Tools.Result, containing cause: String, sourceLocation: SourceLocation = #_sourceLocation)
+{
     #expect(result.status == 1, "exit \(result.status), stderr: \(result.stderr)", sourceLocation: sourceLocation)
     #expect(result.stderr.contains(cause), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
     #expect(result.stderr.split(separator: "\n").count >= 1, sourceLocation: sourceLocation)
