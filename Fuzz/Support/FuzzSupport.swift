@@ -60,6 +60,8 @@ func fuzzSignedPayload<Body: Codable & Sendable>(
         default: fuzzFailure("a correctly signed envelope was refused: \(error)")
         }
     }
+    // What was accepted is canonical: encoding the decoded value gives the signed bytes.
+    fuzzExpect(signed.payload.encoded() == Data(bytes), "\(kind.rawValue) payload accepted but not canonical")
     // Decoding what we encode gives the same bytes again.
     let encoded = signed.payload.encoded()
     guard let again = try? TranscriptJSON.decoder.decode(Payload<Body>.self, from: encoded) else {

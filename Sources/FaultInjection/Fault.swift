@@ -37,6 +37,9 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case skipsSerial = "skips-serial"
     case duplicatesSerial = "duplicates-serial"
     case closingNotCountersigned = "closing-not-countersigned"
+    // A signer signs bytes that two readers would read two ways.
+    case duplicatesPayloadKey = "a-duplicates-payload-key"
+    case aliasesPayloadField = "b-aliases-payload-field"
     // The physical world is wrong.
     case swappedLabels = "swapped-labels"
     case facesMissing = "faces-missing"
@@ -62,6 +65,10 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// Whether site A's own checks refuse the faulty bundle, so the run stops at the
+    /// first verify and never closes (the audit then sees what had already crossed).
+    package var stopsTheRun: Bool { self == .bSendsEncryptedKeyToA }
+
     /// The checks that must fail when this fault is present (others may fail too).
     package var caughtBy: Set<Check> {
         switch self {
@@ -86,6 +93,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .skipsSerial: [.serials, .answers]
         case .duplicatesSerial: [.serials]
         case .closingNotCountersigned: [.closing]
+        case .duplicatesPayloadKey, .aliasesPayloadField: [.signatures]
         case .swappedLabels: [.sample, .control]
         case .facesMissing: [.control]
         }
@@ -106,7 +114,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .bKeepsFactorb: "site B keeps every factorb as hex"
         case .bKeepsEncryptedKeys:
             "site B keeps a copy of the card faces with the encrypted keys, made after its retention statement"
-        case .bSendsEncryptedKeyToA: "site B puts each encrypted key into the key batch it sends A"
+        case .bSendsEncryptedKeyToA:
+            "site B puts each encrypted key into the key batch it sends A (A refuses the non-canonical bundle, too late)"
         case .sitesBothKeepShares: "site A keeps passphrases and site B keeps seedb"
         case .bSubstitutesAddress: "site B prints and reports an address of its own for one card"
         case .bReusesSeedb: "site B gives the first card of every batch the same seedb"
@@ -120,6 +129,10 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .skipsSerial: "a card is removed from both batches (re-signed by both sites)"
         case .duplicatesSerial: "a card appears twice in a key batch (re-signed by B)"
         case .closingNotCountersigned: "the closing manifest carries only site A's signature"
+        case .duplicatesPayloadKey:
+            "site A re-signs its intermediate batch with the field batch twice (\"batch\":2 before \"batch\":1)"
+        case .aliasesPayloadField:
+            "site B re-signs its key batch with confirmationCode beside confirmation_code (a reader may take either)"
         case .swappedLabels: "the first scratch-off labels of batches 1 and 2 are printed on each other's cards"
         case .facesMissing: "a batch's card faces are missing from the print run"
         }

@@ -70,7 +70,9 @@ package struct Injector {
             try apply(.bKeepsSeedb, batch: batch)
         case .bSendsEncryptedKeyToA:
             let faces = try CardFace.readSpool(layout.faces(batch))
-            try rewriteKeyBatch(batch) { cards in
+            // No field of a key batch carries an encrypted key, so the bundle is not canonical and
+            // A's verify refuses it; but its bytes have reached A.
+            try rewriteKeyBatch(batch, canonical: false) { cards in
                 for index in cards.indices {
                     cards[index]["encrypted_key"] =
                         faces.first { $0.serial.description == cards[index]["serial"] as? String }?.encryptedKey.text
@@ -124,6 +126,16 @@ package struct Injector {
             envelope["signatures"] = Array((envelope["signatures"] as! [Any]).prefix(1))
             try JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys]).write(
                 to: layout.closingManifest)
+        case .duplicatesPayloadKey:
+            try resignText(layout.intermediateBatch(1), signer: .siteA) {
+                $0.replacingOccurrences(of: "{\"batch\":1,", with: "{\"batch\":2,\"batch\":1,")
+            }
+        case .aliasesPayloadField:
+            let other = try CardFace.readSpool(layout.faces(2))[0].confirmationCode.text
+            try resignText(layout.keyBatch(1), signer: .siteB) {
+                $0.replacingOccurrences(
+                    of: "\"confirmation_code\":", with: "\"confirmationCode\":\"\(other)\",\"confirmation_code\":")
+            }
         case .swappedLabels:
             var one = try SecretRecord.read(layout.labels(1))
             var two = try SecretRecord.read(layout.labels(2))
@@ -212,25 +224,47 @@ package struct Injector {
     // MARK: - Re-signing as a site
 
     /// Re-signs a transfer file after editing its payload as JSON.
-    private func resign(_ file: URL, signer party: Party, edit: (inout [String: Any]) -> Void) throws {
-        try resign(file, key: SiteIdentity.load(from: layout.site(party)), edit: edit)
+    private func resign(
+        _ file: URL, signer party: Party, canonical: Bool = true, edit: (inout [String: Any]) -> Void
+    ) throws {
+        try resign(file, key: SiteIdentity.load(from: layout.site(party)), canonical: canonical, edit: edit)
     }
 
-    private func resign(_ file: URL, key: Ed25519.SigningKey, edit: (inout [String: Any]) -> Void) throws {
+    /// Re-signs `file`'s payload after `edit`: as the canonical encoding of the edit (what a
+    /// dishonest signer must sign to be read at all), or, with `canonical: false`, as edited.
+    private func resign(
+        _ file: URL, key: Ed25519.SigningKey, canonical: Bool = true, edit: (inout [String: Any]) -> Void
+    ) throws {
         let envelope = try Envelope(json: try BoundedFile.read(file))
         var payload = try JSONSerialization.jsonObject(with: envelope.payload) as! [String: Any]
         edit(&payload)
-        let bytes = try JSONSerialization.data(
-            withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes])
+        // A dishonest site signs what the readers accept: the canonical encoding of its edit.
+        let edited = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
+        guard let kind = PayloadKind.allCases.first(where: { $0.payloadType == envelope.payloadType }) else {
+            throw CeremonyError(.failed, "\(file.path): unknown payloadType")
+        }
+        let bytes = canonical ? try kind.canonicalEncoding(of: edited) : edited
         try AtomicFile.write(
             Envelope(payloadType: envelope.payloadType, payload: bytes, signers: [key]).json, to: file, mode: .shared)
     }
 
+    /// Re-signs `file`'s payload text after `edit`, byte for byte as edited (not canonical).
+    private func resignText(_ file: URL, signer party: Party, edit: (String) -> String) throws {
+        let envelope = try Envelope(json: try BoundedFile.read(file))
+        let text = String(decoding: envelope.payload, as: UTF8.self)
+        let edited = edit(text)
+        guard edited != text else { throw CeremonyError(.failed, "\(file.path): nothing to edit") }
+        let key = try SiteIdentity.load(from: layout.site(party))
+        try AtomicFile.write(
+            Envelope(payloadType: envelope.payloadType, payload: Data(edited.utf8), signers: [key]).json, to: file,
+            mode: .shared)
+    }
+
     /// B rewrites its key batch (and, as a consistent liar, re-chains its retention statement).
     private func rewriteKeyBatch(
-        _ batch: Int, chainRetention: Bool = true, edit: (inout [[String: Any]]) -> Void
+        _ batch: Int, chainRetention: Bool = true, canonical: Bool = true, edit: (inout [[String: Any]]) -> Void
     ) throws {
-        try resign(layout.keyBatch(batch), signer: .siteB) { payload in
+        try resign(layout.keyBatch(batch), signer: .siteB, canonical: canonical) { payload in
             var body = payload["body"] as! [String: Any]
             var cards = body["cards"] as! [[String: Any]]
             edit(&cards)

@@ -44,7 +44,13 @@ package enum MockCeremony {
             try siteA.issue(batch: batch)
             try siteB.mint(batch: batch)
             if let fault, fault.phase == .afterMint { try Injector(layout: layout).inject(fault, batch: batch) }
-            _ = try siteA.verify(batch: batch)
+            do {
+                _ = try siteA.verify(batch: batch)
+            } catch  where fault?.stopsTheRun == true {
+                // Site A refused the bundle: the run stops here, as it would for real (every
+                // later command refuses while the bundle sits in transfer/), and never closes.
+                return
+            }
             try siteA.seal(batch: batch)
         }
         _ = try siteA.close()

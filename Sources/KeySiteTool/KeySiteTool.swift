@@ -30,7 +30,7 @@ extension KeySiteTool {
         func run() throws {
             let key = try SiteSetup.initialise(.siteB, layout: ceremony.layout)
             print("site-b key \(key.keyid)")
-            print("compare aloud with site A: \(PayloadDigest(hex: key.keyid)!.humanForm)")
+            print("compare aloud with site A: \(key.shortForm)")
         }
     }
 
@@ -42,7 +42,7 @@ extension KeySiteTool {
         func run() throws {
             let body = try SiteSetup.endorse(layout: ceremony.layout)
             print(
-                "ceremony \(body.ceremonyId) endorsed: \(body.cards) cards, \(body.network), site A key \(PayloadDigest(hex: body.siteA.keyid)!.humanForm)"
+                "ceremony \(body.ceremonyId) endorsed: \(body.cards) cards, \(body.network), site A key \(body.siteA.shortForm)"
             )
         }
     }
@@ -73,6 +73,7 @@ extension KeySiteTool {
             let digest = try site.countersignClosing()
             print("closing manifest \(digest.hex) countersigned")
             print("compare aloud: \(digest.humanForm)")
+            print(keysLine(site.ceremony.body))
         }
     }
 }

@@ -30,7 +30,7 @@ extension PassphraseSiteTool {
         func run() throws {
             let key = try SiteSetup.initialise(.siteA, layout: ceremony.layout)
             print("site-a key \(key.keyid)")
-            print("compare aloud with site B: \(PayloadDigest(hex: key.keyid)!.humanForm)")
+            print("compare aloud with site B: \(key.shortForm)")
         }
     }
 
@@ -59,6 +59,7 @@ extension PassphraseSiteTool {
             print(
                 "ceremony \(body.ceremonyId): \(body.cards) cards in \(body.batchCount) batches, \(body.network), policy \(body.policyBits) bits"
             )
+            print("site B key \(body.siteB.shortForm) (transfer/site-b.declaration.json): compare aloud with site B")
         }
     }
 
@@ -121,6 +122,7 @@ extension PassphraseSiteTool {
             let digest = try site.close()
             print("closing manifest \(digest.hex)")
             print("compare aloud: \(digest.humanForm)")
+            print(keysLine(site.ceremony.body))
         }
     }
 }

@@ -40,3 +40,9 @@ extension ParsableCommand {
         }
     }
 }
+
+/// The line `close` prints: both sites' keys as the manifest names them, in the
+/// short form computed from each public key, to compare with what was read aloud at `init`.
+package func keysLine(_ manifest: ManifestBody) -> String {
+    "keys: site A \(manifest.siteA.shortForm), site B \(manifest.siteB.shortForm)"
+}

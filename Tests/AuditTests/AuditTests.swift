@@ -122,7 +122,9 @@ enum Honest {
     @Test("an encrypted key sent to A lets A rebuild every card it reached")
     func encryptedKeyToA() throws {
         let folder = try Folder()
-        try MockCeremony.run(at: folder.layout, Honest.configuration, fault: .bSendsEncryptedKeyToA)
+        // One batch of two: site A refuses the first key batch, and the run stops there.
+        try MockCeremony.run(
+            at: folder.layout, MockCeremony.Configuration(cards: 2, batchSize: 2), fault: .bSendsEncryptedKeyToA)
         let report = try Auditor.audit(folder.layout, options: .init(sample: 0, countersign: false))
         #expect(report.reconstructable.siteA == 2)
         #expect(report.reconstructable.control == 2)

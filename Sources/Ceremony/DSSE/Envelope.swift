@@ -100,11 +100,43 @@ extension Envelope: Codable {
     }
 
     /// Parses envelope JSON (the outer layer only: nothing signed is decoded).
+    ///
+    /// Strict, so that every reader sees the same envelope: exactly the DSSE members
+    /// `payloadType`, `payload` and `signatures`, once each; each signature exactly
+    /// `keyid` and `sig`; nothing but white space after the JSON.
     package init(json: Data) throws(EnvelopeError) {
+        let tree: StrictJSON
+        do {
+            tree = try StrictJSON(parsing: json)
+        } catch {
+            throw .malformed(error.description)
+        }
+        try Self.checkMembers(tree)
         do {
             self = try JSONDecoder().decode(Envelope.self, from: json)
         } catch {
             throw .malformed(decodingReason(error))
+        }
+    }
+
+    private static func checkMembers(_ tree: StrictJSON) throws(EnvelopeError) {
+        try checkKeys(tree, ["payload", "payloadType", "signatures"], in: "the envelope")
+        guard case .object(let members) = tree.value,
+            case .array(let signatures)? = members.first(where: { $0.key == "signatures" })?.value.value
+        else { return }
+        for (index, signature) in signatures.enumerated() {
+            try checkKeys(signature, ["keyid", "sig"], in: "signature \(index)")
+        }
+    }
+
+    /// An object with exactly `keys`, each once (a non-object is left to the decoder to refuse).
+    private static func checkKeys(_ tree: StrictJSON, _ keys: Set<String>, in what: String) throws(EnvelopeError) {
+        guard case .object(let members) = tree.value else { return }
+        if let duplicate = tree.duplicateKey(), !duplicate.contains(".") {
+            throw .malformed("\(what) has the member \(quoted(duplicate)) twice")
+        }
+        if let extra = members.first(where: { !keys.contains($0.key) }) {
+            throw .malformed("\(what) has a member DSSE does not define: \(quoted(extra.key))")
         }
     }
 

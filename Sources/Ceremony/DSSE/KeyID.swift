@@ -14,7 +14,13 @@ package struct KeyID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     package static func < (a: KeyID, b: KeyID) -> Bool { a.hex < b.hex }
 
-    static func short(_ hex: String) -> String { quoted(hex, limit: 16) }
+    /// The short form people compare aloud: the first 64 bits in four groups,
+    /// `ad42 a92e 2cb6 3066`, the same form as ``PayloadDigest/humanForm``.
+    package var humanForm: String { shortForm(ofHex: hex) }
+
+    /// How messages name a keyid read from a file: its short form when it is a
+    /// keyid at all (the form read aloud), else the text itself, quoted.
+    static func short(_ hex: String) -> String { KeyID(hex: hex)?.humanForm ?? quoted(hex, limit: 16) }
 
     package var description: String { hex }
 }

@@ -31,6 +31,8 @@ package struct CeremonyError: Error, Sendable, Equatable, CustomStringConvertibl
         case badEnvelope
         /// A payload that verified but does not decode.
         case malformedPayload
+        /// A payload whose signed bytes are not the canonical encoding of what they decode to.
+        case notCanonical
         /// A payload of a format version this build does not read.
         case unsupportedVersion
         /// A file that is not there.
@@ -119,6 +121,10 @@ extension CeremonyError {
     /// An envelope that does not parse or verify.
     package static func envelope(file: String, _ error: EnvelopeError) -> CeremonyError {
         .init(.badEnvelope, file: file, error.description, underlying: error)
+    }
+
+    package static func notCanonical(_ why: String) -> CeremonyError {
+        .init(.notCanonical, "payload is not canonical: \(why)")
     }
 
     package static func malformedPayload(file: String?, _ why: String) -> CeremonyError {

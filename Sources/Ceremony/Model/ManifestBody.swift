@@ -35,6 +35,9 @@ package struct ManifestBody: Codable, Sendable, Equatable {
 
     /// Checks the numbers fit BIP38's lot and sequence ranges and the policy.
     package func validate(forceWeakPolicy: Bool) throws(CeremonyError) {
+        for party in [Party.siteA, .siteB] {
+            if let defect = key(of: party)?.defect { throw .invalidManifest("\(party.siteName)'s key: \(defect)") }
+        }
         guard cards >= 1 else { throw .invalidManifest("cards must be at least 1") }
         guard (1...Self.maxBatchSize).contains(batchSize) else {
             throw .invalidManifest("batch size must be 1...\(Self.maxBatchSize) (BIP38 sequence is 12 bits)")

@@ -43,6 +43,7 @@ package enum SiteSetup {
                 Payload<SiteDeclarationBody>.self, from: envelope.payload),
             let raw = unverified.body.key.rawPublicKey, unverified.body.site == party
         else { throw .refusedBundle(file: file.path, reason: "not a \(party) key declaration") }
+        if let defect = unverified.body.key.defect { throw .refusedBundle(file: file.path, reason: defect) }
         let keyID = KeyID(publicKey: raw)
         do {
             _ = try SignedPayload<SiteDeclarationBody>(

@@ -14,11 +14,7 @@ package struct PayloadDigest: Hashable, Sendable, CodableAsText, Comparable {
     }
 
     /// The first 64 bits in four groups, for people to compare aloud: `3f2a 9c01 77de 04b5`.
-    package var humanForm: String {
-        stride(from: 0, to: 16, by: 4).map { i in
-            String(hex[hex.index(hex.startIndex, offsetBy: i)..<hex.index(hex.startIndex, offsetBy: i + 4)])
-        }.joined(separator: " ")
-    }
+    package var humanForm: String { shortForm(ofHex: hex) }
 
     package var description: String { hex }
     package static func < (a: PayloadDigest, b: PayloadDigest) -> Bool { a.hex < b.hex }

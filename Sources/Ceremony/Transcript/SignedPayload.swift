@@ -16,8 +16,8 @@ package struct SignedPayload<Body: Codable & Sendable>: Sendable {
         digest = PayloadDigest(of: bytes)
     }
 
-    /// Verifies the envelope's signatures over its exact bytes, then decodes the payload.
-    /// - Throws: ``CeremonyError`` naming the cause (no file: the caller names it).
+    /// Verifies the envelope's signatures over its exact bytes, then decodes the payload
+    /// by the canonical rule (``Payload/decodeCanonical(_:)``).
     package init(
         verifying envelope: Envelope, kind: PayloadKind, trusted: [KeyID: [UInt8]], required: Set<KeyID>
     ) throws(CeremonyError) {
@@ -27,12 +27,7 @@ package struct SignedPayload<Body: Codable & Sendable>: Sendable {
         } catch {
             throw CeremonyError(.badEnvelope, error.description, underlying: error)
         }
-        let payload: Payload<Body>
-        do {
-            payload = try TranscriptJSON.decoder.decode(Payload<Body>.self, from: bytes)
-        } catch {
-            throw .malformedPayload(file: nil, decodingReason(error))
-        }
+        let payload = try Payload<Body>.decodeCanonical(bytes)
         guard payload.type == kind else {
             throw .malformedPayload(file: nil, "type \(payload.type.rawValue) inside a \(kind.rawValue) envelope")
         }

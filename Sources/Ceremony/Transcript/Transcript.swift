@@ -106,8 +106,9 @@ package struct Transcript: Sendable {
     /// (``entry(_:)``); the audit maps each refusal to its check id.
     ///
     /// The checks, in order: a readable DSSE envelope, a known payloadType, valid
-    /// signatures by keys of this ceremony only, a header of that type, a signature
-    /// by the header's own signer, and this ceremony's id.
+    /// signatures by keys of this ceremony only, a payload of that kind in canonical
+    /// form (``Payload/decodeCanonical(_:)``), a signature by the header's own
+    /// signer, and this ceremony's id.
     package func read(_ file: URL) -> Result<TranscriptEntry, TranscriptRefusal> {
         let path = file.path
         let data: Data
@@ -128,8 +129,14 @@ package struct Transcript: Sendable {
         } catch {
             return .failure(TranscriptRefusal(.badSignature, file: path, error.description, underlying: error))
         }
-        guard let header = try? TranscriptJSON.decoder.decode(PayloadHeader.self, from: bytes), header.type == kind
-        else {
+        let header: PayloadHeader
+        do {
+            header = try kind.canonicalHeader(of: bytes)
+        } catch {
+            return .failure(
+                TranscriptRefusal(.malformedPayload, file: path, error.message, underlying: error.naming(file: path)))
+        }
+        guard header.type == kind else {
             return .failure(TranscriptRefusal(.malformedHeader, file: path, "malformed payload header"))
         }
         guard let signerKey = body.keyID(of: header.signer),
@@ -202,6 +209,8 @@ package struct TranscriptRefusal: Error, Sendable, Equatable, CustomStringConver
         case badSignature
         /// The signed payload has no header of its type.
         case malformedHeader
+        /// The signed payload does not decode as its kind, or is not in canonical form.
+        case malformedPayload
         /// The header's signer did not sign it.
         case wrongSigner
         /// The header names another ceremony.
@@ -229,7 +238,7 @@ package struct TranscriptRefusal: Error, Sendable, Equatable, CustomStringConver
         let code: CeremonyError.Code =
             switch reason {
             case .unreadable, .badSignature: .badEnvelope
-            case .unknownType, .malformedHeader, .wrongSigner, .otherCeremony: .refusedBundle
+            case .unknownType, .malformedHeader, .wrongSigner, .otherCeremony, .malformedPayload: .refusedBundle
             }
         return CeremonyError(code, file: file, message, underlying: underlying)
     }
