@@ -36,6 +36,8 @@ import Testing
             "site-a/work/batch-0001": 0o700, "site-b": 0o700, "site-b/signing-key.seed": 0o600, "printed": 0o700,
             "printed/site-a": 0o700, "printed/site-a/batch-0001.labels": 0o600, "printed/site-b": 0o700,
             "printed/site-b/batch-0001.faces.json": 0o600, "transfer": 0o755,
+            // Each site's lock (one writer at a time), which notes the PID and step of its holder.
+            ".site-a.lock": 0o600, ".site-b.lock": 0o600,
         ]
         for name in records { expected["site-a/work/batch-0001/\(name)"] = 0o600 }
         for name in try FileManager.default.contentsOfDirectory(atPath: layout.transfer.path) {

@@ -21,6 +21,8 @@ package struct CeremonyError: Error, Sendable, Equatable, CustomStringConvertibl
         case notInitialised
         /// A step that was done already (a file exists that it would write).
         case alreadyDone
+        /// Another run holds the site's lock.
+        case inUse
         /// A step taken before the one it needs.
         case outOfOrder
         /// A bundle or file that is refused as a whole.

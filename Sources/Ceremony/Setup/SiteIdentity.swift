@@ -35,11 +35,13 @@ package enum SiteIdentity {
     }
 
     /// Loads the site's key.
+    /// The folder must be a real, private folder (``AtomicFile/checkPrivateFolder(_:tighten:)``).
     package static func load(from folder: URL) throws(CeremonyError) -> Ed25519.SigningKey {
         let url = folder.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw CeremonyError(.notInitialised, file: folder.path, "no signing key: run init first")
         }
+        try AtomicFile.checkPrivateFolder(folder)
         do {
             let seed = try SecretInput.read(path: url.path, limit: 32, stripNewline: false)
             return try Ed25519.SigningKey(seed: seed)

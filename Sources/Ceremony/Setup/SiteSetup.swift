@@ -8,8 +8,10 @@ package enum SiteSetup {
     /// self-signed key declaration in `transfer/`.
     /// - Returns: the declared key, whose keyid people compare aloud with the other site.
     package static func initialise(_ party: Party, layout: CeremonyLayout) throws(CeremonyError) -> SiteKey {
-        try AtomicFile.makeFolder(layout.site(party))
+        try AtomicFile.makePrivateFolder(layout.site(party))
         try AtomicFile.makeFolder(layout.transfer, mode: 0o755)
+        let lock = try SiteLock.acquire(party, layout: layout, for: "init")
+        defer { withExtendedLifetime(lock) {} }
         let key = try SiteIdentity.create(in: layout.site(party))
         return try declare(party, key: key, to: layout.declaration(party))
     }
@@ -81,6 +83,8 @@ package enum SiteSetup {
 
     /// Site A writes `ceremony.json`, signed by A, naming both sites' keys.
     package static func propose(_ terms: Terms, layout: CeremonyLayout) throws(CeremonyError) -> ManifestBody {
+        let lock = try SiteLock.acquire(.siteA, layout: layout, for: "propose")
+        defer { withExtendedLifetime(lock) {} }
         guard !FileManager.default.fileExists(atPath: layout.manifest.path) else {
             throw .alreadyDone("\(layout.manifest.path): a manifest exists already")
         }
@@ -102,6 +106,8 @@ package enum SiteSetup {
 
     /// Site B checks A's signature and that the manifest names B's own key, then countersigns.
     package static func endorse(layout: CeremonyLayout) throws(CeremonyError) -> ManifestBody {
+        let lock = try SiteLock.acquire(.siteB, layout: layout, for: "endorse")
+        defer { withExtendedLifetime(lock) {} }
         var (key, ceremony) = try SiteIdentity.open(.siteB, layout: layout, requireBothSignatures: false)
         guard let own = ceremony.body.keyID(of: .siteB),
             !ceremony.manifest.envelope.signatures.contains(where: { $0.keyid == own.hex })

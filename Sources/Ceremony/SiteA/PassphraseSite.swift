@@ -34,13 +34,16 @@ package struct PassphraseSite: Sendable {
     /// - Returns: the number of cards issued.
     @discardableResult
     package func issue(batch: Int, progress: (any CardProgress)? = nil) throws(CeremonyError) -> Int {
+        let lock = try SiteLock.acquire(.siteA, layout: layout, for: "issue batch \(batch)")
+        defer { withExtendedLifetime(lock) {} }
         try ceremony.checkBatch(batch)
         let bundleURL = layout.intermediateBatch(batch)
         guard !FileManager.default.fileExists(atPath: bundleURL.path) else {
             throw .alreadyDone("batch \(batch) already issued (\(layout.relative(bundleURL)))")
         }
         let folder = layout.journal(batch)
-        try AtomicFile.makeFolder(folder)
+        try AtomicFile.makePrivateFolder(folder.deletingLastPathComponent())
+        try AtomicFile.makePrivateFolder(folder)
         try AtomicFile.makeFolder(layout.printed(.siteA))
         AtomicFile.removeStaleTemporaries(in: folder)
         let serials = ceremony.body.serials(batch: batch)
@@ -75,6 +78,8 @@ package struct PassphraseSite: Sendable {
     ) throws(CeremonyError)
         -> ConfirmationReportBody
     {
+        let lock = try SiteLock.acquire(.siteA, layout: layout, for: "verify batch \(batch)")
+        defer { withExtendedLifetime(lock) {} }
         try ceremony.checkBatch(batch)
         let reportURL = layout.confirmationReport(batch)
         guard !FileManager.default.fileExists(atPath: reportURL.path) else {
@@ -153,6 +158,8 @@ package struct PassphraseSite: Sendable {
 
     /// Destroys the batch's passphrase journal and writes A's signed retention statement.
     package func seal(batch: Int) throws(CeremonyError) {
+        let lock = try SiteLock.acquire(.siteA, layout: layout, for: "seal batch \(batch)")
+        defer { withExtendedLifetime(lock) {} }
         try ceremony.checkBatch(batch)
         let statementURL = layout.retention(.siteA, batch: batch)
         guard !FileManager.default.fileExists(atPath: statementURL.path) else {
@@ -164,12 +171,7 @@ package struct PassphraseSite: Sendable {
         let (report, reportEntry) = try ceremony.open(
             layout.confirmationReport(batch), kind: .confirmationReport, signer: .siteA, batch: batch,
             as: ConfirmationReportBody.self)
-        let folder = layout.journal(batch)
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        for name in files {
-            try AtomicFile.destroy(folder.appendingPathComponent(name))
-        }
-        try? FileManager.default.removeItem(at: folder)
+        try destroyJournal(batch)
         let body = RetentionStatementBody(
             site: .siteA, kept: RetentionInventory.files(in: layout.site(.siteA), layout: layout),
             destroyed: [
@@ -190,6 +192,51 @@ package struct PassphraseSite: Sendable {
 extension PassphraseSite {
     /// Writes the closing manifest, once every batch is sealed and minted.
     package func close() throws(CeremonyError) -> PayloadDigest {
-        try Closing.close(ceremony, signer: key)
+        let lock = try SiteLock.acquire(.siteA, layout: layout, for: "close")
+        defer { withExtendedLifetime(lock) {} }
+        return try Closing.close(ceremony, signer: key)
+    }
+}
+
+extension PassphraseSite {
+    /// Destroys batch `batch`'s journal: exactly the card records `issue` wrote
+    /// (by name, each a regular file holding that card's record) and the
+    /// temporaries a killed write left, then the empty folder. Anything else in
+    /// the folder (a link, a stranger's file) is refused before anything is
+    /// destroyed, so `seal` never overwrites a file it did not write.
+    func destroyJournal(_ batch: Int) throws(CeremonyError) {
+        let folder = layout.journal(batch)
+        guard FileManager.default.fileExists(atPath: folder.path) else { return }
+        try AtomicFile.checkPrivateFolder(folder.deletingLastPathComponent())
+        try AtomicFile.checkPrivateFolder(folder)
+        let records = Dictionary(
+            ceremony.body.serials(batch: batch).map { (layout.journalRecord(batch, $0).lastPathComponent, $0) },
+            uniquingKeysWith: { first, _ in first })
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+        let isTemporary = { (name: String) in
+            name.hasPrefix(".") && name.hasSuffix(".tmp") && records.keys.contains { name.hasPrefix(".\($0).") }
+        }
+        for name in names {
+            let path = folder.appendingPathComponent(name).path
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, records[name] != nil || isTemporary(name)
+            else {
+                throw .refusedBundle(
+                    file: layout.relative(folder.appendingPathComponent(name)),
+                    reason:
+                        "is not a card record this site wrote: seal destroys only those; move it away and seal again")
+            }
+            // A record must hold its card (or be all zeros: a seal killed while destroying it).
+            if let serial = records[name] {
+                let file = folder.appendingPathComponent(name)
+                if try !BoundedFile.read(file, limit: 1 << 16).allSatisfy({ $0 == 0 }) {
+                    _ = try JournalCard.read(file, expected: serial)
+                }
+            }
+        }
+        for name in names { try AtomicFile.destroy(folder.appendingPathComponent(name)) }
+        guard rmdir(folder.path) == 0 || errno == ENOENT else {
+            throw .writeFailed(path: folder.path, reason: String(cString: strerror(errno)))
+        }
     }
 }

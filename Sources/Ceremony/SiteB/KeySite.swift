@@ -33,6 +33,8 @@ package struct KeySite: Sendable {
     /// - Returns: the number of cards minted.
     @discardableResult
     package func mint(batch: Int, progress: (any CardProgress)? = nil) throws(CeremonyError) -> Int {
+        let lock = try SiteLock.acquire(.siteB, layout: layout, for: "mint batch \(batch)")
+        defer { withExtendedLifetime(lock) {} }
         try ceremony.checkBatch(batch)
         let keysURL = layout.keyBatch(batch)
         let statementURL = layout.retention(.siteB, batch: batch)
@@ -163,6 +165,8 @@ package struct KeySite: Sendable {
 extension KeySite {
     /// Countersigns the closing manifest after checking it lists exactly the transcript.
     package func countersignClosing() throws(CeremonyError) -> PayloadDigest {
-        try Closing.countersign(ceremony, as: .siteB, key: key)
+        let lock = try SiteLock.acquire(.siteB, layout: layout, for: "close")
+        defer { withExtendedLifetime(lock) {} }
+        return try Closing.countersign(ceremony, as: .siteB, key: key)
     }
 }

@@ -56,12 +56,16 @@ package enum AtomicFile {
     /// Overwrites a file with zeros, fsyncs, and removes it. A best effort on
     /// journaling and copy-on-write file systems, where old blocks may survive:
     /// the retention statement says so.
+    ///
+    /// Never through a link: a symbolic link is removed itself (its target is not
+    /// touched), and only a regular file is overwritten (a FIFO, device or socket
+    /// planted in its place is unlinked, never opened for writing).
     package static func destroy(_ url: URL) throws(CeremonyError) {
         let path = url.path
-        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         if descriptor >= 0 {
             var info = stat()
-            if fstat(descriptor, &info) == 0 && info.st_size > 0 {
+            if fstat(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && info.st_size > 0 {
                 let zeros = [UInt8](repeating: 0, count: Int(info.st_size))
                 _ = zeros.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress!, $0.count) }
                 fsync(descriptor)
@@ -98,13 +102,58 @@ package enum AtomicFile {
         }
     }
 
-    /// Makes a folder (and parents) with `mode` if it is missing.
+    /// Makes a folder (and parents) with `mode` if it is missing. The refusal
+    /// names the folder and the system's cause (`Read-only file system`,
+    /// `Permission denied`, `No space left on device`).
     package static func makeFolder(_ url: URL, mode: mode_t = 0o700) throws(CeremonyError) {
-        do {
-            try FileManager.default.createDirectory(
-                at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: Int(mode)])
-        } catch {
-            throw .writeFailed(path: url.path, reason: "cannot create folder")
+        let path = url.standardizedFileURL.path
+        var info = stat()
+        if stat(path, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFDIR else { throw .writeFailed(path: path, reason: "not a folder") }
+            return
+        }
+        guard errno == ENOENT else { throw .writeFailed(path: path, reason: "cannot create folder: \(lastError())") }
+        let parent = url.standardizedFileURL.deletingLastPathComponent()
+        if parent.path != path { try makeFolder(parent, mode: mode) }
+        guard mkdir(path, mode) == 0 || errno == EEXIST else {
+            throw .writeFailed(path: path, reason: "cannot create folder: \(lastError())")
+        }
+        // mkdir's mode is masked by the umask: set it exactly.
+        guard chmod(path, mode) == 0 else {
+            throw .writeFailed(path: path, reason: "cannot set its mode: \(lastError())")
+        }
+    }
+
+    /// A site's own folder (its key, journal, ledger): a real folder, not a link,
+    /// owned by this user and writable by nobody else. A missing one is made 0700;
+    /// one of ours with a looser mode is tightened to 0700; anything else is refused.
+    package static func makePrivateFolder(_ url: URL) throws(CeremonyError) {
+        try makeFolder(url)
+        try checkPrivateFolder(url, tighten: true)
+    }
+
+    /// Refuses a private folder that is a link, is not a folder, belongs to another
+    /// user or is writable by group or others; `tighten` (at init and when a site
+    /// makes its own folders) instead sets one of ours to 0700.
+    package static func checkPrivateFolder(_ url: URL, tighten: Bool = false) throws(CeremonyError) {
+        let path = url.standardizedFileURL.path
+        var info = stat()
+        guard lstat(path, &info) == 0 else { throw .readFailed(path: path, reason: lastError()) }
+        guard info.st_mode & S_IFMT != S_IFLNK else {
+            throw .refusedBundle(file: path, reason: "is a symbolic link: a site folder must be a real folder")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw .refusedBundle(file: path, reason: "is not a folder") }
+        guard info.st_uid == geteuid() else {
+            throw .refusedBundle(file: path, reason: "belongs to another user (uid \(info.st_uid))")
+        }
+        if tighten && info.st_mode & 0o077 != 0 {
+            guard chmod(path, 0o700) == 0 else {
+                throw .writeFailed(path: path, reason: "cannot set mode 0700: \(lastError())")
+            }
+        } else if info.st_mode & 0o022 != 0 {
+            throw .refusedBundle(
+                file: path,
+                reason: "others can write to it (mode \(String(info.st_mode & 0o777, radix: 8))): it must be 0700")
         }
     }
 

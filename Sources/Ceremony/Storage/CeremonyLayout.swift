@@ -22,6 +22,9 @@ package struct CeremonyLayout: Sendable {
     package var audit: URL { root.appendingPathComponent("audit") }
 
     package func site(_ party: Party) -> URL { root.appendingPathComponent(party.rawValue) }
+
+    /// The lock a site's writing commands hold (``SiteLock``): `.site-a.lock` at the top level.
+    package func lock(_ party: Party) -> URL { root.appendingPathComponent(".\(party.rawValue).lock") }
     package func printed(_ party: Party) -> URL { printed.appendingPathComponent(party.rawValue) }
 
     package func declaration(_ party: Party) -> URL {

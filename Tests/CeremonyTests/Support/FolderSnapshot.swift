@@ -18,6 +18,8 @@ struct FolderSnapshot: Equatable {
         let base = root.standardizedFileURL.path
         if let walker = FileManager.default.enumerator(atPath: base) {
             for case let relative as String in walker {
+                // A site's lock file (`.site-a.lock`) notes who last ran; it holds no ceremony state.
+                if relative.hasPrefix(".site-") && relative.hasSuffix(".lock") { continue }
                 let path = base + "/" + relative
                 let attributes = (try? FileManager.default.attributesOfItem(atPath: path)) ?? [:]
                 let mode = (attributes[.posixPermissions] as? Int) ?? -1

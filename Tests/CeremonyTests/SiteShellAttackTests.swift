@@ -1,0 +1,133 @@
+import BIP38
+import Ceremony
+import CryptoCore
+import Foundation
+import Testing
+
+/// An attacker (or a careless operator) with a shell on the site machine, as the
+/// same user: links planted in the site's folders, loose folder modes, two runs
+/// at once. Each refused in one line, and nothing outside the ceremony is touched.
+@Suite("Site folders against a shell on the site machine") struct SiteShellAttackTests {
+    /// A file outside the ceremony that a link points at: it must come out unchanged.
+    final class Victim {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("victim-\(UUID().uuidString)")
+        let contents = Data("precious, not the ceremony's\n".utf8)
+        init() throws { try contents.write(to: url) }
+        deinit { try? FileManager.default.removeItem(at: url) }
+        var untouched: Bool { (try? Data(contentsOf: url)) == contents }
+    }
+
+    @Test func sealRefusesALinkPlantedInTheJournalAndDestroysNothing() throws {
+        let test = try TestCeremony(cards: 2, batchSize: 2)
+        expectSuccess(try Tools.siteA("issue", "--ceremony", test.path, "--batch", "1"))
+        expectSuccess(try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1"))
+        expectSuccess(try Tools.siteA("verify", "--ceremony", test.path, "--batch", "1"))
+        let victim = try Victim()
+        let link = test.layout.journal(1).appendingPathComponent("notes.txt")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: victim.url)
+        try expectRefusalChangingNothing(test, containing: "is not a card record this site wrote") {
+            try Tools.siteA("seal", "--ceremony", test.path, "--batch", "1")
+        }
+        #expect(victim.untouched)
+        // Once the stranger is gone, seal destroys exactly the records it wrote.
+        try FileManager.default.removeItem(at: link)
+        expectSuccess(try Tools.siteA("seal", "--ceremony", test.path, "--batch", "1"))
+        #expect(!FileManager.default.fileExists(atPath: test.layout.journal(1).path))
+        #expect(victim.untouched)
+    }
+
+    @Test func aStaleTemporaryThatIsALinkIsRemovedNotFollowed() throws {
+        let test = try TestCeremony(cards: 2, batchSize: 2)
+        let journal = test.layout.journal(1)
+        try FileManager.default.createDirectory(at: journal, withIntermediateDirectories: true)
+        let victim = try Victim()
+        let link = journal.appendingPathComponent(".card-0000001-0000.rec.99999.1.tmp")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: victim.url)
+        expectSuccess(try Tools.siteA("issue", "--ceremony", test.path, "--batch", "1"))
+        #expect(victim.untouched)
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link.path)) == nil, "the link is gone")
+    }
+
+    @Test func aJournalFolderThatIsALinkIsRefused() throws {
+        let test = try TestCeremony(cards: 2, batchSize: 2)
+        let elsewhere = FileManager.default.temporaryDirectory.appendingPathComponent("elsewhere-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: elsewhere) }
+        try FileManager.default.createDirectory(
+            at: test.layout.journal(1).deletingLastPathComponent(), withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createSymbolicLink(at: test.layout.journal(1), withDestinationURL: elsewhere)
+        try expectRefusalChangingNothing(test, containing: "is a symbolic link") {
+            try Tools.siteA("issue", "--ceremony", test.path, "--batch", "1")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path).isEmpty)
+    }
+
+    @Test func initTightensALooseSiteFolderAndOpenRefusesOneLeftLoose() throws {
+        let test = try TestCeremony(setUp: false)
+        let site = test.layout.site(.siteA)
+        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        #expect(chmod(site.path, 0o777) == 0)
+        expectSuccess(try Tools.siteA("init", "--ceremony", test.path))
+        #expect(try mode(site) == 0o700)
+        expectSuccess(try Tools.siteB("init", "--ceremony", test.path))
+        #expect(chmod(site.path, 0o777) == 0)
+        expectRefusal(
+            try Tools.siteA("propose", "--ceremony", test.path, "--cards", "1", "--batch-size", "1"),
+            containing: "others can write to it (mode 777)")
+    }
+
+    @Test func aSiteFolderThatIsALinkIsRefused() throws {
+        let test = try TestCeremony(cards: 2, batchSize: 2)
+        let moved = test.root.appendingPathComponent("site-a-real")
+        try FileManager.default.moveItem(at: test.layout.site(.siteA), to: moved)
+        try FileManager.default.createSymbolicLink(at: test.layout.site(.siteA), withDestinationURL: moved)
+        try expectRefusalChangingNothing(test, containing: "is a symbolic link") {
+            try Tools.siteA("issue", "--ceremony", test.path, "--batch", "1")
+        }
+    }
+
+    /// Two runs at once: exactly one works, the other refuses at once naming the
+    /// holder's PID, and the batch stays consistent.
+    @Test(arguments: ["issue", "mint"])
+    func oneWriterAtATime(_ step: String) throws {
+        let test = try TestCeremony(cards: 8, batchSize: 8)
+        if step == "mint" { expectSuccess(try Tools.siteA("issue", "--ceremony", test.path, "--batch", "1")) }
+        let tool = step == "issue" ? "passphrase-site" : "key-site"
+        let arguments = [step, "--ceremony", test.path, "--batch", "1"]
+        let first = try Tools.start(tool, arguments)
+        let second = try Tools.start(tool, arguments)
+        let runs = [first, second].map { process -> (pid: Int32, status: Int32, stderr: String) in
+            let err = (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.processIdentifier, process.terminationStatus, String(decoding: err, as: UTF8.self))
+        }
+        let winners = runs.filter { $0.status == 0 }
+        let losers = runs.filter { $0.status != 0 }
+        try #require(winners.count == 1 && losers.count == 1, "\(runs)")
+        #expect(losers[0].status == 1)
+        #expect(
+            losers[0].stderr.contains("in use by another run (PID \(winners[0].pid) is running"), "\(losers[0].stderr)")
+        #expect(losers[0].stderr.split(separator: "\n").count == 1)
+        if step == "issue" { expectSuccess(try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1")) }
+        let verify = try Tools.siteA("verify", "--ceremony", test.path, "--batch", "1")
+        expectSuccess(verify)
+        #expect(verify.stdout.contains("8/8 confirmation codes verified"))
+    }
+
+    /// A refusal to make a folder names the system's cause.
+    @Test func aFolderThatCannotBeMadeNamesTheCause() throws {
+        let test = try TestCeremony(setUp: false)
+        let file = test.root.appendingPathComponent("plain-file")
+        try Data("x".utf8).write(to: file)
+        let result = try Tools.siteA("init", "--ceremony", file.appendingPathComponent("ceremony").path)
+        expectRefusal(
+            result, containing: "plain-file/ceremony/site-a: cannot write: cannot create folder: Not a directory")
+    }
+
+    func mode(_ url: URL) throws -> mode_t {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { throw CeremonyError(.readFailed, "stat") }
+        return info.st_mode & 0o777
+    }
+}
