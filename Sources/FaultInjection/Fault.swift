@@ -37,9 +37,13 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case skipsSerial = "skips-serial"
     case duplicatesSerial = "duplicates-serial"
     case closingNotCountersigned = "closing-not-countersigned"
+    case hidesFileInTransfer = "hides-file-in-transfer"
+    case escapesInFileName = "escapes-in-file-name"
     // The physical world is wrong.
     case swappedLabels = "swapped-labels"
     case facesMissing = "faces-missing"
+    case duplicatesFace = "duplicates-face"
+    case extraFace = "extra-face"
 
     /// When the fault strikes.
     package enum Phase: Sendable {
@@ -86,8 +90,10 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .skipsSerial: [.serials, .answers]
         case .duplicatesSerial: [.serials]
         case .closingNotCountersigned: [.closing]
+        case .hidesFileInTransfer, .escapesInFileName: [.signatures]
         case .swappedLabels: [.sample, .control]
         case .facesMissing: [.control]
+        case .duplicatesFace, .extraFace: [.serials]
         }
     }
 
@@ -120,8 +126,13 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .skipsSerial: "a card is removed from both batches (re-signed by both sites)"
         case .duplicatesSerial: "a card appears twice in a key batch (re-signed by B)"
         case .closingNotCountersigned: "the closing manifest carries only site A's signature"
+        case .hidesFileInTransfer: "a copy of a key batch is hidden in transfer/ under a dot name"
+        case .escapesInFileName:
+            "site A leaves a bundle whose name holds terminal escapes and a false verdict line, and whose payloadType holds newlines"
         case .swappedLabels: "the first scratch-off labels of batches 1 and 2 are printed on each other's cards"
         case .facesMissing: "a batch's card faces are missing from the print run"
+        case .duplicatesFace: "site B's face spool lists a card twice, the second face with another address"
+        case .extraFace: "site B's face spool holds a card the manifest does not have"
         }
     }
 }
