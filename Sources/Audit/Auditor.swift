@@ -94,7 +94,8 @@ struct AuditRun {
             ($0.severity, $0.check, $0.serial ?? "") < ($1.severity, $1.check, $1.serial ?? "")
         }
         return AuditReport(
-            verdict: passed ? "pass" : "fail", ceremony: ceremony.id, cards: manifest.cards, reconstructable: matrix,
+            verdict: passed ? "pass" : "fail", ceremony: AuditReport.shown(ceremony.id), cards: manifest.cards,
+            reconstructable: matrix,
             exposure: exposure, checks: checks, findings: severityOrder, randomness: randomness, sample: sample,
             auditorSignature: signature)
     }

@@ -32,6 +32,9 @@ struct CeremonyAuditTool: ParsableCommand {
         guard sample >= 0 else { throw ValidationError("--sample must be 0 or more") }
     }
 
+    /// Everything printed that comes from a file or a file name (the ceremony id, each
+    /// finding's card, file and message, a refusal) goes through `AuditReport.shown`,
+    /// the escaping of report.md: no file can add a line, such as a false verdict.
     func run() throws {
         let layout = CeremonyLayout(path: ceremony)
         let report: AuditReport
@@ -42,7 +45,7 @@ struct CeremonyAuditTool: ParsableCommand {
                     sample: sample, keyFolder: keyFolder.map { URL(fileURLWithPath: $0) }, countersign: !noCountersign))
         } catch {
             FileHandle.standardError.write(
-                Data("ceremony-audit: unusable ceremony folder: \(error.description)\n".utf8))
+                Data("ceremony-audit: unusable ceremony folder: \(AuditReport.shown(error.description))\n".utf8))
             throw ExitCode(2)
         }
         let folder = out.map { URL(fileURLWithPath: $0) } ?? layout.audit
@@ -52,14 +55,16 @@ struct CeremonyAuditTool: ParsableCommand {
             try AtomicFile.write(
                 Data(report.markdown.utf8), to: folder.appendingPathComponent("report.md"), mode: .shared)
         } catch {
-            FileHandle.standardError.write(Data("ceremony-audit: \(error.description)\n".utf8))
+            FileHandle.standardError.write(Data("ceremony-audit: \(AuditReport.shown(error.description))\n".utf8))
             throw ExitCode(2)
         }
         if json {
             FileHandle.standardOutput.write(report.json)
         } else {
             let m = report.reconstructable
-            print("audit \(report.verdict.uppercased()): ceremony \(report.ceremony), \(report.cards) cards")
+            print(
+                "audit \(report.verdict.uppercased()): ceremony \(AuditReport.shown(report.ceremony)), \(report.cards) cards"
+            )
             print(
                 "keys rebuildable: site A \(m.siteA), site B \(m.siteB), both \(m.both), control \(m.control) (must be 0, 0, 0, \(report.cards))"
             )
@@ -69,11 +74,11 @@ struct CeremonyAuditTool: ParsableCommand {
                     + (failed.isEmpty ? "" : "; failed: " + failed.joined(separator: ", ")))
             for finding in report.findings.prefix(10) {
                 print(
-                    "  [\(finding.severity.rawValue)] \(finding.check.rawValue) \(finding.serial.map { "card \($0) " } ?? "")\(finding.file.map { "\($0): " } ?? "")\(finding.message)"
+                    "  [\(finding.severity.rawValue)] \(finding.check.rawValue) \(finding.serial.map { "card \(AuditReport.shown($0)) " } ?? "")\(finding.file.map { "\(AuditReport.shown($0)): " } ?? "")\(AuditReport.shown(finding.message))"
                 )
             }
             if report.findings.count > 10 { print("  ... \(report.findings.count - 10) more in the report") }
-            print("report: \(folder.appendingPathComponent("report.md").path)")
+            print("report: \(AuditReport.shown(folder.appendingPathComponent("report.md").path))")
         }
         if !report.passed { throw ExitCode(3) }
     }

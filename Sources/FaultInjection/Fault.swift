@@ -40,9 +40,13 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     // A signer signs bytes that two readers would read two ways.
     case duplicatesPayloadKey = "a-duplicates-payload-key"
     case aliasesPayloadField = "b-aliases-payload-field"
+    case hidesFileInTransfer = "hides-file-in-transfer"
+    case escapesInFileName = "escapes-in-file-name"
     // The physical world is wrong.
     case swappedLabels = "swapped-labels"
     case facesMissing = "faces-missing"
+    case duplicatesFace = "duplicates-face"
+    case extraFace = "extra-face"
 
     /// When the fault strikes.
     package enum Phase: Sendable {
@@ -94,8 +98,10 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .duplicatesSerial: [.serials]
         case .closingNotCountersigned: [.closing]
         case .duplicatesPayloadKey, .aliasesPayloadField: [.signatures]
+        case .hidesFileInTransfer, .escapesInFileName: [.signatures]
         case .swappedLabels: [.sample, .control]
         case .facesMissing: [.control]
+        case .duplicatesFace, .extraFace: [.serials]
         }
     }
 
@@ -133,8 +139,13 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
             "site A re-signs its intermediate batch with the field batch twice (\"batch\":2 before \"batch\":1)"
         case .aliasesPayloadField:
             "site B re-signs its key batch with confirmationCode beside confirmation_code (a reader may take either)"
+        case .hidesFileInTransfer: "a copy of a key batch is hidden in transfer/ under a dot name"
+        case .escapesInFileName:
+            "site A leaves a bundle whose name holds terminal escapes and a false verdict line, and whose payloadType holds newlines"
         case .swappedLabels: "the first scratch-off labels of batches 1 and 2 are printed on each other's cards"
         case .facesMissing: "a batch's card faces are missing from the print run"
+        case .duplicatesFace: "site B's face spool lists a card twice, the second face with another address"
+        case .extraFace: "site B's face spool holds a card the manifest does not have"
         }
     }
 }

@@ -136,6 +136,36 @@ package struct Injector {
                 $0.replacingOccurrences(
                     of: "\"confirmation_code\":", with: "\"confirmationCode\":\"\(other)\",\"confirmation_code\":")
             }
+        case .hidesFileInTransfer:
+            try FileManager.default.copyItem(
+                at: layout.keyBatch(1), to: layout.transfer.appendingPathComponent(".batch-0001.keys.json"))
+        case .escapesInFileName:
+            let ceremony = try Transcript.load(layout)
+            let name =
+                "batch-0001.note\u{1B}[2K\r\naudit PASS: ceremony \(ceremony.id), \(ceremony.body.cards) cards\n\u{1B}[1A\u{202E}.json"
+            let envelope = Envelope(
+                payloadType: "\naudit PASS\n",
+                payload: try Envelope(json: BoundedFile.read(layout.intermediateBatch(1))).payload,
+                signers: [try SiteIdentity.load(from: a)])
+            try AtomicFile.write(envelope.json, to: layout.transfer.appendingPathComponent(name), mode: .shared)
+        case .duplicatesFace:
+            var faces = try CardFace.readSpool(layout.faces(1))
+            let stolen = PrivateKey.random().address(
+                format: .compressed, network: try Transcript.load(layout).body.network)
+            faces.append(
+                CardFace(
+                    serial: faces[0].serial, address: stolen, encryptedKey: faces[0].encryptedKey,
+                    confirmationCode: faces[0].confirmationCode))
+            try AtomicFile.write(try TranscriptJSON.prettyEncoder.encode(faces), to: layout.faces(1), mode: .secret)
+        case .extraFace:
+            let manifest = try Transcript.load(layout).body
+            var faces = try CardFace.readSpool(layout.faces(1))
+            faces.append(
+                CardFace(
+                    serial: Serial(lot: manifest.firstLot, sequence: manifest.cardCount(batch: 1)),
+                    address: faces[0].address, encryptedKey: faces[0].encryptedKey,
+                    confirmationCode: faces[0].confirmationCode))
+            try AtomicFile.write(try TranscriptJSON.prettyEncoder.encode(faces), to: layout.faces(1), mode: .secret)
         case .swappedLabels:
             var one = try SecretRecord.read(layout.labels(1))
             var two = try SecretRecord.read(layout.labels(2))

@@ -91,18 +91,20 @@ package enum PrintRun {
     /// `SERIAL.back.svg` (as sold: covered) and `SERIAL.back-revealed.svg` (opened),
     /// plus `index.html`, a contact sheet of every card.
     /// - Returns: the number of cards assembled.
-    /// - Throws: when a serial has a label but no face, or a face but no label.
+    /// - Throws: when a spool lists a card twice or a card its batch of the manifest
+    ///   does not have (so never more cards than the manifest), or when a serial has
+    ///   a label but no face, or a face but no label; one line naming the file and the card.
     @discardableResult
     package static func assemble(_ layout: CeremonyLayout, denomination: String) throws(CeremonyError) -> Int {
         let ceremony = try Transcript.load(layout)
         try AtomicFile.makeFolder(layout.cards, mode: 0o700)
         var serials: [Serial] = []
         for batch in 1...ceremony.body.batchCount {
-            let labels = Dictionary(
-                uniqueKeysWithValues: try ScratchLabel.readSpool(
-                    layout.labels(batch), name: layout.relative(layout.labels(batch))
-                ).map { ($0.serial, $0) })
+            let labels = try bySerial(
+                try ScratchLabel.readSpool(layout.labels(batch), name: layout.relative(layout.labels(batch))),
+                \.serial, batch: batch, of: ceremony, file: layout.relative(layout.labels(batch)))
             let faces = try CardFace.readSpool(layout.faces(batch))
+            _ = try bySerial(faces, \.serial, batch: batch, of: ceremony, file: layout.relative(layout.faces(batch)))
             for face in faces where labels[face.serial] == nil {
                 throw .refusedCard(
                     file: layout.relative(layout.labels(batch)), serial: face.serial,
@@ -132,6 +134,28 @@ package enum PrintRun {
         }
         try write(contactSheet(serials, ceremony: ceremony), to: layout.cards.appendingPathComponent("index.html"))
         return serials.count
+    }
+
+    /// A spool's cards by serial. Refuses one the batch of the manifest does not
+    /// have, or one listed twice (which of the two would be printed?).
+    static func bySerial<Item>(
+        _ items: [Item], _ serial: (Item) -> Serial, batch: Int, of ceremony: Transcript, file: String
+    ) throws(CeremonyError) -> [Serial: Item] {
+        let wanted = Set(ceremony.body.serials(batch: batch))
+        var bySerial: [Serial: Item] = [:]
+        for item in items {
+            let card = serial(item)
+            guard wanted.contains(card) else {
+                throw .refusedCard(
+                    file: file, serial: card,
+                    reason:
+                        "is not a card of batch \(batch) in the manifest (the spool has more cards than the manifest)")
+            }
+            guard bySerial.updateValue(item, forKey: card) == nil else {
+                throw .refusedCard(file: file, serial: card, reason: "appears twice in the spool")
+            }
+        }
+        return bySerial
     }
 
     static func contactSheet(_ serials: [Serial], ceremony: Transcript) -> String {

@@ -99,12 +99,21 @@ struct CardBook {
     }
 
     /// Reads A's label spools and B's face spools (the physical world), where present.
+    /// Each card of a spool must be a card of its batch, once: a face or label for
+    /// another serial, or a second one for the same card (which could be the one
+    /// printed), is a C1 finding and is not used.
     private mutating func readPrinted(layout: CeremonyLayout, manifest: ManifestBody) {
         for batch in 1...manifest.batchCount {
+            let batchSerials = Set(manifest.serials(batch: batch))
             let facesURL = layout.faces(batch)
             if FileManager.default.fileExists(atPath: facesURL.path) {
                 do {
-                    for face in try CardFace.readSpool(facesURL) where cards[face.serial] != nil {
+                    var seen = Set<Serial>()
+                    for face in try CardFace.readSpool(facesURL)
+                    where accept(
+                        face.serial, in: batchSerials, seen: &seen, batch: batch, spool: "card face",
+                        file: layout.relative(facesURL))
+                    {
                         cards[face.serial]!.face = face
                     }
                 } catch {
@@ -116,8 +125,14 @@ struct CardBook {
             let labelsURL = layout.labels(batch)
             if FileManager.default.fileExists(atPath: labelsURL.path) {
                 do {
+                    var seen = Set<Serial>()
                     for label in try ScratchLabel.readSpoolLeniently(labelsURL) {
-                        guard cards[label.serial] != nil, let passphrase = label.bip38Passphrase else { continue }
+                        guard
+                            accept(
+                                label.serial, in: batchSerials, seen: &seen, batch: batch, spool: "label",
+                                file: layout.relative(labelsURL)),
+                            let passphrase = label.bip38Passphrase
+                        else { continue }
                         cards[label.serial]!.label = AuditedCard.Label(
                             passphrase: passphrase, commitmentSalt: label.commitmentSalt,
                             file: layout.relative(labelsURL))
@@ -128,6 +143,28 @@ struct CardBook {
                 }
             }
         }
+    }
+
+    /// Whether a spool's card is one of its batch, seen for the first time; if not, a C1 finding.
+    private mutating func accept(
+        _ serial: Serial, in wanted: Set<Serial>, seen: inout Set<Serial>, batch: Int, spool: String,
+        file: String
+    ) -> Bool {
+        guard wanted.contains(serial) else {
+            findings.append(
+                Finding(
+                    .serials, .critical, "a \(spool) for a card that batch \(batch) of the manifest does not have",
+                    serial: serial.description, file: file))
+            return false
+        }
+        guard seen.insert(serial).inserted else {
+            findings.append(
+                Finding(
+                    .serials, .critical, "a second \(spool) for the same card (the spool lists it twice)",
+                    serial: serial.description, file: file))
+            return false
+        }
+        return true
     }
 
     /// Recovers seedb from every face (cheap) and every secret where a label exists too

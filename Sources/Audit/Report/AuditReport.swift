@@ -1,3 +1,4 @@
+import Ceremony
 import Foundation
 
 /// The audit's result: read by people (report.md) and programs (report.json).
@@ -51,7 +52,9 @@ package struct AuditReport: Codable, Sendable {
 }
 
 extension AuditReport {
-    /// JSON for programs (snake_case keys).
+    /// JSON for programs (snake_case keys). Text from files and file names is the
+    /// escaped text of the findings (``Finding``), as in report.md: a JSON reader
+    /// gets `\u{1B}` as six characters, never the control character itself.
     package var json: Data {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -60,11 +63,12 @@ extension AuditReport {
     }
 
     /// Markdown for people: the matrix first, then findings by severity, then every check.
+    /// Every text that came from a file is escaped again (``shown(_:)``), so no line is added.
     package var markdown: String {
         var lines: [String] = []
         lines.append("# Ceremony audit: \(verdict.uppercased())")
         lines.append("")
-        lines.append("Ceremony `\(ceremony)`, \(cards) cards.")
+        lines.append("Ceremony `\(Self.shown(ceremony))`, \(cards) cards.")
         lines.append("")
         lines.append("## Who could rebuild a key")
         lines.append("")
@@ -88,10 +92,12 @@ extension AuditReport {
                 lines.append("")
                 for f in group {
                     var where_: [String] = []
-                    if let serial = f.serial { where_.append("card \(serial)") }
-                    if let file = f.file { where_.append("`\(file)`" + (f.offset.map { " at byte \($0)" } ?? "")) }
+                    if let serial = f.serial { where_.append("card \(Self.shown(serial))") }
+                    if let file = f.file {
+                        where_.append("`\(Self.shown(file))`" + (f.offset.map { " at byte \($0)" } ?? ""))
+                    }
                     lines.append(
-                        "- **\(f.check.rawValue)** \(where_.isEmpty ? "" : where_.joined(separator: ", ") + ": ")\(f.message)"
+                        "- **\(f.check.rawValue)** \(where_.isEmpty ? "" : where_.joined(separator: ", ") + ": ")\(Self.shown(f.message))"
                     )
                 }
                 lines.append("")
@@ -125,7 +131,9 @@ extension AuditReport {
         lines.append("")
         lines.append("## Cut and choose")
         lines.append("")
-        lines.append(sample.isEmpty ? "No sample was opened." : "Opened and voided: \(sample.joined(separator: ", ")).")
+        lines.append(
+            sample.isEmpty
+                ? "No sample was opened." : "Opened and voided: \(Self.shown(sample.joined(separator: ", "))).")
         lines.append("")
         lines.append("## Checks")
         lines.append("")
@@ -138,4 +146,9 @@ extension AuditReport {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// Text from a file or a file name as the report shows it: escaped by the
+    /// toolkit's one escaping function, never cut (it is escaped already, so
+    /// escaping again changes nothing).
+    package static func shown(_ text: String) -> String { quoted(text, limit: .max) }
 }

@@ -1,3 +1,5 @@
+import Ceremony
+
 /// Every audit check, with a stable id. Each has a test where it passes and
 /// one where it fails (Tests/AuditTests), and a failed check makes
 /// `ceremony-audit` exit 3.
@@ -59,6 +61,12 @@ package enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
 }
 
 /// One thing the audit found.
+///
+/// Its text fields hold what comes from files and file names escaped, once, by
+/// `quoted(_:limit:)` (Sources/Ceremony/Model/Quoting.swift): control, format and line-separator
+/// characters (newlines, ESC, CSI, U+202E) appear as `\n`, `\u{1B}`, ... So
+/// report.json, report.md and stdout all carry the same escaped text, and a
+/// hostile file name or payload cannot add a line (a false verdict) to any of them.
 package struct Finding: Codable, Sendable, Equatable {
     package let check: Check
     package let severity: Severity
@@ -73,11 +81,14 @@ package struct Finding: Codable, Sendable, Equatable {
     ) {
         self.check = check
         self.severity = severity
-        self.serial = serial
-        self.file = file
+        self.serial = serial.map { quoted($0, limit: .max) }
+        self.file = file.map { quoted($0, limit: .max) }
         self.offset = offset
-        self.message = message
+        self.message = quoted(message, limit: Self.messageLimit)
     }
+
+    /// The most characters of a message taken from its input (a hostile file cannot flood the report).
+    static let messageLimit = 2000
 
     /// Whether this finding fails its check (info findings do not).
     package var fails: Bool { severity != .info }

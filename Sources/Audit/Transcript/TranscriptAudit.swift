@@ -12,23 +12,81 @@ struct TranscriptAudit {
 
     init(ceremony: Transcript) {
         self.ceremony = ceremony
-        for file in ceremony.transferFiles() { read(file) }
+        for file in ceremony.transferEntries() { account(for: file) }
         checkChains()
         checkAnswers()
     }
 
     private var layout: CeremonyLayout { ceremony.layout }
 
+    /// Accounts for one entry of `transfer/`, whatever its name: it must be a
+    /// regular file, not hidden, and either a key declaration (`NAME.declaration.json`)
+    /// that verifies, or a bundle (any other `.json` the sites read) taken through
+    /// the transcript's reader. Anything else is a T1 finding: a site could hide
+    /// there what the sites never read and the closing manifest never lists.
+    private mutating func account(for file: URL) {
+        let path = layout.relative(file)
+        let name = file.lastPathComponent
+        let type = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.type] as? FileAttributeType
+        let unexpected: String? =
+            switch type {
+            case .typeRegular?:
+                if name.hasPrefix(".") {
+                    "a hidden file"
+                } else if name.hasSuffix(Self.declarationSuffix) {
+                    nil
+                } else if name.contains(".declaration.") || file.pathExtension != "json" {
+                    "a file that is no bundle"
+                } else {
+                    nil
+                }
+            case .typeDirectory?: "a folder"
+            case .typeSymbolicLink?: "a symbolic link"
+            case nil: name.contains("\u{FFFD}") ? "a name that is not UTF-8" : "an entry that cannot be examined"
+            default: "a special file"
+            }
+        if let unexpected {
+            findings.append(
+                Finding(
+                    .signatures, .high,
+                    "unexpected entry in transfer/ (\(unexpected)): only signed bundles and key declarations belong there",
+                    file: path))
+        } else if name.hasSuffix(Self.declarationSuffix) {
+            checkDeclaration(file)
+        } else {
+            read(file)
+        }
+    }
+
+    /// How a key declaration's name ends: `site-a.declaration.json`, `site-b.declaration.json`
+    /// (and any other party's, such as an auditor's).
+    static let declarationSuffix = ".declaration.json"
+
+    /// A key declaration must parse and verify as a self-signed site-key declaration:
+    /// of its site where the name is a site's (``CeremonyLayout/declaration(_:)``), of
+    /// any party otherwise.
+    private mutating func checkDeclaration(_ file: URL) {
+        let named = Party.allCases.filter { layout.declaration($0).lastPathComponent == file.lastPathComponent }
+        var refusal: CeremonyError?
+        for party in named.isEmpty ? Party.allCases : named {
+            do {
+                _ = try SiteSetup.declaration(of: party, at: file)
+                return
+            } catch {
+                refusal = refusal ?? error
+            }
+        }
+        let message =
+            named.isEmpty
+            ? "not a key declaration of any party that verifies"
+            : "key declaration does not verify: \(refusal.map(\.message) ?? "unreadable")"
+        findings.append(Finding(.signatures, .critical, message, file: layout.relative(file)))
+    }
+
     /// Takes one file through the transcript's reader; a refusal becomes a finding
     /// of the check it breaks (T2 for another ceremony's bundle, T1 for the rest).
     private mutating func read(_ file: URL) {
         let path = layout.relative(file)
-        guard file.pathExtension == "json" else {
-            findings.append(
-                Finding(
-                    .signatures, .high, "unexpected file in transfer/: only signed bundles belong there", file: path))
-            return
-        }
         switch ceremony.read(file) {
         case .success(let entry):
             entries.append(entry)

@@ -72,13 +72,22 @@ package struct Transcript: Sendable {
 
     /// The files of `transfer/` that may be bundles of the transcript, sorted by
     /// name: everything but hidden files and the site key declarations (made
-    /// before the ceremony). The sites read the `.json` ones; the audit also
-    /// reports the others.
+    /// before the ceremony). The sites read the `.json` ones; the audit reads
+    /// every entry instead (``transferEntries()``).
     package func transferFiles() -> [URL] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.transfer.path)) ?? []
         return names.sorted().filter { !$0.hasPrefix(".") && !$0.contains(".declaration.") }.map {
             layout.transfer.appendingPathComponent($0)
         }
+    }
+
+    /// Every entry of `transfer/`, sorted by name, whatever it is: hidden files,
+    /// key declarations, folders and symbolic links included (a name that is not
+    /// UTF-8 is listed with U+FFFD for its bad bytes, so it is listed all the same).
+    /// The audit accounts for each one; the sites read only ``transferFiles()``.
+    package func transferEntries() -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.transfer.path)) ?? []
+        return names.sorted().map { layout.transfer.appendingPathComponent($0) }
     }
 
     /// Every envelope in `transfer/` signed by a key of this ceremony, verified,
