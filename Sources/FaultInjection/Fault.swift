@@ -37,6 +37,9 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case skipsSerial = "skips-serial"
     case duplicatesSerial = "duplicates-serial"
     case closingNotCountersigned = "closing-not-countersigned"
+    case aResignsClosingForSample = "a-resigns-closing-for-sample"
+    case undeclaredCountersignature = "undeclared-countersignature"
+    case declarationReplaced = "declaration-replaced"
     // The physical world is wrong.
     case swappedLabels = "swapped-labels"
     case facesMissing = "faces-missing"
@@ -86,6 +89,9 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .skipsSerial: [.serials, .answers]
         case .duplicatesSerial: [.serials]
         case .closingNotCountersigned: [.closing]
+        case .aResignsClosingForSample: [.sample]
+        case .undeclaredCountersignature: [.signatures]
+        case .declarationReplaced: [.keys]
         case .swappedLabels: [.sample, .control]
         case .facesMissing: [.control]
         }
@@ -120,6 +126,10 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .skipsSerial: "a card is removed from both batches (re-signed by both sites)"
         case .duplicatesSerial: "a card appears twice in a key batch (re-signed by B)"
         case .closingNotCountersigned: "the closing manifest carries only site A's signature"
+        case .aResignsClosingForSample:
+            "site A re-signs the closing manifest without the auditor's commitment, to pick the sample (B countersigns again)"
+        case .undeclaredCountersignature: "a key nobody declared adds its signature to a batch bundle"
+        case .declarationReplaced: "site B's key declaration in transfer/ is replaced by one of another key"
         case .swappedLabels: "the first scratch-off labels of batches 1 and 2 are printed on each other's cards"
         case .facesMissing: "a batch's card faces are missing from the print run"
         }

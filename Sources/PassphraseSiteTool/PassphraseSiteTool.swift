@@ -121,6 +121,11 @@ extension PassphraseSiteTool {
             let digest = try site.close()
             print("closing manifest \(digest.hex)")
             print("compare aloud: \(digest.humanForm)")
+            if let commitment = try SampleCommitment.read(site.ceremony) {
+                print("records the auditor's sample commitment \(commitment.commitment.digest.humanForm)")
+            } else {
+                print("no auditor sample commitment in audit/: the audit will report the sample as steerable")
+            }
         }
     }
 }
