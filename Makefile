@@ -91,8 +91,10 @@ test: test-deps lint
 # Ceremony/ceremony.conf): make ceremony CARDS=6 CEREMONY_DIR=/tmp/small FAULT=b-keeps-seedb
 CARDS        ?= 24
 CEREMONY_DIR ?= ceremony-run
+# The mock auditor's key folder: beside the ceremony folder, never inside it.
+AUDITOR_KEYS ?= $(CEREMONY_DIR).auditor
 ceremony: build
-	CARDS=$(CARDS) CEREMONY_DIR=$(CEREMONY_DIR) FAULT=$(FAULT) BIN="$$($(SWIFT) build --show-bin-path)" bash Ceremony/run-ceremony.sh
+	CARDS=$(CARDS) CEREMONY_DIR=$(CEREMONY_DIR) AUDITOR_KEYS=$(AUDITOR_KEYS) FAULT=$(FAULT) BIN="$$($(SWIFT) build --show-bin-path)" bash Ceremony/run-ceremony.sh
 
 # Performance figures (issue 7): release build, then one run of every figure on this
 # machine; prints the tables and writes bench/results.json (about 3 minutes on 2 cores).

@@ -4,7 +4,8 @@
 # Three parties, each working only in its own folder plus transfer/:
 #   site A  (passphrase site)  site-a/, printed/site-a/
 #   site B  (key site)         site-b/, printed/site-b/
-#   auditor                    reads everything, writes audit/
+#   auditor                    reads everything, writes audit/; its key folder is outside the
+#                              ceremony folder (AUDITOR_KEYS, default: the ceremony folder's name + .auditor)
 # Every file that crosses between the sites is a signed DSSE bundle in transfer/.
 #
 # Usage: Ceremony/run-ceremony.sh   (settings: Ceremony/ceremony.conf, or the environment)
@@ -14,6 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/ceremony.conf"
 BIN=${BIN:-$(cd "$here/.." && swift build --show-bin-path)}
 D=$CEREMONY_DIR
+AUD=${AUDITOR_KEYS:-${D%/}.auditor}
 
 step() { printf '\n== %s\n' "$*"; }
 now() { date +%s.%N; }
@@ -38,6 +40,10 @@ if [ -e "$D" ]; then
   [ -f "$D/ceremony.json" ] || { echo "$D exists and is not a mock ceremony folder: refusing to replace it" >&2; exit 1; }
   rm -rf "$D"
 fi
+if [ -e "$AUD" ]; then
+  [ -f "$AUD/signing-key.seed" ] || { echo "$AUD exists and is not a mock auditor key folder: refusing to replace it" >&2; exit 1; }
+  rm -rf "$AUD"
+fi
 mkdir -p "$D"
 echo "mock ceremony: $CARDS cards in batches of $BATCH_SIZE, $NETWORK, into $D"
 echo "$isolation"
@@ -50,6 +56,8 @@ step "   Site A proposes the manifest; site B checks it names its key and counte
 A propose --cards "$CARDS" --batch-size "$BATCH_SIZE" --first-lot "$FIRST_LOT" --network "$NETWORK" \
   --alphabet "$ALPHABET" --length "$LENGTH" --group "$GROUP"
 B endorse
+step "   The auditor commits to the sample's random value; the value stays in its key folder, outside the ceremony"
+"$BIN/ceremony-audit" commit "$D" --key-folder "$AUD"
 batches=$(( (CARDS + BATCH_SIZE - 1) / BATCH_SIZE ))
 
 a_time=0; b_time=0
@@ -73,15 +81,15 @@ done
 step "5. Assembly joins labels and card faces by serial"
 "$BIN/card-print" assemble --ceremony "$D" --denomination "$DENOMINATION"
 
-step "6. Closing manifest: every payload digest, signed by A, countersigned by B"
+step "6. Closing manifest: every payload digest and the auditor's commitment, signed by A, countersigned by B"
 A close
 B close
 if [ "$fault_phase" = after-close ]; then "$BIN/ceremony-fault" inject "$FAULT" --ceremony "$D"; fi
 
-step "7. Audit (the auditor countersigns the closing manifest if every check passes)"
+step "7. Audit: the sample is drawn with the auditor's value; it countersigns if every check passes"
 status=0
 mkdir -p "$D/audit"
-"$BIN/ceremony-audit" "$D" --sample "$SAMPLE" > "$D/audit/summary.txt" || status=$?
+"$BIN/ceremony-audit" "$D" --sample "$SAMPLE" --key-folder "$AUD" > "$D/audit/summary.txt" || status=$?
 cat "$D/audit/summary.txt"
 
 step "Summary"

@@ -12,7 +12,8 @@ package struct Auditor {
     package struct Options: Sendable {
         /// Cards to open in the cut-and-choose sample.
         package var sample: Int
-        /// Where the auditor's signing key lives (default: the ceremony's audit/ folder).
+        /// Where the auditor's signing key and its committed sample values live: outside the
+        /// ceremony folder. Needed to countersign, and to draw the sample before the value is published.
         package var keyFolder: URL?
         /// Countersign the closing manifest when the audit passes.
         package var countersign: Bool
@@ -22,6 +23,51 @@ package struct Auditor {
             self.keyFolder = keyFolder
             self.countersign = countersign
         }
+    }
+
+    /// Refuses a key folder inside the ceremony folder: the auditor's secret key never
+    /// lives in the folder it certifies.
+    package static func checkKeyFolder(_ folder: URL, outside layout: CeremonyLayout) throws(CeremonyError) {
+        func resolved(_ url: URL) -> String {
+            let path = url.standardizedFileURL.resolvingSymlinksInPath().path
+            return path.hasSuffix("/") ? path : path + "/"
+        }
+        guard !resolved(folder).hasPrefix(resolved(layout.root)) else {
+            throw CeremonyError(
+                .failed, file: folder.path,
+                "the auditor's key folder is inside the ceremony folder: keep it outside (--key-folder)")
+        }
+    }
+
+    /// The auditor's key from `folder` (made there, 0600, on first use) and its declaration
+    /// in the ceremony's audit/ folder (written if this key has none yet).
+    static func auditorKey(
+        _ folder: URL, layout: CeremonyLayout, declaring ceremony: Transcript
+    ) throws(CeremonyError) -> Ed25519.SigningKey {
+        try checkKeyFolder(folder, outside: layout)
+        try AtomicFile.makeFolder(folder)
+        try AtomicFile.makeFolder(layout.audit, mode: 0o755)
+        let key =
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent(SiteIdentity.fileName).path)
+            ? try SiteIdentity.load(from: folder) : try SiteIdentity.create(in: folder)
+        let declared = SiteKey(publicKey: key.publicKey)
+        if !ceremony.auditorKeys.contains(declared) {
+            try SiteSetup.declare(.auditor, key: key, to: layout.auditorDeclaration(KeyID(publicKey: key.publicKey)))
+        }
+        return key
+    }
+
+    /// `ceremony-audit commit`: before `close`, the auditor commits to the random value the
+    /// sample will be drawn with. The value stays in `keyFolder`; the signed commitment goes
+    /// to audit/sample-commitment.json, and site A's closing manifest records its digest.
+    /// - Returns: the auditor's key and the commitment payload's digest.
+    package static func commit(
+        _ layout: CeremonyLayout, keyFolder: URL
+    ) throws(CeremonyError) -> (key: SiteKey, commitment: PayloadDigest) {
+        let ceremony = try Transcript.load(layout)
+        let key = try auditorKey(keyFolder, layout: layout, declaring: ceremony)
+        let digest = try SampleCommitment.commit(try Transcript.load(layout), key: key, keyFolder: keyFolder)
+        return (SiteKey(publicKey: key.publicKey), digest)
     }
 
     /// Runs every check.
@@ -41,6 +87,10 @@ struct AuditRun {
     let ceremony: Transcript
     let options: Auditor.Options
     var findings: [Finding] = []
+    /// What K1 drew the sample from.
+    var sampleSeed = "nothing (no sample)"
+    /// The auditor's value, to publish when it countersigns (K1 read it from the key folder).
+    var pendingReveal: SampleReveal?
 
     var layout: CeremonyLayout { ceremony.layout }
     var manifest: ManifestBody { ceremony.body }
@@ -68,6 +118,7 @@ struct AuditRun {
         transcript.checkClosing()
         findings += transcript.findings
         checkCoverage(transcript)
+        var keys = checkKeys(transcript)
 
         var book = CardBook(ceremony: ceremony, transcript: transcript)
         book.rebuildSecrets(network: manifest.network)
@@ -89,7 +140,15 @@ struct AuditRun {
         }
         let passed = checks.allSatisfy(\.passed)
         var signature: String?
-        if passed && options.countersign { signature = countersign() }
+        var errors: [String] = []
+        if passed && options.countersign {
+            do {
+                signature = try countersign()
+                keys = checkKeys(transcript, report: false)
+            } catch {
+                errors.append("the auditor's countersignature was not made: \(error.description)")
+            }
+        }
         let severityOrder = findings.sorted {
             ($0.severity, $0.check, $0.serial ?? "") < ($1.severity, $1.check, $1.serial ?? "")
         }
@@ -97,7 +156,7 @@ struct AuditRun {
             verdict: passed ? "pass" : "fail", ceremony: AuditReport.shown(ceremony.id), cards: manifest.cards,
             reconstructable: matrix,
             exposure: exposure, checks: checks, findings: severityOrder, randomness: randomness, sample: sample,
-            auditorSignature: signature)
+            sampleSeed: sampleSeed, keys: keys, auditorSignature: signature, errors: errors)
     }
 
     /// T6: every batch has all five payloads, and A confirmed every card.
@@ -124,35 +183,24 @@ struct AuditRun {
         }
     }
 
-    /// The auditor's key, its declaration, and its signature on the closing manifest.
-    func countersign() -> String? {
-        let folder = options.keyFolder ?? layout.audit
-        do {
-            try AtomicFile.makeFolder(folder)
-            try AtomicFile.makeFolder(layout.audit, mode: 0o755)
-        } catch {
-            return nil
+    /// The auditor's key, its declaration, its signature on the closing manifest, and
+    /// (when it holds the committed value) the value, published for later auditors.
+    func countersign() throws(CeremonyError) -> String {
+        guard let folder = options.keyFolder else {
+            throw CeremonyError(.failed, "no key folder: pass --key-folder (outside the ceremony folder)")
         }
-        let key: Ed25519.SigningKey
-        if FileManager.default.fileExists(atPath: folder.appendingPathComponent(SiteIdentity.fileName).path) {
-            guard let loaded = try? SiteIdentity.load(from: folder) else { return nil }
-            key = loaded
-        } else {
-            guard let made = try? SiteIdentity.create(in: folder) else { return nil }
-            key = made
-        }
+        let key = try Auditor.auditorKey(folder, layout: layout, declaring: ceremony)
         let declared = SiteKey(publicKey: key.publicKey)
-        if !FileManager.default.fileExists(atPath: layout.auditorDeclaration.path) {
-            _ = try? SiteSetup.declare(.auditor, key: key, to: layout.auditorDeclaration)
+        let reloaded = try Transcript.load(layout)
+        guard reloaded.auditorKeys.contains(declared) else {
+            throw CeremonyError(
+                .failed, "the auditor's declaration of its key is not in \(layout.relative(layout.audit))")
         }
-        guard let reloaded = try? Transcript.load(layout), reloaded.auditorKey == declared else { return nil }
         do {
             _ = try Closing.countersign(reloaded, as: .auditor, key: key)
-        } catch  where error.code == .alreadyDone {
-        } catch {
-            return nil
-        }
-        return "auditor key \(PayloadDigest(hex: declared.keyid)!.humanForm)"
+        } catch  where error.code == .alreadyDone {}
+        if let pendingReveal { try SampleCommitment.publish(pendingReveal, layout: layout) }
+        return "auditor key \(Auditor.shortForm(publicKey: key.publicKey))"
     }
 
     /// One heavy scrypt, timed, when no card secret was rebuilt.

@@ -3,26 +3,120 @@ import Ceremony
 import CryptoCore
 import Foundation
 
+extension Auditor {
+    /// The cut-and-choose rule: draw `i` (from 0) is `SHA-256(seed || i as 4 bytes big-endian)`;
+    /// its first 8 bytes, big-endian, modulo the cards left, pick the next card from the
+    /// remaining serials in order.
+    package static func drawSample(seed: [UInt8], from serials: [Serial], count: Int) -> [Serial] {
+        var pool = serials.sorted()
+        var chosen: [Serial] = []
+        var counter: UInt32 = 0
+        while chosen.count < count && !pool.isEmpty {
+            let draw = SHA256.hash(seed + withUnsafeBytes(of: counter.bigEndian, Array.init))
+            let value = draw.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            chosen.append(pool.remove(at: Int(value % UInt64(pool.count))))
+            counter += 1
+        }
+        return chosen.sorted()
+    }
+}
+
 extension AuditRun {
-    /// K1: opens the cut-and-choose sample, drawn from the closing manifest's digest
-    /// so nobody could choose it before the transcript was fixed.
+    /// K1: opens the cut-and-choose sample, drawn from `SHA-256(closing digest || value)`, where
+    /// value is the auditor's random value, committed to before `close` (audit/sample-commitment.json,
+    /// recorded in the closing manifest) and revealed only now: nobody could choose the sample.
+    /// A closing manifest without the commitment gives a sample site A could steer: a finding,
+    /// and the sample is drawn from the closing digest alone (the earlier rule).
     mutating func checkSample(_ book: CardBook, transcript: TranscriptAudit) -> [String] {
         guard options.sample > 0 else { return [] }
         guard let closing = transcript.entry(.closingManifest, .siteA, batch: nil) else {
             findings.append(Finding(.sample, .high, "no closing manifest to draw the sample from"))
             return []
         }
-        var pool = book.sorted.map(\.serial)
-        var chosen: [Serial] = []
-        var counter: UInt32 = 0
-        while chosen.count < min(options.sample, manifest.cards) && !pool.isEmpty {
-            let draw = SHA256.hash(Array(closing.digest.hex.utf8) + withUnsafeBytes(of: counter.bigEndian, Array.init))
-            let value = draw.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            chosen.append(pool.remove(at: Int(value % UInt64(pool.count))))
-            counter += 1
+        var seed = Array(closing.digest.hex.utf8)
+        sampleSeed = "the closing manifest's digest alone (steerable by site A)"
+        switch revealedValue(closing) {
+        case .success(let value):
+            seed = SampleCommitment.seed(closing: closing.digest, value: value)
+            sampleSeed = "SHA-256(closing digest || the auditor's committed value)"
+        case .failure(let finding):
+            findings.append(finding)
         }
-        for serial in chosen.sorted() { open(book.cards[serial]!) }
-        return chosen.sorted().map(\.description)
+        let chosen = Auditor.drawSample(
+            seed: seed, from: book.sorted.map(\.serial), count: min(options.sample, manifest.cards))
+        for serial in chosen { open(book.cards[serial]!) }
+        return chosen.map(\.description)
+    }
+
+    /// The auditor's value, checked against the commitment the closing manifest records.
+    private mutating func revealedValue(_ closing: TranscriptEntry) -> Result<[UInt8], Finding> {
+        let closingPath = layout.relative(layout.closingManifest)
+        let commitmentPath = layout.relative(layout.sampleCommitment)
+        func fail(_ message: String, _ file: String, _ severity: Severity = .high) -> Result<[UInt8], Finding> {
+            .failure(Finding(.sample, severity, message, file: file))
+        }
+        guard
+            let body = try? TranscriptJSON.decoder.decode(
+                PayloadBody<ClosingManifestBody>.self, from: closing.envelope.payload)
+        else { return fail("closing manifest body is malformed", closingPath) }
+        guard let recorded = body.body.auditorCommitment else {
+            return fail(
+                "the closing manifest records no auditor commitment: site A could re-sign it until the sample suited it",
+                closingPath)
+        }
+        let commitment: SignedPayload<SampleCommitmentBody>
+        let committer: KeyID
+        do {
+            guard let found = try SampleCommitment.read(ceremony) else {
+                return fail(
+                    "the closing manifest records commitment \(recorded.humanForm), but \(commitmentPath) is missing",
+                    closingPath)
+            }
+            (commitment, committer) = found
+        } catch {
+            return fail("the auditor's commitment does not verify: \(error.description)", commitmentPath)
+        }
+        guard commitment.digest == recorded else {
+            return fail(
+                "the closing manifest records commitment \(recorded.humanForm), not the auditor's \(commitment.digest.humanForm)",
+                closingPath, .critical)
+        }
+        let published: SampleReveal?
+        do { published = try SampleCommitment.readReveal(layout) } catch {
+            return fail(error.description, layout.relative(layout.sampleReveal))
+        }
+        var value: [UInt8]?
+        if let folder = options.keyFolder,
+            let held = try? BoundedFile.read(SampleCommitment.valueFile(in: folder, ceremony: ceremony.id), limit: 64)
+        {
+            value = Array(held)
+            if published == nil {
+                pendingReveal = SampleReveal(
+                    ceremony: ceremony.id, commitment: recorded, closing: closing.digest, value: Array(held))
+            }
+        } else if let published {
+            value = [UInt8](hexString: published.value)
+        }
+        guard let value else {
+            return fail(
+                "the auditor's committed value is neither in --key-folder nor published in \(layout.relative(layout.sampleReveal)): the sample cannot be drawn",
+                commitmentPath)
+        }
+        guard value.count == 32, SampleCommitment.commitment(of: value) == commitment.payload.body.commitment else {
+            return fail("the revealed value does not open the auditor's commitment", commitmentPath, .critical)
+        }
+        if let published {
+            // Once the value is public, a closing manifest re-signed afterwards could steer the sample:
+            // only the one the committing auditor countersigned counts.
+            guard published.closing == closing.digest,
+                closing.envelope.signatures.contains(where: { $0.keyid == committer.hex })
+            else {
+                return fail(
+                    "the auditor's value was published, but the committing auditor (key \(Auditor.shortForm(keyid: committer.hex))) did not countersign this closing manifest: it may have been re-signed after the reveal",
+                    closingPath, .critical)
+            }
+        }
+        return .success(value)
     }
 
     private mutating func open(_ card: AuditedCard) {
@@ -93,3 +187,6 @@ extension AuditRun {
         }
     }
 }
+
+/// A finding carried out of a check that stops early.
+extension Finding: Error {}

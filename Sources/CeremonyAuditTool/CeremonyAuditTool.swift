@@ -9,27 +9,90 @@ struct CeremonyAuditTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ceremony-audit",
         abstract:
-            "Audit a 2FKG ceremony folder: transcript, consistency, key shares per view, exposure, randomness, sample, retention.",
+            "Audit a 2FKG ceremony folder: transcript, keys, consistency, key shares per view, exposure, randomness, sample, retention.",
         discussion: """
-            Writes report.json and report.md into --out (default DIR/audit). Every check id is listed in \
-            the report and in Docs/Audit.md. When every check passes, the auditor countersigns the \
-            closing manifest with its own key (made in --key-folder on first use).
-            Exit status: 0 every check passed; 3 a check failed; 2 the folder is unusable \
-            (no readable manifest signed by site A) or the report cannot be written; 64 usage error.
+            Before close, the auditor commits to the sample's random value (ceremony-audit commit); after \
+            close, ceremony-audit DIR audits (the audit subcommand is the default).
+            """,
+        subcommands: [AuditFolder.self, Commit.self], defaultSubcommand: AuditFolder.self)
+}
+
+/// Refuses a key folder inside the ceremony folder, as a usage error.
+func validateKeyFolder(_ keyFolder: String?, ceremony: String) throws {
+    guard let keyFolder else { return }
+    do {
+        try Auditor.checkKeyFolder(URL(fileURLWithPath: keyFolder), outside: CeremonyLayout(path: ceremony))
+    } catch {
+        throw ValidationError(
+            "--key-folder \(keyFolder) is inside the ceremony folder: keep the auditor's key outside it")
+    }
+}
+
+struct Commit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Before close: commit to the random value the cut-and-choose sample will be drawn with.",
+        discussion: """
+            Draws 32 random bytes and keeps them in --key-folder (sample-value-CEREMONY.secret, 0600); \
+            writes DIR/audit/sample-commitment.json, SHA-256 of a domain tag and the value, signed with the \
+            auditor's key (made in --key-folder on first use, declared in DIR/audit/). Site A's close records \
+            the commitment's digest in the closing manifest; the audit draws the sample from the closing \
+            digest and the value. Run it after the manifest is endorsed, before the first batch.
+            Exit status: 0 committed; 2 the folder is unusable or a commitment exists; 64 usage error.
             """)
 
     @Argument(help: "The ceremony folder.") var ceremony: String
-    @Option(help: "Cards to open in the cut-and-choose sample (drawn from the closing manifest's digest).")
+    @Option(
+        help: ArgumentHelp("Folder of the auditor's signing key and values, outside DIR (required).", valueName: "dir"))
+    var keyFolder: String
+
+    func validate() throws { try validateKeyFolder(keyFolder, ceremony: ceremony) }
+
+    func run() throws {
+        do {
+            let (key, digest) = try Auditor.commit(
+                CeremonyLayout(path: ceremony), keyFolder: URL(fileURLWithPath: keyFolder))
+            print("sample commitment: audit/sample-commitment.json, payload \(digest.humanForm)")
+            print("auditor key: \(key.rawPublicKey.map { Auditor.shortForm(publicKey: $0) } ?? key.keyid)")
+            print("the value stays in \(keyFolder): keep it until the audit")
+        } catch {
+            FileHandle.standardError.write(Data("ceremony-audit commit: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct AuditFolder: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Audit a closed ceremony folder and write its reports (the default subcommand).",
+        discussion: """
+            Writes report.json and report.md into --out (default DIR/audit). Every check id is listed in \
+            the report and in Docs/Audit.md. When every check passes, the auditor countersigns the \
+            closing manifest with its own key (made in --key-folder on first use, declared in DIR/audit/) \
+            and publishes its sample value. --key-folder must be outside DIR; it is required unless \
+            --no-countersign.
+            Exit status: 0 every check passed; 3 a check failed; 4 every check passed but the \
+            countersignature could not be made; 2 the folder is unusable (no readable manifest signed by \
+            site A) or the report cannot be written; 64 usage error.
+            """)
+
+    @Argument(help: "The ceremony folder.") var ceremony: String
+    @Option(help: "Cards to open in the cut-and-choose sample (drawn from the closing digest and the auditor's value).")
     var sample = 3
     @Option(help: ArgumentHelp("Where to write report.json and report.md (default: DIR/audit).", valueName: "dir"))
     var out: String?
-    @Option(help: ArgumentHelp("Folder of the auditor's signing key (default: DIR/audit).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Folder of the auditor's signing key and values, outside DIR.", valueName: "dir"))
     var keyFolder: String?
     @Flag(help: "Do not countersign the closing manifest.") var noCountersign = false
     @Flag(help: "Print the JSON report on stdout instead of the summary.") var json = false
 
     func validate() throws {
         guard sample >= 0 else { throw ValidationError("--sample must be 0 or more") }
+        guard keyFolder != nil || noCountersign else {
+            throw ValidationError(
+                "--key-folder is required to countersign (a folder outside DIR), or pass --no-countersign")
+        }
+        try validateKeyFolder(keyFolder, ceremony: ceremony)
     }
 
     /// Everything printed that comes from a file or a file name (the ceremony id, each
@@ -72,6 +135,10 @@ struct CeremonyAuditTool: ParsableCommand {
             print(
                 "checks: \(report.checks.count - failed.count)/\(report.checks.count) passed"
                     + (failed.isEmpty ? "" : "; failed: " + failed.joined(separator: ", ")))
+            for key in report.keys { print("signer \(key.line)") }
+            if !report.sample.isEmpty {
+                print("sample: \(report.sample.joined(separator: ", ")) (drawn from \(report.sampleSeed))")
+            }
             for finding in report.findings.prefix(10) {
                 print(
                     "  [\(finding.severity.rawValue)] \(finding.check.rawValue) \(finding.serial.map { "card \(AuditReport.shown($0)) " } ?? "")\(finding.file.map { "\(AuditReport.shown($0)): " } ?? "")\(AuditReport.shown(finding.message))"
@@ -80,6 +147,11 @@ struct CeremonyAuditTool: ParsableCommand {
             if report.findings.count > 10 { print("  ... \(report.findings.count - 10) more in the report") }
             print("report: \(AuditReport.shown(folder.appendingPathComponent("report.md").path))")
         }
+        for error in report.errors {
+            if !json { print("error: \(error)") }
+            FileHandle.standardError.write(Data("ceremony-audit: error: \(error)\n".utf8))
+        }
         if !report.passed { throw ExitCode(3) }
+        if !report.errors.isEmpty { throw ExitCode(4) }
     }
 }

@@ -42,6 +42,9 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case aliasesPayloadField = "b-aliases-payload-field"
     case hidesFileInTransfer = "hides-file-in-transfer"
     case escapesInFileName = "escapes-in-file-name"
+    case aResignsClosingForSample = "a-resigns-closing-for-sample"
+    case undeclaredCountersignature = "undeclared-countersignature"
+    case declarationReplaced = "declaration-replaced"
     // The physical world is wrong.
     case swappedLabels = "swapped-labels"
     case facesMissing = "faces-missing"
@@ -99,6 +102,9 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .closingNotCountersigned: [.closing]
         case .duplicatesPayloadKey, .aliasesPayloadField: [.signatures]
         case .hidesFileInTransfer, .escapesInFileName: [.signatures]
+        case .aResignsClosingForSample: [.sample]
+        case .undeclaredCountersignature: [.signatures]
+        case .declarationReplaced: [.keys]
         case .swappedLabels: [.sample, .control]
         case .facesMissing: [.control]
         case .duplicatesFace, .extraFace: [.serials]
@@ -142,6 +148,10 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .hidesFileInTransfer: "a copy of a key batch is hidden in transfer/ under a dot name"
         case .escapesInFileName:
             "site A leaves a bundle whose name holds terminal escapes and a false verdict line, and whose payloadType holds newlines"
+        case .aResignsClosingForSample:
+            "site A re-signs the closing manifest without the auditor's commitment, to pick the sample (B countersigns again)"
+        case .undeclaredCountersignature: "a key nobody declared adds its signature to a batch bundle"
+        case .declarationReplaced: "site B's key declaration in transfer/ is replaced by one of another key"
         case .swappedLabels: "the first scratch-off labels of batches 1 and 2 are printed on each other's cards"
         case .facesMissing: "a batch's card faces are missing from the print run"
         case .duplicatesFace: "site B's face spool lists a card twice, the second face with another address"

@@ -166,6 +166,22 @@ package struct Injector {
                     address: faces[0].address, encryptedKey: faces[0].encryptedKey,
                     confirmationCode: faces[0].confirmationCode))
             try AtomicFile.write(try TranscriptJSON.prettyEncoder.encode(faces), to: layout.faces(1), mode: .secret)
+        case .aResignsClosingForSample:
+            // A drops the commitment and re-signs; a naive or colluding B countersigns again.
+            try resign(layout.closingManifest, signer: .siteA) { payload in
+                var body = payload["body"] as! [String: Any]
+                body["auditor_commitment"] = nil
+                payload["body"] = body
+            }
+            var envelope = try Envelope(json: try BoundedFile.read(layout.closingManifest))
+            envelope.addSignature(try SiteIdentity.load(from: b))
+            try AtomicFile.write(envelope.json, to: layout.closingManifest, mode: .shared)
+        case .undeclaredCountersignature:
+            var envelope = try Envelope(json: try BoundedFile.read(layout.intermediateBatch(1)))
+            envelope.addSignature(Ed25519.SigningKey())
+            try AtomicFile.write(envelope.json, to: layout.intermediateBatch(1), mode: .shared)
+        case .declarationReplaced:
+            try SiteSetup.declare(.siteB, key: Ed25519.SigningKey(), to: layout.declaration(.siteB))
         case .swappedLabels:
             var one = try SecretRecord.read(layout.labels(1))
             var two = try SecretRecord.read(layout.labels(2))

@@ -1,3 +1,4 @@
+import Audit
 import BIP38
 import Ceremony
 import CryptoCore
@@ -20,9 +21,17 @@ package enum MockCeremony {
         }
     }
 
-    /// Runs set-up, every batch (issue, mint, verify, seal) and the closing, injecting `fault` at its phase.
+    /// The mock auditor's key folder: beside the ceremony folder, never inside it.
+    package static func auditorFolder(for layout: CeremonyLayout) -> URL {
+        layout.root.deletingLastPathComponent().appendingPathComponent(layout.root.lastPathComponent + ".auditor")
+    }
+
+    /// Runs set-up, the auditor's sample commitment (its key in `auditorFolder`, default
+    /// ``auditorFolder(for:)``), every batch (issue, mint, verify, seal) and the closing,
+    /// injecting `fault` at its phase.
     package static func run(
-        at layout: CeremonyLayout, _ configuration: Configuration = Configuration(), fault: Fault? = nil
+        at layout: CeremonyLayout, _ configuration: Configuration = Configuration(), fault: Fault? = nil,
+        auditorFolder: URL? = nil
     )
         throws(CeremonyError)
     {
@@ -38,6 +47,7 @@ package enum MockCeremony {
                 forceWeakPolicy: weak),
             layout: layout)
         _ = try SiteSetup.endorse(layout: layout)
+        _ = try Auditor.commit(layout, keyFolder: auditorFolder ?? Self.auditorFolder(for: layout))
         let siteA = try PassphraseSite(layout: layout, ownerSalts: fault == .aReusesOwnersalt ? reusedSalt : nil)
         let siteB = try KeySite(layout: layout, seeds: seedSource(for: fault))
         for batch in 1...siteA.ceremony.body.batchCount {

@@ -123,6 +123,11 @@ extension PassphraseSiteTool {
             print("closing manifest \(digest.hex)")
             print("compare aloud: \(digest.humanForm)")
             print(keysLine(site.ceremony.body))
+            if let commitment = try SampleCommitment.read(site.ceremony) {
+                print("records the auditor's sample commitment \(commitment.commitment.digest.humanForm)")
+            } else {
+                print("no auditor sample commitment in audit/: the audit will report the sample as steerable")
+            }
         }
     }
 }

@@ -23,7 +23,13 @@ final class Folder: @unchecked Sendable {
         try FileManager.default.copyItem(at: other.url, to: url)
     }
 
-    deinit { try? FileManager.default.removeItem(at: url) }
+    /// The mock auditor's key folder, beside the ceremony folder.
+    var auditor: URL { MockCeremony.auditorFolder(for: layout) }
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+        try? FileManager.default.removeItem(at: MockCeremony.auditorFolder(for: layout))
+    }
 }
 
 /// One honest ceremony, made once and copied by the tests that alter it afterwards.
@@ -40,7 +46,7 @@ enum Honest {
     @Test("an honest ceremony passes every check with no finding, and the matrix reads 0, 0, 0, N")
     func honestPasses() throws {
         let folder = try Folder(copying: Honest.folder)
-        let report = try Auditor.audit(folder.layout, options: .init(sample: 2))
+        let report = try Auditor.audit(folder.layout, options: .init(sample: 2, keyFolder: Honest.folder.auditor))
         #expect(report.verdict == "pass")
         #expect(report.findings.isEmpty, "\(report.findings)")
         #expect(report.reconstructable == AuditReport.Matrix(siteA: 0, siteB: 0, both: 0, control: 2))
@@ -54,7 +60,7 @@ enum Honest {
         let closing = try Envelope(json: Data(contentsOf: folder.layout.closingManifest))
         #expect(closing.signatures.count == 3)
         #expect(report.auditorSignature != nil)
-        let again = try Auditor.audit(folder.layout, options: .init(sample: 0))
+        let again = try Auditor.audit(folder.layout, options: .init(sample: 0, keyFolder: Honest.folder.auditor))
         #expect(again.verdict == "pass", "\(again.findings)")
         #expect(try Envelope(json: Data(contentsOf: folder.layout.closingManifest)).signatures.count == 3)
     }
@@ -63,8 +69,11 @@ enum Honest {
     func sampleIsDeterministic() throws {
         let first = try Folder(copying: Honest.folder)
         let second = try Folder(copying: Honest.folder)
-        let one = try Auditor.audit(first.layout, options: .init(sample: 1, countersign: false))
-        let two = try Auditor.audit(second.layout, options: .init(sample: 1, countersign: false))
+        let one = try Auditor.audit(
+            first.layout, options: .init(sample: 1, keyFolder: Honest.folder.auditor, countersign: false))
+        let two = try Auditor.audit(
+            second.layout, options: .init(sample: 1, keyFolder: Honest.folder.auditor, countersign: false))
+        #expect(one.passed && two.passed, "\(one.findings)")
         #expect(one.sample == two.sample)
         #expect(one.sample.count == 1)
     }
@@ -80,15 +89,20 @@ enum Honest {
     @Test("each fault is caught by its checks", arguments: Fault.allCases)
     func faultIsCaught(_ fault: Fault) throws {
         let folder: Folder
+        let auditor: URL
         if fault.phase == .afterClose {
             folder = try Folder(copying: Honest.folder)
+            auditor = Honest.folder.auditor
             try Injector(layout: folder.layout).inject(fault, batch: 1)
         } else {
             folder = try Folder()
+            auditor = folder.auditor
             try MockCeremony.run(at: folder.layout, Honest.configuration, fault: fault)
         }
+        let sampled: Set<Fault> = [.swappedLabels, .aResignsClosingForSample]
         let report = try Auditor.audit(
-            folder.layout, options: .init(sample: fault == .swappedLabels ? 2 : 0, countersign: false))
+            folder.layout,
+            options: .init(sample: sampled.contains(fault) ? 2 : 0, keyFolder: auditor, countersign: false))
         #expect(report.verdict == "fail")
         let failed = Set(report.checks.filter { !$0.passed }.map(\.id))
         for check in fault.caughtBy {
@@ -149,7 +163,8 @@ enum Honest {
     @Test("exit 0 and both reports for an honest ceremony; the JSON carries the documented fields")
     func honest() throws {
         let folder = try Folder(copying: Honest.folder)
-        let (status, stdout, stderr) = try run(folder.url.path, "--sample", "1")
+        let (status, stdout, stderr) = try run(
+            folder.url.path, "--sample", "1", "--key-folder", Honest.folder.auditor.path)
         #expect(status == 0, "\(stderr)")
         #expect(stdout.contains("audit PASS"))
         #expect(stdout.contains("site A 0, site B 0, both 0, control 2"))
@@ -171,7 +186,7 @@ enum Honest {
     func failing() throws {
         let folder = try Folder(copying: Honest.folder)
         try Injector(layout: folder.layout).inject(.editsBundle, batch: 1)
-        let (status, stdout, _) = try run(folder.url.path, "--sample", "0")
+        let (status, stdout, _) = try run(folder.url.path, "--sample", "0", "--no-countersign")
         #expect(status == 3)
         #expect(stdout.contains("audit FAIL"))
         let json =
@@ -188,7 +203,7 @@ enum Honest {
     @Test("exit 2 for a folder with no manifest; exit 64 for bad usage")
     func unusable() throws {
         let folder = try Folder()
-        let (status, _, stderr) = try run(folder.url.path)
+        let (status, _, stderr) = try run(folder.url.path, "--no-countersign")
         #expect(status == 2)
         #expect(stderr.contains("unusable ceremony folder"))
         #expect(stderr.contains("ceremony.json: missing"))

@@ -34,6 +34,18 @@ struct DSSEInteropTests {
             }
             files.append((transfer.appendingPathComponent(name), kind, signers))
         }
+        // The auditor's sample commitment (audit/, made before close in a real run; signed here afterwards).
+        let auditor = Ed25519.SigningKey()
+        let ceremony0 = try Transcript.load(run.layout)
+        let commitment = run.root.appendingPathComponent("sample-commitment.json")
+        try SignedPayload(
+            Payload(
+                type: .sampleCommitment, ceremony: ceremony0.id, signer: .auditor, batch: nil, sequence: 1,
+                prev: ceremony0.manifest.digest, answers: nil,
+                body: SampleCommitmentBody(commitment: SampleCommitment.commitment(of: SystemRandom.bytes(count: 32)))),
+            signers: [auditor]
+        ).write(to: commitment)
+        files.append((commitment, .sampleCommitment, [auditor.publicKey.hex]))
         #expect(Set(files.map(\.1)) == Set(PayloadKind.allCases), "the run covers every payload kind")
 
         for (file, kind, signers) in files {

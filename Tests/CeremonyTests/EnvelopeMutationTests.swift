@@ -210,7 +210,7 @@ struct EnvelopeMutationTests {
             _ = try ceremony.open(file, kind: kind, signer: signer, batch: batch, as: RetentionStatementBody.self)
         case .closingManifest:
             _ = try ceremony.open(file, kind: kind, signer: signer, batch: batch, as: ClosingManifestBody.self)
-        case .siteDeclaration, .manifest:
+        case .siteDeclaration, .manifest, .sampleCommitment:
             _ = try ceremony.entry(file)
         }
     }

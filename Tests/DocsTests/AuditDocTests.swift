@@ -54,14 +54,24 @@ import Testing
     func auditRuns() throws {
         let folder = try TemporaryFolder()
 
+        // The example was closed before the auditor's commitment existed: with a sample, K1 fails
+        // (steerable sample); without one, every check passes.
         let honest = try folder.exampleCeremony("ex-audit")
-        let pass = try Run.tool(
-            "ceremony-audit", [honest.path, "--key-folder", folder.url.appendingPathComponent("auditor").path])
+        let pass = try Run.tool("ceremony-audit", [honest.path, "--sample", "0", "--no-countersign"])
         #expect(pass.status == 0, "\(pass.stdout)\(pass.stderr)")
         try expectBlock(
-            in: "CLI.md", command: "$ ceremony-audit /tmp/ex-audit",
+            in: "CLI.md", command: "$ ceremony-audit /tmp/ex-audit --sample 0 --no-countersign",
             output: pass.stdout.replacingOccurrences(of: honest.path, with: "/tmp/ex-audit"))
+        let signed = try Run.tool(
+            "ceremony-audit",
+            [honest.path, "--sample", "0", "--key-folder", folder.url.appendingPathComponent("auditor").path])
+        #expect(signed.status == 0, "\(signed.stdout)\(signed.stderr)")
         let passReport = try Data(contentsOf: honest.appendingPathComponent("audit/report.json"))
+        let steerable = try folder.exampleCeremony("ex-steerable")
+        let sampled = try Run.tool("ceremony-audit", [steerable.path, "--no-countersign"])
+        #expect(sampled.status == 3, "\(sampled.stdout)\(sampled.stderr)")
+        #expect(sampled.stdout.contains("records no auditor commitment"))
+        let sampledReport = try Data(contentsOf: steerable.appendingPathComponent("audit/report.json"))
 
         let leaky = try folder.exampleCeremony("ex-leak")
         let labels = try Example.records("printed/site-a/batch-0001.labels")
@@ -70,10 +80,10 @@ import Testing
         try FileManager.default.createDirectory(
             at: leaky.appendingPathComponent("site-a/logs"), withIntermediateDirectories: true)
         try Data(log.utf8).write(to: leaky.appendingPathComponent("site-a/logs/issue.log"))
-        let fail = try Run.tool("ceremony-audit", [leaky.path, "--no-countersign"])
+        let fail = try Run.tool("ceremony-audit", [leaky.path, "--sample", "0", "--no-countersign"])
         #expect(fail.status == 3, "\(fail.stdout)\(fail.stderr)")
         try expectBlock(
-            in: "Audit.md", command: "$ ceremony-audit /tmp/ex-leak --no-countersign; echo \"exit $?\"",
+            in: "Audit.md", command: "$ ceremony-audit /tmp/ex-leak --sample 0 --no-countersign; echo \"exit $?\"",
             output: fail.stdout.replacingOccurrences(of: leaky.path, with: "/tmp/ex-leak") + "exit \(fail.status)\n")
         let failReport = try Data(contentsOf: leaky.appendingPathComponent("audit/report.json"))
 
@@ -102,7 +112,7 @@ import Testing
             #expect(real, "Docs/Audit.md's report table documents `\(field)`, which no report has")
         }
 
-        let report = try #require(try JSONSerialization.jsonObject(with: passReport) as? [String: Any])
+        let report = try #require(try JSONSerialization.jsonObject(with: sampledReport) as? [String: Any])
         #expect(report["sample"] as? [String] == Self.sample(count: 3), "the sample is drawn as Docs/Audit.md says")
     }
 

@@ -276,7 +276,11 @@ enum Example {
     @Test("values the prose quotes (digests, keys, codes, passphrases, human forms) come from the example ceremony")
     func quotedValues() throws {
         var known = Set<String>()
-        for envelope in try Example.all() {
+        // The auditor's files too: its declaration and its sample commitment.
+        let audit = try FileManager.default.contentsOfDirectory(
+            atPath: Paths.exampleCeremony.appendingPathComponent("audit").path
+        ).filter { $0.hasSuffix(".json") }.sorted().map { try Example.read("audit/\($0)") }
+        for envelope in try Example.all() + audit {
             known.insert(envelope.digest)
             known.formUnion(
                 matches(

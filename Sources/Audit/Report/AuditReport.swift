@@ -44,9 +44,16 @@ package struct AuditReport: Codable, Sendable {
     package let checks: [CheckResult]
     package let findings: [Finding]
     package let randomness: [RandomnessResult]
-    /// The cut-and-choose sample (opened, and so voided), drawn from the closing manifest's digest.
+    /// The cut-and-choose sample (opened, and so voided), drawn from the closing manifest's
+    /// digest and the auditor's revealed value.
     package let sample: [String]
+    /// What the sample was drawn from.
+    package let sampleSeed: String
+    /// Every key that signed or was declared, by its short form (T7).
+    package let keys: [KeyUse]
     package let auditorSignature: String?
+    /// What the auditor could not do after the checks (its countersignature, publishing its value).
+    package let errors: [String]
 
     package var passed: Bool { verdict == "pass" }
 }
@@ -103,6 +110,7 @@ extension AuditReport {
                 lines.append("")
             }
         }
+        lines += keysMarkdown
         lines.append("## Brute-force exposure")
         lines.append("")
         lines.append(
@@ -134,6 +142,7 @@ extension AuditReport {
         lines.append(
             sample.isEmpty
                 ? "No sample was opened." : "Opened and voided: \(Self.shown(sample.joined(separator: ", "))).")
+        if !sample.isEmpty { lines.append("Drawn from \(Self.shown(sampleSeed)).") }
         lines.append("")
         lines.append("## Checks")
         lines.append("")
@@ -144,6 +153,7 @@ extension AuditReport {
         if let auditorSignature {
             lines.append("The auditor countersigned the closing manifest (\(auditorSignature)).")
         }
+        for error in errors { lines.append("**Error:** \(error)") }
         return lines.joined(separator: "\n") + "\n"
     }
 

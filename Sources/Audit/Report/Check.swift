@@ -10,6 +10,7 @@ package enum Check: String, Codable, Sendable, CaseIterable, Comparable {
     case answers = "T4.answers"
     case closing = "T5.closing-manifest"
     case coverage = "T6.batches-complete"
+    case keys = "T7.keys-declared"
     case serials = "C1.serials"
     case codeAgreement = "C2.codes-agree"
     case uniqueness = "C3.no-reuse"
@@ -33,6 +34,7 @@ package enum Check: String, Codable, Sendable, CaseIterable, Comparable {
         case .answers: "every response answers the request of its batch"
         case .closing: "the closing manifest lists exactly the payloads present and is signed by A and B"
         case .coverage: "every batch was issued, minted, verified without failure and sealed"
+        case .keys: "the manifest's keys are the keys the sites declared in transfer/; every signer is named"
         case .serials: "every serial of the manifest appears exactly once in each bundle kind"
         case .codeAgreement: "intermediate code, encrypted key, confirmation code and address of each card agree"
         case .uniqueness: "no ownersalt, passpoint, address or seedb is used twice"
@@ -44,7 +46,8 @@ package enum Check: String, Codable, Sendable, CaseIterable, Comparable {
         case .exposure: "no site holds share 2 (which would leave only a passphrase brute force)"
         case .randomness: "public and recovered random values show no repeats or bias the sample can detect"
         case .policy: "the passphrase policy reaches the 80-bit floor and the printed passphrases follow it"
-        case .sample: "sampled cards open: passphrase decrypts the key to the address, commitments match"
+        case .sample:
+            "the sample is drawn with the auditor's committed value; sampled cards open: passphrase, key, address, commitments"
         case .retention: "each site's last retention statement matches what its folder holds"
         }
     }

@@ -56,6 +56,29 @@ package enum SiteSetup {
         return unverified.body.key
     }
 
+    /// Every auditor declaration in `audit/` (`auditor.declaration.json` and
+    /// `auditor-*.declaration.json`), sorted by name: the keys of those that verify
+    /// (each once), and why each other one was not taken.
+    package static func auditorDeclarations(
+        _ layout: CeremonyLayout
+    ) -> (keys: [SiteKey], files: [(file: URL, key: SiteKey)], refused: [(file: URL, reason: String)]) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: layout.audit.path)) ?? []
+        var keys: [SiteKey] = []
+        var files: [(file: URL, key: SiteKey)] = []
+        var refused: [(file: URL, reason: String)] = []
+        for name in names.sorted() where name.hasPrefix("auditor") && name.hasSuffix(".declaration.json") {
+            let file = layout.audit.appendingPathComponent(name)
+            do {
+                let key = try declaration(of: .auditor, at: file)
+                files.append((file, key))
+                if !keys.contains(key) { keys.append(key) }
+            } catch {
+                refused.append((file, error.code == .refusedBundle ? error.message : error.description))
+            }
+        }
+        return (keys, files, refused)
+    }
+
     /// The terms of a new ceremony, as site A proposes them.
     package struct Terms: Sendable {
         package var cards: Int

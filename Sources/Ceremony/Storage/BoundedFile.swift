@@ -10,26 +10,40 @@ package enum BoundedFile {
     package static let defaultLimit = 64 << 20
 
     /// Reads `url`, refusing files over `limit` bytes and anything not a regular file.
-    /// - Throws: ``CeremonyError/missing(path:)``, ``CeremonyError/tooLarge(path:limit:)``,
-    ///   ``CeremonyError/readFailed(path:reason:)``.
+    ///
+    /// The file is opened non-blocking and checked with `fstat` on the open
+    /// descriptor before a byte is read, so a FIFO, device or socket put in a
+    /// file's place is refused at once (never waited on), and nothing can be
+    /// swapped in between the check and the read.
+    /// - Throws: ``CeremonyError/Code/missingFile``, ``CeremonyError/Code/fileTooLarge``,
+    ///   ``CeremonyError/Code/readFailed`` with the system's cause.
     package static func read(_ url: URL, limit: Int = defaultLimit) throws(CeremonyError) -> Data {
         let path = url.path
-        var info = stat()
-        guard stat(path, &info) == 0 else {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
             if errno == ENOENT { throw .missing(path: path) }
             throw .readFailed(path: path, reason: String(cString: strerror(errno)))
         }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw .readFailed(path: path, reason: String(cString: strerror(errno))) }
         // A FIFO or device has no size to check and may never end (/dev/zero): refused.
         guard info.st_mode & S_IFMT == S_IFREG else { throw .readFailed(path: path, reason: "not a regular file") }
         guard Int(info.st_size) <= limit else { throw .tooLarge(path: path, limit: limit) }
-        do {
-            let data = try Data(contentsOf: url)
-            guard data.count <= limit else { throw CeremonyError.tooLarge(path: path, limit: limit) }
-            return data
-        } catch let error as CeremonyError {
-            throw error
-        } catch {
-            throw .readFailed(path: path, reason: "unreadable")
+        var data = Data(count: Int(info.st_size) + 1)
+        var total = 0
+        while total < data.count {
+            let n = data.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + total, $0.count - total) }
+            if n == 0 { break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .readFailed(path: path, reason: String(cString: strerror(errno)))
+            }
+            total += n
+            // A file that grows while it is read is read up to the limit and no further.
+            if total == data.count && total <= limit { data.count = min(limit + 1, data.count * 2) }
         }
+        guard total <= limit else { throw .tooLarge(path: path, limit: limit) }
+        return data.prefix(total)
     }
 }

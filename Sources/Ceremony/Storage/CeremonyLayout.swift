@@ -37,6 +37,14 @@ package struct CeremonyLayout: Sendable {
     package var closingManifest: URL { transfer.appendingPathComponent("closing.json") }
     /// The auditor's self-signed key declaration.
     package var auditorDeclaration: URL { audit.appendingPathComponent("auditor.declaration.json") }
+    /// The declaration of the auditor whose keyid is `keyID` (several auditors can audit in turn).
+    package func auditorDeclaration(_ keyID: KeyID) -> URL {
+        audit.appendingPathComponent("auditor-\(keyID.hex.prefix(16)).declaration.json")
+    }
+    /// The auditor's signed commitment to the sample's random value, made before `close`.
+    package var sampleCommitment: URL { audit.appendingPathComponent("sample-commitment.json") }
+    /// The committing auditor's value, published when it countersigns.
+    package var sampleReveal: URL { audit.appendingPathComponent("sample-reveal.json") }
 
     /// Site A's open journal for a batch: one 0600 record per card, from `issue` until `seal` destroys it.
     package func journal(_ batch: Int) -> URL {

@@ -71,6 +71,7 @@ extension PayloadKind {
         case .confirmationReport: try encode(ConfirmationReportBody.self)
         case .retentionStatement: try encode(RetentionStatementBody.self)
         case .closingManifest: try encode(ClosingManifestBody.self)
+        case .sampleCommitment: try encode(SampleCommitmentBody.self)
         }
     }
 
@@ -84,6 +85,7 @@ extension PayloadKind {
         case .confirmationReport: try Payload<ConfirmationReportBody>.decodeCanonical(bytes).header
         case .retentionStatement: try Payload<RetentionStatementBody>.decodeCanonical(bytes).header
         case .closingManifest: try Payload<ClosingManifestBody>.decodeCanonical(bytes).header
+        case .sampleCommitment: try Payload<SampleCommitmentBody>.decodeCanonical(bytes).header
         }
     }
 }

@@ -31,7 +31,8 @@ package enum Closing {
             }
     }
 
-    /// Site A: checks every batch is sealed by A and minted by B, then writes the closing manifest.
+    /// Site A: checks every batch is sealed by A and minted by B, then writes the closing
+    /// manifest, recording the auditor's sample commitment (audit/sample-commitment.json) when there is one.
     package static func close(
         _ ceremony: Transcript, signer key: Ed25519.SigningKey
     ) throws(CeremonyError) -> PayloadDigest {
@@ -47,18 +48,21 @@ package enum Closing {
         }
         let transcript = try ceremony.entries()
         for entry in transcript { try ceremony.checkChain(entry, within: transcript) }
+        let commitment = try SampleCommitment.read(ceremony)?.commitment.digest
         let link = ceremony.nextLink(for: .siteA, in: transcript)
         let payload = Payload(
             type: .closingManifest, ceremony: ceremony.id, signer: .siteA, batch: nil, sequence: link.sequence,
             prev: link.prev, answers: nil,
-            body: ClosingManifestBody(entries: entries(manifest: ceremony, transcript: transcript)))
+            body: ClosingManifestBody(
+                entries: entries(manifest: ceremony, transcript: transcript), auditorCommitment: commitment))
         let signed = SignedPayload(payload, signers: [key])
         try signed.write(to: layout.closingManifest)
         return signed.digest
     }
 
-    /// B or the auditor: checks the closing manifest lists exactly the payloads
-    /// present, in order, then adds a signature.
+    /// B or an auditor: checks the closing manifest lists exactly the payloads
+    /// present, in order, and records the auditor's sample commitment if there is one,
+    /// then adds a signature. Signatures by keys nobody declared are left in place and ignored.
     package static func countersign(
         _ ceremony: Transcript, as party: Party, key: Ed25519.SigningKey, trusting extra: [KeyID: [UInt8]] = [:]
     )
@@ -66,17 +70,56 @@ package enum Closing {
     {
         let layout = ceremony.layout
         let path = layout.relative(layout.closingManifest)
-        var (closing, _) = try ceremony.open(
-            layout.closingManifest, kind: .closingManifest, signer: .siteA, batch: nil, as: ClosingManifestBody.self)
+        let (original, declared) = try readCountersigned(ceremony)
+        let (closing, _) = try ceremony.open(
+            layout.closingManifest, kind: .closingManifest, signer: .siteA, batch: nil, as: ClosingManifestBody.self,
+            from: [try verified(ceremony, declared)])
         let ownKeyID = KeyID(publicKey: key.publicKey)
-        guard !closing.envelope.signatures.contains(where: { $0.keyid == ownKeyID.hex }) else {
+        guard !original.signatures.contains(where: { $0.keyid == ownKeyID.hex }) else {
             throw .alreadyDone("\(path): already countersigned by \(party)")
         }
-        guard closing.payload.body.entries == (try entries(of: ceremony)) else {
+        var transcript: [TranscriptEntry] = []
+        for file in ceremony.transferFiles()
+        where file.pathExtension == "json" && file.path != layout.closingManifest.path {
+            transcript.append(try ceremony.entry(file))
+        }
+        guard closing.payload.body.entries == entries(manifest: ceremony, transcript: transcript) else {
             throw .refusedBundle(file: path, reason: "does not list exactly the payloads in the transcript")
         }
-        closing.countersign(key)
-        try closing.write(to: layout.closingManifest)
+        // B refuses a closing manifest that leaves out the auditor's commitment (the auditor's own K1 checks it too).
+        let commitment = party == .siteB ? try SampleCommitment.read(ceremony)?.commitment.digest : nil
+        if let commitment, closing.payload.body.auditorCommitment != commitment {
+            throw .refusedBundle(
+                file: path,
+                reason:
+                    "does not record the auditor's sample commitment \(commitment.humanForm) (\(layout.relative(layout.sampleCommitment)))"
+            )
+        }
+        var signed = original
+        signed.addSignature(key)
+        try AtomicFile.write(signed.json, to: layout.closingManifest, mode: .shared)
         return closing.digest
+    }
+
+    /// The closing manifest's envelope as written, and the same envelope without the
+    /// signatures by keys this ceremony does not declare (which are ignored, not refused:
+    /// anyone may countersign a finished ceremony, and only declared parties count).
+    package static func readCountersigned(
+        _ ceremony: Transcript
+    ) throws(CeremonyError) -> (written: Envelope, declared: Envelope) {
+        let file = ceremony.layout.closingManifest
+        let data = try BoundedFile.read(file)
+        let envelope: Envelope
+        do { envelope = try Envelope(json: data) } catch { throw .envelope(file: file.path, error) }
+        let trusted = Set(ceremony.trustedKeys.keys.map(\.hex))
+        return (envelope, envelope.keepingSignatures { trusted.contains($0.keyid) }.envelope)
+    }
+
+    private static func verified(_ ceremony: Transcript, _ envelope: Envelope) throws(CeremonyError) -> TranscriptEntry
+    {
+        switch ceremony.read(envelope, file: ceremony.layout.closingManifest) {
+        case .success(let entry): return entry
+        case .failure(let refusal): throw refusal.ceremonyError
+        }
     }
 }

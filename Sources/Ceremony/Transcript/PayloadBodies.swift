@@ -148,8 +148,14 @@ package struct ClosingManifestBody: Codable, Sendable {
     }
 
     package let entries: [Entry]
+    /// The digest of the auditor's sample-commitment payload (audit/sample-commitment.json);
+    /// absent in ceremonies closed without one, whose sample site A could steer.
+    package let auditorCommitment: PayloadDigest?
 
-    package init(entries: [Entry]) { self.entries = entries }
+    package init(entries: [Entry], auditorCommitment: PayloadDigest? = nil) {
+        self.entries = entries
+        self.auditorCommitment = auditorCommitment
+    }
 }
 
 /// A field that fails to parse, reported as `card SERIAL: FIELD: cause`.

@@ -12,6 +12,8 @@ package enum PayloadKind: String, Codable, Sendable, CaseIterable {
     case confirmationReport = "confirmation-report"
     case retentionStatement = "retention-statement"
     case closingManifest = "closing-manifest"
+    /// The auditor's commitment to the sample's random value (audit/, not transfer/).
+    case sampleCommitment = "sample-commitment"
 
     /// The DSSE payloadType, versioned.
     package var payloadType: String { "application/vnd.bip38-2fkg.\(rawValue).v\(PayloadHeader.formatVersion)+json" }

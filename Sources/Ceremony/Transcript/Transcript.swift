@@ -11,23 +11,27 @@ package struct Transcript: Sendable {
     package let layout: CeremonyLayout
     package let manifest: SignedPayload<ManifestBody>
 
-    /// The auditor's declared key (audit/auditor.declaration.json), if an auditor has declared one.
-    package let auditorKey: SiteKey?
+    /// The auditors' declared keys (audit/auditor*.declaration.json, each self-signed), in file order.
+    package let auditorKeys: [SiteKey]
 
     package var body: ManifestBody { manifest.payload.body }
     package var id: String { body.ceremonyId }
 
-    package init(layout: CeremonyLayout, manifest: SignedPayload<ManifestBody>, auditorKey: SiteKey?) {
+    package init(layout: CeremonyLayout, manifest: SignedPayload<ManifestBody>, auditorKeys: [SiteKey]) {
         self.layout = layout
         self.manifest = manifest
-        self.auditorKey = auditorKey
+        self.auditorKeys = auditorKeys
     }
 
-    /// Every key that may sign in this ceremony: both sites', and the auditor's
-    /// (which only countersigns the closing manifest).
+    package init(layout: CeremonyLayout, manifest: SignedPayload<ManifestBody>, auditorKey: SiteKey?) {
+        self.init(layout: layout, manifest: manifest, auditorKeys: auditorKey.map { [$0] } ?? [])
+    }
+
+    /// Every key that may sign in this ceremony: both sites', and the auditors'
+    /// (which only countersign the closing manifest and sign the sample commitment).
     package var trustedKeys: [KeyID: [UInt8]] {
         var keys = body.trustedKeys
-        if let raw = auditorKey?.rawPublicKey { keys[KeyID(publicKey: raw)] = raw }
+        for raw in auditorKeys.compactMap(\.rawPublicKey) { keys[KeyID(publicKey: raw)] = raw }
         return keys
     }
 
@@ -64,10 +68,7 @@ package struct Transcript: Sendable {
         } catch {
             throw .refusedBundle(file: file.path, reason: error.description)
         }
-        let auditor =
-            FileManager.default.fileExists(atPath: layout.auditorDeclaration.path)
-            ? try SiteSetup.declaration(of: .auditor, at: layout.auditorDeclaration) : nil
-        return Transcript(layout: layout, manifest: manifest, auditorKey: auditor)
+        return Transcript(layout: layout, manifest: manifest, auditorKeys: SiteSetup.auditorDeclarations(layout).keys)
     }
 
     /// The files of `transfer/` that may be bundles of the transcript, sorted by
@@ -119,15 +120,20 @@ package struct Transcript: Sendable {
     /// form (``Payload/decodeCanonical(_:)``), a signature by the header's own
     /// signer, and this ceremony's id.
     package func read(_ file: URL) -> Result<TranscriptEntry, TranscriptRefusal> {
-        let path = file.path
         let data: Data
         do { data = try BoundedFile.read(file) } catch {
             return .failure(TranscriptRefusal(.unreadable, file: nil, error.description, underlying: error))
         }
         let envelope: Envelope
         do { envelope = try Envelope(json: data) } catch {
-            return .failure(TranscriptRefusal(.unreadable, file: path, error.description, underlying: error))
+            return .failure(TranscriptRefusal(.unreadable, file: file.path, error.description, underlying: error))
         }
+        return read(envelope, file: file)
+    }
+
+    /// The same reader over an envelope already parsed from `file`.
+    package func read(_ envelope: Envelope, file: URL) -> Result<TranscriptEntry, TranscriptRefusal> {
+        let path = file.path
         guard let kind = PayloadKind.allCases.first(where: { $0.payloadType == envelope.payloadType }) else {
             return .failure(
                 TranscriptRefusal(.unknownType, file: path, "unknown payloadType \(quoted(envelope.payloadType))"))

@@ -24,6 +24,7 @@ d=$work/ceremony
 "$bin/key-site" init --ceremony "$d"
 "$bin/passphrase-site" propose --ceremony "$d" --cards 4 --batch-size 2
 "$bin/key-site" endorse --ceremony "$d"
+"$bin/ceremony-audit" commit "$d" --key-folder "$work/auditor"
 for b in 1 2; do
     "$bin/passphrase-site" issue --ceremony "$d" --batch $b
     "$bin/key-site" mint --ceremony "$d" --batch $b
