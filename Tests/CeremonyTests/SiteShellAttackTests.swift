@@ -115,6 +115,23 @@ import Testing
         #expect(verify.stdout.contains("8/8 confirmation codes verified"))
     }
 
+    /// A FIFO in place of a bundle is refused at once, never waited on.
+    @Test func aFIFOInPlaceOfABundleIsRefusedAtOnce() throws {
+        let test = try TestCeremony(cards: 1, batchSize: 1)
+        #expect(mkfifo(test.layout.intermediateBatch(1).path, 0o644) == 0)
+        let process = try Tools.start("key-site", ["mint", "--ceremony", test.path, "--batch", "1"])
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        let hung = process.isRunning
+        if hung { process.terminate() }
+        process.waitUntilExit()
+        #expect(!hung, "key-site mint waited on a FIFO")
+        let stderr = String(
+            decoding: (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 1)
+        #expect(stderr.contains("batch-0001.intermediate.json: cannot read: not a regular file"), "\(stderr)")
+    }
+
     /// A refusal to make a folder names the system's cause.
     @Test func aFolderThatCannotBeMadeNamesTheCause() throws {
         let test = try TestCeremony(setUp: false)

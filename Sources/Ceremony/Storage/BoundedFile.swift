@@ -26,7 +26,9 @@ package enum BoundedFile {
         }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw .readFailed(path: path, reason: String(cString: strerror(errno))) }
+        guard fstat(descriptor, &info) == 0 else {
+            throw .readFailed(path: path, reason: String(cString: strerror(errno)))
+        }
         // A FIFO or device has no size to check and may never end (/dev/zero): refused.
         guard info.st_mode & S_IFMT == S_IFREG else { throw .readFailed(path: path, reason: "not a regular file") }
         guard Int(info.st_size) <= limit else { throw .tooLarge(path: path, limit: limit) }
