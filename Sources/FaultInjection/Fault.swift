@@ -48,6 +48,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     // The physical world is wrong.
     case swappedLabels = "swapped-labels"
     case facesMissing = "faces-missing"
+    // A site erases its memory of what it did (to issue or mint a batch again).
+    case aDeletesLedger = "a-deletes-ledger"
     case duplicatesFace = "duplicates-face"
     case extraFace = "extra-face"
 
@@ -107,6 +109,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .declarationReplaced: [.keys]
         case .swappedLabels: [.sample, .control]
         case .facesMissing: [.control]
+        case .aDeletesLedger: [.retention]
         case .duplicatesFace, .extraFace: [.serials]
         }
     }
@@ -154,6 +157,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .declarationReplaced: "site B's key declaration in transfer/ is replaced by one of another key"
         case .swappedLabels: "the first scratch-off labels of batches 1 and 2 are printed on each other's cards"
         case .facesMissing: "a batch's card faces are missing from the print run"
+        case .aDeletesLedger: "site A deletes its batch ledger after its last retention statement listed it"
         case .duplicatesFace: "site B's face spool lists a card twice, the second face with another address"
         case .extraFace: "site B's face spool holds a card the manifest does not have"
         }

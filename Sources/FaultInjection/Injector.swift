@@ -190,6 +190,8 @@ package struct Injector {
             two[0] = Self.replacing("passphrase", in: second, from: first)
             try SecretRecord.write(one, to: layout.labels(1))
             try SecretRecord.write(two, to: layout.labels(2))
+        case .aDeletesLedger:
+            try FileManager.default.removeItem(at: layout.site(.siteA).appendingPathComponent(BatchLedger.fileName))
         case .facesMissing:
             try FileManager.default.removeItem(at: layout.faces(try Transcript.load(layout).body.batchCount))
         }

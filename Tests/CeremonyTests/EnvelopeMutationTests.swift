@@ -140,6 +140,9 @@ struct EnvelopeMutationTests {
                             "\(context): \(output.lastPathComponent) missing")
                         try? FileManager.default.removeItem(at: output)
                     }
+                    // Undoing a mint also forgets it in site B's ledger (which otherwise refuses a second mint).
+                    try? FileManager.default.removeItem(
+                        at: test.layout.site(.siteB).appendingPathComponent(BatchLedger.fileName))
                 } catch {
                     refused += 1
                     expectOneLine(String(describing: error), context)

@@ -38,6 +38,8 @@ import Testing
             "printed/site-b/batch-0001.faces.json": 0o600, "transfer": 0o755,
             // Each site's lock (one writer at a time), which notes the PID and step of its holder.
             ".site-a.lock": 0o600, ".site-b.lock": 0o600,
+            // Each site's batch ledger (public: states and bundle digests).
+            "site-a/ledger.json": 0o644, "site-b/ledger.json": 0o644,
         ]
         for name in records { expected["site-a/work/batch-0001/\(name)"] = 0o600 }
         for name in try FileManager.default.contentsOfDirectory(atPath: layout.transfer.path) {

@@ -58,13 +58,17 @@ struct FullDiskTests {
                 "a bundle after a failed issue")
         }
         // Every kind of write of issue met the full disk: a card's journal record (which of the cards,
-        // written in parallel, is reported first varies), the labels, the bundle.
+        // written in parallel, is reported first varies), the labels, the site's ledger, the bundle.
         let journalFiles = Set(serials.map { "site-a/work/batch-0001/card-\($0).rec" })
         #expect(
             issueFailures.isSubset(
-                of: journalFiles.union(["printed/site-a/batch-0001.labels", "transfer/batch-0001.intermediate.json"])))
+                of: journalFiles.union([
+                    "printed/site-a/batch-0001.labels", "site-a/ledger.json", "transfer/batch-0001.intermediate.json",
+                ])))
         #expect(
-            issueFailures.isSuperset(of: ["printed/site-a/batch-0001.labels", "transfer/batch-0001.intermediate.json"]))
+            issueFailures.isSuperset(of: [
+                "printed/site-a/batch-0001.labels", "site-a/ledger.json", "transfer/batch-0001.intermediate.json",
+            ]))
         #expect(!issueFailures.isDisjoint(with: journalFiles), "\(issueFailures.sorted())")
         let ceremony = try Transcript.load(layout)
         let (issued, _) = try ceremony.open(
@@ -85,7 +89,7 @@ struct FullDiskTests {
         #expect(
             mintFailures
                 == [
-                    "printed/site-b/batch-0001.faces.json", "transfer/batch-0001.keys.json",
+                    "printed/site-b/batch-0001.faces.json", "transfer/batch-0001.keys.json", "site-b/ledger.json",
                     "transfer/batch-0001.retention-site-b.json",
                 ],
             "\(mintFailures.sorted())")
@@ -95,9 +99,12 @@ struct FullDiskTests {
         #expect(try CardFace.readSpool(layout.faces(1)).map(\.address) == minted.payload.body.cards.map(\.address))
 
         // verify, then seal (which frees the journal's pages before it writes).
+        let verifyFailures = try fillAndRetry(
+            disk, layout, "passphrase-site", ["verify", "--ceremony", path, "--batch", "1"]
+        ) {}
         #expect(
-            try fillAndRetry(disk, layout, "passphrase-site", ["verify", "--ceremony", path, "--batch", "1"]) {}
-                == ["transfer/batch-0001.confirmation.json"])
+            verifyFailures == ["site-a/ledger.json", "transfer/batch-0001.confirmation.json"],
+            "\(verifyFailures.sorted())")
         // seal overwrites and removes the journal before it writes its statement, which then fits
         // in the pages the journal freed: it completes even on a full disk.
         #expect(

@@ -148,3 +148,58 @@ import Testing
         return info.st_mode & 0o777
     }
 }
+
+/// Batches move one way: each site's ledger remembers what it did, whatever transfer/ holds.
+@Suite("Batch ledgers: no batch is issued or minted twice") struct BatchLedgerTests {
+    @Test func aSealedBatchWhoseBundleWasMovedAsideIsNotIssuedAgain() throws {
+        let test = try TestCeremony(cards: 2, batchSize: 2)
+        try test.runBatch(1)
+        let labels = try Data(contentsOf: test.layout.labels(1))
+        let aside = test.root.appendingPathComponent("aside.json")
+        try FileManager.default.moveItem(at: test.layout.intermediateBatch(1), to: aside)
+        try expectRefusalChangingNothing(test, containing: "site-a/ledger.json: batch 1 was sealed already") {
+            try Tools.siteA("issue", "--ceremony", test.path, "--batch", "1")
+        }
+        #expect(try Data(contentsOf: test.layout.labels(1)) == labels, "the printed labels are untouched")
+    }
+
+    @Test func aMintedBatchWhoseOutputsWereMovedAsideIsNotMintedAgain() throws {
+        let test = try TestCeremony(cards: 2, batchSize: 2)
+        expectSuccess(try Tools.siteA("issue", "--ceremony", test.path, "--batch", "1"))
+        expectSuccess(try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1"))
+        for file in [test.layout.keyBatch(1), test.layout.retention(.siteB, batch: 1), test.layout.faces(1)] {
+            try FileManager.default.moveItem(at: file, to: test.root.appendingPathComponent(file.lastPathComponent))
+        }
+        try expectRefusalChangingNothing(test, containing: "site-b/ledger.json: batch 1 was minted already") {
+            try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1")
+        }
+    }
+
+    @Test func anEditedLedgerIsRefused() throws {
+        let test = try TestCeremony(cards: 4, batchSize: 2)
+        try test.runBatch(1)
+        let url = test.layout.site(.siteA).appendingPathComponent("ledger.json")
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        var entries = object["entries"] as! [Any]
+        #expect(entries.count == 3, "issued, verified, sealed")
+        entries.removeFirst()
+        object["entries"] = entries
+        try JSONSerialization.data(withJSONObject: object).write(to: url)
+        try expectRefusalChangingNothing(test, containing: "the batch ledger was edited: entry 1 does not chain") {
+            try Tools.siteA("issue", "--ceremony", test.path, "--batch", "2")
+        }
+    }
+
+    @Test func theLedgerIsInTheSitesRetentionStatement() throws {
+        let test = try TestCeremony(cards: 2, batchSize: 2)
+        try test.runBatch(1)
+        for party in [Party.siteA, .siteB] {
+            let statement = try Envelope(json: Data(contentsOf: test.layout.retention(party, batch: 1)))
+            let body = try Payload<RetentionStatementBody>.decodeCanonical(statement.payload).body
+            let ledger = try #require(body.kept.first { $0.path == "\(party.rawValue)/ledger.json" }, "\(party)")
+            let bytes = try Data(contentsOf: test.layout.site(party).appendingPathComponent("ledger.json"))
+            #expect(
+                ledger.sha256 == SHA256.hash(Array(bytes)).hex, "\(party): the statement holds the ledger as it stays")
+        }
+    }
+}

@@ -41,6 +41,17 @@ package struct PassphraseSite: Sendable {
         guard !FileManager.default.fileExists(atPath: bundleURL.path) else {
             throw .alreadyDone("batch \(batch) already issued (\(layout.relative(bundleURL)))")
         }
+        var ledger = try BatchLedger.load(.siteA, layout: layout, ceremony: ceremony.id)
+        // Issued but not verified, with the journal still here, is a resumed run: the bundle is
+        // rebuilt from the journal byte for byte. Anything further along would draw new passphrases.
+        if let state = ledger.state(of: batch),
+            state > .issued || !FileManager.default.fileExists(atPath: layout.journal(batch).path)
+        {
+            throw CeremonyError(
+                .alreadyDone, file: layout.relative(ledger.url),
+                "batch \(batch) was \(state.rawValue) already, but \(layout.relative(bundleURL)) is missing: put it back; issuing again would draw new passphrases and lose every card already minted"
+            )
+        }
         let folder = layout.journal(batch)
         try AtomicFile.makePrivateFolder(folder.deletingLastPathComponent())
         try AtomicFile.makePrivateFolder(folder)
@@ -67,7 +78,10 @@ package struct PassphraseSite: Sendable {
         let payload = Payload(
             type: .intermediateBatch, ceremony: ceremony.id, signer: .siteA, batch: batch, sequence: link.sequence,
             prev: link.prev, answers: nil, body: body)
-        try SignedPayload(payload, signers: [key]).write(to: bundleURL)
+        let signed = SignedPayload(payload, signers: [key])
+        // The ledger first: a run that dies between the two resumes from the journal.
+        if ledger.state(of: batch) == nil { try ledger.record(batch, .issued, payload: signed.digest) }
+        try signed.write(to: bundleURL)
         return cards.count
     }
 
@@ -82,7 +96,15 @@ package struct PassphraseSite: Sendable {
         defer { withExtendedLifetime(lock) {} }
         try ceremony.checkBatch(batch)
         let reportURL = layout.confirmationReport(batch)
-        guard !FileManager.default.fileExists(atPath: reportURL.path) else {
+        var ledger = try BatchLedger.load(.siteA, layout: layout, ceremony: ceremony.id)
+        if FileManager.default.fileExists(atPath: reportURL.path) {
+            // A run that died after its report and before its ledger entry: record it, and answer the report.
+            if let state = ledger.state(of: batch), state < .verified {
+                let (report, reportEntry) = try ceremony.open(
+                    reportURL, kind: .confirmationReport, signer: .siteA, batch: batch, as: ConfirmationReportBody.self)
+                try ledger.record(batch, .verified, payload: reportEntry.digest)
+                return report.payload.body
+            }
             throw .alreadyDone("batch \(batch) already verified (\(layout.relative(reportURL)))")
         }
         let (issued, issuedEntry) = try ceremony.open(
@@ -128,7 +150,9 @@ package struct PassphraseSite: Sendable {
         let payload = Payload(
             type: .confirmationReport, ceremony: ceremony.id, signer: .siteA, batch: batch, sequence: link.sequence,
             prev: link.prev, answers: answerEntry.digest, body: report)
-        try SignedPayload(payload, signers: [key]).write(to: reportURL)
+        let signed = SignedPayload(payload, signers: [key])
+        try signed.write(to: reportURL)
+        try ledger.record(batch, .verified, payload: signed.digest)
         return report
     }
 
@@ -172,6 +196,9 @@ package struct PassphraseSite: Sendable {
             layout.confirmationReport(batch), kind: .confirmationReport, signer: .siteA, batch: batch,
             as: ConfirmationReportBody.self)
         try destroyJournal(batch)
+        // Recorded before the statement lists the folder, so the statement holds the ledger as it stays.
+        var ledger = try BatchLedger.load(.siteA, layout: layout, ceremony: ceremony.id)
+        if ledger.state(of: batch) != .sealed { try ledger.record(batch, .sealed, payload: reportEntry.digest) }
         let body = RetentionStatementBody(
             site: .siteA, kept: RetentionInventory.files(in: layout.site(.siteA), layout: layout),
             destroyed: [

@@ -48,6 +48,13 @@ package struct KeySite: Sendable {
             try writeRetention(batch: batch, after: answerEntry, cards: answer.payload.body.cards.count)
             return answer.payload.body.cards.count
         }
+        let ledger = try BatchLedger.load(.siteB, layout: layout, ceremony: ceremony.id)
+        if ledger.state(of: batch) == .minted {
+            throw CeremonyError(
+                .alreadyDone, file: layout.relative(ledger.url),
+                "batch \(batch) was minted already, but \(layout.relative(keysURL)) is missing: put it back; minting again would make new keys for cards already printed"
+            )
+        }
         let requestURL = layout.intermediateBatch(batch)
         let transcript = try ceremony.entries()
         let (request, requestEntry) = try ceremony.open(
@@ -104,6 +111,9 @@ package struct KeySite: Sendable {
 
     /// B's retention statement for a batch, chained right after its key batch.
     func writeRetention(batch: Int, after answer: TranscriptEntry, cards: Int) throws(CeremonyError) {
+        // Recorded before the statement lists the folder, so the statement holds the ledger as it stays.
+        var ledger = try BatchLedger.load(.siteB, layout: layout, ceremony: ceremony.id)
+        if ledger.state(of: batch) != .minted { try ledger.record(batch, .minted, payload: answer.digest) }
         let statement = Payload(
             type: .retentionStatement, ceremony: ceremony.id, signer: .siteB, batch: batch,
             sequence: answer.header.sequence + 1, prev: answer.digest, answers: answer.header.answers,

@@ -16,7 +16,10 @@ package enum RetentionInventory {
             let holds =
                 name == SiteIdentity.fileName
                 ? "the site's Ed25519 signing key seed (secret, not a card secret)"
-                : name.hasSuffix(".rec") ? "card journal (secret)" : "site record"
+                : name.hasSuffix(".rec")
+                    ? "card journal (secret)"
+                    : name == BatchLedger.fileName
+                        ? "the site's batch ledger (public: states and bundle digests)" : "site record"
             kept.append(.init(path: layout.relative(url), sha256: SHA256.hash(data).hex, holds: holds))
         }
         return kept.sorted { $0.path < $1.path }
