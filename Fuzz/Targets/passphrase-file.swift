@@ -28,7 +28,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
             && lseek(descriptor, 0, SEEK_SET) == 0)
     let limit = 4096
     // The limit counts the secret after one trailing newline (\n or \r\n) is stripped.
-    let bytes = [UInt8](data.prefix(size))
+    let bytes = [UInt8](UnsafeBufferPointer(start: data, count: size))
     var stripped = bytes.count
     if stripped > 0 && bytes[stripped - 1] == 0x0A {
         stripped -= 1
