@@ -4,9 +4,11 @@
 //
 // Layers, bottom up:
 //   Sources/CLibraries/*  system-library targets: Debian's libsecp256k1, libsodium,
-//                         OpenSSL libcrypto and libqrencode (module maps + shims only).
+//                         OpenSSL libcrypto and libqrencode (module maps + shims only), and
+//                         CICU, a C file over ICU's libicuuc (Unicode NFC).
 //   Sources/CryptoCore    the only target that calls C: hashes, AES, scrypt, curve math,
-//                         Ed25519, randomness, zeroing secret buffers, secret file input.
+//                         Ed25519, randomness, zeroing secret buffers, secret file input,
+//                         Unicode NFC (ICU), process hardening and fatal-signal handlers.
 //   Sources/BIP38         the BIP38 specification: Base58Check, WIF, addresses and the
 //                         non-EC and EC-multiply modes. A reusable library product.
 //   Sources/Ceremony      the ceremony: DSSE envelopes, signed payloads and the transcript,
@@ -71,12 +73,15 @@ let package = Package(
         .systemLibrary(
             name: "CQRencode", path: "Sources/CLibraries/CQRencode", pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]),
-        // Only a header: prctl(2) wrapped for Swift (CryptoCore/ProcessHardening.swift).
+        // A C target, not a system library: ICU's headers stay in cicu.c, away from the
+        // private ICU Foundation carries on Linux (their UErrorCode would clash in CryptoCore).
+        .target(name: "CICU", path: "Sources/CLibraries/CICU", linkerSettings: [.linkedLibrary("icuuc")]),
+        // Only a header: prctl(2) and the fatal-signal handlers for Swift (CryptoCore/ProcessHardening.swift).
         .systemLibrary(name: "CProcessControl", path: "Sources/CLibraries/CProcessControl"),
 
         .target(
             name: "CryptoCore",
-            dependencies: ["CSecp256k1", "CSodium", "CLibCrypto", "CQRencode", "CProcessControl"],
+            dependencies: ["CSecp256k1", "CSodium", "CLibCrypto", "CQRencode", "CICU", "CProcessControl"],
             swiftSettings: strict + [.strictMemorySafety()]),
         library("BIP38", ["CryptoCore"]),
         library("Ceremony", ["BIP38", "CryptoCore"]),

@@ -19,9 +19,18 @@ SWIFTC=${SWIFTC:-swiftc}
 SANITIZERS=${FUZZ_SANITIZERS:-fuzzer,address}
 FLAGS=(-swift-version 6 -package-name bip38_2fkg -O -g -sanitize="$SANITIZERS" -parse-as-library -use-ld=lld)
 INCLUDES=()
-for map in Sources/CLibraries/*/; do INCLUDES+=(-I "${map%/}"); done
-LIBS=(-lsecp256k1 -lsodium -lcrypto -lqrencode)
+for map in Sources/CLibraries/*/; do
+  if [ -d "${map}include" ]; then INCLUDES+=(-I "${map}include"); else INCLUDES+=(-I "${map%/}"); fi
+done
+LIBS=(-lCICU -lsecp256k1 -lsodium -lcrypto -lqrencode -licuuc)
 mkdir -p "$OUT/lib"
+
+# CICU is a C target (ICU behind plain C types, Sources/CLibraries/CICU): a static library of its one file.
+if [ ! -f "$OUT/lib/libCICU.a" ] || [ Sources/CLibraries/CICU/cicu.c -nt "$OUT/lib/libCICU.a" ]; then
+  echo "fuzz: building CICU"
+  ${CC:-clang} -O2 -g -fPIC -I Sources/CLibraries/CICU/include -c Sources/CLibraries/CICU/cicu.c -o "$OUT/lib/cicu.o"
+  ar rcs "$OUT/lib/libCICU.a" "$OUT/lib/cicu.o"
+fi
 
 # build_module NAME SOURCE...: a static library and its .swiftmodule, rebuilt
 # when a source (or a module it imports) is newer.

@@ -27,10 +27,17 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         ftruncate(descriptor, 0) == 0 && pwrite(descriptor, data, size, 0) == size
             && lseek(descriptor, 0, SEEK_SET) == 0)
     let limit = 4096
+    // The limit counts the secret after one trailing newline (\n or \r\n) is stripped.
+    let bytes = [UInt8](UnsafeBufferPointer(start: data, count: size))
+    var stripped = bytes.count
+    if stripped > 0 && bytes[stripped - 1] == 0x0A {
+        stripped -= 1
+        if stripped > 0 && bytes[stripped - 1] == 0x0D { stripped -= 1 }
+    }
     do {
         let secret = try SecretInput.read(descriptor: descriptor, name: "fuzz", limit: limit)
         fuzzExpect(secret.count > 0 && secret.count <= limit, "secret length within 1...limit")
-        fuzzExpect(size <= limit, "accepted a file over the limit")
+        fuzzExpect(stripped <= limit, "accepted a secret over the limit")
         if let passphrase = try? Passphrase(utf8: secret) {
             fuzzExpect(passphrase.normalizedUTF8.count > 0, "empty normalised passphrase")
             // NFC is idempotent: normalising the normalised bytes changes nothing.
@@ -40,7 +47,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         }
     } catch {
         switch error {
-        case .tooLarge: fuzzExpect(size > limit, "refused a file under the limit")
+        case .tooLarge: fuzzExpect(stripped > limit, "refused a secret within the limit")
         case .empty: break
         default: fuzzFailure("unexpected refusal \(error)")
         }

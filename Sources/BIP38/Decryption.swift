@@ -114,6 +114,8 @@ extension EncryptedKey {
     public static func encrypt(
         _ key: PrivateKey, format: AddressFormat, passphrase: Passphrase, network: Network = .mainnet
     ) throws(BIP38Error) -> EncryptedKey {
+        // Keys are never made from an empty passphrase (one may be opened: `Passphrase(utf8:allowingEmpty:)`).
+        guard passphrase.normalizedUTF8.count > 0 else { throw .invalidPassphrase(reason: "empty") }
         let addressHash = key.address(format: format, network: network).addressHash
         let bytes = try lifted("encryption") { () throws(CryptoError) in
             let derived = try DerivedHalves.nonEC(passphrase: passphrase, addressHash: addressHash)

@@ -54,6 +54,8 @@ extension IntermediateCode {
     public static func make(
         passphrase: Passphrase, lotSequence: LotSequence? = nil, random: some RandomSource = SystemRandomSource()
     ) throws(BIP38Error) -> OwnerFactors {
+        // Intermediate codes are never made from an empty passphrase (one may be opened).
+        guard passphrase.normalizedUTF8.count > 0 else { throw .invalidPassphrase(reason: "empty") }
         while true {
             let salt = random.bytes(count: lotSequence == nil ? 8 : 4).revealedBytes()
             do {

@@ -1,5 +1,4 @@
 import CryptoCore
-import Foundation
 
 /// A BIP38 passphrase: the UTF-8 bytes of its Unicode NFC form, held secret.
 public struct Passphrase: Sendable, CustomStringConvertible {
@@ -9,20 +8,28 @@ public struct Passphrase: Sendable, CustomStringConvertible {
     /// Normalises raw UTF-8 bytes (as read from a file or prompt) to NFC.
     ///
     /// ASCII passphrases (every passphrase this toolkit generates) are already
-    /// in NFC and never leave their zeroing buffer. Others pass through a Swift
-    /// `String` for normalisation, which is not wiped.
+    /// in NFC and never leave their zeroing buffer. Others are normalised by ICU
+    /// (CryptoCore's ``UnicodeNFC``, the NFC Python's `unicodedata` and other
+    /// BIP38 tools compute), through zeroing buffers too.
+    ///
+    /// An empty passphrase is refused unless `allowingEmpty`: this toolkit never
+    /// makes a key from one, but opens a key or confirmation code that another
+    /// tool made from one (`bip38 decrypt`, `bip38 confirm`).
     /// - Throws: ``BIP38Error/invalidPassphrase(reason:)`` for invalid UTF-8 or an empty passphrase.
-    public init(utf8 bytes: SecretBytes) throws(BIP38Error) {
-        guard bytes.count > 0 else { throw .invalidPassphrase(reason: "empty") }
+    public init(utf8 bytes: SecretBytes, allowingEmpty: Bool = false) throws(BIP38Error) {
+        guard bytes.count > 0 || allowingEmpty else { throw .invalidPassphrase(reason: "empty") }
         let isASCII = bytes.withUnsafeBytes { $0.allSatisfy { $0 < 0x80 } }
         if isASCII {
             normalizedUTF8 = bytes
             return
         }
-        guard let text = bytes.withUnsafeBytes({ String(validating: $0, as: UTF8.self) }) else {
+        do {
+            normalizedUTF8 = try UnicodeNFC.normalize(utf8: bytes)
+        } catch .invalidText {
             throw .invalidPassphrase(reason: "not valid UTF-8")
+        } catch {
+            throw .invalidPassphrase(reason: "cannot be normalised to NFC (\(error.description))")
         }
-        normalizedUTF8 = SecretBytes(copying: Array(text.precomposedStringWithCanonicalMapping.utf8))
     }
 
     /// A passphrase from a Swift string (tests, teaching examples).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BIP38
+import CryptoCore
 import Foundation
 
 /// `bip38`: BIP38 for a key owner or a student, offline.
@@ -20,8 +21,14 @@ struct BIP38Tool: ParsableCommand {
             Encrypt.self, Decrypt.self, Intermediate.self, Generate.self, Confirm.self, Inspect.self, Explain.self,
         ])
 
-    /// Runs the command; a refusal is one line `bip38: <source>: <cause>` on stderr and exit status 1.
+    /// Hardens the process (it holds passphrases and private keys: no core dumps,
+    /// fatal signals end it at once, memory locked where allowed; one
+    /// `bip38: warning:` line per protection refused), then runs the command;
+    /// a refusal is one line `bip38: <source>: <cause>` on stderr and exit status 1.
     static func main() {
+        for warning in ProcessHardening.apply(tool: "bip38").warnings {
+            FileHandle.standardError.write(Data("bip38: warning: \(warning)\n".utf8))
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -57,7 +57,7 @@ struct Decrypt: ParsableCommand {
 
     func run() throws {
         let key = try failure(file: "encrypted key") { () throws(BIP38Error) in try EncryptedKey(encryptedKey) }
-        let secret = try passphrase.read()
+        let secret = try passphrase.read(allowEmpty: true)
         let decrypted = try failure(file: "encrypted key") { () throws(BIP38Error) in
             try key.decrypt(passphrase: secret, network: network.resolved, allowNonStandardReading: true)
         }
@@ -154,7 +154,7 @@ struct Confirm: ParsableCommand {
         let code = try failure(file: "confirmation code") { () throws(BIP38Error) in
             try ConfirmationCode(confirmationCode)
         }
-        let secret = try passphrase.read()
+        let secret = try passphrase.read(allowEmpty: true)
         let confirmation = try failure(file: "confirmation code") { () throws(BIP38Error) in
             try code.confirm(passphrase: secret, network: network.resolved, allowNonStandardReading: true)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BIP38
 import CryptoCore
+import Foundation
 
 /// `--json`: one JSON object instead of labelled lines.
 struct OutputOptions: ParsableArguments {
@@ -26,21 +27,27 @@ extension Network: ExpressibleByArgument {}
 struct PassphraseOption: ParsableArguments {
     @Option(
         name: .customLong("passphrase-file"),
-        help: ArgumentHelp("Read the passphrase from this file (- for standard input).", valueName: "path"))
+        help: ArgumentHelp(
+            "Read the passphrase from this file (- for standard input): at most 4096 bytes once one trailing newline is stripped.",
+            valueName: "path"))
     var path: String?
 
     /// Reads and NFC-normalises the passphrase. When no file is given, prompts
-    /// (twice when `confirmNew`, for a passphrase being chosen).
-    func read(confirmNew: Bool = false) throws -> Passphrase {
+    /// (twice when `confirmNew`, for a passphrase being chosen). An empty
+    /// passphrase is refused unless `allowEmpty` (opening a key or a code some
+    /// other tool made with one): then it is read, with one warning line on stderr.
+    func read(confirmNew: Bool = false, allowEmpty: Bool = false) throws -> Passphrase {
         let bytes: SecretBytes
         if let path {
-            bytes = try failure(file: path) { () throws(SecretInput.Failure) in try SecretInput.read(path: path) }
+            bytes = try failure(file: path) { () throws(SecretInput.Failure) in
+                try SecretInput.read(path: path, allowEmpty: allowEmpty)
+            }
         } else {
             guard SecretInput.standardInputIsTerminal else {
                 throw ToolFailure("no passphrase: give --passphrase-file PATH (never the passphrase itself)")
             }
             bytes = try failure(file: "terminal") { () throws(SecretInput.Failure) in
-                try SecretInput.prompt("Passphrase: ")
+                try SecretInput.prompt("Passphrase: ", allowEmpty: allowEmpty)
             }
             if confirmNew {
                 let again = try failure(file: "terminal") { () throws(SecretInput.Failure) in
@@ -49,7 +56,13 @@ struct PassphraseOption: ParsableArguments {
                 guard again == bytes else { throw ToolFailure("the two passphrases differ") }
             }
         }
-        return try failure(file: path ?? "terminal") { () throws(BIP38Error) in try Passphrase(utf8: bytes) }
+        if bytes.count == 0 {
+            FileHandle.standardError.write(
+                Data("bip38: warning: \(path ?? "terminal"): the passphrase is empty\n".utf8))
+        }
+        return try failure(file: path ?? "terminal") { () throws(BIP38Error) in
+            try Passphrase(utf8: bytes, allowingEmpty: allowEmpty)
+        }
     }
 }
 

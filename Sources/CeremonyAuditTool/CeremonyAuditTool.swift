@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import Ceremony
+import CryptoCore
 import Foundation
 
 /// `ceremony-audit`: shows per card whether any single party could rebuild the key.
@@ -85,6 +86,21 @@ struct AuditFolder: ParsableCommand {
     var keyFolder: String?
     @Flag(help: "Do not countersign the closing manifest.") var noCountersign = false
     @Flag(help: "Print the JSON report on stdout instead of the summary.") var json = false
+
+    /// Hardens the process first: the audit rebuilds every card's passphrase and
+    /// key (no core dumps, fatal signals end it at once, memory locked where
+    /// allowed; one `ceremony-audit: warning:` line per protection refused).
+    static func main() {
+        for warning in ProcessHardening.apply(tool: "ceremony-audit").warnings {
+            FileHandle.standardError.write(Data("ceremony-audit: warning: \(warning)\n".utf8))
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 
     func validate() throws {
         guard sample >= 0 else { throw ValidationError("--sample must be 0 or more") }

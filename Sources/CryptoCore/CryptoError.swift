@@ -14,6 +14,11 @@ public enum CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongLength(what: String, expected: Int, actual: Int)
     /// The C library reported a failure it does not explain further.
     case libraryFailure(String)
+    /// The memory a call needs cannot be had: its size overflows, exceeds the
+    /// machine's physical memory, or the allocation failed (scrypt's working memory).
+    case memoryUnavailable(String)
+    /// Bytes that should be text are not valid UTF-8, or Unicode normalisation failed.
+    case invalidText(String)
 
     public var description: String {
         switch self {
@@ -22,6 +27,8 @@ public enum CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
         case .degenerateResult: "curve operation gave a degenerate result"
         case .wrongLength(let what, let expected, let actual): "\(what) must be \(expected) bytes, got \(actual)"
         case .libraryFailure(let what): "crypto library failure: \(what)"
+        case .memoryUnavailable(let what): "memory unavailable: \(what)"
+        case .invalidText(let what): "invalid text: \(what)"
         }
     }
 }

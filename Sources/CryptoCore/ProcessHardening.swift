@@ -5,8 +5,16 @@ import Glibc
 #endif
 
 /// Process-wide protections for the executables that hold card secrets
-/// (`passphrase-site`, `key-site`, `card-print`): the first thing their `main` does.
+/// (`passphrase-site`, `key-site`, `card-print`, `ceremony-audit`, `bip38`):
+/// the first thing their `main` does.
 ///
+/// - Fatal signals end the process at once: SIGQUIT, SIGABRT, SIGBUS, SIGILL,
+///   SIGSEGV, SIGFPE and SIGTRAP run a C handler (CProcessControl's shim) that
+///   writes one fixed line and calls `_exit(128 + signal)`. It replaces the
+///   Swift runtime's backtracer, which prints 16 bytes of memory at each
+///   register (secrets, as like as not) and, for a signal sent from outside,
+///   lets the process carry on and write its bundle. A trap (a failed
+///   precondition) still prints Swift's "Fatal error" message first.
 /// - Core dumps off: `RLIMIT_CORE` 0 (soft and hard, so no child can raise it)
 ///   and `PR_SET_DUMPABLE` 0, which also stops a `core_pattern` pipe handler
 ///   and keeps other processes of the same user from reading the memory
@@ -27,6 +35,7 @@ import Glibc
 package enum ProcessHardening {
     /// What was applied, and a warning for each protection that was not.
     package struct Outcome: Sendable, Equatable {
+        package var fatalSignalsHandled = false
         package var coreDumpsDisabled = false
         package var notDumpable = false
         package var memoryLocked = false
@@ -37,9 +46,17 @@ package enum ProcessHardening {
     }
 
     /// Applies every protection it can; call once, first thing in `main`.
+    /// `tool` begins the line the fatal-signal handler writes.
     @discardableResult
-    package static func apply() -> Outcome {
+    package static func apply(tool: String) -> Outcome {
         var outcome = Outcome()
+        // First, so that once /proc shows the core limit at 0 the handlers are in place.
+        if unsafe cprocesscontrol_install_fatal_signal_handlers(tool) == 0 {
+            outcome.fatalSignalsHandled = true
+        } else {
+            outcome.warnings.append(
+                "fatal-signal handlers not installed (sigaction: \(lastError())): a crash may print memory on stderr")
+        }
         var none = rlimit(rlim_cur: 0, rlim_max: 0)
         if unsafe setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &none) == 0 {
             outcome.coreDumpsDisabled = true

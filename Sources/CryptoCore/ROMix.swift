@@ -33,19 +33,28 @@ internal import _Builtin_intrinsics.intel
     /// Rows per entry of V (2r blocks of 4 rows, 128·r bytes).
     var rowsPerEntry: Int { 8 * r }
 
-    /// Allocates the working memory for one lane at a time (n·128·r + 256·r bytes).
-    /// Prefer ``borrow(n:r:_:)``, which reuses small workspaces.
-    init(n: Int, r: Int) {
+    /// Allocates the working memory for one lane at a time (n·128·r + 256·r bytes)
+    /// from `allocator`, or nil when it has none (or the size overflows).
+    /// Prefer ``borrow(n:r:allocator:_:)``, which reuses small workspaces.
+    init?(n: Int, r: Int, allocator: Scrypt.Allocator = .system) {
+        guard n >= 1, r >= 1, case (let rows, false) = n.multipliedReportingOverflow(by: 8 * r),
+            case (let vBytes, false) = rows.multipliedReportingOverflow(by: MemoryLayout<Row>.stride),
+            let vRaw = unsafe allocator.allocate(vBytes)
+        else { return nil }
+        guard let xRaw = unsafe allocator.allocate(2 * 8 * r * MemoryLayout<Row>.stride) else {
+            unsafe free(vRaw)
+            return nil
+        }
         self.n = n
         self.r = r
-        unsafe v = UnsafeMutablePointer<Row>.allocate(capacity: n * 8 * r)
-        unsafe x = UnsafeMutablePointer<Row>.allocate(capacity: 2 * 8 * r)
+        unsafe v = vRaw.bindMemory(to: Row.self, capacity: rows)
+        unsafe x = xRaw.bindMemory(to: Row.self, capacity: 2 * 8 * r)
     }
 
     deinit {
         wipeWorkingMemory()
-        unsafe v.deallocate()
-        unsafe x.deallocate()
+        unsafe free(v)
+        unsafe free(x)
     }
 
     /// V and X hold values derived from the password: wiped after every use and before release.
@@ -69,14 +78,21 @@ internal import _Builtin_intrinsics.intel
     private static let pool = Mutex<[ROMix]>([])
 
     /// Runs `body` with a workspace for (n, r): a wiped one from the pool when the
-    /// size allows, else a new one. The workspace is wiped before it is pooled or freed.
-    static func borrow<Result>(n: Int, r: Int, _ body: (ROMix) -> Result) -> Result {
-        let small = (Scrypt.Parameters(n: UInt64(n), r: UInt32(r), p: 1).laneWorkingBytes ?? .max) <= reusableBytes
-        let workspace =
-            (small
-                ? pool.withLock { pool in pool.firstIndex { $0.n == n && $0.r == r }.map { pool.remove(at: $0) } }
-                : nil)
-            ?? ROMix(n: n, r: r)
+    /// size allows, else a new one from `allocator`. The workspace is wiped before
+    /// it is pooled or freed. Nil, without running `body`, when no memory can be had.
+    static func borrow<Result>(
+        n: Int, r: Int, allocator: Scrypt.Allocator = .system, _ body: (ROMix) -> Result
+    ) -> Result? {
+        let small =
+            (Scrypt.Parameters(n: UInt64(n), r: UInt32(truncatingIfNeeded: r), p: 1).laneWorkingBytes ?? .max)
+            <= reusableBytes
+        guard
+            let workspace =
+                (small
+                    ? pool.withLock { pool in pool.firstIndex { $0.n == n && $0.r == r }.map { pool.remove(at: $0) } }
+                    : nil)
+                ?? ROMix(n: n, r: r, allocator: allocator)
+        else { return nil }
         let result = body(workspace)
         if small {
             workspace.wipeWorkingMemory()

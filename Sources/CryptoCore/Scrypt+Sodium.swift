@@ -6,11 +6,15 @@ extension Scrypt {
     /// Derives `length` bytes from `password` and `salt` with libsodium, the
     /// reference implementation every other path is checked against.
     /// - Throws: ``CryptoError/libraryFailure(_:)`` when libsodium refuses the
-    ///   parameters or cannot allocate the working memory (128·N·r bytes).
+    ///   parameters, ``CryptoError/memoryUnavailable(_:)`` for memory that
+    ///   overflows, exceeds physical memory (``Scrypt/Parameters/check(length:)``)
+    ///   or cannot be allocated (libsodium's `mmap` of 128·N·r bytes fails with ENOMEM).
     package static func deriveWithLibsodium(
         password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int
     ) throws(CryptoError) -> SecretBytes {
+        try parameters.check(length: length)
         var status: Int32 = 0
+        errno = 0
         let output = unsafe SecretBytes(count: length) { out in
             unsafe password.withUnsafeBytes { passwordBytes in
                 unsafe salt.withUnsafeBytes { saltBytes in
@@ -32,6 +36,10 @@ extension Scrypt {
             }
         }
         guard status == 0 else {
+            if errno == ENOMEM {
+                throw .memoryUnavailable(
+                    "scrypt(N=\(parameters.n), r=\(parameters.r), p=\(parameters.p)): allocation failed")
+            }
             throw .libraryFailure("scrypt(N=\(parameters.n), r=\(parameters.r), p=\(parameters.p)) failed")
         }
         return output

@@ -32,13 +32,68 @@ package enum Scrypt {
 }
 
 extension Scrypt.Parameters {
-    /// One ROMix lane's working memory, 128·r·(N + 2) bytes, or nil when it
-    /// does not fit in memory (the call will be refused).
+    /// One ROMix lane's working memory, 128·r·(N + 2) bytes, or nil when the
+    /// product overflows (the call will be refused).
     var laneWorkingBytes: Int? {
-        guard n <= UInt64(Int.max),
-            case (let product, false) = (128 * Int(r)).multipliedReportingOverflow(by: Int(n) + 2)
+        guard let n = Int(exactly: n), case (let entries, false) = n.addingReportingOverflow(2),
+            case (let width, false) = 128.multipliedReportingOverflow(by: Int(r)),
+            case (let product, false) = width.multipliedReportingOverflow(by: entries)
         else { return nil }
         return product
+    }
+
+    /// Checks the parameters before anything is allocated, for both implementations:
+    /// - RFC 7914's conditions (N a power of two above 1 and below 2^32, r and p
+    ///   at least 1, r·p below 2^30): else ``CryptoError/libraryFailure(_:)``,
+    ///   the message libsodium's refusal gets;
+    /// - the memory of the call: the p lanes (128·r·p bytes), one ROMix working
+    ///   area (128·r·(N + 2) bytes) and the `length` output bytes, each product
+    ///   and sum checked for overflow and the total within the machine's physical
+    ///   memory: else ``CryptoError/memoryUnavailable(_:)``. A call past physical
+    ///   memory could only swap or be killed; refused at once instead.
+    func check(length: Int) throws(CryptoError) {
+        let name = "scrypt(N=\(n), r=\(r), p=\(p))"
+        guard n > 1, n & (n - 1) == 0, n <= UInt64(UInt32.max), r >= 1, p >= 1,
+            UInt64(r) * UInt64(p) < 1 << 30, length >= 0
+        else { throw .libraryFailure("\(name) failed") }
+        guard case (let laneBytes, false) = 128.multipliedReportingOverflow(by: Int(r)),
+            case (let lanes, false) = laneBytes.multipliedReportingOverflow(by: Int(p)),
+            let working = laneWorkingBytes,
+            case (let partial, false) = lanes.addingReportingOverflow(working),
+            case (let total, false) = partial.addingReportingOverflow(length)
+        else { throw .memoryUnavailable("\(name) with \(length) output bytes: its memory overflows") }
+        let physical = Scrypt.physicalMemoryBytes
+        guard total <= physical else {
+            throw .memoryUnavailable("\(name) needs \(total) bytes, more than this machine's \(physical)")
+        }
+    }
+}
+
+extension Scrypt {
+    /// The machine's physical memory in bytes (Int.max when the system does not say).
+    static var physicalMemoryBytes: Int {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES))
+        let size = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, size > 0, case (let bytes, false) = pages.multipliedReportingOverflow(by: size) else {
+            return .max
+        }
+        return bytes
+    }
+
+    /// Where scrypt's working memory comes from: 16-byte aligned, nil when the
+    /// system has none (a failure the caller throws, never a trap), released with `free`.
+    @safe package struct Allocator: Sendable {
+        package let allocate: @Sendable (Int) -> UnsafeMutableRawPointer?
+
+        package init(allocate: @escaping @Sendable (Int) -> UnsafeMutableRawPointer?) {
+            unsafe self.allocate = allocate
+        }
+
+        /// `aligned_alloc(16, ...)` from the C library.
+        package static let system = unsafe Allocator { bytes in
+            let rounded = (bytes + 15) & ~15
+            return unsafe aligned_alloc(16, max(rounded, 16))
+        }
     }
 }
 
@@ -107,7 +162,8 @@ extension Scrypt {
     /// Derives `length` bytes from `password` and `salt` with `implementation`.
     /// Both give the same bytes for the same inputs (Tests/CryptoCoreTests).
     /// - Throws: ``CryptoError/libraryFailure(_:)`` for parameters scrypt refuses
-    ///   (N not a power of two above 1, r or p zero, or memory out of range).
+    ///   (N not a power of two above 1, r or p zero), ``CryptoError/memoryUnavailable(_:)``
+    ///   for memory that overflows, exceeds physical memory or cannot be allocated.
     package static func derive(
         password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int,
         using implementation: Implementation
@@ -127,8 +183,8 @@ extension Scrypt {
     /// next to other calls (site A's batch keeps every core busy), it runs its
     /// lanes two at a time on its own thread. The bytes are the same whichever runs.
     /// - Throws: ``CryptoError/libraryFailure(_:)`` for parameters scrypt refuses
-    ///   (N not a power of two above 1, r or p zero) or memory it cannot get
-    ///   (128·N·r bytes per lane).
+    ///   (N not a power of two above 1, r or p zero), ``CryptoError/memoryUnavailable(_:)``
+    ///   for memory it cannot get (128·N·r bytes per lane).
     package static func derive(
         password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int
     ) throws(CryptoError) -> SecretBytes {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 // scrypt's lanes scheduler: PBKDF2 (PBKDF2+OpenSSL.swift) around ROMix (ROMix.swift,
 // ROMixPair.swift) on up to p threads.
@@ -13,27 +14,30 @@ extension Scrypt {
     /// Each thread holds the working memory of two lanes (2 · 128·r·N bytes,
     /// 32 MiB for BIP38's N=16384, r=8) when it has two or more lanes to run,
     /// one lane's otherwise, and wipes it before returning.
-    /// - Throws: ``CryptoError/libraryFailure(_:)`` as ``deriveWithLibsodium(password:salt:parameters:length:)``.
+    /// - Throws: ``CryptoError/libraryFailure(_:)`` and ``CryptoError/memoryUnavailable(_:)``
+    ///   as ``deriveWithLibsodium(password:salt:parameters:length:)``; memoryUnavailable
+    ///   too when `allocator` has no memory for the lanes or a workspace.
     package static func deriveInLanes(
-        password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int, threads: Int
+        password: some ContiguousBytes, salt: some ContiguousBytes, parameters: Parameters, length: Int, threads: Int,
+        allocator: Allocator = .system
     ) throws(CryptoError) -> SecretBytes {
-        let refused = CryptoError.libraryFailure(
-            "scrypt(N=\(parameters.n), r=\(parameters.r), p=\(parameters.p)) failed")
+        // RFC 7914's conditions, and every product of the parameters checked for
+        // overflow and against physical memory: after this, n·8·r rows and
+        // p·128·r bytes are representable.
+        try parameters.check(length: length)
         let n = parameters.n
         let r = Int(parameters.r)
         let p = Int(parameters.p)
-        // RFC 7914: N a power of two above 1 and below 2^(128·r/8); r·p < 2^30. And the memory must be addressable.
-        guard n > 1, n & (n - 1) == 0, n <= UInt64(UInt32.max), r >= 1, p >= 1, r * p < 1 << 30, length >= 0,
-            case (let laneMemory, false) = (128 * r).multipliedReportingOverflow(by: Int(n)),
-            laneMemory <= 1 << 40
-        else { throw refused }
         let laneBytes = 128 * r
         let workers = max(1, min(threads, p))
+        let unavailable = CryptoError.memoryUnavailable(
+            "scrypt(N=\(parameters.n), r=\(parameters.r), p=\(parameters.p)): allocation failed")
 
-        let lanes = UnsafeMutableRawBufferPointer.allocate(byteCount: p * laneBytes, alignment: 16)
+        guard let lanesBase = unsafe allocator.allocate(p * laneBytes) else { throw unavailable }
+        let lanes = unsafe UnsafeMutableRawBufferPointer(start: lanesBase, count: p * laneBytes)
         defer {
-            unsafe wipe(lanes.baseAddress!, lanes.count)
-            unsafe lanes.deallocate()
+            unsafe wipe(lanesBase, lanes.count)
+            unsafe free(lanesBase)
         }
         var failure: CryptoError?
         unsafe password.withUnsafeBytes { passwordBytes in
@@ -46,29 +50,36 @@ extension Scrypt {
             }
         }
         if let failure { throw failure }
-        let base = unsafe SendablePointer(lanes.baseAddress!)
+        let base = unsafe SendablePointer(lanesBase)
+        let workspaceMissing = Atomic<Bool>(false)
         let mixLanes = { @Sendable (worker: Int) in
             // This worker's lanes: worker, worker + workers, ... Two at a time
             // where there are two (ROMixPair.swift), the odd one alone.
             let mine = Array(stride(from: worker, to: p, by: workers))
-            ROMix.borrow(n: Int(n), r: r) { romix in
+            let done: Void? = ROMix.borrow(n: Int(n), r: r, allocator: allocator) { romix in
                 if mine.count >= 2 {
-                    ROMix.borrow(n: Int(n), r: r) { partner in
+                    let paired: Void? = ROMix.borrow(n: Int(n), r: r, allocator: allocator) { partner in
                         for pair in stride(from: 0, to: mine.count - 1, by: 2) {
                             unsafe romix.mix(
                                 lane: base.pointer + mine[pair] * laneBytes, pairedWith: partner,
                                 lane: base.pointer + mine[pair + 1] * laneBytes)
                         }
                     }
+                    if paired == nil {
+                        workspaceMissing.store(true, ordering: .relaxed)
+                        return
+                    }
                 }
                 if mine.count % 2 == 1 { unsafe romix.mix(lane: base.pointer + mine[mine.count - 1] * laneBytes) }
             }
+            if done == nil { workspaceMissing.store(true, ordering: .relaxed) }
         }
         if workers == 1 {
             mixLanes(0)
         } else {
             DispatchQueue.concurrentPerform(iterations: workers, execute: mixLanes)
         }
+        if workspaceMissing.load(ordering: .relaxed) { throw unavailable }
         let mixed = UnsafeRawBufferPointer(lanes)
         let output = unsafe password.withUnsafeBytes { passwordBytes in
             unsafe SecretBytes(count: length) { out in

@@ -31,9 +31,11 @@ package enum SecretInput {
     }
 
     /// Reads a secret from `path` (`-` for standard input), strips one trailing
-    /// newline (`\n` or `\r\n`), and refuses files over `limit` bytes or empty results.
-    package static func read(path: String, limit: Int = 4096, stripNewline: Bool = true) throws(Failure) -> SecretBytes
-    {
+    /// newline (`\n` or `\r\n`), and refuses a secret over `limit` bytes (counted
+    /// after the newline is stripped) or, unless `allowEmpty`, an empty one.
+    package static func read(
+        path: String, limit: Int = 4096, stripNewline: Bool = true, allowEmpty: Bool = false
+    ) throws(Failure) -> SecretBytes {
         let descriptor: Int32
         if path == "-" {
             descriptor = STDIN_FILENO
@@ -44,20 +46,22 @@ package enum SecretInput {
             }
         }
         defer { if path != "-" { close(descriptor) } }
-        return try read(descriptor: descriptor, name: path, limit: limit, stripNewline: stripNewline)
+        return try read(
+            descriptor: descriptor, name: path, limit: limit, stripNewline: stripNewline, allowEmpty: allowEmpty)
     }
 
-    /// Reads everything from an open descriptor into a secret, as ``read(path:limit:)``.
+    /// Reads everything from an open descriptor into a secret, as ``read(path:limit:stripNewline:allowEmpty:)``.
     package static func read(
-        descriptor: Int32, name: String, limit: Int, stripNewline: Bool = true
+        descriptor: Int32, name: String, limit: Int, stripNewline: Bool = true, allowEmpty: Bool = false
     ) throws(Failure)
         -> SecretBytes
     {
-        // Read into one zeroing buffer one byte larger than the limit, so an
-        // oversized input is detected without growing (and copying) secrets.
+        // Read into one zeroing buffer one byte larger than the limit and the
+        // newline that may follow it (`\r\n`), so an oversized input is detected
+        // without growing (and copying) secrets.
         var total = 0
         var failure: Failure?
-        let buffer = unsafe SecretBytes(count: limit + 1) { out in
+        let buffer = unsafe SecretBytes(count: limit + (stripNewline ? 2 : 0) + 1) { out in
             while total < out.count {
                 let n = unsafe Glibc.read(descriptor, out.baseAddress! + total, out.count - total)
                 if n == 0 { break }
@@ -70,13 +74,13 @@ package enum SecretInput {
             }
         }
         if let failure { throw failure }
-        guard total <= limit else { throw .tooLarge(path: name, limit: limit) }
         var end = total
-        if stripNewline && end > 0 && buffer[end - 1] == UInt8(ascii: "\n") {
+        if stripNewline && end > 0 && end < buffer.count && buffer[end - 1] == UInt8(ascii: "\n") {
             end -= 1
             if end > 0 && buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         }
-        guard end > 0 else { throw .empty(path: name) }
+        guard end <= limit else { throw .tooLarge(path: name, limit: limit) }
+        guard end > 0 || allowEmpty else { throw .empty(path: name) }
         return buffer[0..<end]
     }
 
@@ -86,8 +90,12 @@ package enum SecretInput {
     /// Whether standard error is a terminal (so progress lines are wanted).
     package static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
-    /// Prompts on the terminal with echo off and reads one line.
-    package static func prompt(_ message: String, limit: Int = 4096) throws(Failure) -> SecretBytes {
+    /// Prompts on the terminal with echo off and reads one line (empty refused unless `allowEmpty`).
+    package static func prompt(
+        _ message: String, limit: Int = 4096, allowEmpty: Bool = false
+    ) throws(Failure)
+        -> SecretBytes
+    {
         guard standardInputIsTerminal else { throw .noTerminal }
         FileHandle.standardError.write(Data(message.utf8))
         var saved = termios()
@@ -111,7 +119,7 @@ package enum SecretInput {
                 total += 1
             }
         }
-        guard total > 0 else { throw .empty(path: "terminal") }
+        guard total > 0 || allowEmpty else { throw .empty(path: "terminal") }
         return line[0..<total]
     }
 }

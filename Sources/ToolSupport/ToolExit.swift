@@ -15,10 +15,10 @@ package enum ToolExit {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
-    /// Applies ``ProcessHardening`` (no core dumps, memory locked where the
-    /// system allows) and prints one `tool: warning: ...` line on stderr for
+    /// Applies ``ProcessHardening`` (no core dumps, fatal signals end the process
+    /// at once, memory locked where the system allows) and prints one `tool: warning: ...` line on stderr for
     /// each protection the system refused. The first call in a site executable's `main`.
     package static func harden(_ tool: String) {
-        for warning in ProcessHardening.apply().warnings { note("\(tool): warning: \(warning)") }
+        for warning in ProcessHardening.apply(tool: tool).warnings { note("\(tool): warning: \(warning)") }
     }
 }

@@ -77,12 +77,47 @@ import Testing
             containing: "\(missing): cannot open")
         let empty = try folder.secretFile("empty", "\n")
         expectRefusal(
-            try ToolRunner.bip38("decrypt", Self.ecKey, "--passphrase-file", empty),
-            containing: "\(empty): empty")
+            try ToolRunner.bip38("intermediate", "--passphrase-file", empty), containing: "\(empty): empty")
         let huge = try folder.secretFile("huge", String(repeating: "a", count: 5000))
         expectRefusal(
             try ToolRunner.bip38("decrypt", Self.ecKey, "--passphrase-file", huge),
             containing: "larger than 4096 bytes")
+    }
+
+    @Test(
+        "decrypt and confirm read an empty passphrase (one warning line, then the scrypt runs); making keys refuses one"
+    )
+    func emptyPassphraseOpensButNeverMakes() throws {
+        let folder = try TemporaryFolder()
+        for contents in ["", "\n", "\r\n"] {
+            let empty = try folder.secretFile("empty-\(contents.utf8.count)", contents)
+            for arguments in [["decrypt", Self.ecKey], ["decrypt", Self.nonECKey], ["confirm", Self.confirmation]] {
+                let result = try ToolRunner.run("bip38", arguments + ["--passphrase-file", empty])
+                #expect(result.status == 1)
+                let lines = result.stderr.split(separator: "\n")
+                #expect(lines.count == 2, "\(arguments): \(result.stderr)")
+                #expect(lines.first == "bip38: warning: \(empty): the passphrase is empty", "\(result.stderr)")
+                #expect(lines.last?.hasSuffix(": wrong passphrase") == true, "\(result.stderr)")
+            }
+            expectRefusal(
+                try ToolRunner.bip38("intermediate", "--passphrase-file", empty), containing: "\(empty): empty")
+            let key = try folder.secretFile(
+                "key-\(contents.utf8.count)", "5KN7MzqK5wt2TP1fQCYyHBtDrXdJuXbUzm4A9rKAteGu3Qi5CVR")
+            expectRefusal(
+                try ToolRunner.bip38("encrypt", "--key-file", key, "--passphrase-file", empty),
+                containing: "\(empty): empty")
+        }
+    }
+
+    @Test("a passphrase file of 4096 bytes and a newline is read; 4097 and a newline is refused")
+    func passphraseLimitCountsNoNewline() throws {
+        let folder = try TemporaryFolder()
+        let full = try folder.secretFile("full", String(repeating: "a", count: 4096) + "\n")
+        let made = try ToolRunner.bip38("intermediate", "--passphrase-file", full)
+        #expect(made.status == 0, "\(made.stderr)")
+        let over = try folder.secretFile("over", String(repeating: "a", count: 4097) + "\n")
+        expectRefusal(
+            try ToolRunner.bip38("intermediate", "--passphrase-file", over), containing: "larger than 4096 bytes")
     }
 
     @Test func usageErrorsExit64() throws {

@@ -7,7 +7,7 @@ enum ToolRunner {
 
     /// Runs `name arguments...` with `input` on standard input (empty when nil), and waits.
     static func run(_ name: String, _ arguments: [String], input: String? = nil) throws -> Result {
-        try ProcessRunner.run(built: name, arguments, input: input.map { Data($0.utf8) })
+        try ProcessRunner.run(built: name, arguments, input: input.map { Data($0.utf8) }).withoutMemoryLockWarning
     }
 
     static func bip38(_ arguments: String..., input: String? = nil) throws -> Result {

@@ -58,6 +58,27 @@ import Testing
         }
     }
 
+    @Test("the limit counts the secret, not its newline: 4096 bytes plus \\n or \\r\\n read, 4097 plus \\n refused")
+    func limitAppliesAfterTheNewlineIsStripped() throws {
+        let full = [UInt8](repeating: 0x61, count: 4096)
+        for newline: [UInt8] in [[0x0a], [0x0d, 0x0a]] {
+            let secret = try withFile(full + newline) { path in try SecretInput.read(path: path) }
+            #expect(secret.revealedBytes() == full)
+        }
+        try withFile(full + [0x61, 0x0a]) { path in
+            #expect(throws: SecretInput.Failure.tooLarge(path: path, limit: 4096)) { try SecretInput.read(path: path) }
+        }
+        try withFile(full + [0x0a, 0x0a]) { path in
+            #expect(throws: SecretInput.Failure.tooLarge(path: path, limit: 4096)) { try SecretInput.read(path: path) }
+        }
+    }
+
+    @Test(arguments: [[], [0x0a], [0x0d, 0x0a]] as [[UInt8]])
+    func readsEmptySecretWhenAllowed(contents: [UInt8]) throws {
+        let secret = try withFile(contents) { path in try SecretInput.read(path: path, allowEmpty: true) }
+        #expect(secret.count == 0)
+    }
+
     @Test(arguments: [[], [0x0a], [0x0d, 0x0a]] as [[UInt8]])
     func refusesEmptySecret(contents: [UInt8]) throws {
         try withFile(contents) { path in
