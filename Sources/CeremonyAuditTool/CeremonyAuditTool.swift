@@ -16,6 +16,21 @@ struct CeremonyAuditTool: ParsableCommand {
             close, ceremony-audit DIR audits (the audit subcommand is the default).
             """,
         subcommands: [AuditFolder.self, Commit.self], defaultSubcommand: AuditFolder.self)
+
+    /// Hardens the process first: the audit rebuilds every card's passphrase and
+    /// key (no core dumps, fatal signals end it at once, memory locked where
+    /// allowed; one `ceremony-audit: warning:` line per protection refused).
+    static func main() {
+        for warning in ProcessHardening.apply(tool: "ceremony-audit").warnings {
+            FileHandle.standardError.write(Data("ceremony-audit: warning: \(warning)\n".utf8))
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Refuses a key folder inside the ceremony folder, as a usage error.
@@ -86,21 +101,6 @@ struct AuditFolder: ParsableCommand {
     var keyFolder: String?
     @Flag(help: "Do not countersign the closing manifest.") var noCountersign = false
     @Flag(help: "Print the JSON report on stdout instead of the summary.") var json = false
-
-    /// Hardens the process first: the audit rebuilds every card's passphrase and
-    /// key (no core dumps, fatal signals end it at once, memory locked where
-    /// allowed; one `ceremony-audit: warning:` line per protection refused).
-    static func main() {
-        for warning in ProcessHardening.apply(tool: "ceremony-audit").warnings {
-            FileHandle.standardError.write(Data("ceremony-audit: warning: \(warning)\n".utf8))
-        }
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            exit(withError: error)
-        }
-    }
 
     func validate() throws {
         guard sample >= 0 else { throw ValidationError("--sample must be 0 or more") }

@@ -40,9 +40,16 @@ package enum SecretInput {
         if path == "-" {
             descriptor = STDIN_FILENO
         } else {
-            descriptor = unsafe open(path, O_RDONLY | O_CLOEXEC)
+            // Non-blocking, and checked on the open descriptor: a FIFO, device or socket in a
+            // secret file's place is refused at once, never waited on (`-` reads standard input).
+            descriptor = unsafe open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
             guard descriptor >= 0 else {
                 throw unsafe .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+            }
+            var info = stat()
+            guard unsafe fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+                close(descriptor)
+                throw .cannotOpen(path: path, reason: "not a regular file (give a file, or - for standard input)")
             }
         }
         defer { if path != "-" { close(descriptor) } }

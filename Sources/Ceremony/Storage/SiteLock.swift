@@ -18,6 +18,8 @@ package final class SiteLock {
     private init(descriptor: Int32) { self.descriptor = descriptor }
 
     deinit {
+        // Clear the note first, so the next run that finds the lock held never reads a stale one.
+        _ = ftruncate(descriptor, 0)
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }
@@ -53,6 +55,13 @@ package final class SiteLock {
         return SiteLock(descriptor: descriptor)
     }
 
+    /// Whether the note's `PID n` is a running process.
+    private static func holderIsAlive(_ note: Substring) -> Bool {
+        let words = note.split(separator: " ")
+        guard words.count > 1, words[0] == "PID", let pid = pid_t(words[1]) else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
+    }
+
     /// What the holder wrote into the lock file (its PID and action), or a fallback.
     /// The holder writes its note just after it takes the lock, so an empty file is
     /// read again for a moment.
@@ -61,7 +70,10 @@ package final class SiteLock {
             var buffer = [UInt8](repeating: 0, count: 200)
             let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
             let text = count > 0 ? String(decoding: buffer.prefix(count), as: UTF8.self) : ""
-            if let line = text.split(separator: "\n").first, text.hasSuffix("\n") { return quoted(line) }
+            // A note left by a holder killed before it could clear it names a PID that is gone.
+            if let line = text.split(separator: "\n").first, text.hasSuffix("\n"), holderIsAlive(line) {
+                return quoted(line)
+            }
             usleep(10_000)
         }
         return "a process that has not said what it runs"
