@@ -132,6 +132,27 @@ import Testing
         #expect(stderr.contains("batch-0001.intermediate.json: cannot read: not a regular file"), "\(stderr)")
     }
 
+    /// A FIFO in place of a journal record (a secret file) is refused at once too.
+    @Test func aFIFOInPlaceOfAJournalRecordIsRefusedAtOnce() throws {
+        let test = try TestCeremony(cards: 2, batchSize: 2)
+        let journal = test.layout.journal(1)
+        try FileManager.default.createDirectory(
+            at: journal, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        #expect(chmod(journal.deletingLastPathComponent().path, 0o700) == 0)
+        #expect(mkfifo(test.layout.journalRecord(1, Serial(lot: 1, sequence: 0)).path, 0o600) == 0)
+        let process = try Tools.start("passphrase-site", ["issue", "--ceremony", test.path, "--batch", "1"])
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        let hung = process.isRunning
+        if hung { process.terminate() }
+        process.waitUntilExit()
+        #expect(!hung, "passphrase-site issue waited on a FIFO")
+        let stderr = String(
+            decoding: (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 1)
+        #expect(stderr.contains("card-0000001-0000.rec: cannot open: not a regular file"), "\(stderr)")
+    }
+
     /// A refusal to make a folder names the system's cause.
     @Test func aFolderThatCannotBeMadeNamesTheCause() throws {
         let test = try TestCeremony(setUp: false)

@@ -18,8 +18,9 @@ package final class SiteLock {
     private init(descriptor: Int32) { self.descriptor = descriptor }
 
     deinit {
-        // Clear the note first, so the next run that finds the lock held never reads a stale one.
-        _ = ftruncate(descriptor, 0)
+        // Void the note first (in place: on a full disk no block is freed or taken), so the
+        // next run that finds the lock held never reads a stale one.
+        _ = Array("-\n".utf8).withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }
