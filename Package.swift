@@ -117,7 +117,10 @@ let package = Package(
             fixtures: true),
         tests(
             "AuditTests",
-            ["Audit", "FaultInjection", "Ceremony", "BIP38", "CryptoCore", "CeremonyAuditTool", "TestSupport"],
+            [
+                "Audit", "FaultInjection", "Ceremony", "BIP38", "CryptoCore", "Printing", "CeremonyAuditTool",
+                "TestSupport",
+            ],
             fixtures: true),
         tests(
             "PrintingTests",

@@ -75,7 +75,7 @@ for b in $(seq 1 "$batches"); do
   if [ "$fault_phase" = after-mint ]; then "$BIN/ceremony-fault" inject "$FAULT" --ceremony "$D" --batch "$b"; fi
   step "4. Batch $b: site A checks every confirmation code, then destroys the passphrases"
   A verify --batch "$b" || { [ -n "$FAULT" ] || exit 1; echo "   (verification failed: continuing so the audit can report it)"; }
-  A seal --batch "$b"
+  A seal --batch "$b" ${FAULT:+--void-failed}
 done
 
 step "5. Assembly joins labels and card faces by serial"

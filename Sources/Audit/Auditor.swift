@@ -173,12 +173,27 @@ struct AuditRun {
                 findings.append(Finding(.coverage, .high, "batch \(batch) has no retention statement by \(party)"))
             }
         }
-        for (_, report, entry) in transcript.bodies(.confirmationReport, .siteA, as: ConfirmationReportBody.self) {
+        // Site A names the cards it voided in its retention statement for the batch.
+        var voided: [Int?: Set<Serial>] = [:]
+        for (batch, statement, _) in transcript.bodies(.retentionStatement, .siteA, as: RetentionStatementBody.self) {
+            voided[batch, default: []].formUnion(statement.voided ?? [])
+        }
+        for (batch, report, entry) in transcript.bodies(.confirmationReport, .siteA, as: ConfirmationReportBody.self) {
             for failure in report.failures {
                 findings.append(
                     Finding(
                         .coverage, .critical, "site A's confirmation failed: \(failure.reason)",
                         serial: failure.serial.description, file: layout.relative(entry.file)))
+                // A failed card must be voided, so it is never sold.
+                if transcript.entry(.retentionStatement, .siteA, batch: batch) != nil,
+                    !(voided[batch]?.contains(failure.serial) ?? false)
+                {
+                    findings.append(
+                        Finding(
+                            .coverage, .critical, "a card whose confirmation failed was not voided at seal",
+                            serial: failure.serial.description,
+                            file: layout.relative(layout.retention(.siteA, batch: batch ?? 0))))
+                }
             }
         }
     }

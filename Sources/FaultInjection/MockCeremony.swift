@@ -61,7 +61,8 @@ package enum MockCeremony {
                 // later command refuses while the bundle sits in transfer/), and never closes.
                 return
             }
-            try siteA.seal(batch: batch)
+            // A site A that finds a failed confirmation voids the card, as the runbook says.
+            try siteA.seal(batch: batch, voidFailed: true)
         }
         _ = try siteA.close()
         _ = try siteB.countersignClosing()

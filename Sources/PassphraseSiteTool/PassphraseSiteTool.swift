@@ -104,10 +104,12 @@ extension PassphraseSiteTool {
             abstract: "Destroy the batch's passphrases and write site A's signed retention statement.")
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var batch: BatchOption
+        @Flag(help: "Void the cards whose confirmation failed (named in the statement, printed VOID).")
+        var voidFailed = false
 
         func run() throws {
             let site = try PassphraseSite(layout: ceremony.layout)
-            try site.seal(batch: batch.batch)
+            try site.seal(batch: batch.batch, voidFailed: voidFailed)
             print("batch \(batch.batch): sealed; no passphrase remains in site-a/")
         }
     }

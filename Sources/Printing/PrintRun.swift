@@ -104,6 +104,7 @@ package enum PrintRun {
                 try ScratchLabel.readSpool(layout.labels(batch), name: layout.relative(layout.labels(batch))),
                 \.serial, batch: batch, of: ceremony, file: layout.relative(layout.labels(batch)))
             let faces = try CardFace.readSpool(layout.faces(batch))
+            let voided = try voidedCards(ceremony, batch: batch)
             _ = try bySerial(faces, \.serial, batch: batch, of: ceremony, file: layout.relative(layout.faces(batch)))
             for face in faces where labels[face.serial] == nil {
                 throw .refusedCard(
@@ -120,20 +121,42 @@ package enum PrintRun {
                     encryptedKey: face.encryptedKey,
                     passphrase: labels[face.serial]!.passphrase, denomination: denomination)
                 let base = layout.cards.appendingPathComponent(face.serial.description)
+                let void = voided.contains(face.serial)
                 try write(
-                    try qr { () throws(QRCode.Failure) in try CardArt.front(card) },
+                    stamped(try qr { () throws(QRCode.Failure) in try CardArt.front(card) }, void: void),
                     to: URL(fileURLWithPath: base.path + ".front.svg"))
                 try write(
-                    try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: false) },
+                    stamped(
+                        try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: false) }, void: void),
                     to: URL(fileURLWithPath: base.path + ".back.svg"))
                 try write(
-                    try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: true) },
+                    stamped(try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: true) }, void: void),
                     to: URL(fileURLWithPath: base.path + ".back-revealed.svg"))
-                serials.append(face.serial)
+                // A voided card is printed VOID and kept out of the contact sheet (it is never sold).
+                if !void { serials.append(face.serial) }
             }
         }
         try write(contactSheet(serials, ceremony: ceremony), to: layout.cards.appendingPathComponent("index.html"))
         return serials.count
+    }
+
+    /// The cards site A voided at seal (its signed retention statement for the batch).
+    static func voidedCards(_ ceremony: Transcript, batch: Int) throws(CeremonyError) -> Set<Serial> {
+        let layout = ceremony.layout
+        guard FileManager.default.fileExists(atPath: layout.retention(.siteA, batch: batch).path) else { return [] }
+        let (statement, _) = try ceremony.open(
+            layout.retention(.siteA, batch: batch), kind: .retentionStatement, signer: .siteA, batch: batch,
+            as: RetentionStatementBody.self)
+        return Set(statement.payload.body.voided ?? [])
+    }
+
+    /// An SVG with VOID across it when `void`.
+    static func stamped(_ svg: String, void: Bool) -> String {
+        guard void, let end = svg.range(of: "</svg>", options: .backwards) else { return svg }
+        let stamp =
+            "<text x=\"50%\" y=\"55%\" text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"120\" "
+            + "font-weight=\"bold\" fill=\"#c00\" fill-opacity=\"0.8\" transform=\"rotate(-20 428 270)\">VOID</text>\n"
+        return svg.replacingCharacters(in: end, with: stamp + "</svg>")
     }
 
     /// A spool's cards by serial. Refuses one the batch of the manifest does not

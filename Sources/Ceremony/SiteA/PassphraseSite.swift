@@ -181,7 +181,10 @@ package struct PassphraseSite: Sendable {
     }
 
     /// Destroys the batch's passphrase journal and writes A's signed retention statement.
-    package func seal(batch: Int) throws(CeremonyError) {
+    ///
+    /// A batch with failed confirmations is refused unless `voidFailed`: then those
+    /// cards are voided (named in the retention statement, printed VOID, never sold).
+    package func seal(batch: Int, voidFailed: Bool = false) throws(CeremonyError) {
         let lock = try SiteLock.acquire(.siteA, layout: layout, for: "seal batch \(batch)")
         defer { withExtendedLifetime(lock) {} }
         try ceremony.checkBatch(batch)
@@ -195,6 +198,13 @@ package struct PassphraseSite: Sendable {
         let (report, reportEntry) = try ceremony.open(
             layout.confirmationReport(batch), kind: .confirmationReport, signer: .siteA, batch: batch,
             as: ConfirmationReportBody.self)
+        let failed = report.payload.body.failures.map(\.serial)
+        guard failed.isEmpty || voidFailed else {
+            throw CeremonyError(
+                .refusedBundle, file: layout.relative(layout.confirmationReport(batch)),
+                "\(failed.count) card(s) failed confirmation (\(failed.map(\.description).joined(separator: ", "))): seal --void-failed voids them, or stop the batch"
+            )
+        }
         try destroyJournal(batch)
         // Recorded before the statement lists the folder, so the statement holds the ledger as it stays.
         var ledger = try BatchLedger.load(.siteA, layout: layout, ceremony: ceremony.id)
@@ -207,7 +217,10 @@ package struct PassphraseSite: Sendable {
             notes: [
                 "scratch-off labels for batch \(batch) left the site with the print run (\(layout.relative(layout.labels(batch))))",
                 "overwriting is best effort on journaling or copy-on-write file systems and SSDs",
-            ])
+            ]
+                + (failed.isEmpty
+                    ? [] : ["voided for failed confirmation: \(failed.map(\.description).joined(separator: ", "))"]),
+            voided: failed.isEmpty ? nil : failed)
         let link = try ceremony.nextLink(for: .siteA)
         let payload = Payload(
             type: .retentionStatement, ceremony: ceremony.id, signer: .siteA, batch: batch, sequence: link.sequence,

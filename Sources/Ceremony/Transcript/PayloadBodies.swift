@@ -127,12 +127,16 @@ package struct RetentionStatementBody: Codable, Sendable {
     package let kept: [KeptFile]
     package let destroyed: [String]
     package let notes: [String]
+    /// Site A: the cards of the batch it voided at seal because their confirmation
+    /// failed (absent when none: honest batches encode as before).
+    package let voided: [Serial]?
 
-    package init(site: Party, kept: [KeptFile], destroyed: [String], notes: [String]) {
+    package init(site: Party, kept: [KeptFile], destroyed: [String], notes: [String], voided: [Serial]? = nil) {
         self.site = site
         self.kept = kept
         self.destroyed = destroyed
         self.notes = notes
+        self.voided = voided
     }
 }
 
