@@ -119,17 +119,9 @@ import Testing
     @Test func aFIFOInPlaceOfABundleIsRefusedAtOnce() throws {
         let test = try TestCeremony(cards: 1, batchSize: 1)
         #expect(mkfifo(test.layout.intermediateBatch(1).path, 0o644) == 0)
-        let process = try Tools.start("key-site", ["mint", "--ceremony", test.path, "--batch", "1"])
-        let deadline = Date().addingTimeInterval(20)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        let hung = process.isRunning
-        if hung { process.terminate() }
-        process.waitUntilExit()
-        #expect(!hung, "key-site mint waited on a FIFO")
-        let stderr = String(
-            decoding: (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 1)
-        #expect(stderr.contains("batch-0001.intermediate.json: cannot read: not a regular file"), "\(stderr)")
+        try expectRefusedAtOnce(
+            "key-site", ["mint", "--ceremony", test.path, "--batch", "1"],
+            containing: "batch-0001.intermediate.json: cannot read: not a regular file")
     }
 
     /// A FIFO in place of a journal record (a secret file) is refused at once too.
@@ -140,17 +132,28 @@ import Testing
             at: journal, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         #expect(chmod(journal.deletingLastPathComponent().path, 0o700) == 0)
         #expect(mkfifo(test.layout.journalRecord(1, Serial(lot: 1, sequence: 0)).path, 0o600) == 0)
-        let process = try Tools.start("passphrase-site", ["issue", "--ceremony", test.path, "--batch", "1"])
+        try expectRefusedAtOnce(
+            "passphrase-site", ["issue", "--ceremony", test.path, "--batch", "1"],
+            containing: "card-0000001-0000.rec: cannot open: not a regular file")
+    }
+
+    /// Runs `tool arguments`, which must refuse (exit 1, `cause` on stderr) rather than
+    /// wait: a run still going after 20 s is ended and fails the test.
+    func expectRefusedAtOnce(
+        _ tool: String, _ arguments: [String], containing cause: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let process = try Tools.start(tool, arguments)
         let deadline = Date().addingTimeInterval(20)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         let hung = process.isRunning
         if hung { process.terminate() }
         process.waitUntilExit()
-        #expect(!hung, "passphrase-site issue waited on a FIFO")
+        #expect(!hung, "\(tool) \(arguments[0]) waited on a FIFO", sourceLocation: sourceLocation)
         let stderr = String(
             decoding: (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 1)
-        #expect(stderr.contains("card-0000001-0000.rec: cannot open: not a regular file"), "\(stderr)")
+        #expect(process.terminationStatus == 1, sourceLocation: sourceLocation)
+        #expect(stderr.contains(cause), "\(stderr)", sourceLocation: sourceLocation)
     }
 
     /// A refusal to make a folder names the system's cause.
