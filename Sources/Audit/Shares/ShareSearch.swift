@@ -3,33 +3,6 @@ import Ceremony
 import CryptoCore
 import Foundation
 
-/// Which half of a key a value is.
-enum Share: String, Sendable, Codable {
-    /// Passphrase, prefactor or passfactor: the passphrase site's half.
-    case one = "share 1"
-    /// seedb, factorb or the encrypted key (which with the public passpoint yields seedb): the key site's half.
-    case two = "share 2"
-    /// The private key itself (hex, raw or WIF).
-    case key = "private key"
-}
-
-/// One value to look for, in one encoding.
-struct Needle: Sendable {
-    let serial: Serial
-    let share: Share
-    let name: String
-    let bytes: [UInt8]
-}
-
-/// Where a needle was found.
-struct Hit: Sendable, Hashable {
-    let serial: Serial
-    let share: Share
-    let name: String
-    let file: String
-    let offset: Int
-}
-
 /// Finds card secrets in files, in any encoding it can recognise: raw bytes,
 /// hex (either case), base64, text (inside JSON, logs, SQLite pages), and
 /// values nested in base64 or hex runs, which it decodes and searches again.

@@ -1,0 +1,37 @@
+import Ceremony
+
+/// Which half of a key a value is.
+enum Share: String, Sendable, Codable {
+    /// Passphrase, prefactor or passfactor: the passphrase site's half.
+    case one = "share 1"
+    /// seedb, factorb or the encrypted key (which with the public passpoint yields seedb): the key site's half.
+    case two = "share 2"
+    /// The private key itself (hex, raw or WIF).
+    case key = "private key"
+}
+
+/// One value to look for, in one encoding.
+struct Needle: Sendable {
+    let serial: Serial
+    let share: Share
+    let name: String
+    let bytes: [UInt8]
+}
+
+/// Where a needle was found.
+struct Hit: Sendable, Hashable {
+    let serial: Serial
+    let share: Share
+    let name: String
+    let file: String
+    let offset: Int
+}
+
+/// A stream of bytes to search: a file, a member of a container, or a decoded run.
+/// `chunks` hands over consecutive pieces in order; a searcher keeps its own overlap.
+protocol ByteSource {
+    /// The path shown in findings, relative to the ceremony folder (a container member as `outer!inner`).
+    var display: String { get }
+    /// Calls `body` with each consecutive chunk; stops early when `body` returns false.
+    func chunks(_ body: ([UInt8]) throws -> Bool) throws
+}
