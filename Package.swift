@@ -9,6 +9,8 @@
 //   Sources/CryptoCore    the only target that calls C: hashes, AES, scrypt, curve math,
 //                         Ed25519, randomness, zeroing secret buffers, secret file input,
 //                         Unicode NFC (ICU), process hardening and fatal-signal handlers.
+//   Sources/DiskImage     raw disk and partition images through The Sleuth Kit (CTSK): the
+//                         image's bytes, its file systems and every name, deleted ones too.
 //   Sources/BIP38         the BIP38 specification: Base58Check, WIF, addresses and the
 //                         non-EC and EC-multiply modes. A reusable library product.
 //   Sources/Ceremony      the ceremony: DSSE envelopes, signed payloads and the transcript,
@@ -76,6 +78,8 @@ let package = Package(
         // A C target, not a system library: ICU's headers stay in cicu.c, away from the
         // private ICU Foundation carries on Linux (their UErrorCode would clash in CryptoCore).
         .target(name: "CICU", path: "Sources/CLibraries/CICU", linkerSettings: [.linkedLibrary("icuuc")]),
+        .systemLibrary(
+            name: "CTSK", path: "Sources/CLibraries/CTSK", pkgConfig: "tsk", providers: [.apt(["libtsk-dev"])]),
         // Only a header: prctl(2) and the fatal-signal handlers for Swift (CryptoCore/ProcessHardening.swift).
         .systemLibrary(name: "CProcessControl", path: "Sources/CLibraries/CProcessControl"),
 
@@ -83,9 +87,11 @@ let package = Package(
             name: "CryptoCore",
             dependencies: ["CSecp256k1", "CSodium", "CLibCrypto", "CQRencode", "CICU", "CProcessControl"],
             swiftSettings: strict + [.strictMemorySafety()]),
+        // Disk images through The Sleuth Kit: the one target that calls CTSK.
+        .target(name: "DiskImage", dependencies: ["CTSK"], swiftSettings: strict + [.strictMemorySafety()]),
         library("BIP38", ["CryptoCore"]),
         library("Ceremony", ["BIP38", "CryptoCore"]),
-        library("Audit", ["Ceremony", "BIP38", "CryptoCore"]),
+        library("Audit", ["Ceremony", "BIP38", "CryptoCore", "DiskImage"]),
         library("Printing", ["Ceremony", "BIP38", "CryptoCore"]),
         library("FaultInjection", ["Audit", "Ceremony", "BIP38", "CryptoCore"]),
         library("ToolSupport", ["Ceremony", "CryptoCore", argumentParser]),
@@ -119,7 +125,7 @@ let package = Package(
             "AuditTests",
             [
                 "Audit", "FaultInjection", "Ceremony", "BIP38", "CryptoCore", "Printing", "CeremonyAuditTool",
-                "TestSupport",
+                "DiskImage", "TestSupport",
             ],
             fixtures: true),
         tests(

@@ -17,11 +17,14 @@ package struct Auditor {
         package var keyFolder: URL?
         /// Countersign the closing manifest when the audit passes.
         package var countersign: Bool
+        /// Disk images added to the sites' views (`--image`).
+        package var images: [ImageInput]
 
-        package init(sample: Int = 3, keyFolder: URL? = nil, countersign: Bool = true) {
+        package init(sample: Int = 3, keyFolder: URL? = nil, countersign: Bool = true, images: [ImageInput] = []) {
             self.sample = sample
             self.keyFolder = keyFolder
             self.countersign = countersign
+            self.images = images
         }
     }
 
@@ -91,6 +94,8 @@ struct AuditRun {
     var sampleSeed = "nothing (no sample)"
     /// The auditor's value, to publish when it countersigns (K1 read it from the key folder).
     var pendingReveal: SampleReveal?
+    /// The disk images S1 and S2 searched (`--image`).
+    var imagesSearched: [AuditReport.ImageSearched] = []
 
     var layout: CeremonyLayout { ceremony.layout }
     var manifest: ManifestBody { ceremony.body }
@@ -156,7 +161,7 @@ struct AuditRun {
             verdict: passed ? "pass" : "fail", ceremony: AuditReport.shown(ceremony.id), cards: manifest.cards,
             reconstructable: matrix,
             exposure: exposure, checks: checks, findings: severityOrder, randomness: randomness, sample: sample,
-            sampleSeed: sampleSeed, keys: keys, auditorSignature: signature, errors: errors)
+            sampleSeed: sampleSeed, keys: keys, auditorSignature: signature, errors: errors, images: imagesSearched)
     }
 
     /// T6: every batch has all five payloads, and A confirmed every card.

@@ -87,8 +87,11 @@ struct AuditFolder: ParsableCommand {
             closing manifest with its own key (made in --key-folder on first use, declared in DIR/audit/) \
             and publishes its sample value. --key-folder must be outside DIR; it is required unless \
             --no-countersign.
-            Exit status: 0 every check passed; 3 a check failed; 4 every check passed but the \
-            countersignature could not be made; 2 the folder is unusable (no readable manifest signed by \
+            Each --image is searched as raw bytes (unallocated space included) and, through The Sleuth \
+            Kit, by the name and content of every file it lists, deleted ones too; findings name it \
+            image:site-a (or image:site-a!/path (deleted)).
+            Exit status: 0 every check passed; 1 an image is missing or unreadable; 3 a check failed; 4 \
+            every check passed but the countersignature could not be made; 2 the folder is unusable (no readable manifest signed by \
             site A) or the report cannot be written; 64 usage error.
             """)
 
@@ -101,9 +104,18 @@ struct AuditFolder: ParsableCommand {
     var keyFolder: String?
     @Flag(help: "Do not countersign the closing manifest.") var noCountersign = false
     @Flag(help: "Print the JSON report on stdout instead of the summary.") var json = false
+    @Option(
+        name: .customLong("image"),
+        help: ArgumentHelp(
+            "A raw disk or partition image to add to a view (repeatable): site-a=PATH, site-b=PATH, or medium=PATH for both views.",
+            valueName: "view=path"))
+    var images: [String] = []
 
     func validate() throws {
         guard sample >= 0 else { throw ValidationError("--sample must be 0 or more") }
+        for image in images where ImageInput(argument: image) == nil {
+            throw ValidationError("--image \(image): expected site-a=PATH, site-b=PATH or medium=PATH")
+        }
         guard keyFolder != nil || noCountersign else {
             throw ValidationError(
                 "--key-folder is required to countersign (a folder outside DIR), or pass --no-countersign")
@@ -116,12 +128,20 @@ struct AuditFolder: ParsableCommand {
     /// the escaping of report.md: no file can add a line, such as a false verdict.
     func run() throws {
         let layout = CeremonyLayout(path: ceremony)
+        let inputs = images.compactMap(ImageInput.init(argument:))
+        do {
+            try Auditor.checkImages(inputs)
+        } catch {
+            FileHandle.standardError.write(Data("ceremony-audit: \(AuditReport.shown(error.description))\n".utf8))
+            throw ExitCode(1)
+        }
         let report: AuditReport
         do {
             report = try Auditor.audit(
                 layout,
                 options: Auditor.Options(
-                    sample: sample, keyFolder: keyFolder.map { URL(fileURLWithPath: $0) }, countersign: !noCountersign))
+                    sample: sample, keyFolder: keyFolder.map { URL(fileURLWithPath: $0) }, countersign: !noCountersign,
+                    images: inputs))
         } catch {
             FileHandle.standardError.write(
                 Data("ceremony-audit: unusable ceremony folder: \(AuditReport.shown(error.description))\n".utf8))
@@ -152,6 +172,11 @@ struct AuditFolder: ParsableCommand {
                 "checks: \(report.checks.count - failed.count)/\(report.checks.count) passed"
                     + (failed.isEmpty ? "" : "; failed: " + failed.joined(separator: ", ")))
             for key in report.keys { print("signer \(key.line)") }
+            for image in report.images {
+                print(
+                    "searched \(image.name): \(AuditReport.shown(image.path)), \(image.bytes) bytes, \(AuditReport.shown(image.fileSystem)), \(image.names) names (\(image.deletedNames) deleted)"
+                )
+            }
             if !report.sample.isEmpty {
                 print("sample: \(report.sample.joined(separator: ", ")) (drawn from \(report.sampleSeed))")
             }

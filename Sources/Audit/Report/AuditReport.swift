@@ -54,6 +54,8 @@ package struct AuditReport: Codable, Sendable {
     package let auditorSignature: String?
     /// What the auditor could not do after the checks (its countersignature, publishing its value).
     package let errors: [String]
+    /// The disk images added to the views (`--image`), as searched.
+    package var images: [ImageSearched] = []
 
     package var passed: Bool { verdict == "pass" }
 }
@@ -111,6 +113,7 @@ extension AuditReport {
             }
         }
         lines += keysMarkdown
+        lines += imagesMarkdown
         lines.append("## Brute-force exposure")
         lines.append("")
         lines.append(

@@ -17,8 +17,10 @@ extension AuditRun {
             }
             return hits
         }
-        let siteAHits = scan(layout.site(.siteA), .siteA)
-        let siteBHits = scan(layout.site(.siteB), .siteB)
+        let images = searchImages(search)
+        imagesSearched = images.searched
+        let siteAHits = scan(layout.site(.siteA), .siteA) + images.siteA
+        let siteBHits = scan(layout.site(.siteB), .siteB) + images.siteB
         let transferHits = scan(layout.transfer, .transcriptShares)
         let controlHits = scan(layout.printed, .control) + scan(layout.cards, .control)
 
