@@ -19,7 +19,7 @@ import Foundation
     }
 
     deinit {
-        for unsafefs in unsafe fileSystems { unsafe tsk_fs_close(fs) }
+        unsafe fileSystems.forEach { unsafe tsk_fs_close($0) }
         if let volumes = unsafe volumes { unsafe tsk_vs_close(volumes) }
         unsafe tsk_img_close(image)
     }
