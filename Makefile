@@ -8,14 +8,14 @@
 #   make lint       swift-format lint (config: .swift-format, 120 columns); make format rewrites in place
 
 SWIFT      ?= swift
-APT_PKGS   := pkg-config libsecp256k1-dev libsodium-dev libssl-dev libqrencode-dev libicu-dev
-# Tools the tests use to render and scan printed cards.
-TEST_PKGS  := librsvg2-bin zbar-tools python3-venv
+APT_PKGS   := pkg-config libsecp256k1-dev libsodium-dev libssl-dev libqrencode-dev libicu-dev libtsk-dev
+# Tools the tests use to render and scan printed cards, and to build ext4 disk images.
+TEST_PKGS  := librsvg2-bin zbar-tools python3-venv e2fsprogs
 # The Python venv the DSSE interop test verifies our envelopes with (securesystemslib,
 # Ed25519 through pyca/cryptography). Pinned; rebuilt when the pins change.
 PYVENV     := .build/pyvenv
 PY_PKGS    := securesystemslib[crypto]==1.6.0 cryptography==50.0.2 cffi==2.1.1 pycparser==3.12
-PC_MODULES := libsecp256k1 libsodium libcrypto libqrencode icu-uc
+PC_MODULES := libsecp256k1 libsodium libcrypto libqrencode icu-uc tsk
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian has no Swift package: Swift 6.2 or later must be on PATH (README.md). Checked
@@ -53,6 +53,8 @@ test-deps: deps
 	command -v rsvg-convert >/dev/null 2>&1 || missing="$$missing librsvg2-bin"; \
 	command -v zbarimg >/dev/null 2>&1 || missing="$$missing zbar-tools"; \
 	python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+	{ [ -x /usr/sbin/mkfs.ext4 ] && [ -x /usr/sbin/debugfs ]; } || \
+	  { command -v mkfs.ext4 && command -v debugfs; } >/dev/null 2>&1 || missing="$$missing e2fsprogs"; \
 	if [ -n "$$missing" ]; then \
 	  echo "test-deps: installing$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \

@@ -19,7 +19,7 @@ import Foundation
     }
 
     deinit {
-        unsafe fileSystems.forEach { unsafe tsk_fs_close($0) }
+        while let fs = unsafe fileSystems.popLast() { unsafe tsk_fs_close(fs) }
         if let volumes = unsafe volumes { unsafe tsk_vs_close(volumes) }
         unsafe tsk_img_close(image)
     }
