@@ -51,6 +51,7 @@ extension AuditReport {
     package struct ImageSearched: Codable, Sendable, Equatable {
         /// How findings name it: `image:site-a`, `image:site-a#2` for a view's second image.
         package let name: String
+        /// The image's path as given, escaped as every text from a file name is (``Finding``).
         package let path: String
         package let bytes: Int64
         /// What The Sleuth Kit found in it: `ext4`, `dos: ext4 at byte 1048576`, or `raw only`.
@@ -190,7 +191,8 @@ extension AuditRun {
             }
         }
         let summary = AuditReport.ImageSearched(
-            name: name, path: input.path.path, bytes: image.size, fileSystem: image.summary, names: entries.count,
+            name: name, path: quoted(input.path.path, limit: .max), bytes: image.size, fileSystem: image.summary,
+            names: entries.count,
             deletedNames: entries.filter(\.deleted).count)
         return (hits, summary)
     }
