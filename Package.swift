@@ -9,8 +9,8 @@
 //   Sources/CryptoCore    the only target that calls C: hashes, AES, scrypt, curve math,
 //                         Ed25519, randomness, zeroing secret buffers, secret file input,
 //                         Unicode NFC (ICU), process hardening and fatal-signal handlers.
-//   Sources/DiskImage     raw disk and partition images through The Sleuth Kit (CTSK): the
-//                         image's bytes, its file systems and every name, deleted ones too.
+//   Sources/DiskImage     the one caller of CTSK (The Sleuth Kit's libtsk, Sources/CLibraries/CTSK):
+//                         raw disk and partition images, their file systems and every name.
 //   Sources/BIP38         the BIP38 specification: Base58Check, WIF, addresses and the
 //                         non-EC and EC-multiply modes. A reusable library product.
 //   Sources/Ceremony      the ceremony: DSSE envelopes, signed payloads and the transcript,
