@@ -219,7 +219,7 @@ func firstLabel(_ layout: CeremonyLayout) throws -> (serial: String, passphrase:
 }
 
 @Suite struct DiskImageCommandLine {
-    @Test("a missing image is refused in one line naming it, exit 1; a bad view is a usage error")
+    @Test("a missing image or a folder is refused in one line naming it, exit 1; a bad view is a usage error")
     func missingImageIsRefused() throws {
         let folder = try Folder(copying: Honest.folder)
         let missing = folder.url.deletingLastPathComponent().appendingPathComponent("no-such-\(UUID().uuidString).img")
@@ -230,6 +230,12 @@ func firstLabel(_ layout: CeremonyLayout) throws -> (serial: String, passphrase:
         #expect(
             ProcessResult.withoutMemoryLockWarning(result.stderr)
                 == "ceremony-audit: image site-a=\(missing.path): cannot read: no such file\n")
+        let directory = try ProcessRunner.run(
+            built: "ceremony-audit", [folder.url.path, "--no-countersign", "--image", "site-b=\(folder.url.path)"])
+        #expect(directory.status == 1)
+        #expect(
+            ProcessResult.withoutMemoryLockWarning(directory.stderr)
+                == "ceremony-audit: image site-b=\(folder.url.path): not a regular file or block device\n")
         let usage = try ProcessRunner.run(
             built: "ceremony-audit", [folder.url.path, "--no-countersign", "--image", "site-c=\(missing.path)"])
         #expect(usage.status == 64)
