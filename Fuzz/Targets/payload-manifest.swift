@@ -31,7 +31,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
             fuzzExpect(!last.isEmpty && last.count <= body.batchSize, "last batch size")
             for serial in [body.serials(batch: 1).first, last.last].compactMap({ $0 }) {
                 fuzzExpect(
-                    (try? LotSequence(lot: serial.lot, sequence: serial.sequence)) != nil, "serial \(serial) fits BIP38")
+                    (try? LotSequence(lot: serial.lot, sequence: serial.sequence)) != nil, "serial \(serial) fits BIP38"
+                )
             }
             fuzzExpect(body.policy.generate().count > 0, "passphrase from a valid policy")
         }

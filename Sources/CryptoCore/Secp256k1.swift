@@ -66,7 +66,9 @@ package enum Secp256k1 {
     package static func publicPoint(of scalar: SecretBytes) throws(CryptoError) -> CurvePoint {
         guard scalar.count == 32 else { throw .invalidScalar }
         var key = secp256k1_pubkey()
-        let ok = unsafe succeeds(with: scalar) { unsafe secp256k1_ec_pubkey_create(SharedContext.shared.pointer, &key, $0) }
+        let ok = unsafe succeeds(with: scalar) {
+            unsafe secp256k1_ec_pubkey_create(SharedContext.shared.pointer, &key, $0)
+        }
         guard ok else { throw .invalidScalar }
         return CurvePoint(trusted: serialize(key, compressed: true))
     }
@@ -76,7 +78,9 @@ package enum Secp256k1 {
     package static func multiply(_ point: CurvePoint, by scalar: SecretBytes) throws(CryptoError) -> CurvePoint {
         guard isValidScalar(scalar) else { throw .invalidScalar }
         var key = try parse(point.compressed)
-        let ok = unsafe succeeds(with: scalar) { unsafe secp256k1_ec_pubkey_tweak_mul(SharedContext.shared.pointer, &key, $0) }
+        let ok = unsafe succeeds(with: scalar) {
+            unsafe secp256k1_ec_pubkey_tweak_mul(SharedContext.shared.pointer, &key, $0)
+        }
         guard ok else { throw .degenerateResult }
         return CurvePoint(trusted: serialize(key, compressed: true))
     }

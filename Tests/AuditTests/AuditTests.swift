@@ -44,7 +44,9 @@ enum Honest {
     /// A fresh copy of the honest ceremony, audited with the auditor's key folder, drawing `sample` cards.
     static func audited(sample: Int) throws -> (folder: Folder, report: AuditReport) {
         let folder = try Folder(copying: Honest.folder)
-        return (folder, try Auditor.audit(folder.layout, options: .init(sample: sample, keyFolder: Honest.folder.auditor)))
+        return (
+            folder, try Auditor.audit(folder.layout, options: .init(sample: sample, keyFolder: Honest.folder.auditor))
+        )
     }
 }
 

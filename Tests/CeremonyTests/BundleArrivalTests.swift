@@ -15,7 +15,9 @@ struct BundleArrivalTests {
     /// each with batches 1 and 2 issued by A and, for `site` B's bundles, minted by B;
     /// then the test's layout, the key of `site`, and its genuine bundles of batches 1 and 2
     /// (A's intermediate batches or B's key batches).
-    static func ceremonies(cards: Int, batchSize: Int, bundlesOf site: Party) throws -> (
+    static func ceremonies(
+        cards: Int, batchSize: Int, bundlesOf site: Party
+    ) throws -> (
         test: TestCeremony, other: TestCeremony, layout: CeremonyLayout, signer: Ed25519.SigningKey,
         first: Data, second: Data
     ) {
@@ -36,7 +38,8 @@ struct BundleArrivalTests {
 
     @Test("at site B (mint)")
     func atKeySite() throws {
-        let (test, other, layout, siteA, batch1, batch2) = try Self.ceremonies(cards: 4, batchSize: 2, bundlesOf: .siteA)
+        let (test, other, layout, siteA, batch1, batch2) = try Self.ceremonies(
+            cards: 4, batchSize: 2, bundlesOf: .siteA)
         func mint(_ batch: Int) throws -> Tools.Result {
             try Tools.siteB("mint", "--ceremony", test.path, "--batch", String(batch))
         }

@@ -136,11 +136,16 @@ private struct Parser {
     }
 
     mutating func object(depth: Int) throws(StrictJSON.Failure) -> StrictJSON {
-        StrictJSON(.object(try elements(closedBy: "}") { (parser) throws(StrictJSON.Failure) in try parser.member(depth: depth) }))
+        StrictJSON(
+            .object(
+                try elements(closedBy: "}") { (parser) throws(StrictJSON.Failure) in try parser.member(depth: depth) }))
     }
 
     mutating func array(depth: Int) throws(StrictJSON.Failure) -> StrictJSON {
-        StrictJSON(.array(try elements(closedBy: "]") { (parser) throws(StrictJSON.Failure) in try parser.value(depth: depth + 1) }))
+        StrictJSON(
+            .array(
+                try elements(closedBy: "]") { (parser) throws(StrictJSON.Failure) in try parser.value(depth: depth + 1)
+                }))
     }
 
     /// `"key": value` in an object.

@@ -71,7 +71,9 @@ final class TestCeremony {
 
     /// A genuine bundle a test tampers with: its file, the bytes the site wrote, and
     /// the key of the site that signed it (to re-sign forgeries with).
-    func genuineBundle(_ file: URL, signedBy party: Party) throws -> (
+    func genuineBundle(
+        _ file: URL, signedBy party: Party
+    ) throws -> (
         file: URL, original: Data, signer: Ed25519.SigningKey
     ) {
         (file, try Data(contentsOf: file), try siteKey(party))
