@@ -56,7 +56,7 @@ func fuzzSignedPayload<Body: Codable & Sendable>(
             verifying: envelope, kind: kind, trusted: [keyID: fuzzSigner.publicKey], required: [keyID])
     } catch {
         switch error.code {
-        case .malformedPayload, .unsupportedVersion: return nil
+        case .malformedPayload, .unsupportedVersion, .notCanonical: return nil
         default: fuzzFailure("a correctly signed envelope was refused: \(error)")
         }
     }
@@ -72,4 +72,32 @@ func fuzzSignedPayload<Body: Codable & Sendable>(
     fuzzExpect(
         (try? TranscriptJSON.decoder.decode(PayloadHeader.self, from: Data(bytes))) != nil, "header of a valid payload")
     return signed
+}
+
+/// A payload target's whole run: the input signed as a payload of `kind` and
+/// decoded (``fuzzSignedPayload(_:kind:as:)``); `use` then reads what was accepted
+/// the way the sites and the audit do. Returns libFuzzer's 0 (keep the input's coverage).
+func fuzzPayload<Body: Codable & Sendable>(
+    _ data: UnsafePointer<UInt8>, _ size: Int, kind: PayloadKind, as: Body.Type,
+    _ use: (SignedPayload<Body>) -> Void
+) -> Int32 {
+    if let signed = fuzzSignedPayload(fuzzBytes(data, size), kind: kind, as: Body.self) { use(signed) }
+    return 0
+}
+
+/// A Base58Check target's whole run (encrypted keys, intermediate and confirmation
+/// codes): the input parsed as text, as raw bytes, and as raw bytes behind a valid
+/// checksum; each value accepted must survive its own text round trip and be
+/// `byteCount` long, then `use` reads it. Returns libFuzzer's 0.
+func fuzzBase58Check<Value: Base58CheckCodable>(
+    _ data: UnsafePointer<UInt8>, _ size: Int, _: Value.Type, _ name: String, _ use: (Value) -> Void
+) -> Int32 {
+    let bytes = fuzzBytes(data, size)
+    let parsed = [try? Value(fuzzText(bytes)), try? Value(bytes: bytes), try? Value(Base58.checkEncode(bytes))]
+    for case let value? in parsed {
+        fuzzExpect((try? Value(value.text)) == value, "\(name) round trip")
+        fuzzExpect(value.bytes.count == Value.byteCount, "\(name) length")
+        use(value)
+    }
+    return 0
 }

@@ -5,16 +5,8 @@ import BIP38
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    let bytes = fuzzBytes(data, size)
-    let parsed = [
-        try? EncryptedKey(fuzzText(bytes)), try? EncryptedKey(bytes: bytes),
-        try? EncryptedKey(Base58.checkEncode(bytes)),
-    ]
-    for case let key? in parsed {
-        fuzzExpect((try? EncryptedKey(key.text)) == key, "encrypted key round trip")
-        fuzzExpect(key.bytes.count == EncryptedKey.byteCount, "encrypted key length")
+    fuzzBase58Check(data, size, EncryptedKey.self, "encrypted key") { key in
         _ = (key.isECMultiply, key.format, key.addressHash, key.ownerEntropy?.ownerSalt, key.lotSequence?.bytes)
         fuzzExpect(key.isECMultiply == (key.ownerEntropy != nil), "ownerentropy only for EC-multiply keys")
     }
-    return 0
 }

@@ -5,15 +5,7 @@ import BIP38
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    let bytes = fuzzBytes(data, size)
-    let parsed = [
-        try? IntermediateCode(fuzzText(bytes)), try? IntermediateCode(bytes: bytes),
-        try? IntermediateCode(Base58.checkEncode(bytes)),
-    ]
-    for case let code? in parsed {
-        fuzzExpect((try? IntermediateCode(code.text)) == code, "intermediate code round trip")
-        fuzzExpect(code.bytes.count == IntermediateCode.byteCount, "intermediate code length")
+    fuzzBase58Check(data, size, IntermediateCode.self, "intermediate code") { code in
         _ = (code.lotSequence?.bytes, code.ownerEntropy.ownerSalt, code.passpoint.uncompressed)
     }
-    return 0
 }

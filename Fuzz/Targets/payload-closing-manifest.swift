@@ -6,9 +6,8 @@ import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard let signed = fuzzSignedPayload(fuzzBytes(data, size), kind: .closingManifest, as: ClosingManifestBody.self)
-    else { return 0 }
-    let entries = signed.payload.body.entries
-    _ = (Set(entries), entries.map(\.digest.humanForm), entries.sorted { $0.digest < $1.digest })
-    return 0
+    fuzzPayload(data, size, kind: .closingManifest, as: ClosingManifestBody.self) { signed in
+        let entries = signed.payload.body.entries
+        _ = (Set(entries), entries.map(\.digest.humanForm), entries.sorted { $0.digest < $1.digest })
+    }
 }

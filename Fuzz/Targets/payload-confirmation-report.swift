@@ -6,11 +6,8 @@ import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard
-        let signed = fuzzSignedPayload(
-            fuzzBytes(data, size), kind: .confirmationReport, as: ConfirmationReportBody.self)
-    else { return 0 }
-    let body = signed.payload.body
-    _ = (body.checked, body.confirmed, body.failures.map(\.serial.description))
-    return 0
+    fuzzPayload(data, size, kind: .confirmationReport, as: ConfirmationReportBody.self) { signed in
+        let body = signed.payload.body
+        _ = (body.checked, body.confirmed, body.failures.map(\.serial.description))
+    }
 }

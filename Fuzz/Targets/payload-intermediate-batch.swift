@@ -9,13 +9,11 @@ import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard
-        let signed = fuzzSignedPayload(fuzzBytes(data, size), kind: .intermediateBatch, as: IntermediateBatchBody.self)
-    else { return 0 }
-    for card in signed.payload.body.cards {
-        _ = (card.serial.description, card.lot, card.sequence, card.passphraseCommitment.count)
-        if let lotSequence = card.intermediateCode.lotSequence { _ = Serial(lotSequence) == card.serial }
-        _ = card.intermediateCode.ownerEntropy.ownerSalt
+    fuzzPayload(data, size, kind: .intermediateBatch, as: IntermediateBatchBody.self) { signed in
+        for card in signed.payload.body.cards {
+            _ = (card.serial.description, card.lot, card.sequence, card.passphraseCommitment.count)
+            if let lotSequence = card.intermediateCode.lotSequence { _ = Serial(lotSequence) == card.serial }
+            _ = card.intermediateCode.ownerEntropy.ownerSalt
+        }
     }
-    return 0
 }

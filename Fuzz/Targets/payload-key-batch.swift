@@ -9,13 +9,11 @@ import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard let signed = fuzzSignedPayload(fuzzBytes(data, size), kind: .keyBatch, as: KeyBatchBody.self) else {
-        return 0
+    fuzzPayload(data, size, kind: .keyBatch, as: KeyBatchBody.self) { signed in
+        for card in signed.payload.body.cards {
+            _ = (card.serial.description, card.address.addressHash, card.encryptedKeyCommitment.count)
+            let code = card.confirmationCode
+            _ = (code.lotSequence.map(Serial.init) == card.serial, code.ownerEntropy.ownerSalt, code.format)
+        }
     }
-    for card in signed.payload.body.cards {
-        _ = (card.serial.description, card.address.addressHash, card.encryptedKeyCommitment.count)
-        let code = card.confirmationCode
-        _ = (code.lotSequence.map(Serial.init) == card.serial, code.ownerEntropy.ownerSalt, code.format)
-    }
-    return 0
 }

@@ -6,11 +6,8 @@ import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard
-        let signed = fuzzSignedPayload(
-            fuzzBytes(data, size), kind: .retentionStatement, as: RetentionStatementBody.self)
-    else { return 0 }
-    let body = signed.payload.body
-    _ = (body.site, body.kept.map(\.path), body.destroyed.count, body.notes.count)
-    return 0
+    fuzzPayload(data, size, kind: .retentionStatement, as: RetentionStatementBody.self) { signed in
+        let body = signed.payload.body
+        _ = (body.site, body.kept.map(\.path), body.destroyed.count, body.notes.count)
+    }
 }

@@ -7,13 +7,12 @@ import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard let signed = fuzzSignedPayload(fuzzBytes(data, size), kind: .siteDeclaration, as: SiteDeclarationBody.self)
-    else { return 0 }
-    let key = signed.payload.body.key
-    if let raw = key.rawPublicKey {
-        fuzzExpect(raw.count == 32, "raw public key length")
-        _ = KeyID(publicKey: raw)
+    fuzzPayload(data, size, kind: .siteDeclaration, as: SiteDeclarationBody.self) { signed in
+        let key = signed.payload.body.key
+        if let raw = key.rawPublicKey {
+            fuzzExpect(raw.count == 32, "raw public key length")
+            _ = KeyID(publicKey: raw)
+        }
+        _ = KeyID(hex: key.keyid)
     }
-    _ = KeyID(hex: key.keyid)
-    return 0
 }

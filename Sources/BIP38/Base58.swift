@@ -12,8 +12,6 @@ public enum Base58 {
     /// 58^5, the base of the limbs ``encode(_:)`` works in: five Base58 digits
     /// per limb, so a limb times 2^32 plus a carry still fits in 64 bits.
     private static let limbBase: UInt64 = 656_356_768
-    /// 58^k for the k digits of one chunk, k = 0...5.
-    private static let powers58: [UInt64] = [1, 58, 3364, 195_112, 11_316_496, 656_356_768]
 
     /// Base58 text of `bytes`; each leading zero byte becomes a leading `1`.
     ///
@@ -22,29 +20,7 @@ public enum Base58 {
     /// times fewer steps of the same schoolbook conversion.
     public static func encode(_ bytes: [UInt8]) -> String {
         let zeros = bytes.prefix { $0 == 0 }.count
-        var limbs: [UInt64] = []  // little-endian, each < 58^5
-        limbs.reserveCapacity((bytes.count - zeros) / 3 + 1)
-        var index = zeros
-        // The first chunk takes the odd bytes so the rest are whole 32-bit words.
-        var chunk = (bytes.count - zeros) % 4
-        if chunk == 0 { chunk = 4 }
-        while index < bytes.count {
-            var value: UInt64 = 0
-            for byte in bytes[index..<(index + chunk)] { value = value << 8 | UInt64(byte) }
-            var carry = value
-            let multiplier = UInt64(1) << (8 * chunk)
-            for i in limbs.indices {
-                let t = limbs[i] * multiplier + carry
-                limbs[i] = t % limbBase
-                carry = t / limbBase
-            }
-            while carry > 0 {
-                limbs.append(carry % limbBase)
-                carry /= limbBase
-            }
-            index += chunk
-            chunk = 4
-        }
+        let limbs = Self.limbs(of: bytes[zeros...], digitBase: 256, perChunk: 4, limbBase: limbBase)
         var digits: [UInt8] = []  // little-endian Base58 digits
         digits.reserveCapacity(limbs.count * 5)
         for limb in limbs {
@@ -89,27 +65,7 @@ public enum Base58 {
             values.append(UInt8(indexes[Int(byte)]))
         }
         let zeros = values.prefix { $0 == 0 }.count
-        var limbs: [UInt64] = []  // little-endian, each < 2^32
-        limbs.reserveCapacity((values.count - zeros) / 4 + 1)
-        var index = zeros
-        var chunk = (values.count - zeros) % 5
-        if chunk == 0 { chunk = 5 }
-        while index < values.count {
-            var carry: UInt64 = 0
-            for value in values[index..<(index + chunk)] { carry = carry * 58 + UInt64(value) }
-            let multiplier = powers58[chunk]
-            for i in limbs.indices {
-                let t = limbs[i] * multiplier + carry
-                limbs[i] = t & 0xffff_ffff
-                carry = t >> 32
-            }
-            while carry > 0 {
-                limbs.append(carry & 0xffff_ffff)
-                carry >>= 32
-            }
-            index += chunk
-            chunk = 5
-        }
+        let limbs = Self.limbs(of: values[zeros...], digitBase: 58, perChunk: 5, limbBase: 1 << 32)
         var bytes = [UInt8]()  // big-endian
         bytes.reserveCapacity(zeros + limbs.count * 4)
         bytes.append(contentsOf: repeatElement(0, count: zeros))
@@ -122,6 +78,43 @@ public enum Base58 {
             }
         }
         return bytes
+    }
+
+    /// The number whose big-endian digits (each below `digitBase`) are `digits`, as
+    /// little-endian limbs below `limbBase`: the schoolbook conversion both ways share,
+    /// `perChunk` digits at a time (the first chunk takes the odd digits, so the rest
+    /// are whole). Encoding reads bytes four at a time into limbs of 58^5, decoding
+    /// Base58 digits five at a time into 32-bit limbs; either way a limb times the
+    /// chunk's multiplier plus a carry fits in 64 bits.
+    @inline(__always)
+    private static func limbs(
+        of digits: ArraySlice<UInt8>, digitBase: UInt64, perChunk: Int, limbBase: UInt64
+    ) -> [UInt64] {
+        var limbs: [UInt64] = []  // little-endian, each < limbBase
+        limbs.reserveCapacity(digits.count / (perChunk - 1) + 1)
+        var index = digits.startIndex
+        var chunk = digits.count % perChunk
+        if chunk == 0 { chunk = perChunk }
+        while index < digits.endIndex {
+            var carry: UInt64 = 0
+            var multiplier: UInt64 = 1
+            for digit in digits[index..<(index + chunk)] {
+                carry = carry * digitBase + UInt64(digit)
+                multiplier *= digitBase
+            }
+            for i in limbs.indices {
+                let t = limbs[i] * multiplier + carry
+                limbs[i] = t % limbBase
+                carry = t / limbBase
+            }
+            while carry > 0 {
+                limbs.append(carry % limbBase)
+                carry /= limbBase
+            }
+            index += chunk
+            chunk = perChunk
+        }
+        return limbs
     }
 
     /// Base58Check: `payload` followed by the first 4 bytes of SHA256d(payload).

@@ -25,6 +25,8 @@ public struct Confirmation: Sendable {
     }
 }
 
+extension Confirmation: ReadingRecorded {}
+
 extension ConfirmationCode {
     /// Checks this code against `passphrase` and returns the address it confirms.
     ///
@@ -43,14 +45,9 @@ extension ConfirmationCode {
     )
         throws(BIP38Error) -> Confirmation
     {
-        do {
-            return try confirm(passphrase: passphrase, network: network, entropy: ownerEntropy)
-        } catch .wrongPassphrase where allowNonStandardReading && ownerEntropy.hasLotSequence {
-            var confirmation = try confirm(
-                passphrase: passphrase, network: network,
-                entropy: OwnerEntropy(bytes: ownerEntropy.bytes, hasLotSequence: false))
-            confirmation.reading = .eightByteSaltDespiteLotSequenceFlag
-            return confirmation
+        try ECMultiplyReading.trying(ownerEntropy, allowNonStandard: allowNonStandardReading) {
+            (entropy) throws(BIP38Error) in
+            try confirm(passphrase: passphrase, network: network, entropy: entropy)
         }
     }
 

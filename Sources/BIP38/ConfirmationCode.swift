@@ -4,25 +4,19 @@ import CryptoCore
 /// that an address is bound to their passphrase without seeing the encrypted key.
 /// 51 bytes in Base58Check:
 /// `64 3B F6 A8 9A` flag addresshash(4) ownerentropy(8) encryptedpointb(33).
-public struct ConfirmationCode: Hashable, Sendable, CustomStringConvertible, TextCodable {
+public struct ConfirmationCode: Sendable, Base58CheckCodable {
     public static let byteCount = 51
     static let magic: [UInt8] = [0x64, 0x3B, 0xF6, 0xA8, 0x9A]
 
     public let bytes: [UInt8]
     public let flag: BIP38Flag
 
-    /// Parses and validates `cfrm38...` text.
-    /// - Throws: Base58Check errors; ``BIP38Error/wrongLength(kind:expected:actual:)``;
+    /// Validates 51 raw bytes (``init(_:)`` parses `cfrm38...` text into them).
+    /// - Throws: ``BIP38Error/wrongLength(kind:expected:actual:)``;
     ///   ``BIP38Error/unexpectedPrefix(kind:found:)``; flag errors; and
     ///   ``BIP38Error/pointNotOnCurve(what:)`` when encryptedpointb's prefix is not 02 or 03.
-    public init(_ text: String) throws(BIP38Error) {
-        try self.init(bytes: Base58.checkDecode(text))
-    }
-
     public init(bytes: [UInt8]) throws(BIP38Error) {
-        guard bytes.count == Self.byteCount else {
-            throw .wrongLength(kind: "a confirmation code", expected: Self.byteCount, actual: bytes.count)
-        }
+        try Self.checkLength(bytes, kind: "a confirmation code")
         guard Array(bytes.prefix(5)) == Self.magic else {
             throw .unexpectedPrefix(kind: "a confirmation code", found: "0x" + bytes.prefix(5).hex.uppercased())
         }
@@ -45,7 +39,4 @@ public struct ConfirmationCode: Hashable, Sendable, CustomStringConvertible, Tex
     public var lotSequence: LotSequence? { ownerEntropy.lotSequence }
     /// pointbprefix || pointbx1 || pointbx2: factorb·G, encrypted under the derived halves.
     public var encryptedPointB: [UInt8] { Array(bytes[18..<51]) }
-
-    public var text: String { Base58.checkEncode(bytes) }
-    public var description: String { text }
 }

@@ -33,7 +33,30 @@ public enum ECMultiplyReading: String, Sendable {
     case specification = "bip38"
     /// Flag 0x04, but ownerentropy read as an 8-byte ownersalt and passfactor = prefactor.
     case eightByteSaltDespiteLotSequenceFlag = "non-standard-8-byte-salt"
+
+    /// `attempt` with the specification's reading of `entropy`; when that finds
+    /// ``BIP38Error/wrongPassphrase``, `allowNonStandard` is set and the flag claims
+    /// lot/sequence, `attempt` again with the 8-byte-salt reading, its result marked so.
+    static func trying<Result: ReadingRecorded>(
+        _ entropy: OwnerEntropy, allowNonStandard: Bool,
+        _ attempt: (OwnerEntropy) throws(BIP38Error) -> Result
+    ) throws(BIP38Error) -> Result {
+        do {
+            return try attempt(entropy)
+        } catch .wrongPassphrase where allowNonStandard && entropy.hasLotSequence {
+            var result = try attempt(OwnerEntropy(bytes: entropy.bytes, hasLotSequence: false))
+            result.reading = .eightByteSaltDespiteLotSequenceFlag
+            return result
+        }
+    }
 }
+
+/// A result (a decrypted key, a confirmation) that says which reading of the ownerentropy gave it.
+protocol ReadingRecorded {
+    var reading: ECMultiplyReading { get set }
+}
+
+extension DecryptedKey: ReadingRecorded {}
 
 /// The intermediate values of an EC-multiply decryption. SPI
 /// (`@_spi(Explain) import BIP38`), for `bip38 explain` and the audit.
@@ -60,14 +83,9 @@ extension EncryptedKey {
         throws(BIP38Error) -> DecryptedKey
     {
         guard let entropy = ownerEntropy else { return try decryptNonEC(passphrase: passphrase, network: network) }
-        do {
-            return try decryptECMultiply(passphrase: passphrase, network: network, entropy: entropy)
-        } catch .wrongPassphrase where allowNonStandardReading && entropy.hasLotSequence {
-            var key = try decryptECMultiply(
-                passphrase: passphrase, network: network,
-                entropy: OwnerEntropy(bytes: entropy.bytes, hasLotSequence: false))
-            key.reading = .eightByteSaltDespiteLotSequenceFlag
-            return key
+        return try ECMultiplyReading.trying(entropy, allowNonStandard: allowNonStandardReading) {
+            (entropy) throws(BIP38Error) in
+            try decryptECMultiply(passphrase: passphrase, network: network, entropy: entropy)
         }
     }
 

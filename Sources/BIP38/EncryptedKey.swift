@@ -4,7 +4,7 @@ import CryptoCore
 ///
 /// Non-EC: `01 42` flag addresshash(4) encryptedhalf1(16) encryptedhalf2(16).
 /// EC-multiply: `01 43` flag addresshash(4) ownerentropy(8) encryptedpart1[0..<8] encryptedpart2(16).
-public struct EncryptedKey: Hashable, Sendable, CustomStringConvertible, TextCodable {
+public struct EncryptedKey: Sendable, Base58CheckCodable {
     public static let byteCount = 39
     static let nonECPrefix: [UInt8] = [0x01, 0x42]
     static let ecPrefix: [UInt8] = [0x01, 0x43]
@@ -13,19 +13,12 @@ public struct EncryptedKey: Hashable, Sendable, CustomStringConvertible, TextCod
     public let bytes: [UInt8]
     public let flag: BIP38Flag
 
-    /// Parses and validates `6P...` text.
-    /// - Throws: Base58Check errors; ``BIP38Error/wrongLength(kind:expected:actual:)``;
+    /// Validates 39 raw bytes (``init(_:)`` parses `6P...` text into them).
+    /// - Throws: ``BIP38Error/wrongLength(kind:expected:actual:)``;
     ///   ``BIP38Error/unexpectedPrefix(kind:found:)``; ``BIP38Error/reservedFlagBits(flag:)``;
     ///   ``BIP38Error/flagNotAllowed(flag:kind:)``.
-    public init(_ text: String) throws(BIP38Error) {
-        try self.init(bytes: Base58.checkDecode(text))
-    }
-
-    /// Validates 39 raw bytes.
     public init(bytes: [UInt8]) throws(BIP38Error) {
-        guard bytes.count == Self.byteCount else {
-            throw .wrongLength(kind: "an encrypted key", expected: Self.byteCount, actual: bytes.count)
-        }
+        try Self.checkLength(bytes, kind: "an encrypted key")
         let prefix = Array(bytes.prefix(2))
         let ec: Bool
         switch prefix {
@@ -47,8 +40,4 @@ public struct EncryptedKey: Hashable, Sendable, CustomStringConvertible, TextCod
     }
     /// Lot and sequence (EC-multiply keys with flag 0x04 only).
     public var lotSequence: LotSequence? { ownerEntropy?.lotSequence }
-
-    /// The Base58Check text.
-    public var text: String { Base58.checkEncode(bytes) }
-    public var description: String { text }
 }

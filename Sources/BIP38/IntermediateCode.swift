@@ -5,7 +5,7 @@ import CryptoCore
 /// `2C E9 B3 E1 FF 39 E2` + `51` (lot/sequence) or `53` (none), ownerentropy(8), passpoint(33).
 ///
 /// It holds no secret: the passpoint is passfactor·G.
-public struct IntermediateCode: Hashable, Sendable, CustomStringConvertible, TextCodable {
+public struct IntermediateCode: Sendable, Base58CheckCodable {
     public static let byteCount = 49
     static let magic: [UInt8] = [0x2C, 0xE9, 0xB3, 0xE1, 0xFF, 0x39, 0xE2]
     static let withLotSequence: UInt8 = 0x51
@@ -19,18 +19,12 @@ public struct IntermediateCode: Hashable, Sendable, CustomStringConvertible, Tex
         self.passpoint = passpoint
     }
 
-    /// Parses and validates `passphrase...` text.
-    /// - Throws: Base58Check errors; ``BIP38Error/wrongLength(kind:expected:actual:)``;
+    /// Validates 49 raw bytes (``init(_:)`` parses `passphrase...` text into them).
+    /// - Throws: ``BIP38Error/wrongLength(kind:expected:actual:)``;
     ///   ``BIP38Error/unexpectedPrefix(kind:found:)`` for a wrong magic;
     ///   ``BIP38Error/pointNotOnCurve(what:)`` for a bad passpoint.
-    public init(_ text: String) throws(BIP38Error) {
-        try self.init(bytes: Base58.checkDecode(text))
-    }
-
     public init(bytes: [UInt8]) throws(BIP38Error) {
-        guard bytes.count == Self.byteCount else {
-            throw .wrongLength(kind: "an intermediate code", expected: Self.byteCount, actual: bytes.count)
-        }
+        try Self.checkLength(bytes, kind: "an intermediate code")
         let lotSequence: Bool
         switch (Array(bytes.prefix(7)), bytes[7]) {
         case (Self.magic, Self.withLotSequence): lotSequence = true
@@ -53,7 +47,4 @@ public struct IntermediateCode: Hashable, Sendable, CustomStringConvertible, Tex
         Self.magic + [hasLotSequence ? Self.withLotSequence : Self.withoutLotSequence] + ownerEntropy.bytes
             + passpoint.compressed
     }
-
-    public var text: String { Base58.checkEncode(bytes) }
-    public var description: String { text }
 }

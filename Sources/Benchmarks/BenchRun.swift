@@ -190,7 +190,7 @@ struct BenchRun {
             scryptHeavyMs: baseline, scryptHeavyCpuMs: Summary(log.allCPU, unit: "ms"),
             scryptHeavyConcurrent: concurrent, scryptLanes: lanes, scryptLight: light,
             processStartMs: Summary(starts.map { $0.seconds * 1000 }, unit: "ms"),
-            processFloorMiB: Summary(starts.map(\.maxRSSMiB), unit: "MiB"),
+            processFloorMib: Summary(starts.map(\.maxRSSMiB), unit: "MiB"),
             siteACardsPerS: siteA.cardsPerSecond, siteABoundCardsPerS: Double(c.cores) * 1000 / baseline.median,
             siteARatio: siteA.ratioToBound!, siteACosts: siteACosts, siteBCardsPerS: siteB.cardsPerSecond,
             siteBSplit: split,

@@ -42,7 +42,8 @@ struct Results: Codable, Sendable {
     let scryptLight: LightScryptPoint
     /// `bip38 --help`: what starting a Swift executable costs, and its resident floor.
     let processStartMs: Summary
-    let processFloorMiB: Summary
+    /// `process_floor_mib` in the JSON, as every key: the name in snake case (see ``json(table:)``).
+    let processFloorMib: Summary
     let siteACardsPerS: Summary
     let siteABoundCardsPerS: Double
     let siteARatio: Summary
@@ -58,28 +59,6 @@ struct Results: Codable, Sendable {
     let audit: [AuditPoint]
     let scaling: [SitePoint]
     let targets: [TargetCheck]
-
-    enum CodingKeys: String, CodingKey {
-        case machine, settings, audit, scaling, targets
-        case scryptHeavyMs = "scrypt_heavy_ms"
-        case scryptHeavyCpuMs = "scrypt_heavy_cpu_ms"
-        case scryptHeavyConcurrent = "scrypt_heavy_concurrent"
-        case scryptLanes = "scrypt_lanes"
-        case scryptLight = "scrypt_light"
-        case processStartMs = "process_start_ms"
-        case processFloorMiB = "process_floor_mib"
-        case siteACardsPerS = "site_a_cards_per_s"
-        case siteABoundCardsPerS = "site_a_bound_cards_per_s"
-        case siteARatio = "site_a_ratio"
-        case siteACosts = "site_a_costs"
-        case siteBCardsPerS = "site_b_cards_per_s"
-        case siteBSplit = "site_b_split"
-        case verifyMs = "verify_ms"
-        case decryptMs = "decrypt_ms"
-        case verifyRatio = "verify_ratio"
-        case decryptRatio = "decrypt_ratio"
-        case cardProcesses = "card_processes"
-    }
 
     /// The results with the printed tables (Markdown) under "table".
     func json(table: String) -> Data {

@@ -37,7 +37,7 @@ enum Table {
         }
         row(
             "process start (`bip38 --help`), and its peak memory",
-            r.processStartMs.text() + " ms, " + r.processFloorMiB.text(0) + " MiB")
+            r.processStartMs.text() + " ms, " + r.processFloorMib.text(0) + " MiB")
         row("`site_a_cards_per_s`: `passphrase-site issue`, \(cards) cards, \(cores) cores", r.siteACardsPerS.text(2))
         row("`site_a_bound_cards_per_s` = \(cores) / baseline", format(r.siteABoundCardsPerS, 2))
         for point in r.scaling.sorted(by: { $0.cores > $1.cores }) where point.site == "A" && point.cards == cards {

@@ -3,6 +3,7 @@ import Audit
 import Ceremony
 import CryptoCore
 import Foundation
+import ToolSupport
 
 /// `ceremony-audit`: shows per card whether any single party could rebuild the key.
 @main
@@ -20,17 +21,7 @@ struct CeremonyAuditTool: ParsableCommand {
     /// Hardens the process first: the audit rebuilds every card's passphrase and
     /// key (no core dumps, fatal signals end it at once, memory locked where
     /// allowed; one `ceremony-audit: warning:` line per protection refused).
-    static func main() {
-        for warning in ProcessHardening.apply(tool: "ceremony-audit").warnings {
-            FileHandle.standardError.write(Data("ceremony-audit: warning: \(warning)\n".utf8))
-        }
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            exit(withError: error)
-        }
-    }
+    static func main() { runTool("ceremony-audit", harden: true) }
 }
 
 /// Refuses a key folder inside the ceremony folder, as a usage error.

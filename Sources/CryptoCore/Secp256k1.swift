@@ -50,9 +50,14 @@ package enum Secp256k1 {
     /// Whether a 32-byte secret is a valid scalar: not 0 and below n.
     package static func isValidScalar(_ scalar: SecretBytes) -> Bool {
         guard scalar.count == 32 else { return false }
-        return unsafe scalar.withUnsafeBytes { bytes in
-            unsafe secp256k1_ec_seckey_verify(
-                SharedContext.shared.pointer, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 1
+        return unsafe succeeds(with: scalar) { unsafe secp256k1_ec_seckey_verify(SharedContext.shared.pointer, $0) }
+    }
+
+    /// Whether `call`, given the secret scalar's bytes as libsecp256k1 takes them, returned 1.
+    @inline(__always)
+    private static func succeeds(with scalar: SecretBytes, _ call: (UnsafePointer<UInt8>) -> Int32) -> Bool {
+        unsafe scalar.withUnsafeBytes { bytes in
+            unsafe call(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 1
         }
     }
 
@@ -61,9 +66,8 @@ package enum Secp256k1 {
     package static func publicPoint(of scalar: SecretBytes) throws(CryptoError) -> CurvePoint {
         guard scalar.count == 32 else { throw .invalidScalar }
         var key = secp256k1_pubkey()
-        let ok = unsafe scalar.withUnsafeBytes { bytes in
-            unsafe secp256k1_ec_pubkey_create(
-                SharedContext.shared.pointer, &key, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 1
+        let ok = unsafe succeeds(with: scalar) {
+            unsafe secp256k1_ec_pubkey_create(SharedContext.shared.pointer, &key, $0)
         }
         guard ok else { throw .invalidScalar }
         return CurvePoint(trusted: serialize(key, compressed: true))
@@ -74,9 +78,8 @@ package enum Secp256k1 {
     package static func multiply(_ point: CurvePoint, by scalar: SecretBytes) throws(CryptoError) -> CurvePoint {
         guard isValidScalar(scalar) else { throw .invalidScalar }
         var key = try parse(point.compressed)
-        let ok = unsafe scalar.withUnsafeBytes { bytes in
-            unsafe secp256k1_ec_pubkey_tweak_mul(
-                SharedContext.shared.pointer, &key, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)) == 1
+        let ok = unsafe succeeds(with: scalar) {
+            unsafe secp256k1_ec_pubkey_tweak_mul(SharedContext.shared.pointer, &key, $0)
         }
         guard ok else { throw .degenerateResult }
         return CurvePoint(trusted: serialize(key, compressed: true))

@@ -29,13 +29,20 @@ extension ParsableCommand {
     /// memory locked where allowed) when `harden`, then parses and runs; a
     /// ``CeremonyError`` ends as one line `tool: cause` and exit 1, a usage error as exit 64.
     package static func runCeremonyTool(_ tool: String, harden: Bool) {
+        runTool(tool, harden: harden) { ($0 as? CeremonyError)?.description }
+    }
+
+    /// The `main` of any of the package's tools: hardens the process first when
+    /// `harden` (one `tool: warning: ...` line per protection refused), then parses
+    /// and runs. An error `refusal` words ends as one line `tool: cause` and exit 1;
+    /// any other as ArgumentParser ends it (a usage error, exit 64).
+    package static func runTool(_ tool: String, harden: Bool, refusal: (any Error) -> String? = { _ in nil }) {
         if harden { ToolExit.harden(tool) }
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let error as CeremonyError {
-            ToolExit.fail(tool, error)
         } catch {
+            if let cause = refusal(error) { ToolExit.fail(tool, cause) }
             exit(withError: error)
         }
     }

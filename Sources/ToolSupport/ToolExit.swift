@@ -5,8 +5,10 @@ import Foundation
 /// How the ceremony executables end and talk on stderr: a refusal is one line
 /// `tool: cause` and exit status 1. Only executables call this: the libraries throw.
 package enum ToolExit {
-    package static func fail(_ tool: String, _ error: CeremonyError) -> Never {
-        FileHandle.standardError.write(Data("\(tool): \(error.description)\n".utf8))
+    package static func fail(_ tool: String, _ error: CeremonyError) -> Never { fail(tool, error.description) }
+
+    package static func fail(_ tool: String, _ cause: String) -> Never {
+        FileHandle.standardError.write(Data("\(tool): \(cause)\n".utf8))
         exit(1)
     }
 

@@ -40,13 +40,31 @@ enum Honest {
         try! MockCeremony.run(at: folder.layout, configuration)
         return folder
     }()
+
+    /// A fresh copy of the honest ceremony, audited with the auditor's key folder, drawing `sample` cards.
+    static func audited(sample: Int) throws -> (folder: Folder, report: AuditReport) {
+        let folder = try Folder(copying: Honest.folder)
+        return (
+            folder, try Auditor.audit(folder.layout, options: .init(sample: sample, keyFolder: Honest.folder.auditor))
+        )
+    }
+}
+
+/// Suites that run the built `ceremony-audit`.
+protocol RunsCeremonyAudit {}
+
+extension RunsCeremonyAudit {
+    /// `ceremony-audit ARGUMENTS`: its exit status, stdout and stderr.
+    func run(_ arguments: String...) throws -> (Int32, String, String) {
+        let result = try ProcessRunner.run(built: "ceremony-audit", arguments)
+        return (result.status, result.stdout, result.stderr)
+    }
 }
 
 @Suite struct HonestCeremonyAudit {
     @Test("an honest ceremony passes every check with no finding, and the matrix reads 0, 0, 0, N")
     func honestPasses() throws {
-        let folder = try Folder(copying: Honest.folder)
-        let report = try Auditor.audit(folder.layout, options: .init(sample: 2, keyFolder: Honest.folder.auditor))
+        let (folder, report) = try Honest.audited(sample: 2)
         #expect(report.verdict == "pass")
         #expect(report.findings.isEmpty, "\(report.findings)")
         #expect(report.reconstructable == AuditReport.Matrix(siteA: 0, siteB: 0, both: 0, control: 2))
@@ -154,12 +172,7 @@ enum Honest {
     }
 }
 
-@Suite struct AuditCommand {
-    func run(_ arguments: String...) throws -> (Int32, String, String) {
-        let result = try ProcessRunner.run(built: "ceremony-audit", arguments)
-        return (result.status, result.stdout, result.stderr)
-    }
-
+@Suite struct AuditCommand: RunsCeremonyAudit {
     @Test("exit 0 and both reports for an honest ceremony; the JSON carries the documented fields")
     func honest() throws {
         let folder = try Folder(copying: Honest.folder)

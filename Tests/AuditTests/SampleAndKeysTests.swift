@@ -10,8 +10,7 @@ import Testing
 @Suite struct UnsteerableSample {
     @Test("an honest ceremony records the auditor's commitment; the sample is drawn with its value, then published")
     func honestCommitReveal() throws {
-        let folder = try Folder(copying: Honest.folder)
-        let report = try Auditor.audit(folder.layout, options: .init(sample: 1, keyFolder: Honest.folder.auditor))
+        let (folder, report) = try Honest.audited(sample: 1)
         #expect(report.passed, "\(report.findings)")
         #expect(report.sampleSeed.contains("committed value"))
         let reveal = try #require(try SampleCommitment.readReveal(folder.layout))
@@ -120,8 +119,7 @@ import Testing
 @Suite struct KeysBoundToParties {
     @Test("the report names every key by its short form, who declared it and what it signed")
     func keysReported() throws {
-        let folder = try Folder(copying: Honest.folder)
-        let report = try Auditor.audit(folder.layout, options: .init(sample: 0, keyFolder: Honest.folder.auditor))
+        let (folder, report) = try Honest.audited(sample: 0)
         #expect(report.passed, "\(report.findings)")
         let manifest = try Transcript.load(folder.layout).body
         for (party, key) in [(Party.siteA, manifest.siteA), (.siteB, manifest.siteB)] {
@@ -187,12 +185,7 @@ import Testing
     }
 }
 
-@Suite struct AuditorKeyFolder {
-    func run(_ arguments: String...) throws -> (Int32, String, String) {
-        let result = try ProcessRunner.run(built: "ceremony-audit", arguments)
-        return (result.status, result.stdout, result.stderr)
-    }
-
+@Suite struct AuditorKeyFolder: RunsCeremonyAudit {
     @Test("a countersignature that cannot be made is an error line and exit 4, not a silent PASS")
     func countersignFails() throws {
         let folder = try Folder(copying: Honest.folder)

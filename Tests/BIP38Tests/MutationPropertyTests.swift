@@ -22,6 +22,13 @@ struct MutationPropertyTests {
         /// Parses; returns the canonical text of an accepted value, or nil on a typed refusal.
         let parse: @Sendable (String) -> String?
         var testDescription: String { name }
+
+        /// A ``TextCodable`` type's parser: its `init(_:)`, and the text of what it accepted.
+        static func textCodable<Value: TextCodable & Sendable>(
+            _ name: String, _: Value.Type, valid: @escaping @Sendable () throws -> [String]
+        ) -> TextParser {
+            TextParser(name: name, valid: valid, parse: { text in (try? Value(text))?.text })
+        }
     }
 
     static let parsers: [TextParser] = [
@@ -35,26 +42,12 @@ struct MutationPropertyTests {
             valid: { try SpecVector.all().map(\.unencryptedWIF) },
             parse: { text in (try? WIF(text))?.revealedText() }
         ),
-        TextParser(
-            name: "P2PKH address",
-            valid: { try SpecVector.all().compactMap(\.bitcoinAddress) },
-            parse: { text in (try? Address(text))?.text }
-        ),
-        TextParser(
-            name: "encrypted key",
-            valid: { try SpecVector.all().map(\.encryptedKey) },
-            parse: { text in (try? EncryptedKey(text))?.text }
-        ),
-        TextParser(
-            name: "intermediate code",
-            valid: { try SpecVector.all().compactMap(\.passphraseCode) },
-            parse: { text in (try? IntermediateCode(text))?.text }
-        ),
-        TextParser(
-            name: "confirmation code",
-            valid: { try SpecVector.all().compactMap(\.confirmationCode) },
-            parse: { text in (try? ConfirmationCode(text))?.text }
-        ),
+        .textCodable("P2PKH address", Address.self) { try SpecVector.all().compactMap(\.bitcoinAddress) },
+        .textCodable("encrypted key", EncryptedKey.self) { try SpecVector.all().map(\.encryptedKey) },
+        .textCodable("intermediate code", IntermediateCode.self) { try SpecVector.all().compactMap(\.passphraseCode) },
+        .textCodable("confirmation code", ConfirmationCode.self) {
+            try SpecVector.all().compactMap(\.confirmationCode)
+        },
     ]
 
     static func allBase58Texts() throws -> [String] {

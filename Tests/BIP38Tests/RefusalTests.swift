@@ -90,37 +90,28 @@ import Testing
         #expect(throws: BIP38Error.invalidBase58Character("l")) { try kind.parse(String(text)) }
     }
 
-    @Test func encryptedKeyUnexpectedPrefix() {
-        var bytes = Self.payload(Self.nonECKey)
-        bytes[1] = 0x44
-        #expect(throws: BIP38Error.unexpectedPrefix(kind: "an encrypted key", found: "0x0144")) {
-            try EncryptedKey(Base58.checkEncode(bytes))
-        }
-        bytes[0] = 0x02
-        bytes[1] = 0x42
-        #expect(throws: BIP38Error.unexpectedPrefix(kind: "an encrypted key", found: "0x0242")) {
-            try EncryptedKey(Base58.checkEncode(bytes))
-        }
+    /// Prefix bytes changed (index, new value) in a valid payload, and the prefix the refusal names.
+    struct PrefixCase: Sendable, CustomTestStringConvertible {
+        let kind: Kind
+        let edits: [(index: Int, value: UInt8)]
+        let found: String
+        var testDescription: String { "\(kind.rawValue) \(found)" }
     }
 
-    @Test func intermediateCodeUnexpectedPrefix() {
-        var bytes = Self.payload(Self.intermediateCode)
-        bytes[7] = 0x52
-        #expect(throws: BIP38Error.unexpectedPrefix(kind: "an intermediate code", found: "0x2CE9B3E1FF39E252")) {
-            try IntermediateCode(Base58.checkEncode(bytes))
-        }
-        bytes[7] = 0x53
-        bytes[0] = 0x2D
-        #expect(throws: BIP38Error.unexpectedPrefix(kind: "an intermediate code", found: "0x2DE9B3E1FF39E253")) {
-            try IntermediateCode(Base58.checkEncode(bytes))
-        }
-    }
+    static let prefixCases: [PrefixCase] = [
+        PrefixCase(kind: .encryptedKey, edits: [(1, 0x44)], found: "0x0144"),
+        PrefixCase(kind: .encryptedKey, edits: [(0, 0x02), (1, 0x42)], found: "0x0242"),
+        PrefixCase(kind: .intermediateCode, edits: [(7, 0x52)], found: "0x2CE9B3E1FF39E252"),
+        PrefixCase(kind: .intermediateCode, edits: [(7, 0x53), (0, 0x2D)], found: "0x2DE9B3E1FF39E253"),
+        PrefixCase(kind: .confirmationCode, edits: [(4, 0x9B)], found: "0x643BF6A89B"),
+    ]
 
-    @Test func confirmationCodeUnexpectedPrefix() {
-        var bytes = Self.payload(Self.confirmationCode)
-        bytes[4] = 0x9B
-        #expect(throws: BIP38Error.unexpectedPrefix(kind: "a confirmation code", found: "0x643BF6A89B")) {
-            try ConfirmationCode(Base58.checkEncode(bytes))
+    @Test(arguments: prefixCases)
+    func unexpectedPrefix(_ prefix: PrefixCase) {
+        var bytes = Self.payload(prefix.kind.validText)
+        for edit in prefix.edits { bytes[edit.index] = edit.value }
+        #expect(throws: BIP38Error.unexpectedPrefix(kind: prefix.kind.name, found: prefix.found)) {
+            try prefix.kind.parse(Base58.checkEncode(bytes))
         }
     }
 

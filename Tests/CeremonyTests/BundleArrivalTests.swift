@@ -11,19 +11,35 @@ import Testing
 /// Afterwards the genuine bundles still go through.
 @Suite("Bundles twice, out of order, or from another ceremony: refused, nothing changed")
 struct BundleArrivalTests {
-    @Test("at site B (mint)")
-    func atKeySite() throws {
-        let test = try TestCeremony(cards: 4, batchSize: 2)
-        let other = try TestCeremony(cards: 4, batchSize: 2)
+    /// The ceremony under test and another one (whose genuine bundles are foreign here),
+    /// each with batches 1 and 2 issued by A and, for `site` B's bundles, minted by B;
+    /// then the test's layout, the key of `site`, and its genuine bundles of batches 1 and 2
+    /// (A's intermediate batches or B's key batches).
+    static func ceremonies(
+        cards: Int, batchSize: Int, bundlesOf site: Party
+    ) throws -> (
+        test: TestCeremony, other: TestCeremony, layout: CeremonyLayout, signer: Ed25519.SigningKey,
+        first: Data, second: Data
+    ) {
+        let test = try TestCeremony(cards: cards, batchSize: batchSize)
+        let other = try TestCeremony(cards: cards, batchSize: batchSize)
         for run in [test, other] {
             for batch in ["1", "2"] {
                 try expectSuccess(Tools.siteA("issue", "--ceremony", run.path, "--batch", batch))
+                if site == .siteB { try expectSuccess(Tools.siteB("mint", "--ceremony", run.path, "--batch", batch)) }
             }
         }
         let layout = test.layout
-        let siteA = try test.siteKey(.siteA)
-        let batch1 = try Data(contentsOf: layout.intermediateBatch(1))
-        let batch2 = try Data(contentsOf: layout.intermediateBatch(2))
+        func bundle(_ batch: Int) throws -> Data {
+            try Data(contentsOf: site == .siteA ? layout.intermediateBatch(batch) : layout.keyBatch(batch))
+        }
+        return (test, other, layout, try test.siteKey(site), try bundle(1), try bundle(2))
+    }
+
+    @Test("at site B (mint)")
+    func atKeySite() throws {
+        let (test, other, layout, siteA, batch1, batch2) = try Self.ceremonies(
+            cards: 4, batchSize: 2, bundlesOf: .siteA)
         func mint(_ batch: Int) throws -> Tools.Result {
             try Tools.siteB("mint", "--ceremony", test.path, "--batch", String(batch))
         }
@@ -69,18 +85,7 @@ struct BundleArrivalTests {
 
     @Test("at site A (verify, seal)")
     func atPassphraseSite() throws {
-        let test = try TestCeremony(cards: 2, batchSize: 1)
-        let other = try TestCeremony(cards: 2, batchSize: 1)
-        for run in [test, other] {
-            for batch in ["1", "2"] {
-                try expectSuccess(Tools.siteA("issue", "--ceremony", run.path, "--batch", batch))
-                try expectSuccess(Tools.siteB("mint", "--ceremony", run.path, "--batch", batch))
-            }
-        }
-        let layout = test.layout
-        let siteB = try test.siteKey(.siteB)
-        let keys1 = try Data(contentsOf: layout.keyBatch(1))
-        let keys2 = try Data(contentsOf: layout.keyBatch(2))
+        let (test, other, layout, siteB, keys1, keys2) = try Self.ceremonies(cards: 2, batchSize: 1, bundlesOf: .siteB)
         func verify(_ batch: Int) throws -> Tools.Result {
             try Tools.siteA("verify", "--ceremony", test.path, "--batch", String(batch))
         }

@@ -238,13 +238,9 @@ struct CrashSafetyTests {
             + (Crash.temporaries(under: layout.root).isEmpty ? "" : " + temporary")
         #expect(keysBefore == nil || facesBefore != nil, "\(plan): a key batch without its face spool")
 
-        let restart = try Tools.siteB("mint", "--ceremony", path, "--batch", "1")
-        if state.hasPrefix("complete") {
-            expectRefusal(restart, containing: "already minted")
-        } else {
-            expectSuccess(restart)
+        try Crash.expectRestart(done: state.hasPrefix("complete"), refusing: "already minted") {
+            try Tools.siteB("mint", "--ceremony", path, "--batch", "1")
         }
-        expectRefusal(try Tools.siteB("mint", "--ceremony", path, "--batch", "1"), containing: "already minted")
 
         let printed = try CardFace.readSpool(faces)
         if let facesBefore {
@@ -414,13 +410,9 @@ struct CrashSafetyTests {
                     ? "journal intact" : left.isEmpty ? "journal destroyed, no statement" : "journal partly destroyed")
             + (Crash.temporaries(under: layout.root).isEmpty ? "" : " + temporary")
 
-        let restart = try Tools.siteA("seal", "--ceremony", path, "--batch", "1")
-        if state.hasPrefix("sealed") {
-            expectRefusal(restart, containing: "already sealed")
-        } else {
-            expectSuccess(restart)
+        try Crash.expectRestart(done: state.hasPrefix("sealed"), refusing: "already sealed") {
+            try Tools.siteA("seal", "--ceremony", path, "--batch", "1")
         }
-        expectRefusal(try Tools.siteA("seal", "--ceremony", path, "--batch", "1"), containing: "already sealed")
 
         #expect(!exists(journal), "\(plan): the journal survived seal")
         let (signed, entry) = try ceremony.open(
@@ -510,6 +502,21 @@ final class SiteAWatch {
 
 /// Helpers for killing and inspecting site processes.
 enum Crash {
+    /// The step run again after the kill: refused as `refusing` when the kill came
+    /// after it was `done`, else it completes; then once more, refused as done.
+    static func expectRestart(
+        done: Bool, refusing cause: String, sourceLocation: SourceLocation = #_sourceLocation,
+        _ step: () throws -> Tools.Result
+    ) throws {
+        let restart = try step()
+        if done {
+            expectRefusal(restart, containing: cause, sourceLocation: sourceLocation)
+        } else {
+            expectSuccess(restart, sourceLocation: sourceLocation)
+        }
+        expectRefusal(try step(), containing: cause, sourceLocation: sourceLocation)
+    }
+
     /// Sends SIGKILL to a running process and reaps it.
     /// - Returns: whether the signal ended it (false when it had already exited).
     @discardableResult

@@ -110,10 +110,8 @@ struct EnvelopeMutationTests {
     func mintOfMutatedBatches() throws {
         let test = try TestCeremony(cards: 2, batchSize: 2)
         try expectSuccess(Tools.siteA("issue", "--ceremony", test.path, "--batch", "1"))
-        let file = test.layout.intermediateBatch(1)
-        let original = try Data(contentsOf: file)
+        let (file, original, siteA) = try test.genuineBundle(test.layout.intermediateBatch(1), signedBy: .siteA)
         let payload = try Envelope(json: original).payload
-        let siteA = try test.siteKey(.siteA)
         var random = SeededRandom(seed: 0xE7E3)
         var refused = 0
         let edits = JSONMutator.everyEdit(of: payload)
@@ -163,10 +161,8 @@ struct EnvelopeMutationTests {
         let test = try TestCeremony(cards: 1, batchSize: 1)
         try expectSuccess(Tools.siteA("issue", "--ceremony", test.path, "--batch", "1"))
         try expectSuccess(Tools.siteB("mint", "--ceremony", test.path, "--batch", "1"))
-        let file = test.layout.keyBatch(1)
-        let original = try Data(contentsOf: file)
+        let (file, original, siteB) = try test.genuineBundle(test.layout.keyBatch(1), signedBy: .siteB)
         let payload = try Envelope(json: original).payload
-        let siteB = try test.siteKey(.siteB)
         var random = SeededRandom(seed: 0xE7E4)
         for round in 0..<40 {
             let context = "round \(round)"

@@ -23,9 +23,7 @@ import Testing
     @Test func tamperedForgedAndReplayedBundlesAreRefused() throws {
         let test = try TestCeremony(cards: 4, batchSize: 2)
         try expectSuccess(Tools.siteA("issue", "--ceremony", test.path, "--batch", "1"))
-        let file = test.layout.intermediateBatch(1)
-        let original = try Data(contentsOf: file)
-        let siteA = try test.siteKey(.siteA)
+        let (file, original, siteA) = try test.genuineBundle(test.layout.intermediateBatch(1), signedBy: .siteA)
 
         // One byte of the payload changed.
         var envelope = try JSONSerialization.jsonObject(with: original) as! [String: Any]
@@ -75,9 +73,7 @@ import Testing
     @Test func offPolicyCardsAreRefusedNamingTheSerial() throws {
         let test = try TestCeremony(cards: 3, batchSize: 3)
         try expectSuccess(Tools.siteA("issue", "--ceremony", test.path, "--batch", "1"))
-        let file = test.layout.intermediateBatch(1)
-        let original = try Data(contentsOf: file)
-        let siteA = try test.siteKey(.siteA)
+        let (file, original, siteA) = try test.genuineBundle(test.layout.intermediateBatch(1), signedBy: .siteA)
         typealias Card = IntermediateBatchBody.Card
         func forge(_ edit: @escaping ([Card]) -> [Card]) throws {
             try original.write(to: file)

@@ -15,7 +15,7 @@ import Testing
     func rfc7914(vector: ScryptTests.Vector, threads: Int) throws {
         let derived = try Scrypt.deriveInLanes(
             password: Array(vector.password.utf8), salt: Array(vector.salt.utf8),
-            parameters: Scrypt.Parameters(n: vector.n, r: vector.r, p: vector.p), length: 64, threads: threads)
+            parameters: vector.parameters, length: 64, threads: threads)
         #expect(derived.revealedHex() == vector.derived)
     }
 

@@ -136,54 +136,53 @@ private struct Parser {
     }
 
     mutating func object(depth: Int) throws(StrictJSON.Failure) -> StrictJSON {
-        index += 1
-        var members: [StrictJSON.Member] = []
-        skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return StrictJSON(.object(members))
-        }
-        while true {
-            skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
-            let key = try string()
-            skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            index += 1
-            skipSpace()
-            members.append(StrictJSON.Member(key: key, value: try value(depth: depth + 1)))
-            skipSpace()
-            guard index < bytes.count else { throw fail("unexpected end") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
-            index += 1
-            return StrictJSON(.object(members))
-        }
+        StrictJSON(
+            .object(
+                try elements(closedBy: "}") { (parser) throws(StrictJSON.Failure) in try parser.member(depth: depth) }))
     }
 
     mutating func array(depth: Int) throws(StrictJSON.Failure) -> StrictJSON {
-        index += 1
-        var items: [StrictJSON] = []
+        StrictJSON(
+            .array(
+                try elements(closedBy: "]") { (parser) throws(StrictJSON.Failure) in try parser.value(depth: depth + 1)
+                }))
+    }
+
+    /// `"key": value` in an object.
+    mutating func member(depth: Int) throws(StrictJSON.Failure) -> StrictJSON.Member {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+        let key = try string()
         skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+        index += 1
+        skipSpace()
+        return StrictJSON.Member(key: key, value: try value(depth: depth + 1))
+    }
+
+    /// The comma-separated elements of an object or array, from its opening bracket
+    /// through `close`, each read by `element` (an object's members, an array's values).
+    mutating func elements<Element>(
+        closedBy close: Unicode.Scalar, _ element: (inout Parser) throws(StrictJSON.Failure) -> Element
+    ) throws(StrictJSON.Failure) -> [Element] {
+        index += 1
+        var elements: [Element] = []
+        skipSpace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: close) {
             index += 1
-            return StrictJSON(.array(items))
+            return elements
         }
         while true {
             skipSpace()
-            items.append(try value(depth: depth + 1))
+            elements.append(try element(&self))
             skipSpace()
             guard index < bytes.count else { throw fail("unexpected end") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
                 continue
             }
-            guard bytes[index] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
+            guard bytes[index] == UInt8(ascii: close) else { throw fail("expected ',' or '\(close)'") }
             index += 1
-            return StrictJSON(.array(items))
+            return elements
         }
     }
 

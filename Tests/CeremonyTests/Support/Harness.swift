@@ -69,6 +69,16 @@ final class TestCeremony {
 
     func siteKey(_ party: Party) throws -> Ed25519.SigningKey { try SiteIdentity.load(from: layout.site(party)) }
 
+    /// A genuine bundle a test tampers with: its file, the bytes the site wrote, and
+    /// the key of the site that signed it (to re-sign forgeries with).
+    func genuineBundle(
+        _ file: URL, signedBy party: Party
+    ) throws -> (
+        file: URL, original: Data, signer: Ed25519.SigningKey
+    ) {
+        (file, try Data(contentsOf: file), try siteKey(party))
+    }
+
     /// The labels A printed for a batch: serial → (passphrase, commitment salt hex).
     func labels(_ batch: Int) throws -> [Serial: (passphrase: Passphrase, salt: String)] {
         var out: [Serial: (Passphrase, String)] = [:]
