@@ -184,7 +184,7 @@ package final class DirectoryHandle: Sendable {
         var buffer = [CChar](repeating: 0, count: 4097)
         let count = readlinkat(descriptor, name, &buffer, buffer.count - 1)
         guard count >= 0 else { return "" }
-        return " to \(quoted(String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)))"
+        return " to \(quoted(String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self), limit: 200))"
     }
 
     // MARK: Reading
