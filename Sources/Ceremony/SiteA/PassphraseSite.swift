@@ -54,8 +54,8 @@ package struct PassphraseSite: Sendable {
         }
         // Every journal file goes through the batch folder's descriptor, opened from the site
         // folder's, each a real folder of ours (never a link), made 0700 or tightened.
-        let journal = try Self.journal(batch, layout: layout, create: true)
         _ = try DirectoryHandle.printed(.siteA, layout: layout)
+        let journal = try Self.journal(batch, layout: layout, create: true)
         journal.removeStaleTemporaries()
         let serials = ceremony.body.serials(batch: batch)
         let policy = ceremony.body.policy

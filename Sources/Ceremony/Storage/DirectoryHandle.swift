@@ -269,8 +269,12 @@ package final class DirectoryHandle: Sendable {
     /// - Throws: `writeFailed` naming the file and the system's cause.
     package func destroy(_ name: String) throws(CeremonyError) {
         let path = path(of: name)
-        let file = openat(descriptor, name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        if file >= 0 {
+        guard let found = try info(name) else { return }
+        if found.st_mode & S_IFMT == S_IFREG {
+            // A regular file that cannot be opened to be overwritten is not removed either:
+            // removing it unwritten would leave its blocks as they were, and say nothing.
+            let file = openat(descriptor, name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+            guard file >= 0 else { throw .writeFailed(path: path, reason: "cannot overwrite: \(lastError())") }
             var info = stat()
             var failure: String?
             if fstat(file, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && info.st_size > 0 {
