@@ -23,7 +23,10 @@ import Testing
         #expect(finding.check == .retention)
         #expect(finding.severity == .high)
         #expect(finding.file == name)
-        #expect(finding.message == "\(name)/ is a symbolic link to \(elsewhere.path), not a folder: a ceremony folder must hold its own files")
+        #expect(
+            finding.message
+                == "\(name)/ is a symbolic link to \(elsewhere.path), not a folder: a ceremony folder must hold its own files"
+        )
         #expect(report.verdict == "fail")
         if name.hasPrefix("site-") {
             // Not followed into K2: no list of "missing" files (the signing key first among them).

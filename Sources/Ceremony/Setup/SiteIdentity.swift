@@ -42,7 +42,7 @@ package enum SiteIdentity {
         let notInitialised = CeremonyError(.notInitialised, file: folder.path, "no signing key: run init first")
         // The key is read through the folder's descriptor, the folder checked once (never a link).
         let site: DirectoryHandle
-        do { site = try AtomicFile.checkPrivateFolder(folder) } catch where error.code == .missingFile {
+        do { site = try AtomicFile.checkPrivateFolder(folder) } catch  where error.code == .missingFile {
             throw notInitialised
         }
         guard try site.contains(fileName) else { throw notInitialised }

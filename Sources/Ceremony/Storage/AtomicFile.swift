@@ -34,7 +34,8 @@ package enum AtomicFile {
     /// planted in its place is unlinked, never opened for writing).
     package static func destroy(_ url: URL) throws(CeremonyError) {
         let folder: DirectoryHandle
-        do { folder = try DirectoryHandle.open(url.deletingLastPathComponent(), policy: .real) } catch where
+        do { folder = try DirectoryHandle.open(url.deletingLastPathComponent(), policy: .real) } catch
+            where
             error.code == .missingFile
         { return }
         try folder.destroy(url.lastPathComponent)
@@ -50,7 +51,8 @@ package enum AtomicFile {
     /// write `url`, naming the cause.
     private static func folder(of url: URL, mode: Mode) throws(CeremonyError) -> DirectoryHandle {
         do {
-            return try DirectoryHandle.open(url.deletingLastPathComponent(), policy: mode == .secret ? .real : .followed)
+            return try DirectoryHandle.open(
+                url.deletingLastPathComponent(), policy: mode == .secret ? .real : .followed)
         } catch {
             guard error.code == .missingFile || error.code == .readFailed else { throw error }
             let cause = error.code == .missingFile ? String(cString: strerror(ENOENT)) : error.message

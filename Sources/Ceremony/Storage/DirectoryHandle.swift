@@ -65,7 +65,8 @@ package final class DirectoryHandle: Sendable {
             }
             return DirectoryHandle(descriptor: descriptor, url: url)
         }
-        if create != nil { try AtomicFile.makeFolder(parentURL) }
+        // Made by path (the parents 0700), then opened and checked from the parent's descriptor.
+        if let create { try AtomicFile.makeFolder(url, mode: create) }
         let parent = try open(parentURL, policy: .followed)
         return try parent.folder(url.lastPathComponent, policy: policy, create: create)
     }
@@ -109,7 +110,8 @@ package final class DirectoryHandle: Sendable {
             if fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 {
                 if info.st_mode & S_IFMT == S_IFLNK {
                     throw .refusedBundle(
-                        file: path, reason: "is a symbolic link\(linkTarget(name)): a site folder must be a real folder")
+                        file: path, reason: "is a symbolic link\(linkTarget(name)): a site folder must be a real folder"
+                    )
                 }
                 if info.st_mode & S_IFMT != S_IFDIR { throw .refusedBundle(file: path, reason: "is not a folder") }
             }
@@ -184,7 +186,8 @@ package final class DirectoryHandle: Sendable {
         var buffer = [CChar](repeating: 0, count: 4097)
         let count = readlinkat(descriptor, name, &buffer, buffer.count - 1)
         guard count >= 0 else { return "" }
-        return " to \(quoted(String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self), limit: 200))"
+        return
+            " to \(quoted(String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self), limit: 200))"
     }
 
     // MARK: Reading

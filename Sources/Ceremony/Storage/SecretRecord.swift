@@ -79,7 +79,8 @@ package struct SecretRecord: Sendable {
     /// Reads records from a file (limit 16 MiB), never through a link in the file's place.
     package static func read(_ url: URL) throws(CeremonyError) -> [SecretRecord] {
         let folder: DirectoryHandle
-        do { folder = try DirectoryHandle.open(url.deletingLastPathComponent(), policy: .followed) } catch where
+        do { folder = try DirectoryHandle.open(url.deletingLastPathComponent(), policy: .followed) } catch
+            where
             error.code == .missingFile
         { throw .missing(path: url.path) }
         return try read(in: folder, name: url.lastPathComponent)
@@ -89,7 +90,7 @@ package struct SecretRecord: Sendable {
     package static func read(in folder: DirectoryHandle, name: String) throws(CeremonyError) -> [SecretRecord] {
         do {
             return decode(try folder.readSecret(name, limit: limit))
-        } catch where error.code == .missingFile {
+        } catch  where error.code == .missingFile {
             throw error
         } catch {
             throw CeremonyError(.damagedRecord, error.description, underlying: error)
