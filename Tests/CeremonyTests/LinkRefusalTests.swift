@@ -216,7 +216,9 @@ struct RefusalCauseTests {
         try refused(
             layout.site(.siteA), "passphrase-site", issue,
             saying: "site-a/work: cannot write: cannot create folder: \(cause)")
-        try FileManager.default.createDirectory(at: layout.printed(.siteA), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: layout.printed(.siteA), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        #expect(chmod(layout.printed.path, 0o700) == 0)
         try refused(
             layout.printed(.siteA), "passphrase-site", issue,
             saying: "printed/site-a/batch-0001.labels: cannot write: \(cause)")

@@ -54,8 +54,10 @@ package struct PassphraseSite: Sendable {
         }
         // Every journal file goes through the batch folder's descriptor, opened from the site
         // folder's, each a real folder of ours (never a link), made 0700 or tightened.
-        _ = try DirectoryHandle.printed(.siteA, layout: layout)
+        // The print folders are checked before anything is made, and made after the journal.
+        try DirectoryHandle.printed(.siteA, layout: layout, create: false)
         let journal = try Self.journal(batch, layout: layout, create: true)
+        try DirectoryHandle.printed(.siteA, layout: layout)
         journal.removeStaleTemporaries()
         let serials = ceremony.body.serials(batch: batch)
         let policy = ceremony.body.policy

@@ -95,7 +95,7 @@ package struct KeySite: Sendable {
                 }
             }
             // printed/site-b/ must be a real folder of ours (made 0700, or a looser one tightened), never a link.
-            _ = try DirectoryHandle.printed(.siteB, layout: layout)
+            try DirectoryHandle.printed(.siteB, layout: layout)
             try CardFace.writeSpool(faces, to: facesURL)
         }
 

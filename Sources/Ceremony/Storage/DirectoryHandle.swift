@@ -80,9 +80,18 @@ package final class DirectoryHandle: Sendable {
 
     /// The print spool folder of `party` (`printed/site-a/`), made 0700 if missing; `printed/`
     /// and it must be real folders of ours that nobody else can write (a loose one is tightened).
-    package static func printed(_ party: Party, layout: CeremonyLayout) throws(CeremonyError) -> DirectoryHandle {
+    /// `create: false` checks what is there and makes nothing (nil when a folder is missing).
+    @discardableResult
+    package static func printed(
+        _ party: Party, layout: CeremonyLayout, create: Bool = true
+    ) throws(CeremonyError) -> DirectoryHandle? {
         let root = try open(layout.root, policy: .followed)
-        let printed = try root.folder(layout.printed.lastPathComponent, policy: .tightened, create: 0o700)
+        let name = layout.printed.lastPathComponent
+        guard create else {
+            return try root.folderIfPresent(name, policy: .tightened)?.folderIfPresent(
+                party.rawValue, policy: .tightened)
+        }
+        let printed = try root.folder(name, policy: .tightened, create: 0o700)
         return try printed.folder(party.rawValue, policy: .tightened, create: 0o700)
     }
 
