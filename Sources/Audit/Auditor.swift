@@ -137,6 +137,7 @@ struct AuditRun {
         let randomness = checkRandomness(book)
         checkPolicy(book)
         let sample = checkSample(book, transcript: transcript)
+        checkLinkedFolders()
         checkRetention(transcript)
 
         let checks = Check.allCases.map { check in

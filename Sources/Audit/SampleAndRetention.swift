@@ -151,9 +151,28 @@ extension AuditRun {
         }
     }
 
+    /// K2: a ceremony folder (`site-a/`, `site-b/`, `transfer/`, `printed/`) that is a
+    /// symbolic link, each one finding naming its target. What a site retains is its
+    /// own folder, so the audit does not follow a linked site folder into the retention check.
+    mutating func checkLinkedFolders() {
+        for folder in [layout.site(.siteA), layout.site(.siteB), layout.transfer, layout.printed] {
+            var info = stat()
+            guard lstat(folder.path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { continue }
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: folder.path)) ?? "?"
+            findings.append(
+                Finding(
+                    .retention, .high,
+                    "\(layout.relative(folder))/ is a symbolic link to \(target), not a folder: a ceremony folder must hold its own files",
+                    file: layout.relative(folder)))
+        }
+    }
+
     /// K2: each site's last retention statement against what its folder holds now.
     mutating func checkRetention(_ transcript: TranscriptAudit) {
         for party in [Party.siteA, .siteB] {
+            var info = stat()
+            // A linked site folder is one finding (checkLinkedFolders), not a list of missing files.
+            if lstat(layout.site(party).path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK { continue }
             let statements = transcript.bodies(.retentionStatement, party, as: RetentionStatementBody.self)
             guard let (_, last, entry) = statements.max(by: { $0.2.header.sequence < $1.2.header.sequence }) else {
                 findings.append(Finding(.retention, .high, "\(party) made no retention statement"))

@@ -134,7 +134,7 @@ import Testing
         #expect(mkfifo(test.layout.journalRecord(1, Serial(lot: 1, sequence: 0)).path, 0o600) == 0)
         try expectRefusedAtOnce(
             "passphrase-site", ["issue", "--ceremony", test.path, "--batch", "1"],
-            containing: "card-0000001-0000.rec: cannot open: not a regular file")
+            containing: "card-0000001-0000.rec: cannot read: not a regular file")
     }
 
     /// Runs `tool arguments`, which must refuse (exit 1, `cause` on stderr) rather than

@@ -8,11 +8,12 @@ package enum SiteIdentity {
     /// Makes and stores a fresh key; refuses to overwrite one.
     package static func create(in folder: URL) throws(CeremonyError) -> Ed25519.SigningKey {
         let url = folder.appendingPathComponent(fileName)
-        guard !FileManager.default.fileExists(atPath: url.path) else {
+        let site = try DirectoryHandle.open(folder, policy: .private)
+        guard try !site.contains(fileName) else {
             throw .alreadyDone("\(url.path): a signing key exists already; refusing to replace it")
         }
         let seed = SystemRandom.secretBytes(count: 32)
-        try AtomicFile.write(seed, to: url, mode: .secret)
+        try site.write(seed, to: fileName, mode: .secret)
         return try! Ed25519.SigningKey(seed: seed)
     }
 
@@ -38,12 +39,15 @@ package enum SiteIdentity {
     /// The folder must be a real, private folder (``AtomicFile/checkPrivateFolder(_:tighten:)``).
     package static func load(from folder: URL) throws(CeremonyError) -> Ed25519.SigningKey {
         let url = folder.appendingPathComponent(fileName)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw CeremonyError(.notInitialised, file: folder.path, "no signing key: run init first")
+        let notInitialised = CeremonyError(.notInitialised, file: folder.path, "no signing key: run init first")
+        // The key is read through the folder's descriptor, the folder checked once (never a link).
+        let site: DirectoryHandle
+        do { site = try AtomicFile.checkPrivateFolder(folder) } catch  where error.code == .missingFile {
+            throw notInitialised
         }
-        try AtomicFile.checkPrivateFolder(folder)
+        guard try site.contains(fileName) else { throw notInitialised }
         do {
-            let seed = try SecretInput.read(path: url.path, limit: 32, stripNewline: false)
+            let seed = try site.readSecret(fileName, limit: 32)
             return try Ed25519.SigningKey(seed: seed)
         } catch {
             throw CeremonyError(.damagedRecord, file: url.path, "unreadable signing key (\(error))", underlying: error)

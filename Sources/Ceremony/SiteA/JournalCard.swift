@@ -51,13 +51,27 @@ package struct JournalCard: Sendable {
         return record
     }
 
-    func write(to url: URL) throws(CeremonyError) {
-        try SecretRecord.write([record], to: url)
+    /// The record's file name in the batch's journal folder (`card-SERIAL.rec`).
+    static func fileName(_ serial: Serial) -> String { CeremonyLayout.journalRecordName(serial) }
+
+    /// Writes the record into the journal folder, through its descriptor.
+    func write(in journal: DirectoryHandle) throws(CeremonyError) {
+        try SecretRecord.write([record], in: journal, name: Self.fileName(serial))
+    }
+
+    /// Reads card `serial`'s record from the journal folder, through its descriptor.
+    static func read(in journal: DirectoryHandle, expected serial: Serial) throws(CeremonyError) -> JournalCard {
+        let name = fileName(serial)
+        return try parse(SecretRecord.read(in: journal, name: name), path: journal.path(of: name), expected: serial)
     }
 
     static func read(_ url: URL, expected serial: Serial) throws(CeremonyError) -> JournalCard {
-        let records = try SecretRecord.read(url)
-        let path = url.path
+        try parse(SecretRecord.read(url), path: url.path, expected: serial)
+    }
+
+    private static func parse(
+        _ records: [SecretRecord], path: String, expected serial: Serial
+    ) throws(CeremonyError) -> JournalCard {
         guard records.count == 1, let record = records.first, record.text("serial") == serial.description,
             let label = ScratchLabel(record: record), let salt = label.commitmentSalt,
             let codeText = record.text("intermediate-code")
@@ -79,14 +93,13 @@ package struct JournalCard: Sendable {
     /// Every card of batch `batch`'s open journal, in serial order (for the fault
     /// simulations, which play a site that copies its journal).
     package static func openJournal(_ layout: CeremonyLayout, batch: Int) throws(CeremonyError) -> [JournalCard] {
-        let folder = layout.journal(batch)
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+        guard let journal = try? DirectoryHandle.open(layout.journal(batch), policy: .private) else { return [] }
         var cards: [JournalCard] = []
-        for name in names where name.hasPrefix("card-") && name.hasSuffix(".rec") {
+        for name in try journal.names() where name.hasPrefix("card-") && name.hasSuffix(".rec") {
             guard let serial = Serial(text: String(name.dropFirst("card-".count).dropLast(".rec".count))) else {
                 continue
             }
-            cards.append(try read(folder.appendingPathComponent(name), expected: serial))
+            cards.append(try read(in: journal, expected: serial))
         }
         return cards
     }

@@ -52,22 +52,23 @@ package struct PassphraseSite: Sendable {
                 "batch \(batch) was \(state.rawValue) already, but \(layout.relative(bundleURL)) is missing: put it back; issuing again would draw new passphrases and lose every card already minted"
             )
         }
-        let folder = layout.journal(batch)
-        try AtomicFile.makePrivateFolder(folder.deletingLastPathComponent())
-        try AtomicFile.makePrivateFolder(folder)
-        try AtomicFile.makeFolder(layout.printed(.siteA))
-        AtomicFile.removeStaleTemporaries(in: folder)
+        // Every journal file goes through the batch folder's descriptor, opened from the site
+        // folder's, each a real folder of ours (never a link), made 0700 or tightened.
+        // The print folders are checked before anything is made, and made after the journal.
+        try DirectoryHandle.printed(.siteA, layout: layout, create: false)
+        let journal = try Self.journal(batch, layout: layout, create: true)
+        try DirectoryHandle.printed(.siteA, layout: layout)
+        journal.removeStaleTemporaries()
         let serials = ceremony.body.serials(batch: batch)
         let policy = ceremony.body.policy
         progress?.begin("site A issue batch \(batch)", total: serials.count)
         let cards = try parallelMap(serials.count, progress: progress) { (index) throws(CeremonyError) -> JournalCard in
             let serial = serials[index]
-            let file = layout.journalRecord(batch, serial)
-            if FileManager.default.fileExists(atPath: file.path) {
-                return try JournalCard.read(file, expected: serial)
+            if try journal.contains(JournalCard.fileName(serial)) {
+                return try JournalCard.read(in: journal, expected: serial)
             }
             let card = try JournalCard.make(serial: serial, policy: policy, ownerSalt: ownerSalts?(serial))
-            try card.write(to: file)
+            try card.write(in: journal)
             return card
         }
         // The label spool and the bundle are rebuilt from the journal, byte for byte, on a resumed run.
@@ -134,11 +135,12 @@ package struct PassphraseSite: Sendable {
         }
         let issuedBySerial = Dictionary(uniqueKeysWithValues: issued.payload.body.cards.map { ($0.serial, $0) })
         let manifest = ceremony.body
+        let journal = try Self.journal(batch, layout: layout, create: false)
         progress?.begin("site A verify batch \(batch)", total: received.count)
         let outcomes = try parallelMap(received.count, progress: progress) {
             (index) throws(CeremonyError) -> ConfirmationReportBody.Failure? in
             let card = answer.payload.body.cards[index]
-            let journalCard = try JournalCard.read(layout.journalRecord(batch, card.serial), expected: card.serial)
+            let journalCard = try JournalCard.read(in: journal, expected: card.serial)
             let reason = Self.check(
                 card, issued: issuedBySerial[card.serial]!, passphrase: journalCard.passphrase, manifest: manifest)
             return reason.map { ConfirmationReportBody.Failure(serial: card.serial, reason: $0) }
@@ -245,38 +247,44 @@ extension PassphraseSite {
     /// the folder (a link, a stranger's file) is refused before anything is
     /// destroyed, so `seal` never overwrites a file it did not write.
     func destroyJournal(_ batch: Int) throws(CeremonyError) {
-        let folder = layout.journal(batch)
-        guard FileManager.default.fileExists(atPath: folder.path) else { return }
-        try AtomicFile.checkPrivateFolder(folder.deletingLastPathComponent())
-        try AtomicFile.checkPrivateFolder(folder)
+        let site = try DirectoryHandle.site(.siteA, layout: layout)
+        let batchName = CeremonyLayout.batchName(batch)
+        guard let work = try site.folderIfPresent("work"), let journal = try work.folderIfPresent(batchName) else {
+            return
+        }
         let records = Dictionary(
-            ceremony.body.serials(batch: batch).map { (layout.journalRecord(batch, $0).lastPathComponent, $0) },
+            ceremony.body.serials(batch: batch).map { (JournalCard.fileName($0), $0) },
             uniquingKeysWith: { first, _ in first })
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+        let names = try journal.names()
         let isTemporary = { (name: String) in
             name.hasPrefix(".") && name.hasSuffix(".tmp") && records.keys.contains { name.hasPrefix(".\($0).") }
         }
         for name in names {
-            let path = folder.appendingPathComponent(name).path
-            var info = stat()
-            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, records[name] != nil || isTemporary(name)
+            guard let info = try journal.info(name), info.st_mode & S_IFMT == S_IFREG,
+                records[name] != nil || isTemporary(name)
             else {
                 throw .refusedBundle(
-                    file: layout.relative(folder.appendingPathComponent(name)),
+                    file: layout.relative(journal.url.appendingPathComponent(name)),
                     reason:
                         "is not a card record this site wrote: seal destroys only those; move it away and seal again")
             }
             // A record must hold its card (or be all zeros: a seal killed while destroying it).
-            if let serial = records[name] {
-                let file = folder.appendingPathComponent(name)
-                if try !BoundedFile.read(file, limit: 1 << 16).allSatisfy({ $0 == 0 }) {
-                    _ = try JournalCard.read(file, expected: serial)
-                }
+            if let serial = records[name], try !journal.read(name, limit: 1 << 16).allSatisfy({ $0 == 0 }) {
+                _ = try JournalCard.read(in: journal, expected: serial)
             }
         }
-        for name in names { try AtomicFile.destroy(folder.appendingPathComponent(name)) }
-        guard rmdir(folder.path) == 0 || errno == ENOENT else {
-            throw .writeFailed(path: folder.path, reason: String(cString: strerror(errno)))
-        }
+        for name in names { try journal.destroy(name) }
+        try work.removeFolder(batchName)
+    }
+
+    /// Batch `batch`'s journal folder (`site-a/work/batch-NNNN/`), opened from the site
+    /// folder's descriptor: `create` makes `work/` and it 0700 (tightening a looser one
+    /// of ours); otherwise both must already be private. Links are refused.
+    static func journal(_ batch: Int, layout: CeremonyLayout, create: Bool) throws(CeremonyError) -> DirectoryHandle {
+        let site = try DirectoryHandle.site(.siteA, layout: layout)
+        let mode: mode_t? = create ? 0o700 : nil
+        let policy: DirectoryHandle.Policy = create ? .tightened : .private
+        let work = try site.folder("work", policy: policy, create: mode)
+        return try work.folder(CeremonyLayout.batchName(batch), policy: policy, create: mode)
     }
 }

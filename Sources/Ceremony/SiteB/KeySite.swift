@@ -94,7 +94,8 @@ package struct KeySite: Sendable {
                         file: layout.relative(requestURL), serial: card.serial, reason: error.description)
                 }
             }
-            try AtomicFile.makeFolder(layout.printed(.siteB))
+            // printed/site-b/ must be a real folder of ours (made 0700, or a looser one tightened), never a link.
+            try DirectoryHandle.printed(.siteB, layout: layout)
             try CardFace.writeSpool(faces, to: facesURL)
         }
 

@@ -17,40 +17,12 @@ package enum AtomicFile {
         case secret = 0o600
     }
 
-    /// Writes `data` to `url` atomically with `mode` (umask does not apply).
-    /// - Throws: ``CeremonyError/writeFailed(path:reason:)``.
+    /// Writes `data` to `url` atomically with `mode` (umask does not apply), through
+    /// the folder's descriptor (``DirectoryHandle/write(_:to:mode:)``). A secret file
+    /// is never written into a folder that is a link.
+    /// - Throws: ``CeremonyError/writeFailed(path:reason:)`` with the system's cause.
     package static func write(_ data: some ContiguousBytes, to url: URL, mode: Mode) throws(CeremonyError) {
-        let path = url.path
-        removeStaleTemporaries(of: url)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-            .path
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode.rawValue)
-        guard descriptor >= 0 else { throw .writeFailed(path: path, reason: lastError()) }
-        var failure: String?
-        if fchmod(descriptor, mode.rawValue) != 0 { failure = lastError() }
-        if failure == nil {
-            data.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let n = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        failure = lastError()
-                        return
-                    }
-                    offset += n
-                }
-            }
-        }
-        if failure == nil && fsync(descriptor) != 0 { failure = lastError() }
-        close(descriptor)
-        if failure == nil && rename(temporary, path) != 0 { failure = lastError() }
-        if let failure {
-            unlink(temporary)
-            throw .writeFailed(path: path, reason: failure)
-        }
-        syncFolder(of: url)
+        try folder(of: url, mode: mode).write(data, to: url.lastPathComponent, mode: mode)
     }
 
     /// Overwrites a file with zeros, fsyncs, and removes it. A best effort on
@@ -61,44 +33,31 @@ package enum AtomicFile {
     /// touched), and only a regular file is overwritten (a FIFO, device or socket
     /// planted in its place is unlinked, never opened for writing).
     package static func destroy(_ url: URL) throws(CeremonyError) {
-        let path = url.path
-        let descriptor = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        if descriptor >= 0 {
-            var info = stat()
-            if fstat(descriptor, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && info.st_size > 0 {
-                let zeros = [UInt8](repeating: 0, count: Int(info.st_size))
-                _ = zeros.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress!, $0.count) }
-                fsync(descriptor)
-            }
-            close(descriptor)
-        }
-        guard unlink(path) == 0 || errno == ENOENT else { throw .writeFailed(path: path, reason: lastError()) }
-        syncFolder(of: url)
+        let folder: DirectoryHandle
+        do { folder = try DirectoryHandle.open(url.deletingLastPathComponent(), policy: .real) } catch
+            where
+            error.code == .missingFile
+        { return }
+        try folder.destroy(url.lastPathComponent)
     }
 
     /// Removes temporary files a killed process left in `folder`.
     package static func removeStaleTemporaries(in folder: URL) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
-        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
-            try? destroy(folder.appendingPathComponent(name))
-        }
+        (try? DirectoryHandle.open(folder, policy: .real))?.removeStaleTemporaries()
     }
 
-    /// Removes the temporaries of `url` (`.NAME.PID.RANDOM.tmp`) that a killed
-    /// writer left, so a file rewritten after a crash leaves no stale copy
-    /// behind (it may hold secrets: labels, card faces). Skips any whose
-    /// process still runs.
-    static func removeStaleTemporaries(of url: URL) {
-        let folder = url.deletingLastPathComponent()
-        let prefix = ".\(url.lastPathComponent)."
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
-        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
-            let parts = name.dropFirst(prefix.count).dropLast(".tmp".count).split(
-                separator: ".", omittingEmptySubsequences: false)
-            guard parts.count == 2, let pid = pid_t(parts[0]), UInt32(parts[1]) != nil, pid != getpid(),
-                kill(pid, 0) != 0, errno == ESRCH
-            else { continue }
-            try? destroy(folder.appendingPathComponent(name))
+    /// The folder `url` is written in: a real folder (not a link) for a secret file,
+    /// any folder for a shared one. A folder that cannot be opened is a refusal to
+    /// write `url`, naming the cause.
+    private static func folder(of url: URL, mode: Mode) throws(CeremonyError) -> DirectoryHandle {
+        do {
+            return try DirectoryHandle.open(
+                url.deletingLastPathComponent(), policy: mode == .secret ? .real : .followed)
+        } catch {
+            guard error.code == .missingFile || error.code == .readFailed else { throw error }
+            let cause = error.code == .missingFile ? String(cString: strerror(ENOENT)) : error.message
+            throw .writeFailed(
+                path: url.path, reason: cause.hasPrefix("cannot read: ") ? String(cause.dropFirst(13)) : cause)
         }
     }
 
@@ -127,42 +86,20 @@ package enum AtomicFile {
     /// A site's own folder (its key, journal, ledger): a real folder, not a link,
     /// owned by this user and writable by nobody else. A missing one is made 0700;
     /// one of ours with a looser mode is tightened to 0700; anything else is refused.
-    package static func makePrivateFolder(_ url: URL) throws(CeremonyError) {
-        try makeFolder(url)
-        try checkPrivateFolder(url, tighten: true)
+    @discardableResult
+    package static func makePrivateFolder(_ url: URL) throws(CeremonyError) -> DirectoryHandle {
+        try DirectoryHandle.open(url, policy: .tightened, create: 0o700)
     }
 
     /// Refuses a private folder that is a link, is not a folder, belongs to another
     /// user or is writable by group or others; `tighten` (at init and when a site
     /// makes its own folders) instead sets one of ours to 0700.
-    package static func checkPrivateFolder(_ url: URL, tighten: Bool = false) throws(CeremonyError) {
-        let path = url.standardizedFileURL.path
-        var info = stat()
-        guard lstat(path, &info) == 0 else { throw .readFailed(path: path, reason: lastError()) }
-        guard info.st_mode & S_IFMT != S_IFLNK else {
-            throw .refusedBundle(file: path, reason: "is a symbolic link: a site folder must be a real folder")
-        }
-        guard info.st_mode & S_IFMT == S_IFDIR else { throw .refusedBundle(file: path, reason: "is not a folder") }
-        guard info.st_uid == geteuid() else {
-            throw .refusedBundle(file: path, reason: "belongs to another user (uid \(info.st_uid))")
-        }
-        if tighten && info.st_mode & 0o077 != 0 {
-            guard chmod(path, 0o700) == 0 else {
-                throw .writeFailed(path: path, reason: "cannot set mode 0700: \(lastError())")
-            }
-        } else if info.st_mode & 0o022 != 0 {
-            throw .refusedBundle(
-                file: path,
-                reason: "others can write to it (mode \(String(info.st_mode & 0o777, radix: 8))): it must be 0700")
-        }
-    }
-
-    private static func syncFolder(of url: URL) {
-        let folder = open(url.deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if folder >= 0 {
-            fsync(folder)
-            close(folder)
-        }
+    /// - Returns: the folder, opened and checked (``DirectoryHandle``).
+    @discardableResult
+    package static func checkPrivateFolder(
+        _ url: URL, tighten: Bool = false
+    ) throws(CeremonyError) -> DirectoryHandle {
+        try DirectoryHandle.open(url, policy: tighten ? .tightened : .private)
     }
 
     private static func lastError() -> String { String(cString: strerror(errno)) }

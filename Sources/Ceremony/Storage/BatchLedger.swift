@@ -56,10 +56,11 @@ package struct BatchLedger: Sendable {
         -> BatchLedger
     {
         let url = layout.site(party).appendingPathComponent(fileName)
-        guard FileManager.default.fileExists(atPath: url.path) else {
+        let site = try DirectoryHandle.site(party, layout: layout)
+        guard try site.contains(fileName) else {
             return BatchLedger(url: url, ceremony: ceremony, entries: [])
         }
-        let data = try BoundedFile.read(url, limit: 16 << 20)
+        let data = try site.read(fileName, limit: 16 << 20)
         guard let file = try? TranscriptJSON.decoder.decode(File.self, from: data) else {
             throw .init(.damagedRecord, file: layout.relative(url), "the site's batch ledger is unreadable")
         }
@@ -93,7 +94,10 @@ package struct BatchLedger: Sendable {
             time: timestamp())
         entries.append(entry)
         // Encoding plain structs, strings and numbers cannot fail.
-        try AtomicFile.write(try! TranscriptJSON.prettyEncoder.encode(File(entries: entries)), to: url, mode: .shared)
+        let data = try! TranscriptJSON.prettyEncoder.encode(File(entries: entries))
+        // Through the site folder, opened and checked again: never into a folder swapped for a link.
+        try DirectoryHandle.open(url.deletingLastPathComponent(), policy: .private).write(
+            data, to: Self.fileName, mode: .shared)
     }
 
     private static func hash(_ entry: Entry) -> String {

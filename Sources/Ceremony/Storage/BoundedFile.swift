@@ -31,8 +31,13 @@ package enum BoundedFile {
         }
         // A FIFO or device has no size to check and may never end (/dev/zero): refused.
         guard info.st_mode & S_IFMT == S_IFREG else { throw .readFailed(path: path, reason: "not a regular file") }
-        guard Int(info.st_size) <= limit else { throw .tooLarge(path: path, limit: limit) }
-        var data = Data(count: Int(info.st_size) + 1)
+        return try read(descriptor: descriptor, size: Int(info.st_size), path: path, limit: limit)
+    }
+
+    /// Reads an open regular file of `size` bytes (as `fstat` said), up to `limit`.
+    static func read(descriptor: Int32, size: Int, path: String, limit: Int) throws(CeremonyError) -> Data {
+        guard size <= limit else { throw .tooLarge(path: path, limit: limit) }
+        var data = Data(count: size + 1)
         var total = 0
         while total < data.count {
             let n = data.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + total, $0.count - total) }

@@ -53,8 +53,11 @@ package struct CeremonyLayout: Sendable {
 
     /// One card's record in site A's open journal.
     package func journalRecord(_ batch: Int, _ serial: Serial) -> URL {
-        journal(batch).appendingPathComponent("card-\(serial).rec")
+        journal(batch).appendingPathComponent(Self.journalRecordName(serial))
     }
+
+    /// The file name of one card's record in site A's open journal (`card-SERIAL.rec`).
+    package static func journalRecordName(_ serial: Serial) -> String { "card-\(serial).rec" }
 
     /// A's scratch-off labels for one batch.
     package func labels(_ batch: Int) -> URL {

@@ -62,16 +62,36 @@ package struct SecretRecord: Sendable {
         return records
     }
 
-    /// Writes records to a 0600 file atomically.
+    /// The most a record file may hold: 16 MiB.
+    package static let limit = 16 << 20
+
+    /// Writes records to a 0600 file atomically (never into a folder that is a link).
     package static func write(_ records: [SecretRecord], to url: URL) throws(CeremonyError) {
         try AtomicFile.write(encode(records), to: url, mode: .secret)
     }
 
-    /// Reads records from a file (limit 16 MiB).
+    /// Writes records to 0600 file `name` in `folder`, atomically, through its descriptor.
+    package static func write(_ records: [SecretRecord], in folder: DirectoryHandle, name: String) throws(CeremonyError)
+    {
+        try folder.write(encode(records), to: name, mode: .secret)
+    }
+
+    /// Reads records from a file (limit 16 MiB), never through a link in the file's place.
     package static func read(_ url: URL) throws(CeremonyError) -> [SecretRecord] {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw .missing(path: url.path) }
+        let folder: DirectoryHandle
+        do { folder = try DirectoryHandle.open(url.deletingLastPathComponent(), policy: .followed) } catch
+            where
+            error.code == .missingFile
+        { throw .missing(path: url.path) }
+        return try read(in: folder, name: url.lastPathComponent)
+    }
+
+    /// Reads records from file `name` in `folder` (limit 16 MiB), through its descriptor.
+    package static func read(in folder: DirectoryHandle, name: String) throws(CeremonyError) -> [SecretRecord] {
         do {
-            return decode(try SecretInput.read(path: url.path, limit: 16 << 20, stripNewline: false))
+            return decode(try folder.readSecret(name, limit: limit))
+        } catch  where error.code == .missingFile {
+            throw error
         } catch {
             throw CeremonyError(.damagedRecord, error.description, underlying: error)
         }

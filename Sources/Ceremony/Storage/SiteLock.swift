@@ -37,7 +37,12 @@ package final class SiteLock {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o600)
         guard descriptor >= 0 else { throw .writeFailed(path: path, reason: String(cString: strerror(errno))) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, fchmod(descriptor, 0o600) == 0 else {
+        guard fstat(descriptor, &info) == 0, fchmod(descriptor, 0o600) == 0 else {
+            let cause = String(cString: strerror(errno))
+            close(descriptor)
+            throw .writeFailed(path: path, reason: "cannot lock: \(cause)")
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
             close(descriptor)
             throw .refusedBundle(file: path, reason: "the lock is not a regular file")
         }
