@@ -29,7 +29,10 @@ package enum SiteIdentity {
         let transcript = try Transcript.load(layout, requireBothSignatures: requireBothSignatures)
         guard transcript.body.key(of: party) == SiteKey(publicKey: key.publicKey) else {
             throw .refusedBundle(
-                file: layout.manifest.path, reason: "names another key for \(party.siteName) than this site's")
+                file: layout.manifest.path,
+                reason:
+                    "names another key for \(party.siteName) than this site's own "
+                    + "(\(layout.relative(layout.site(party).appendingPathComponent(fileName))))")
         }
         return (key, transcript)
     }
