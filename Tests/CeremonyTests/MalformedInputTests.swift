@@ -93,6 +93,22 @@ struct MalformedInputTests {
         #expect(result.stderr.contains("card \(cards[0].serial): appears twice"), "\(result.stderr)")
     }
 
+    @Test("a bundle signed with sequence Int.max is refused, not overflowed into the next link (it trapped)")
+    func hugeSequenceInASignedBundle() throws {
+        let folder = try Stage.minted.copy()
+        let layout = CeremonyLayout(root: folder.url)
+        let key = try SiteIdentity.load(from: layout.site(.siteA))
+        let envelope = try Envelope(json: try Data(contentsOf: layout.intermediateBatch(1)))
+        let payload = try TranscriptJSON.decoder.decode(Payload<IntermediateBatchBody>.self, from: envelope.payload)
+        let extra = layout.transfer.appendingPathComponent("batch-0001.intermediate-resent.json")
+        try SignedPayload(payload.with(sequence: Int.max), signers: [key]).write(to: extra)
+        let result = try Tools.run("passphrase-site", ["issue", "--ceremony", folder.url.path, "--batch", "2"])
+        try expectClean(
+            result, tool: "passphrase-site", naming: "batch-0001.intermediate-resent.json",
+            secrets: try Stage.secrets(), context: "sequence Int.max", refused: true)
+        #expect(result.stderr.contains("sequence 9223372036854775807 is out of range"), "\(result.stderr)")
+    }
+
     // MARK: The seeded sweep
 
     @Test("seeded byte and structural mutations of every file a site reads: one line and exit 1, or success")
