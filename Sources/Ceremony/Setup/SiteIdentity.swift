@@ -13,6 +13,7 @@ package enum SiteIdentity {
         }
         let seed = SystemRandom.secretBytes(count: 32)
         try AtomicFile.write(seed, to: url, mode: .secret)
+        // A seed just drawn is 32 bytes, the one length init(seed:) refuses otherwise.
         return try! Ed25519.SigningKey(seed: seed)
     }
 
