@@ -46,9 +46,9 @@ struct MalformedInputTests {
         }
     }
 
-    @Test("a serial twice in a spool, a ledger or a signed intermediate batch is refused in one line")
+    @Test("a serial twice in a spool, or an entry twice in a ledger, is refused in one line")
     func duplicateSerials() throws {
-        // A label record twice: card-print's labels and assemble (issue 14 found this trapping assemble).
+        // A label record twice (issue 14 found this trapping assemble, exit 132).
         let labels = Target(.closed, "printed/site-a/batch-0001.labels", "card-print", ["assemble"])
         let label = try labels.original()
         try labels.expectClean(label + Data("\n".utf8) + label, context: "label twice", refused: true)
