@@ -44,6 +44,7 @@ extension AuditRun {
         }
         let chosen = Auditor.drawSample(
             seed: seed, from: book.sorted.map(\.serial), count: min(options.sample, manifest.cards))
+        // The sample is drawn from the book's own serials, so each is in it.
         for serial in chosen { open(book.cards[serial]!) }
         return chosen.map(\.description)
     }

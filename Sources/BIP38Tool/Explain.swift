@@ -37,6 +37,7 @@ struct SeedOption: ParsableArguments {
 
     /// SHA256(seed || 0x00 || label)[0..<count] with `--seed`, else fresh random bytes.
     func bytes(_ label: String, count: Int) -> SecretBytes {
+        // Callers pass fixed counts (4, 8, 12, 24), never a number from input.
         precondition(count <= 32, "a seed label yields at most 32 bytes")
         guard let seed else { return SystemRandom.secretBytes(count: count) }
         return SecretBytes(copying: SHA256.hash(Array(seed.utf8) + [0] + Array(label.utf8)).prefix(count))

@@ -12,6 +12,7 @@ enum DemoPassphrase {
     static let bits = 60
 
     static func make(from bytes: SecretBytes) throws -> Passphrase {
+        // Its one caller passes `length` bytes it drew itself; no input reaches this.
         precondition(bytes.count == length && alphabet.count == 32)
         let symbols = SecretBytes(count: length) { out in
             for i in 0..<length { out[i] = alphabet[Int(bytes[i] & 31)] }

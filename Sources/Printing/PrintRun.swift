@@ -115,6 +115,7 @@ package enum PrintRun {
                 throw .refusedCard(
                     file: layout.relative(layout.faces(batch)), serial: serial, reason: "has a label but no card face")
             }
+            // Every face has a label (checked above), so `labels[face.serial]!` never fails.
             for face in faces {
                 let card = CardContent(
                     serial: face.serial, network: ceremony.body.network, address: face.address,

@@ -114,6 +114,7 @@ struct CardBook {
                         face.serial, in: batchSerials, seen: &seen, batch: batch, spool: "card face",
                         file: layout.relative(facesURL))
                     {
+                        // `accept` admits only serials of the manifest, and `cards` holds every one.
                         cards[face.serial]!.face = face
                     }
                 } catch {
@@ -133,6 +134,7 @@ struct CardBook {
                                 file: layout.relative(labelsURL)),
                             let passphrase = label.bip38Passphrase
                         else { continue }
+                        // As above: an accepted serial is always in `cards`.
                         cards[label.serial]!.label = AuditedCard.Label(
                             passphrase: passphrase, commitmentSalt: label.commitmentSalt,
                             file: layout.relative(labelsURL))
@@ -213,6 +215,7 @@ struct CardBook {
             let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
             scryptMilliseconds = Date().timeIntervalSince(start) * 1000 * min(cores, Double(count)) / Double(count)
         }
+        // `snapshot` is `cards.values`: each of its serials is a key of `cards`.
         for (card, (seedb, secrets)) in zip(snapshot, rebuilt) {
             cards[card.serial]!.seedb = seedb
             cards[card.serial]!.secrets = secrets

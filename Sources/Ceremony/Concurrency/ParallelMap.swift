@@ -18,6 +18,7 @@ package func parallelMap<T: Sendable, Failure: Error>(
     var ordered: [T] = []
     ordered.reserveCapacity(count)
     for index in 0..<count {
+        // concurrentPerform ran every index before returning, so each has its result.
         switch results.withLock({ $0[index]! }) {
         case .success(let value): ordered.append(value)
         case .failure(let error): throw error

@@ -26,6 +26,7 @@ package struct CardFace: Codable, Sendable, Equatable {
     package static func commitment(_ key: EncryptedKey) -> String { SHA256.hash(Array(key.text.utf8)).hex }
 
     static func writeSpool(_ faces: [CardFace], to url: URL) throws(CeremonyError) {
+        // Encoding values this site made (strings only) cannot fail; no input reaches it.
         let data = try! TranscriptJSON.prettyEncoder.encode(faces)
         try AtomicFile.write(data, to: url, mode: .secret)
     }

@@ -14,6 +14,7 @@ package enum SiteIdentity {
         }
         let seed = SystemRandom.secretBytes(count: 32)
         try site.write(seed, to: fileName, mode: .secret)
+        // A seed just drawn is 32 bytes, the one length init(seed:) refuses otherwise.
         return try! Ed25519.SigningKey(seed: seed)
     }
 
@@ -30,7 +31,10 @@ package enum SiteIdentity {
         let transcript = try Transcript.load(layout, requireBothSignatures: requireBothSignatures)
         guard transcript.body.key(of: party) == SiteKey(publicKey: key.publicKey) else {
             throw .refusedBundle(
-                file: layout.manifest.path, reason: "names another key for \(party.siteName) than this site's")
+                file: layout.manifest.path,
+                reason:
+                    "names another key for \(party.siteName) than this site's own "
+                    + "(\(layout.relative(layout.site(party).appendingPathComponent(fileName))))")
         }
         return (key, transcript)
     }

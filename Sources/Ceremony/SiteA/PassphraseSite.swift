@@ -125,6 +125,11 @@ package struct PassphraseSite: Sendable {
         if let duplicate = Dictionary(grouping: received, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
             throw .refusedCard(file: path, serial: duplicate, reason: "appears twice")
         }
+        // The intermediate batch is read back from transfer/: a serial twice there is refused, never a trap below.
+        if let duplicate = Dictionary(grouping: expected, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+            throw .refusedCard(
+                file: layout.relative(layout.intermediateBatch(batch)), serial: duplicate, reason: "appears twice")
+        }
         let receivedSet = Set(received)
         let expectedSet = Set(expected)
         if let missing = expected.first(where: { !receivedSet.contains($0) }) {
@@ -133,6 +138,7 @@ package struct PassphraseSite: Sendable {
         if let extra = received.first(where: { !expectedSet.contains($0) }) {
             throw .refusedCard(file: path, serial: extra, reason: "was not issued in batch \(batch)")
         }
+        // Serials are unique in both batches (checked above), so no key repeats.
         let issuedBySerial = Dictionary(uniqueKeysWithValues: issued.payload.body.cards.map { ($0.serial, $0) })
         let manifest = ceremony.body
         let journal = try Self.journal(batch, layout: layout, create: false)
@@ -141,6 +147,7 @@ package struct PassphraseSite: Sendable {
             (index) throws(CeremonyError) -> ConfirmationReportBody.Failure? in
             let card = answer.payload.body.cards[index]
             let journalCard = try JournalCard.read(in: journal, expected: card.serial)
+            // Every received serial was issued (checked above), so the lookup always succeeds.
             let reason = Self.check(
                 card, issued: issuedBySerial[card.serial]!, passphrase: journalCard.passphrase, manifest: manifest)
             return reason.map { ConfirmationReportBody.Failure(serial: card.serial, reason: $0) }

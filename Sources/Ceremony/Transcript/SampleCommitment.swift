@@ -106,6 +106,7 @@ package enum SampleCommitment {
         else { throw .refusedBundle(file: path, reason: "is not an auditor's commitment for this ceremony's manifest") }
         guard signed.payload.body.commitment.count == 64, [UInt8](hexString: signed.payload.body.commitment) != nil
         else { throw .refusedBundle(file: path, reason: "commitment is not a SHA-256 digest") }
+        // Verification accepted at least one signature, each by a trusted keyid that parses.
         return (signed, KeyID(hex: signed.envelope.signatures[0].keyid)!)
     }
 

@@ -132,6 +132,9 @@ package struct Transcript: Sendable {
     }
 
     /// The same reader over an envelope already parsed from `file`.
+    /// The highest sequence a payload may carry (far above any ceremony's payload count).
+    package static let maxSequence = 1 << 31
+
     package func read(_ envelope: Envelope, file: URL) -> Result<TranscriptEntry, TranscriptRefusal> {
         let path = file.path
         guard let kind = PayloadKind.allCases.first(where: { $0.payloadType == envelope.payloadType }) else {
@@ -153,6 +156,11 @@ package struct Transcript: Sendable {
         }
         guard header.type == kind else {
             return .failure(TranscriptRefusal(.malformedHeader, file: path, "malformed payload header"))
+        }
+        // A chain's next link is `sequence + 1`: a signed sequence near Int.max is refused here, never overflowed.
+        guard header.sequence <= Self.maxSequence else {
+            return .failure(
+                TranscriptRefusal(.malformedHeader, file: path, "sequence \(header.sequence) is out of range"))
         }
         guard let signerKey = body.keyID(of: header.signer),
             envelope.signatures.contains(where: { $0.keyid == signerKey.hex })
