@@ -36,14 +36,18 @@ package struct SecretRecord: Sendable {
         return out
     }
 
-    /// Parses records from a secret buffer.
-    package static func decode(_ data: SecretBytes) -> [SecretRecord] {
+    /// Parses records from a secret buffer, refusing what is not a record: a line without
+    /// `name: `, a name given twice in one record, or a buffer with no record at all.
+    /// The refusal names the line, never its value.
+    package static func decode(_ data: SecretBytes) throws(CeremonyError) -> [SecretRecord] {
         var records: [SecretRecord] = []
         var current = SecretRecord()
         var lineStart = 0
+        var lineNumber = 0
         let newline = UInt8(ascii: "\n")
         for index in 0...data.count {
             guard index == data.count || data[index] == newline else { continue }
+            lineNumber += 1
             if index == lineStart {
                 if !current.fields.isEmpty { records.append(current) }
                 current = SecretRecord()
@@ -51,14 +55,19 @@ package struct SecretRecord: Sendable {
                 // name ": " value
                 var colon = lineStart
                 while colon < index && data[colon] != UInt8(ascii: ":") { colon += 1 }
-                if colon + 1 < index {
-                    let name = String(decoding: data[lineStart..<colon].revealedBytes(), as: UTF8.self)
-                    current.add(name, data[(colon + 2)..<index])
+                guard colon > lineStart, colon + 1 < index, data[colon + 1] == UInt8(ascii: " ") else {
+                    throw CeremonyError(.damagedRecord, "line \(lineNumber) is not 'name: value'")
                 }
+                let name = String(decoding: data[lineStart..<colon].revealedBytes(), as: UTF8.self)
+                guard current[name] == nil else {
+                    throw CeremonyError(.damagedRecord, "line \(lineNumber) repeats field '\(name)'")
+                }
+                current.add(name, data[(colon + 2)..<index])
             }
             lineStart = index + 1
         }
         if !current.fields.isEmpty { records.append(current) }
+        guard !records.isEmpty else { throw CeremonyError(.damagedRecord, "holds no record") }
         return records
     }
 
@@ -89,9 +98,11 @@ package struct SecretRecord: Sendable {
     /// Reads records from file `name` in `folder` (limit 16 MiB), through its descriptor.
     package static func read(in folder: DirectoryHandle, name: String) throws(CeremonyError) -> [SecretRecord] {
         do {
-            return decode(try folder.readSecret(name, limit: limit))
+            return try decode(folder.readSecret(name, limit: limit))
         } catch  where error.code == .missingFile {
             throw error
+        } catch  where error.code == .damagedRecord {
+            throw error.naming(file: folder.path(of: name))
         } catch {
             throw CeremonyError(.damagedRecord, error.description, underlying: error)
         }
