@@ -101,9 +101,17 @@ struct AuditFolder: ParsableCommand {
     var keyFolder: String?
     @Flag(help: "Do not countersign the closing manifest.") var noCountersign = false
     @Flag(help: "Print the JSON report on stdout instead of the summary.") var json = false
+    @Option(
+        help: ArgumentHelp(
+            "production (hold no card secrets: only the sample's labels and faces are read) or mock (every card, with the positive control); default: production when printed/ holds no spool, else mock.",
+            valueName: "mode"))
+    var mode: String?
 
     func validate() throws {
         guard sample >= 0 else { throw ValidationError("--sample must be 0 or more") }
+        if let mode, AuditMode(rawValue: mode) == nil {
+            throw ValidationError("--mode must be production or mock")
+        }
         guard keyFolder != nil || noCountersign else {
             throw ValidationError(
                 "--key-folder is required to countersign (a folder outside DIR), or pass --no-countersign")
@@ -121,7 +129,8 @@ struct AuditFolder: ParsableCommand {
             report = try Auditor.audit(
                 layout,
                 options: Auditor.Options(
-                    sample: sample, keyFolder: keyFolder.map { URL(fileURLWithPath: $0) }, countersign: !noCountersign))
+                    sample: sample, keyFolder: keyFolder.map { URL(fileURLWithPath: $0) }, countersign: !noCountersign,
+                    mode: mode.flatMap(AuditMode.init(rawValue:))))
         } catch {
             FileHandle.standardError.write(
                 Data("ceremony-audit: unusable ceremony folder: \(AuditReport.shown(error.description))\n".utf8))
@@ -144,8 +153,9 @@ struct AuditFolder: ParsableCommand {
             print(
                 "audit \(report.verdict.uppercased()): ceremony \(AuditReport.shown(report.ceremony)), \(report.cards) cards"
             )
+            print("mode: \(report.mode.name.rawValue)")
             print(
-                "keys rebuildable: site A \(m.siteA), site B \(m.siteB), both \(m.both), control \(m.control) (must be 0, 0, 0, \(report.cards))"
+                "keys rebuildable: site A \(m.siteA), site B \(m.siteB), both \(m.both), control \(m.control) (must be 0, 0, 0, \(report.mode.controlMustBe))"
             )
             let failed = report.checks.filter { !$0.passed }.map(\.id.rawValue)
             print(
