@@ -75,7 +75,8 @@ package struct Injector {
             for (index, (_, seedb)) in try seeds(batch).enumerated() {
                 guard
                     ExtendedAttributes.set(
-                        path: Array(ledger.path.utf8), name: "user.note\(index)", value: Array(seedb.revealedHex().utf8))
+                        path: Array(ledger.path.utf8), name: "user.note\(index)", value: Array(seedb.revealedHex().utf8)
+                    )
                 else { throw CeremonyError(.failed, "\(ledger.path): the file system refuses extended attributes") }
             }
         case .aKeepsEncryptedKeys:

@@ -82,7 +82,9 @@ enum AllowedFiles {
 
     /// Why `path` is not the site's signing key seed, or nil when it is.
     static func checkSigningKey(_ path: [UInt8], party: Party, manifest: ManifestBody) -> String? {
-        guard let seed = try? SecretInput.read(path: String(decoding: path, as: UTF8.self), limit: 33, stripNewline: false)
+        guard
+            let seed = try? SecretInput.read(
+                path: String(decoding: path, as: UTF8.self), limit: 33, stripNewline: false)
         else { return "unreadable" }
         guard seed.count == 32 else { return "\(seed.count) bytes, not a 32-byte Ed25519 seed" }
         guard let key = try? Ed25519.SigningKey(seed: seed) else { return "not an Ed25519 seed" }
@@ -114,7 +116,9 @@ enum AllowedFiles {
         for (index, entry) in file.entries.enumerated() {
             let number = "entry \(index + 1)"
             guard entry.ceremony == ceremony.id else { return "\(number) names another ceremony" }
-            guard states.contains(entry.state) else { return "\(number): \(entry.state.rawValue) is no step of \(party.siteName)" }
+            guard states.contains(entry.state) else {
+                return "\(number): \(entry.state.rawValue) is no step of \(party.siteName)"
+            }
             guard isTimestamp(entry.time) else { return "\(number): its time is not a timestamp" }
             let kind: PayloadKind =
                 switch entry.state {

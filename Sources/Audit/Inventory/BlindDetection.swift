@@ -169,7 +169,8 @@ struct BlindDetector {
                         add(
                             ShapedValue(
                                 shape: "a BIP38 confirmation code", offset: offset, serial: serial, share: nil,
-                                proof: serial == nil ? nil : "it is the card's confirmation code (public, but no record)"))
+                                proof: serial == nil
+                                    ? nil : "it is the card's confirmation code (public, but no record)"))
                     }
                 }
             }
@@ -179,7 +180,8 @@ struct BlindDetector {
                 let serial = cards.card(address: wif.key.address(format: wif.format, network: wif.network))
                 add(
                     ShapedValue(
-                        shape: "a WIF private key", offset: base + run.0, serial: serial, share: serial.map { _ in .key },
+                        shape: "a WIF private key", offset: base + run.0, serial: serial,
+                        share: serial.map { _ in .key },
                         proof: serial.map { _ in "it opens to the card's address" }))
             }
         }
@@ -207,7 +209,8 @@ struct BlindDetector {
         let policy = cards.policy
         var alphabet = Set(policy.alphabet.utf8)
         let letters = alphabet.filter { (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
-        let oneCase = letters.allSatisfy { (0x41...0x5A).contains($0) } || letters.allSatisfy { (0x61...0x7A).contains($0) }
+        let oneCase =
+            letters.allSatisfy { (0x41...0x5A).contains($0) } || letters.allSatisfy { (0x61...0x7A).contains($0) }
         if oneCase { for letter in letters { alphabet.insert(letter ^ 0x20) } }
         let dash = UInt8(ascii: "-")
         for run in Self.runs(window, alphabet.union([dash])) where whole(run) {
@@ -222,7 +225,8 @@ struct BlindDetector {
             let drawn = groups.reduce(0) { $0 + $1.count }
             let grouped =
                 groups.count == 1
-                || (groups.dropLast().allSatisfy { $0.count == policy.group } && (groups.last?.count ?? 0) <= policy.group)
+                || (groups.dropLast().allSatisfy { $0.count == policy.group }
+                    && (groups.last?.count ?? 0) <= policy.group)
             guard drawn == policy.length, grouped, trimmed.contains(where: { $0 != dash }) else { continue }
             let serial = cards.card(passphrase: trimmed)
             add(
@@ -281,7 +285,8 @@ struct BlindDetector {
             budget -= 1
             guard let passpoint = card.passpoint, let address = card.address else { continue }
             if bytes.count == 32, let entropy = card.ownerEntropy,
-                let passfactor = try? PrivateKey(scalar: SHA256.doubleHash(secret: SecretBytes(copying: bytes + entropy))),
+                let passfactor = try? PrivateKey(
+                    scalar: SHA256.doubleHash(secret: SecretBytes(copying: bytes + entropy))),
                 passfactor.publicPoint == passpoint
             {
                 return found(card.serial, .one, "as a prefactor it gives the card's passpoint")

@@ -80,7 +80,11 @@ enum FileSystem {
         var names: [[UInt8]] = []
         while let item = readdir(directory) {
             let name = withUnsafePointer(to: &item.pointee.d_name) { tuple in
-                tuple.withMemoryRebound(to: UInt8.self, capacity: 256) { Array(UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)))) }
+                tuple.withMemoryRebound(to: UInt8.self, capacity: 256) {
+                    Array(
+                        UnsafeBufferPointer(
+                            start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))))
+                }
             }
             if name != [0x2E] && name != [0x2E, 0x2E] { names.append(name) }
         }

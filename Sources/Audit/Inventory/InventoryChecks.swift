@@ -32,7 +32,8 @@ extension AuditRun {
         for party in [Party.siteA, .siteB] {
             let allowed = AllowedFiles.keepable(party)
             var reported = Set<String>()
-            for (batch, statement, entry) in transcript.bodies(.retentionStatement, party, as: RetentionStatementBody.self)
+            for (batch, statement, entry) in transcript.bodies(
+                .retentionStatement, party, as: RetentionStatementBody.self)
             {
                 for kept in statement.kept where !allowed.contains(kept.path) && reported.insert(kept.path).inserted {
                     findings.append(
@@ -91,7 +92,8 @@ struct InventoryWalk {
         }
         for entry in entries {
             let shown = String(entry.relative.dropFirst())
-            let named = FolderEntry(path: entry.path, relative: shown, name: entry.name, kind: entry.kind, size: entry.size)
+            let named = FolderEntry(
+                path: entry.path, relative: shown, name: entry.name, kind: entry.kind, size: entry.size)
             visit(topLevel: named)
         }
     }
@@ -130,7 +132,9 @@ struct InventoryWalk {
     private mutating func visit(site party: Party, folder: FolderEntry) {
         guard let entries = FileSystem.entries(of: folder.path, relative: folder.relative) else {
             findings.append(
-                Finding(.defaultDeny, .high, "\(party.siteName)'s folder cannot be listed: it cannot be audited", file: folder.relative + "/"))
+                Finding(
+                    .defaultDeny, .high, "\(party.siteName)'s folder cannot be listed: it cannot be audited",
+                    file: folder.relative + "/"))
             return
         }
         for entry in entries {
@@ -141,16 +145,21 @@ struct InventoryWalk {
             attributes(of: entry.path, shown: entry.relative, owner: .site(party))
             let wanted: FolderEntry.Kind = rule == .journalFolder ? .folder : .file
             guard entry.kind == wanted else {
-                unexplained(entry, owner: .site(party), depth: 0, why: "a \(entry.kindName) where a \(wanted == .file ? "file" : "folder") belongs")
+                unexplained(
+                    entry, owner: .site(party), depth: 0,
+                    why: "a \(entry.kindName) where a \(wanted == .file ? "file" : "folder") belongs")
                 continue
             }
             switch rule {
             case .signingKey:
                 if let problem = AllowedFiles.checkSigningKey(entry.path, party: party, manifest: ceremony.body) {
-                    unexplained(entry, owner: .site(party), depth: 0, why: "not \(party.siteName)'s signing key: \(problem)")
+                    unexplained(
+                        entry, owner: .site(party), depth: 0, why: "not \(party.siteName)'s signing key: \(problem)")
                 }
             case .ledger:
-                if let problem = AllowedFiles.checkLedger(entry.path, party: party, ceremony: ceremony, transcript: transcript) {
+                if let problem = AllowedFiles.checkLedger(
+                    entry.path, party: party, ceremony: ceremony, transcript: transcript)
+                {
                     unexplained(entry, owner: .site(party), depth: 0, why: "not \(party.siteName)'s ledger: \(problem)")
                 }
             case .journalFolder:
@@ -190,7 +199,10 @@ struct InventoryWalk {
         guard visited <= Self.entryLimit else {
             if visited == Self.entryLimit + 1 {
                 findings.append(
-                    Finding(.defaultDeny, .high, "more than \(Self.entryLimit) unexplained entries: the rest are not listed", file: entry.relative))
+                    Finding(
+                        .defaultDeny, .high,
+                        "more than \(Self.entryLimit) unexplained entries: the rest are not listed",
+                        file: entry.relative))
             }
             return
         }
@@ -225,13 +237,19 @@ struct InventoryWalk {
             var tally = ByteTally()
             tally.add(target)
             description += " (target of \(target.count) bytes, entropy \(Self.format(tally.entropy)) bits/byte)"
-            report(detector.scanWhole(target), in: entry.relative, owner: owner, what: "link target", count: detector.count)
+            report(
+                detector.scanWhole(target), in: entry.relative, owner: owner, what: "link target", count: detector.count
+            )
         case .special:
             description += ", \(entry.size) bytes (not read)"
         }
         findings.append(
-            Finding(.defaultDeny, .high, "unexplained record of \(owner.name): \(description): \(reason)", file: entry.relative))
-        report(detector.scanWhole(entry.name), in: entry.relative, owner: owner, what: "name", count: detector.count, offsets: false)
+            Finding(
+                .defaultDeny, .high, "unexplained record of \(owner.name): \(description): \(reason)",
+                file: entry.relative))
+        report(
+            detector.scanWhole(entry.name), in: entry.relative, owner: owner, what: "name", count: detector.count,
+            offsets: false)
         attributes(of: entry.path, shown: entry.relative, owner: owner)
     }
 
@@ -247,7 +265,9 @@ struct InventoryWalk {
                     "unexplained record of \(owner.name): an extended attribute \(name) of \(value.count) bytes, entropy \(Self.format(tally.entropy)) bits/byte",
                     file: record))
             report(detector.scanWhole(value), in: record, owner: owner, what: "attribute value", count: detector.count)
-            report(detector.scanWhole(Array(name.utf8)), in: record, owner: owner, what: "attribute name", count: detector.count, offsets: false)
+            report(
+                detector.scanWhole(Array(name.utf8)), in: record, owner: owner, what: "attribute name",
+                count: detector.count, offsets: false)
         }
     }
 
@@ -266,7 +286,10 @@ struct InventoryWalk {
                     serial: serial.description, file: file, offset: offsets ? value.offset : nil))
             if let share = value.share {
                 let hit = Hit(
-                    serial: serial, share: share, name: "\(value.shape) (blind detection)", file: file,
+                    serial: serial, share: share,
+                    name:
+                        "\(value.shape.hasPrefix("a ") ? String(value.shape.dropFirst(2)) : value.shape), found by blind detection",
+                    file: file,
                     offset: offsets ? value.offset : 0)
                 switch owner {
                 case .site(.siteA): hits.siteA.append(hit)

@@ -37,7 +37,8 @@ package enum AuditMode: String, Codable, Sendable, CaseIterable {
         ]
         if self == .production {
             limits.append(
-                "that an unsampled card's own passphrase or key is absent in an encoding blind detection does not recognise: only the sampled cards are searched for by value")
+                "that an unsampled card's own passphrase or key is absent in an encoding blind detection does not recognise: only the sampled cards are searched for by value"
+            )
         }
         return limits
     }

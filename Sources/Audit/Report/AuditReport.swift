@@ -88,7 +88,8 @@ extension AuditReport {
         lines.append(
             mode.name == .production
                 ? "Production mode: the auditor holds no card secrets but the sample's; the verdict rests on default deny, blind detection and the sample."
-                : "Mock mode: the print run is complete, so every card's values are searched for and the positive control covers every card.")
+                : "Mock mode: the print run is complete, so every card's values are searched for and the positive control covers every card."
+        )
         lines.append("")
         lines.append("What this mode proves:")
         lines.append("")

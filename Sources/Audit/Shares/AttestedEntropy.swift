@@ -7,11 +7,11 @@ import Foundation
 ///
 /// Two tests, each only when the evidence is strong (a chance under ``significance`` that a
 /// uniform draw from the whole alphabet would look like it):
-/// - the characters used at all: if every drawn character of every passphrase falls in a
-///   set of d of the alphabet's k symbols, and C(k, d) · (d / k)^(all characters) is under
-///   the threshold, each position is counted at log2(d) bits, not log2(k);
-/// - each position on its own: the same bound with that position's n characters; a
-///   position that never changes counts 0 bits.
+/// - each position on its own: if its n characters fall in a set of d of the alphabet's k
+///   symbols and C(k, d) · (d / k)^n is under the threshold, it counts log2(d) bits (a
+///   position that never changes counts 0);
+/// - the other positions together: the same bound over all their characters; if it holds,
+///   each counts log2(d) bits for the d symbols they use, not log2(k).
 /// Statistics can lower the figure, never raise it: a keyed generator passes them.
 enum AttestedEntropy {
     static let significance = 1e-6
@@ -23,23 +23,26 @@ enum AttestedEntropy {
             return (declared, "the declared policy: \(drawn.count) passphrase(s) seen, too few to test")
         }
         let k = Double(Set(policy.alphabet.utf8).count)
-        let used = Double(Set(drawn.flatMap { $0 }).count)
-        let total = Double(drawn.count * policy.length)
-        let perSymbol = significant(used: used, of: k, draws: total) ? used : k
         var bits = 0.0
         var constant = 0
+        var free: [Int] = []
         for position in 0..<policy.length {
-            let column = drawn.map { $0[position] }
-            let d = Double(Set(column).count)
-            let symbols = significant(used: d, of: perSymbol, draws: Double(column.count)) ? d : perSymbol
-            if symbols <= 1 { constant += 1 }
-            bits += log2(max(symbols, 1))
+            let d = Double(Set(drawn.map { $0[position] }).count)
+            if significant(used: d, of: k, draws: Double(drawn.count)) {
+                bits += log2(max(d, 1))
+                if d <= 1 { constant += 1 }
+            } else {
+                free.append(position)
+            }
         }
+        let used = Double(Set(free.flatMap { position in drawn.map { $0[position] } }).count)
+        let perSymbol = significant(used: used, of: k, draws: Double(free.count * drawn.count)) ? used : k
+        bits += Double(free.count) * log2(perSymbol)
         guard bits < declared - 0.5 else {
             return (declared, "the declared policy: \(drawn.count) passphrases seen show no less")
         }
         let why =
-            "\(drawn.count) passphrases seen use \(Int(used)) of \(Int(k)) symbols"
+            "\(drawn.count) passphrases seen use \(Int(used)) of \(Int(k)) symbols where they vary"
             + (constant > 0 ? ", \(constant) of \(policy.length) positions never change" : "")
         return (bits, why)
     }
