@@ -103,7 +103,7 @@ struct AuditFolder: ParsableCommand {
     @Flag(help: "Print the JSON report on stdout instead of the summary.") var json = false
     @Option(
         help: ArgumentHelp(
-            "production (hold no card secrets: only the sample's labels and faces are read) or mock (every card, with the positive control); default: production when printed/ holds no spool, else mock.",
+            "production (hold no card secrets: only the sampled cards' labels and faces are used) or mock (every card, with the positive control); default: production when printed/ holds no spool, else mock.",
             valueName: "mode"))
     var mode: String?
 

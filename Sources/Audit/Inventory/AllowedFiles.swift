@@ -59,6 +59,7 @@ enum AllowedFiles {
 
     /// The names `transfer/` may hold: both sites' key declarations, the closing manifest, and
     /// every bundle the closing manifest lists (without one, every bundle that verified).
+    /// Another party's declaration that verifies is allowed too (``InventoryWalk``).
     static func transferNames(_ transcript: TranscriptAudit, layout: CeremonyLayout) -> Set<String> {
         var names: Set<String> = [
             layout.declaration(.siteA).lastPathComponent, layout.declaration(.siteB).lastPathComponent,

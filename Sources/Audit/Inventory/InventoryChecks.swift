@@ -178,7 +178,8 @@ struct InventoryWalk {
             return
         }
         for entry in entries {
-            guard entry.nameIsUTF8, allowed.contains(entry.nameText), entry.kind == .file else {
+            guard entry.nameIsUTF8, allowed.contains(entry.nameText) || isDeclaration(entry), entry.kind == .file
+            else {
                 unexplained(
                     entry, owner: .transfer, depth: 0,
                     why: entry.nameText.hasPrefix(".")
@@ -188,6 +189,13 @@ struct InventoryWalk {
             }
             attributes(of: entry.path, shown: entry.relative, owner: .transfer)
         }
+    }
+
+    /// Another party's key declaration (an auditor's) that verifies, as T1 accepts it.
+    private func isDeclaration(_ entry: FolderEntry) -> Bool {
+        guard entry.kind == .file, entry.nameText.hasSuffix(TranscriptAudit.declarationSuffix) else { return false }
+        let url = URL(fileURLWithPath: String(decoding: entry.path, as: UTF8.self))
+        return Party.allCases.contains { (try? SiteSetup.declaration(of: $0, at: url)) != nil }
     }
 
     // MARK: - Unexplained records
