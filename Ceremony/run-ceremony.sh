@@ -106,7 +106,7 @@ echo "site A:          $(rate "$CARDS" 0 "$a_time")"
 echo "site B:          $(rate "$CARDS" 0 "$b_time")"
 grep '^keys rebuildable' "$D/audit/summary.txt" | sed 's/^/matrix:          /'
 grep '^audit ' "$D/audit/production-summary.txt" | sed 's/^/production:      /'
-grep '^audit ' "$D/audit/summary.txt" | sed 's/^/verdict (mock):  /'
+grep '^audit ' "$D/audit/summary.txt" | sed 's/^/verdict:         /'
 echo "audit report:    $D/audit/report.md"
 echo "cards:           $D/cards/index.html"
 exit "$status"
