@@ -89,14 +89,23 @@ if [ "$fault_phase" = after-close ]; then "$BIN/ceremony-fault" inject "$FAULT" 
 step "7. Audit: the sample is drawn with the auditor's value; it countersigns if every check passes"
 status=0
 mkdir -p "$D/audit"
-"$BIN/ceremony-audit" "$D" --sample "$SAMPLE" --key-folder "$AUD" > "$D/audit/summary.txt" || status=$?
+# Production mode first: the auditor reads only the sampled cards' labels and faces, as it
+# would open only those physical cards; it writes its report beside the mock one and does not sign.
+pstatus=0
+"$BIN/ceremony-audit" "$D" --mode production --sample "$SAMPLE" --key-folder "$AUD" --no-countersign \
+  --out "$D/audit/production" > "$D/audit/production-summary.txt" || pstatus=$?
+echo "   production mode (no card secrets but the sample's):"; sed 's/^/   /' "$D/audit/production-summary.txt"
+echo "   mock mode (every card, with the positive control):"
+"$BIN/ceremony-audit" "$D" --mode mock --sample "$SAMPLE" --key-folder "$AUD" > "$D/audit/summary.txt" || status=$?
 cat "$D/audit/summary.txt"
+[ "$status" -ne 0 ] || status=$pstatus
 
 step "Summary"
 echo "cards made:      $CARDS in $batches batch(es), $NETWORK"
 echo "site A:          $(rate "$CARDS" 0 "$a_time")"
 echo "site B:          $(rate "$CARDS" 0 "$b_time")"
 grep '^keys rebuildable' "$D/audit/summary.txt" | sed 's/^/matrix:          /'
+grep '^audit ' "$D/audit/production-summary.txt" | sed 's/^/production:      /'
 grep '^audit ' "$D/audit/summary.txt" | sed 's/^/verdict:         /'
 echo "audit report:    $D/audit/report.md"
 echo "cards:           $D/cards/index.html"

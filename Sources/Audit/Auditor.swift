@@ -19,12 +19,18 @@ package struct Auditor {
         package var countersign: Bool
         /// Disk images added to the sites' views (`--image`).
         package var images: [ImageInput]
+        /// Production or mock (Docs/Audit.md, "Two modes"); nil picks by what `printed/` holds.
+        package var mode: AuditMode?
 
-        package init(sample: Int = 3, keyFolder: URL? = nil, countersign: Bool = true, images: [ImageInput] = []) {
+        package init(
+            sample: Int = 3, keyFolder: URL? = nil, countersign: Bool = true, images: [ImageInput] = [],
+            mode: AuditMode? = nil
+        ) {
             self.sample = sample
             self.keyFolder = keyFolder
             self.countersign = countersign
             self.images = images
+            self.mode = mode
         }
     }
 
@@ -126,17 +132,22 @@ struct AuditRun {
         var keys = checkKeys(transcript)
 
         var book = CardBook(ceremony: ceremony, transcript: transcript)
+        let mode = AuditMode.resolve(options.mode, layout: layout)
+        let chosen = drawSample(book, transcript: transcript)
+        if mode == .production { book.keepPrinted(only: Set(chosen)) }
         book.rebuildSecrets(network: manifest.network)
         findings += book.findings
         checkCodes(book)
         checkUniqueness(book)
 
-        let (matrix, exposed) = searchShares(book)
+        let inventory = checkInventory(book, transcript: transcript)
+        let controlMustBe = mode == .mock ? manifest.cards : chosen.count
+        let (matrix, exposed) = searchShares(book, inventory: inventory, controlMustBe: controlMustBe)
         let scryptMs = book.scryptMilliseconds ?? Self.measureScrypt()
-        let exposure = exposureReport(exposed: exposed, scryptMs: scryptMs)
+        let exposure = exposureReport(exposed: exposed, scryptMs: scryptMs, book: book)
         let randomness = checkRandomness(book)
         checkPolicy(book)
-        let sample = checkSample(book, transcript: transcript)
+        let sample = openSample(book, chosen)
         checkLinkedFolders()
         checkRetention(transcript)
 
@@ -160,6 +171,7 @@ struct AuditRun {
         }
         return AuditReport(
             verdict: passed ? "pass" : "fail", ceremony: AuditReport.shown(ceremony.id), cards: manifest.cards,
+            mode: AuditReport.ModeReport(mode, controlMustBe: controlMustBe),
             reconstructable: matrix,
             exposure: exposure, checks: checks, findings: severityOrder, randomness: randomness, sample: sample,
             sampleSeed: sampleSeed, keys: keys, auditorSignature: signature, errors: errors, images: imagesSearched)

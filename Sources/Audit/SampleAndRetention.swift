@@ -22,12 +22,12 @@ extension Auditor {
 }
 
 extension AuditRun {
-    /// K1: opens the cut-and-choose sample, drawn from `SHA-256(closing digest || value)`, where
+    /// K1, first half: draws the cut-and-choose sample, from `SHA-256(closing digest || value)`, where
     /// value is the auditor's random value, committed to before `close` (audit/sample-commitment.json,
     /// recorded in the closing manifest) and revealed only now: nobody could choose the sample.
     /// A closing manifest without the commitment gives a sample site A could steer: a finding,
     /// and the sample is drawn from the closing digest alone (the earlier rule).
-    mutating func checkSample(_ book: CardBook, transcript: TranscriptAudit) -> [String] {
+    mutating func drawSample(_ book: CardBook, transcript: TranscriptAudit) -> [Serial] {
         guard options.sample > 0 else { return [] }
         guard let closing = transcript.entry(.closingManifest, .siteA, batch: nil) else {
             findings.append(Finding(.sample, .high, "no closing manifest to draw the sample from"))
@@ -42,8 +42,12 @@ extension AuditRun {
         case .failure(let finding):
             findings.append(finding)
         }
-        let chosen = Auditor.drawSample(
+        return Auditor.drawSample(
             seed: seed, from: book.sorted.map(\.serial), count: min(options.sample, manifest.cards))
+    }
+
+    /// K1, second half: opens each drawn card (after the book rebuilt its secrets).
+    mutating func openSample(_ book: CardBook, _ chosen: [Serial]) -> [String] {
         // The sample is drawn from the book's own serials, so each is in it.
         for serial in chosen { open(book.cards[serial]!) }
         return chosen.map(\.description)

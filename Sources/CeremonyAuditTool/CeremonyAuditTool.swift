@@ -101,11 +101,19 @@ struct AuditFolder: ParsableCommand {
             "A raw disk or partition image to add to a view (repeatable): site-a=PATH, site-b=PATH, or medium=PATH for both views.",
             valueName: "view=path"))
     var images: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "production (hold no card secrets: only the sampled cards' labels and faces are used) or mock (every card, with the positive control); default: production when printed/ holds no spool, else mock.",
+            valueName: "mode"))
+    var mode: String?
 
     func validate() throws {
         guard sample >= 0 else { throw ValidationError("--sample must be 0 or more") }
         for image in images where ImageInput(argument: image) == nil {
             throw ValidationError("--image \(image): expected site-a=PATH, site-b=PATH or medium=PATH")
+        }
+        if let mode, AuditMode(rawValue: mode) == nil {
+            throw ValidationError("--mode must be production or mock")
         }
         guard keyFolder != nil || noCountersign else {
             throw ValidationError(
@@ -132,7 +140,7 @@ struct AuditFolder: ParsableCommand {
                 layout,
                 options: Auditor.Options(
                     sample: sample, keyFolder: keyFolder.map { URL(fileURLWithPath: $0) }, countersign: !noCountersign,
-                    images: inputs))
+                    images: inputs, mode: mode.flatMap(AuditMode.init(rawValue:))))
         } catch {
             FileHandle.standardError.write(
                 Data("ceremony-audit: unusable ceremony folder: \(AuditReport.shown(error.description))\n".utf8))
@@ -155,8 +163,9 @@ struct AuditFolder: ParsableCommand {
             print(
                 "audit \(report.verdict.uppercased()): ceremony \(AuditReport.shown(report.ceremony)), \(report.cards) cards"
             )
+            print("mode: \(report.mode.name.rawValue)")
             print(
-                "keys rebuildable: site A \(m.siteA), site B \(m.siteB), both \(m.both), control \(m.control) (must be 0, 0, 0, \(report.cards))"
+                "keys rebuildable: site A \(m.siteA), site B \(m.siteB), both \(m.both), control \(m.control) (must be 0, 0, 0, \(report.mode.controlMustBe))"
             )
             let failed = report.checks.filter { !$0.passed }.map(\.id.rawValue)
             print(

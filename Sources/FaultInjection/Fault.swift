@@ -52,6 +52,14 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case aDeletesLedger = "a-deletes-ledger"
     case duplicatesFace = "duplicates-face"
     case extraFace = "extra-face"
+    // A site keeps a copy where the audit does not search by value: default deny and blind detection.
+    case aKeepsUnexplainedFile = "a-keeps-unexplained-file"
+    case bKeepsShareAsSiteRecord = "b-keeps-share-as-site-record"
+    case aHidesPassphrasesInTransfer = "a-hides-passphrases-in-transfer"
+    case unknownFolderBesideSites = "unknown-folder-beside-sites"
+    case bHidesSeedbInAttribute = "b-hides-seedb-in-attribute"
+    case aKeepsEncryptedKeys = "a-keeps-encrypted-keys"
+    case aWeakPassphraseGenerator = "a-weak-passphrase-generator"
 
     /// When the fault strikes.
     package enum Phase: Sendable {
@@ -65,10 +73,11 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
 
     package var phase: Phase {
         switch self {
-        case .aReusesOwnersalt, .aWeakPolicy, .bReusesSeedb, .bWeakRandomness: .during
+        case .aReusesOwnersalt, .aWeakPolicy, .bReusesSeedb, .bWeakRandomness, .aWeakPassphraseGenerator: .during
         case .aLogsPassphrases, .aLogsPassphrasesHex, .aLogsPassphrasesBase64, .aLogsPassphrasesJSON,
             .aLogsPassphrasesSQLite, .aKeepsPassfactorNested, .bKeepsSeedb, .bKeepsFactorb,
-            .bSendsEncryptedKeyToA, .sitesBothKeepShares, .bSubstitutesAddress:
+            .bSendsEncryptedKeyToA, .sitesBothKeepShares, .bSubstitutesAddress, .bKeepsShareAsSiteRecord,
+            .aHidesPassphrasesInTransfer:
             .afterMint
         default: .afterClose
         }
@@ -111,6 +120,13 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .facesMissing: [.control]
         case .aDeletesLedger: [.retention]
         case .duplicatesFace, .extraFace: [.serials]
+        case .aKeepsUnexplainedFile: [.defaultDeny]
+        case .bKeepsShareAsSiteRecord: [.defaultDeny, .shareShaped, .siteB]
+        case .aHidesPassphrasesInTransfer: [.defaultDeny, .shareShaped, .transcriptShares]
+        case .unknownFolderBesideSites: [.defaultDeny, .shareShaped, .siteA, .siteB]
+        case .bHidesSeedbInAttribute: [.defaultDeny, .shareShaped, .exposure]
+        case .aKeepsEncryptedKeys: [.siteA, .transcriptShares, .defaultDeny, .shareShaped]
+        case .aWeakPassphraseGenerator: [.exposure, .randomness]
         }
     }
 
@@ -160,6 +176,15 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .aDeletesLedger: "site A deletes its batch ledger after its last retention statement listed it"
         case .duplicatesFace: "site B's face spool lists a card twice, the second face with another address"
         case .extraFace: "site B's face spool holds a card the manifest does not have"
+        case .aKeepsUnexplainedFile: "site A keeps a file of 4096 random bytes, which no search can read"
+        case .bKeepsShareAsSiteRecord:
+            "site B keeps seedb in hex in a file its next retention statement lists as a \"site record\""
+        case .aHidesPassphrasesInTransfer: "site A hides the passphrases in a dot file in transfer/"
+        case .unknownFolderBesideSites: "a folder site-c/ beside site-a/ holds a copy of the card faces"
+        case .bHidesSeedbInAttribute: "site B hides each seedb in hex in an extended attribute of its ledger"
+        case .aKeepsEncryptedKeys: "site A keeps a copy of the card faces with the encrypted keys"
+        case .aWeakPassphraseGenerator:
+            "site A draws each passphrase from 31 random bits (14 leading zeros) under the standard 103-bit policy"
         }
     }
 }

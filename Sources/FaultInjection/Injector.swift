@@ -55,8 +55,32 @@ package struct Injector {
                 lines += "\(card.serial) \(owner.passfactor.revealedHex())\n"
             }
             try append(a, "a/b/c/d/factors.txt", lines)
-        case .aReusesOwnersalt, .aWeakPolicy, .bReusesSeedb, .bWeakRandomness:
+        case .aReusesOwnersalt, .aWeakPolicy, .bReusesSeedb, .bWeakRandomness, .aWeakPassphraseGenerator:
             break  // acted while drawing (MockCeremony)
+        case .aKeepsUnexplainedFile:
+            try write(a, "cache.bin", Data(SystemRandom.bytes(count: 4096)))
+        case .bKeepsShareAsSiteRecord:
+            // Kept at batch 1, so the statement of batch 2 lists it as a site record.
+            guard batch == 1 else { break }
+            try write(
+                b, "records/batch-0001.txt",
+                Data(try seeds(batch).map { "\($0.0) \($0.1.revealedHex())\n" }.joined().utf8))
+        case .aHidesPassphrasesInTransfer:
+            try append(
+                layout.transfer, ".cache", try journal(batch).map { "\($0.serial) \($0.passphrase)\n" }.joined())
+        case .unknownFolderBesideSites:
+            try write(layout.root, "site-c/faces.json", try BoundedFile.read(layout.faces(batch)))
+        case .bHidesSeedbInAttribute:
+            let ledger = b.appendingPathComponent(BatchLedger.fileName)
+            for (index, (_, seedb)) in try seeds(batch).enumerated() {
+                guard
+                    ExtendedAttributes.set(
+                        path: Array(ledger.path.utf8), name: "user.note\(index)", value: Array(seedb.revealedHex().utf8)
+                    )
+                else { throw CeremonyError(.failed, "\(ledger.path): the file system refuses extended attributes") }
+            }
+        case .aKeepsEncryptedKeys:
+            try write(a, "backup/faces-\(batch).json", try BoundedFile.read(layout.faces(batch)))
         case .bKeepsSeedb:
             try write(b, "cache/seeds-\(batch).bin", Data(try seeds(batch).flatMap { $0.1.revealedBytes() }))
         case .bKeepsFactorb:

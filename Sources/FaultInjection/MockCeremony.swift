@@ -48,7 +48,9 @@ package enum MockCeremony {
             layout: layout)
         _ = try SiteSetup.endorse(layout: layout)
         _ = try Auditor.commit(layout, keyFolder: auditorFolder ?? Self.auditorFolder(for: layout))
-        let siteA = try PassphraseSite(layout: layout, ownerSalts: fault == .aReusesOwnersalt ? reusedSalt : nil)
+        let siteA = try PassphraseSite(
+            layout: layout, ownerSalts: fault == .aReusesOwnersalt ? reusedSalt : nil,
+            passphrases: fault == .aWeakPassphraseGenerator ? weakPassphrase : nil)
         let siteB = try KeySite(layout: layout, seeds: seedSource(for: fault))
         for batch in 1...siteA.ceremony.body.batchCount {
             try siteA.issue(batch: batch)
@@ -67,6 +69,24 @@ package enum MockCeremony {
         _ = try siteA.close()
         _ = try siteB.countersignClosing()
         if let fault, fault.phase == .afterClose { try Injector(layout: layout).inject(fault, batch: 1) }
+    }
+
+    /// A passphrase of the standard policy's shape from 31 random bits: the number in base 36,
+    /// padded with zeros to 20 characters (14 leading zeros), grouped by 4.
+    @Sendable static func weakPassphrase(_ serial: Serial) -> SecretBytes {
+        let symbols = Array(PassphrasePolicy.standard.alphabet.utf8)
+        var value = Int(SystemRandom.uniform(below: UInt32(1) << 31))
+        var digits = [UInt8](repeating: symbols[0], count: 20)
+        for index in stride(from: 19, through: 0, by: -1) where value > 0 {
+            digits[index] = symbols[value % 36]
+            value /= 36
+        }
+        var grouped: [UInt8] = []
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && index % 4 == 0 { grouped.append(UInt8(ascii: "-")) }
+            grouped.append(digit)
+        }
+        return SecretBytes(copying: grouped)
     }
 
     /// The first card of every batch gets the same ownersalt; the rest are random.

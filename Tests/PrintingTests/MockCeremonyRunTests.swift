@@ -23,6 +23,9 @@ import Testing
         let result = try runCeremony(folder)
         #expect(result.status == 0, "\(result.stderr)\n\(result.stdout.suffix(2000))")
         #expect(result.stdout.contains("verdict:         audit PASS"))
+        // Audited in both modes: production (the sample's secrets only) and mock.
+        #expect(result.stdout.contains("production:      audit PASS"))
+        #expect(result.stdout.contains("keys rebuildable: site A 0, site B 0, both 0, control 3 (must be 0, 0, 0, 3)"))
         #expect(result.stdout.contains("keys rebuildable: site A 0, site B 0, both 0, control 6"))
         #expect(result.stdout.contains("cards made:      6 in 2 batch(es)"))
         let cards = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("cards").path)

@@ -19,6 +19,10 @@ package struct AuditReport: Codable, Sendable {
 
     package struct Exposure: Codable, Sendable {
         package let policyBits: Double
+        /// The bits the audit can attest: the policy's, lowered when the passphrases it saw show less.
+        package let attestedBits: Double
+        /// What the attested figure rests on.
+        package let attestedFrom: String
         /// Cards for which a single site's view holds share 2 without share 1.
         package let cardsExposedSiteA: Int
         package let cardsExposedSiteB: Int
@@ -39,6 +43,8 @@ package struct AuditReport: Codable, Sendable {
     package let verdict: String
     package let ceremony: String
     package let cards: Int
+    /// Which mode ran (production or mock) and what it can and cannot prove.
+    package let mode: ModeReport
     package let reconstructable: Matrix
     package let exposure: Exposure
     package let checks: [CheckResult]
@@ -79,6 +85,22 @@ extension AuditReport {
         lines.append("")
         lines.append("Ceremony `\(Self.shown(ceremony))`, \(cards) cards.")
         lines.append("")
+        lines.append("## Mode: \(mode.name.rawValue)")
+        lines.append("")
+        lines.append(
+            mode.name == .production
+                ? "Production mode: the auditor holds no card secrets but the sample's; the verdict rests on default deny, blind detection and the sample."
+                : "Mock mode: the print run is complete, so every card's values are searched for and the positive control covers every card."
+        )
+        lines.append("")
+        lines.append("What this mode proves:")
+        lines.append("")
+        for line in mode.proves { lines.append("- \(line)") }
+        lines.append("")
+        lines.append("What it cannot prove:")
+        lines.append("")
+        for line in mode.cannotProve { lines.append("- \(line)") }
+        lines.append("")
         lines.append("## Who could rebuild a key")
         lines.append("")
         lines.append("| view | cards whose private key it can rebuild | must be |")
@@ -86,7 +108,9 @@ extension AuditReport {
         lines.append("| site A (retained files + transcript) | \(reconstructable.siteA) | 0 |")
         lines.append("| site B (retained files + transcript) | \(reconstructable.siteB) | 0 |")
         lines.append("| both sites together | \(reconstructable.both) | 0 |")
-        lines.append("| positive control (printed labels + card faces) | \(reconstructable.control) | \(cards) |")
+        lines.append(
+            "| positive control (printed labels + card faces\(mode.name == .production ? ", sampled cards" : "")) | \(reconstructable.control) | \(mode.controlMustBe) |"
+        )
         lines.append("")
         lines.append("## Findings")
         lines.append("")
@@ -117,7 +141,7 @@ extension AuditReport {
         lines.append("## Brute-force exposure")
         lines.append("")
         lines.append(
-            "Passphrase policy: \(exposure.policyBits) bits. One scrypt(16384, 8, 8) measured at \(exposure.scryptMs) ms on this machine (\(exposure.cores) cores)."
+            "Passphrase policy: \(exposure.policyBits) bits; the audit attests \(exposure.attestedBits) bits (\(exposure.attestedFrom)). One scrypt(16384, 8, 8) measured at \(exposure.scryptMs) ms on this machine (\(exposure.cores) cores)."
         )
         lines.append(
             "Finding one card's passphrase takes 2^\(exposure.expectedScryptCallsLog2) scrypt calls on average: about \(String(format: "%.3g", exposure.yearsOnThisMachine)) years here."

@@ -19,11 +19,13 @@ package enum Check: String, Codable, Sendable, CaseIterable, Comparable {
     case bothSites = "S3.sites-together"
     case control = "S4.positive-control"
     case transcriptShares = "S5.transcript-carries-no-share"
+    case shareShaped = "S6.no-share-shaped-value"
     case exposure = "E1.brute-force-exposure"
     case randomness = "R1.randomness"
     case policy = "P1.passphrase-policy"
     case sample = "K1.cut-and-choose"
     case retention = "K2.retention-statements"
+    case defaultDeny = "K3.default-deny"
 
     /// What the check establishes, in one line.
     package var summary: String {
@@ -43,12 +45,16 @@ package enum Check: String, Codable, Sendable, CaseIterable, Comparable {
         case .bothSites: "both sites' retained files together rebuild no key (each destroyed its share)"
         case .control: "the printed labels and card faces rebuild every key: the search can see a leak"
         case .transcriptShares: "no key share crossed between the sites"
+        case .shareShaped:
+            "no unexplained record holds a value shaped like a share (encrypted key, confirmation code, WIF, passphrase, 32-byte value)"
         case .exposure: "no site holds share 2 (which would leave only a passphrase brute force)"
         case .randomness: "public and recovered random values show no repeats or bias the sample can detect"
         case .policy: "the passphrase policy reaches the 80-bit floor and the printed passphrases follow it"
         case .sample:
             "the sample is drawn with the auditor's committed value; sampled cards open: passphrase, key, address, commitments"
         case .retention: "each site's last retention statement matches what its folder holds"
+        case .defaultDeny:
+            "the site folders, transfer/ and the top level hold only what the protocol explains, each parsed as its kind"
         }
     }
 

@@ -5,8 +5,18 @@ import Foundation
 
 extension AuditRun {
     /// S1–S5: search each view for each card's shares and count the keys each view rebuilds.
+    ///
+    /// The matrix rules (Docs/Audit.md, "The matrix"): during the run site A held every
+    /// passphrase and site B every seedb, so a share that reached the site that made the
+    /// other half rebuilds the key there: share 2 anywhere in A's view (site-a/ or the
+    /// transcript) rebuilds it for A, share 1 anywhere in B's for B. A share found at the
+    /// other site crossed (S5). "Both" is the union of the two views, never less than either.
+    /// `inventory` adds what blind detection tied to a card; `controlMustBe` is every card in
+    /// mock mode and the sample in production.
     /// - Returns: the matrix, and per site the cards whose share 2 it holds without rebuilding them.
-    mutating func searchShares(_ book: CardBook) -> (AuditReport.Matrix, (siteA: Int, siteB: Int)) {
+    mutating func searchShares(
+        _ book: CardBook, inventory: InventoryHits = InventoryHits(), controlMustBe: Int? = nil
+    ) -> (AuditReport.Matrix, (siteA: Int, siteB: Int)) {
         let search = ShareSearch(cards: book.sorted)
         // A file the search cannot read fails the check of the view it belongs to.
         func scan(_ folder: URL, _ check: Check) -> [Hit] {
@@ -19,9 +29,10 @@ extension AuditRun {
         }
         let images = searchImages(search)
         imagesSearched = images.searched
-        let siteAHits = scan(layout.site(.siteA), .siteA) + images.siteA
-        let siteBHits = scan(layout.site(.siteB), .siteB) + images.siteB
-        let transferHits = scan(layout.transfer, .transcriptShares)
+        // Records outside both site folders could be either site's: they count in both views.
+        let siteAHits = scan(layout.site(.siteA), .siteA) + images.siteA + inventory.siteA + inventory.outside
+        let siteBHits = scan(layout.site(.siteB), .siteB) + images.siteB + inventory.siteB + inventory.outside
+        let transferHits = scan(layout.transfer, .transcriptShares) + inventory.transfer
         let controlHits = scan(layout.printed, .control) + scan(layout.cards, .control)
 
         func shares(_ hits: [Hit]) -> [Serial: Set<Share>] {
@@ -31,19 +42,16 @@ extension AuditRun {
         }
         func rebuilds(_ s: Set<Share>) -> Bool { s.contains(.key) || (s.contains(.one) && s.contains(.two)) }
 
-        let transfer = shares(transferHits)
         var viewA = shares(siteAHits + transferHits)
         var viewB = shares(siteBHits + transferHits)
-        // During the run A held every passphrase and B every seedb: a share that crossed
-        // in the transcript met the other half at the receiving site.
-        for (serial, crossed) in transfer {
-            if crossed.contains(.two) { viewA[serial, default: []].insert(.one) }
-            if crossed.contains(.one) { viewB[serial, default: []].insert(.two) }
-        }
-        let both = shares(siteAHits + siteBHits + transferHits)
+        // Each site made one half of every card: the other half, wherever in its view, completes the key.
+        for (serial, held) in viewA where held.contains(.two) { viewA[serial]!.insert(.one) }
+        for (serial, held) in viewB where held.contains(.one) { viewB[serial]!.insert(.two) }
+        let both = viewA.merging(viewB) { $0.union($1) }
         let control = shares(controlHits)
         let rebuiltA = Set(viewA.filter { rebuilds($0.value) }.keys)
         let rebuiltB = Set(viewB.filter { rebuilds($0.value) }.keys)
+        let rebuiltBoth = Set(both.filter { rebuilds($0.value) }.keys)
 
         report(siteAHits, check: .siteA, site: "site A", rebuilt: rebuiltA)
         report(siteBHits, check: .siteB, site: "site B", rebuilt: rebuiltB)
@@ -57,18 +65,32 @@ extension AuditRun {
             }
         }
         report(transferHits, check: .transcriptShares, site: "the transcript", rebuilt: [])
-        let bothCount = both.values.filter(rebuilds).count
-        if bothCount > 0 {
+        // A share kept at the site that never made it crossed there from the other site.
+        for (hits, site, foreign, maker) in [
+            (siteAHits, "site A", Share.two, "site B"), (siteBHits, "site B", Share.one, "site A"),
+        ] {
+            for serial in Set(hits.filter { $0.share == foreign }.map(\.serial)).sorted() {
+                let file = hits.first { $0.serial == serial && $0.share == foreign }?.file
+                findings.append(
+                    Finding(
+                        .transcriptShares, .critical,
+                        "\(site) holds \(foreign.rawValue) of this card, which only \(maker) made: it crossed between the sites",
+                        serial: serial.description, file: file))
+            }
+        }
+        if !rebuiltBoth.isEmpty {
             findings.append(
-                Finding(.bothSites, .high, "the two sites' retained files together rebuild \(bothCount) key(s)"))
+                Finding(
+                    .bothSites, .high, "the two sites' retained files together rebuild \(rebuiltBoth.count) key(s)"))
         }
         // A real rebuild, not just two values found: the label's passphrase must decrypt the face's key.
         let controlCount = control.filter { rebuilds($0.value) && book.cards[$0.key]?.secrets?.privateKey != nil }.count
-        if controlCount != manifest.cards {
+        let wanted = controlMustBe ?? manifest.cards
+        if controlCount != wanted {
             findings.append(
                 Finding(
                     .control, .critical,
-                    "the printed labels and card faces rebuild \(controlCount) of \(manifest.cards) keys: the audit cannot show it would see a leak"
+                    "the printed labels and card faces rebuild \(controlCount) of \(wanted) keys: the audit cannot show it would see a leak"
                 ))
         }
         let exposedA = viewA.filter { $0.value.contains(.two) && !rebuilds($0.value) }.count
@@ -80,7 +102,7 @@ extension AuditRun {
                     "\(site) holds share 2 of \(count) card(s): each is one passphrase brute force from its key"))
         }
         let matrix = AuditReport.Matrix(
-            siteA: rebuiltA.count, siteB: rebuiltB.count, both: bothCount, control: controlCount)
+            siteA: rebuiltA.count, siteB: rebuiltB.count, both: rebuiltBoth.count, control: controlCount)
         return (matrix, (exposedA, exposedB))
     }
 
@@ -103,14 +125,28 @@ extension AuditRun {
     }
 
     /// E1: the cost of the brute force a view holding share 2 could run.
-    func exposureReport(exposed: (siteA: Int, siteB: Int), scryptMs: Double) -> AuditReport.Exposure {
-        let bits = manifest.policy.entropyBits
+    /// The figure uses the entropy the audit can attest (``AttestedEntropy``), not the declared one;
+    /// when the passphrases seen show less than the policy claims, that is an E1 finding.
+    mutating func exposureReport(
+        exposed: (siteA: Int, siteB: Int), scryptMs: Double, book: CardBook
+    ) -> AuditReport.Exposure {
+        let declared = manifest.policy.entropyBits
+        let seen = book.sorted.compactMap { $0.label?.passphrase.normalizedUTF8.revealedBytes() }
+        let (bits, from) = AttestedEntropy.attested(seen, policy: manifest.policy)
+        if bits < declared {
+            findings.append(
+                Finding(
+                    .exposure, .high,
+                    "the passphrases attest only \(Randomness.rounded(bits)) bits, not the policy's \(Randomness.rounded(declared)) (\(from)): a brute force costs 2^\(Randomness.rounded(max(bits - 1, 0))) scrypt calls",
+                    file: layout.relative(layout.manifest)))
+        }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let callsLog2 = bits - 1
         let perSecond = Double(cores) / max(scryptMs / 1000, 1e-9)
         let years = pow(2, callsLog2) / perSecond / (365.25 * 86400)
         return AuditReport.Exposure(
-            policyBits: Randomness.rounded(bits), cardsExposedSiteA: exposed.siteA, cardsExposedSiteB: exposed.siteB,
+            policyBits: Randomness.rounded(declared), attestedBits: Randomness.rounded(bits), attestedFrom: from,
+            cardsExposedSiteA: exposed.siteA, cardsExposedSiteB: exposed.siteB,
             scryptMs: Randomness.rounded(scryptMs), cores: cores,
             expectedScryptCallsLog2: Randomness.rounded(callsLog2),
             yearsOnThisMachine: years)

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/xattr.h>  // llistxattr, lgetxattr: the audit's default deny (CryptoCore/ExtendedAttributes.swift)
 #include <unistd.h>
 
 /// Marks the process not dumpable: no core dump (even through a core_pattern

@@ -12,12 +12,12 @@ package struct JournalCard: Sendable {
 
     /// Draws a passphrase and an ownersalt and derives the intermediate code.
     static func make(
-        serial: Serial, policy: PassphrasePolicy, ownerSalt: [UInt8]? = nil
+        serial: Serial, policy: PassphrasePolicy, ownerSalt: [UInt8]? = nil, passphrase drawn: SecretBytes? = nil
     ) throws(CeremonyError) -> JournalCard {
         let passphrase: Passphrase
         let owner: OwnerFactors
         do {
-            passphrase = try Passphrase(utf8: policy.generate())
+            passphrase = try Passphrase(utf8: drawn ?? policy.generate())
             let lotSequence = try LotSequence(lot: serial.lot, sequence: serial.sequence)
             if let ownerSalt {
                 owner = try IntermediateCode.make(

@@ -16,6 +16,7 @@ package struct PassphraseSite: Sendable {
     package let ceremony: Transcript
     let key: Ed25519.SigningKey
     let ownerSalts: (@Sendable (Serial) -> [UInt8])?
+    let passphrases: (@Sendable (Serial) -> SecretBytes)?
 
     var layout: CeremonyLayout { ceremony.layout }
 
@@ -24,8 +25,13 @@ package struct PassphraseSite: Sendable {
     /// - Parameter ownerSalts: where 4-byte ownersalts come from; nil (always, in the
     ///   executables) means the system's generator. Only fault simulations
     ///   (Sources/FaultInjection) pass a source, to play a site with a bad one.
-    package init(layout: CeremonyLayout, ownerSalts: (@Sendable (Serial) -> [UInt8])? = nil) throws(CeremonyError) {
+    /// - Parameter passphrases: likewise for the passphrases (nil: the policy's generator).
+    package init(
+        layout: CeremonyLayout, ownerSalts: (@Sendable (Serial) -> [UInt8])? = nil,
+        passphrases: (@Sendable (Serial) -> SecretBytes)? = nil
+    ) throws(CeremonyError) {
         self.ownerSalts = ownerSalts
+        self.passphrases = passphrases
         (key, ceremony) = try SiteIdentity.open(.siteA, layout: layout)
     }
 
@@ -67,7 +73,8 @@ package struct PassphraseSite: Sendable {
             if try journal.contains(JournalCard.fileName(serial)) {
                 return try JournalCard.read(in: journal, expected: serial)
             }
-            let card = try JournalCard.make(serial: serial, policy: policy, ownerSalt: ownerSalts?(serial))
+            let card = try JournalCard.make(
+                serial: serial, policy: policy, ownerSalt: ownerSalts?(serial), passphrase: passphrases?(serial))
             try card.write(in: journal)
             return card
         }

@@ -1,0 +1,323 @@
+import BIP38
+import Ceremony
+import CryptoCore
+import Foundation
+
+/// Share-shaped values that blind detection tied to a card, by where they were found:
+/// they count in the matrix like the known-needle search's hits.
+struct InventoryHits {
+    var siteA: [Hit] = []
+    var siteB: [Hit] = []
+    var transfer: [Hit] = []
+    /// Found outside both site folders (the top level): either site could have put them there.
+    var outside: [Hit] = []
+}
+
+extension AuditRun {
+    /// K3 and S6: default deny over the top level, both site folders and `transfer/`, and blind
+    /// detection in every unexplained record (Docs/Audit.md, "Default deny", "Blind detection").
+    mutating func checkInventory(_ book: CardBook, transcript: TranscriptAudit) -> InventoryHits {
+        var walk = InventoryWalk(
+            ceremony: ceremony, transcript: transcript,
+            detector: BlindDetector(cards: PublicCards(book: book, manifest: manifest)))
+        walk.run()
+        findings += walk.findings
+        checkStatements(transcript)
+        return walk.hits
+    }
+
+    /// K3: a retention statement may list as kept only what the protocol lets a site keep;
+    /// calling anything else a "site record" does not make it one.
+    private mutating func checkStatements(_ transcript: TranscriptAudit) {
+        for party in [Party.siteA, .siteB] {
+            let allowed = AllowedFiles.keepable(party)
+            var reported = Set<String>()
+            for (batch, statement, entry) in transcript.bodies(
+                .retentionStatement, party, as: RetentionStatementBody.self)
+            {
+                for kept in statement.kept where !allowed.contains(kept.path) && reported.insert(kept.path).inserted {
+                    findings.append(
+                        Finding(
+                            .defaultDeny, .high,
+                            "\(party.siteName)'s retention statement (batch \(batch.map(String.init) ?? "none")) lists \(kept.path) as \"\(kept.holds)\": a site may keep only its signing key and its ledger, and no statement adds to that",
+                            file: layout.relative(entry.file)))
+                }
+            }
+        }
+    }
+}
+
+/// One pass over what default deny covers.
+struct InventoryWalk {
+    let ceremony: Transcript
+    let transcript: TranscriptAudit
+    var detector: BlindDetector
+    var findings: [Finding] = []
+    var hits = InventoryHits()
+
+    private var layout: CeremonyLayout { ceremony.layout }
+
+    /// Whose record a path is, for messages and the matrix.
+    enum Owner {
+        case site(Party)
+        case transfer
+        case topLevel
+
+        var name: String {
+            switch self {
+            case .site(let party): party.siteName
+            case .transfer: "transfer/"
+            case .topLevel: "the ceremony folder's top level"
+            }
+        }
+    }
+
+    /// Folders below an unexplained one are followed this deep, and this many entries at most.
+    static let depthLimit = 32
+    static let entryLimit = 100_000
+    private var visited = 0
+
+    init(ceremony: Transcript, transcript: TranscriptAudit, detector: BlindDetector) {
+        self.ceremony = ceremony
+        self.transcript = transcript
+        self.detector = detector
+    }
+
+    mutating func run() {
+        let root = FileSystem.bytes(layout.root)
+        attributes(of: root, shown: ".", owner: .topLevel)
+        guard let entries = FileSystem.entries(of: root, relative: "") else {
+            findings.append(Finding(.defaultDeny, .high, "the ceremony folder cannot be listed", file: "."))
+            return
+        }
+        for entry in entries {
+            let shown = String(entry.relative.dropFirst())
+            let named = FolderEntry(
+                path: entry.path, relative: shown, name: entry.name, kind: entry.kind, size: entry.size)
+            visit(topLevel: named)
+        }
+    }
+
+    private mutating func visit(topLevel entry: FolderEntry) {
+        guard entry.nameIsUTF8, let rule = AllowedFiles.topLevel(entry.nameText) else {
+            unexplained(entry, owner: .topLevel, depth: 0)
+            return
+        }
+        attributes(of: entry.path, shown: entry.relative, owner: .topLevel)
+        let wanted: FolderEntry.Kind =
+            switch rule {
+            case .manifest, .lock: .file
+            case .site, .transfer, .outsideTheSites: .folder
+            }
+        guard entry.kind == wanted else {
+            unexplained(
+                entry, owner: .topLevel, depth: 0,
+                why: "a \(entry.kindName) where a \(wanted == .file ? "file" : "folder") belongs")
+            return
+        }
+        switch rule {
+        case .manifest, .outsideTheSites:
+            break
+        case .lock(let party):
+            if let problem = AllowedFiles.checkLockNote(entry.path, party: party) {
+                unexplained(entry, owner: .site(party), depth: 0, why: "not \(party.siteName)'s lock note: \(problem)")
+            }
+        case .site(let party):
+            visit(site: party, folder: entry)
+        case .transfer:
+            visitTransfer(entry)
+        }
+    }
+
+    private mutating func visit(site party: Party, folder: FolderEntry) {
+        guard let entries = FileSystem.entries(of: folder.path, relative: folder.relative) else {
+            findings.append(
+                Finding(
+                    .defaultDeny, .high, "\(party.siteName)'s folder cannot be listed: it cannot be audited",
+                    file: folder.relative + "/"))
+            return
+        }
+        for entry in entries {
+            guard entry.nameIsUTF8, let rule = AllowedFiles.siteFile(entry.nameText, of: party) else {
+                unexplained(entry, owner: .site(party), depth: 0)
+                continue
+            }
+            attributes(of: entry.path, shown: entry.relative, owner: .site(party))
+            let wanted: FolderEntry.Kind = rule == .journalFolder ? .folder : .file
+            guard entry.kind == wanted else {
+                unexplained(
+                    entry, owner: .site(party), depth: 0,
+                    why: "a \(entry.kindName) where a \(wanted == .file ? "file" : "folder") belongs")
+                continue
+            }
+            switch rule {
+            case .signingKey:
+                if let problem = AllowedFiles.checkSigningKey(entry.path, party: party, manifest: ceremony.body) {
+                    unexplained(
+                        entry, owner: .site(party), depth: 0, why: "not \(party.siteName)'s signing key: \(problem)")
+                }
+            case .ledger:
+                if let problem = AllowedFiles.checkLedger(
+                    entry.path, party: party, ceremony: ceremony, transcript: transcript)
+                {
+                    unexplained(entry, owner: .site(party), depth: 0, why: "not \(party.siteName)'s ledger: \(problem)")
+                }
+            case .journalFolder:
+                // Every batch is sealed once the ceremony is finished: whatever is left is unexplained.
+                for inner in FileSystem.entries(of: entry.path, relative: entry.relative) ?? [] {
+                    unexplained(inner, owner: .site(party), depth: 1, why: "left in the journal after the ceremony")
+                }
+            }
+        }
+    }
+
+    private mutating func visitTransfer(_ folder: FolderEntry) {
+        let allowed = AllowedFiles.transferNames(transcript, layout: layout)
+        guard let entries = FileSystem.entries(of: folder.path, relative: folder.relative) else {
+            findings.append(Finding(.defaultDeny, .high, "transfer/ cannot be listed", file: folder.relative + "/"))
+            return
+        }
+        for entry in entries {
+            guard entry.nameIsUTF8, allowed.contains(entry.nameText) || isDeclaration(entry), entry.kind == .file
+            else {
+                unexplained(
+                    entry, owner: .transfer, depth: 0,
+                    why: entry.nameText.hasPrefix(".")
+                        ? "a hidden entry: transfer/ holds only the bundles the transcript names"
+                        : "not a bundle the closing manifest lists, nor a site's key declaration")
+                continue
+            }
+            attributes(of: entry.path, shown: entry.relative, owner: .transfer)
+        }
+    }
+
+    /// Another party's key declaration (an auditor's) that verifies, as T1 accepts it.
+    private func isDeclaration(_ entry: FolderEntry) -> Bool {
+        guard entry.kind == .file, entry.nameText.hasSuffix(TranscriptAudit.declarationSuffix) else { return false }
+        let url = URL(fileURLWithPath: String(decoding: entry.path, as: UTF8.self))
+        return Party.allCases.contains { (try? SiteSetup.declaration(of: $0, at: url)) != nil }
+    }
+
+    // MARK: - Unexplained records
+
+    /// Reports `entry` (and everything below it) with its size and entropy, and looks in
+    /// its name, contents, link target and attributes for anything shaped like a share.
+    private mutating func unexplained(_ entry: FolderEntry, owner: Owner, depth: Int, why: String? = nil) {
+        visited += 1
+        guard visited <= Self.entryLimit else {
+            if visited == Self.entryLimit + 1 {
+                findings.append(
+                    Finding(
+                        .defaultDeny, .high,
+                        "more than \(Self.entryLimit) unexplained entries: the rest are not listed",
+                        file: entry.relative))
+            }
+            return
+        }
+        let reason = why ?? "the protocol does not let \(owner.name) hold it"
+        var description = "a \(entry.kindName)"
+        if !entry.nameIsUTF8 { description += " whose name is not UTF-8" }
+        switch entry.kind {
+        case .file:
+            var tally = ByteTally()
+            detector.begin()
+            let read = FileSystem.stream(entry.path) { chunk in
+                tally.add(chunk)
+                detector.feed(chunk)
+            }
+            let shaped = detector.finish()
+            if read {
+                description += ", \(tally.total) bytes, entropy \(Self.format(tally.entropy)) bits/byte"
+            } else {
+                description += ", \(entry.size) bytes, unreadable"
+            }
+            report(shaped, in: entry.relative, owner: owner, what: "contents", count: detector.count)
+        case .folder:
+            let inner = FileSystem.entries(of: entry.path, relative: entry.relative)
+            description += inner.map { ", \($0.count) entries" } ?? ", unreadable"
+            if depth < Self.depthLimit {
+                for child in inner ?? [] { unexplained(child, owner: owner, depth: depth + 1) }
+            } else {
+                description += ", nested deeper than \(Self.depthLimit): not followed"
+            }
+        case .symlink:
+            let target = FileSystem.linkTarget(entry.path)
+            var tally = ByteTally()
+            tally.add(target)
+            description += " (target of \(target.count) bytes, entropy \(Self.format(tally.entropy)) bits/byte)"
+            report(
+                detector.scanWhole(target), in: entry.relative, owner: owner, what: "link target", count: detector.count
+            )
+        case .special:
+            description += ", \(entry.size) bytes (not read)"
+        }
+        findings.append(
+            Finding(
+                .defaultDeny, .high, "unexplained record of \(owner.name): \(description): \(reason)",
+                file: entry.relative))
+        report(
+            detector.scanWhole(entry.name), in: entry.relative, owner: owner, what: "name", count: detector.count,
+            offsets: false)
+        attributes(of: entry.path, shown: entry.relative, owner: owner)
+    }
+
+    /// Every extended attribute is an unexplained record of its own, searched like a file.
+    private mutating func attributes(of path: [UInt8], shown: String, owner: Owner) {
+        for (name, value) in FileSystem.attributes(path) where !AllowedFiles.systemAttributes.contains(name) {
+            var tally = ByteTally()
+            tally.add(value)
+            let record = "\(shown) [xattr \(name)]"
+            findings.append(
+                Finding(
+                    .defaultDeny, .high,
+                    "unexplained record of \(owner.name): an extended attribute \(name) of \(value.count) bytes, entropy \(Self.format(tally.entropy)) bits/byte",
+                    file: record))
+            report(detector.scanWhole(value), in: record, owner: owner, what: "attribute value", count: detector.count)
+            report(
+                detector.scanWhole(Array(name.utf8)), in: record, owner: owner, what: "attribute name",
+                count: detector.count, offsets: false)
+        }
+    }
+
+    /// S6 findings: each value tied to a card, one by one; the others once per shape, counted.
+    private mutating func report(
+        _ shaped: [ShapedValue], in file: String, owner: Owner, what: String, count: Int, offsets: Bool = true
+    ) {
+        guard !shaped.isEmpty else { return }
+        for value in shaped {
+            guard let serial = value.serial else { continue }
+            let share = value.share.map { " (\($0.rawValue))" } ?? ""
+            findings.append(
+                Finding(
+                    .shareShaped, value.share == nil ? .high : .critical,
+                    "\(owner.name) keeps \(value.shape)\(share) in an unexplained record's \(what): \(value.proof ?? "")",
+                    serial: serial.description, file: file, offset: offsets ? value.offset : nil))
+            if let share = value.share {
+                let hit = Hit(
+                    serial: serial, share: share,
+                    name:
+                        "\(value.shape.hasPrefix("a ") ? String(value.shape.dropFirst(2)) : value.shape), found by blind detection",
+                    file: file,
+                    offset: offsets ? value.offset : 0)
+                switch owner {
+                case .site(.siteA): hits.siteA.append(hit)
+                case .site(.siteB): hits.siteB.append(hit)
+                case .site: break
+                case .transfer: hits.transfer.append(hit)
+                case .topLevel: hits.outside.append(hit)
+                }
+            }
+        }
+        let unnamed = Dictionary(grouping: shaped.filter { $0.serial == nil }, by: \.shape)
+        for (shape, values) in unnamed.sorted(by: { $0.key < $1.key }) {
+            findings.append(
+                Finding(
+                    .shareShaped, .high,
+                    "\(owner.name) keeps \(values.count == 1 ? shape : "\(values.count) × \(shape)") in an unexplained record's \(what)"
+                        + (count > BlindDetector.keptLimit ? " (\(count) shaped values in all)" : ""),
+                    file: file, offset: offsets ? values[0].offset : nil))
+        }
+    }
+
+    static func format(_ x: Double) -> String { String(format: "%.2f", x) }
+}
