@@ -9,7 +9,8 @@ import Glibc
 /// The share search's figures (issue 15 item 7), in the same run: the plain read rate
 /// (`cat` from cache), our search on 1 and all cores (a child process each, for its
 /// peak memory), and `grep -F -f` on the same needles as a yardstick; over a 256 MiB
-/// random file and a 64 MiB base64- and hex-dense text file.
+/// random file and a 64 MiB base64- and hex-dense text file (both targets), and a 64 MiB
+/// random file, which, at the decode limit, is searched through its decoded runs too.
 ///
 /// `BENCH_ONLY=search` runs these alone; the search child is this executable run
 /// with `BENCH_ONLY=search-child NEEDLES FOLDER WORKERS`.
@@ -158,6 +159,8 @@ enum SearchBench {
         let data: [(String, String, [UInt8])] = [
             ("random", "random bytes", filler.bytes(randomSize)),
             ("dense", "base64- and hex-dense text", denseText(denseSize)),
+            // At the decode limit: searched through its decoded runs too, as every smaller file is.
+            ("random-64", "random bytes, decoded runs too", filler.bytes(denseSize)),
         ]
         var points: [Point] = []
         var compile: [Double] = []
@@ -199,6 +202,8 @@ enum SearchBench {
                     peak = max(peak, result.maxRSSMiB)
                     hits = found
                 }
+                // A search slower than 5 s is measured once: its figure is far from any target.
+                if search.values.contains(where: { $0.contains { $0 > 5 } }) { break }
             }
             points.append(
                 Point(
