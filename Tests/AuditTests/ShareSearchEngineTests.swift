@@ -173,10 +173,15 @@ import Glibc
         try FileManager.default.createSymbolicLink(
             at: folder.url.appendingPathComponent("link.bin"),
             withDestinationURL: folder.url.appendingPathComponent("real.bin"))
+        // A link to a folder outside, holding a needle: not followed.
+        let outside = try TemporaryFolder(prefix: "share-search-outside")
+        try Data(needles[0].bytes).write(to: outside.url.appendingPathComponent("kept.bin"))
+        try FileManager.default.createSymbolicLink(
+            at: folder.url.appendingPathComponent("elsewhere"), withDestinationURL: outside.url)
         var skipped: [String] = []
         let hits = ShareSearch(needles: needles).scan(
             folder: folder.url, layout: CeremonyLayout(root: folder.url), skipped: &skipped)
-        #expect(skipped.sorted() == ["link.bin", "pipe"])
+        #expect(skipped.sorted() == ["elsewhere", "link.bin", "pipe"])
         #expect(Self.offsets(hits) == ["real.bin n0": 0])
     }
 
