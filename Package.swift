@@ -5,12 +5,15 @@
 // Layers, bottom up:
 //   Sources/CLibraries/*  system-library targets: Debian's libsecp256k1, libsodium,
 //                         OpenSSL libcrypto and libqrencode (module maps + shims only), and
-//                         CICU, a C file over ICU's libicuuc (Unicode NFC).
+//                         CICU, a C file over ICU's libicuuc (Unicode NFC), and CHyperscan
+//                         (Debian's libhyperscan-dev, or libvectorscan-dev: pkg-config libhs).
 //   Sources/CryptoCore    the only target that calls C: hashes, AES, scrypt, curve math,
 //                         Ed25519, randomness, zeroing secret buffers, secret file input,
 //                         Unicode NFC (ICU), process hardening and fatal-signal handlers.
 //   Sources/DiskImage     the one caller of CTSK (The Sleuth Kit's libtsk, Sources/CLibraries/CTSK):
 //                         raw disk and partition images, their file systems and every name.
+//   Sources/PatternSearch the other target that calls C: Hyperscan's multi-literal streaming
+//                         search, for the audit's share search (Audit/Shares/ShareSearch.swift).
 //   Sources/BIP38         the BIP38 specification: Base58Check, WIF, addresses and the
 //                         non-EC and EC-multiply modes. A reusable library product.
 //   Sources/Ceremony      the ceremony: DSSE envelopes, signed payloads and the transcript,
@@ -82,6 +85,9 @@ let package = Package(
             name: "CTSK", path: "Sources/CLibraries/CTSK", pkgConfig: "tsk", providers: [.apt(["libtsk-dev"])]),
         // Only a header: prctl(2) and the fatal-signal handlers for Swift (CryptoCore/ProcessHardening.swift).
         .systemLibrary(name: "CProcessControl", path: "Sources/CLibraries/CProcessControl"),
+        .systemLibrary(
+            name: "CHyperscan", path: "Sources/CLibraries/CHyperscan", pkgConfig: "libhs",
+            providers: [.apt(["libhyperscan-dev"])]),
 
         .target(
             name: "CryptoCore",
@@ -89,9 +95,10 @@ let package = Package(
             swiftSettings: strict + [.strictMemorySafety()]),
         // Disk images through The Sleuth Kit: the one target that calls CTSK.
         .target(name: "DiskImage", dependencies: ["CTSK"], swiftSettings: strict + [.strictMemorySafety()]),
+        .target(name: "PatternSearch", dependencies: ["CHyperscan"], swiftSettings: strict + [.strictMemorySafety()]),
         library("BIP38", ["CryptoCore"]),
         library("Ceremony", ["BIP38", "CryptoCore"]),
-        library("Audit", ["Ceremony", "BIP38", "CryptoCore", "DiskImage"]),
+        library("Audit", ["Ceremony", "BIP38", "CryptoCore", "DiskImage", "PatternSearch"]),
         library("Printing", ["Ceremony", "BIP38", "CryptoCore"]),
         library("FaultInjection", ["Audit", "Ceremony", "BIP38", "CryptoCore"]),
         library("ToolSupport", ["Ceremony", "CryptoCore", argumentParser]),

@@ -116,6 +116,9 @@ struct BenchRun {
                     sealed: nil, minted: last!, cards: size, runs: c.runs, ceremonies: &bench.ceremonies))
         }
 
+        note("share search: random and dense text, cat and grep beside it (SearchBench.swift)")
+        let searchTargets = try SearchBench.run(configuration: c)
+
         note("scrypt(16384,8,8) baseline again")
         _ = log.take(max(3, c.scryptRuns / 2))
 
@@ -178,6 +181,8 @@ struct BenchRun {
                 name: "site_b_compute_per_core", target: "≥ 1500 cards/s/core",
                 measured: format(split.computeCardsPerSecondPerCore.median, 0),
                 met: split.computeCardsPerSecondPerCore.median >= 1500))
+
+        targets += searchTargets
 
         return Results(
             machine: Machine.current(),

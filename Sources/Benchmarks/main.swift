@@ -3,6 +3,19 @@ import Foundation
 // `make bench`: builds in release, then runs this once. See Configuration.swift
 // for the environment variables and bench/README.md for what each figure means.
 let configuration = Configuration.fromEnvironment()
+if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "search-child" {
+    exit(SearchBench.child(Array(CommandLine.arguments.dropFirst())))
+}
+if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "search" {
+    // The share search's figures only (SearchBench.swift), written to bench/share-search.json.
+    do {
+        try SearchBench.run(configuration: configuration)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
 if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "scrypt" {
     // Quick look at the two scrypt implementations only (no ceremony, no file written).
     var log = BaselineLog()

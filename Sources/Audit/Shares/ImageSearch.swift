@@ -96,28 +96,20 @@ struct ImageFile: ByteSource {
     func chunks(_ body: ([UInt8]) throws -> Bool) throws { try image.read(entry, body) }
 }
 
+/// A value held in memory (a file name, a link target), as a source of one chunk.
+struct HeldBytes: ByteSource {
+    let display: String
+    let bytes: [UInt8]
+
+    func chunks(_ body: ([UInt8]) throws -> Bool) throws { _ = try body(bytes) }
+}
+
 extension ShareSearch {
-    /// Every hit in `source`, read in chunks, each searched with the end of the one before
-    /// it (at least the longest needle), so that no value is missed across a boundary.
-    /// Offsets count from the start of the source.
-    func scanChunked(_ source: some ByteSource) throws -> [Hit] {
-        let overlap = max(needles.map(\.bytes.count).max() ?? 0, 4096)
-        var carry: [UInt8] = []
-        var base = 0
-        var hits = Set<Hit>()
-        try source.chunks { chunk in
-            let window = carry + chunk
-            for hit in scan(window, file: source.display) {
-                hits.insert(
-                    Hit(serial: hit.serial, share: hit.share, name: hit.name, file: hit.file, offset: base + hit.offset)
-                )
-            }
-            let kept = min(overlap, window.count)
-            base += window.count - kept
-            carry = Array(window.suffix(kept))
-            return true
-        }
-        return Array(hits)
+    /// Every hit in a value held in memory, raw and through its decoded runs.
+    func scan(_ bytes: [UInt8], file: String) -> [Hit] {
+        // A held source throws only what the engine throws; an engine that cannot run finds nothing here
+        // and is reported once for the whole search (``failure``).
+        (try? scan(source: HeldBytes(display: file, bytes: bytes))) ?? []
     }
 }
 
@@ -156,7 +148,7 @@ extension AuditRun {
         var hits: [Hit] = []
         do {
             image = try DiskImage(path: input.path)
-            hits += try search.scanChunked(ImageBytes(image: image, display: name))
+            hits += try search.scan(source: ImageBytes(image: image, display: name))
         } catch {
             let cause = (error as? DiskImageError)?.message ?? "\(error)"
             for check in checks {
@@ -179,7 +171,7 @@ extension AuditRun {
             }
             guard entry.kind == .file, entry.contentIsItsOwn, entry.size > 0 else { continue }
             // A deleted file whose blocks The Sleuth Kit cannot follow is still in the raw bytes.
-            if let found = try? search.scanChunked(ImageFile(image: image, entry: entry, display: shown)) {
+            if let found = try? search.scan(source: ImageFile(image: image, entry: entry, display: shown)) {
                 hits += found
             }
         }

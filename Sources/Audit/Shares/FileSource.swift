@@ -1,0 +1,84 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a file could not be searched (the path is reported; the cause stays internal).
+struct UnreadableFile: Error, CustomStringConvertible {
+    let path: String
+    let cause: String
+    var description: String { "\(path): \(cause)" }
+}
+
+/// A file read as a stream of chunks, whole or one byte range of it.
+///
+/// Opened with `O_NOFOLLOW | O_NONBLOCK` and checked with `fstat` on the open
+/// descriptor before a byte is read, as `BoundedFile` does: a symbolic link, FIFO,
+/// socket or device is refused at once (never followed, never waited on). With
+/// `identity`, a file that is no longer the one the folder walk saw is refused too.
+struct FileSource: ByteSource {
+    /// The bytes read per chunk.
+    static let chunkSize = 1 << 20
+
+    let url: URL
+    let display: String
+    /// The first byte read and, when not nil, the byte to stop before (else the end of the file).
+    var start = 0
+    var end: Int?
+    /// The device and inode the folder walk saw, when known.
+    var identity: (device: UInt64, inode: UInt64)?
+
+    func chunks(_ body: ([UInt8]) throws -> Bool) throws {
+        let descriptor = open(url.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { throw UnreadableFile(path: display, cause: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw UnreadableFile(path: display, cause: String(cString: strerror(errno)))
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw UnreadableFile(path: display, cause: "not a regular file") }
+        if let identity, identity.device != UInt64(info.st_dev) || identity.inode != UInt64(info.st_ino) {
+            throw UnreadableFile(path: display, cause: "replaced while the audit read it")
+        }
+        var offset = start
+        var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
+        while end.map({ offset < $0 }) ?? true {
+            let wanted = min(Self.chunkSize, (end ?? Int.max) - offset)
+            if buffer.count != wanted { buffer = [UInt8](repeating: 0, count: wanted) }
+            var filled = 0
+            while filled < wanted {
+                let n = buffer.withUnsafeMutableBytes {
+                    pread(descriptor, $0.baseAddress! + filled, wanted - filled, off_t(offset + filled))
+                }
+                if n == 0 { break }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw UnreadableFile(path: display, cause: String(cString: strerror(errno)))
+                }
+                filled += n
+            }
+            if filled == 0 { return }
+            if filled < buffer.count { buffer.removeLast(buffer.count - filled) }
+            guard try body(buffer) else { return }
+            offset += filled
+            if filled < wanted { return }
+        }
+    }
+}
+
+/// The bytes of an array as a source (decoded values, tests).
+struct MemorySource: ByteSource {
+    let display: String
+    let bytes: [UInt8]
+    var chunkSize = FileSource.chunkSize
+
+    func chunks(_ body: ([UInt8]) throws -> Bool) throws {
+        var at = 0
+        while at < bytes.count {
+            let next = min(bytes.count, at + chunkSize)
+            guard try body(Array(bytes[at..<next])) else { return }
+            at = next
+        }
+    }
+}

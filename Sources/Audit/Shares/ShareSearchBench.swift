@@ -1,0 +1,56 @@
+import Ceremony
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// For `make bench` (Sources/Benchmarks/SearchBench.swift): the folder search over plain
+/// literals, without cards, so the benchmark measures the very code the audit runs.
+package enum ShareSearchBench {
+    /// What one search found and what it cost.
+    package struct Outcome: Sendable {
+        /// Distinct (file, literal) hits.
+        package let hits: Int
+        /// Files not searched.
+        package let skipped: Int
+        /// Compiling the literals (Hyperscan), in seconds.
+        package let compileSeconds: Double
+        /// Walking and searching the folder, in seconds.
+        package let searchSeconds: Double
+        /// The CPU time of all threads meanwhile, in seconds: the cost, whatever else the machine runs.
+        package let searchCPUSeconds: Double
+        /// Why the search could not run, or nil.
+        package let failure: String?
+    }
+
+    /// Searches every file below `folder` for `literals` on `workers` threads.
+    package static func run(literals: [[UInt8]], folder: URL, workers: Int) -> Outcome {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let needles = literals.enumerated().map { index, bytes in
+            Needle(serial: Serial(lot: 1, sequence: index + 1), share: .two, name: "literal \(index)", bytes: bytes)
+        }
+        let search = ShareSearch(needles: needles)
+        let compiled = clock.now
+        let cpuBefore = processCPUSeconds()
+        var skipped: [String] = []
+        let hits = search.scan(
+            folder: folder, layout: CeremonyLayout(root: folder), skipped: &skipped, workers: workers)
+        let done = clock.now
+        let cpu = processCPUSeconds() - cpuBefore
+        func seconds(_ d: Duration) -> Double {
+            Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
+        return Outcome(
+            hits: hits.count, skipped: skipped.count, compileSeconds: seconds(compiled - started),
+            searchSeconds: seconds(done - compiled), searchCPUSeconds: cpu, failure: search.failure)
+    }
+
+    /// User and system time of every thread of this process so far.
+    private static func processCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}

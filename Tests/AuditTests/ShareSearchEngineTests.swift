@@ -1,0 +1,197 @@
+import Ceremony
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Audit
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Issue 15 item 7: the share search streams files through Hyperscan, with no size limit, on all cores.
+@Suite struct ShareSearchEngine {
+    /// `count` needles of `length` random bytes each, named `n0`, `n1`, ... (card 1-<index>).
+    static func needles(_ count: Int, length: Int = 32, seed: UInt64 = 7) -> [Needle] {
+        var random = SeededRandom(seed: seed)
+        return (0..<count).map { index in
+            Needle(
+                serial: Serial(lot: 1, sequence: index + 1), share: .two, name: "n\(index)",
+                bytes: (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) })
+        }
+    }
+
+    /// `count` random bytes that hold none of the needles (a fixed seed; checked by the tests' expectations).
+    static func noise(_ count: Int, seed: UInt64 = 99) -> [UInt8] {
+        var random = SeededRandom(seed: seed)
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }
+    }
+
+    static func offsets(_ hits: [Hit]) -> [String: Int] {
+        Dictionary(hits.map { ("\($0.file) \($0.name)", $0.offset) }, uniquingKeysWith: min)
+    }
+
+    @Test("a needle split across a chunk boundary is found at every split, at its own offset")
+    func chunkBoundaryInMemory() throws {
+        let needle = Self.needles(1)
+        let search = ShareSearch(needles: needle)
+        let chunk = 4096
+        for split in 0...needle[0].bytes.count {
+            var bytes = Self.noise(3 * chunk)
+            let at = chunk - split
+            bytes.replaceSubrange(at..<(at + needle[0].bytes.count), with: needle[0].bytes)
+            let hits = try search.scan(source: MemorySource(display: "m", bytes: bytes, chunkSize: chunk))
+            #expect(hits.map(\.offset) == [at], "split \(split)")
+        }
+    }
+
+    @Test("a needle across the reader's 1 MiB chunk boundary of a real file is found", arguments: [1, 5, 16, 31])
+    func chunkBoundaryInFile(split: Int) throws {
+        let folder = try TemporaryFolder(prefix: "share-search")
+        let needle = Self.needles(1)
+        var bytes = Self.noise(FileSource.chunkSize + 4096)
+        let at = FileSource.chunkSize - split
+        bytes.replaceSubrange(at..<(at + 32), with: needle[0].bytes)
+        let file = folder.url.appendingPathComponent("f.bin")
+        try Data(bytes).write(to: file)
+        let hits = try ShareSearch(needles: needle).scan(source: FileSource(url: file, display: "f.bin"))
+        #expect(hits.map(\.offset) == [at])
+    }
+
+    @Test("needles at the very start and the very end of a file are found")
+    func startAndEnd() throws {
+        let folder = try TemporaryFolder(prefix: "share-search")
+        let needles = Self.needles(2)
+        let bytes = needles[0].bytes + Self.noise(10_000) + needles[1].bytes
+        try Data(bytes).write(to: folder.url.appendingPathComponent("edge.bin"))
+        var skipped: [String] = []
+        let hits = ShareSearch(needles: needles).scan(
+            folder: folder.url, layout: CeremonyLayout(root: folder.url), skipped: &skipped)
+        #expect(skipped.isEmpty)
+        #expect(Self.offsets(hits) == ["edge.bin n0": 0, "edge.bin n1": bytes.count - 32])
+    }
+
+    @Test("a sparse 300 MiB file (over the old 256 MiB limit) is searched to its end, across its range boundaries")
+    func bigSparseFile() throws {
+        let folder = try TemporaryFolder(prefix: "share-search")
+        let needles = Self.needles(3)
+        let size = 300 << 20
+        let file = folder.url.appendingPathComponent("big.img")
+        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(descriptor >= 0)
+        // One needle across the first range boundary, one across the decode limit, one 10 bytes before the end.
+        let places = [ShareSearch.rangeSize - 7, ShareSearch.decodeLimit - 16, size - 42]
+        for (needle, at) in zip(needles, places) {
+            let written = needle.bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress!, 32, off_t(at)) }
+            #expect(written == 32)
+        }
+        #expect(ftruncate(descriptor, off_t(size)) == 0)
+        close(descriptor)
+        var skipped: [String] = []
+        let hits = ShareSearch(needles: needles).scan(
+            folder: folder.url, layout: CeremonyLayout(root: folder.url), skipped: &skipped, workers: 2)
+        #expect(skipped.isEmpty)
+        #expect(hits.count == 3)
+        #expect(Self.offsets(hits) == ["big.img n0": places[0], "big.img n1": places[1], "big.img n2": places[2]])
+    }
+
+    @Test("overlapping needles, a needle inside another and two needles of the same bytes are all found")
+    func overlapping() throws {
+        let bytes = Array("noise:abcdefgh12345678ABCDEFGH:noise".utf8)
+        func needle(_ name: String, _ text: String) -> Needle {
+            Needle(serial: Serial(lot: 1, sequence: 1), share: .one, name: name, bytes: Array(text.utf8))
+        }
+        let needles = [
+            needle("left", "abcdefgh12345678"), needle("right", "12345678ABCDEFGH"), needle("inner", "h1234"),
+            needle("whole", "abcdefgh12345678ABCDEFGH"), needle("twin", "12345678ABCDEFGH"),
+        ]
+        let hits = try ShareSearch(needles: needles).scan(
+            source: MemorySource(display: "t", bytes: bytes, chunkSize: 13))
+        #expect(Self.offsets(hits) == ["t left": 6, "t right": 14, "t inner": 13, "t whole": 6, "t twin": 14])
+    }
+
+    @Test("1500 needles at once: exactly the ones written are found, each at its offset")
+    func manyNeedles() throws {
+        let needles = Self.needles(1500)
+        var bytes: [UInt8] = []
+        var expected: [String: Int] = [:]
+        for (index, needle) in needles.enumerated() where index % 3 == 0 {
+            bytes += Self.noise(100, seed: 10_000 + UInt64(index))
+            expected["m \(needle.name)"] = bytes.count
+            bytes += needle.bytes
+        }
+        let hits = try ShareSearch(needles: needles).scan(source: MemorySource(display: "m", bytes: bytes))
+        #expect(hits.count == 500)
+        #expect(Self.offsets(hits) == expected)
+    }
+
+    @Test("base64 of a raw needle is still found through the decoded runs, at the run's offset")
+    func decodedRuns() throws {
+        let needles = Self.needles(1)
+        let text = "key: " + Data(needles[0].bytes).base64EncodedString()
+        let hits = try ShareSearch(needles: needles).scan(source: MemorySource(display: "d", bytes: Array(text.utf8)))
+        #expect(Self.offsets(hits) == ["d n0": 5])
+    }
+
+    @Test("the folder walk on 4 workers finds exactly what one worker finds")
+    func parallelMatchesSerial() throws {
+        let folder = try TemporaryFolder(prefix: "share-search")
+        let needles = Self.needles(40)
+        let sub = folder.url.appendingPathComponent("a/b")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        var expected: [String: Int] = [:]
+        for file in 0..<20 {
+            var bytes = Self.noise(1000 * (file + 1), seed: 1000 + UInt64(file))
+            for k in 0..<2 {
+                let needle = needles[2 * file + k]
+                let at = (bytes.count / 3) * (k + 1)
+                bytes.replaceSubrange(at..<(at + 32), with: needle.bytes)
+                expected["\(file % 2 == 0 ? "" : "a/b/")f\(file).bin \(needle.name)"] = at
+            }
+            try Data(bytes).write(to: (file % 2 == 0 ? folder.url : sub).appendingPathComponent("f\(file).bin"))
+        }
+        let search = ShareSearch(needles: needles)
+        let layout = CeremonyLayout(root: folder.url)
+        var skippedSerial: [String] = []
+        var skippedParallel: [String] = []
+        let serial = search.scan(folder: folder.url, layout: layout, skipped: &skippedSerial, workers: 1)
+        let parallel = search.scan(folder: folder.url, layout: layout, skipped: &skippedParallel, workers: 4)
+        #expect(Set(serial) == Set(parallel))
+        #expect(serial.count == 40)
+        #expect(Self.offsets(parallel) == expected)
+        #expect(skippedSerial.isEmpty && skippedParallel.isEmpty)
+    }
+
+    @Test(
+        "a FIFO and a symbolic link in the folder are reported as not searched, at once; the files beside them are searched"
+    )
+    func fifoAndLinkSkipped() throws {
+        let folder = try TemporaryFolder(prefix: "share-search")
+        let needles = Self.needles(1)
+        try Data(needles[0].bytes).write(to: folder.url.appendingPathComponent("real.bin"))
+        #expect(mkfifo(folder.url.appendingPathComponent("pipe").path, 0o600) == 0)
+        try FileManager.default.createSymbolicLink(
+            at: folder.url.appendingPathComponent("link.bin"),
+            withDestinationURL: folder.url.appendingPathComponent("real.bin"))
+        // A link to a folder outside, holding a needle: not followed.
+        let outside = try TemporaryFolder(prefix: "share-search-outside")
+        try Data(needles[0].bytes).write(to: outside.url.appendingPathComponent("kept.bin"))
+        try FileManager.default.createSymbolicLink(
+            at: folder.url.appendingPathComponent("elsewhere"), withDestinationURL: outside.url)
+        var skipped: [String] = []
+        let hits = ShareSearch(needles: needles).scan(
+            folder: folder.url, layout: CeremonyLayout(root: folder.url), skipped: &skipped)
+        #expect(skipped.sorted() == ["elsewhere", "link.bin", "pipe"])
+        #expect(Self.offsets(hits) == ["real.bin n0": 0])
+    }
+
+    @Test("a FIFO handed to the reader directly is refused, not waited on")
+    func fifoRefusedByReader() throws {
+        let folder = try TemporaryFolder(prefix: "share-search")
+        let pipe = folder.url.appendingPathComponent("pipe")
+        #expect(mkfifo(pipe.path, 0o600) == 0)
+        #expect(throws: UnreadableFile.self) {
+            try ShareSearch(needles: Self.needles(1)).scan(source: FileSource(url: pipe, display: "pipe"))
+        }
+    }
+}
