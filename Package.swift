@@ -5,10 +5,13 @@
 // Layers, bottom up:
 //   Sources/CLibraries/*  system-library targets: Debian's libsecp256k1, libsodium,
 //                         OpenSSL libcrypto and libqrencode (module maps + shims only), and
-//                         CICU, a C file over ICU's libicuuc (Unicode NFC).
+//                         CICU, a C file over ICU's libicuuc (Unicode NFC); CArchive, CZlib and
+//                         CSQLite (libarchive, zlib, SQLite) for the audit's container readers.
 //   Sources/CryptoCore    the only target that calls C: hashes, AES, scrypt, curve math,
 //                         Ed25519, randomness, zeroing secret buffers, secret file input,
 //                         Unicode NFC (ICU), process hardening and fatal-signal handlers.
+//   Sources/Containers    the other C-facing target: archives, compressed streams, zlib
+//                         streams and SQLite databases read in memory, within a byte budget.
 //   Sources/BIP38         the BIP38 specification: Base58Check, WIF, addresses and the
 //                         non-EC and EC-multiply modes. A reusable library product.
 //   Sources/Ceremony      the ceremony: DSSE envelopes, signed payloads and the transcript,
@@ -79,15 +82,27 @@ let package = Package(
         // Only a header: prctl(2) and the fatal-signal handlers for Swift (CryptoCore/ProcessHardening.swift).
         .systemLibrary(name: "CProcessControl", path: "Sources/CLibraries/CProcessControl"),
 
+        .systemLibrary(
+            name: "CArchive", path: "Sources/CLibraries/CArchive", pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CLibraries/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CLibraries/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "Containers", dependencies: ["CArchive", "CZlib", "CSQLite"],
+            swiftSettings: strict + [.strictMemorySafety()]),
+
         .target(
             name: "CryptoCore",
             dependencies: ["CSecp256k1", "CSodium", "CLibCrypto", "CQRencode", "CICU", "CProcessControl"],
             swiftSettings: strict + [.strictMemorySafety()]),
         library("BIP38", ["CryptoCore"]),
         library("Ceremony", ["BIP38", "CryptoCore"]),
-        library("Audit", ["Ceremony", "BIP38", "CryptoCore"]),
+        library("Audit", ["Ceremony", "BIP38", "CryptoCore", "Containers"]),
         library("Printing", ["Ceremony", "BIP38", "CryptoCore"]),
-        library("FaultInjection", ["Audit", "Ceremony", "BIP38", "CryptoCore"]),
+        library("FaultInjection", ["Audit", "Ceremony", "BIP38", "CryptoCore", "Printing"]),
         library("ToolSupport", ["Ceremony", "CryptoCore", argumentParser]),
         tool("BIP38Tool", ["BIP38", "CryptoCore"]),
         tool("PassphraseSiteTool", ["ToolSupport", "Ceremony", "BIP38", "CryptoCore"]),

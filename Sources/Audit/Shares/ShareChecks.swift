@@ -15,7 +15,7 @@ extension AuditRun {
             for file in skipped {
                 findings.append(Finding(check, .high, "file too large or unreadable: not searched", file: file))
             }
-            return hits
+            return hits + deepSearch(folder, check, search, found: hits)
         }
         let siteAHits = scan(layout.site(.siteA), .siteA)
         let siteBHits = scan(layout.site(.siteB), .siteB)
