@@ -17,7 +17,8 @@ extension Containers {
 
     /// Reads `bytes` as an archive or a single compressed stream (libarchive, every filter and
     /// format, and its raw format for a lone stream) and calls `body` with each member's path
-    /// and content, in order. A lone stream's member is named `data`.
+    /// and content, in order. A lone stream's member is named `data`. A stream that reads as an
+    /// archive without members (zeros read as an empty tar, say) is read again as a lone stream.
     /// - Returns: false when libarchive does not recognise the bytes (nothing was visited).
     /// - Throws: ``ContainerError/exceedsBudget(limit:)`` once the members' content would pass
     ///   `budget` (the member read so far is visited first); ``ContainerError/unreadable(_:)``
@@ -25,10 +26,18 @@ extension Containers {
     package static func archiveMembers(
         _ bytes: [UInt8], budget: inout Budget, _ body: (String, [UInt8]) throws -> Void
     ) throws -> Bool {
+        try members(bytes, formats: true, budget: &budget, body)
+            || members(bytes, formats: false, budget: &budget, body)
+    }
+
+    /// One reading: with every format and the raw one, or (`formats` false) as a lone stream only.
+    private static func members(
+        _ bytes: [UInt8], formats: Bool, budget: inout Budget, _ body: (String, [UInt8]) throws -> Void
+    ) throws -> Bool {
         guard let archive = unsafe archive_read_new() else { throw ContainerError.unreadable("libarchive: no memory") }
         defer { unsafe archive_read_free(archive) }
         unsafe archive_read_support_filter_all(archive)
-        unsafe archive_read_support_format_all(archive)
+        if formats { unsafe archive_read_support_format_all(archive) }
         unsafe archive_read_support_format_raw(archive)
         return try unsafe bytes.withUnsafeBytes { raw in
             guard unsafe archive_read_open_memory(archive, raw.baseAddress, raw.count) == ARCHIVE_OK else { return false }

@@ -131,7 +131,10 @@ extension Decoding {
                 } else {
                     var text = String(decoding: run, as: UTF8.self)
                     text = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-                    let usable = String(text.prefix(text.count - text.count % 4))
+                    // The run ends before any `=`: pad a partial last group, drop a lone character.
+                    let usable =
+                        text.count % 4 == 1
+                        ? String(text.dropLast()) : text + String(repeating: "=", count: (4 - text.count % 4) % 4)
                     if let data = Data(base64Encoded: usable) { out.append((i, Array(data))) }
                 }
             }
