@@ -4,7 +4,9 @@ extension Containers {
     /// Whether `bytes` start like an archive or compressed stream libarchive reads: gzip,
     /// bzip2, xz, lzma, zstd, lz4, zip, 7z, rar, cpio, ar, or tar (its `ustar` mark).
     package static func looksLikeArchive(_ bytes: [UInt8]) -> Bool {
-        func starts(_ magic: [UInt8]) -> Bool { bytes.count >= magic.count && bytes.prefix(magic.count).elementsEqual(magic) }
+        func starts(_ magic: [UInt8]) -> Bool {
+            bytes.count >= magic.count && bytes.prefix(magic.count).elementsEqual(magic)
+        }
         let magics: [[UInt8]] = [
             [0x1F, 0x8B], Array("BZh".utf8), [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], [0x5D, 0x00, 0x00],
             [0x28, 0xB5, 0x2F, 0xFD], [0x04, 0x22, 0x4D, 0x18], Array("PK\u{03}\u{04}".utf8),
@@ -40,7 +42,9 @@ extension Containers {
         if formats { unsafe archive_read_support_format_all(archive) }
         unsafe archive_read_support_format_raw(archive)
         return try unsafe bytes.withUnsafeBytes { raw in
-            guard unsafe archive_read_open_memory(archive, raw.baseAddress, raw.count) == ARCHIVE_OK else { return false }
+            guard unsafe archive_read_open_memory(archive, raw.baseAddress, raw.count) == ARCHIVE_OK else {
+                return false
+            }
             var visited = 0
             var entry: OpaquePointer?
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -54,7 +58,9 @@ extension Containers {
                 let name = unsafe archive_entry_pathname(entry).map { unsafe String(cString: $0) } ?? "data"
                 var content: [UInt8] = []
                 while true {
-                    let count = unsafe chunk.withUnsafeMutableBytes { unsafe archive_read_data(archive, $0.baseAddress, $0.count) }
+                    let count = unsafe chunk.withUnsafeMutableBytes {
+                        unsafe archive_read_data(archive, $0.baseAddress, $0.count)
+                    }
                     if count == 0 { break }
                     guard count > 0 else {
                         // A raw stream libarchive cannot decode (not compressed after all): not a container.

@@ -16,7 +16,8 @@ extension Containers {
         _ bytes: [UInt8], budget: inout Budget, _ body: (String, [UInt8]) throws -> Void
     ) throws {
         var handle: OpaquePointer?
-        guard unsafe sqlite3_open_v2(":memory:", &handle, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK, let db = unsafe handle
+        guard unsafe sqlite3_open_v2(":memory:", &handle, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK,
+            let db = unsafe handle
         else {
             unsafe sqlite3_close(handle)
             throw ContainerError.unreadable("SQLite: cannot open an in-memory database")
@@ -35,7 +36,8 @@ extension Containers {
         _ = unsafe sqlite3_exec(db, "PRAGMA trusted_schema=OFF; PRAGMA query_only=ON", nil, nil, nil)
         var tables: [String] = []
         var schema: [UInt8] = []
-        try unsafe rows(db, "SELECT name, coalesce(sql, '') FROM sqlite_schema WHERE type = 'table'", &budget) { cells in
+        try unsafe rows(db, "SELECT name, coalesce(sql, '') FROM sqlite_schema WHERE type = 'table'", &budget) {
+            cells in
             let name = String(decoding: cells[0], as: UTF8.self)
             let sql = String(decoding: cells[1], as: UTF8.self)
             schema += cells[0] + [0x0A] + cells[1] + [0x0A]
@@ -44,7 +46,8 @@ extension Containers {
         try body("sqlite_schema", schema)
         for table in tables {
             var content: [UInt8] = []
-            let quoted = "\"" + table.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+            let quoted =
+                "\"" + table.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
             do {
                 try unsafe rows(db, "SELECT * FROM \(quoted)", &budget) { cells in
                     for cell in cells where !cell.isEmpty { content += cell + [0x0A] }

@@ -90,7 +90,11 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
             .aLogsPassphrasesSQLite, .aKeepsPassfactorNested, .bKeepsSeedb, .bKeepsFactorb,
             .bSendsEncryptedKeyToA, .sitesBothKeepShares, .bSubstitutesAddress:
             .afterMint
-        case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsEscapedPassphrase, .aKeepsGzippedPassphrase, .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aLeavesDecompressionBomb, .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58, .bKeepsSeedbXxd, .aKeepsXzPassphrase, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes, .bKeepsFaceSheet:
+        case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsEscapedPassphrase, .aKeepsGzippedPassphrase,
+            .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aLeavesDecompressionBomb,
+            .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58,
+            .bKeepsSeedbXxd, .aKeepsXzPassphrase, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes,
+            .bKeepsFaceSheet:
             .afterMint
         default: .afterClose
         }
@@ -133,8 +137,13 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .facesMissing: [.control]
         case .aDeletesLedger: [.retention]
         case .duplicatesFace, .extraFace: [.serials]
-        case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsEscapedPassphrase, .aKeepsGzippedPassphrase, .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aLeavesDecompressionBomb, .aKeepsXzPassphrase: [.siteA]
-        case .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58, .bKeepsSeedbXxd, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes, .bKeepsFaceSheet: [.siteB, .exposure]
+        case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsEscapedPassphrase, .aKeepsGzippedPassphrase,
+            .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aLeavesDecompressionBomb,
+            .aKeepsXzPassphrase:
+            [.siteA]
+        case .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58,
+            .bKeepsSeedbXxd, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes, .bKeepsFaceSheet:
+            [.siteB, .exposure]
         }
     }
 
@@ -202,7 +211,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .bSplitsSeedb: "site B keeps each seedb's hex split over two files"
         case .bKeepsUTF16Key: "site B keeps every encrypted key as UTF-16LE text"
         case .bKeepsKeySecretBytes: "site B keeps the 24 non-public bytes of every encrypted key"
-        case .bKeepsFaceSheet: "site B keeps a copy of card-print's face sheet (keys over three <text> lines)"
+        case .bKeepsFaceSheet:
+            "site B keeps a copy of card-print's face sheet (each key printed over three SVG text lines)"
         }
     }
 }

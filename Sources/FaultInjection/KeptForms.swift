@@ -10,7 +10,9 @@ import Printing
 package enum KeptForm: String, CaseIterable, Sendable {
     // Passphrases in other text encodings and spellings (site A).
     case utf16le, utf16be, utf32le, utf32be
-    case withoutDashes = "without-dashes", lowerCase = "lower-case", bare = "lower-case-without-dashes"
+    case withoutDashes = "without-dashes"
+    case lowerCase = "lower-case"
+    case bare = "lower-case-without-dashes"
     case jsonEscapes = "json-escapes"
     // Passphrases in containers (site A).
     case gzip, zlib, xz, bzip2, zstd, zip, tar
@@ -100,9 +102,11 @@ extension Injector {
         switch form {
         case .utf16le: try put(Array(lines.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
         case .utf16be: try put(Array(lines.utf16).flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] })
-        case .utf32le: try put(lines.unicodeScalars.flatMap { s in (0..<4).map { UInt8((s.value >> (8 * $0)) & 0xFF) } })
+        case .utf32le:
+            try put(lines.unicodeScalars.flatMap { s in (0..<4).map { UInt8((s.value >> (8 * $0)) & 0xFF) } })
         case .utf32be:
-            try put(lines.unicodeScalars.flatMap { s in (0..<4).reversed().map { UInt8((s.value >> (8 * $0)) & 0xFF) } })
+            try put(
+                lines.unicodeScalars.flatMap { s in (0..<4).reversed().map { UInt8((s.value >> (8 * $0)) & 0xFF) } })
         case .withoutDashes: try put(Array(lines.replacingOccurrences(of: "-", with: "").utf8))
         case .lowerCase: try put(Array(lines.lowercased().utf8))
         case .bare: try put(Array(lines.replacingOccurrences(of: "-", with: "").lowercased().utf8))
@@ -121,7 +125,8 @@ extension Injector {
             try put(Array((Data(tarred).base64EncodedString(options: .lineLength76Characters) + "\n").utf8))
         case .sqliteUTF16:
             let url = site.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             let rows = try passphrases(batch).map { [$0.0, $0.1] }
             _ = try python(
                 """
@@ -133,7 +138,8 @@ extension Injector {
                 db.commit()
                 """, arguments: [url.path], input: Array(try JSONSerialization.data(withJSONObject: rows)))
         case .bomb:
-            try put(try python("import sys, gzip; sys.stdout.buffer.write(gzip.compress(bytes(64 << 20), 9))", input: []))
+            try put(
+                try python("import sys, gzip; sys.stdout.buffer.write(gzip.compress(bytes(64 << 20), 9))", input: []))
         case .decimal, .byteArray, .spaced, .hex0x, .hex0xList, .littleEndianHex, .reversed, .base32, .base32Lower,
             .base58, .xxd, .hexdump:
             try put(try seedbForm(form, batch: batch))
@@ -211,7 +217,8 @@ extension Injector {
                 out = buf.getvalue()
                 """
             }
-        return "import sys, io, gzip, zlib, lzma, bz2, zipfile, tarfile\ndata = sys.stdin.buffer.read()\n\(body)\nsys.stdout.buffer.write(out)\n"
+        return
+            "import sys, io, gzip, zlib, lzma, bz2, zipfile, tarfile\ndata = sys.stdin.buffer.read()\n\(body)\nsys.stdout.buffer.write(out)\n"
     }
 
     /// Site A's passphrases for a batch: from its open journal, or once sealed from its label spool.

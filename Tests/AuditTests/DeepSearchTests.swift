@@ -32,13 +32,25 @@ import Testing
         #expect(Set(hits.compactMap(\.serial)) == Set(batchOne), "\(form.rawValue): \(hits)")
     }
 
-    @Test("a container found names the member the share was in: outer!inner")
-    func memberIsNamed() throws {
+    @Test(
+        "a hit in a derived source names each step from the file: outer!inner",
+        arguments: [
+            (KeptForm.tarGzip, ["site-a/kept/batch-0001.tar-gzip!notes/cards.txt"]),
+            (.nested, ["site-a/kept/batch-0001.nested!unwrapped@0!notes/cards.txt!notes/cards.txt"]),
+            // The UTF-16 pages are found raw; the cells, read through SQLite, as UTF-8.
+            (.sqliteUTF16, ["site-a/kept/batch-0001.sqlite-utf16", "site-a/kept/batch-0001.sqlite-utf16!cards"]),
+            (.faceSheet, ["site-b/kept/batch-0001.faces.svg!text"]),
+            (.xxd, ["site-b/kept/batch-0001.xxd!dump"]),
+            // "0000001-0000: 12, 255, ...": the needle finds the list, the decoder its 24 bytes.
+            (.decimal, ["site-b/kept/batch-0001.decimal", "site-b/kept/batch-0001.decimal!bytes@14"]),
+        ])
+    func derivedSourceIsNamed(_ form: KeptForm, _ expected: Set<String>) throws {
         let folder = try Folder(copying: Honest.folder)
-        try Injector(layout: folder.layout).keep(.tarGzip, batch: 1)
+        try Injector(layout: folder.layout).keep(form, batch: 1)
         let report = try audit(folder)
-        let files = Set(report.findings.filter { $0.check == .siteA && $0.serial != nil }.compactMap(\.file))
-        #expect(files == ["site-a/kept/batch-0001.tar-gzip!notes/cards.txt"], "\(report.findings)")
+        let check: Check = form.party == .siteA ? .siteA : .siteB
+        let files = Set(report.findings.filter { $0.check == check && $0.serial != nil }.compactMap(\.file))
+        #expect(files == expected, "\(report.findings)")
     }
 
     @Test("a value split over two neighbouring files is found across their join")
@@ -55,8 +67,9 @@ import Testing
     func bombIsAFinding() throws {
         let folder = try Folder(copying: Honest.folder)
         try Injector(layout: folder.layout).keep(.bomb, batch: 1)
-        let size = try FileManager.default.attributesOfItem(
-            atPath: folder.layout.site(.siteA).appendingPathComponent("kept/batch-0001.bomb").path)[.size] as! Int
+        let size =
+            try FileManager.default.attributesOfItem(
+                atPath: folder.layout.site(.siteA).appendingPathComponent("kept/batch-0001.bomb").path)[.size] as! Int
         #expect(size < 1 << 20)
         let report = try audit(folder)
         let bomb = report.findings.filter { $0.check == .siteA && $0.file == "site-a/kept/batch-0001.bomb" }

@@ -126,7 +126,9 @@ extension Decoding {
             while j < bytes.count && isBase64(bytes[j]) { j += 1 }
             if j - i >= 24 {
                 let run = Array(bytes[i..<j])
-                if run.allSatisfy(isHex), run.count % 2 == 0, let decoded = [UInt8](hexString: String(decoding: run, as: UTF8.self)) {
+                if run.allSatisfy(isHex), run.count % 2 == 0,
+                    let decoded = [UInt8](hexString: String(decoding: run, as: UTF8.self))
+                {
                     out.append((i, decoded))
                 } else {
                     var text = String(decoding: run, as: UTF8.self)
@@ -162,7 +164,10 @@ extension Decoding {
     /// Runs of 8 or more byte values written as numbers: decimal (`12, 255, 3`, `[12,255,3]`,
     /// one per line) or `0x` hex (`0x0c, 0xff`), between any of `, ; [ ] ( ) { }` and white space.
     static func byteLists(_ bytes: [UInt8]) -> [(Int, [UInt8])] {
-        func isSeparator(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x2C || b == 0x3B || b == 0x5B || b == 0x5D || b == 0x28 || b == 0x29 || b == 0x7B || b == 0x7D }
+        func isSeparator(_ b: UInt8) -> Bool {
+            b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x2C || b == 0x3B || b == 0x5B || b == 0x5D
+                || b == 0x28 || b == 0x29 || b == 0x7B || b == 0x7D
+        }
         func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
         var out: [(Int, [UInt8])] = []
         var values: [UInt8] = []
@@ -186,7 +191,9 @@ extension Decoding {
             let token = bytes[i..<j]
             var value: Int?
             var isHexToken = false
-            if token.count >= 3, token.count <= 4, token.first == 0x30, token.dropFirst().first == 0x78 || token.dropFirst().first == 0x58 {
+            if token.count >= 3, token.count <= 4, token.first == 0x30,
+                token.dropFirst().first == 0x78 || token.dropFirst().first == 0x58
+            {
                 let digits = token.dropFirst(2)
                 if digits.allSatisfy(isHex) { value = digits.reduce(0) { $0 * 16 + Int(hexValue($1)!) } }
                 isHexToken = true
@@ -391,8 +398,10 @@ extension Decoding {
             while i + 3 < bytes.count {
                 let v =
                     little
-                    ? UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
-                    : UInt32(bytes[i + 3]) | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i]) << 24
+                    ? UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3])
+                        << 24
+                    : UInt32(bytes[i + 3]) | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i])
+                        << 24
                 text.unicodeScalars.append(Unicode.Scalar(v) ?? "\u{FFFD}")
                 i += 4
             }
@@ -401,7 +410,9 @@ extension Decoding {
             units.reserveCapacity(bytes.count / 2)
             var i = 0
             while i + 1 < bytes.count {
-                units.append(little ? UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 : UInt16(bytes[i + 1]) | UInt16(bytes[i]) << 8)
+                units.append(
+                    little ? UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 : UInt16(bytes[i + 1]) | UInt16(bytes[i]) << 8
+                )
                 i += 2
             }
             text = String(decoding: units, as: UTF16.self)

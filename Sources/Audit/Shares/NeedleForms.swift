@@ -25,7 +25,9 @@ enum NeedleForms {
             for (form, bytes) in textForms(raw) { add(serial, share, form.isEmpty ? name : "\(name) (\(form))", bytes) }
         }
         func binary(_ serial: Serial, _ share: Share, _ name: String, _ raw: [UInt8]) {
-            for (form, bytes) in binaryForms(raw) { add(serial, share, form.isEmpty ? name : "\(name) (\(form))", bytes) }
+            for (form, bytes) in binaryForms(raw) {
+                add(serial, share, form.isEmpty ? name : "\(name) (\(form))", bytes)
+            }
         }
         for card in cards {
             seen.removeAll()
@@ -71,15 +73,18 @@ enum NeedleForms {
         let text = String(decoding: raw, as: UTF8.self)
         let units = Array(text.utf16)
         let scalars = text.unicodeScalars.map(\.value)
-        let escapes = units.map { "\\u" + String(repeating: "0", count: 4 - String($0, radix: 16).count) + String($0, radix: 16) }
-            .joined()
+        let escapes = units.map {
+            "\\u" + String(repeating: "0", count: 4 - String($0, radix: 16).count) + String($0, radix: 16)
+        }
+        .joined()
         return [
             ("", raw), ("base64", base64(raw, shift: 0)),
             ("UTF-16LE", units.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }),
             ("UTF-16BE", units.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }),
             ("UTF-32LE", scalars.flatMap { v in (0..<4).map { UInt8((v >> (8 * $0)) & 0xFF) } }),
             ("UTF-32BE", scalars.flatMap { v in (0..<4).reversed().map { UInt8((v >> (8 * $0)) & 0xFF) } }),
-            ("JSON escapes", Array(escapes.utf8)), ("JSON escapes, upper case", Array(escapes.uppercased().replacingOccurrences(of: "\\U", with: "\\u").utf8)),
+            ("JSON escapes", Array(escapes.utf8)),
+            ("JSON escapes, upper case", Array(escapes.uppercased().replacingOccurrences(of: "\\U", with: "\\u").utf8)),
         ]
     }
 
@@ -92,7 +97,8 @@ enum NeedleForms {
         var forms: [(String, [UInt8])] = [
             ("", raw), ("reversed", reversed),
             ("hex", Array(raw.hex.utf8)), ("HEX", Array(raw.hex.uppercased().utf8)),
-            ("little-endian hex", Array(reversed.hex.utf8)), ("little-endian HEX", Array(reversed.hex.uppercased().utf8)),
+            ("little-endian hex", Array(reversed.hex.utf8)),
+            ("little-endian HEX", Array(reversed.hex.uppercased().utf8)),
             ("decimal bytes", list(decimal, ", ")), ("decimal bytes", list(decimal, ",")),
             ("decimal bytes", list(decimal, " ")),
             ("0x bytes", list(hex, ", ")), ("0x bytes", list(hex, ",")),
