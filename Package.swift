@@ -7,7 +7,7 @@
 //                         OpenSSL libcrypto and libqrencode (module maps + shims only), and
 //                         CICU, a C file over ICU's libicuuc (Unicode NFC); CArchive, CZlib and
 //                         CSQLite (libarchive, zlib, SQLite) for the audit's container readers.
-//   Sources/CryptoCore    the only target that calls C: hashes, AES, scrypt, curve math,
+//   Sources/CryptoCore    the target that calls C for cryptography: hashes, AES, scrypt, curve math,
 //                         Ed25519, randomness, zeroing secret buffers, secret file input,
 //                         Unicode NFC (ICU), process hardening and fatal-signal handlers.
 //   Sources/Containers    the other C-facing target: archives, compressed streams, zlib

@@ -56,6 +56,8 @@ extension Containers {
                     throw ContainerError.unreadable(unsafe reason(archive))
                 }
                 let name = unsafe archive_entry_pathname(entry).map { unsafe String(cString: $0) } ?? "data"
+                // Each member costs at least a header's worth, so a million empty members is a bomb too.
+                guard budget.take(Self.memberCost) else { throw ContainerError.exceedsBudget(limit: budget.limit) }
                 var content: [UInt8] = []
                 while true {
                     let count = unsafe chunk.withUnsafeMutableBytes {
@@ -83,6 +85,9 @@ extension Containers {
             return visited > 0
         }
     }
+
+    /// What each member counts against the budget besides its content: a tar header's size.
+    static let memberCost = 512
 
     private static func reason(_ archive: OpaquePointer) -> String {
         unsafe archive_error_string(archive).map { unsafe String(cString: $0) } ?? "libarchive error"
