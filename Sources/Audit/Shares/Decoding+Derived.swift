@@ -10,6 +10,18 @@ struct Derived: Sendable {
     let depth: Int
 }
 
+extension Derived: ByteSource {
+    /// The bytes in pieces of 1 MiB.
+    func chunks(_ body: ([UInt8]) throws -> Bool) throws {
+        var start = 0
+        while start < bytes.count {
+            let end = min(bytes.count, start + (1 << 20))
+            guard try body(Array(bytes[start..<end])) else { return }
+            start = end
+        }
+    }
+}
+
 /// Why a file could not be decoded to its end: a finding, never a silent stop.
 struct DecodingIssue: Sendable, Equatable {
     /// The source that stopped (a file, or `outer!inner`).
@@ -28,6 +40,8 @@ extension Decoding {
         var floor = 16 << 20
         /// Output never allowed beyond, however large the file.
         var ceiling = 1 << 30
+        /// The largest source ``Decoding/expand(source:limits:visit:)`` takes into memory to decode.
+        var source = 256 << 20
 
         static let standard = Limits()
 
@@ -93,6 +107,33 @@ extension Decoding {
         }
         try derive(bytes, display, 0)
         return issues
+    }
+
+    /// ``expand(_:display:limits:visit:)`` for a streamed source (what a streaming search
+    /// calls after it has searched `source` itself, handing each derived source back to its
+    /// `scan(source:)`). The source is read into memory, up to `limits.source` bytes: a larger
+    /// one is searched as bytes only, and that is an issue too.
+    static func expand(
+        source: ByteSource, limits: Limits = .standard, visit: (ByteSource) throws -> Void
+    ) throws -> [DecodingIssue] {
+        var bytes: [UInt8] = []
+        var tooLarge = false
+        try source.chunks { chunk in
+            guard bytes.count + chunk.count <= limits.source else {
+                tooLarge = true
+                return false
+            }
+            bytes += chunk
+            return true
+        }
+        if tooLarge {
+            return [
+                DecodingIssue(
+                    display: source.display,
+                    reason: "it is larger than \(limits.source) bytes: searched as bytes, not decoded")
+            ]
+        }
+        return try expand(bytes, display: source.display, limits: limits) { try visit($0) }
     }
 
     /// The text decoders' output for one source, each named for its decoder (and offset).

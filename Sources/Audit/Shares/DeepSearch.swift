@@ -23,8 +23,15 @@ extension AuditRun {
             guard let data = try? BoundedFile.read(url, limit: ShareSearch.fileLimit) else { continue }
             let bytes = Array(data)
             let display = layout.relative(url)
-            let issues = try? Decoding.expand(bytes, display: display) { derived in
-                hits += search.scan(derived.bytes, file: derived.display).filter { isNew($0, files: [display]) }
+            // Through the streaming entry point, as a streaming search would call it.
+            let file = Derived(display: display, bytes: bytes, depth: 0)
+            let issues = try? Decoding.expand(source: file) { derived in
+                var content: [UInt8] = []
+                try derived.chunks {
+                    content += $0
+                    return true
+                }
+                hits += search.scan(content, file: derived.display).filter { isNew($0, files: [display]) }
             }
             for issue in issues ?? [] {
                 findings.append(Finding(check, .high, "not searched to its end: \(issue.reason)", file: issue.display))
