@@ -125,6 +125,7 @@ let package = Package(
             resources: [.copy("Vectors")],
             swiftSettings: strict),
         tests("CryptoCoreTests", ["CryptoCore"]),
+        tests("ContainersTests", ["Containers"]),
         tests("BIP38Tests", ["BIP38", "CryptoCore", "TestSupport"]),
         tests("BIP38ToolTests", ["BIP38", "CryptoCore", "BIP38Tool", "TestSupport"]),
         tests(
