@@ -248,7 +248,7 @@ package struct Injector {
         try data.write(to: url)
     }
 
-    func append(_ site: URL, _ relative: String, _ text: String) throws {
+    private func append(_ site: URL, _ relative: String, _ text: String) throws {
         let url = site.appendingPathComponent(relative)
         let old = (try? BoundedFile.read(url)) ?? Data()
         try write(site, relative, old + Data(text.utf8))
