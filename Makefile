@@ -8,14 +8,16 @@
 #   make lint       swift-format lint (config: .swift-format, 120 columns); make format rewrites in place
 
 SWIFT      ?= swift
-APT_PKGS   := pkg-config libsecp256k1-dev libsodium-dev libssl-dev libqrencode-dev libicu-dev libtsk-dev libhyperscan-dev
-# Tools the tests use to render and scan printed cards, and to build ext4 disk images.
-TEST_PKGS  := librsvg2-bin zbar-tools python3-venv e2fsprogs
+APT_PKGS   := pkg-config libsecp256k1-dev libsodium-dev libssl-dev libqrencode-dev libicu-dev libtsk-dev libhyperscan-dev \
+              libarchive-dev zlib1g-dev libsqlite3-dev
+# Tools the tests use to render and scan printed cards, to build ext4 disk images, and to
+# write the deep-search faults (zstd, xxd, hexdump; python3 writes the other containers).
+TEST_PKGS  := librsvg2-bin zbar-tools python3-venv e2fsprogs zstd xxd bsdextrautils
 # The Python venv the DSSE interop test verifies our envelopes with (securesystemslib,
 # Ed25519 through pyca/cryptography). Pinned; rebuilt when the pins change.
 PYVENV     := .build/pyvenv
 PY_PKGS    := securesystemslib[crypto]==1.6.0 cryptography==50.0.2 cffi==2.1.1 pycparser==3.12
-PC_MODULES := libsecp256k1 libsodium libcrypto libqrencode icu-uc tsk libhs
+PC_MODULES := libsecp256k1 libsodium libcrypto libqrencode icu-uc tsk libhs libarchive zlib sqlite3
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian has no Swift package: Swift 6.2 or later must be on PATH (README.md). Checked

@@ -5,14 +5,18 @@
 // Layers, bottom up:
 //   Sources/CLibraries/*  system-library targets: Debian's libsecp256k1, libsodium,
 //                         OpenSSL libcrypto and libqrencode (module maps + shims only), and
-//                         CICU, a C file over ICU's libicuuc (Unicode NFC), and CHyperscan
-//                         (Debian's libhyperscan-dev, or libvectorscan-dev: pkg-config libhs).
-//   Sources/CryptoCore    the only target that calls C: hashes, AES, scrypt, curve math,
+//                         CICU, a C file over ICU's libicuuc (Unicode NFC); CHyperscan
+//                         (Debian's libhyperscan-dev, or libvectorscan-dev: pkg-config libhs);
+//                         CArchive, CZlib and CSQLite (libarchive, zlib, SQLite) for the audit's
+//                         container readers; CTSK (The Sleuth Kit) for disk images.
+//   Sources/CryptoCore    the target that calls C for cryptography: hashes, AES, scrypt, curve math,
 //                         Ed25519, randomness, zeroing secret buffers, secret file input,
 //                         Unicode NFC (ICU), process hardening and fatal-signal handlers.
+//   Sources/Containers    a C-facing target: archives, compressed streams, zlib
+//                         streams and SQLite databases read in memory, within a byte budget.
 //   Sources/DiskImage     the one caller of CTSK (The Sleuth Kit's libtsk, Sources/CLibraries/CTSK):
 //                         raw disk and partition images, their file systems and every name.
-//   Sources/PatternSearch the other target that calls C: Hyperscan's multi-literal streaming
+//   Sources/PatternSearch a C-facing target: Hyperscan's multi-literal streaming
 //                         search, for the audit's share search (Audit/Shares/ShareSearch.swift).
 //   Sources/BIP38         the BIP38 specification: Base58Check, WIF, addresses and the
 //                         non-EC and EC-multiply modes. A reusable library product.
@@ -89,6 +93,18 @@ let package = Package(
             name: "CHyperscan", path: "Sources/CLibraries/CHyperscan", pkgConfig: "libhs",
             providers: [.apt(["libhyperscan-dev"])]),
 
+        .systemLibrary(
+            name: "CArchive", path: "Sources/CLibraries/CArchive", pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CLibraries/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CLibraries/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "Containers", dependencies: ["CArchive", "CZlib", "CSQLite"],
+            swiftSettings: strict + [.strictMemorySafety()]),
+
         .target(
             name: "CryptoCore",
             dependencies: ["CSecp256k1", "CSodium", "CLibCrypto", "CQRencode", "CICU", "CProcessControl"],
@@ -98,9 +114,9 @@ let package = Package(
         .target(name: "PatternSearch", dependencies: ["CHyperscan"], swiftSettings: strict + [.strictMemorySafety()]),
         library("BIP38", ["CryptoCore"]),
         library("Ceremony", ["BIP38", "CryptoCore"]),
-        library("Audit", ["Ceremony", "BIP38", "CryptoCore", "DiskImage", "PatternSearch"]),
+        library("Audit", ["Ceremony", "BIP38", "CryptoCore", "Containers", "DiskImage", "PatternSearch"]),
         library("Printing", ["Ceremony", "BIP38", "CryptoCore"]),
-        library("FaultInjection", ["Audit", "Ceremony", "BIP38", "CryptoCore"]),
+        library("FaultInjection", ["Audit", "Ceremony", "BIP38", "CryptoCore", "Printing"]),
         library("ToolSupport", ["Ceremony", "CryptoCore", argumentParser]),
         tool("BIP38Tool", ["BIP38", "CryptoCore"]),
         tool("PassphraseSiteTool", ["ToolSupport", "Ceremony", "BIP38", "CryptoCore"]),
@@ -123,6 +139,7 @@ let package = Package(
             resources: [.copy("Vectors")],
             swiftSettings: strict),
         tests("CryptoCoreTests", ["CryptoCore"]),
+        tests("ContainersTests", ["Containers"]),
         tests("BIP38Tests", ["BIP38", "CryptoCore", "TestSupport"]),
         tests("BIP38ToolTests", ["BIP38", "CryptoCore", "BIP38Tool", "TestSupport"]),
         tests(

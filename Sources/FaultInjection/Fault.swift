@@ -60,6 +60,26 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case bHidesSeedbInAttribute = "b-hides-seedb-in-attribute"
     case aKeepsEncryptedKeys = "a-keeps-encrypted-keys"
     case aWeakPassphraseGenerator = "a-weak-passphrase-generator"
+    // A site keeps a share in a form or container a plain search misses (the deep search).
+    case aKeepsUTF16Passphrase = "a-keeps-utf16-passphrase"
+    case aKeepsBarePassphrase = "a-keeps-bare-passphrase"
+    case aKeepsEscapedPassphrase = "a-keeps-escaped-passphrase"
+    case aKeepsGzippedPassphrase = "a-keeps-gzipped-passphrase"
+    case aKeepsArchivedPassphrase = "a-keeps-archived-passphrase"
+    case aKeepsNestedPassphrase = "a-keeps-nested-passphrase"
+    case aKeepsSQLiteUTF16Passphrase = "a-keeps-sqlite-utf16-passphrase"
+    case aKeepsXzPassphrase = "a-keeps-xz-passphrase"
+    case aLeavesDecompressionBomb = "a-leaves-decompression-bomb"
+    case bKeepsSeedbByteArray = "b-keeps-seedb-byte-array"
+    case bKeepsSeedb0x = "b-keeps-seedb-0x"
+    case bKeepsSeedbLittleEndian = "b-keeps-seedb-little-endian"
+    case bKeepsSeedbBase32 = "b-keeps-seedb-base32"
+    case bKeepsSeedbBase58 = "b-keeps-seedb-base58"
+    case bKeepsSeedbXxd = "b-keeps-seedb-xxd"
+    case bSplitsSeedb = "b-splits-seedb"
+    case bKeepsUTF16Key = "b-keeps-utf16-key"
+    case bKeepsKeySecretBytes = "b-keeps-key-secret-bytes"
+    case bKeepsFaceSheet = "b-keeps-face-sheet"
 
     /// When the fault strikes.
     package enum Phase: Sendable {
@@ -78,6 +98,12 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
             .aLogsPassphrasesSQLite, .aKeepsPassfactorNested, .bKeepsSeedb, .bKeepsFactorb,
             .bSendsEncryptedKeyToA, .sitesBothKeepShares, .bSubstitutesAddress, .bKeepsShareAsSiteRecord,
             .aHidesPassphrasesInTransfer:
+            .afterMint
+        case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsEscapedPassphrase, .aKeepsGzippedPassphrase,
+            .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aLeavesDecompressionBomb,
+            .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58,
+            .bKeepsSeedbXxd, .aKeepsXzPassphrase, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes,
+            .bKeepsFaceSheet:
             .afterMint
         default: .afterClose
         }
@@ -127,6 +153,13 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .bHidesSeedbInAttribute: [.defaultDeny, .shareShaped, .exposure]
         case .aKeepsEncryptedKeys: [.siteA, .transcriptShares, .defaultDeny, .shareShaped]
         case .aWeakPassphraseGenerator: [.exposure, .randomness]
+        case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsEscapedPassphrase, .aKeepsGzippedPassphrase,
+            .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aLeavesDecompressionBomb,
+            .aKeepsXzPassphrase:
+            [.siteA]
+        case .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58,
+            .bKeepsSeedbXxd, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes, .bKeepsFaceSheet:
+            [.siteB, .exposure]
         }
     }
 
@@ -185,6 +218,26 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .aKeepsEncryptedKeys: "site A keeps a copy of the card faces with the encrypted keys"
         case .aWeakPassphraseGenerator:
             "site A draws each passphrase from 31 random bits (14 leading zeros) under the standard 103-bit policy"
+        case .aKeepsUTF16Passphrase: "site A keeps passphrases as UTF-16LE text"
+        case .aKeepsBarePassphrase: "site A keeps passphrases in lower case without their dashes"
+        case .aKeepsEscapedPassphrase: "site A keeps passphrases as JSON strings of \\u escapes"
+        case .aKeepsGzippedPassphrase: "site A keeps its passphrase log gzipped (its retention statement lists it)"
+        case .aKeepsArchivedPassphrase: "site A keeps passphrases in a .tar.gz"
+        case .aKeepsNestedPassphrase: "site A keeps passphrases in a zip in a tar in a gzip, base64 at 76 columns"
+        case .aKeepsSQLiteUTF16Passphrase: "site A keeps passphrases in a SQLite database with UTF-16 text"
+        case .aLeavesDecompressionBomb: "site A leaves a 64 KiB gzip that inflates to 64 MiB"
+        case .bKeepsSeedbByteArray: "site B keeps every seedb as a pretty-printed JSON byte array"
+        case .bKeepsSeedb0x: "site B keeps every seedb as a list of 0x bytes"
+        case .bKeepsSeedbLittleEndian: "site B keeps every seedb as little-endian (byte-reversed) hex"
+        case .bKeepsSeedbBase32: "site B keeps every seedb in base32, off a 5-byte boundary"
+        case .bKeepsSeedbBase58: "site B keeps every seedb in base58"
+        case .bKeepsSeedbXxd: "site B keeps an xxd dump of every seedb"
+        case .aKeepsXzPassphrase: "site A keeps its passphrase log xz-compressed"
+        case .bSplitsSeedb: "site B keeps each seedb's hex split over two files"
+        case .bKeepsUTF16Key: "site B keeps every encrypted key as UTF-16LE text"
+        case .bKeepsKeySecretBytes: "site B keeps the 24 non-public bytes of every encrypted key"
+        case .bKeepsFaceSheet:
+            "site B keeps a copy of card-print's face sheet (each key printed over three SVG text lines)"
         }
     }
 }

@@ -218,6 +218,12 @@ package struct Injector {
             try FileManager.default.removeItem(at: layout.site(.siteA).appendingPathComponent(BatchLedger.fileName))
         case .facesMissing:
             try FileManager.default.removeItem(at: layout.faces(try Transcript.load(layout).body.batchCount))
+        case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsEscapedPassphrase, .aKeepsGzippedPassphrase,
+            .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aLeavesDecompressionBomb,
+            .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58,
+            .bKeepsSeedbXxd, .aKeepsXzPassphrase, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes,
+            .bKeepsFaceSheet:
+            if let form = fault.keptForm { try keep(form, batch: batch) }
         }
     }
 
@@ -237,7 +243,7 @@ package struct Injector {
     }
 
     /// Site A's open journal for a batch (the passphrases it holds until seal).
-    private func journal(_ batch: Int) throws -> [JournalEntry] {
+    func journal(_ batch: Int) throws -> [JournalEntry] {
         try JournalCard.openJournal(layout, batch: batch).map { card in
             JournalEntry(
                 serial: card.serial.description,
@@ -247,7 +253,7 @@ package struct Injector {
     }
 
     /// Site B's seedb per card (it had them in memory; recovered here from its faces and the codes).
-    private func seeds(_ batch: Int) throws -> [(Serial, SecretBytes)] {
+    func seeds(_ batch: Int) throws -> [(Serial, SecretBytes)] {
         let ceremony = try Transcript.load(layout)
         let (issued, _) = try ceremony.open(
             layout.intermediateBatch(batch), kind: .intermediateBatch, signer: .siteA, batch: batch,
@@ -260,7 +266,7 @@ package struct Injector {
 
     // MARK: - Files
 
-    private func write(_ site: URL, _ relative: String, _ data: Data) throws {
+    func write(_ site: URL, _ relative: String, _ data: Data) throws {
         let url = site.appendingPathComponent(relative)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try data.write(to: url)

@@ -1,6 +1,12 @@
+import Containers
 import Foundation
 
-/// What the search decodes out of a file before it looks again: base64 and hex runs.
+/// What the search decodes out of a file before it looks again.
+///
+/// ``decodedRuns(_:)`` gives a blob's base64 and hex runs (what `ShareSearch` searches
+/// inside every file). ``expand(_:display:limits:visit:)`` goes deeper, in
+/// `Decoding+Derived.swift`: containers, dumps, markup, escapes and other text encodings,
+/// nested to a bounded depth within a bounded output.
 enum Decoding {
     /// Runs of base64 (16+ characters) and hex (16+ digits) with their decoded bytes.
     static func decodedRuns(_ bytes: [UInt8]) -> [(Int, [UInt8])] {

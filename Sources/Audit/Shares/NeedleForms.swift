@@ -5,42 +5,148 @@ import Foundation
 
 /// The forms in which the audit looks for each card's secrets: every value, in every
 /// encoding a site could have written it in, as literal byte strings for the search.
+///
+/// Text values (passphrase, WIF, encrypted key) are searched as UTF-8, UTF-16 and UTF-32
+/// (both byte orders), base64, and JSON `\u00xx` escapes; the passphrase also without its
+/// dashes, in lower case, and both. Binary values (prefactor, passfactor, private key,
+/// seedb, factorb, the encrypted key's 39 bytes and its 24 non-public bytes) are searched raw
+/// and byte-reversed, as hex and little-endian hex (either case), base64 and base32 (each
+/// alignment), base58, decimal byte lists and `0x` byte lists. What a file holds inside
+/// containers, dumps and markup is decoded first (``Decoding``) and searched with the same needles.
 enum NeedleForms {
     static func needles(for cards: [AuditedCard]) -> [Needle] {
         var needles: [Needle] = []
-        func add(_ serial: Serial, _ share: Share, _ name: String, _ raw: [UInt8], binary: Bool) {
-            guard !raw.isEmpty else { return }
-            needles.append(Needle(serial: serial, share: share, name: name, bytes: raw))
-            let base64 = Array(Data(raw).base64EncodedString().utf8)
-            needles.append(
-                Needle(
-                    serial: serial, share: share, name: "\(name) (base64)",
-                    bytes: Array(base64.prefix(max(8, base64.count - 4)))))
-            if binary {
-                needles.append(Needle(serial: serial, share: share, name: "\(name) (hex)", bytes: Array(raw.hex.utf8)))
-                needles.append(
-                    Needle(serial: serial, share: share, name: "\(name) (HEX)", bytes: Array(raw.hex.uppercased().utf8))
-                )
+        var seen = Set<[UInt8]>()
+        func add(_ serial: Serial, _ share: Share, _ name: String, _ bytes: [UInt8]) {
+            guard bytes.count >= 8, seen.insert(bytes).inserted else { return }
+            needles.append(Needle(serial: serial, share: share, name: name, bytes: bytes))
+        }
+        func text(_ serial: Serial, _ share: Share, _ name: String, _ raw: [UInt8]) {
+            for (form, bytes) in textForms(raw) { add(serial, share, form.isEmpty ? name : "\(name) (\(form))", bytes) }
+        }
+        func binary(_ serial: Serial, _ share: Share, _ name: String, _ raw: [UInt8]) {
+            for (form, bytes) in binaryForms(raw) {
+                add(serial, share, form.isEmpty ? name : "\(name) (\(form))", bytes)
             }
         }
         for card in cards {
+            seen.removeAll()
             let s = card.serial
             if let secrets = card.secrets {
-                add(s, .one, "passphrase", secrets.passphrase.revealedBytes(), binary: false)
-                add(s, .one, "prefactor", secrets.prefactor.revealedBytes(), binary: true)
-                add(s, .one, "passfactor", secrets.passfactor.revealedBytes(), binary: true)
-                if let key = secrets.privateKey { add(s, .key, "private key", key.revealedBytes(), binary: true) }
-                if let wif = secrets.wif { add(s, .key, "WIF", Array(wif.utf8), binary: false) }
+                let passphrase = secrets.passphrase.revealedBytes()
+                text(s, .one, "passphrase", passphrase)
+                for (variant, bytes) in passphraseVariants(passphrase) { text(s, .one, "passphrase \(variant)", bytes) }
+                binary(s, .one, "prefactor", secrets.prefactor.revealedBytes())
+                binary(s, .one, "passfactor", secrets.passfactor.revealedBytes())
+                if let key = secrets.privateKey { binary(s, .key, "private key", key.revealedBytes()) }
+                if let wif = secrets.wif { text(s, .key, "WIF", Array(wif.utf8)) }
             }
             if let seedb = card.seedb ?? card.secrets?.seedb {
-                add(s, .two, "seedb", seedb.revealedBytes(), binary: true)
-                add(s, .two, "factorb", SHA256.doubleHash(secret: seedb).revealedBytes(), binary: true)
+                binary(s, .two, "seedb", seedb.revealedBytes())
+                binary(s, .two, "factorb", SHA256.doubleHash(secret: seedb).revealedBytes())
             }
             if let key = card.face?.encryptedKey ?? card.secrets?.encryptedKey {
-                add(s, .two, "encrypted key", Array(key.text.utf8), binary: false)
-                add(s, .two, "encrypted key (raw)", key.bytes, binary: true)
+                text(s, .two, "encrypted key", Array(key.text.utf8))
+                binary(s, .two, "encrypted key (raw)", key.bytes)
+                binary(s, .two, "encrypted key's non-public bytes", secretPart(of: key.bytes))
             }
         }
         return needles
+    }
+
+    /// Bytes 15..<39 of an EC-multiply encrypted key: encryptedpart1's first 8 bytes and
+    /// encryptedpart2. The first 15 (prefix 2, flag 1, addresshash 4, ownerentropy 8) are public.
+    static func secretPart(of key: [UInt8]) -> [UInt8] { key.count == 39 ? Array(key[15..<39]) : [] }
+
+    /// The passphrase without dashes, in lower case, and both.
+    static func passphraseVariants(_ raw: [UInt8]) -> [(String, [UInt8])] {
+        let text = String(decoding: raw, as: UTF8.self)
+        let bare = text.replacingOccurrences(of: "-", with: "")
+        return [
+            ("without dashes", Array(bare.utf8)), ("in lower case", Array(text.lowercased().utf8)),
+            ("in lower case without dashes", Array(bare.lowercased().utf8)),
+        ]
+    }
+
+    /// A text value as UTF-8, base64, UTF-16 and UTF-32 (both byte orders) and JSON escapes.
+    static func textForms(_ raw: [UInt8]) -> [(String, [UInt8])] {
+        let text = String(decoding: raw, as: UTF8.self)
+        let units = Array(text.utf16)
+        let scalars = text.unicodeScalars.map(\.value)
+        let escapes = units.map {
+            "\\u" + String(repeating: "0", count: 4 - String($0, radix: 16).count) + String($0, radix: 16)
+        }
+        .joined()
+        return [
+            ("", raw), ("base64", base64(raw, shift: 0)),
+            ("UTF-16LE", units.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }),
+            ("UTF-16BE", units.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }),
+            ("UTF-32LE", scalars.flatMap { v in (0..<4).map { UInt8((v >> (8 * $0)) & 0xFF) } }),
+            ("UTF-32BE", scalars.flatMap { v in (0..<4).reversed().map { UInt8((v >> (8 * $0)) & 0xFF) } }),
+            ("JSON escapes", Array(escapes.utf8)),
+            ("JSON escapes, upper case", Array(escapes.uppercased().replacingOccurrences(of: "\\U", with: "\\u").utf8)),
+        ]
+    }
+
+    /// A binary value in every encoding searched for.
+    static func binaryForms(_ raw: [UInt8]) -> [(String, [UInt8])] {
+        let reversed = Array(raw.reversed())
+        func list(_ items: [String], _ separator: String) -> [UInt8] { Array(items.joined(separator: separator).utf8) }
+        let decimal = raw.map { String($0) }
+        let hex = raw.map { ($0 < 16 ? "0x0" : "0x") + String($0, radix: 16) }
+        var forms: [(String, [UInt8])] = [
+            ("", raw), ("reversed", reversed),
+            ("hex", Array(raw.hex.utf8)), ("HEX", Array(raw.hex.uppercased().utf8)),
+            ("little-endian hex", Array(reversed.hex.utf8)),
+            ("little-endian HEX", Array(reversed.hex.uppercased().utf8)),
+            ("decimal bytes", list(decimal, ", ")), ("decimal bytes", list(decimal, ",")),
+            ("decimal bytes", list(decimal, " ")),
+            ("0x bytes", list(hex, ", ")), ("0x bytes", list(hex, ",")),
+            ("0x bytes", Array(list(hex, ", ").map { $0 == UInt8(ascii: "x") ? $0 : Self.upper($0) })),
+            ("base58", Array(Base58.encode(raw).utf8)),
+        ]
+        for shift in 0..<3 { forms.append(("base64", base64(raw, shift: shift))) }
+        for shift in 0..<5 {
+            let upper = base32(raw, shift: shift)
+            forms.append(("base32", upper))
+            forms.append(("base32", upper.map(Self.lower)))
+        }
+        return forms
+    }
+
+    private static func upper(_ b: UInt8) -> UInt8 { b >= 0x61 && b <= 0x7A ? b - 32 : b }
+    private static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 32 : b }
+
+    /// The base64 characters that `raw` alone fixes when it starts `shift` bytes into a stream
+    /// (the characters shared with the bytes before and after it left out).
+    static func base64(_ raw: [UInt8], shift: Int) -> [UInt8] {
+        let encoded = Array(Data([UInt8](repeating: 0, count: shift) + raw).base64EncodedString().utf8)
+        return inner(encoded, shift: shift, count: raw.count, bits: 6)
+    }
+
+    /// The RFC 4648 base32 characters (upper case) that `raw` alone fixes at `shift` bytes into a stream.
+    static func base32(_ raw: [UInt8], shift: Int) -> [UInt8] {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
+        let bytes = [UInt8](repeating: 0, count: shift) + raw
+        var out: [UInt8] = []
+        var buffer = 0
+        var bits = 0
+        for byte in bytes {
+            buffer = (buffer << 8 | Int(byte)) & 0xFFFF
+            bits += 8
+            while bits >= 5 {
+                out.append(alphabet[(buffer >> (bits - 5)) & 31])
+                bits -= 5
+            }
+        }
+        if bits > 0 { out.append(alphabet[(buffer << (5 - bits)) & 31]) }
+        return inner(out, shift: shift, count: raw.count, bits: 5)
+    }
+
+    /// The characters of `encoded` whose bits all come from the `count` bytes after `shift`.
+    private static func inner(_ encoded: [UInt8], shift: Int, count: Int, bits: Int) -> [UInt8] {
+        let first = (shift * 8 + bits - 1) / bits
+        let end = min(encoded.count, (shift + count) * 8 / bits)
+        return first < end ? Array(encoded[first..<end]) : []
     }
 }

@@ -25,7 +25,7 @@ extension AuditRun {
             for file in skipped {
                 findings.append(Finding(check, .high, "file too large or unreadable: not searched", file: file))
             }
-            return hits
+            return hits + deepSearch(folder, check, search, found: hits)
         }
         let images = searchImages(search)
         imagesSearched = images.searched

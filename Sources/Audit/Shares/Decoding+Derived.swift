@@ -1,0 +1,463 @@
+import Containers
+import Foundation
+
+/// Bytes derived from a file: a container member, a table, or a decoded run.
+struct Derived: Sendable {
+    /// Where it came from, relative to the ceremony folder: `outer!inner`, one `!` per step.
+    let display: String
+    let bytes: [UInt8]
+    /// How many steps from the file (1 for what the file itself holds).
+    let depth: Int
+}
+
+extension Derived: ByteSource {
+    /// The bytes in pieces of 1 MiB.
+    func chunks(_ body: ([UInt8]) throws -> Bool) throws {
+        var start = 0
+        while start < bytes.count {
+            let end = min(bytes.count, start + (1 << 20))
+            guard try body(Array(bytes[start..<end])) else { return }
+            start = end
+        }
+    }
+}
+
+/// Why a file could not be decoded to its end: a finding, never a silent stop.
+struct DecodingIssue: Sendable, Equatable {
+    /// The source that stopped (a file, or `outer!inner`).
+    let display: String
+    let reason: String
+}
+
+extension Decoding {
+    /// How deep and how much the decoders go for one file.
+    struct Limits: Sendable {
+        /// Steps of nesting below the file (a member of a member of ... counts one each).
+        var depth = 4
+        /// Output allowed per input byte, over every derived source of the file together.
+        var ratio = 64
+        /// Output always allowed, however small the file (a small honest archive may expand well).
+        var floor = 16 << 20
+        /// Output never allowed beyond, however large the file.
+        var ceiling = 1 << 30
+        /// The largest source ``Decoding/expand(source:limits:visit:)`` takes into memory to decode.
+        var source = 256 << 20
+
+        static let standard = Limits()
+
+        /// The output allowed for a file of `count` bytes: `ratio` × `count`, within `floor` and `ceiling`.
+        func budget(forInput count: Int) -> Budget {
+            Budget(limit: min(ceiling, max(floor, count.multipliedReportingOverflow(by: ratio).partialValue)))
+        }
+    }
+
+    /// Visits every source derived from `bytes` (the content of the file shown as `display`),
+    /// depth first, each at most once per step:
+    /// - archives and compressed streams (libarchive: gzip, bzip2, xz, lzma, zstd, lz4, zip,
+    ///   7z, tar, cpio, ar), raw zlib streams (zlib), and SQLite databases (every table's cells,
+    ///   text as UTF-8 whatever the database's encoding);
+    /// - base64 and hex runs (decoded from their first character, lines joined), decimal and `0x`
+    ///   byte lists, `xxd` and `hexdump` dumps, the text of XML, SVG and HTML (tags and white
+    ///   space removed, entities decoded), JSON and C escapes, and UTF-16 and UTF-32 text.
+    ///
+    /// Each derived source is decoded again, up to `limits.depth` steps below the file.
+    /// - Returns: the reasons decoding stopped short: a budget passed (a decompression bomb),
+    ///   or a container that cannot be read (damaged, encrypted). The caller reports each.
+    static func expand(
+        _ bytes: [UInt8], display: String, limits: Limits = .standard, visit: (Derived) throws -> Void
+    ) throws -> [DecodingIssue] {
+        var budget = limits.budget(forInput: bytes.count)
+        var issues: [DecodingIssue] = []
+        var exhausted = false
+        func derive(_ bytes: [UInt8], _ display: String, _ depth: Int) throws {
+            guard depth < limits.depth, !exhausted else { return }
+            var children: [(String, [UInt8])] = []
+            func stop(_ error: Error) {
+                if case ContainerError.exceedsBudget = error { exhausted = true }
+                issues.append(DecodingIssue(display: display, reason: "\(error)"))
+            }
+            do {
+                if Containers.looksLikeSQLite(bytes) {
+                    try Containers.sqliteTables(bytes, budget: &budget) { children.append(($0, $1)) }
+                } else if Containers.looksLikeArchive(bytes) {
+                    _ = try Containers.archiveMembers(bytes, budget: &budget) { children.append(($0, $1)) }
+                }
+                for offset in Containers.zlibCandidates(bytes) {
+                    guard let (content, complete) = try Containers.inflateZlib(bytes, at: offset, budget: &budget),
+                        complete || content.count >= 64
+                    else { continue }
+                    children.append(("zlib@\(offset)", content))
+                }
+            } catch {
+                stop(error)
+            }
+            for (name, content) in textDecodings(bytes) {
+                guard !exhausted else { break }
+                guard budget.take(content.count) else {
+                    stop(ContainerError.exceedsBudget(limit: budget.limit))
+                    break
+                }
+                children.append((name, content))
+            }
+            for (name, content) in children where !content.isEmpty {
+                let child = Derived(display: "\(display)!\(name)", bytes: content, depth: depth + 1)
+                try visit(child)
+                try derive(content, child.display, depth + 1)
+            }
+        }
+        try derive(bytes, display, 0)
+        return issues
+    }
+
+    /// ``expand(_:display:limits:visit:)`` for a streamed source (what a streaming search
+    /// calls after it has searched `source` itself, handing each derived source back to its
+    /// `scan(source:)`). The source is read into memory, up to `limits.source` bytes: a larger
+    /// one is searched as bytes only, and that is an issue too.
+    static func expand(
+        source: ByteSource, limits: Limits = .standard, visit: (ByteSource) throws -> Void
+    ) throws -> [DecodingIssue] {
+        var bytes: [UInt8] = []
+        var tooLarge = false
+        try source.chunks { chunk in
+            guard bytes.count + chunk.count <= limits.source else {
+                tooLarge = true
+                return false
+            }
+            bytes += chunk
+            return true
+        }
+        if tooLarge {
+            return [
+                DecodingIssue(
+                    display: source.display,
+                    reason: "it is larger than \(limits.source) bytes: searched as bytes, not decoded")
+            ]
+        }
+        return try expand(bytes, display: source.display, limits: limits) { try visit($0) }
+    }
+
+    /// The text decoders' output for one source, each named for its decoder (and offset).
+    static func textDecodings(_ bytes: [UInt8]) -> [(String, [UInt8])] {
+        var out: [(String, [UInt8])] = []
+        for (offset, run) in primaryRuns(bytes) { out.append(("decoded@\(offset)", run)) }
+        let unwrapped = bytes.filter { $0 != 0x0A && $0 != 0x0D }
+        if unwrapped.count != bytes.count {
+            for (offset, run) in primaryRuns(unwrapped) where run.count >= 48 {
+                out.append(("unwrapped@\(offset)", run))
+            }
+        }
+        out += byteLists(bytes).map { ("bytes@\($0.0)", $0.1) }
+        out += hexDumps(bytes)
+        if let text = markupText(bytes) { out.append(("text", text)) }
+        if let text = unescaped(bytes) { out.append(("unescaped", text)) }
+        if let (name, text) = transcoded(bytes) { out.append((name, text)) }
+        return out
+    }
+
+    /// Base64 and hex runs decoded from their first character (the decodings nested content starts at).
+    static func primaryRuns(_ bytes: [UInt8]) -> [(Int, [UInt8])] {
+        var out: [(Int, [UInt8])] = []
+        var i = 0
+        while i < bytes.count {
+            guard isBase64(bytes[i]) else {
+                i += 1
+                continue
+            }
+            var j = i
+            while j < bytes.count && isBase64(bytes[j]) { j += 1 }
+            if j - i >= 24 {
+                let run = Array(bytes[i..<j])
+                if run.allSatisfy(isHex), run.count % 2 == 0,
+                    let decoded = [UInt8](hexString: String(decoding: run, as: UTF8.self))
+                {
+                    out.append((i, decoded))
+                } else {
+                    var text = String(decoding: run, as: UTF8.self)
+                    text = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+                    // The run ends before any `=`: pad a partial last group, drop a lone character.
+                    let usable =
+                        text.count % 4 == 1
+                        ? String(text.dropLast()) : text + String(repeating: "=", count: (4 - text.count % 4) % 4)
+                    if let data = Data(base64Encoded: usable) { out.append((i, Array(data))) }
+                }
+            }
+            i = j
+        }
+        return out
+    }
+
+    private static func isBase64(_ b: UInt8) -> Bool {
+        (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2B || b == 0x2F
+            || b == 0x2D || b == 0x5F
+    }
+
+    private static func isHex(_ b: UInt8) -> Bool { hexValue(b) != nil }
+
+    private static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 0x30...0x39: b - 0x30
+        case 0x61...0x66: b - 0x61 + 10
+        case 0x41...0x46: b - 0x41 + 10
+        default: nil
+        }
+    }
+
+    /// Runs of 8 or more byte values written as numbers: decimal (`12, 255, 3`, `[12,255,3]`,
+    /// one per line) or `0x` hex (`0x0c, 0xff`), between any of `, ; [ ] ( ) { }` and white space.
+    static func byteLists(_ bytes: [UInt8]) -> [(Int, [UInt8])] {
+        func isSeparator(_ b: UInt8) -> Bool {
+            b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x2C || b == 0x3B || b == 0x5B || b == 0x5D
+                || b == 0x28 || b == 0x29 || b == 0x7B || b == 0x7D
+        }
+        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        var out: [(Int, [UInt8])] = []
+        var values: [UInt8] = []
+        var start = 0
+        var hexMode: Bool?
+        func flush() {
+            if values.count >= 8 { out.append((start, values)) }
+            values = []
+            hexMode = nil
+        }
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if isSeparator(b) {
+                i += 1
+                continue
+            }
+            // A token: 0xHH or a decimal number, ending at a separator.
+            var j = i
+            while j < bytes.count && !isSeparator(bytes[j]) { j += 1 }
+            let token = bytes[i..<j]
+            var value: Int?
+            var isHexToken = false
+            if token.count >= 3, token.count <= 4, token.first == 0x30,
+                token.dropFirst().first == 0x78 || token.dropFirst().first == 0x58
+            {
+                let digits = token.dropFirst(2)
+                if digits.allSatisfy(isHex) { value = digits.reduce(0) { $0 * 16 + Int(hexValue($1)!) } }
+                isHexToken = true
+            } else if token.count <= 3, token.allSatisfy(isDigit) {
+                value = token.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            }
+            if let value, value <= 255, hexMode == nil || hexMode == isHexToken {
+                if values.isEmpty { start = i }
+                hexMode = isHexToken
+                values.append(UInt8(value))
+            } else {
+                flush()
+                if let value, value <= 255 {
+                    start = i
+                    hexMode = isHexToken
+                    values.append(UInt8(value))
+                }
+            }
+            i = j
+        }
+        flush()
+        return out
+    }
+
+    /// The bytes of `xxd` and `hexdump -C` dumps (an offset, then hex groups, then the ASCII
+    /// column), lines in order; for 4-digit groups without xxd's colon (`hexdump`, `od -x`),
+    /// also with each group's two bytes swapped (those tools print little-endian words).
+    static func hexDumps(_ bytes: [UInt8]) -> [(String, [UInt8])] {
+        var plain: [UInt8] = []
+        var swapped: [UInt8] = []
+        var words = false
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
+            var rest = line.drop { $0 == 0x20 }
+            let offset = rest.prefix { isHex($0) }
+            guard offset.count >= 4 else { continue }
+            rest = rest.dropFirst(offset.count)
+            let colon = rest.first == 0x3A
+            if colon { rest = rest.dropFirst() }
+            guard rest.first == 0x20 else { continue }
+            var lineBytes: [UInt8] = []
+            var groupWidth: Int?
+            // Segments between runs of two or more spaces; hex groups until the first that is not.
+            var segments: [ArraySlice<UInt8>] = []
+            var current = rest.startIndex
+            var k = rest.startIndex
+            while k < rest.endIndex {
+                if rest[k] == 0x20, k + 1 < rest.endIndex, rest[k + 1] == 0x20 {
+                    segments.append(rest[current..<k])
+                    while k < rest.endIndex && rest[k] == 0x20 { k += 1 }
+                    current = k
+                } else {
+                    k += 1
+                }
+            }
+            segments.append(rest[current..<rest.endIndex])
+            segmentLoop: for segment in segments {
+                let groups = segment.split(separator: 0x20)
+                guard !groups.isEmpty else { continue }
+                for group in groups {
+                    guard group.count % 2 == 0, group.count <= 8, group.allSatisfy(isHex),
+                        groupWidth == nil || group.count <= groupWidth!
+                    else { break segmentLoop }
+                    if groupWidth == nil { groupWidth = group.count }
+                    var g = group.startIndex
+                    while g < group.endIndex {
+                        lineBytes.append(hexValue(group[g])! << 4 | hexValue(group[g + 1])!)
+                        g += 2
+                    }
+                }
+            }
+            guard !lineBytes.isEmpty else { continue }
+            plain += lineBytes
+            if groupWidth == 4 && !colon {
+                words = true
+                var index = 0
+                while index + 1 < lineBytes.count {
+                    swapped += [lineBytes[index + 1], lineBytes[index]]
+                    index += 2
+                }
+                if index < lineBytes.count { swapped.append(lineBytes[index]) }
+            }
+        }
+        guard plain.count >= 16 else { return [] }
+        return words ? [("dump", plain), ("dump-words", swapped)] : [("dump", plain)]
+    }
+
+    /// The text of an XML, SVG or HTML document: tags and white space removed, entities
+    /// decoded (so a value printed over several `<text>` lines reads as one). Nil when the
+    /// bytes hold fewer than four tags.
+    static func markupText(_ bytes: [UInt8]) -> [UInt8]? {
+        var tags = 0
+        for i in 0..<max(0, bytes.count - 1) where bytes[i] == 0x3C {
+            let next = bytes[i + 1]
+            if next == 0x2F || (next >= 0x41 && next <= 0x5A) || (next >= 0x61 && next <= 0x7A) { tags += 1 }
+            if tags >= 4 { break }
+        }
+        guard tags >= 4 else { return nil }
+        var text: [UInt8] = []
+        var inTag = false
+        for b in bytes {
+            if inTag {
+                if b == 0x3E { inTag = false }
+            } else if b == 0x3C {
+                inTag = true
+            } else if b != 0x20 && b != 0x09 && b != 0x0A && b != 0x0D {
+                text.append(b)
+            }
+        }
+        let decoded = String(decoding: text, as: UTF8.self)
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'")
+            .replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
+        return Array(decoded.utf8)
+    }
+
+    /// The bytes with JSON and C escapes decoded (`\u0041`, surrogate pairs, `\x41`, `\n`...).
+    /// Nil when fewer than four escapes decode.
+    static func unescaped(_ bytes: [UInt8]) -> [UInt8]? {
+        var out: [UInt8] = []
+        var count = 0
+        var pendingHigh: UInt32?
+        var i = 0
+        func hex(_ from: Int, _ n: Int) -> UInt32? {
+            guard from + n <= bytes.count else { return nil }
+            var v: UInt32 = 0
+            for k in from..<(from + n) {
+                guard let d = hexValue(bytes[k]) else { return nil }
+                v = v << 4 | UInt32(d)
+            }
+            return v
+        }
+        func append(_ scalar: UInt32) {
+            if let s = Unicode.Scalar(scalar) { out += Array(String(Character(s)).utf8) }
+        }
+        while i < bytes.count {
+            guard bytes[i] == 0x5C, i + 1 < bytes.count else {
+                out.append(bytes[i])
+                i += 1
+                continue
+            }
+            let kind = bytes[i + 1]
+            if kind == 0x75, let unit = hex(i + 2, 4) {
+                count += 1
+                i += 6
+                if unit >= 0xD800 && unit < 0xDC00 {
+                    pendingHigh = unit
+                    continue
+                }
+                if unit >= 0xDC00 && unit < 0xE000, let high = pendingHigh {
+                    append(0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00))
+                } else {
+                    append(unit)
+                }
+                pendingHigh = nil
+            } else if kind == 0x78, let byte = hex(i + 2, 2) {
+                count += 1
+                out.append(UInt8(byte))
+                i += 4
+            } else {
+                let simple: [UInt8: UInt8] = [0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09, 0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F]
+                if let value = simple[kind] {
+                    out.append(value)
+                    i += 2
+                } else {
+                    out.append(bytes[i])
+                    i += 1
+                }
+            }
+        }
+        return count >= 4 ? out : nil
+    }
+
+    /// UTF-16 or UTF-32 text (by its byte-order mark, or by where its zero bytes fall) as UTF-8.
+    static func transcoded(_ bytes: [UInt8]) -> (String, [UInt8])? {
+        guard bytes.count >= 16 else { return nil }
+        func starts(_ mark: [UInt8]) -> Bool { bytes.prefix(mark.count).elementsEqual(mark) }
+        var zeros = [0, 0, 0, 0]
+        for (i, b) in bytes.prefix(1 << 16).enumerated() where b == 0 { zeros[i % 4] += 1 }
+        let n = min(bytes.count, 1 << 16)
+        func mostly(_ count: Int, of total: Int) -> Bool { count * 10 >= total * 8 }
+        func rarely(_ count: Int, of total: Int) -> Bool { count * 10 <= total * 2 }
+        let name: String
+        if starts([0xFF, 0xFE, 0, 0]) || starts([0, 0, 0xFE, 0xFF]) {
+            name = starts([0xFF, 0xFE]) ? "UTF-32LE" : "UTF-32BE"
+        } else if starts([0xFF, 0xFE]) || starts([0xFE, 0xFF]) {
+            name = starts([0xFF, 0xFE]) ? "UTF-16LE" : "UTF-16BE"
+        } else if mostly(zeros[1] + zeros[2] + zeros[3], of: n * 3 / 4), rarely(zeros[0], of: n / 4) {
+            name = "UTF-32LE"
+        } else if mostly(zeros[0] + zeros[1] + zeros[2], of: n * 3 / 4), rarely(zeros[3], of: n / 4) {
+            name = "UTF-32BE"
+        } else if mostly(zeros[1] + zeros[3], of: n / 2), rarely(zeros[0] + zeros[2], of: n / 2) {
+            name = "UTF-16LE"
+        } else if mostly(zeros[0] + zeros[2], of: n / 2), rarely(zeros[1] + zeros[3], of: n / 2) {
+            name = "UTF-16BE"
+        } else {
+            return nil
+        }
+        let little = name.hasSuffix("LE")
+        var text = ""
+        if name.hasPrefix("UTF-32") {
+            var i = 0
+            while i + 3 < bytes.count {
+                let v =
+                    little
+                    ? UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3])
+                        << 24
+                    : UInt32(bytes[i + 3]) | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i])
+                        << 24
+                text.unicodeScalars.append(Unicode.Scalar(v) ?? "\u{FFFD}")
+                i += 4
+            }
+        } else {
+            var units: [UInt16] = []
+            units.reserveCapacity(bytes.count / 2)
+            var i = 0
+            while i + 1 < bytes.count {
+                units.append(
+                    little ? UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 : UInt16(bytes[i + 1]) | UInt16(bytes[i]) << 8
+                )
+                i += 2
+            }
+            text = String(decoding: units, as: UTF16.self)
+        }
+        return (name, Array(text.utf8))
+    }
+}

@@ -1,0 +1,260 @@
+import BIP38
+import Ceremony
+import CryptoCore
+import Foundation
+import Printing
+
+/// The forms in which a dishonest site can keep a share so that a plain search misses it:
+/// every form and container the deep search decodes (Docs/Audit.md, "Forms and containers").
+/// Site A keeps passphrases, site B seedb or encrypted keys, one file per batch.
+package enum KeptForm: String, CaseIterable, Sendable {
+    // Passphrases in other text encodings and spellings (site A).
+    case utf16le, utf16be, utf32le, utf32be
+    case withoutDashes = "without-dashes"
+    case lowerCase = "lower-case"
+    case bare = "lower-case-without-dashes"
+    case jsonEscapes = "json-escapes"
+    // Passphrases in containers (site A).
+    case gzip, zlib, xz, bzip2, zstd, zip, tar
+    case tarGzip = "tar-gzip"
+    case nested
+    case sqliteUTF16 = "sqlite-utf16"
+    // seedb as numbers and other binary-to-text encodings (site B).
+    case decimal
+    case byteArray = "json-byte-array"
+    case spaced = "space-separated"
+    case hex0x = "0x-hex"
+    case hex0xList = "0x-list"
+    case littleEndianHex = "little-endian-hex"
+    case reversed
+    case base32
+    case base32Lower = "base32-lower"
+    case base58
+    case xxd
+    case hexdump
+    case split = "split-across-files"
+    // Encrypted keys (site B).
+    case keyUTF16 = "key-utf16"
+    case keyBase58 = "key-base58-no-checksum"
+    case keySecretBytes = "key-secret-bytes"
+    case faceSheet = "face-sheet"
+    /// Not a share: a gzip that inflates far beyond the decoders' bound (site A).
+    case bomb
+
+    /// The site that keeps it.
+    package var party: Party {
+        switch self {
+        case .utf16le, .utf16be, .utf32le, .utf32be, .withoutDashes, .lowerCase, .bare, .jsonEscapes, .gzip, .zlib,
+            .xz, .bzip2, .zstd, .zip, .tar, .tarGzip, .nested, .sqliteUTF16, .bomb:
+            .siteA
+        default: .siteB
+        }
+    }
+}
+
+extension Fault {
+    /// The form a deep-search fault keeps its share in.
+    package var keptForm: KeptForm? {
+        switch self {
+        case .aKeepsUTF16Passphrase: .utf16le
+        case .aKeepsBarePassphrase: .bare
+        case .aKeepsEscapedPassphrase: .jsonEscapes
+        case .aKeepsGzippedPassphrase: .gzip
+        case .aKeepsArchivedPassphrase: .tarGzip
+        case .aKeepsNestedPassphrase: .nested
+        case .aKeepsSQLiteUTF16Passphrase: .sqliteUTF16
+        case .aLeavesDecompressionBomb: .bomb
+        case .bKeepsSeedbByteArray: .byteArray
+        case .bKeepsSeedb0x: .hex0xList
+        case .bKeepsSeedbLittleEndian: .littleEndianHex
+        case .bKeepsSeedbBase32: .base32
+        case .bKeepsSeedbBase58: .base58
+        case .bKeepsSeedbXxd: .xxd
+        case .aKeepsXzPassphrase: .xz
+        case .bSplitsSeedb: .split
+        case .bKeepsUTF16Key: .keyUTF16
+        case .bKeepsKeySecretBytes: .keySecretBytes
+        case .bKeepsFaceSheet: .faceSheet
+        default: nil
+        }
+    }
+}
+
+extension Injector {
+    /// Has the form's site keep batch `batch`'s shares in `form`, in a file of its folder
+    /// (`kept/batch-NNNN.<form>`, or two files for `split-across-files`).
+    package func keep(_ form: KeptForm, batch: Int) throws(CeremonyError) {
+        do {
+            try write(form, batch: batch)
+        } catch let error as CeremonyError {
+            throw error
+        } catch {
+            throw CeremonyError(.failed, "keeping shares as \(form.rawValue): \(error)", underlying: error)
+        }
+    }
+
+    private func write(_ form: KeptForm, batch: Int) throws {
+        let site = layout.site(form.party)
+        let name = "kept/\(CeremonyLayout.batchName(batch)).\(form.rawValue)"
+        func put(_ data: [UInt8]) throws { try write(site, name, Data(data)) }
+        let lines = try passphrases(batch).map { "card \($0.0) passphrase \($0.1)\n" }.joined()
+        let text = Array(lines.utf8)
+        switch form {
+        case .utf16le: try put(Array(lines.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        case .utf16be: try put(Array(lines.utf16).flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] })
+        case .utf32le:
+            try put(lines.unicodeScalars.flatMap { s in (0..<4).map { UInt8((s.value >> (8 * $0)) & 0xFF) } })
+        case .utf32be:
+            try put(
+                lines.unicodeScalars.flatMap { s in (0..<4).reversed().map { UInt8((s.value >> (8 * $0)) & 0xFF) } })
+        case .withoutDashes: try put(Array(lines.replacingOccurrences(of: "-", with: "").utf8))
+        case .lowerCase: try put(Array(lines.lowercased().utf8))
+        case .bare: try put(Array(lines.replacingOccurrences(of: "-", with: "").lowercased().utf8))
+        case .jsonEscapes:
+            let cards = try passphrases(batch).map { card in
+                "\"\(card.0)\":\"" + card.1.utf16.map { String(format: "\\u%04x", $0) }.joined() + "\""
+            }
+            try put(Array("{\(cards.joined(separator: ","))}\n".utf8))
+        case .gzip, .zlib, .xz, .bzip2, .zip, .tar, .tarGzip:
+            try put(try python(Self.compressor(form), input: text))
+        case .zstd: try put(try tool("zstd", ["-q", "-c"], input: text))
+        case .nested:
+            // A zip in a tar in a gzip, base64 at 76 columns: four steps down.
+            let zip = try python(Self.compressor(.zip), input: text)
+            let tarred = try python(Self.compressor(.tarGzip), input: zip)
+            try put(Array((Data(tarred).base64EncodedString(options: .lineLength76Characters) + "\n").utf8))
+        case .sqliteUTF16:
+            let url = site.appendingPathComponent(name)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let rows = try passphrases(batch).map { [$0.0, $0.1] }
+            _ = try python(
+                """
+                import sqlite3, sys, json
+                db = sqlite3.connect(sys.argv[1])
+                db.execute('pragma encoding = "UTF-16le"')
+                db.execute("create table cards (serial text, passphrase text)")
+                db.executemany("insert into cards values (?, ?)", json.load(sys.stdin))
+                db.commit()
+                """, arguments: [url.path], input: Array(try JSONSerialization.data(withJSONObject: rows)))
+        case .bomb:
+            try put(
+                try python("import sys, gzip; sys.stdout.buffer.write(gzip.compress(bytes(64 << 20), 9))", input: []))
+        case .decimal, .byteArray, .spaced, .hex0x, .hex0xList, .littleEndianHex, .reversed, .base32, .base32Lower,
+            .base58, .xxd, .hexdump:
+            try put(try seedbForm(form, batch: batch))
+        case .split:
+            for (serial, seedb) in try seeds(batch) {
+                let hex = seedb.revealedHex()
+                let cut = hex.index(hex.startIndex, offsetBy: 20)
+                try write(site, "kept/seedb-\(serial).1", Data("notes \(hex[..<cut])".utf8))
+                try write(site, "kept/seedb-\(serial).2", Data("\(hex[cut...]) end\n".utf8))
+            }
+        case .keyUTF16:
+            let keys = try CardFace.readSpool(layout.faces(batch)).map { "\($0.serial) \($0.encryptedKey.text)\n" }
+            try put(Array(keys.joined().utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        case .keyBase58:
+            let keys = try CardFace.readSpool(layout.faces(batch)).map {
+                "\($0.serial) \(Base58.encode($0.encryptedKey.bytes))\n"
+            }
+            try put(Array(keys.joined().utf8))
+        case .keySecretBytes:
+            try put(try CardFace.readSpool(layout.faces(batch)).flatMap { Array($0.encryptedKey.bytes[15..<39]) })
+        case .faceSheet:
+            let sheet = try PrintRun.faceSheet(layout, batch: batch, denomination: "1 BTC")
+            try write(site, "kept/\(sheet.lastPathComponent)", try BoundedFile.read(sheet))
+        }
+    }
+
+    /// Batch `batch`'s seedb, one card a line (or a file of them), in `form`.
+    private func seedbForm(_ form: KeptForm, batch: Int) throws -> [UInt8] {
+        let seeds = try seeds(batch).map { ($0.0.description, $0.1.revealedBytes()) }
+        func lines(_ body: ([UInt8]) -> String) -> [UInt8] {
+            Array(seeds.map { "\($0.0): \(body($0.1))\n" }.joined().utf8)
+        }
+        switch form {
+        case .decimal: return lines { $0.map(String.init).joined(separator: ", ") }
+        case .spaced: return lines { $0.map(String.init).joined(separator: " ") }
+        case .byteArray:
+            let object = Dictionary(uniqueKeysWithValues: seeds.map { ($0.0, $0.1.map(Int.init)) })
+            return Array(try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]))
+        case .hex0x: return lines { "0x" + $0.hex }
+        case .hex0xList: return lines { $0.map { String(format: "0x%02X", $0) }.joined(separator: ",") }
+        case .littleEndianHex: return lines { Array($0.reversed()).hex }
+        case .reversed: return seeds.flatMap { $0.1.reversed() }
+        case .base32, .base32Lower:
+            // After two bytes of other data, so the value does not start on a 5-byte boundary.
+            let encoded = try python(
+                "import sys, base64; sys.stdout.buffer.write(base64.b32encode(sys.stdin.buffer.read()))",
+                input: [0x01, 0x02] + seeds.flatMap(\.1))
+            return form == .base32 ? encoded : Array(String(decoding: encoded, as: UTF8.self).lowercased().utf8)
+        case .base58: return lines { Base58.encode($0) }
+        case .xxd: return try tool("xxd", [], input: seeds.flatMap(\.1))
+        case .hexdump: return try tool("hexdump", ["-C"], input: [0x00, 0x01, 0x02] + seeds.flatMap(\.1))
+        default: return []
+        }
+    }
+
+    /// A Python script that compresses or archives stdin to stdout as `form`.
+    private static func compressor(_ form: KeptForm) -> String {
+        let body =
+            switch form {
+            case .gzip: "out = gzip.compress(data)"
+            case .zlib: "out = zlib.compress(data)"
+            case .xz: "out = lzma.compress(data)"
+            case .bzip2: "out = bz2.compress(data)"
+            case .zip:
+                """
+                buf = io.BytesIO()
+                with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z: z.writestr("notes/cards.txt", data)
+                out = buf.getvalue()
+                """
+            default:
+                """
+                buf = io.BytesIO()
+                with tarfile.open(fileobj=buf, mode="w:gz" if \(form == .tarGzip ? "True" : "False") else "w") as t:
+                    info = tarfile.TarInfo("notes/cards.txt"); info.size = len(data); t.addfile(info, io.BytesIO(data))
+                out = buf.getvalue()
+                """
+            }
+        return
+            "import sys, io, gzip, zlib, lzma, bz2, zipfile, tarfile\ndata = sys.stdin.buffer.read()\n\(body)\nsys.stdout.buffer.write(out)\n"
+    }
+
+    /// Site A's passphrases for a batch: from its open journal, or once sealed from its label spool.
+    private func passphrases(_ batch: Int) throws -> [(String, String)] {
+        let open = (try? journal(batch)) ?? []
+        if !open.isEmpty { return open.map { ($0.serial, $0.passphrase) } }
+        return try ScratchLabel.readSpool(layout.labels(batch)).map {
+            ($0.serial.description, String(decoding: $0.passphrase.revealedBytes(), as: UTF8.self))
+        }
+    }
+
+    private func python(_ script: String, arguments: [String] = [], input: [UInt8]) throws -> [UInt8] {
+        try tool("python3", ["-c", script] + arguments, input: input)
+    }
+
+    /// Runs a tool found on PATH with `input` on its stdin, and returns its stdout.
+    private func tool(_ name: String, _ arguments: [String], input: [UInt8]) throws -> [UInt8] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [name] + arguments
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        // Write on another thread: a tool may fill its stdout pipe before it has read all its input.
+        let handle = stdin.fileHandleForWriting
+        let data = Data(input)
+        let writer = Thread {
+            handle.write(data)
+            try? handle.close()
+        }
+        writer.start()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CeremonyError(.failed, "\(name) failed") }
+        return Array(output)
+    }
+}

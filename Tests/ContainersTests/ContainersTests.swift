@@ -1,0 +1,127 @@
+import Containers
+import Foundation
+import Testing
+
+/// The container readers on small inputs made by other tools (Python's gzip, zlib, tarfile and
+/// sqlite3): exact content out, and the budget stopping a reader before its output passes it.
+@Suite struct ContainersTests {
+    static let text = Array("card 0000001-0000 passphrase ABCD-EFGH\n".utf8)
+
+    static func bytes(_ hex: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            out.append(UInt8(hex[index..<next], radix: 16)!)
+            index = next
+        }
+        return out
+    }
+
+    /// What a Python script writes to stdout.
+    static func python(_ script: String) throws -> [UInt8] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        try process.run()
+        let data = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return Array(data)
+    }
+
+    @Test("a lone gzip stream is one member, data, with the exact text")
+    func gzipStream() throws {
+        let gzip = Self.bytes(
+            "1f8b08000000000002034b4e2c4a51300003435d10a95090585c5c905194589caae0e8e4eca2ebeae6eec10500de65250027000000"
+        )
+        #expect(Containers.looksLikeArchive(gzip))
+        var budget = Budget(limit: 1 << 20)
+        var members: [(String, [UInt8])] = []
+        #expect(try Containers.archiveMembers(gzip, budget: &budget) { members.append(($0, $1)) })
+        #expect(members.map(\.0) == ["data"])
+        #expect(members.first?.1 == Self.text)
+        #expect(budget.remaining == (1 << 20) - Self.text.count - 512)
+    }
+
+    @Test("a zlib stream inflates to the exact text, found at its header")
+    func zlibStream() throws {
+        let stream = Self.bytes(
+            "789c4b4e2c4a51300003435d10a95090585c5c905194589caae0e8e4eca2ebeae6eec10500d8370ace")
+        let file = Array("junk ".utf8) + stream
+        #expect(Containers.zlibCandidates(file) == [5])
+        var budget = Budget(limit: 1 << 20)
+        let inflated = try #require(try Containers.inflateZlib(file, at: 5, budget: &budget))
+        #expect(inflated.content == Self.text)
+        #expect(inflated.complete)
+        #expect(try Containers.inflateZlib(Array("not zlib at all".utf8), at: 0, budget: &budget) == nil)
+    }
+
+    @Test("a gzip of 1 MiB of zeros stops at a 64 KiB budget, the budget used to the byte (content and one header)")
+    func budgetStopsABomb() throws {
+        let bomb = try Self.python("import sys, gzip; sys.stdout.buffer.write(gzip.compress(bytes(1 << 20), 9))")
+        #expect(bomb.count < 4096)
+        var budget = Budget(limit: 64 << 10)
+        var read: [UInt8] = []
+        #expect(throws: ContainerError.exceedsBudget(limit: 64 << 10)) {
+            _ = try Containers.archiveMembers(bomb, budget: &budget) { read += $1 }
+        }
+        #expect(read.count == (64 << 10) - 512)
+        #expect(read.allSatisfy { $0 == 0 })
+        #expect(budget.remaining == 0)
+    }
+
+    @Test("a tar of a thousand empty members passes a budget of a hundred headers")
+    func emptyMembersCount() throws {
+        let tar = try Self.python(
+            """
+            import sys, io, tarfile
+            buf = io.BytesIO()
+            with tarfile.open(fileobj=buf, mode="w:gz") as t:
+                for i in range(1000): t.addfile(tarfile.TarInfo(f"m{i}"), io.BytesIO(b""))
+            sys.stdout.buffer.write(buf.getvalue())
+            """)
+        var budget = Budget(limit: 100 * 512)
+        var members = 0
+        #expect(throws: ContainerError.exceedsBudget(limit: 100 * 512)) {
+            _ = try Containers.archiveMembers(tar, budget: &budget) { _, _ in members += 1 }
+        }
+        #expect(members == 100)
+    }
+
+    @Test("a SQLite database with UTF-16 text gives its cells as UTF-8, table by table")
+    func sqliteUTF16() throws {
+        let database = try Self.python(
+            """
+            import sys, sqlite3, tempfile, os
+            path = os.path.join(tempfile.mkdtemp(), "d.sqlite")
+            db = sqlite3.connect(path)
+            db.execute('pragma encoding = "UTF-16le"')
+            db.execute("create table cards (serial text, passphrase text, n integer)")
+            db.execute("insert into cards values ('0000001-0000', 'ABCD-EFGH', 7)")
+            db.commit(); db.close()
+            sys.stdout.buffer.write(open(path, "rb").read())
+            """)
+        #expect(Containers.looksLikeSQLite(database))
+        // UTF-16 in the pages: the UTF-8 text is not there as is.
+        #expect(!String(decoding: database, as: UTF8.self).contains("ABCD-EFGH"))
+        var budget = Budget(limit: 1 << 20)
+        var tables: [String: [UInt8]] = [:]
+        try Containers.sqliteTables(database, budget: &budget) { tables[$0] = $1 }
+        #expect(Set(tables.keys) == ["sqlite_schema", "cards"])
+        #expect(tables["cards"] == Array("0000001-0000\nABCD-EFGH\n".utf8))
+        #expect(String(decoding: tables["sqlite_schema"] ?? [], as: UTF8.self).hasPrefix("cards\nCREATE TABLE cards"))
+    }
+
+    @Test("bytes that are no SQLite database are refused with a ContainerError, not a trap")
+    func sqliteRefusal() throws {
+        var damaged = Array("SQLite format 3\u{0}".utf8) + [UInt8](repeating: 0xFF, count: 200)
+        damaged[16] = 0x00
+        var budget = Budget(limit: 1 << 20)
+        #expect(throws: ContainerError.self) {
+            try Containers.sqliteTables(damaged, budget: &budget) { _, _ in }
+        }
+    }
+}
