@@ -113,7 +113,9 @@ extension Explain {
             }
             var walk = Walk(
                 operation: "intermediate",
-                summary: "the passphrase owner (site A in a ceremony) makes an intermediate code for the key site.")
+                summary: "the passphrase owner (site A in a ceremony) makes an intermediate code for the key site.",
+                conclusion: "the intermediate code carries only ownerentropy and the passpoint, passfactor·G: "
+                    + "share 1 stays with the passphrase, and the key site can work from the code alone.")
             let note = ownersalt == nil ? seed.note("ownersalt", count: count) : "ownersalt given with --ownersalt."
             walk.add(OwnerSteps.ownerEntropy(owner.ownerEntropy, by: .siteA, saltNote: note))
             walk.add(OwnerSteps.factors(owner, passphrase: secret, by: .siteA))
@@ -159,7 +161,9 @@ extension Explain {
             var walk = Walk(
                 operation: "generate",
                 summary: "the key site (site B in a ceremony) makes an encrypted key, address and confirmation code "
-                    + "from an intermediate code alone.")
+                    + "from an intermediate code alone.",
+                conclusion: "the key site made a public key (passpoint·factorb) and its address without learning "
+                    + "passfactor, so without the private key; only the passphrase holder can complete it.")
             let note = seedb == nil ? seed.note("seedb", count: 24) : "seedb given with --seedb."
             walk.add(KeySteps.generation(code, key, by: .siteB, seedbNote: note))
             output.emit(walk)
@@ -188,7 +192,9 @@ extension Explain {
             var walk = Walk(
                 operation: "confirm",
                 summary:
-                    "the passphrase holder (site A in a ceremony) checks that an address is bound to its passphrase.")
+                    "the passphrase holder (site A in a ceremony) checks that an address is bound to its passphrase.",
+                conclusion: "the address is pointb·passfactor: its key is made from this passphrase's share, "
+                    + "so a key site could not have substituted an address whose key it knows.")
             walk.add(try OwnerSteps.confirmation(code, confirmation, passphrase: secret, by: .siteA, showFactors: true))
             output.emit(walk)
         }
@@ -196,9 +202,14 @@ extension Explain {
 
     struct Decrypt: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Walk the decryption of an EC-multiply key: passfactor, seedb, factorb, and their product.")
+            abstract: "Walk the decryption of a key: passfactor, seedb, factorb and their product (EC-multiply), "
+                + "or scrypt and AES (non-EC).",
+            discussion: """
+                A wrong passphrase is walked too, up to the address hash that does not match; the walk is \
+                printed, then the command fails with "wrong passphrase" (exit 1).
+                """)
 
-        @Argument(help: "The encrypted key (6P...), EC-multiply mode.")
+        @Argument(help: "The encrypted key (6P...), EC-multiply or not.")
         var encryptedKey: String
         @OptionGroup var passphrase: PassphraseOption
         @OptionGroup var network: NetworkOption
@@ -207,20 +218,30 @@ extension Explain {
         func run() throws {
             Walk.emitWarning()
             let key = try failure(file: "encrypted key") { () throws(BIP38Error) in try EncryptedKey(encryptedKey) }
-            guard key.isECMultiply else {
-                throw ToolFailure(
-                    "encrypted key: a non-EC key (6PR/6PY); explain walks EC-multiply keys only: use bip38 decrypt")
-            }
             let secret = try passphrase.read()
-            let decrypted = try failure(file: "encrypted key") { () throws(BIP38Error) in
-                try key.decrypt(passphrase: secret, network: network.resolved)
+            let outcome = try DecryptSteps.decryption(
+                key, passphrase: secret, network: network.resolved, by: .cardHolder)
+            let summary =
+                key.isECMultiply
+                ? "the card holder decrypts the key with the passphrase: private key = passfactor·factorb mod n."
+                : "the holder decrypts a non-EC key: scrypt of the passphrase, then AES, then the address hash."
+            let conclusion: String
+            switch (key.isECMultiply, outcome.matched) {
+            case (true, true):
+                conclusion =
+                    "the passphrase gives share 1 (passfactor), the encrypted key gives share 2 (seedb, factorb) "
+                    + "to anyone with the passpoint, and their product is the key of this address."
+            case (false, true):
+                conclusion =
+                    "the passphrase opens this key: scrypt and AES give a private key whose address hashes to "
+                    + "the key's addresshash."
+            case (_, false):
+                conclusion =
+                    "the address hash does not match, so this passphrase is not the one the key was made with; "
+                    + "no key was recovered."
             }
-            var walk = Walk(
-                operation: "decrypt",
-                summary: "the card holder decrypts the key with the passphrase: private key = passfactor·factorb mod n."
-            )
-            walk.add(try DecryptSteps.decryption(key, decrypted, passphrase: secret, by: .cardHolder))
-            output.emit(walk)
+            output.emit(Walk(operation: "decrypt", summary: summary, steps: outcome.steps, conclusion: conclusion))
+            guard outcome.matched else { throw ToolFailure("encrypted key: wrong passphrase") }
         }
     }
 }

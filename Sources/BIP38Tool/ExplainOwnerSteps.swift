@@ -5,11 +5,13 @@ import CryptoCore
 /// the intermediate code, and the check of a confirmation code.
 enum OwnerSteps {
     /// The passphrase as an input value: its NFC UTF-8 bytes (what scrypt receives) and its text.
-    static func passphraseValue(_ passphrase: Passphrase) -> ExplainedValue {
+    static func passphraseValue(
+        _ passphrase: Passphrase, knownBy: [Party] = Knowledge.passphraseSide
+    ) -> ExplainedValue {
         let bytes = passphrase.normalizedUTF8
         return ExplainedValue(
             name: "passphrase", hex: bytes.revealedHex(), text: String(decoding: bytes.revealedBytes(), as: UTF8.self),
-            secret: true, knownBy: Knowledge.passphraseSide)
+            knownBy: knownBy)
     }
 
     /// ownerentropy from ownersalt and lot/sequence (BIP38 EC-multiply steps 1-2).
