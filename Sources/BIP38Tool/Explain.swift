@@ -10,8 +10,11 @@ struct Explain: ParsableCommand {
         discussion: """
             Each step shows its name, the party that performs it, its formula on one line, and its \
             inputs and outputs in hex (Base58Check strings, addresses and numbers as text), each marked \
-            SECRET when it is a key share or yields one, and with the parties that know it: site A \
-            (passphrase site), site B (key site), the card holder, or the public. A warning goes to \
+            with its role in the key (SHARE 1, SHARE 2, KEY, SEALED 2 for the encrypted key, SECRET for \
+            what opens a non-EC key; unmarked for no share or public, as in the knowledge table of \
+            Docs/Design.md) and with the parties that know it: site A (passphrase site), site B (key \
+            site), the card holder, or the public. Lines wrap at 100 columns; a long value continues \
+            on indented lines. The walk ends in a sentence saying what it proved. A warning goes to \
             standard error every time: use only throwaway or specification values.
 
             --seed TEXT derives the random values (ownersalt, seedb, the ceremony's passphrase) as \
@@ -19,8 +22,9 @@ struct Explain: ParsableCommand {
             reproduces; --ownersalt and --seedb give them directly. Without either they are fresh.
 
             --json prints one object: {"operation", "summary", "steps": [{"name", "performed_by", \
-            "formula", "inputs": [value], "outputs": [value], "notes": [text]}]}, where a value is \
-            {"name", "hex", "text", "secret", "known_by"}, "hex" or "text" null when the value has no \
+            "formula", "inputs": [value], "outputs": [value], "notes": [text]}], "conclusion"}, where a \
+            value is {"name", "hex", "text", "role", "secret", "known_by"}, "role" one of "share_1", \
+            "share_2", "share_2_sealed", "key", "no_share", "opens_key", "public", "hex" or "text" null when the value has no \
             such form, "known_by" a list of "site_a", "site_b", "card_holder", "public", and \
             "performed_by" one of those or null for a step of reasoning.
             """,
