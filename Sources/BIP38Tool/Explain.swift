@@ -2,11 +2,11 @@ import ArgumentParser
 import BIP38
 import CryptoCore
 
-/// `bip38 explain`: walks one EC-multiply operation step by step, printing every
+/// `bip38 explain`: walks one BIP38 operation (EC-multiply, or a non-EC decryption) step by step, printing every
 /// intermediate value and which party knows it. A teaching tool: it prints secrets.
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Walk one EC-multiply operation step by step, with every value (prints secrets: teaching only).",
+        abstract: "Walk one BIP38 operation step by step, with every value (prints secrets: teaching only).",
         discussion: """
             Each step shows its name, the party that performs it, its formula on one line, and its \
             inputs and outputs in hex (Base58Check strings, addresses and numbers as text), each marked \
@@ -178,17 +178,14 @@ extension Explain {
         static let configuration = CommandConfiguration(
             abstract: "Walk the check of a confirmation code: passphrase → passpoint → pointb → address.")
 
-        @Argument(help: "The confirmation code (cfrm38...).")
-        var confirmationCode: String
+        @OptionGroup var confirmationCode: ConfirmationCodeArgument
         @OptionGroup var passphrase: PassphraseOption
         @OptionGroup var network: NetworkOption
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             Walk.emitWarning()
-            let code = try failure(file: "confirmation code") { () throws(BIP38Error) in
-                try ConfirmationCode(confirmationCode)
-            }
+            let code = try confirmationCode.parsed()
             let secret = try passphrase.read()
             let confirmation = try failure(file: "confirmation code") { () throws(BIP38Error) in
                 try code.confirm(passphrase: secret, network: network.resolved)

@@ -46,34 +46,24 @@ struct SeedbRecovery {
             half1: half1, half2: half2, passpoint: passpoint, addressHash: key.addressHash,
             ownerEntropy: ownerEntropy, by: party)
         if leaked { halves.inputs.insert(.text("encrypted_key", key.text, hex: key.bytes, cipher), at: 0) }
-        var part2 = ExplainStep(
-            name: "decrypt encryptedpart2", performedBy: party,
-            formula:
-                "encryptedpart1[8..16] || seedb[16..24] = AES256⁻¹(encryptedpart2, key derivedhalf2) ⊕ derivedhalf1[16..32]"
-        )
-        part2.inputs = [
-            .bytes("encryptedpart2", Array(key.bytes[23..<39]), cipher),
-            .secret("derivedhalf1", half1, Knowledge.bothSites),
-            .secret("derivedhalf2", half2, Knowledge.bothSites),
-        ]
-        part2.outputs = [
-            .bytes("encryptedpart1_tail", decryptedPart2[0..<8].revealedBytes(), cipher),
-            .secret("seedb_tail" + suffix, decryptedPart2[8..<16], knownBy),
-        ]
-
-        var part1 = ExplainStep(
-            name: "decrypt encryptedpart1", performedBy: party,
-            formula:
-                "seedb[0..16] = AES256⁻¹(encryptedpart1[0..8] || encryptedpart1_tail, key derivedhalf2) ⊕ derivedhalf1[0..16]"
-        )
-        part1.inputs = [
-            .bytes("encryptedpart1", encryptedPart1, cipher),
-            .secret("derivedhalf1", half1, Knowledge.bothSites),
-            .secret("derivedhalf2", half2, Knowledge.bothSites),
-        ]
-        part1.outputs = [
-            .secret("seedb_head" + suffix, seedb[0..<16], knownBy), .secret("seedb" + suffix, seedb, knownBy),
-        ]
+        let pair = DerivedHalfPair(half1: half1, half2: half2)
+        let part2 = ExplainStep.aes(
+            "decrypt encryptedpart2", by: party,
+            formula: "encryptedpart1[8..16] || seedb[16..24] = AES256⁻¹(encryptedpart2, key derivedhalf2) "
+                + "⊕ derivedhalf1[16..32]",
+            inputs: [.bytes("encryptedpart2", Array(key.bytes[23..<39]), cipher)], halves: pair,
+            outputs: [
+                .bytes("encryptedpart1_tail", decryptedPart2[0..<8].revealedBytes(), cipher),
+                .secret("seedb_tail" + suffix, decryptedPart2[8..<16], knownBy),
+            ])
+        let part1 = ExplainStep.aes(
+            "decrypt encryptedpart1", by: party,
+            formula: "seedb[0..16] = AES256⁻¹(encryptedpart1[0..8] || encryptedpart1_tail, key derivedhalf2) "
+                + "⊕ derivedhalf1[0..16]",
+            inputs: [.bytes("encryptedpart1", encryptedPart1, cipher)], halves: pair,
+            outputs: [
+                .secret("seedb_head" + suffix, seedb[0..<16], knownBy), .secret("seedb" + suffix, seedb, knownBy),
+            ])
 
         var factor = ExplainStep(
             name: "factorb", performedBy: party, formula: "factorb = SHA256(SHA256(seedb))")
@@ -91,11 +81,7 @@ enum DecryptSteps {
             formula:
                 "key = 0143 || flag || addresshash(4) || ownerentropy(8) || encryptedpart1[0..8] || encryptedpart2(16)")
         read.inputs = [.text("encrypted_key", key.text, hex: key.bytes, Knowledge.keySide)]
-        read.outputs = [
-            .bytes("flag", [key.flag.rawValue], Knowledge.bothSites),
-            .bytes("addresshash", key.addressHash, Knowledge.everyone),
-            .bytes("ownerentropy", ownerEntropy.bytes, Knowledge.bothSites),
-        ]
+        read.outputs = ExplainedValue.header(flag: key.flag, addressHash: key.addressHash, ownerEntropy: ownerEntropy)
         if let lotSequence = key.lotSequence {
             read.outputs += [
                 .text("lot", String(lotSequence.lot), Knowledge.bothSites),

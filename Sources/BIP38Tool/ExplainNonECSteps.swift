@@ -40,10 +40,7 @@ enum NonECSteps {
             OwnerSteps.passphraseValue(passphrase, knownBy: holder).nonEC,
             .bytes("addresshash", key.addressHash, Knowledge.everyone),
         ]
-        scrypt.outputs = [
-            ExplainedValue.secret("derivedhalf1", half1, holder).nonEC,
-            ExplainedValue.secret("derivedhalf2", half2, holder).nonEC,
-        ]
+        scrypt.outputs = ExplainedValue.halves(half1, half2, holder).map(\.nonEC)
         scrypt.notes = [
             "The salt is the address hash: the passphrase is tied to this one address.",
             "This scrypt is what every passphrase guess costs an attacker.",
@@ -60,12 +57,11 @@ enum NonECSteps {
             name: "decrypt the two halves", performedBy: party,
             formula: "private key[0..16] = AES256⁻¹(encryptedhalf1) ⊕ derivedhalf1[0..16];  private key[16..32] = "
                 + "AES256⁻¹(encryptedhalf2) ⊕ derivedhalf1[16..32];  AES key = derivedhalf2")
-        aes.inputs = [
-            .bytes("encryptedhalf1", Array(key.bytes[7..<23]), holder),
-            .bytes("encryptedhalf2", Array(key.bytes[23..<39]), holder),
-            ExplainedValue.secret("derivedhalf1", half1, holder).nonEC,
-            ExplainedValue.secret("derivedhalf2", half2, holder).nonEC,
-        ]
+        aes.inputs =
+            [
+                .bytes("encryptedhalf1", Array(key.bytes[7..<23]), holder),
+                .bytes("encryptedhalf2", Array(key.bytes[23..<39]), holder),
+            ] + ExplainedValue.halves(half1, half2, holder).map(\.nonEC)
         aes.outputs = [.secret("private_key", scalar, holder)]
         let privateKey = try failure(file: "encrypted key") { () throws(BIP38Error) in
             try PrivateKey(scalar: scalar)
