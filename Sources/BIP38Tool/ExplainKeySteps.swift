@@ -82,24 +82,18 @@ enum KeySteps {
                     .bytes("encryptedpart2", key.encryptedPart2, Knowledge.keySide),
                 ]))
 
-        var encrypted = ExplainStep(
-            name: "the encrypted key", performedBy: party,
-            formula:
-                "key = Base58Check(0143 || flag || addresshash || ownerentropy || encryptedpart1[0..8] || encryptedpart2)"
-        )
-        encrypted.inputs =
-            ExplainedValue.header(
-                flag: key.encryptedKey.flag, addressHash: key.address.addressHash, ownerEntropy: entropy) + [
-                .bytes("encryptedpart1", key.encryptedPart1, Knowledge.keySide),
-                .bytes("encryptedpart2", key.encryptedPart2, Knowledge.keySide),
-            ]
-        encrypted.outputs = [
-            .text("encrypted_key", key.encryptedKey.text, hex: key.encryptedKey.bytes, Knowledge.keySide)
-        ]
-        encrypted.notes = [
-            "Printed under the sticker. It must never reach site A: with the passpoint it yields seedb."
-        ]
-        steps.append(encrypted)
+        steps.append(
+            .assembly(
+                "the encrypted key", by: party,
+                formula: "key = Base58Check(0143 || flag || addresshash || ownerentropy || encryptedpart1[0..8] "
+                    + "|| encryptedpart2)",
+                flag: key.encryptedKey.flag, addressHash: key.address.addressHash, ownerEntropy: entropy,
+                fields: [
+                    .bytes("encryptedpart1", key.encryptedPart1, Knowledge.keySide),
+                    .bytes("encryptedpart2", key.encryptedPart2, Knowledge.keySide),
+                ],
+                output: .text("encrypted_key", key.encryptedKey.text, hex: key.encryptedKey.bytes, Knowledge.keySide),
+                note: "Printed under the sticker. It must never reach site A: with the passpoint it yields seedb."))
 
         var pointB = ExplainStep(
             name: "pointb", performedBy: party, formula: "pointb = factorb·G  (33-byte compressed point)")
@@ -121,22 +115,18 @@ enum KeySteps {
                     .bytes("pointbx2", Array(encryptedPointB[17..<33]), Knowledge.bothSites),
                 ]))
 
-        var confirmation = ExplainStep(
-            name: "the confirmation code", performedBy: party,
-            formula:
-                "code = Base58Check(643BF6A89A || flag || addresshash || ownerentropy || pointbprefix || pointbx1 || pointbx2)"
+        steps.append(
+            .assembly(
+                "the confirmation code", by: party,
+                formula: "code = Base58Check(643BF6A89A || flag || addresshash || ownerentropy || pointbprefix "
+                    + "|| pointbx1 || pointbx2)",
+                flag: key.confirmationCode.flag, addressHash: key.address.addressHash, ownerEntropy: entropy,
+                fields: [.bytes("encryptedpointb", encryptedPointB, Knowledge.bothSites)],
+                output: .text(
+                    "confirmation_code", key.confirmationCode.text, hex: key.confirmationCode.bytes,
+                    Knowledge.bothSites),
+                note: "Lets the passphrase holder check the address without the encrypted key (bip38 explain confirm).")
         )
-        confirmation.inputs =
-            ExplainedValue.header(
-                flag: key.confirmationCode.flag, addressHash: key.address.addressHash, ownerEntropy: entropy)
-            + [.bytes("encryptedpointb", encryptedPointB, Knowledge.bothSites)]
-        confirmation.outputs = [
-            .text("confirmation_code", key.confirmationCode.text, hex: key.confirmationCode.bytes, Knowledge.bothSites)
-        ]
-        confirmation.notes = [
-            "Lets the passphrase holder check the address without the encrypted key (bip38 explain confirm)."
-        ]
-        steps.append(confirmation)
         return steps
     }
 }

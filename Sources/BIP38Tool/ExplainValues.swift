@@ -50,6 +50,20 @@ extension ExplainStep {
     }
 }
 
+extension ExplainStep {
+    /// The step that joins an EC-multiply string: its header (flag, addresshash,
+    /// ownerentropy), then its own `fields`, in Base58Check.
+    static func assembly(
+        _ name: String, by party: Party, formula: String, flag: BIP38Flag, addressHash: [UInt8],
+        ownerEntropy: OwnerEntropy, fields: [ExplainedValue], output: ExplainedValue, note: String
+    ) -> ExplainStep {
+        ExplainStep(
+            name: name, performedBy: party, formula: formula,
+            inputs: ExplainedValue.header(flag: flag, addressHash: addressHash, ownerEntropy: ownerEntropy) + fields,
+            outputs: [output], notes: [note])
+    }
+}
+
 /// derivedhalf1 and derivedhalf2, as an AES step takes them.
 struct DerivedHalfPair {
     let half1: SecretBytes
