@@ -5,6 +5,7 @@
 #   make deps       install the Debian packages (apt-get; sudo when not root)
 #   make build      debug build        make release   release build
 #   make fuzz       libFuzzer over every parser that reads outside data (FUZZ_SECONDS per target)
+#   make diagrams   redraw Docs/images/*.svg from their Graphviz sources in Docs/images/src/
 #   make lint       swift-format lint (config: .swift-format, 120 columns); make format rewrites in place
 
 SWIFT      ?= swift
@@ -36,7 +37,7 @@ $(error Swift 6.2 or later is needed on PATH (swift.org or swiftly); see README.
 endif
 endif
 
-.PHONY: all deps test-deps build release test ceremony clean bench fuzz lint format
+.PHONY: all deps test-deps build release test ceremony clean bench fuzz lint format diagrams
 
 all: build
 
@@ -119,3 +120,12 @@ fuzz: deps
 
 clean:
 	rm -rf .build
+
+# The figures of Docs/ are committed SVGs drawn by Graphviz from Docs/images/src/*.dot;
+# DocsTests check that each is up to date when `dot` is installed (Debian's graphviz).
+diagrams:
+	@command -v dot >/dev/null 2>&1 || { echo "diagrams: installing graphviz"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq graphviz; }
+	@for f in Docs/images/src/*.dot; do \
+	  out=Docs/images/$$(basename "$$f" .dot).svg; dot -Tsvg "$$f" -o "$$out" && echo "diagrams: $$out"; \
+	done

@@ -169,7 +169,7 @@ let package = Package(
             [
                 "BIP38Tool", "PassphraseSiteTool", "KeySiteTool", "CeremonyAuditTool", "CardPrintTool",
                 "CeremonyFaultTool",
-                "Ceremony", "Audit", "FaultInjection", "CryptoCore", "TestSupport",
+                "Ceremony", "Audit", "FaultInjection", "BIP38", "CryptoCore", "TestSupport",
             ],
             fixtures: true),
     ]

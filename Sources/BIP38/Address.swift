@@ -41,7 +41,7 @@ public struct Address: Hashable, Sendable, CustomStringConvertible, TextCodable 
         self.network = network
     }
 
-    private init(text: String, network: Network) {
+    init(text: String, network: Network) {
         self.text = text
         self.network = network
     }

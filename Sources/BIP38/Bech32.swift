@@ -1,9 +1,9 @@
 /// Bech32 (BIP173) encoding of SegWit version 0 addresses.
 enum Bech32 {
-    private static let charset = Array("qpzry9x8gf2tvdw0s3jn54khce6mua7l".utf8)
+    static let charset = Array("qpzry9x8gf2tvdw0s3jn54khce6mua7l".utf8)
     private static let generator: [UInt32] = [0x3b6a_57b2, 0x2650_8e6d, 0x1ea1_19fa, 0x3d42_33dd, 0x2a14_62b3]
 
-    private static func polymod(_ values: [UInt8]) -> UInt32 {
+    static func polymod(_ values: [UInt8]) -> UInt32 {
         var checksum: UInt32 = 1
         for value in values {
             let top = checksum >> 25
@@ -15,7 +15,7 @@ enum Bech32 {
         return checksum
     }
 
-    private static func expand(_ hrp: String) -> [UInt8] {
+    static func expand(_ hrp: String) -> [UInt8] {
         let bytes = Array(hrp.utf8)
         return bytes.map { $0 >> 5 } + [0] + bytes.map { $0 & 31 }
     }

@@ -144,16 +144,13 @@ struct Confirm: ParsableCommand {
         discussion:
             "Prints address, segwit_address (compressed keys), compressed, lot, sequence, reading (as for decrypt).")
 
-    @Argument(help: "The confirmation code (cfrm38...).")
-    var confirmationCode: String
+    @OptionGroup var confirmationCode: ConfirmationCodeArgument
     @OptionGroup var passphrase: PassphraseOption
     @OptionGroup var network: NetworkOption
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let code = try failure(file: "confirmation code") { () throws(BIP38Error) in
-            try ConfirmationCode(confirmationCode)
-        }
+        let code = try confirmationCode.parsed()
         let secret = try passphrase.read(allowEmpty: true)
         let confirmation = try failure(file: "confirmation code") { () throws(BIP38Error) in
             try code.confirm(passphrase: secret, network: network.resolved, allowNonStandardReading: true)

@@ -2,16 +2,19 @@ import ArgumentParser
 import BIP38
 import CryptoCore
 
-/// `bip38 explain`: walks one EC-multiply operation step by step, printing every
+/// `bip38 explain`: walks one BIP38 operation (EC-multiply, or a non-EC decryption) step by step, printing every
 /// intermediate value and which party knows it. A teaching tool: it prints secrets.
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Walk one EC-multiply operation step by step, with every value (prints secrets: teaching only).",
+        abstract: "Walk one BIP38 operation step by step, with every value (prints secrets: teaching only).",
         discussion: """
             Each step shows its name, the party that performs it, its formula on one line, and its \
             inputs and outputs in hex (Base58Check strings, addresses and numbers as text), each marked \
-            SECRET when it is a key share or yields one, and with the parties that know it: site A \
-            (passphrase site), site B (key site), the card holder, or the public. A warning goes to \
+            with its role in the key (SHARE 1, SHARE 2, KEY, SEALED 2 for the encrypted key, SECRET for \
+            what opens a non-EC key; unmarked for no share or public, as in the knowledge table of \
+            Docs/Design.md) and with the parties that know it: site A (passphrase site), site B (key \
+            site), the card holder, or the public. Lines wrap at 100 columns; a long value continues \
+            on indented lines. The walk ends in a sentence saying what it proved. A warning goes to \
             standard error every time: use only throwaway or specification values.
 
             --seed TEXT derives the random values (ownersalt, seedb, the ceremony's passphrase) as \
@@ -19,8 +22,9 @@ struct Explain: ParsableCommand {
             reproduces; --ownersalt and --seedb give them directly. Without either they are fresh.
 
             --json prints one object: {"operation", "summary", "steps": [{"name", "performed_by", \
-            "formula", "inputs": [value], "outputs": [value], "notes": [text]}]}, where a value is \
-            {"name", "hex", "text", "secret", "known_by"}, "hex" or "text" null when the value has no \
+            "formula", "inputs": [value], "outputs": [value], "notes": [text]}], "conclusion"}, where a \
+            value is {"name", "hex", "text", "role", "secret", "known_by"}, "role" one of "share_1", \
+            "share_2", "share_2_sealed", "key", "no_share", "opens_key", "public", "hex" or "text" null when the value has no \
             such form, "known_by" a list of "site_a", "site_b", "card_holder", "public", and \
             "performed_by" one of those or null for a step of reasoning.
             """,
@@ -114,7 +118,9 @@ extension Explain {
             }
             var walk = Walk(
                 operation: "intermediate",
-                summary: "the passphrase owner (site A in a ceremony) makes an intermediate code for the key site.")
+                summary: "the passphrase owner (site A in a ceremony) makes an intermediate code for the key site.",
+                conclusion: "the intermediate code carries only ownerentropy and the passpoint, passfactor·G: "
+                    + "share 1 stays with the passphrase, and the key site can work from the code alone.")
             let note = ownersalt == nil ? seed.note("ownersalt", count: count) : "ownersalt given with --ownersalt."
             walk.add(OwnerSteps.ownerEntropy(owner.ownerEntropy, by: .siteA, saltNote: note))
             walk.add(OwnerSteps.factors(owner, passphrase: secret, by: .siteA))
@@ -160,7 +166,9 @@ extension Explain {
             var walk = Walk(
                 operation: "generate",
                 summary: "the key site (site B in a ceremony) makes an encrypted key, address and confirmation code "
-                    + "from an intermediate code alone.")
+                    + "from an intermediate code alone.",
+                conclusion: "the key site made a public key (passpoint·factorb) and its address without learning "
+                    + "passfactor, so without the private key; only the passphrase holder can complete it.")
             let note = seedb == nil ? seed.note("seedb", count: 24) : "seedb given with --seedb."
             walk.add(KeySteps.generation(code, key, by: .siteB, seedbNote: note))
             output.emit(walk)
@@ -171,17 +179,14 @@ extension Explain {
         static let configuration = CommandConfiguration(
             abstract: "Walk the check of a confirmation code: passphrase → passpoint → pointb → address.")
 
-        @Argument(help: "The confirmation code (cfrm38...).")
-        var confirmationCode: String
+        @OptionGroup var confirmationCode: ConfirmationCodeArgument
         @OptionGroup var passphrase: PassphraseOption
         @OptionGroup var network: NetworkOption
         @OptionGroup var output: OutputOptions
 
         func run() throws {
             Walk.emitWarning()
-            let code = try failure(file: "confirmation code") { () throws(BIP38Error) in
-                try ConfirmationCode(confirmationCode)
-            }
+            let code = try confirmationCode.parsed()
             let secret = try passphrase.read()
             let confirmation = try failure(file: "confirmation code") { () throws(BIP38Error) in
                 try code.confirm(passphrase: secret, network: network.resolved)
@@ -189,7 +194,9 @@ extension Explain {
             var walk = Walk(
                 operation: "confirm",
                 summary:
-                    "the passphrase holder (site A in a ceremony) checks that an address is bound to its passphrase.")
+                    "the passphrase holder (site A in a ceremony) checks that an address is bound to its passphrase.",
+                conclusion: "the address is pointb·passfactor: its key is made from this passphrase's share, "
+                    + "so a key site could not have substituted an address whose key it knows.")
             walk.add(try OwnerSteps.confirmation(code, confirmation, passphrase: secret, by: .siteA, showFactors: true))
             output.emit(walk)
         }
@@ -197,9 +204,14 @@ extension Explain {
 
     struct Decrypt: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Walk the decryption of an EC-multiply key: passfactor, seedb, factorb, and their product.")
+            abstract: "Walk the decryption of a key: passfactor, seedb, factorb and their product (EC-multiply), "
+                + "or scrypt and AES (non-EC).",
+            discussion: """
+                A wrong passphrase is walked too, up to the address hash that does not match; the walk is \
+                printed, then the command fails with "wrong passphrase" (exit 1).
+                """)
 
-        @Argument(help: "The encrypted key (6P...), EC-multiply mode.")
+        @Argument(help: "The encrypted key (6P...), EC-multiply or not.")
         var encryptedKey: String
         @OptionGroup var passphrase: PassphraseOption
         @OptionGroup var network: NetworkOption
@@ -208,20 +220,30 @@ extension Explain {
         func run() throws {
             Walk.emitWarning()
             let key = try failure(file: "encrypted key") { () throws(BIP38Error) in try EncryptedKey(encryptedKey) }
-            guard key.isECMultiply else {
-                throw ToolFailure(
-                    "encrypted key: a non-EC key (6PR/6PY); explain walks EC-multiply keys only: use bip38 decrypt")
-            }
             let secret = try passphrase.read()
-            let decrypted = try failure(file: "encrypted key") { () throws(BIP38Error) in
-                try key.decrypt(passphrase: secret, network: network.resolved)
+            let outcome = try DecryptSteps.decryption(
+                key, passphrase: secret, network: network.resolved, by: .cardHolder)
+            let summary =
+                key.isECMultiply
+                ? "the card holder decrypts the key with the passphrase: private key = passfactor·factorb mod n."
+                : "the holder decrypts a non-EC key: scrypt of the passphrase, then AES, then the address hash."
+            let conclusion: String
+            switch (key.isECMultiply, outcome.matched) {
+            case (true, true):
+                conclusion =
+                    "the passphrase gives share 1 (passfactor), the encrypted key gives share 2 (seedb, factorb) "
+                    + "to anyone with the passpoint, and their product is the key of this address."
+            case (false, true):
+                conclusion =
+                    "the passphrase opens this key: scrypt and AES give a private key whose address hashes to "
+                    + "the key's addresshash."
+            case (_, false):
+                conclusion =
+                    "the address hash does not match, so this passphrase is not the one the key was made with; "
+                    + "no key was recovered."
             }
-            var walk = Walk(
-                operation: "decrypt",
-                summary: "the card holder decrypts the key with the passphrase: private key = passfactor·factorb mod n."
-            )
-            walk.add(try DecryptSteps.decryption(key, decrypted, passphrase: secret, by: .cardHolder))
-            output.emit(walk)
+            output.emit(Walk(operation: "decrypt", summary: summary, steps: outcome.steps, conclusion: conclusion))
+            guard outcome.matched else { throw ToolFailure("encrypted key: wrong passphrase") }
         }
     }
 }

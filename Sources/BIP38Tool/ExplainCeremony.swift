@@ -59,7 +59,9 @@ extension Explain {
             }
             var walk = Walk(
                 operation: "ceremony",
-                summary: "one card through site A and site B; then what each site alone can and cannot compute.")
+                summary: "one card through site A and site B; then what each site alone can and cannot compute.",
+                conclusion: "the card's key is share 1 · share 2 mod n: site A alone holds share 1, site B alone "
+                    + "share 2, so neither computes it unless site A gets the encrypted key or site B the passphrase.")
 
             // Site A: passphrase, ownersalt, passfactor, passpoint, intermediate code.
             let passphrase = try DemoPassphrase.make(from: seed.bytes("passphrase", count: DemoPassphrase.length))

@@ -35,10 +35,9 @@ enum CeremonyAnalysis {
         ]
         steps.append(join)
 
-        var siteA = ExplainStep(
-            name: "why site A alone cannot compute the key", performedBy: nil,
-            formula: "A has passfactor; the key also needs factorb, which A sees only as pointb = factorb·G: "
-                + "a discrete logarithm (about 2^128 operations)")
+        var siteA = whyAlone(
+            .siteA, has: "passfactor", needs: "factorb", seenAs: "pointb = factorb·G",
+            hardness: "a discrete logarithm (about 2^128 operations)")
         siteA.inputs = [
             OwnerSteps.passphraseValue(passphrase), passfactor,
             .bytes("passpoint", owner.passpoint.compressed, Knowledge.bothSites),
@@ -53,10 +52,9 @@ enum CeremonyAnalysis {
         ]
         steps.append(siteA)
 
-        var siteB = ExplainStep(
-            name: "why site B alone cannot compute the key", performedBy: nil,
-            formula: "B has factorb; the key also needs passfactor, which B sees only as passpoint = passfactor·G: "
-                + "a discrete logarithm, or one passphrase guess per scrypt(16384, 8, 8)")
+        var siteB = whyAlone(
+            .siteB, has: "factorb", needs: "passfactor", seenAs: "passpoint = passfactor·G",
+            hardness: "a discrete logarithm, or one passphrase guess per scrypt(16384, 8, 8)")
         siteB.inputs = [
             .secret("seedb", key.seedb, Knowledge.keySide), .secret("factorb", key.factorb, Knowledge.keySide),
             .bytes("passpoint", owner.passpoint.compressed, Knowledge.bothSites),
@@ -127,5 +125,18 @@ enum CeremonyAnalysis {
         }
         if exponent >= 6 { return String(format: "%.1fe%d", mantissa / 10, exponent) }
         return String(Int(mantissa * pow(10, Double(exponent - 1))))
+    }
+
+    /// The step of reasoning "why site X alone cannot compute the key": what it
+    /// has, the share it lacks, and the only form in which it sees that share.
+    private static func whyAlone(
+        _ site: Party, has: String, needs: String, seenAs: String, hardness: String
+    )
+        -> ExplainStep
+    {
+        let tag = site.tag
+        return ExplainStep(
+            name: "why \(site.title) alone cannot compute the key", performedBy: nil,
+            formula: "\(tag) has \(has); the key also needs \(needs), which \(tag) sees only as \(seenAs): \(hardness)")
     }
 }

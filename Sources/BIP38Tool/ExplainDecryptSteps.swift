@@ -46,34 +46,24 @@ struct SeedbRecovery {
             half1: half1, half2: half2, passpoint: passpoint, addressHash: key.addressHash,
             ownerEntropy: ownerEntropy, by: party)
         if leaked { halves.inputs.insert(.text("encrypted_key", key.text, hex: key.bytes, cipher), at: 0) }
-        var part2 = ExplainStep(
-            name: "decrypt encryptedpart2", performedBy: party,
-            formula:
-                "encryptedpart1[8..16] || seedb[16..24] = AES256⁻¹(encryptedpart2, key derivedhalf2) ⊕ derivedhalf1[16..32]"
-        )
-        part2.inputs = [
-            .bytes("encryptedpart2", Array(key.bytes[23..<39]), cipher),
-            .secret("derivedhalf1", half1, Knowledge.bothSites),
-            .secret("derivedhalf2", half2, Knowledge.bothSites),
-        ]
-        part2.outputs = [
-            .bytes("encryptedpart1_tail", decryptedPart2[0..<8].revealedBytes(), cipher),
-            .secret("seedb_tail" + suffix, decryptedPart2[8..<16], knownBy),
-        ]
-
-        var part1 = ExplainStep(
-            name: "decrypt encryptedpart1", performedBy: party,
-            formula:
-                "seedb[0..16] = AES256⁻¹(encryptedpart1[0..8] || encryptedpart1_tail, key derivedhalf2) ⊕ derivedhalf1[0..16]"
-        )
-        part1.inputs = [
-            .bytes("encryptedpart1", encryptedPart1, cipher),
-            .secret("derivedhalf1", half1, Knowledge.bothSites),
-            .secret("derivedhalf2", half2, Knowledge.bothSites),
-        ]
-        part1.outputs = [
-            .secret("seedb_head" + suffix, seedb[0..<16], knownBy), .secret("seedb" + suffix, seedb, knownBy),
-        ]
+        let pair = DerivedHalfPair(half1: half1, half2: half2)
+        let part2 = ExplainStep.aes(
+            "decrypt encryptedpart2", by: party,
+            formula: "encryptedpart1[8..16] || seedb[16..24] = AES256⁻¹(encryptedpart2, key derivedhalf2) "
+                + "⊕ derivedhalf1[16..32]",
+            inputs: [.bytes("encryptedpart2", Array(key.bytes[23..<39]), cipher)], halves: pair,
+            outputs: [
+                .bytes("encryptedpart1_tail", decryptedPart2[0..<8].revealedBytes(), cipher),
+                .secret("seedb_tail" + suffix, decryptedPart2[8..<16], knownBy),
+            ])
+        let part1 = ExplainStep.aes(
+            "decrypt encryptedpart1", by: party,
+            formula: "seedb[0..16] = AES256⁻¹(encryptedpart1[0..8] || encryptedpart1_tail, key derivedhalf2) "
+                + "⊕ derivedhalf1[0..16]",
+            inputs: [.bytes("encryptedpart1", encryptedPart1, cipher)], halves: pair,
+            outputs: [
+                .secret("seedb_head" + suffix, seedb[0..<16], knownBy), .secret("seedb" + suffix, seedb, knownBy),
+            ])
 
         var factor = ExplainStep(
             name: "factorb", performedBy: party, formula: "factorb = SHA256(SHA256(seedb))")
@@ -91,11 +81,7 @@ enum DecryptSteps {
             formula:
                 "key = 0143 || flag || addresshash(4) || ownerentropy(8) || encryptedpart1[0..8] || encryptedpart2(16)")
         read.inputs = [.text("encrypted_key", key.text, hex: key.bytes, Knowledge.keySide)]
-        read.outputs = [
-            .bytes("flag", [key.flag.rawValue], Knowledge.bothSites),
-            .bytes("addresshash", key.addressHash, Knowledge.everyone),
-            .bytes("ownerentropy", ownerEntropy.bytes, Knowledge.bothSites),
-        ]
+        read.outputs = ExplainedValue.header(flag: key.flag, addressHash: key.addressHash, ownerEntropy: ownerEntropy)
         if let lotSequence = key.lotSequence {
             read.outputs += [
                 .text("lot", String(lotSequence.lot), Knowledge.bothSites),
@@ -116,18 +102,32 @@ enum DecryptSteps {
     static func privateKey(
         _ key: PrivateKey, format: AddressFormat, network: Network, passfactor: ExplainedValue, factorb: ExplainedValue,
         addressHash: [UInt8], by party: Party, name: String = "private_key", knownBy: [Party] = Knowledge.holderOnly,
-        matchNote: String = "the key is right (a wrong passphrase is refused, never a key)."
+        matchNote: String = "the passphrase is right, and this is the card's key.",
+        mismatchNote: String? = nil
     ) -> [ExplainStep] {
-        let address = key.address(format: format, network: network)
         let wif = WIF(key: key, format: format, network: network).revealedText()
         var product = ExplainStep(
             name: "the private key", performedBy: party, formula: "private key = passfactor·factorb mod n")
         product.inputs = [passfactor, factorb]
         product.outputs = [
             .secret(name, key.scalar, knownBy),
-            ExplainedValue(name: "wif", hex: nil, text: wif, secret: true, knownBy: knownBy),
+            ExplainedValue(name: "wif", hex: nil, text: wif, knownBy: knownBy),
         ]
 
+        let check = addressCheck(
+            key, format: format, network: network, name: name, knownBy: knownBy, addressHash: addressHash,
+            by: party, matchNote: matchNote, mismatchNote: mismatchNote)
+        return [product, check]
+    }
+
+    /// The last step of every decryption: the address of the decrypted key, and
+    /// its hash against the key's addresshash.
+    static func addressCheck(
+        _ key: PrivateKey, format: AddressFormat, network: Network, name: String, knownBy: [Party],
+        addressHash: [UInt8], by party: Party, matchNote: String, mismatchNote: String?,
+        publicKeyKnownBy: [Party] = Knowledge.bothSites
+    ) -> ExplainStep {
+        let address = key.address(format: format, network: network)
         var check = ExplainStep(
             name: "check the address", performedBy: party,
             formula:
@@ -135,44 +135,76 @@ enum DecryptSteps {
         )
         check.inputs = [.secret(name, key.scalar, knownBy)]
         check.outputs = [
-            .bytes("public_key", format.publicKey(of: key.publicPoint), Knowledge.bothSites),
+            .bytes("public_key", format.publicKey(of: key.publicPoint), publicKeyKnownBy),
             .text("address", address.text, Knowledge.everyone),
             .bytes("addresshash", address.addressHash, Knowledge.everyone),
         ]
         check.notes = [
             address.addressHash == addressHash
                 ? "addresshash matches \(addressHash.hex): " + matchNote
-                : "addresshash does NOT match \(addressHash.hex)."
+                : "addresshash \(address.addressHash.hex) does NOT match the key's \(addressHash.hex)."
+                    + (mismatchNote.map { " " + $0 } ?? "")
         ]
-        return [product, check]
+        return check
     }
 
-    /// The whole walk of `bip38 explain decrypt`.
+    /// What a decryption walk found: its steps, and whether the rebuilt address
+    /// hashes to the key's addresshash (the passphrase was right).
+    struct Outcome {
+        var steps: [ExplainStep]
+        let matched: Bool
+    }
+
+    /// The whole walk of `bip38 explain decrypt`, for EC-multiply and non-EC keys.
+    /// A wrong passphrase is walked too, up to the address hash that fails to match.
     static func decryption(
-        _ key: EncryptedKey, _ decrypted: DecryptedKey, passphrase: Passphrase, by party: Party
-    ) throws -> [ExplainStep] {
-        guard let ec = decrypted.ecMultiply, let entropy = key.ownerEntropy else {
-            throw ToolFailure("encrypted key: not an EC-multiply key")
+        _ key: EncryptedKey, passphrase: Passphrase, network: Network, by party: Party
+    ) throws -> Outcome {
+        guard let entropy = key.ownerEntropy else {
+            return try NonECSteps.decryption(key, passphrase: passphrase, network: network, by: party)
+        }
+        let owner = try failure(file: "encrypted key") { () throws(BIP38Error) in
+            try OwnerFactors(passphrase: passphrase, ownerEntropy: entropy)
         }
         var steps = [readKey(key, ownerEntropy: entropy, by: party)]
         steps.append(OwnerSteps.ownerEntropy(entropy, by: party, saltNote: "ownersalt is read from the encrypted key."))
-        steps += OwnerSteps.factors(ec.owner, passphrase: passphrase, by: party)
+        steps += OwnerSteps.factors(owner, passphrase: passphrase, by: party)
         let recovery = try failure(file: "encrypted key") { () throws(CryptoError) in
-            try SeedbRecovery(key: key, ownerEntropy: entropy, passpoint: ec.owner.passpoint)
-        }
-        // The walk's own decryption must agree with the library's.
-        guard recovery.seedb == ec.seedb, recovery.half2 == ec.derived.half2 else {
-            throw ToolFailure("encrypted key: internal error: the walk's seedb differs from the library's")
+            try SeedbRecovery(key: key, ownerEntropy: entropy, passpoint: owner.passpoint)
         }
         var recovered = recovery.steps(
-            key: key, passpoint: ec.owner.passpoint, ownerEntropy: entropy, by: party, knownBy: Knowledge.keySide)
+            key: key, passpoint: owner.passpoint, ownerEntropy: entropy, by: party, knownBy: Knowledge.keySide)
         recovered[0].notes.append(
             "From here to factorb no passphrase is used: anyone with the passpoint and the encrypted key gets seedb.")
         steps += recovered
-        steps += privateKey(
-            decrypted.key, format: decrypted.format, network: decrypted.address.network,
-            passfactor: .secret("passfactor", ec.owner.passfactor, Knowledge.passphraseSide),
-            factorb: .secret("factorb", ec.factorb, Knowledge.keySide), addressHash: key.addressHash, by: party)
-        return steps
+        let privateKey = try failure(file: "encrypted key") { () throws(BIP38Error) in
+            let scalar = try lifted { () throws(CryptoError) in
+                try Secp256k1.multiply(owner.passfactor, recovery.factorb)
+            }
+            return try PrivateKey(scalar: scalar)
+        }
+        let matched = privateKey.address(format: key.format, network: network).addressHash == key.addressHash
+        steps += self.privateKey(
+            privateKey, format: key.format, network: network,
+            passfactor: .secret("passfactor", owner.passfactor, Knowledge.passphraseSide),
+            factorb: .secret("factorb", recovery.factorb, Knowledge.keySide), addressHash: key.addressHash, by: party,
+            mismatchNote: wrongPassphraseNote(ec: true))
+        return Outcome(steps: steps, matched: matched)
     }
+
+    /// What a failed address check means, for the walk's last step.
+    static func wrongPassphraseNote(ec: Bool) -> String {
+        "So the passphrase is wrong: "
+            + (ec
+                ? "it gave another passfactor, so another passpoint, so other derived halves, so a wrong seedb "
+                    + "and factorb, and a key whose address is not this card's."
+                : "it gave other derived halves, so AES decrypted the key's halves to another key, whose address "
+                    + "is not the one this key was made for.")
+            + " BIP38 has no other check: the 4-byte address hash is how a wrong passphrase is told from a right one."
+    }
+}
+
+/// A CryptoCore failure as a ``BIP38Error``.
+func lifted<T>(_ body: () throws(CryptoError) -> T) throws(BIP38Error) -> T {
+    do { return try body() } catch { throw .primitive(error) }
 }

@@ -70,40 +70,30 @@ enum KeySteps {
                 half1: key.derived.half1, half2: key.derived.half2, passpoint: code.passpoint,
                 addressHash: key.address.addressHash, ownerEntropy: entropy, by: party))
 
-        var encrypt = ExplainStep(
-            name: "encrypt seedb", performedBy: party,
-            formula: "encryptedpart1 = AES256(seedb[0..16] ⊕ derivedhalf1[0..16]);  encryptedpart2 = "
-                + "AES256((encryptedpart1[8..16] || seedb[16..24]) ⊕ derivedhalf1[16..32]);  AES key = derivedhalf2")
-        encrypt.inputs = [
-            .secret("seedb", key.seedb, Knowledge.keySide),
-            .secret("derivedhalf1", key.derived.half1, Knowledge.bothSites),
-            .secret("derivedhalf2", key.derived.half2, Knowledge.bothSites),
-        ]
-        encrypt.outputs = [
-            .bytes("encryptedpart1", key.encryptedPart1, Knowledge.keySide),
-            .bytes("encryptedpart2", key.encryptedPart2, Knowledge.keySide),
-        ]
-        steps.append(encrypt)
+        let halves = DerivedHalfPair(half1: key.derived.half1, half2: key.derived.half2)
+        steps.append(
+            .aes(
+                "encrypt seedb", by: party,
+                formula: "encryptedpart1 = AES256(seedb[0..16] ⊕ derivedhalf1[0..16]);  encryptedpart2 = "
+                    + "AES256((encryptedpart1[8..16] || seedb[16..24]) ⊕ derivedhalf1[16..32]);  AES key = derivedhalf2",
+                inputs: [.secret("seedb", key.seedb, Knowledge.keySide)], halves: halves,
+                outputs: [
+                    .bytes("encryptedpart1", key.encryptedPart1, Knowledge.keySide),
+                    .bytes("encryptedpart2", key.encryptedPart2, Knowledge.keySide),
+                ]))
 
-        var encrypted = ExplainStep(
-            name: "the encrypted key", performedBy: party,
-            formula:
-                "key = Base58Check(0143 || flag || addresshash || ownerentropy || encryptedpart1[0..8] || encryptedpart2)"
-        )
-        encrypted.inputs = [
-            .bytes("flag", [key.encryptedKey.flag.rawValue], Knowledge.bothSites),
-            .bytes("addresshash", key.address.addressHash, Knowledge.everyone),
-            .bytes("ownerentropy", entropy.bytes, Knowledge.bothSites),
-            .bytes("encryptedpart1", key.encryptedPart1, Knowledge.keySide),
-            .bytes("encryptedpart2", key.encryptedPart2, Knowledge.keySide),
-        ]
-        encrypted.outputs = [
-            .text("encrypted_key", key.encryptedKey.text, hex: key.encryptedKey.bytes, Knowledge.keySide)
-        ]
-        encrypted.notes = [
-            "Printed under the sticker. It must never reach site A: with the passpoint it yields seedb."
-        ]
-        steps.append(encrypted)
+        steps.append(
+            .assembly(
+                "the encrypted key", by: party,
+                formula: "key = Base58Check(0143 || flag || addresshash || ownerentropy || encryptedpart1[0..8] "
+                    + "|| encryptedpart2)",
+                flag: key.encryptedKey.flag, addressHash: key.address.addressHash, ownerEntropy: entropy,
+                fields: [
+                    .bytes("encryptedpart1", key.encryptedPart1, Knowledge.keySide),
+                    .bytes("encryptedpart2", key.encryptedPart2, Knowledge.keySide),
+                ],
+                output: .text("encrypted_key", key.encryptedKey.text, hex: key.encryptedKey.bytes, Knowledge.keySide),
+                note: "Printed under the sticker. It must never reach site A: with the passpoint it yields seedb."))
 
         var pointB = ExplainStep(
             name: "pointb", performedBy: party, formula: "pointb = factorb·G  (33-byte compressed point)")
@@ -112,41 +102,31 @@ enum KeySteps {
         steps.append(pointB)
 
         let encryptedPointB = key.confirmationCode.encryptedPointB
-        var hide = ExplainStep(
-            name: "encrypt pointb", performedBy: party,
-            formula:
-                "pointbprefix = pointb[0] ⊕ (derivedhalf2[31] & 1);  pointbx1 = AES256(pointb[1..17] ⊕ derivedhalf1[0..16]);  "
-                + "pointbx2 = AES256(pointb[17..33] ⊕ derivedhalf1[16..32])")
-        hide.inputs = [
-            .bytes("pointb", key.pointB.compressed, Knowledge.bothSites),
-            .secret("derivedhalf1", key.derived.half1, Knowledge.bothSites),
-            .secret("derivedhalf2", key.derived.half2, Knowledge.bothSites),
-        ]
-        hide.outputs = [
-            .bytes("pointbprefix", Array(encryptedPointB[0..<1]), Knowledge.bothSites),
-            .bytes("pointbx1", Array(encryptedPointB[1..<17]), Knowledge.bothSites),
-            .bytes("pointbx2", Array(encryptedPointB[17..<33]), Knowledge.bothSites),
-        ]
-        steps.append(hide)
+        steps.append(
+            .aes(
+                "encrypt pointb", by: party,
+                formula: "pointbprefix = pointb[0] ⊕ (derivedhalf2[31] & 1);  "
+                    + "pointbx1 = AES256(pointb[1..17] ⊕ derivedhalf1[0..16]);  "
+                    + "pointbx2 = AES256(pointb[17..33] ⊕ derivedhalf1[16..32])",
+                inputs: [.bytes("pointb", key.pointB.compressed, Knowledge.bothSites)], halves: halves,
+                outputs: [
+                    .bytes("pointbprefix", Array(encryptedPointB[0..<1]), Knowledge.bothSites),
+                    .bytes("pointbx1", Array(encryptedPointB[1..<17]), Knowledge.bothSites),
+                    .bytes("pointbx2", Array(encryptedPointB[17..<33]), Knowledge.bothSites),
+                ]))
 
-        var confirmation = ExplainStep(
-            name: "the confirmation code", performedBy: party,
-            formula:
-                "code = Base58Check(643BF6A89A || flag || addresshash || ownerentropy || pointbprefix || pointbx1 || pointbx2)"
+        steps.append(
+            .assembly(
+                "the confirmation code", by: party,
+                formula: "code = Base58Check(643BF6A89A || flag || addresshash || ownerentropy || pointbprefix "
+                    + "|| pointbx1 || pointbx2)",
+                flag: key.confirmationCode.flag, addressHash: key.address.addressHash, ownerEntropy: entropy,
+                fields: [.bytes("encryptedpointb", encryptedPointB, Knowledge.bothSites)],
+                output: .text(
+                    "confirmation_code", key.confirmationCode.text, hex: key.confirmationCode.bytes,
+                    Knowledge.bothSites),
+                note: "Lets the passphrase holder check the address without the encrypted key (bip38 explain confirm).")
         )
-        confirmation.inputs = [
-            .bytes("flag", [key.confirmationCode.flag.rawValue], Knowledge.bothSites),
-            .bytes("addresshash", key.address.addressHash, Knowledge.everyone),
-            .bytes("ownerentropy", entropy.bytes, Knowledge.bothSites),
-            .bytes("encryptedpointb", encryptedPointB, Knowledge.bothSites),
-        ]
-        confirmation.outputs = [
-            .text("confirmation_code", key.confirmationCode.text, hex: key.confirmationCode.bytes, Knowledge.bothSites)
-        ]
-        confirmation.notes = [
-            "Lets the passphrase holder check the address without the encrypted key (bip38 explain confirm)."
-        ]
-        steps.append(confirmation)
         return steps
     }
 }

@@ -5,11 +5,13 @@ import CryptoCore
 /// the intermediate code, and the check of a confirmation code.
 enum OwnerSteps {
     /// The passphrase as an input value: its NFC UTF-8 bytes (what scrypt receives) and its text.
-    static func passphraseValue(_ passphrase: Passphrase) -> ExplainedValue {
+    static func passphraseValue(
+        _ passphrase: Passphrase, knownBy: [Party] = Knowledge.passphraseSide
+    ) -> ExplainedValue {
         let bytes = passphrase.normalizedUTF8
         return ExplainedValue(
             name: "passphrase", hex: bytes.revealedHex(), text: String(decoding: bytes.revealedBytes(), as: UTF8.self),
-            secret: true, knownBy: Knowledge.passphraseSide)
+            knownBy: knownBy)
     }
 
     /// ownerentropy from ownersalt and lot/sequence (BIP38 EC-multiply steps 1-2).
@@ -97,7 +99,7 @@ enum OwnerSteps {
             .bytes("addresshash", addressHash, Knowledge.everyone),
             .bytes("ownerentropy", ownerEntropy.bytes, Knowledge.bothSites),
         ]
-        step.outputs = [.secret("derivedhalf1", half1, knownBy), .secret("derivedhalf2", half2, knownBy)]
+        step.outputs = ExplainedValue.halves(half1, half2, knownBy)
         step.notes = ["No passphrase enters: whoever holds the passpoint and the address can derive these halves."]
         return step
     }
@@ -113,12 +115,9 @@ enum OwnerSteps {
             name: "read the confirmation code", performedBy: party,
             formula: "code = 643BF6A89A || flag || addresshash(4) || ownerentropy(8) || encryptedpointb(33)")
         read.inputs = [.text("confirmation_code", code.text, hex: code.bytes, Knowledge.bothSites)]
-        read.outputs = [
-            .bytes("flag", [code.flag.rawValue], Knowledge.bothSites),
-            .bytes("addresshash", code.addressHash, Knowledge.everyone),
-            .bytes("ownerentropy", code.ownerEntropy.bytes, Knowledge.bothSites),
-            .bytes("encryptedpointb", code.encryptedPointB, Knowledge.bothSites),
-        ]
+        read.outputs =
+            ExplainedValue.header(flag: code.flag, addressHash: code.addressHash, ownerEntropy: code.ownerEntropy)
+            + [.bytes("encryptedpointb", code.encryptedPointB, Knowledge.bothSites)]
         steps.append(read)
         let owner = confirmation.owner
         if showFactors {
@@ -130,17 +129,14 @@ enum OwnerSteps {
                 half1: confirmation.derived.half1, half2: confirmation.derived.half2, passpoint: owner.passpoint,
                 addressHash: code.addressHash, ownerEntropy: code.ownerEntropy, by: party))
 
-        var pointB = ExplainStep(
-            name: "decrypt pointb", performedBy: party,
-            formula: "pointb = (pointbprefix ⊕ (derivedhalf2[31] & 1)) || AES256⁻¹(pointbx1) ⊕ derivedhalf1[0..16] "
-                + "|| AES256⁻¹(pointbx2) ⊕ derivedhalf1[16..32]")
-        pointB.inputs = [
-            .bytes("encryptedpointb", code.encryptedPointB, Knowledge.bothSites),
-            .secret("derivedhalf1", confirmation.derived.half1, Knowledge.bothSites),
-            .secret("derivedhalf2", confirmation.derived.half2, Knowledge.bothSites),
-        ]
-        pointB.outputs = [.bytes("pointb", confirmation.pointB.compressed, Knowledge.bothSites)]
-        steps.append(pointB)
+        steps.append(
+            .aes(
+                "decrypt pointb", by: party,
+                formula: "pointb = (pointbprefix ⊕ (derivedhalf2[31] & 1)) || AES256⁻¹(pointbx1) ⊕ derivedhalf1[0..16] "
+                    + "|| AES256⁻¹(pointbx2) ⊕ derivedhalf1[16..32]",
+                inputs: [.bytes("encryptedpointb", code.encryptedPointB, Knowledge.bothSites)],
+                halves: DerivedHalfPair(half1: confirmation.derived.half1, half2: confirmation.derived.half2),
+                outputs: [.bytes("pointb", confirmation.pointB.compressed, Knowledge.bothSites)]))
 
         let generated = try failure(file: "confirmation code") { () throws(CryptoError) in
             try confirmation.pointB.multiplied(by: owner.passfactor)

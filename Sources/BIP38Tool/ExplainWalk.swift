@@ -50,26 +50,44 @@ enum Knowledge {
 }
 
 /// One value of a step: its name, its bytes in hex and/or its text form
-/// (Base58Check strings, addresses, numbers), whether it is a secret, and who knows it.
+/// (Base58Check strings, addresses, numbers), its role in the key (``ValueRole``,
+/// from ``KnowledgeTable``), and who knows it.
 struct ExplainedValue {
     let name: String
     let hex: String?
     let text: String?
-    /// A key share or anything that yields one (it lives in a `SecretBytes`).
-    let secret: Bool
+    let role: ValueRole
     let knownBy: [Party]
 
-    /// A secret: printed because this is a teaching walk.
+    /// - Parameter role: given only by the non-EC walk (``KnowledgeTable/nonECRole(of:)``);
+    ///   otherwise the table's role for `name`.
+    init(name: String, hex: String?, text: String?, knownBy: [Party], role: ValueRole? = nil) {
+        self.name = name
+        self.hex = hex
+        self.text = text
+        self.role = role ?? KnowledgeTable.role(of: name)
+        self.knownBy = knownBy
+    }
+
+    /// The same value as a non-EC walk's (``KnowledgeTable/nonECRole(of:)``).
+    var nonEC: ExplainedValue {
+        ExplainedValue(name: name, hex: hex, text: text, knownBy: knownBy, role: KnowledgeTable.nonECRole(of: name))
+    }
+
+    /// A share of the key or the key itself (``ValueRole/isSecret``).
+    var secret: Bool { role.isSecret }
+
+    /// Bytes held in a `SecretBytes`: printed because this is a teaching walk.
     static func secret(_ name: String, _ bytes: SecretBytes, _ knownBy: [Party]) -> ExplainedValue {
-        ExplainedValue(name: name, hex: bytes.revealedHex(), text: nil, secret: true, knownBy: knownBy)
+        ExplainedValue(name: name, hex: bytes.revealedHex(), text: nil, knownBy: knownBy)
     }
 
     static func bytes(_ name: String, _ bytes: [UInt8], _ knownBy: [Party]) -> ExplainedValue {
-        ExplainedValue(name: name, hex: bytes.hex, text: nil, secret: false, knownBy: knownBy)
+        ExplainedValue(name: name, hex: bytes.hex, text: nil, knownBy: knownBy)
     }
 
     static func text(_ name: String, _ text: String, hex: [UInt8]? = nil, _ knownBy: [Party]) -> ExplainedValue {
-        ExplainedValue(name: name, hex: hex?.hex, text: text, secret: false, knownBy: knownBy)
+        ExplainedValue(name: name, hex: hex?.hex, text: text, knownBy: knownBy)
     }
 }
 
@@ -92,6 +110,8 @@ struct Walk {
     /// One line: what the walk shows.
     let summary: String
     var steps: [ExplainStep] = []
+    /// The last line: what the walk proved.
+    var conclusion: String
 
     /// The warning printed on standard error before every walk.
     static let warning = """
@@ -100,60 +120,64 @@ struct Walk {
         """
 
     static func emitWarning() {
-        FileHandle.standardError.write(Data((warning + "\n").utf8))
+        let lines = TextWrap.words(warning, indent: "  ")
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 
     mutating func add(_ step: ExplainStep) { steps.append(step) }
     mutating func add(_ more: [ExplainStep]) { steps += more }
 
     /// The walk as one JSON object:
-    /// `{"operation", "summary", "steps": [{"name", "performed_by", "formula", "inputs", "outputs", "notes"}]}`,
-    /// each value `{"name", "hex", "text", "secret", "known_by"}` (absent forms are null).
+    /// `{"operation", "summary", "steps": [{"name", "performed_by", "formula", "inputs", "outputs", "notes"}],
+    /// "conclusion"}`,
+    /// each value `{"name", "hex", "text", "role", "secret", "known_by"}` (absent forms are null).
     var json: String {
         func list(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
         func string(_ s: String?) -> String { s.map(Report.quoted) ?? "null" }
         func value(_ v: ExplainedValue) -> String {
             "{\"name\": \(string(v.name)), \"hex\": \(string(v.hex)), \"text\": \(string(v.text)), "
-                + "\"secret\": \(v.secret), \"known_by\": \(list(v.knownBy.map { string($0.rawValue) }))}"
+                + "\"role\": \(string(v.role.rawValue)), \"secret\": \(v.secret), "
+                + "\"known_by\": \(list(v.knownBy.map { string($0.rawValue) }))}"
         }
         let steps = steps.map { step in
             "{\"name\": \(string(step.name)), \"performed_by\": \(string(step.performedBy?.rawValue)), "
                 + "\"formula\": \(string(step.formula)), \"inputs\": \(list(step.inputs.map(value))), "
                 + "\"outputs\": \(list(step.outputs.map(value))), \"notes\": \(list(step.notes.map(string)))}"
         }
-        return "{\"operation\": \(string(operation)), \"summary\": \(string(summary)), \"steps\": \(list(steps))}"
+        return "{\"operation\": \(string(operation)), \"summary\": \(string(summary)), \"steps\": \(list(steps)), "
+            + "\"conclusion\": \(string(conclusion))}"
     }
 
-    /// The walk as numbered steps, one value per line:
-    /// `in`/`out`, name, `SECRET` or blank, who knows it, then the hex or text.
+    /// The walk as numbered steps, one value per line: `in`/`out`, name, its mark
+    /// (``ValueRole/mark``), who knows it, then the hex or text. No line is longer
+    /// than ``TextWrap/width``: prose wraps at spaces, a value continues on indented lines.
     var text: String {
-        var lines = [
-            "bip38 explain \(operation): \(summary)",
-            "Known by: A = site A (passphrase site), B = site B (key site), holder = card holder, "
-                + "public = anyone. SECRET = a key share or what yields one.",
-        ]
-        let partyWidth = steps.flatMap { $0.inputs + $0.outputs }.map { Self.parties($0.knownBy).count }.max() ?? 0
+        var lines = TextWrap.words("bip38 explain \(operation): \(summary)", indent: "")
+        lines += TextWrap.words(
+            "Known by: A = site A (passphrase site), B = site B (key site), holder = card holder, public = anyone.",
+            indent: "")
+        lines += TextWrap.words(ValueRole.legend, indent: "")
+        let values = steps.flatMap { $0.inputs + $0.outputs }
+        let partyWidth = values.map { Self.parties($0.knownBy).count }.max() ?? 0
+        let markWidth = values.map(\.role.mark.count).max() ?? 0
         for (index, step) in steps.enumerated() {
             lines.append("")
-            lines.append("\(index + 1). \(step.name)" + (step.performedBy.map { "  [\($0.title)]" } ?? ""))
-            lines.append("   \(step.formula)")
+            lines += TextWrap.words(
+                "\(index + 1). \(step.name)" + (step.performedBy.map { "  [\($0.title)]" } ?? ""), indent: "   ")
+            lines += TextWrap.words("   \(step.formula)", indent: "     ")
             let nameWidth = (step.inputs + step.outputs).map(\.name.count).max() ?? 0
             for (role, values) in [("in ", step.inputs), ("out", step.outputs)] {
                 for value in values {
-                    let shown: String
-                    switch (value.text, value.hex) {
-                    case (let text?, let hex?): shown = "\(text)  (hex \(hex))"
-                    case (let text?, nil): shown = text
-                    case (nil, let hex?): shown = hex
-                    case (nil, nil): shown = "-"
-                    }
-                    lines.append(
-                        "     \(role)  \(Self.pad(value.name, nameWidth))  \(value.secret ? "SECRET" : "      ")  "
-                            + "\(Self.pad(Self.parties(value.knownBy), partyWidth))  \(shown)")
+                    let head =
+                        "     \(role)  \(Self.pad(value.name, nameWidth))  \(Self.pad(value.role.mark, markWidth))  "
+                        + "\(Self.pad(Self.parties(value.knownBy), partyWidth))  "
+                    lines += TextWrap.value(head: head, text: value.text, hex: value.hex)
                 }
             }
-            for note in step.notes { lines.append("   - \(note)") }
+            for note in step.notes { lines += TextWrap.words("   - \(note)", indent: "     ") }
         }
+        lines.append("")
+        lines += TextWrap.words("What this proved: \(conclusion)", indent: "")
         return lines.joined(separator: "\n")
     }
 

@@ -7,9 +7,11 @@ struct Inspect: ParsableCommand {
         abstract: "Show what a BIP38 string is and everything readable without a passphrase.",
         discussion: """
             Recognises encrypted keys (6P...), intermediate codes (passphrase...), confirmation \
-            codes (cfrm38...) and P2PKH addresses. Prints kind and, as they apply: mode, flag, \
+            codes (cfrm38...), P2PKH addresses and native SegWit version 0 addresses (bc1q.../tb1q..., \
+            BIP173 with its checksum checked). Prints kind and, as they apply: mode, flag, \
             compressed, addresshash, ownerentropy, ownersalt, lot, sequence, passpoint (intermediate \
-            codes), encrypted_pointb (confirmation codes), network (addresses). A private key (WIF) \
+            codes), encrypted_pointb (confirmation codes), network, type and, for SegWit, witness_program \
+            (addresses). A private key (WIF) \
             is refused: keys never belong on the command line.
             """)
 
@@ -18,6 +20,20 @@ struct Inspect: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        if ["bc1", "tb1"].contains(where: { text.lowercased().hasPrefix($0) }) {
+            let (address, program) = try failure(file: "address") { () throws(Bech32Error) in
+                try Address.segwit(text)
+            }
+            var report = Report()
+            report.add("kind", "address")
+            report.add("type", program.count == 20 ? "p2wpkh" : "p2wsh")
+            report.add("network", address.network.rawValue)
+            report.add("witness_version", 0)
+            report.add("witness_program", program.hex)
+            report.add("addresshash", address.addressHash.hex)
+            output.emit(report)
+            return
+        }
         let payload = try failure(file: "argument") { () throws(BIP38Error) in try Base58.checkDecode(text) }
         var report = Report()
         switch payload.count {
@@ -57,6 +73,7 @@ struct Inspect: ParsableCommand {
         case 21:
             let address = try failure(file: "address") { () throws(BIP38Error) in try Address(text) }
             report.add("kind", "address")
+            report.add("type", "p2pkh")
             report.add("network", address.network.rawValue)
             report.add("addresshash", address.addressHash.hex)
         case let count

@@ -3,7 +3,7 @@ import Testing
 
 /// The tutorials' figures are `bip38 explain` output: every figure is re-run and
 /// each of its lines must appear in the real output, in order (figures may
-/// leave steps out, marked `…`). `molon.txt` holds the specification's passphrase.
+/// leave steps out, marked `…`). `molon.txt` and `testing.txt` hold the specification's passphrases.
 @Suite struct TutorialFigures {
     struct Figure: Sendable, CustomTestStringConvertible {
         let page: String
@@ -56,8 +56,9 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data("MOLON LABE".utf8).write(to: folder.appendingPathComponent("molon.txt"))
+        try Data("TestingOneTwoThree".utf8).write(to: folder.appendingPathComponent("testing.txt"))
         let arguments = figure.arguments.map {
-            $0 == "molon.txt" ? folder.appendingPathComponent("molon.txt").path : $0
+            ["molon.txt", "testing.txt"].contains($0) ? folder.appendingPathComponent($0).path : $0
         }
         let run = try Run.tool("bip38", arguments)
         #expect(run.status == 0, "\(run.stderr)")
