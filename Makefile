@@ -12,8 +12,9 @@ SWIFT      ?= swift
 APT_PKGS   := pkg-config libsecp256k1-dev libsodium-dev libssl-dev libqrencode-dev libicu-dev libtsk-dev libhyperscan-dev \
               libarchive-dev zlib1g-dev libsqlite3-dev
 # Tools the tests use to render and scan printed cards, to build ext4 disk images, and to
-# write the deep-search faults (zstd, xxd, hexdump; python3 writes the other containers).
-TEST_PKGS  := librsvg2-bin zbar-tools python3-venv e2fsprogs zstd xxd bsdextrautils
+# write the deep-search faults (zstd, xxd, hexdump; python3 writes the other containers),
+# and to check the diagrams in Docs/images against their sources (graphviz).
+TEST_PKGS  := librsvg2-bin zbar-tools python3-venv e2fsprogs zstd xxd bsdextrautils graphviz
 # The Python venv the DSSE interop test verifies our envelopes with (securesystemslib,
 # Ed25519 through pyca/cryptography). Pinned; rebuilt when the pins change.
 PYVENV     := .build/pyvenv
@@ -53,11 +54,9 @@ deps:
 
 test-deps: deps
 	@missing=""; \
-	command -v rsvg-convert >/dev/null 2>&1 || missing="$$missing librsvg2-bin"; \
-	command -v zbarimg >/dev/null 2>&1 || missing="$$missing zbar-tools"; \
-	python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
-	{ [ -x /usr/sbin/mkfs.ext4 ] && [ -x /usr/sbin/debugfs ]; } || \
-	  { command -v mkfs.ext4 && command -v debugfs; } >/dev/null 2>&1 || missing="$$missing e2fsprogs"; \
+	for p in $(TEST_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q ' installed$$' || missing="$$missing $$p"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "test-deps: installing$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
