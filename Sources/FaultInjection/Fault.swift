@@ -80,6 +80,19 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case bKeepsUTF16Key = "b-keeps-utf16-key"
     case bKeepsKeySecretBytes = "b-keeps-key-secret-bytes"
     case bKeepsFaceSheet = "b-keeps-face-sheet"
+    case aKeepsUTF32Passphrase = "a-keeps-utf32-passphrase"
+    case aKeepsBzip2Passphrase = "a-keeps-bzip2-passphrase"
+    case aKeepsZstdPassphrase = "a-keeps-zstd-passphrase"
+    case aKeepsZippedPassphrase = "a-keeps-zipped-passphrase"
+    case bKeepsReversedSeedb = "b-keeps-reversed-seedb"
+    case bKeepsSeedbSpacedDecimal = "b-keeps-seedb-spaced-decimal"
+    case bothKeepGzippedShares = "both-keep-gzipped-shares"
+    // A site keeps a share in a file-system blind spot.
+    case aNamesFileByPassphrase = "a-names-file-by-passphrase"
+    case bKeepsSeedbAsLinkTarget = "b-keeps-seedb-as-link-target"
+    case aKeepsPassphrasesUnderNonUTF8Name = "a-keeps-passphrases-under-non-utf8-name"
+    case bKeepsSeedbBeyondPathMax = "b-keeps-seedb-beyond-path-max"
+    case aKeepsPassphrasesInUnreadableFolder = "a-keeps-passphrases-in-unreadable-folder"
 
     /// When the fault strikes.
     package enum Phase: Sendable {
@@ -103,7 +116,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
             .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aLeavesDecompressionBomb,
             .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58,
             .bKeepsSeedbXxd, .aKeepsXzPassphrase, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes,
-            .bKeepsFaceSheet:
+            .bKeepsFaceSheet, .aKeepsUTF32Passphrase, .aKeepsBzip2Passphrase, .aKeepsZstdPassphrase,
+            .aKeepsZippedPassphrase, .bKeepsReversedSeedb, .bKeepsSeedbSpacedDecimal, .bothKeepGzippedShares:
             .afterMint
         default: .afterClose
         }
@@ -155,11 +169,17 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .aWeakPassphraseGenerator: [.exposure, .randomness]
         case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsEscapedPassphrase, .aKeepsGzippedPassphrase,
             .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aLeavesDecompressionBomb,
-            .aKeepsXzPassphrase:
+            .aKeepsXzPassphrase, .aKeepsUTF32Passphrase, .aKeepsBzip2Passphrase, .aKeepsZstdPassphrase,
+            .aKeepsZippedPassphrase:
             [.siteA]
         case .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58,
-            .bKeepsSeedbXxd, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes, .bKeepsFaceSheet:
+            .bKeepsSeedbXxd, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes, .bKeepsFaceSheet,
+            .bKeepsReversedSeedb, .bKeepsSeedbSpacedDecimal:
             [.siteB, .exposure]
+        case .bothKeepGzippedShares: [.siteA, .siteB, .bothSites]
+        case .aNamesFileByPassphrase, .aKeepsPassphrasesUnderNonUTF8Name, .aKeepsPassphrasesInUnreadableFolder:
+            [.defaultDeny, .siteA]
+        case .bKeepsSeedbAsLinkTarget, .bKeepsSeedbBeyondPathMax: [.defaultDeny, .siteB]
         }
     }
 
@@ -238,6 +258,21 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .bKeepsKeySecretBytes: "site B keeps the 24 non-public bytes of every encrypted key"
         case .bKeepsFaceSheet:
             "site B keeps a copy of card-print's face sheet (each key printed over three SVG text lines)"
+        case .aKeepsUTF32Passphrase: "site A keeps passphrases as UTF-32LE text"
+        case .aKeepsBzip2Passphrase: "site A keeps its passphrase log bzip2-compressed"
+        case .aKeepsZstdPassphrase: "site A keeps its passphrase log zstd-compressed"
+        case .aKeepsZippedPassphrase: "site A keeps its passphrase log in a zip, alone"
+        case .bKeepsReversedSeedb: "site B keeps every seedb with its bytes in reverse order"
+        case .bKeepsSeedbSpacedDecimal: "site B keeps every seedb as decimal bytes separated by spaces"
+        case .bothKeepGzippedShares:
+            "site A gzips its passphrases and site B its seedb, each left in its folder (later statements list them)"
+        case .aNamesFileByPassphrase: "site A keeps an empty file in its folder named by each passphrase"
+        case .bKeepsSeedbAsLinkTarget: "site B keeps a dangling symbolic link whose target is each seedb in hex"
+        case .aKeepsPassphrasesUnderNonUTF8Name: "site A keeps its passphrases in a file whose name is not UTF-8"
+        case .bKeepsSeedbBeyondPathMax:
+            "site B keeps every seedb in hex in a file whose path is longer than PATH_MAX (4096), in nested folders"
+        case .aKeepsPassphrasesInUnreadableFolder:
+            "site A keeps its passphrases in a folder of mode 000 (root still reads it; others see an unreadable folder)"
         }
     }
 }

@@ -222,8 +222,15 @@ package struct Injector {
             .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aLeavesDecompressionBomb,
             .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58,
             .bKeepsSeedbXxd, .aKeepsXzPassphrase, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes,
-            .bKeepsFaceSheet:
+            .bKeepsFaceSheet, .aKeepsUTF32Passphrase, .aKeepsBzip2Passphrase, .aKeepsZstdPassphrase,
+            .aKeepsZippedPassphrase, .bKeepsReversedSeedb, .bKeepsSeedbSpacedDecimal:
             if let form = fault.keptForm { try keep(form, batch: batch) }
+        case .bothKeepGzippedShares:
+            try keep(.gzip, batch: batch)
+            try keep(.seedbGzip, batch: batch)
+        case .aNamesFileByPassphrase, .bKeepsSeedbAsLinkTarget, .aKeepsPassphrasesUnderNonUTF8Name,
+            .bKeepsSeedbBeyondPathMax, .aKeepsPassphrasesInUnreadableFolder:
+            try hideInBlindSpot(fault, batch: batch)
         }
     }
 

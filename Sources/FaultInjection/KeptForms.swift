@@ -33,6 +33,7 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case xxd
     case hexdump
     case split = "split-across-files"
+    case seedbGzip = "seedb-gzip"
     // Encrypted keys (site B).
     case keyUTF16 = "key-utf16"
     case keyBase58 = "key-base58-no-checksum"
@@ -75,6 +76,12 @@ extension Fault {
         case .bKeepsUTF16Key: .keyUTF16
         case .bKeepsKeySecretBytes: .keySecretBytes
         case .bKeepsFaceSheet: .faceSheet
+        case .aKeepsUTF32Passphrase: .utf32le
+        case .aKeepsBzip2Passphrase: .bzip2
+        case .aKeepsZstdPassphrase: .zstd
+        case .aKeepsZippedPassphrase: .zip
+        case .bKeepsReversedSeedb: .reversed
+        case .bKeepsSeedbSpacedDecimal: .spaced
         default: nil
         }
     }
@@ -143,6 +150,8 @@ extension Injector {
         case .decimal, .byteArray, .spaced, .hex0x, .hex0xList, .littleEndianHex, .reversed, .base32, .base32Lower,
             .base58, .xxd, .hexdump:
             try put(try seedbForm(form, batch: batch))
+        case .seedbGzip:
+            try put(try python(Self.compressor(.gzip), input: try seeds(batch).flatMap { $0.1.revealedBytes() }))
         case .split:
             for (serial, seedb) in try seeds(batch) {
                 let hex = seedb.revealedHex()
@@ -222,7 +231,7 @@ extension Injector {
     }
 
     /// Site A's passphrases for a batch: from its open journal, or once sealed from its label spool.
-    private func passphrases(_ batch: Int) throws -> [(String, String)] {
+    func passphrases(_ batch: Int) throws -> [(String, String)] {
         let open = (try? journal(batch)) ?? []
         if !open.isEmpty { return open.map { ($0.serial, $0.passphrase) } }
         return try ScratchLabel.readSpool(layout.labels(batch)).map {
