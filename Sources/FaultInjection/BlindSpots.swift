@@ -3,7 +3,7 @@ import CryptoCore
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 extension Injector {
