@@ -119,7 +119,8 @@ let package = Package(
         tests("BIP38Tests", ["BIP38", "CryptoCore", "TestSupport"]),
         tests("BIP38ToolTests", ["BIP38", "CryptoCore", "BIP38Tool", "TestSupport"]),
         tests(
-            "CeremonyTests", ["Ceremony", "BIP38", "CryptoCore", "PassphraseSiteTool", "KeySiteTool", "TestSupport"],
+            "CeremonyTests",
+            ["Ceremony", "BIP38", "CryptoCore", "PassphraseSiteTool", "KeySiteTool", "CardPrintTool", "TestSupport"],
             fixtures: true),
         tests(
             "AuditTests",
