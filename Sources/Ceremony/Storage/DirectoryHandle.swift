@@ -85,14 +85,12 @@ package final class DirectoryHandle: Sendable {
     package static func printed(
         _ party: Party, layout: CeremonyLayout, create: Bool = true
     ) throws(CeremonyError) -> DirectoryHandle? {
-        let root = try open(layout.root, policy: .followed)
-        let name = layout.printed.lastPathComponent
         guard create else {
-            return try root.folderIfPresent(name, policy: .tightened)?.folderIfPresent(
-                party.rawValue, policy: .tightened)
+            return try open(layout.root, policy: .followed).folderIfPresent(
+                layout.printed.lastPathComponent, policy: .tightened)?.folderIfPresent(
+                    party.rawValue, policy: .tightened)
         }
-        return try root.folder(name, policy: .tightened, create: 0o700).folder(
-            party.rawValue, policy: .tightened, create: 0o700)
+        return try printedFolder(party, layout: layout)
     }
 
     /// The print spool folder of `party` (`printed/site-a/`), made 0700 if missing, as
