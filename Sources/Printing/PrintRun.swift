@@ -13,7 +13,8 @@ package enum PrintRun {
     /// Site A's sheet of scratch-off labels for a batch: `printed/site-a/batch-NNNN.labels.svg`.
     @discardableResult
     package static func labelSheet(_ layout: CeremonyLayout, batch: Int) throws(CeremonyError) -> URL {
-        let labels = try ScratchLabel.readSpool(layout.labels(batch), name: layout.relative(layout.labels(batch)))
+        let printed = try DirectoryHandle.printedForReading(.siteA, layout: layout)
+        let labels = try labelSpool(layout, batch: batch, in: printed)
         let columns = 2
         let labelWidth = 400.0
         let labelHeight = 130.0
@@ -37,9 +38,9 @@ package enum PrintRun {
             parts.append(SVG.text("commitment salt \(label.commitmentSaltHex)", x: x + 14, y: y + 110, size: 11))
         }
         let height = 80 + Double(rows) * (labelHeight + 16)
-        let url = layout.printed(.siteA).appendingPathComponent("\(CeremonyLayout.batchName(batch)).labels.svg")
-        try write(sheet(width: 860, height: height, parts), to: url)
-        return url
+        let name = "\(CeremonyLayout.batchName(batch)).labels.svg"
+        try write(sheet(width: 860, height: height, parts), in: printed, name: name)
+        return layout.printed(.siteA).appendingPathComponent(name)
     }
 
     /// Site B's sheet of card faces for a batch: `printed/site-b/batch-NNNN.faces.svg`
@@ -49,7 +50,8 @@ package enum PrintRun {
         _ layout: CeremonyLayout, batch: Int, denomination: String
     ) throws(CeremonyError) -> URL {
         let ceremony = try Transcript.load(layout)
-        let faces = try CardFace.readSpool(layout.faces(batch))
+        let printed = try DirectoryHandle.printedForReading(.siteB, layout: layout)
+        let faces = try CardFace.readSpool(in: printed, name: layout.faces(batch).lastPathComponent)
         var parts: [String] = [
             SVG.text(
                 "Site B · card faces · \(CeremonyLayout.batchName(batch)) · \(faces.count) cards", x: 20, y: 36,
@@ -68,9 +70,9 @@ package enum PrintRun {
                 "<svg x=\"886\" y=\"\(SVG.fmt(y))\" width=\"856\" height=\"540\" viewBox=\"0 0 856 540\">\(try qr { () throws(QRCode.Failure) in try stickerArt(card) })</svg>"
             )
         }
-        let url = layout.printed(.siteB).appendingPathComponent("\(CeremonyLayout.batchName(batch)).faces.svg")
-        try write(sheet(width: 1752, height: 80 + Double(faces.count) * 560, parts), to: url)
-        return url
+        let name = "\(CeremonyLayout.batchName(batch)).faces.svg"
+        try write(sheet(width: 1752, height: 80 + Double(faces.count) * 560, parts), in: printed, name: name)
+        return layout.printed(.siteB).appendingPathComponent(name)
     }
 
     /// What site B prints on the sticker: the encrypted key, as text and QR code.
@@ -97,13 +99,17 @@ package enum PrintRun {
     @discardableResult
     package static func assemble(_ layout: CeremonyLayout, denomination: String) throws(CeremonyError) -> Int {
         let ceremony = try Transcript.load(layout)
-        try AtomicFile.makeFolder(layout.cards, mode: 0o700)
+        // Spools are read, and cards written, through folders opened once from the ceremony
+        // folder, each a real folder (never a link); cards/ one of ours, 0700.
+        let labelFolder = try DirectoryHandle.printedForReading(.siteA, layout: layout)
+        let faceFolder = try DirectoryHandle.printedForReading(.siteB, layout: layout)
+        let cards = try DirectoryHandle.cards(layout: layout)
         var serials: [Serial] = []
         for batch in 1...ceremony.body.batchCount {
             let labels = try bySerial(
-                try ScratchLabel.readSpool(layout.labels(batch), name: layout.relative(layout.labels(batch))),
+                try labelSpool(layout, batch: batch, in: labelFolder),
                 \.serial, batch: batch, of: ceremony, file: layout.relative(layout.labels(batch)))
-            let faces = try CardFace.readSpool(layout.faces(batch))
+            let faces = try CardFace.readSpool(in: faceFolder, name: layout.faces(batch).lastPathComponent)
             let voided = try voidedCards(ceremony, batch: batch)
             _ = try bySerial(faces, \.serial, batch: batch, of: ceremony, file: layout.relative(layout.faces(batch)))
             for face in faces where labels[face.serial] == nil {
@@ -121,23 +127,23 @@ package enum PrintRun {
                     serial: face.serial, network: ceremony.body.network, address: face.address,
                     encryptedKey: face.encryptedKey,
                     passphrase: labels[face.serial]!.passphrase, denomination: denomination)
-                let base = layout.cards.appendingPathComponent(face.serial.description)
+                let base = face.serial.description
                 let void = voided.contains(face.serial)
                 try write(
                     stamped(try qr { () throws(QRCode.Failure) in try CardArt.front(card) }, void: void),
-                    to: URL(fileURLWithPath: base.path + ".front.svg"))
+                    in: cards, name: base + ".front.svg")
                 try write(
                     stamped(
                         try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: false) }, void: void),
-                    to: URL(fileURLWithPath: base.path + ".back.svg"))
+                    in: cards, name: base + ".back.svg")
                 try write(
                     stamped(try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: true) }, void: void),
-                    to: URL(fileURLWithPath: base.path + ".back-revealed.svg"))
+                    in: cards, name: base + ".back-revealed.svg")
                 // A voided card is printed VOID and kept out of the contact sheet (it is never sold).
                 if !void { serials.append(face.serial) }
             }
         }
-        try write(contactSheet(serials, ceremony: ceremony), to: layout.cards.appendingPathComponent("index.html"))
+        try write(contactSheet(serials, ceremony: ceremony), in: cards, name: "index.html")
         return serials.count
     }
 
@@ -212,8 +218,17 @@ package enum PrintRun {
         """
     }
 
-    static func write(_ text: String, to url: URL) throws(CeremonyError) {
-        try AtomicFile.write(Data(text.utf8), to: url, mode: .secret)
+    /// Writes `text` as 0600 file `name` in `folder`, atomically, through its descriptor.
+    static func write(_ text: String, in folder: DirectoryHandle, name: String) throws(CeremonyError) {
+        try folder.write(Data(text.utf8), to: name, mode: .secret)
+    }
+
+    /// Site A's label spool of `batch`, read through `folder` (`printed/site-a/`).
+    static func labelSpool(
+        _ layout: CeremonyLayout, batch: Int, in folder: DirectoryHandle
+    ) throws(CeremonyError) -> [ScratchLabel] {
+        try ScratchLabel.readSpool(
+            in: folder, name: layout.labels(batch).lastPathComponent, display: layout.relative(layout.labels(batch)))
     }
 
     static func qr<T>(_ body: () throws(QRCode.Failure) -> T) throws(CeremonyError) -> T {

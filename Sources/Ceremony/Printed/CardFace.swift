@@ -31,13 +31,30 @@ package struct CardFace: Codable, Sendable, Equatable {
         try AtomicFile.write(data, to: url, mode: .secret)
     }
 
+    /// Writes face spool `name` in `folder` atomically, mode 0600, through its descriptor.
+    static func writeSpool(_ faces: [CardFace], in folder: DirectoryHandle, name: String) throws(CeremonyError) {
+        let data: Data
+        do { data = try TranscriptJSON.prettyEncoder.encode(faces) } catch {
+            throw .writeFailed(path: folder.path(of: name), reason: "cannot encode the card faces: \(error)")
+        }
+        try folder.write(data, to: name, mode: .secret)
+    }
+
     /// Reads a face spool (B's print output).
     package static func readSpool(_ url: URL) throws(CeremonyError) -> [CardFace] {
-        let data = try BoundedFile.read(url)
+        try decodeSpool(try BoundedFile.read(url), path: url.path)
+    }
+
+    /// Reads face spool `name` in `folder` through its descriptor (never through a link).
+    package static func readSpool(in folder: DirectoryHandle, name: String) throws(CeremonyError) -> [CardFace] {
+        try decodeSpool(try folder.read(name), path: folder.path(of: name))
+    }
+
+    private static func decodeSpool(_ data: Data, path: String) throws(CeremonyError) -> [CardFace] {
         do {
             return try TranscriptJSON.decoder.decode([CardFace].self, from: data)
         } catch {
-            throw .refusedBundle(file: url.path, reason: "unreadable card face spool")
+            throw .refusedBundle(file: path, reason: "unreadable card face spool")
         }
     }
 }

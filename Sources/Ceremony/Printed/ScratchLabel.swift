@@ -56,6 +56,29 @@ package struct ScratchLabel: Sendable {
         try SecretRecord.write(labels.map(\.record), to: url)
     }
 
+    /// Writes label spool `name` in `folder` atomically, mode 0600, through its descriptor.
+    package static func writeSpool(
+        _ labels: [ScratchLabel], in folder: DirectoryHandle, name: String
+    )
+        throws(CeremonyError)
+    {
+        try SecretRecord.write(labels.map(\.record), in: folder, name: name)
+    }
+
+    /// Reads label spool `name` in `folder` through its descriptor (never through a link),
+    /// refusing it whole when a record is damaged.
+    /// - Parameter display: how the file is named in the refusal (default: its path).
+    package static func readSpool(
+        in folder: DirectoryHandle, name: String, display: String? = nil
+    ) throws(CeremonyError) -> [ScratchLabel] {
+        try SecretRecord.read(in: folder, name: name).map { (record) throws(CeremonyError) -> ScratchLabel in
+            guard let label = ScratchLabel(record: record) else {
+                throw .refusedBundle(file: display ?? folder.path(of: name), reason: "damaged label record")
+            }
+            return label
+        }
+    }
+
     /// Reads a label spool, refusing it whole when a record is damaged.
     /// - Parameter name: how the file is named in the refusal (default: its path).
     package static func readSpool(_ url: URL, name: String? = nil) throws(CeremonyError) -> [ScratchLabel] {

@@ -12,8 +12,12 @@ package enum SiteSetup {
         try AtomicFile.makeFolder(layout.transfer, mode: 0o755)
         let lock = try SiteLock.acquire(party, layout: layout, for: "init")
         defer { withExtendedLifetime(lock) {} }
+        // The declaration goes through transfer/'s descriptor: a real folder, never a link.
+        let transfer = try DirectoryHandle.transfer(layout: layout)
         let key = try SiteIdentity.create(in: layout.site(party))
-        return try declare(party, key: key, to: layout.declaration(party))
+        let declared = SiteKey(publicKey: key.publicKey)
+        try declaration(party, key: key).write(in: transfer, name: layout.declaration(party).lastPathComponent)
+        return declared
     }
 
     /// Writes `party`'s self-signed declaration of `key` to `file` (a site's in
@@ -22,12 +26,16 @@ package enum SiteSetup {
     @discardableResult
     package static func declare(_ party: Party, key: Ed25519.SigningKey, to file: URL) throws(CeremonyError) -> SiteKey
     {
-        let declared = SiteKey(publicKey: key.publicKey)
+        try declaration(party, key: key).write(to: file)
+        return SiteKey(publicKey: key.publicKey)
+    }
+
+    /// `party`'s self-signed declaration of `key`.
+    static func declaration(_ party: Party, key: Ed25519.SigningKey) -> SignedPayload<SiteDeclarationBody> {
         let payload = Payload(
             type: .siteDeclaration, ceremony: nil, signer: party, batch: nil, sequence: 0, prev: nil, answers: nil,
-            body: SiteDeclarationBody(site: party, key: declared, created: timestamp()))
-        try SignedPayload(payload, signers: [key]).write(to: file)
-        return declared
+            body: SiteDeclarationBody(site: party, key: SiteKey(publicKey: key.publicKey), created: timestamp()))
+        return SignedPayload(payload, signers: [key])
     }
 
     /// Reads a site's self-signed declaration from `transfer/`.

@@ -43,8 +43,11 @@ package struct PassphraseSite: Sendable {
         let lock = try SiteLock.acquire(.siteA, layout: layout, for: "issue batch \(batch)")
         defer { withExtendedLifetime(lock) {} }
         try ceremony.checkBatch(batch)
+        // The bundle goes through transfer/'s descriptor, a real folder (never a link), opened
+        // before anything is written, so a linked transfer/ leaves the ceremony folder as it was.
+        let transfer = try DirectoryHandle.transfer(layout: layout)
         let bundleURL = layout.intermediateBatch(batch)
-        guard !FileManager.default.fileExists(atPath: bundleURL.path) else {
+        guard try !transfer.contains(bundleURL.lastPathComponent) else {
             throw .alreadyDone("batch \(batch) already issued (\(layout.relative(bundleURL)))")
         }
         var ledger = try BatchLedger.load(.siteA, layout: layout, ceremony: ceremony.id)
@@ -63,7 +66,7 @@ package struct PassphraseSite: Sendable {
         // The print folders are checked before anything is made, and made after the journal.
         try DirectoryHandle.printed(.siteA, layout: layout, create: false)
         let journal = try Self.journal(batch, layout: layout, create: true)
-        try DirectoryHandle.printed(.siteA, layout: layout)
+        let printed = try DirectoryHandle.printedFolder(.siteA, layout: layout)
         journal.removeStaleTemporaries()
         let serials = ceremony.body.serials(batch: batch)
         let policy = ceremony.body.policy
@@ -80,7 +83,7 @@ package struct PassphraseSite: Sendable {
         }
         // The label spool and the bundle are rebuilt from the journal, byte for byte, on a resumed run.
         let labels = cards.map(\.label)
-        try ScratchLabel.writeSpool(labels, to: layout.labels(batch))
+        try ScratchLabel.writeSpool(labels, in: printed, name: layout.labels(batch).lastPathComponent)
         let link = try ceremony.nextLink(for: .siteA)
         let body = IntermediateBatchBody(cards: cards.map(\.bundleCard))
         let payload = Payload(
@@ -89,7 +92,7 @@ package struct PassphraseSite: Sendable {
         let signed = SignedPayload(payload, signers: [key])
         // The ledger first: a run that dies between the two resumes from the journal.
         if ledger.state(of: batch) == nil { try ledger.record(batch, .issued, payload: signed.digest) }
-        try signed.write(to: bundleURL)
+        try signed.write(in: transfer, name: bundleURL.lastPathComponent)
         return cards.count
     }
 
@@ -103,6 +106,7 @@ package struct PassphraseSite: Sendable {
         let lock = try SiteLock.acquire(.siteA, layout: layout, for: "verify batch \(batch)")
         defer { withExtendedLifetime(lock) {} }
         try ceremony.checkBatch(batch)
+        let transfer = try DirectoryHandle.transfer(layout: layout)
         let reportURL = layout.confirmationReport(batch)
         var ledger = try BatchLedger.load(.siteA, layout: layout, ceremony: ceremony.id)
         if FileManager.default.fileExists(atPath: reportURL.path) {
@@ -167,7 +171,7 @@ package struct PassphraseSite: Sendable {
             type: .confirmationReport, ceremony: ceremony.id, signer: .siteA, batch: batch, sequence: link.sequence,
             prev: link.prev, answers: answerEntry.digest, body: report)
         let signed = SignedPayload(payload, signers: [key])
-        try signed.write(to: reportURL)
+        try signed.write(in: transfer, name: reportURL.lastPathComponent)
         try ledger.record(batch, .verified, payload: signed.digest)
         return report
     }
@@ -204,6 +208,7 @@ package struct PassphraseSite: Sendable {
         let lock = try SiteLock.acquire(.siteA, layout: layout, for: "seal batch \(batch)")
         defer { withExtendedLifetime(lock) {} }
         try ceremony.checkBatch(batch)
+        let transfer = try DirectoryHandle.transfer(layout: layout)
         let statementURL = layout.retention(.siteA, batch: batch)
         guard !FileManager.default.fileExists(atPath: statementURL.path) else {
             throw .alreadyDone("batch \(batch) already sealed (\(layout.relative(statementURL)))")
@@ -241,7 +246,7 @@ package struct PassphraseSite: Sendable {
         let payload = Payload(
             type: .retentionStatement, ceremony: ceremony.id, signer: .siteA, batch: batch, sequence: link.sequence,
             prev: link.prev, answers: reportEntry.digest, body: body)
-        try SignedPayload(payload, signers: [key]).write(to: statementURL)
+        try SignedPayload(payload, signers: [key]).write(in: transfer, name: statementURL.lastPathComponent)
     }
 }
 

@@ -36,6 +36,9 @@ package struct KeySite: Sendable {
         let lock = try SiteLock.acquire(.siteB, layout: layout, for: "mint batch \(batch)")
         defer { withExtendedLifetime(lock) {} }
         try ceremony.checkBatch(batch)
+        // Bundles go through transfer/'s descriptor, a real folder (never a link), opened
+        // before anything is written.
+        let transfer = try DirectoryHandle.transfer(layout: layout)
         let keysURL = layout.keyBatch(batch)
         let statementURL = layout.retention(.siteB, batch: batch)
         guard !FileManager.default.fileExists(atPath: statementURL.path) else {
@@ -45,7 +48,8 @@ package struct KeySite: Sendable {
             // Killed between the key batch and the retention statement: finish the statement.
             let (answer, answerEntry) = try ceremony.open(
                 keysURL, kind: .keyBatch, signer: .siteB, batch: batch, as: KeyBatchBody.self)
-            try writeRetention(batch: batch, after: answerEntry, cards: answer.payload.body.cards.count)
+            try writeRetention(
+                batch: batch, after: answerEntry, cards: answer.payload.body.cards.count, in: transfer)
             return answer.payload.body.cards.count
         }
         let ledger = try BatchLedger.load(.siteB, layout: layout, ceremony: ceremony.id)
@@ -64,10 +68,15 @@ package struct KeySite: Sendable {
         let cards = try checkedCards(request.payload.body, batch: batch, file: layout.relative(requestURL))
 
         let facesURL = layout.faces(batch)
+        let facesName = facesURL.lastPathComponent
         let faces: [CardFace]
-        if FileManager.default.fileExists(atPath: facesURL.path) {
+        // printed/site-b/ must be a real folder of ours (a looser one tightened), never a link;
+        // checked (nothing made) before the keys are made, made after, and the spool goes through it.
+        if let printed = try DirectoryHandle.printed(.siteB, layout: layout, create: false),
+            try printed.contains(facesName)
+        {
             // A killed run printed the faces already: finish from them, never re-key.
-            faces = try CardFace.readSpool(facesURL)
+            faces = try CardFace.readSpool(in: printed, name: facesName)
             guard faces.map(\.serial) == cards.map(\.serial) else {
                 throw .refusedBundle(
                     file: layout.relative(facesURL), reason: "spool from an earlier run does not match batch \(batch)")
@@ -94,9 +103,8 @@ package struct KeySite: Sendable {
                         file: layout.relative(requestURL), serial: card.serial, reason: error.description)
                 }
             }
-            // printed/site-b/ must be a real folder of ours (made 0700, or a looser one tightened), never a link.
-            try DirectoryHandle.printed(.siteB, layout: layout)
-            try CardFace.writeSpool(faces, to: facesURL)
+            try CardFace.writeSpool(
+                faces, in: try DirectoryHandle.printedFolder(.siteB, layout: layout), name: facesName)
         }
 
         let link = ceremony.nextLink(for: .siteB, in: transcript)
@@ -104,14 +112,16 @@ package struct KeySite: Sendable {
             type: .keyBatch, ceremony: ceremony.id, signer: .siteB, batch: batch, sequence: link.sequence,
             prev: link.prev, answers: requestEntry.digest, body: KeyBatchBody(cards: faces.map(\.bundleCard)))
         let signedAnswer = SignedPayload(answer, signers: [key])
-        try signedAnswer.write(to: keysURL)
+        try signedAnswer.write(in: transfer, name: keysURL.lastPathComponent)
 
-        try writeRetention(batch: batch, after: try ceremony.entry(keysURL), cards: faces.count)
+        try writeRetention(batch: batch, after: try ceremony.entry(keysURL), cards: faces.count, in: transfer)
         return faces.count
     }
 
     /// B's retention statement for a batch, chained right after its key batch.
-    func writeRetention(batch: Int, after answer: TranscriptEntry, cards: Int) throws(CeremonyError) {
+    func writeRetention(
+        batch: Int, after answer: TranscriptEntry, cards: Int, in transfer: DirectoryHandle
+    ) throws(CeremonyError) {
         // Recorded before the statement lists the folder, so the statement holds the ledger as it stays.
         var ledger = try BatchLedger.load(.siteB, layout: layout, ceremony: ceremony.id)
         if ledger.state(of: batch) != .minted { try ledger.record(batch, .minted, payload: answer.digest) }
@@ -124,7 +134,8 @@ package struct KeySite: Sendable {
                 notes: [
                     "card faces for batch \(batch), with the encrypted keys for under the stickers, left the site with the print run (\(layout.relative(layout.faces(batch))))"
                 ]))
-        try SignedPayload(statement, signers: [key]).write(to: layout.retention(.siteB, batch: batch))
+        try SignedPayload(statement, signers: [key]).write(
+            in: transfer, name: layout.retention(.siteB, batch: batch).lastPathComponent)
     }
 
     /// The cards of an intermediate batch, each checked: exactly the batch's

@@ -85,14 +85,44 @@ package final class DirectoryHandle: Sendable {
     package static func printed(
         _ party: Party, layout: CeremonyLayout, create: Bool = true
     ) throws(CeremonyError) -> DirectoryHandle? {
-        let root = try open(layout.root, policy: .followed)
-        let name = layout.printed.lastPathComponent
         guard create else {
-            return try root.folderIfPresent(name, policy: .tightened)?.folderIfPresent(
-                party.rawValue, policy: .tightened)
+            return try open(layout.root, policy: .followed).folderIfPresent(
+                layout.printed.lastPathComponent, policy: .tightened)?.folderIfPresent(
+                    party.rawValue, policy: .tightened)
         }
-        let printed = try root.folder(name, policy: .tightened, create: 0o700)
-        return try printed.folder(party.rawValue, policy: .tightened, create: 0o700)
+        return try printedFolder(party, layout: layout)
+    }
+
+    /// The print spool folder of `party` (`printed/site-a/`), made 0700 if missing, as
+    /// ``printed(_:layout:create:)`` makes it: the folder a site writes its spool through.
+    package static func printedFolder(_ party: Party, layout: CeremonyLayout) throws(CeremonyError) -> DirectoryHandle {
+        try open(layout.root, policy: .followed).folder(
+            layout.printed.lastPathComponent, policy: .tightened, create: 0o700
+        )
+        .folder(party.rawValue, policy: .tightened, create: 0o700)
+    }
+
+    /// The print spool folder of `party` for a printer (`card-print`): `printed/` and
+    /// `printed/site-X/` real folders (never links), opened from the ceremony folder;
+    /// nothing made, no mode changed. A missing one is `missingFile`.
+    package static func printedForReading(
+        _ party: Party, layout: CeremonyLayout
+    ) throws(CeremonyError) -> DirectoryHandle {
+        try open(layout.root, policy: .followed).folder(layout.printed.lastPathComponent, policy: .real).folder(
+            party.rawValue, policy: .real)
+    }
+
+    /// The ceremony's `transfer/` folder, through which a site writes its bundles: a real
+    /// folder (never a link), opened from the ceremony folder. A missing one is `missingFile`.
+    package static func transfer(layout: CeremonyLayout) throws(CeremonyError) -> DirectoryHandle {
+        try open(layout.root, policy: .followed).folder(layout.transfer.lastPathComponent, policy: .real)
+    }
+
+    /// The ceremony's `cards/` folder (`card-print assemble`): a real folder of ours that
+    /// nobody else can write, made 0700 if missing (a looser one of ours is tightened).
+    package static func cards(layout: CeremonyLayout) throws(CeremonyError) -> DirectoryHandle {
+        try open(layout.root, policy: .followed).folder(
+            layout.cards.lastPathComponent, policy: .tightened, create: 0o700)
     }
 
     /// Opens folder `name` in this one, never through a link, checked against `policy`.

@@ -56,7 +56,8 @@ package enum Closing {
             body: ClosingManifestBody(
                 entries: entries(manifest: ceremony, transcript: transcript), auditorCommitment: commitment))
         let signed = SignedPayload(payload, signers: [key])
-        try signed.write(to: layout.closingManifest)
+        try signed.write(
+            in: try DirectoryHandle.transfer(layout: layout), name: layout.closingManifest.lastPathComponent)
         return signed.digest
     }
 
@@ -97,7 +98,8 @@ package enum Closing {
         }
         var signed = original
         signed.addSignature(key)
-        try AtomicFile.write(signed.json, to: layout.closingManifest, mode: .shared)
+        try DirectoryHandle.transfer(layout: layout).write(
+            signed.json, to: layout.closingManifest.lastPathComponent, mode: .shared)
         return closing.digest
     }
 

@@ -60,6 +60,11 @@ package struct SignedPayload<Body: Codable & Sendable>: Sendable {
         self.digest = digest
     }
 
+    /// Writes the envelope atomically as `name` in `folder`, through its descriptor.
+    package func write(in folder: DirectoryHandle, name: String) throws(CeremonyError) {
+        try folder.write(envelope.json, to: name, mode: .shared)
+    }
+
     /// Writes the envelope atomically.
     package func write(to url: URL) throws(CeremonyError) {
         try AtomicFile.write(envelope.json, to: url, mode: .shared)
