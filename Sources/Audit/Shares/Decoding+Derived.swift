@@ -159,36 +159,24 @@ extension Decoding {
         var out: [(Int, [UInt8])] = []
         var i = 0
         while i < bytes.count {
-            guard isBase64(bytes[i]) else {
+            guard isBase64Byte(bytes[i]) else {
                 i += 1
                 continue
             }
             var j = i
-            while j < bytes.count && isBase64(bytes[j]) { j += 1 }
+            while j < bytes.count && isBase64Byte(bytes[j]) { j += 1 }
             if j - i >= 24 {
-                let run = Array(bytes[i..<j])
-                if run.allSatisfy(isHex), run.count % 2 == 0,
-                    let decoded = [UInt8](hexString: String(decoding: run, as: UTF8.self))
-                {
+                let run = bytes[i..<j]
+                if run.allSatisfy(isHexByte), let decoded = hexBytes(run) {
                     out.append((i, decoded))
-                } else {
-                    var text = String(decoding: run, as: UTF8.self)
-                    text = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-                    // The run ends before any `=`: pad a partial last group, drop a lone character.
-                    let usable =
-                        text.count % 4 == 1
-                        ? String(text.dropLast()) : text + String(repeating: "=", count: (4 - text.count % 4) % 4)
-                    if let data = Data(base64Encoded: usable) { out.append((i, Array(data))) }
+                } else if let decoded = base64Bytes(run.count % 4 == 1 ? run.dropLast() : run) {
+                    // The run ends before any `=`: a partial last group is decoded, a lone character dropped.
+                    out.append((i, decoded))
                 }
             }
             i = j
         }
         return out
-    }
-
-    private static func isBase64(_ b: UInt8) -> Bool {
-        (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2B || b == 0x2F
-            || b == 0x2D || b == 0x5F
     }
 
     private static func isHex(_ b: UInt8) -> Bool { hexValue(b) != nil }

@@ -1,0 +1,101 @@
+/// Base64 and hex over bytes, for the decoders' hot loops (no `String`, no Foundation).
+extension Decoding {
+    /// Byte classes: bit 0 base64 (standard and URL-safe alphabets), bit 1 hex digit.
+    private static let classes: [UInt8] = (0..<256).map { b in
+        var c: UInt8 = 0
+        if base64Value(UInt8(b)) != 0xFF { c |= 1 }
+        if hexDigit(UInt8(b)) != 0xFF { c |= 2 }
+        return c
+    }
+
+    /// The 6-bit value of each byte (`-` as `+`, `_` as `/`), 0xFF for none.
+    private static let base64Values: [UInt8] = (0..<256).map { base64Value(UInt8($0)) }
+
+    /// The 4-bit value of each byte (either case), 0xFF for none.
+    private static let hexValues: [UInt8] = (0..<256).map { hexDigit(UInt8($0)) }
+
+    private static func base64Value(_ b: UInt8) -> UInt8 {
+        switch b {
+        case 0x41...0x5A: b - 0x41
+        case 0x61...0x7A: b - 0x61 + 26
+        case 0x30...0x39: b - 0x30 + 52
+        case 0x2B, 0x2D: 62
+        case 0x2F, 0x5F: 63
+        default: 0xFF
+        }
+    }
+
+    private static func hexDigit(_ b: UInt8) -> UInt8 {
+        switch b {
+        case 0x30...0x39: b - 0x30
+        case 0x61...0x66: b - 0x61 + 10
+        case 0x41...0x46: b - 0x41 + 10
+        default: 0xFF
+        }
+    }
+
+    /// Whether `b` is in the base64 alphabet (standard or URL-safe).
+    @inline(__always) static func isBase64Byte(_ b: UInt8) -> Bool { classes[Int(b)] & 1 != 0 }
+
+    /// Whether `b` is a hex digit (either case).
+    @inline(__always) static func isHexByte(_ b: UInt8) -> Bool { classes[Int(b)] & 2 != 0 }
+
+    /// Unpadded base64 (standard or URL-safe, mixed) decoded as Foundation's
+    /// `Data(base64Encoded:)` decodes it once padded to a multiple of 4: nil when a character
+    /// is outside the alphabet or the length leaves a lone character (`count % 4 == 1`); the
+    /// unused low bits of a partial last group are ignored.
+    static func base64Bytes(_ text: ArraySlice<UInt8>) -> [UInt8]? {
+        let count = text.count
+        guard count % 4 != 1 else { return nil }
+        let table = base64Values
+        var out = [UInt8](repeating: 0, count: count / 4 * 3 + max(0, count % 4 - 1))
+        var i = text.startIndex
+        let whole = text.startIndex + count / 4 * 4
+        var o = 0
+        var bad: UInt8 = 0
+        while i < whole {
+            let a = table[Int(text[i])]
+            let b = table[Int(text[i + 1])]
+            let c = table[Int(text[i + 2])]
+            let d = table[Int(text[i + 3])]
+            bad |= a | b | c | d
+            let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+            out[o] = UInt8(truncatingIfNeeded: v >> 16)
+            out[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
+            out[o + 2] = UInt8(truncatingIfNeeded: v)
+            i += 4
+            o += 3
+        }
+        let left = text.endIndex - i
+        if left >= 2 {
+            let a = table[Int(text[i])]
+            let b = table[Int(text[i + 1])]
+            let c = left == 3 ? table[Int(text[i + 2])] : 0
+            bad |= a | b | c
+            let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c & 0x3F) << 6
+            out[o] = UInt8(truncatingIfNeeded: v >> 16)
+            if left == 3 { out[o + 1] = UInt8(truncatingIfNeeded: v >> 8) }
+        }
+        // Every value is below 64; 0xFF (no value) sets the top bits.
+        return bad & 0xC0 == 0 ? out : nil
+    }
+
+    /// Hex digits (either case, even count) decoded; nil for anything else.
+    static func hexBytes(_ text: ArraySlice<UInt8>) -> [UInt8]? {
+        guard text.count % 2 == 0 else { return nil }
+        let table = hexValues
+        var out = [UInt8](repeating: 0, count: text.count / 2)
+        var bad: UInt8 = 0
+        var i = text.startIndex
+        var o = 0
+        while i < text.endIndex {
+            let h = table[Int(text[i])]
+            let l = table[Int(text[i + 1])]
+            bad |= h | l
+            out[o] = h << 4 | (l & 0x0F)
+            i += 2
+            o += 1
+        }
+        return bad & 0xF0 == 0 ? out : nil
+    }
+}
