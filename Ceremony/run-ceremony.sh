@@ -105,6 +105,7 @@ echo "cards made:      $CARDS in $batches batch(es), $NETWORK"
 echo "site A:          $(rate "$CARDS" 0 "$a_time")"
 echo "site B:          $(rate "$CARDS" 0 "$b_time")"
 grep '^keys rebuildable' "$D/audit/summary.txt" | sed 's/^/matrix:          /'
+grep '^share 2 held' "$D/audit/summary.txt" | sed 's/^/exposure:        /'
 grep '^audit ' "$D/audit/production-summary.txt" | sed 's/^/production:      /'
 grep '^audit ' "$D/audit/summary.txt" | sed 's/^/verdict:         /'
 echo "audit report:    $D/audit/report.md"

@@ -159,14 +159,11 @@ struct AuditFolder: ParsableCommand {
         if json {
             FileHandle.standardOutput.write(report.json)
         } else {
-            let m = report.reconstructable
             print(
                 "audit \(report.verdict.uppercased()): ceremony \(AuditReport.shown(report.ceremony)), \(report.cards) cards"
             )
             print("mode: \(report.mode.name.rawValue)")
-            print(
-                "keys rebuildable: site A \(m.siteA), site B \(m.siteB), both \(m.both), control \(m.control) (must be 0, 0, 0, \(report.mode.controlMustBe))"
-            )
+            for line in report.matrixSummaryLines { print(line) }
             let failed = report.checks.filter { !$0.passed }.map(\.id.rawValue)
             print(
                 "checks: \(report.checks.count - failed.count)/\(report.checks.count) passed"

@@ -169,6 +169,12 @@ extension RunsCeremonyAudit {
         let report = try Auditor.audit(folder.layout, options: .init(sample: 0, countersign: false))
         #expect(report.reconstructable == AuditReport.Matrix(siteA: 0, siteB: 0, both: 2, control: 2))
         #expect(report.exposure.cardsExposedSiteB == 2)
+        // The summary does not read like an honest run's: it names the site holding share 2.
+        #expect(report.matrixSummaryLines[0].hasPrefix("keys rebuildable: site A 0, site B 0, both 2, control 2"))
+        #expect(
+            report.matrixSummaryLines[2]
+                == "share 2 held by one site: site A 0, site B 2 (must be 0, 0): each such card is one passphrase brute force from its key (E1.brute-force-exposure)"
+        )
     }
 }
 

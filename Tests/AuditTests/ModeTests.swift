@@ -60,6 +60,8 @@ import Testing
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("mode: production"))
         #expect(result.stdout.contains("control 1 (must be 0, 0, 0, 1)"))
+        #expect(result.stdout.contains("  control: keys the audit rebuilt from the opened sample cards"))
+        #expect(result.stdout.contains("\nshare 2 held by one site: site A 0, site B 0 (must be 0, 0)\n"))
         let bad = try ProcessRunner.run(
             built: "ceremony-audit", [folder.url.path, "--mode", "dream", "--no-countersign"])
         #expect(bad.status == 64)

@@ -27,6 +27,7 @@ import Testing
         #expect(result.stdout.contains("production:      audit PASS"))
         #expect(result.stdout.contains("keys rebuildable: site A 0, site B 0, both 0, control 3 (must be 0, 0, 0, 3)"))
         #expect(result.stdout.contains("keys rebuildable: site A 0, site B 0, both 0, control 6"))
+        #expect(result.stdout.contains("exposure:        share 2 held by one site: site A 0, site B 0 (must be 0, 0)"))
         #expect(result.stdout.contains("cards made:      6 in 2 batch(es)"))
         let cards = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("cards").path)
         #expect(cards.filter { $0.hasSuffix(".front.svg") }.count == 6)
