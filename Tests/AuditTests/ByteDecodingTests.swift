@@ -1,3 +1,4 @@
+import Ceremony
 import CryptoCore
 import Foundation
 import TestSupport
@@ -132,6 +133,42 @@ import Testing
         #expect(runs.map(\.0) == expected.map(\.0))
         #expect(runs.map(\.1) == expected.map(\.1))
         #expect(runs.count > 100)
+    }
+}
+
+@Suite("Decoded batch: runs end to end, matches inside one run only")
+struct DecodedBatchTests {
+    @Test("each run keeps its file offset; a range crossing a join belongs to no run; failed decodings leave nothing")
+    func offsets() {
+        var batch = DecodedBatch()
+        batch.append(100) { Decoding.appendHex(Array("00112233".utf8)[...], to: &$0) }
+        batch.append(7) { Decoding.appendHex(Array("zz".utf8)[...], to: &$0) }  // not hex: nothing kept
+        batch.append(200) { Decoding.appendBase64(Array("QUJD".utf8)[...], to: &$0) }  // "ABC"
+        #expect(batch.bytes == [0x00, 0x11, 0x22, 0x33, 0x41, 0x42, 0x43])
+        #expect(batch.runs.map(\.0) == [100, 200])
+        #expect(batch.offset(of: 0..<4) == 100)
+        #expect(batch.offset(of: 1..<3) == 100)
+        #expect(batch.offset(of: 4..<7) == 200)
+        #expect(batch.offset(of: 3..<5) == nil)
+        #expect(batch.offset(of: 6..<8) == nil)
+    }
+
+    @Test(
+        "the share search finds a needle in a decoded run, but not one made of the tail of one run and the head of the next"
+    )
+    func searchDoesNotJoinRuns() throws {
+        let needle = Array("split-needle-bytes!!".utf8)
+        let head = Array(needle.prefix(10))
+        let tail = Array(needle.dropFirst(10))
+        // Two base64 runs, one holding the needle's head at its end, the next its tail at its start.
+        let first = Data([0x01, 0x02, 0x03] + head).base64EncodedString().filter { $0 != "=" }
+        let second = Data(tail + [0x04, 0x05, 0x06]).base64EncodedString().filter { $0 != "=" }
+        let whole = Data(needle).base64EncodedString().filter { $0 != "=" }
+        let search = ShareSearch(
+            needles: [Needle(serial: Serial(lot: 1, sequence: 1), share: .two, name: "n", bytes: needle)])
+        #expect(search.scan(Array("\(first) \(second)\n".utf8), file: "f").isEmpty)
+        let found = search.scan(Array("xx \(first) \(whole)\n".utf8), file: "f")
+        #expect(found.map(\.offset) == [4 + first.count])
     }
 }
 

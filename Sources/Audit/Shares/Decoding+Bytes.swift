@@ -37,6 +37,12 @@ extension Decoding {
     /// Whether `b` is in the base64 alphabet (standard or URL-safe).
     @inline(__always) static func isBase64Byte(_ b: UInt8) -> Bool { classes[Int(b)] & 1 != 0 }
 
+    /// The value of a hex digit (either case), or nil.
+    @inline(__always) static func hexValue(_ b: UInt8) -> UInt8? {
+        let value = hexValues[Int(b)]
+        return value == 0xFF ? nil : value
+    }
+
     /// Whether `b` is a hex digit (either case).
     @inline(__always) static func isHexByte(_ b: UInt8) -> Bool { classes[Int(b)] & 2 != 0 }
 
@@ -45,13 +51,27 @@ extension Decoding {
     /// is outside the alphabet or the length leaves a lone character (`count % 4 == 1`); the
     /// unused low bits of a partial last group are ignored.
     static func base64Bytes(_ text: ArraySlice<UInt8>) -> [UInt8]? {
+        var out: [UInt8] = []
+        return appendBase64(text, to: &out) ? out : nil
+    }
+
+    /// Hex digits (either case, even count) decoded; nil for anything else.
+    static func hexBytes(_ text: ArraySlice<UInt8>) -> [UInt8]? {
+        var out: [UInt8] = []
+        return appendHex(text, to: &out) ? out : nil
+    }
+
+    /// ``base64Bytes(_:)`` appended to `out` (the decoders' batch buffer): false, and `out`
+    /// as it was, when `text` does not decode.
+    static func appendBase64(_ text: ArraySlice<UInt8>, to out: inout [UInt8]) -> Bool {
         let count = text.count
-        guard count % 4 != 1 else { return nil }
+        guard count % 4 != 1 else { return false }
         let table = base64Values
-        var out = [UInt8](repeating: 0, count: count / 4 * 3 + max(0, count % 4 - 1))
+        let first = out.count
+        out.append(contentsOf: repeatElement(0, count: count / 4 * 3 + max(0, count % 4 - 1)))
         var i = text.startIndex
         let whole = text.startIndex + count / 4 * 4
-        var o = 0
+        var o = first
         var bad: UInt8 = 0
         while i < whole {
             let a = table[Int(text[i])]
@@ -77,17 +97,22 @@ extension Decoding {
             if left == 3 { out[o + 1] = UInt8(truncatingIfNeeded: v >> 8) }
         }
         // Every value is below 64; 0xFF (no value) sets the top bits.
-        return bad & 0xC0 == 0 ? out : nil
+        guard bad & 0xC0 == 0 else {
+            out.removeSubrange(first...)
+            return false
+        }
+        return true
     }
 
-    /// Hex digits (either case, even count) decoded; nil for anything else.
-    static func hexBytes(_ text: ArraySlice<UInt8>) -> [UInt8]? {
-        guard text.count % 2 == 0 else { return nil }
+    /// ``hexBytes(_:)`` appended to `out`: false, and `out` as it was, when `text` does not decode.
+    static func appendHex(_ text: ArraySlice<UInt8>, to out: inout [UInt8]) -> Bool {
+        guard text.count % 2 == 0 else { return false }
         let table = hexValues
-        var out = [UInt8](repeating: 0, count: text.count / 2)
+        let first = out.count
+        out.append(contentsOf: repeatElement(0, count: text.count / 2))
         var bad: UInt8 = 0
         var i = text.startIndex
-        var o = 0
+        var o = first
         while i < text.endIndex {
             let h = table[Int(text[i])]
             let l = table[Int(text[i + 1])]
@@ -96,6 +121,10 @@ extension Decoding {
             i += 2
             o += 1
         }
-        return bad & 0xF0 == 0 ? out : nil
+        guard bad & 0xF0 == 0 else {
+            out.removeSubrange(first...)
+            return false
+        }
+        return true
     }
 }

@@ -156,38 +156,16 @@ extension Decoding {
 
     /// Base64 and hex runs decoded from their first character (the decodings nested content starts at).
     static func primaryRuns(_ bytes: [UInt8]) -> [(Int, [UInt8])] {
-        var out: [(Int, [UInt8])] = []
-        var i = 0
-        while i < bytes.count {
-            guard isBase64Byte(bytes[i]) else {
-                i += 1
-                continue
+        var batch = DecodedBatch()
+        forEachRun(bytes, minimum: 24) { start, run, allHex in
+            if allHex && run.count % 2 == 0 {
+                batch.append(start) { appendHex(run, to: &$0) }
+            } else {
+                // The run ends before any `=`: a partial last group is decoded, a lone character dropped.
+                batch.append(start) { appendBase64(run.count % 4 == 1 ? run.dropLast() : run, to: &$0) }
             }
-            var j = i
-            while j < bytes.count && isBase64Byte(bytes[j]) { j += 1 }
-            if j - i >= 24 {
-                let run = bytes[i..<j]
-                if run.allSatisfy(isHexByte), let decoded = hexBytes(run) {
-                    out.append((i, decoded))
-                } else if let decoded = base64Bytes(run.count % 4 == 1 ? run.dropLast() : run) {
-                    // The run ends before any `=`: a partial last group is decoded, a lone character dropped.
-                    out.append((i, decoded))
-                }
-            }
-            i = j
         }
-        return out
-    }
-
-    private static func isHex(_ b: UInt8) -> Bool { hexValue(b) != nil }
-
-    private static func hexValue(_ b: UInt8) -> UInt8? {
-        switch b {
-        case 0x30...0x39: b - 0x30
-        case 0x61...0x66: b - 0x61 + 10
-        case 0x41...0x46: b - 0x41 + 10
-        default: nil
-        }
+        return batch.runs
     }
 
     /// Runs of 8 or more byte values written as numbers: decimal (`12, 255, 3`, `[12,255,3]`,
@@ -224,7 +202,7 @@ extension Decoding {
                 token.dropFirst().first == 0x78 || token.dropFirst().first == 0x58
             {
                 let digits = token.dropFirst(2)
-                if digits.allSatisfy(isHex) { value = digits.reduce(0) { $0 * 16 + Int(hexValue($1)!) } }
+                if digits.allSatisfy(isHexByte) { value = digits.reduce(0) { $0 * 16 + Int(hexValue($1)!) } }
                 isHexToken = true
             } else if token.count <= 3, token.allSatisfy(isDigit) {
                 value = token.reduce(0) { $0 * 10 + Int($1 - 0x30) }
@@ -256,7 +234,7 @@ extension Decoding {
         var words = false
         for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
             var rest = line.drop { $0 == 0x20 }
-            let offset = rest.prefix { isHex($0) }
+            let offset = rest.prefix { isHexByte($0) }
             guard offset.count >= 4 else { continue }
             rest = rest.dropFirst(offset.count)
             let colon = rest.first == 0x3A
@@ -282,7 +260,7 @@ extension Decoding {
                 let groups = segment.split(separator: 0x20)
                 guard !groups.isEmpty else { continue }
                 for group in groups {
-                    guard group.count % 2 == 0, group.count <= 8, group.allSatisfy(isHex),
+                    guard group.count % 2 == 0, group.count <= 8, group.allSatisfy(isHexByte),
                         groupWidth == nil || group.count <= groupWidth!
                     else { break segmentLoop }
                     if groupWidth == nil { groupWidth = group.count }

@@ -2,41 +2,97 @@ import Containers
 
 /// What the search decodes out of a file before it looks again.
 ///
-/// ``decodedRuns(_:)`` gives a blob's base64 and hex runs (what `ShareSearch` searches
-/// inside every file). ``expand(_:display:limits:visit:)`` goes deeper, in
-/// `Decoding+Derived.swift`: containers, dumps, markup, escapes and other text encodings,
-/// nested to a bounded depth within a bounded output.
+/// ``decodeRuns(_:into:)`` lays a blob's base64 and hex runs end to end in one
+/// ``DecodedBatch`` (what `ShareSearch` searches inside every file, in one Hyperscan call).
+/// ``expand(_:display:limits:visit:)`` goes deeper, in `Decoding+Derived.swift`: containers,
+/// dumps, markup, escapes and other text encodings, nested to a bounded depth within a
+/// bounded output.
 enum Decoding {
-    /// Runs of base64 (16+ characters) and hex (16+ digits) with their decoded bytes.
-    static func decodedRuns(_ bytes: [UInt8]) -> [(Int, [UInt8])] {
-        var runs: [(Int, [UInt8])] = []
+    /// Calls `body` with each maximal run of base64-alphabet bytes (standard or URL-safe) at
+    /// least `minimum` long: its offset, its bytes, and whether every byte is a hex digit.
+    /// A run ends at any other byte, `=` included.
+    static func forEachRun(
+        _ bytes: [UInt8], minimum: Int, _ body: (_ offset: Int, _ run: ArraySlice<UInt8>, _ allHex: Bool) -> Void
+    ) {
         var i = 0
-        while i < bytes.count {
+        let count = bytes.count
+        while i < count {
             guard isBase64Byte(bytes[i]) else {
                 i += 1
                 continue
             }
             var j = i
             var allHex = true
-            while j < bytes.count && isBase64Byte(bytes[j]) {
+            while j < count && isBase64Byte(bytes[j]) {
                 allHex = allHex && isHexByte(bytes[j])
                 j += 1
             }
-            var end = j
-            while end < bytes.count && bytes[end] == 0x3D && end - j < 2 { end += 1 }
-            let run = bytes[i..<j]
-            if run.count >= 16 {
-                if allHex, let decoded = hexBytes(run) { runs.append((i, decoded)) }
-                for decoded in base64Decodings(run) { runs.append((i, decoded)) }
-            }
-            i = max(end, j)
+            if j - i >= minimum { body(i, bytes[i..<j], allHex) }
+            i = j
         }
-        return runs
     }
 
-    /// Standard and URL-safe base64 decodings of a run, trying each alignment (an
-    /// alignment that leaves a lone last character has none).
-    private static func base64Decodings(_ run: ArraySlice<UInt8>) -> [[UInt8]] {
-        (0..<min(4, run.count)).compactMap { base64Bytes(run.dropFirst($0)) }
+    /// Runs of base64 (16+ characters) and hex (16+ digits), decoded into `batch`: a hex run
+    /// as hex, and every run as base64 at each alignment (an alignment that leaves a lone
+    /// last character has none), each named by the run's offset in `bytes` (or `offset` when given).
+    static func decodeRuns(_ bytes: [UInt8], into batch: inout DecodedBatch, offset: Int? = nil) {
+        forEachRun(bytes, minimum: 16) { start, run, allHex in
+            let at = offset ?? start
+            if allHex { batch.append(at) { appendHex(run, to: &$0) } }
+            for shift in 0..<min(4, run.count) { batch.append(at) { appendBase64(run.dropFirst(shift), to: &$0) } }
+        }
+    }
+
+    /// ``decodeRuns(_:into:offset:)`` as a list: each run's offset and decoded bytes.
+    static func decodedRuns(_ bytes: [UInt8]) -> [(Int, [UInt8])] {
+        var batch = DecodedBatch()
+        decodeRuns(bytes, into: &batch)
+        return batch.runs
+    }
+}
+
+/// Decoded runs laid end to end in one buffer, so that one search call covers them all.
+/// A match counts only inside one run (``offset(of:)``): a needle that straddles two runs'
+/// join is in neither.
+struct DecodedBatch {
+    private(set) var bytes: [UInt8] = []
+    /// Where each run starts in ``bytes``, ascending.
+    private var starts: [Int] = []
+    /// The offset in the searched file that each run was decoded from.
+    private var offsets: [Int] = []
+
+    var isEmpty: Bool { starts.isEmpty }
+
+    /// Appends one run through `decode`, which appends its bytes and says whether it decoded
+    /// (leaving the buffer as it was when not).
+    mutating func append(_ offset: Int, _ decode: (inout [UInt8]) -> Bool) {
+        let start = bytes.count
+        if decode(&bytes) && bytes.count > start {
+            starts.append(start)
+            offsets.append(offset)
+        }
+    }
+
+    /// The file offset of the run that holds `range` whole, or nil when `range` crosses a join.
+    func offset(of range: Range<Int>) -> Int? {
+        // The last run starting at or before range.lowerBound.
+        var low = 0
+        var high = starts.count
+        while low < high {
+            let mid = (low + high) / 2
+            if starts[mid] <= range.lowerBound { low = mid + 1 } else { high = mid }
+        }
+        guard low > 0 else { return nil }
+        let run = low - 1
+        let end = run + 1 < starts.count ? starts[run + 1] : bytes.count
+        return range.upperBound <= end ? offsets[run] : nil
+    }
+
+    /// Each run's file offset and bytes (for tests and small callers).
+    var runs: [(Int, [UInt8])] {
+        starts.indices.map { i in
+            let end = i + 1 < starts.count ? starts[i + 1] : bytes.count
+            return (offsets[i], Array(bytes[starts[i]..<end]))
+        }
     }
 }

@@ -96,23 +96,6 @@ struct ImageFile: ByteSource {
     func chunks(_ body: ([UInt8]) throws -> Bool) throws { try image.read(entry, body) }
 }
 
-/// A value held in memory (a file name, a link target), as a source of one chunk.
-struct HeldBytes: ByteSource {
-    let display: String
-    let bytes: [UInt8]
-
-    func chunks(_ body: ([UInt8]) throws -> Bool) throws { _ = try body(bytes) }
-}
-
-extension ShareSearch {
-    /// Every hit in a value held in memory, raw and through its decoded runs.
-    func scan(_ bytes: [UInt8], file: String) -> [Hit] {
-        // A held source throws only what the engine throws; an engine that cannot run finds nothing here
-        // and is reported once for the whole search (``failure``).
-        (try? scan(source: HeldBytes(display: file, bytes: bytes))) ?? []
-    }
-}
-
 extension AuditRun {
     /// S1, S2: the hits in each site's disk images (a `medium` image counts in both views),
     /// and the list of images searched for the report.

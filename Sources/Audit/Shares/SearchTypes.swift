@@ -35,3 +35,11 @@ protocol ByteSource {
     /// Calls `body` with each consecutive chunk; stops early when `body` returns false.
     func chunks(_ body: ([UInt8]) throws -> Bool) throws
 }
+
+/// A value held in memory (a file name, a link target), as a source of one chunk.
+struct HeldBytes: ByteSource {
+    let display: String
+    let bytes: [UInt8]
+
+    func chunks(_ body: ([UInt8]) throws -> Bool) throws { _ = try body(bytes) }
+}

@@ -117,11 +117,19 @@ struct ShareSearch: Sendable {
             return true
         }
         guard let bytes = held else { return found }
-        for (start, decoded) in Decoding.decodedRuns(bytes) { note(try scanner.matches(in: decoded), at: start) }
+        // Every decoded run end to end, searched in one call: a match counts inside one run only.
+        var batch = DecodedBatch()
+        Decoding.decodeRuns(bytes, into: &batch)
         // Base64 and hex are often wrapped across lines (MIME, PEM, hexdump -p): join the lines and decode again.
         let unwrapped = bytes.filter { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
-        if unwrapped.count != bytes.count {
-            for (_, decoded) in Decoding.decodedRuns(unwrapped) { note(try scanner.matches(in: decoded), at: 0) }
+        if unwrapped.count != bytes.count { Decoding.decodeRuns(unwrapped, into: &batch, offset: 0) }
+        guard !batch.isEmpty else { return found }
+        for match in try scanner.matches(in: batch.bytes) {
+            let literal = engine.set.literals[match.literal]
+            guard let at = batch.offset(of: (match.end - literal.count)..<match.end) else { continue }
+            for needle in engine.needlesOf[match.literal] where found[needle].map({ at < $0 }) ?? true {
+                found[needle] = at
+            }
         }
         return found
     }
@@ -305,5 +313,14 @@ private final class Budget: @unchecked Sendable {
         free += count
         condition.broadcast()
         condition.unlock()
+    }
+}
+
+extension ShareSearch {
+    /// Every hit in a value held in memory, raw and through its decoded runs.
+    func scan(_ bytes: [UInt8], file: String) -> [Hit] {
+        // A held source throws only what the engine throws; an engine that cannot run finds nothing here
+        // and is reported once for the whole search (``failure``).
+        (try? scan(source: HeldBytes(display: file, bytes: bytes))) ?? []
     }
 }
