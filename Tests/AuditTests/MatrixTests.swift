@@ -37,6 +37,26 @@ import Testing
         #expect(m.both > 0)
     }
 
+    @Test(
+        "both sites keeping their shares, plain or gzipped: neither alone rebuilds a key, together every key, and site B holds share 2 of every card",
+        arguments: [Fault.sitesBothKeepShares, .bothKeepGzippedShares])
+    func bothKeepShares(_ fault: Fault) throws {
+        let folder: Folder
+        if fault.phase == .afterClose {
+            folder = try Folder(copying: Honest.folder)
+            try Injector(layout: folder.layout).inject(fault, batch: 1)
+            try Injector(layout: folder.layout).inject(fault, batch: 2)
+        } else {
+            folder = try Folder()
+            try MockCeremony.run(at: folder.layout, Honest.configuration, fault: fault)
+        }
+        let report = try Auditor.audit(folder.layout, options: .init(sample: 0, countersign: false))
+        #expect(report.reconstructable == AuditReport.Matrix(siteA: 0, siteB: 0, both: 2, control: 2))
+        #expect(report.exposure.cardsExposedSiteA == 0)
+        #expect(report.exposure.cardsExposedSiteB == 2)
+        #expect(report.verdict == "fail")
+    }
+
     @Test("an honest ceremony attests the declared policy")
     func honestExposure() throws {
         let folder = try Folder(copying: Honest.folder)
