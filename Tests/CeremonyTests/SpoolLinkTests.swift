@@ -46,6 +46,22 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: test.layout.printed.path))
     }
 
+    /// A bundle in `transfer/` replaced by a link to a true copy of itself: `mint` refuses
+    /// to follow it (a link could point anywhere the site's user can read, a FIFO included).
+    @Test func mintRefusesALinkedBundle() throws {
+        let test = try TestCeremony(cards: 2, batchSize: 2)
+        expectSuccess(try Tools.siteA("issue", "--ceremony", test.path, "--batch", "1"))
+        let elsewhere = try Elsewhere()
+        let bundle = test.layout.intermediateBatch(1)
+        let copy = elsewhere.url.appendingPathComponent(bundle.lastPathComponent)
+        try FileManager.default.moveItem(at: bundle, to: copy)
+        try FileManager.default.createSymbolicLink(at: bundle, withDestinationURL: copy)
+        try expectRefusalChangingNothing(test, containing: "is a symbolic link (not followed)") {
+            try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1")
+        }
+        #expect(!FileManager.default.fileExists(atPath: test.layout.keyBatch(1).path))
+    }
+
     /// `mint` with `transfer/` swapped for a link after issue: refused before a key is
     /// made or a face printed (it used to write the key batch through the link).
     @Test func mintRefusesALinkedTransferFolder() throws {

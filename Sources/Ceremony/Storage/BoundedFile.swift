@@ -11,17 +11,18 @@ package enum BoundedFile {
 
     /// Reads `url`, refusing files over `limit` bytes and anything not a regular file.
     ///
-    /// The file is opened non-blocking and checked with `fstat` on the open
-    /// descriptor before a byte is read, so a FIFO, device or socket put in a
-    /// file's place is refused at once (never waited on), and nothing can be
-    /// swapped in between the check and the read.
+    /// The file is opened non-blocking and without following a link (`O_NOFOLLOW`), and
+    /// checked with `fstat` on the open descriptor before a byte is read, so a link, FIFO,
+    /// device or socket put in a file's place is refused at once (never followed or waited
+    /// on), and nothing can be swapped in between the check and the read.
     /// - Throws: ``CeremonyError/Code/missingFile``, ``CeremonyError/Code/fileTooLarge``,
     ///   ``CeremonyError/Code/readFailed`` with the system's cause.
     package static func read(_ url: URL, limit: Int = defaultLimit) throws(CeremonyError) -> Data {
         let path = url.path
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else {
             if errno == ENOENT { throw .missing(path: path) }
+            if errno == ELOOP { throw .readFailed(path: path, reason: "is a symbolic link (not followed)") }
             throw .readFailed(path: path, reason: String(cString: strerror(errno)))
         }
         defer { close(descriptor) }
