@@ -122,10 +122,11 @@ package struct Injector {
             try resign(layout.intermediateBatch(1), signer: .siteA) { $0["sequence"] = 2 }
             try resign(layout.confirmationReport(1), signer: .siteA) { $0["sequence"] = 1 }
         case .editsBundle:
-            var envelope =
-                try JSONSerialization.jsonObject(with: BoundedFile.read(layout.keyBatch(1))) as! [String: Any]
-            var payload = Data(base64Encoded: envelope["payload"] as! String)!
-            let index = payload.firstIndex(of: UInt8(ascii: "1"))!  // a digit inside an address or digest
+            var envelope = try JSONShape.object(
+                JSONSerialization.jsonObject(with: BoundedFile.read(layout.keyBatch(1))), "the key batch envelope")
+            guard let text = envelope["payload"] as? String, var payload = Data(base64Encoded: text),
+                let index = payload.firstIndex(of: UInt8(ascii: "1"))  // a digit inside an address or digest
+            else { throw CeremonyError(.failed, "\(layout.keyBatch(1).path): no payload with a digit to edit") }
             payload[index] = UInt8(ascii: "2")
             envelope["payload"] = payload.base64EncodedString()
             try JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys]).write(to: layout.keyBatch(1))
@@ -137,17 +138,17 @@ package struct Injector {
             }
         case .skipsSerial:
             try resign(layout.intermediateBatch(1), signer: .siteA) { payload in
-                var body = payload["body"] as! [String: Any]
-                body["cards"] = Array((body["cards"] as! [Any]).dropLast())
+                var body = try JSONShape.object(payload["body"], "body")
+                body["cards"] = Array(try JSONShape.array(body["cards"], "body.cards").dropLast())
                 payload["body"] = body
             }
             try rewriteKeyBatch(1, chainRetention: false) { cards in cards.removeLast() }
         case .duplicatesSerial:
             try rewriteKeyBatch(1, chainRetention: false) { cards in cards.append(cards[0]) }
         case .closingNotCountersigned:
-            var envelope =
-                try JSONSerialization.jsonObject(with: BoundedFile.read(layout.closingManifest)) as! [String: Any]
-            envelope["signatures"] = Array((envelope["signatures"] as! [Any]).prefix(1))
+            var envelope = try JSONShape.object(
+                JSONSerialization.jsonObject(with: BoundedFile.read(layout.closingManifest)), "the closing envelope")
+            envelope["signatures"] = Array(try JSONShape.array(envelope["signatures"], "signatures").prefix(1))
             try JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys]).write(
                 to: layout.closingManifest)
         case .duplicatesPayloadKey:
@@ -193,7 +194,7 @@ package struct Injector {
         case .aResignsClosingForSample:
             // A drops the commitment and re-signs; a naive or colluding B countersigns again.
             try resign(layout.closingManifest, signer: .siteA) { payload in
-                var body = payload["body"] as! [String: Any]
+                var body = try JSONShape.object(payload["body"], "body")
                 body["auditor_commitment"] = nil
                 payload["body"] = body
             }
@@ -310,7 +311,7 @@ package struct Injector {
 
     /// Re-signs a transfer file after editing its payload as JSON.
     private func resign(
-        _ file: URL, signer party: Party, canonical: Bool = true, edit: (inout [String: Any]) -> Void
+        _ file: URL, signer party: Party, canonical: Bool = true, edit: (inout [String: Any]) throws -> Void
     ) throws {
         try resign(file, key: SiteIdentity.load(from: layout.site(party)), canonical: canonical, edit: edit)
     }
@@ -318,11 +319,12 @@ package struct Injector {
     /// Re-signs `file`'s payload after `edit`: as the canonical encoding of the edit (what a
     /// dishonest signer must sign to be read at all), or, with `canonical: false`, as edited.
     private func resign(
-        _ file: URL, key: Ed25519.SigningKey, canonical: Bool = true, edit: (inout [String: Any]) -> Void
+        _ file: URL, key: Ed25519.SigningKey, canonical: Bool = true, edit: (inout [String: Any]) throws -> Void
     ) throws {
         let envelope = try Envelope(json: try BoundedFile.read(file))
-        var payload = try JSONSerialization.jsonObject(with: envelope.payload) as! [String: Any]
-        edit(&payload)
+        var payload = try JSONShape.object(
+            JSONSerialization.jsonObject(with: envelope.payload), "\(file.path): payload")
+        try edit(&payload)
         // A dishonest site signs what the readers accept: the canonical encoding of its edit.
         let edited = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
         guard let kind = PayloadKind.allCases.first(where: { $0.payloadType == envelope.payloadType }) else {
@@ -350,8 +352,10 @@ package struct Injector {
         _ batch: Int, chainRetention: Bool = true, canonical: Bool = true, edit: (inout [[String: Any]]) -> Void
     ) throws {
         try resign(layout.keyBatch(batch), signer: .siteB, canonical: canonical) { payload in
-            var body = payload["body"] as! [String: Any]
-            var cards = body["cards"] as! [[String: Any]]
+            var body = try JSONShape.object(payload["body"], "body")
+            guard var cards = body["cards"] as? [[String: Any]] else {
+                throw CeremonyError(.failed, "\(layout.keyBatch(batch).path): body.cards is not a list of objects")
+            }
             edit(&cards)
             body["cards"] = cards
             payload["body"] = body
@@ -359,5 +363,19 @@ package struct Injector {
         guard chainRetention else { return }
         let digest = PayloadDigest(of: try Envelope(json: try BoundedFile.read(layout.keyBatch(batch))).payload)
         try resign(layout.retention(.siteB, batch: batch), signer: .siteB) { $0["prev"] = digest.hex }
+    }
+}
+
+/// The JSON a fault edits, read without a trap: a mock ceremony that is not shaped as the
+/// fault expects is an error naming what was missing.
+enum JSONShape {
+    static func object(_ value: Any?, _ what: String) throws(CeremonyError) -> [String: Any] {
+        guard let object = value as? [String: Any] else { throw CeremonyError(.failed, "\(what) is not a JSON object") }
+        return object
+    }
+
+    static func array(_ value: Any?, _ what: String) throws(CeremonyError) -> [Any] {
+        guard let array = value as? [Any] else { throw CeremonyError(.failed, "\(what) is not a JSON array") }
+        return array
     }
 }

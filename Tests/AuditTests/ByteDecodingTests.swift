@@ -153,6 +153,32 @@ struct DecodedBatchTests {
         #expect(batch.offset(of: 6..<8) == nil)
     }
 
+    @Test("joining lines: the joins are where line breaks were; only runs that cross a join are decoded again")
+    func crossingRuns() throws {
+        let text = Array("AAAAAAAAAAAAAAAAAAAAAAAA\r\nBBBBBBBBBBBBBBBB CCCCCCCCCCCCCCCC\nDDDDDDDDDDDDDDDD\n".utf8)
+        let unwrapped = try #require(Decoding.unwrapped(text))
+        #expect(unwrapped.joins == [24, 57, 73])
+        #expect(unwrapped.bytes.count == text.count - 4)
+        var crossing: [Int] = []
+        Decoding.forEachRun(unwrapped.bytes, minimum: 16, crossing: unwrapped.joins) { start, _, _ in
+            crossing.append(start)
+        }
+        // A+B cross the first join, C+D the second; the last join ends the text.
+        #expect(crossing == [0, 41])
+        #expect(Decoding.unwrapped(Array("no line break".utf8)) == nil)
+    }
+
+    @Test("a needle base64-encoded and wrapped at 76 columns is found across the line breaks, named at offset 0")
+    func wrappedNeedle() throws {
+        var random = SeededRandom(seed: 5)
+        let needle = (0..<200).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        let wrapped = Data(needle).base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
+        let search = ShareSearch(
+            needles: [Needle(serial: Serial(lot: 1, sequence: 1), share: .two, name: "n", bytes: needle)])
+        let found = search.scan(Array("log: \(wrapped)\n".utf8), file: "f")
+        #expect(found.map(\.offset) == [0])
+    }
+
     @Test(
         "the share search finds a needle in a decoded run, but not one made of the tail of one run and the head of the next"
     )

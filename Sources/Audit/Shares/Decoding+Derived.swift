@@ -140,9 +140,8 @@ extension Decoding {
     static func textDecodings(_ bytes: [UInt8]) -> [(String, [UInt8])] {
         var out: [(String, [UInt8])] = []
         for (offset, run) in primaryRuns(bytes) { out.append(("decoded@\(offset)", run)) }
-        let unwrapped = bytes.filter { $0 != 0x0A && $0 != 0x0D }
-        if unwrapped.count != bytes.count {
-            for (offset, run) in primaryRuns(unwrapped) where run.count >= 48 {
+        if let unwrapped = unwrapped(bytes) {
+            for (offset, run) in primaryRuns(unwrapped.bytes, crossing: unwrapped.joins) where run.count >= 48 {
                 out.append(("unwrapped@\(offset)", run))
             }
         }
@@ -155,9 +154,9 @@ extension Decoding {
     }
 
     /// Base64 and hex runs decoded from their first character (the decodings nested content starts at).
-    static func primaryRuns(_ bytes: [UInt8]) -> [(Int, [UInt8])] {
+    static func primaryRuns(_ bytes: [UInt8], crossing joins: [Int]? = nil) -> [(Int, [UInt8])] {
         var batch = DecodedBatch()
-        forEachRun(bytes, minimum: 24) { start, run, allHex in
+        forEachRun(bytes, minimum: 24, crossing: joins) { start, run, allHex in
             if allHex && run.count % 2 == 0 {
                 batch.append(start) { appendHex(run, to: &$0) }
             } else {

@@ -8,12 +8,31 @@ import Containers
 /// dumps, markup, escapes and other text encodings, nested to a bounded depth within a
 /// bounded output.
 enum Decoding {
+    /// `bytes` with every line break taken out, and where each was (the index in the joined
+    /// text of the byte after it); nil when there is none. Base64 and hex are often wrapped
+    /// (MIME, PEM, `hexdump -p`): a run that crosses a join is one the lines alone do not show.
+    static func unwrapped(_ bytes: [UInt8]) -> (bytes: [UInt8], joins: [Int])? {
+        var joined: [UInt8] = []
+        var joins: [Int] = []
+        for b in bytes {
+            if b == 0x0A || b == 0x0D {
+                if joins.last != joined.count { joins.append(joined.count) }
+            } else {
+                joined.append(b)
+            }
+        }
+        return joins.isEmpty ? nil : (joined, joins)
+    }
+
     /// Calls `body` with each maximal run of base64-alphabet bytes (standard or URL-safe) at
     /// least `minimum` long: its offset, its bytes, and whether every byte is a hex digit.
-    /// A run ends at any other byte, `=` included.
+    /// A run ends at any other byte, `=` included. With `crossing`, only runs that hold one
+    /// of those joins inside them are given (the others were runs of the text before joining).
     static func forEachRun(
-        _ bytes: [UInt8], minimum: Int, _ body: (_ offset: Int, _ run: ArraySlice<UInt8>, _ allHex: Bool) -> Void
+        _ bytes: [UInt8], minimum: Int, crossing joins: [Int]? = nil,
+        _ body: (_ offset: Int, _ run: ArraySlice<UInt8>, _ allHex: Bool) -> Void
     ) {
+        var next = 0  // the first join not yet passed
         var i = 0
         let count = bytes.count
         while i < count {
@@ -27,16 +46,26 @@ enum Decoding {
                 allHex = allHex && isHexByte(bytes[j])
                 j += 1
             }
-            if j - i >= minimum { body(i, bytes[i..<j], allHex) }
+            if j - i >= minimum {
+                if let joins {
+                    while next < joins.count && joins[next] <= i { next += 1 }
+                    if next < joins.count && joins[next] < j { body(i, bytes[i..<j], allHex) }
+                } else {
+                    body(i, bytes[i..<j], allHex)
+                }
+            }
             i = j
         }
     }
 
     /// Runs of base64 (16+ characters) and hex (16+ digits), decoded into `batch`: a hex run
     /// as hex, and every run as base64 at each alignment (an alignment that leaves a lone
-    /// last character has none), each named by the run's offset in `bytes` (or `offset` when given).
-    static func decodeRuns(_ bytes: [UInt8], into batch: inout DecodedBatch, offset: Int? = nil) {
-        forEachRun(bytes, minimum: 16) { start, run, allHex in
+    /// last character has none), each named by the run's offset in `bytes` (or `offset` when
+    /// given); with `crossing`, only the runs that cross one of those joins.
+    static func decodeRuns(
+        _ bytes: [UInt8], into batch: inout DecodedBatch, offset: Int? = nil, crossing joins: [Int]? = nil
+    ) {
+        forEachRun(bytes, minimum: 16, crossing: joins) { start, run, allHex in
             let at = offset ?? start
             if allHex { batch.append(at) { appendHex(run, to: &$0) } }
             for shift in 0..<min(4, run.count) { batch.append(at) { appendBase64(run.dropFirst(shift), to: &$0) } }

@@ -121,8 +121,9 @@ struct ShareSearch: Sendable {
         var batch = DecodedBatch()
         Decoding.decodeRuns(bytes, into: &batch)
         // Base64 and hex are often wrapped across lines (MIME, PEM, hexdump -p): join the lines and decode again.
-        let unwrapped = bytes.filter { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
-        if unwrapped.count != bytes.count { Decoding.decodeRuns(unwrapped, into: &batch, offset: 0) }
+        if let unwrapped = Decoding.unwrapped(bytes) {
+            Decoding.decodeRuns(unwrapped.bytes, into: &batch, offset: 0, crossing: unwrapped.joins)
+        }
         guard !batch.isEmpty else { return found }
         for match in try scanner.matches(in: batch.bytes) {
             let literal = engine.set.literals[match.literal]
