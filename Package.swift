@@ -118,7 +118,8 @@ let package = Package(
         .systemLibrary(
             name: "CPKCS11", path: "Sources/CLibraries/CPKCS11", pkgConfig: "p11-kit-1",
             providers: [.apt(["libp11-kit-dev"])]),
-        .target(name: "Token", dependencies: ["CPKCS11", "CryptoCore"], swiftSettings: strict + [.strictMemorySafety()]),
+        .target(
+            name: "Token", dependencies: ["CPKCS11", "CryptoCore"], swiftSettings: strict + [.strictMemorySafety()]),
         library("BIP38", ["CryptoCore"]),
         library("Ceremony", ["BIP38", "CryptoCore", "Token"]),
         library("Audit", ["Ceremony", "BIP38", "CryptoCore", "Containers", "DiskImage", "PatternSearch"]),

@@ -26,7 +26,8 @@ extension PassphraseSiteTool {
         static let configuration = CommandConfiguration(
             abstract: "Make site-a/ and its signing key; declare the public key in transfer/.",
             discussion:
-                "The key is a seed file (site-a/signing-key.seed) unless --pkcs11-module and --token-label name a token to make it in.")
+                "The key is a seed file (site-a/signing-key.seed) unless --pkcs11-module and --token-label name a token to make it in."
+        )
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var token: TokenOptions
 

@@ -39,9 +39,10 @@ import Glibc
                 unsafe dlclose(handle)
                 return .failure(.moduleUnusable(module: path, reason: "no C_GetFunctionList: not a PKCS#11 module"))
             }
-            typealias GetFunctionList = @convention(c) (
-                UnsafeMutablePointer<UnsafeMutablePointer<ck_function_list>?>?
-            ) -> ck_rv_t
+            typealias GetFunctionList =
+                @convention(c) (
+                    UnsafeMutablePointer<UnsafeMutablePointer<ck_function_list>?>?
+                ) -> ck_rv_t
             let getFunctionList = unsafe unsafeBitCast(symbol, to: GetFunctionList.self)
             var list: UnsafeMutablePointer<ck_function_list>?
             let status = unsafe getFunctionList(&list)
@@ -112,7 +113,8 @@ import Glibc
         guard let slot = found else { throw .noToken(module: location.module, token: token) }
         var handle: ck_session_handle_t = 0
         try check(
-            "C_OpenSession", unsafe functions.C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nil, nil, &handle))
+            "C_OpenSession",
+            unsafe functions.C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nil, nil, &handle))
         let session = PKCS11Session(module: module, token: token, handle: handle)
         let login = unsafe pin.withUnsafeBytes { bytes in
             unsafe functions.C_Login(
@@ -150,10 +152,13 @@ import Glibc
                             var publicTemplate = unsafe [
                                 ck_attribute(type: CKA_TOKEN, value: yes, value_len: one),
                                 ck_attribute(type: CKA_VERIFY, value: yes, value_len: one),
-                                ck_attribute(type: CKA_EC_PARAMS, value: params.baseAddress, value_len: UInt(params.count)),
-                                ck_attribute(type: CKA_ID, value: idPointer.baseAddress, value_len: UInt(idPointer.count)),
                                 ck_attribute(
-                                    type: CKA_LABEL, value: labelPointer.baseAddress, value_len: UInt(labelPointer.count)),
+                                    type: CKA_EC_PARAMS, value: params.baseAddress, value_len: UInt(params.count)),
+                                ck_attribute(
+                                    type: CKA_ID, value: idPointer.baseAddress, value_len: UInt(idPointer.count)),
+                                ck_attribute(
+                                    type: CKA_LABEL, value: labelPointer.baseAddress,
+                                    value_len: UInt(labelPointer.count)),
                             ]
                             var privateTemplate = unsafe [
                                 ck_attribute(type: CKA_TOKEN, value: yes, value_len: one),
@@ -161,9 +166,11 @@ import Glibc
                                 ck_attribute(type: CKA_SIGN, value: yes, value_len: one),
                                 ck_attribute(type: CKA_SENSITIVE, value: yes, value_len: one),
                                 ck_attribute(type: CKA_EXTRACTABLE, value: no, value_len: one),
-                                ck_attribute(type: CKA_ID, value: idPointer.baseAddress, value_len: UInt(idPointer.count)),
                                 ck_attribute(
-                                    type: CKA_LABEL, value: labelPointer.baseAddress, value_len: UInt(labelPointer.count)),
+                                    type: CKA_ID, value: idPointer.baseAddress, value_len: UInt(idPointer.count)),
+                                ck_attribute(
+                                    type: CKA_LABEL, value: labelPointer.baseAddress,
+                                    value_len: UInt(labelPointer.count)),
                             ]
                             return unsafe functions.C_GenerateKeyPair(
                                 handle, &mechanism, &publicTemplate, UInt(publicTemplate.count), &privateTemplate,

@@ -26,14 +26,19 @@ struct TokenKeyTests {
         try expectSuccess(tokens.run("key-site", ["endorse", "--ceremony", d, "--pin-file", b]))
         try expectSuccess(tokens.run("ceremony-audit", ["commit", d, "--key-folder", auditor.url.path]))
         for batch in ["1", "2"] {
-            try expectSuccess(tokens.run("passphrase-site", ["issue", "--ceremony", d, "--batch", batch, "--pin-file", a]))
+            try expectSuccess(
+                tokens.run("passphrase-site", ["issue", "--ceremony", d, "--batch", batch, "--pin-file", a]))
             try expectSuccess(tokens.run("key-site", ["mint", "--ceremony", d, "--batch", batch, "--pin-file", b]))
-            try expectSuccess(tokens.run("passphrase-site", ["verify", "--ceremony", d, "--batch", batch, "--pin-file", a]))
-            try expectSuccess(tokens.run("passphrase-site", ["seal", "--ceremony", d, "--batch", batch, "--pin-file", a]))
+            try expectSuccess(
+                tokens.run("passphrase-site", ["verify", "--ceremony", d, "--batch", batch, "--pin-file", a]))
+            try expectSuccess(
+                tokens.run("passphrase-site", ["seal", "--ceremony", d, "--batch", batch, "--pin-file", a]))
         }
         let closeA = try tokens.run("passphrase-site", ["close", "--ceremony", d, "--pin-file", a])
         expectSuccess(closeA)
-        #expect(closeA.stdout.contains("signing key destroyed in its PKCS#11 token: transfer/closing.retention-site-a.json"))
+        #expect(
+            closeA.stdout.contains("signing key destroyed in its PKCS#11 token: transfer/closing.retention-site-a.json")
+        )
         try expectSuccess(tokens.run("key-site", ["close", "--ceremony", d, "--pin-file", b]))
 
         // No key file in either site folder: only the token record, which holds no secret.
@@ -83,9 +88,10 @@ struct TokenKeyTests {
         let keys = try #require(report["site_keys"] as? [[String: Any]])
         #expect(keys.map { $0["site"] as? String } == ["site-a", "site-b"])
         #expect(keys.allSatisfy { $0["storage"] as? String == "token" && $0["destruction_recorded"] as? Bool == true })
-        #expect(keys.map { $0["statement"] as? String } == [
-            "transfer/closing.retention-site-a.json", "transfer/closing.retention-site-b.json",
-        ])
+        #expect(
+            keys.map { $0["statement"] as? String } == [
+                "transfer/closing.retention-site-a.json", "transfer/closing.retention-site-b.json",
+            ])
     }
 
     @Test("a site on a seed file: the audit reports a file key whose destruction is not recorded")
@@ -115,10 +121,12 @@ struct TokenKeyTests {
         #expect(!refusedInit.stderr.contains("999999"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: run.layout.site(.siteA).path).isEmpty)
 
-        try expectSuccess(tokens.run("passphrase-site", ["init", "--ceremony", run.path] + tokens.initOptions("site-a")))
+        try expectSuccess(
+            tokens.run("passphrase-site", ["init", "--ceremony", run.path] + tokens.initOptions("site-a")))
         try expectSuccess(Tools.siteB("init", "--ceremony", run.path))
         let refused = try tokens.run(
-            "passphrase-site", ["propose", "--ceremony", run.path, "--cards", "2", "--batch-size", "1", "--pin-file", wrong])
+            "passphrase-site",
+            ["propose", "--ceremony", run.path, "--cards", "2", "--batch-size", "1", "--pin-file", wrong])
         expectOneLineRefusal(
             refused, containing: "site-a/signing-key.pkcs11.json: PKCS#11 token 'site-a': wrong PIN")
         #expect(!FileManager.default.fileExists(atPath: run.layout.manifest.path))
@@ -135,7 +143,8 @@ struct TokenKeyTests {
         let result = try tokens.run(
             "key-site",
             [
-                "init", "--ceremony", run.path, "--pkcs11-module", SoftHSMTokens.module, "--token-label", "no-such-token",
+                "init", "--ceremony", run.path, "--pkcs11-module", SoftHSMTokens.module, "--token-label",
+                "no-such-token",
                 "--pin-file", tokens.pinFile("site-b"),
             ])
         expectOneLineRefusal(
@@ -155,12 +164,16 @@ struct TokenKeyTests {
                 "init", "--ceremony", run.path, "--pkcs11-module", "/nonexistent/libnone.so", "--token-label", "site-a",
                 "--pin-file", pin,
             ])
-        expectOneLineRefusal(missing, containing: "PKCS#11 module /nonexistent/libnone.so: cannot be used: no such file")
+        expectOneLineRefusal(
+            missing, containing: "PKCS#11 module /nonexistent/libnone.so: cannot be used: no such file")
         // A file that dlopen refuses (not a shared library).
         let notLibrary = try tokens.folder.secretFile("not-a-module.so", "text")
         let refused = try tokens.run(
             "passphrase-site",
-            ["init", "--ceremony", run.path, "--pkcs11-module", notLibrary, "--token-label", "site-a", "--pin-file", pin])
+            [
+                "init", "--ceremony", run.path, "--pkcs11-module", notLibrary, "--token-label", "site-a", "--pin-file",
+                pin,
+            ])
         expectOneLineRefusal(refused, containing: "PKCS#11 module \(notLibrary): cannot be used:")
         #expect(try FileManager.default.contentsOfDirectory(atPath: run.layout.site(.siteA).path).isEmpty)
         // The two token options go together (a usage error).
@@ -171,8 +184,9 @@ struct TokenKeyTests {
 }
 
 /// Expects exit 1 with exactly one line on stderr containing `cause`.
-func expectOneLineRefusal(_ result: Tools.Result, containing cause: String, sourceLocation: SourceLocation = #_sourceLocation)
-{
+func expectOneLineRefusal(
+    _ result: Tools.Result, containing cause: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
     expectRefusal(result, containing: cause, sourceLocation: sourceLocation)
     #expect(result.stderr.split(separator: "\n").count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
 }

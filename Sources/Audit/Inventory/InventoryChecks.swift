@@ -162,7 +162,8 @@ struct InventoryWalk {
                     publicKey: ceremony.body.key(of: party)?.rawPublicKey)
                 {
                     unexplained(
-                        entry, owner: .site(party), depth: 0, why: "not \(party.siteName)'s token key record: \(problem)")
+                        entry, owner: .site(party), depth: 0,
+                        why: "not \(party.siteName)'s token key record: \(problem)")
                 }
             case .ledger:
                 if let problem = AllowedFiles.checkLedger(

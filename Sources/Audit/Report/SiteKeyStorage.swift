@@ -40,8 +40,9 @@ package struct SiteKeyStorage: Codable, Sendable, Equatable {
     }
 
     /// Each site's key storage, from its folder and the verified transcript.
-    static func survey(_ layout: CeremonyLayout, manifest: ManifestBody, transcript: TranscriptAudit) -> [SiteKeyStorage]
-    {
+    static func survey(
+        _ layout: CeremonyLayout, manifest: ManifestBody, transcript: TranscriptAudit
+    ) -> [SiteKeyStorage] {
         [Party.siteA, .siteB].map { party in
             let folder = layout.site(party)
             let record = FileManager.default.contents(

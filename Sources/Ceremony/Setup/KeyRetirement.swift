@@ -59,7 +59,9 @@ package enum KeyRetirement {
     /// destroyed: retires the key and returns the closing manifest's digest. Nil when
     /// there is nothing to resume (a seed key, no signature of this site on the closing
     /// manifest yet, or the statement written already).
-    static func resume(_ party: Party, key: Ed25519.SigningKey, ceremony: Transcript) throws(CeremonyError)
+    static func resume(
+        _ party: Party, key: Ed25519.SigningKey, ceremony: Transcript
+    ) throws(CeremonyError)
         -> PayloadDigest?
     {
         let layout = ceremony.layout

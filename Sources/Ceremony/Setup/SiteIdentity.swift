@@ -46,7 +46,9 @@ package enum SiteIdentity {
 
     /// Loads the site's key: the seed file, or the token key its record names (the PIN from `pin`).
     /// The folder must be a real, private folder (``AtomicFile/checkPrivateFolder(_:tighten:)``).
-    package static func load(from folder: URL, pin: PINSource = PINSource()) throws(CeremonyError)
+    package static func load(
+        from folder: URL, pin: PINSource = PINSource()
+    ) throws(CeremonyError)
         -> Ed25519.SigningKey
     {
         let url = folder.appendingPathComponent(fileName)

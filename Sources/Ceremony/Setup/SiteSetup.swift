@@ -141,7 +141,9 @@ package enum SiteSetup {
     }
 
     /// Site B checks A's signature and that the manifest names B's own key, then countersigns.
-    package static func endorse(layout: CeremonyLayout, pin: PINSource = PINSource()) throws(CeremonyError)
+    package static func endorse(
+        layout: CeremonyLayout, pin: PINSource = PINSource()
+    ) throws(CeremonyError)
         -> ManifestBody
     {
         let lock = try SiteLock.acquire(.siteB, layout: layout, for: "endorse")

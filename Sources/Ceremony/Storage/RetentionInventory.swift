@@ -60,9 +60,9 @@ package enum RetentionInventory {
             ? "the site's Ed25519 signing key seed (secret, not a card secret)"
             : name == TokenKeyRecord.fileName
                 ? "where the site's signing key is in its PKCS#11 token (public: module, token, key id)"
-            : name.hasSuffix(".rec")
-                ? "card journal (secret)"
-                : name == BatchLedger.fileName
-                    ? "the site's batch ledger (public: states and bundle digests)" : "site record"
+                : name.hasSuffix(".rec")
+                    ? "card journal (secret)"
+                    : name == BatchLedger.fileName
+                        ? "the site's batch ledger (public: states and bundle digests)" : "site record"
     }
 }
