@@ -10,16 +10,17 @@
 
 SWIFT      ?= swift
 APT_PKGS   := pkg-config libsecp256k1-dev libsodium-dev libssl-dev libqrencode-dev libicu-dev libtsk-dev libhyperscan-dev \
-              libarchive-dev zlib1g-dev libsqlite3-dev
+              libarchive-dev zlib1g-dev libsqlite3-dev libp11-kit-dev
 # Tools the tests use to render and scan printed cards, to build ext4 disk images, and to
 # write the deep-search faults (zstd, xxd, hexdump; python3 writes the other containers),
-# and to check the diagrams in Docs/images against their sources (graphviz).
-TEST_PKGS  := librsvg2-bin zbar-tools python3-venv e2fsprogs zstd xxd bsdextrautils graphviz
+# to check the diagrams in Docs/images against their sources (graphviz), and SoftHSM2
+# for the site keys in a PKCS#11 token (softhsm2; also for make ceremony HSM=softhsm).
+TEST_PKGS  := librsvg2-bin zbar-tools python3-venv e2fsprogs zstd xxd bsdextrautils graphviz softhsm2
 # The Python venv the DSSE interop test verifies our envelopes with (securesystemslib,
 # Ed25519 through pyca/cryptography). Pinned; rebuilt when the pins change.
 PYVENV     := .build/pyvenv
 PY_PKGS    := securesystemslib[crypto]==1.6.0 cryptography==50.0.2 cffi==2.1.1 pycparser==3.12
-PC_MODULES := libsecp256k1 libsodium libcrypto libqrencode icu-uc tsk libhs libarchive zlib sqlite3
+PC_MODULES := libsecp256k1 libsodium libcrypto libqrencode icu-uc tsk libhs libarchive zlib sqlite3 p11-kit-1
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian has no Swift package: Swift 6.2 or later must be on PATH (README.md). Checked
@@ -97,8 +98,11 @@ CARDS        ?= 24
 CEREMONY_DIR ?= ceremony-run
 # The mock auditor's key folder: beside the ceremony folder, never inside it.
 AUDITOR_KEYS ?= $(CEREMONY_DIR).auditor
+# HSM=softhsm keeps both sites' keys in SoftHSM2 tokens (installed when missing), no key file.
 ceremony: build
-	CARDS=$(CARDS) CEREMONY_DIR=$(CEREMONY_DIR) AUDITOR_KEYS=$(AUDITOR_KEYS) FAULT=$(FAULT) BIN="$$($(SWIFT) build --show-bin-path)" bash Ceremony/run-ceremony.sh
+	@if [ "$(HSM)" = softhsm ] && ! command -v softhsm2-util >/dev/null 2>&1; then echo "ceremony: installing softhsm2"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq softhsm2; fi
+	CARDS=$(CARDS) CEREMONY_DIR=$(CEREMONY_DIR) AUDITOR_KEYS=$(AUDITOR_KEYS) FAULT=$(FAULT) HSM=$(HSM) BIN="$$($(SWIFT) build --show-bin-path)" bash Ceremony/run-ceremony.sh
 
 # Performance figures (issue 7): release build, then one run of every figure on this
 # machine; prints the tables and writes bench/results.json (about 3 minutes on 2 cores).

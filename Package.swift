@@ -16,6 +16,8 @@
 //                         streams and SQLite databases read in memory, within a byte budget.
 //   Sources/DiskImage     the one caller of CTSK (The Sleuth Kit's libtsk, Sources/CLibraries/CTSK):
 //                         raw disk and partition images, their file systems and every name.
+//   Sources/Token         a C-facing target: a site's Ed25519 key in a PKCS#11 token (Sources/CLibraries/CPKCS11,
+//                         p11-kit's pkcs11.h; the token's module loaded with dlopen).
 //   Sources/PatternSearch a C-facing target: Hyperscan's multi-literal streaming
 //                         search, for the audit's share search (Audit/Shares/ShareSearch.swift).
 //   Sources/BIP38         the BIP38 specification: Base58Check, WIF, addresses and the
@@ -112,8 +114,14 @@ let package = Package(
         // Disk images through The Sleuth Kit: the one target that calls CTSK.
         .target(name: "DiskImage", dependencies: ["CTSK"], swiftSettings: strict + [.strictMemorySafety()]),
         .target(name: "PatternSearch", dependencies: ["CHyperscan"], swiftSettings: strict + [.strictMemorySafety()]),
+        // PKCS#11 tokens (a site's signing key in an HSM): p11-kit's pkcs11.h, the module loaded with dlopen.
+        .systemLibrary(
+            name: "CPKCS11", path: "Sources/CLibraries/CPKCS11", pkgConfig: "p11-kit-1",
+            providers: [.apt(["libp11-kit-dev"])]),
+        .target(
+            name: "Token", dependencies: ["CPKCS11", "CryptoCore"], swiftSettings: strict + [.strictMemorySafety()]),
         library("BIP38", ["CryptoCore"]),
-        library("Ceremony", ["BIP38", "CryptoCore"]),
+        library("Ceremony", ["BIP38", "CryptoCore", "Token"]),
         library("Audit", ["Ceremony", "BIP38", "CryptoCore", "Containers", "DiskImage", "PatternSearch"]),
         library("Printing", ["Ceremony", "BIP38", "CryptoCore"]),
         library("FaultInjection", ["Audit", "Ceremony", "BIP38", "CryptoCore", "Printing"]),

@@ -26,8 +26,17 @@ if unshare --net true 2>/dev/null; then ISOLATE=(unshare --net); isolation="each
 elif unshare --net --map-root-user true 2>/dev/null; then ISOLATE=(unshare --net --map-root-user); isolation="each site runs in its own user and network namespace (no network)"
 else ISOLATE=(); isolation="unshare is not permitted here: sites run with the machine's network"
 fi
-A() { "${ISOLATE[@]}" "$BIN/passphrase-site" "$@" --ceremony "$D"; }
-B() { "${ISOLATE[@]}" "$BIN/key-site" "$@" --ceremony "$D"; }
+# HSM=softhsm: both sites keep their keys in SoftHSM2 tokens, in a token folder beside the
+# ceremony folder (never inside it: the audit's default deny covers it); PINs from files there
+# (softhsm2-util takes a new token's throwaway mock PINs on its command line; the sites never do).
+HSM=${HSM:-}; TOKENS=${D%/}.tokens; A_PIN=(); B_PIN=()
+if [ "$HSM" = softhsm ]; then
+  SOFTHSM_MODULE=${SOFTHSM_MODULE:-/usr/lib/softhsm/libsofthsm2.so}; export SOFTHSM2_CONF=$TOKENS/softhsm2.conf
+  A_PIN=(--pin-file "$TOKENS/site-a.pin"); B_PIN=(--pin-file "$TOKENS/site-b.pin")
+elif [ -n "$HSM" ]; then echo "HSM=$HSM: only HSM=softhsm is known" >&2; exit 64
+fi
+A() { "${ISOLATE[@]}" "$BIN/passphrase-site" "$@" --ceremony "$D" "${A_PIN[@]}"; }
+B() { "${ISOLATE[@]}" "$BIN/key-site" "$@" --ceremony "$D" "${B_PIN[@]}"; }
 
 fault_phase=""
 if [ -n "$FAULT" ]; then
@@ -50,8 +59,22 @@ echo "$isolation"
 [ -z "$FAULT" ] || echo "INJECTED FAULT: $FAULT ($fault_phase)"
 
 step "1. Set-up: each site makes its signing key; both compare the short forms aloud"
-A init
-B init
+if [ "$HSM" = softhsm ]; then
+  [ ! -e "$TOKENS" ] || [ -f "$TOKENS/softhsm2.conf" ] || { echo "$TOKENS exists and is not a mock token folder: refusing to replace it" >&2; exit 1; }
+  rm -rf "$TOKENS"; mkdir -m 700 -p "$TOKENS/tokens"
+  printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$(cd "$TOKENS" && pwd)/tokens" > "$SOFTHSM2_CONF"
+  for site in site-a site-b; do
+    od -An -N8 -tx1 /dev/urandom | tr -d ' \n' > "$TOKENS/$site.pin"
+    softhsm2-util --init-token --free --label "$site" --so-pin "$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" \
+      --pin "$(cat "$TOKENS/$site.pin")" > /dev/null
+  done
+  echo "   keys in SoftHSM2 tokens site-a and site-b ($TOKENS), made there and never extractable"
+  A init --pkcs11-module "$SOFTHSM_MODULE" --token-label site-a
+  B init --pkcs11-module "$SOFTHSM_MODULE" --token-label site-b
+else
+  A init
+  B init
+fi
 step "   Site A proposes the manifest; site B checks it names its key and countersigns"
 A propose --cards "$CARDS" --batch-size "$BATCH_SIZE" --first-lot "$FIRST_LOT" --network "$NETWORK" \
   --alphabet "$ALPHABET" --length "$LENGTH" --group "$GROUP"

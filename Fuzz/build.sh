@@ -3,8 +3,9 @@
 #
 # SwiftPM cannot build a library with -sanitize=fuzzer and link it into a
 # harness without a main, so this compiles the three library modules the
-# parsers live in (CryptoCore, BIP38, Ceremony) straight from Sources/ with
-# swiftc, each instrumented (-sanitize=fuzzer,address) into a static library,
+# parsers live in (CryptoCore, BIP38, Ceremony; and Token, which Ceremony
+# imports) straight from Sources/ with swiftc, each instrumented
+# (-sanitize=fuzzer,address) into a static library,
 # then links one executable per target: Fuzz/Support/*.swift + Fuzz/Targets/NAME.swift.
 # The C libraries are the system ones the package uses, found through the
 # package's own module maps (Sources/CLibraries/*). Ceremony is built with
@@ -22,6 +23,8 @@ INCLUDES=()
 for map in Sources/CLibraries/*/; do
   if [ -d "${map}include" ]; then INCLUDES+=(-I "${map}include"); else INCLUDES+=(-I "${map%/}"); fi
 done
+# p11-kit's pkcs11.h (CPKCS11, for Token: site keys in a PKCS#11 token) is under its own include folder.
+INCLUDES+=(-Xcc "$(pkg-config --cflags-only-I p11-kit-1 | sed 's/ *$//')")
 LIBS=(-lCICU -lsecp256k1 -lsodium -lcrypto -lqrencode -licuuc)
 mkdir -p "$OUT/lib"
 
@@ -47,6 +50,7 @@ build_module() {
 
 build_module CryptoCore Sources/CryptoCore/*.swift
 build_module BIP38 Sources/BIP38/*.swift
+build_module Token Sources/Token/*.swift
 # shellcheck disable=SC2046
 build_module Ceremony $(find Sources/Ceremony -name '*.swift' | sort)
 
@@ -61,5 +65,5 @@ for name in "${targets[@]}"; do
   if [ -x "$binary" ] && [ -z "$(find "$source" Fuzz/Support "$OUT/lib" -newer "$binary" -type f | head -1)" ]; then continue; fi
   echo "fuzz: linking $name"
   "$SWIFTC" "${FLAGS[@]}" -module-name "Fuzz_${name//-/_}" -I "$OUT/lib" "${INCLUDES[@]}" \
-    Fuzz/Support/*.swift "$source" -L "$OUT/lib" -lCeremony -lBIP38 -lCryptoCore "${LIBS[@]}" -o "$binary"
+    Fuzz/Support/*.swift "$source" -L "$OUT/lib" -lCeremony -lToken -lBIP38 -lCryptoCore "${LIBS[@]}" -o "$binary"
 done

@@ -169,12 +169,14 @@ struct AuditRun {
         let severityOrder = findings.sorted {
             ($0.severity, $0.check, $0.serial ?? "") < ($1.severity, $1.check, $1.serial ?? "")
         }
-        return AuditReport(
+        var report = AuditReport(
             verdict: passed ? "pass" : "fail", ceremony: AuditReport.shown(ceremony.id), cards: manifest.cards,
             mode: AuditReport.ModeReport(mode, controlMustBe: controlMustBe),
             reconstructable: matrix,
             exposure: exposure, checks: checks, findings: severityOrder, randomness: randomness, sample: sample,
             sampleSeed: sampleSeed, keys: keys, auditorSignature: signature, errors: errors, images: imagesSearched)
+        report.siteKeys = SiteKeyStorage.survey(layout, manifest: manifest, transcript: transcript)
+        return report
     }
 
     /// T6: every batch has all five payloads, and A confirmed every card.

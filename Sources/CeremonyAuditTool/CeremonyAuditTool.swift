@@ -169,6 +169,7 @@ struct AuditFolder: ParsableCommand {
                 "checks: \(report.checks.count - failed.count)/\(report.checks.count) passed"
                     + (failed.isEmpty ? "" : "; failed: " + failed.joined(separator: ", ")))
             for key in report.keys { print("signer \(key.line)") }
+            for site in report.siteKeys { print("site key \(site.line)") }
             for image in report.images {
                 print(
                     "searched \(image.name): \(AuditReport.shown(image.path)), \(image.bytes) bytes, \(AuditReport.shown(image.fileSystem)), \(image.names) names (\(image.deletedNames) deleted)"

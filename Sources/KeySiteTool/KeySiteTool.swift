@@ -24,11 +24,15 @@ struct KeySiteTool: ParsableCommand {
 extension KeySiteTool {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make site-b/ and its signing key; declare the public key in transfer/.")
+            abstract: "Make site-b/ and its signing key; declare the public key in transfer/.",
+            discussion:
+                "The key is a seed file (site-b/signing-key.seed) unless --pkcs11-module and --token-label name a token to make it in."
+        )
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var token: TokenOptions
 
         func run() throws {
-            let key = try SiteSetup.initialise(.siteB, layout: ceremony.layout)
+            let key = try SiteSetup.initialise(.siteB, layout: ceremony.layout, token: token.choice)
             print("site-b key \(key.keyid)")
             print("compare aloud with site A: \(key.shortForm)")
         }
@@ -38,9 +42,10 @@ extension KeySiteTool {
         static let configuration = CommandConfiguration(
             abstract: "Check ceremony.json (A's signature, this site's key) and countersign it.")
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var pin: PINOption
 
         func run() throws {
-            let body = try SiteSetup.endorse(layout: ceremony.layout)
+            let body = try SiteSetup.endorse(layout: ceremony.layout, pin: pin.source)
             print(
                 "ceremony \(body.ceremonyId) endorsed: \(body.cards) cards, \(body.network), site A key \(body.siteA.shortForm)"
             )
@@ -54,10 +59,11 @@ extension KeySiteTool {
             discussion:
                 "Writes the card faces (printed/site-b), the signed key batch and retention statement (transfer/).")
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var pin: PINOption
         @OptionGroup var batch: BatchOption
 
         func run() throws {
-            let site = try KeySite(layout: ceremony.layout)
+            let site = try KeySite(layout: ceremony.layout, pin: pin.source)
             let count = try site.mint(batch: batch.batch, progress: TerminalProgress.ifTerminal())
             print("batch \(batch.batch): minted \(count) cards")
         }
@@ -67,13 +73,18 @@ extension KeySiteTool {
         static let configuration = CommandConfiguration(
             abstract: "Check the closing manifest lists exactly the transcript, and countersign it.")
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var pin: PINOption
 
         func run() throws {
-            let site = try KeySite(layout: ceremony.layout)
+            let site = try KeySite(layout: ceremony.layout, pin: pin.source)
             let digest = try site.countersignClosing()
             print("closing manifest \(digest.hex) countersigned")
             print("compare aloud: \(digest.humanForm)")
             print(keysLine(site.ceremony.body))
+            let retired = site.ceremony.layout.closingRetention(.siteB)
+            if FileManager.default.fileExists(atPath: retired.path) {
+                print("signing key destroyed in its PKCS#11 token: \(site.ceremony.layout.relative(retired))")
+            }
         }
     }
 }

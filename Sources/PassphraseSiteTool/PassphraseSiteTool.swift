@@ -24,11 +24,15 @@ struct PassphraseSiteTool: ParsableCommand {
 extension PassphraseSiteTool {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make site-a/ and its signing key; declare the public key in transfer/.")
+            abstract: "Make site-a/ and its signing key; declare the public key in transfer/.",
+            discussion:
+                "The key is a seed file (site-a/signing-key.seed) unless --pkcs11-module and --token-label name a token to make it in."
+        )
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var token: TokenOptions
 
         func run() throws {
-            let key = try SiteSetup.initialise(.siteA, layout: ceremony.layout)
+            let key = try SiteSetup.initialise(.siteA, layout: ceremony.layout, token: token.choice)
             print("site-a key \(key.keyid)")
             print("compare aloud with site B: \(key.shortForm)")
         }
@@ -38,6 +42,7 @@ extension PassphraseSiteTool {
         static let configuration = CommandConfiguration(
             abstract: "Write ceremony.json (signed by A) naming both sites' keys; site B then endorses it.")
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var pin: PINOption
         @Option(help: "Number of cards.") var cards: Int
         @Option(help: "Cards per batch, at most 4096.") var batchSize: Int
         @Option(help: "mainnet or testnet.") var network: Network = .mainnet
@@ -55,7 +60,7 @@ extension PassphraseSiteTool {
                 addressFormat: uncompressed ? .uncompressed : .compressed,
                 policy: PassphrasePolicy(alphabet: alphabet, length: length, group: group),
                 forceWeakPolicy: forceWeakPolicy)
-            let body = try SiteSetup.propose(terms, layout: ceremony.layout)
+            let body = try SiteSetup.propose(terms, layout: ceremony.layout, pin: pin.source)
             print(
                 "ceremony \(body.ceremonyId): \(body.cards) cards in \(body.batchCount) batches, \(body.network), policy \(body.policyBits) bits"
             )
@@ -69,10 +74,11 @@ extension PassphraseSiteTool {
                 "Make a batch: passphrases, labels (printed/site-a) and the signed intermediate batch (transfer/).",
             discussion: "A run killed part way resumes where it stopped; cards already made keep their passphrases.")
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var pin: PINOption
         @OptionGroup var batch: BatchOption
 
         func run() throws {
-            let site = try PassphraseSite(layout: ceremony.layout)
+            let site = try PassphraseSite(layout: ceremony.layout, pin: pin.source)
             let count = try site.issue(batch: batch.batch, progress: TerminalProgress.ifTerminal())
             print("batch \(batch.batch): issued \(count) cards")
         }
@@ -84,10 +90,11 @@ extension PassphraseSiteTool {
                 "Check site B's key batch: every confirmation code against its passphrase; write the signed report.",
             discussion: "Exits 1 when any card fails; the report lists each failing serial and why.")
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var pin: PINOption
         @OptionGroup var batch: BatchOption
 
         func run() throws {
-            let site = try PassphraseSite(layout: ceremony.layout)
+            let site = try PassphraseSite(layout: ceremony.layout, pin: pin.source)
             let report = try site.verify(batch: batch.batch, progress: TerminalProgress.ifTerminal())
             print("batch \(batch.batch): \(report.confirmed)/\(report.checked) confirmation codes verified")
             if !report.failures.isEmpty {
@@ -103,12 +110,13 @@ extension PassphraseSiteTool {
         static let configuration = CommandConfiguration(
             abstract: "Destroy the batch's passphrases and write site A's signed retention statement.")
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var pin: PINOption
         @OptionGroup var batch: BatchOption
         @Flag(help: "Void the cards whose confirmation failed (named in the statement, printed VOID).")
         var voidFailed = false
 
         func run() throws {
-            let site = try PassphraseSite(layout: ceremony.layout)
+            let site = try PassphraseSite(layout: ceremony.layout, pin: pin.source)
             try site.seal(batch: batch.batch, voidFailed: voidFailed)
             print("batch \(batch.batch): sealed; no passphrase remains in site-a/")
         }
@@ -118,13 +126,18 @@ extension PassphraseSiteTool {
         static let configuration = CommandConfiguration(
             abstract: "Write the closing manifest (transfer/closing.json): every payload digest, signed by A.")
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var pin: PINOption
 
         func run() throws {
-            let site = try PassphraseSite(layout: ceremony.layout)
+            let site = try PassphraseSite(layout: ceremony.layout, pin: pin.source)
             let digest = try site.close()
             print("closing manifest \(digest.hex)")
             print("compare aloud: \(digest.humanForm)")
             print(keysLine(site.ceremony.body))
+            let retired = site.ceremony.layout.closingRetention(.siteA)
+            if FileManager.default.fileExists(atPath: retired.path) {
+                print("signing key destroyed in its PKCS#11 token: \(site.ceremony.layout.relative(retired))")
+            }
             if let commitment = try SampleCommitment.read(site.ceremony) {
                 print("records the auditor's sample commitment \(commitment.commitment.digest.humanForm)")
             } else {

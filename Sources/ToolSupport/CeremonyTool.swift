@@ -53,3 +53,49 @@ extension ParsableCommand {
 package func keysLine(_ manifest: ManifestBody) -> String {
     "keys: site A \(manifest.siteA.shortForm), site B \(manifest.siteB.shortForm)"
 }
+
+/// `--pin-file PATH`: the PIN of the site's PKCS#11 token, for a site whose key is there
+/// (recorded at `init`); without it the site asks on the terminal, echo off. Never argv.
+package struct PINOption: ParsableArguments {
+    @Option(
+        name: .customLong("pin-file"),
+        help: ArgumentHelp(
+            "The PIN of the site's PKCS#11 token, when its key is kept there (- for standard input; default: ask on the terminal).",
+            valueName: "path"))
+    package var file: String?
+
+    package init() {}
+
+    package var source: PINSource { PINSource(file: file) }
+}
+
+/// `init`'s choice of where the site's key lives: a seed file (the default), or a new key
+/// pair made in a PKCS#11 token (`--pkcs11-module PATH --token-label LABEL`), recorded in the site folder.
+package struct TokenOptions: ParsableArguments {
+    @Option(
+        name: .customLong("pkcs11-module"),
+        help: ArgumentHelp(
+            "Make the key in a PKCS#11 token instead of a seed file: the module's absolute path (SoftHSM2: /usr/lib/softhsm/libsofthsm2.so).",
+            valueName: "path"))
+    package var module: String?
+    @Option(
+        name: .customLong("token-label"),
+        help: ArgumentHelp("The label of the token to make the key in (with --pkcs11-module).", valueName: "label"))
+    package var token: String?
+    @OptionGroup package var pin: PINOption
+
+    package init() {}
+
+    package func validate() throws {
+        guard (module == nil) == (token == nil) else {
+            throw ValidationError("--pkcs11-module and --token-label go together")
+        }
+        if pin.file != nil && module == nil { throw ValidationError("--pin-file at init needs --pkcs11-module") }
+    }
+
+    /// The token to make the key in, or nil for a seed file.
+    package var choice: TokenChoice? {
+        guard let module, let token else { return nil }
+        return TokenChoice(module: module, token: token, pin: pin.source)
+    }
+}

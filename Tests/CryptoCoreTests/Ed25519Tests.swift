@@ -37,7 +37,7 @@ import Testing
     func publicKeyAndSignature(vector: Vector) throws {
         let key = try Ed25519.SigningKey(seed: SecretBytes(copying: vector.seed))
         #expect(key.publicKey == vector.publicKey)
-        #expect(key.secretKey.revealedBytes() == vector.seed + vector.publicKey)
+        #expect(key.secretKey?.revealedBytes() == vector.seed + vector.publicKey)
         #expect(key.sign(vector.message) == vector.signature)
         #expect(Ed25519.verify(signature: vector.signature, message: vector.message, publicKey: vector.publicKey))
     }
@@ -95,5 +95,22 @@ import Testing
         let signature = key.sign(message)
         #expect(Ed25519.verify(signature: signature, message: message, publicKey: key.publicKey))
         #expect(!Ed25519.verify(signature: signature, message: message, publicKey: other.publicKey))
+    }
+
+    /// A signer holding its key elsewhere (as a PKCS#11 token does), played here by a seed key.
+    struct Held: Ed25519.ExternalSigner {
+        let key: Ed25519.SigningKey
+        var publicKey: [UInt8] { key.publicKey }
+        var name: String { "held signer" }
+        func sign(_ message: [UInt8]) throws -> [UInt8] { key.sign(message) }
+    }
+
+    @Test("a key held by an external signer has no secret key here and signs through it", arguments: vectors)
+    func externalSignerSigns(vector: Vector) throws {
+        let inner = try Ed25519.SigningKey(seed: SecretBytes(copying: vector.seed))
+        let held = Ed25519.SigningKey(external: Held(key: inner))
+        #expect(held.secretKey == nil)
+        #expect(held.publicKey == vector.publicKey)
+        #expect(held.sign(vector.message) == vector.signature)
     }
 }

@@ -37,6 +37,9 @@ enum AllowedFiles {
     enum SiteFile: Equatable {
         /// `signing-key.seed`: 32 bytes, the seed of the key the manifest names for the site.
         case signingKey
+        /// `signing-key.pkcs11.json` (``TokenKeyRecord``): where the site's key is in a token,
+        /// naming the public key the manifest names for the site; nothing secret.
+        case tokenKeyRecord
         /// `ledger.json` (``BatchLedger``): its chain verifies and every entry names this ceremony's payload.
         case ledger
         /// `site-a/work/`: the journal's folder, empty once every batch is sealed.
@@ -46,6 +49,7 @@ enum AllowedFiles {
     static func siteFile(_ name: String, of party: Party) -> SiteFile? {
         switch name {
         case SiteIdentity.fileName: .signingKey
+        case TokenKeyRecord.fileName: .tokenKeyRecord
         case BatchLedger.fileName: .ledger
         case "work" where party == .siteA: .journalFolder
         default: nil
@@ -54,7 +58,10 @@ enum AllowedFiles {
 
     /// The site files a retention statement may list as kept (relative to the ceremony folder).
     static func keepable(_ party: Party) -> Set<String> {
-        ["\(party.rawValue)/\(SiteIdentity.fileName)", "\(party.rawValue)/\(BatchLedger.fileName)"]
+        [
+            "\(party.rawValue)/\(SiteIdentity.fileName)", "\(party.rawValue)/\(BatchLedger.fileName)",
+            "\(party.rawValue)/\(TokenKeyRecord.fileName)",
+        ]
     }
 
     /// The names `transfer/` may hold: both sites' key declarations, the closing manifest, and
@@ -72,6 +79,10 @@ enum AllowedFiles {
             }
         } else {
             for entry in transcript.entries { names.insert(entry.file.lastPathComponent) }
+        }
+        // A token site's last retention statement follows the closing manifest (KeyRetirement).
+        for party in [Party.siteA, .siteB] where transcript.entry(.retentionStatement, party, batch: nil) != nil {
+            names.insert(layout.closingRetention(party).lastPathComponent)
         }
         return names
     }

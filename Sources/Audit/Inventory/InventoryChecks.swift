@@ -156,6 +156,15 @@ struct InventoryWalk {
                     unexplained(
                         entry, owner: .site(party), depth: 0, why: "not \(party.siteName)'s signing key: \(problem)")
                 }
+            case .tokenKeyRecord:
+                if let problem = TokenKeyRecord.defect(
+                    ofFileAt: String(decoding: entry.path, as: UTF8.self),
+                    publicKey: ceremony.body.key(of: party)?.rawPublicKey)
+                {
+                    unexplained(
+                        entry, owner: .site(party), depth: 0,
+                        why: "not \(party.siteName)'s token key record: \(problem)")
+                }
             case .ledger:
                 if let problem = AllowedFiles.checkLedger(
                     entry.path, party: party, ceremony: ceremony, transcript: transcript)

@@ -62,6 +62,8 @@ package struct AuditReport: Codable, Sendable {
     package let errors: [String]
     /// The disk images added to the views (`--image`), as searched.
     package var images: [ImageSearched] = []
+    /// Where each site kept its signing key (file or token), and whether its destruction is recorded.
+    package var siteKeys: [SiteKeyStorage] = []
 
     package var passed: Bool { verdict == "pass" }
 }
@@ -137,6 +139,7 @@ extension AuditReport {
             }
         }
         lines += keysMarkdown
+        lines += siteKeysMarkdown
         lines += imagesMarkdown
         lines.append("## Brute-force exposure")
         lines.append("")

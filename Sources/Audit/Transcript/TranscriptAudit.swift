@@ -140,7 +140,11 @@ struct TranscriptAudit {
         ]
         for (kind, signer, answeredKind, answeredSigner) in rules {
             for response in entries where response.header.type == kind && response.header.signer == signer {
-                let request = entry(answeredKind, answeredSigner, batch: response.header.batch)
+                // A site's last statement, after the closing manifest, answers it (KeyRetirement).
+                let request =
+                    KeyRetirement.followsClosing(response.header)
+                    ? entry(.closingManifest, .siteA, batch: nil)
+                    : entry(answeredKind, answeredSigner, batch: response.header.batch)
                 guard let request, response.header.answers == request.digest else {
                     findings.append(
                         Finding(

@@ -51,6 +51,8 @@ package struct CeremonyError: Error, Sendable, Equatable, CustomStringConvertibl
         case cardFailed
         /// A step of a fault simulation or helper process that failed.
         case failed
+        /// A PKCS#11 token that cannot be used: its module, the token, the PIN or the key.
+        case tokenFailed
     }
 
     package var code: Code

@@ -1,17 +1,22 @@
 import CryptoCore
 import Foundation
 
-/// A site's Ed25519 signing key, kept in its own folder as a 32-byte seed file (0600).
+/// A site's Ed25519 signing key, kept in its own folder as a 32-byte seed file (0600),
+/// or in a PKCS#11 token that the record `signing-key.pkcs11.json` names (``TokenKeyRecord``).
 package enum SiteIdentity {
     package static let fileName = "signing-key.seed"
 
     /// Makes and stores a fresh key; refuses to overwrite one.
-    package static func create(in folder: URL) throws(CeremonyError) -> Ed25519.SigningKey {
-        let url = folder.appendingPathComponent(fileName)
+    /// - Parameter token: make the key in this token instead of a seed file (`label` names it there).
+    package static func create(
+        in folder: URL, token: TokenChoice? = nil, label: String = "signing key"
+    ) throws(CeremonyError) -> Ed25519.SigningKey {
         let site = try DirectoryHandle.open(folder, policy: .private)
-        guard try !site.contains(fileName) else {
-            throw .alreadyDone("\(url.path): a signing key exists already; refusing to replace it")
+        for name in [fileName, TokenKeyRecord.fileName] where try site.contains(name) {
+            throw .alreadyDone(
+                "\(folder.appendingPathComponent(name).path): a signing key exists already; refusing to replace it")
         }
+        if let token { return try createInToken(token, site: site, label: label) }
         let seed = SystemRandom.secretBytes(count: 32)
         try site.write(seed, to: fileName, mode: .secret)
         // A seed just drawn is 32 bytes, the one length init(seed:) refuses otherwise.
@@ -23,11 +28,11 @@ package enum SiteIdentity {
     /// that trusts another key in its place). Site B endorses a manifest only A has signed
     /// (`requireBothSignatures: false`).
     package static func open(
-        _ party: Party, layout: CeremonyLayout, requireBothSignatures: Bool = true
+        _ party: Party, layout: CeremonyLayout, requireBothSignatures: Bool = true, pin: PINSource = PINSource()
     ) throws(CeremonyError)
         -> (key: Ed25519.SigningKey, transcript: Transcript)
     {
-        let key = try load(from: layout.site(party))
+        let key = try load(from: layout.site(party), pin: pin)
         let transcript = try Transcript.load(layout, requireBothSignatures: requireBothSignatures)
         guard transcript.body.key(of: party) == SiteKey(publicKey: key.publicKey) else {
             throw .refusedBundle(
@@ -39,15 +44,27 @@ package enum SiteIdentity {
         return (key, transcript)
     }
 
-    /// Loads the site's key.
+    /// Loads the site's key: the seed file, or the token key its record names (the PIN from `pin`).
     /// The folder must be a real, private folder (``AtomicFile/checkPrivateFolder(_:tighten:)``).
-    package static func load(from folder: URL) throws(CeremonyError) -> Ed25519.SigningKey {
+    package static func load(
+        from folder: URL, pin: PINSource = PINSource()
+    ) throws(CeremonyError)
+        -> Ed25519.SigningKey
+    {
         let url = folder.appendingPathComponent(fileName)
         let notInitialised = CeremonyError(.notInitialised, file: folder.path, "no signing key: run init first")
         // The key is read through the folder's descriptor, the folder checked once (never a link).
         let site: DirectoryHandle
         do { site = try AtomicFile.checkPrivateFolder(folder) } catch  where error.code == .missingFile {
             throw notInitialised
+        }
+        if let record = try TokenKeyRecord.read(in: site) {
+            let recordFile = folder.appendingPathComponent(TokenKeyRecord.fileName).path
+            guard try !site.contains(fileName) else {
+                throw CeremonyError(
+                    .damagedRecord, file: recordFile, "a seed file and a token key record side by side: keep one")
+            }
+            return try loadFromToken(record, file: recordFile, pin: pin)
         }
         guard try site.contains(fileName) else { throw notInitialised }
         do {

@@ -6,15 +6,18 @@ import Foundation
 package enum SiteSetup {
     /// Makes a site's folder (0700), its signing key (0600), and its
     /// self-signed key declaration in `transfer/`.
+    /// - Parameter token: make the key in this PKCS#11 token, recorded in the site folder (no seed file).
     /// - Returns: the declared key, whose keyid people compare aloud with the other site.
-    package static func initialise(_ party: Party, layout: CeremonyLayout) throws(CeremonyError) -> SiteKey {
+    package static func initialise(
+        _ party: Party, layout: CeremonyLayout, token: TokenChoice? = nil
+    ) throws(CeremonyError) -> SiteKey {
         try AtomicFile.makePrivateFolder(layout.site(party))
         try AtomicFile.makeFolder(layout.transfer, mode: 0o755)
         let lock = try SiteLock.acquire(party, layout: layout, for: "init")
         defer { withExtendedLifetime(lock) {} }
         // The declaration goes through transfer/'s descriptor: a real folder, never a link.
         let transfer = try DirectoryHandle.transfer(layout: layout)
-        let key = try SiteIdentity.create(in: layout.site(party))
+        let key = try SiteIdentity.create(in: layout.site(party), token: token, label: "\(party.rawValue) signing key")
         let declared = SiteKey(publicKey: key.publicKey)
         try declaration(party, key: key).write(in: transfer, name: layout.declaration(party).lastPathComponent)
         return declared
@@ -113,13 +116,15 @@ package enum SiteSetup {
     }
 
     /// Site A writes `ceremony.json`, signed by A, naming both sites' keys.
-    package static func propose(_ terms: Terms, layout: CeremonyLayout) throws(CeremonyError) -> ManifestBody {
+    package static func propose(
+        _ terms: Terms, layout: CeremonyLayout, pin: PINSource = PINSource()
+    ) throws(CeremonyError) -> ManifestBody {
         let lock = try SiteLock.acquire(.siteA, layout: layout, for: "propose")
         defer { withExtendedLifetime(lock) {} }
         guard !FileManager.default.fileExists(atPath: layout.manifest.path) else {
             throw .alreadyDone("\(layout.manifest.path): a manifest exists already")
         }
-        let key = try SiteIdentity.load(from: layout.site(.siteA))
+        let key = try SiteIdentity.load(from: layout.site(.siteA), pin: pin)
         let siteB = try declaration(of: .siteB, layout: layout)
         let body = ManifestBody(
             ceremonyId: SystemRandom.bytes(count: 16).hex, created: timestamp(), network: terms.network,
@@ -136,10 +141,14 @@ package enum SiteSetup {
     }
 
     /// Site B checks A's signature and that the manifest names B's own key, then countersigns.
-    package static func endorse(layout: CeremonyLayout) throws(CeremonyError) -> ManifestBody {
+    package static func endorse(
+        layout: CeremonyLayout, pin: PINSource = PINSource()
+    ) throws(CeremonyError)
+        -> ManifestBody
+    {
         let lock = try SiteLock.acquire(.siteB, layout: layout, for: "endorse")
         defer { withExtendedLifetime(lock) {} }
-        var (key, ceremony) = try SiteIdentity.open(.siteB, layout: layout, requireBothSignatures: false)
+        var (key, ceremony) = try SiteIdentity.open(.siteB, layout: layout, requireBothSignatures: false, pin: pin)
         guard let own = ceremony.body.keyID(of: .siteB),
             !ceremony.manifest.envelope.signatures.contains(where: { $0.keyid == own.hex })
         else { throw .alreadyDone("\(layout.manifest.path): already endorsed by site B") }

@@ -26,13 +26,14 @@ package struct PassphraseSite: Sendable {
     ///   executables) means the system's generator. Only fault simulations
     ///   (Sources/FaultInjection) pass a source, to play a site with a bad one.
     /// - Parameter passphrases: likewise for the passphrases (nil: the policy's generator).
+    /// - Parameter pin: where the PIN of a key kept in a token comes from.
     package init(
         layout: CeremonyLayout, ownerSalts: (@Sendable (Serial) -> [UInt8])? = nil,
-        passphrases: (@Sendable (Serial) -> SecretBytes)? = nil
+        passphrases: (@Sendable (Serial) -> SecretBytes)? = nil, pin: PINSource = PINSource()
     ) throws(CeremonyError) {
         self.ownerSalts = ownerSalts
         self.passphrases = passphrases
-        (key, ceremony) = try SiteIdentity.open(.siteA, layout: layout)
+        (key, ceremony) = try SiteIdentity.open(.siteA, layout: layout, pin: pin)
     }
 
     /// Issues batch `batch`: passphrases, intermediate codes, labels and the signed intermediate batch.
@@ -252,10 +253,15 @@ package struct PassphraseSite: Sendable {
 
 extension PassphraseSite {
     /// Writes the closing manifest, once every batch is sealed and minted.
+    /// A key kept in a token is then destroyed there, and that recorded in A's last
+    /// retention statement (``KeyRetirement``); a run that stopped between the two finishes it.
     package func close() throws(CeremonyError) -> PayloadDigest {
         let lock = try SiteLock.acquire(.siteA, layout: layout, for: "close")
         defer { withExtendedLifetime(lock) {} }
-        return try Closing.close(ceremony, signer: key)
+        if let digest = try KeyRetirement.resume(.siteA, key: key, ceremony: ceremony) { return digest }
+        let digest = try Closing.close(ceremony, signer: key)
+        try KeyRetirement.retire(.siteA, key: key, ceremony: ceremony)
+        return digest
     }
 }
 

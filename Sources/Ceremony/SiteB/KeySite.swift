@@ -24,9 +24,12 @@ package struct KeySite: Sendable {
     /// - Parameter seeds: where each card's 24-byte seedb comes from; nil (always, in
     ///   the executables) means the system's generator. Only fault simulations
     ///   (Sources/FaultInjection) pass a source, to play a site with a bad one.
-    package init(layout: CeremonyLayout, seeds: (@Sendable (Serial) -> SecretBytes)? = nil) throws(CeremonyError) {
+    /// - Parameter pin: where the PIN of a key kept in a token comes from.
+    package init(
+        layout: CeremonyLayout, seeds: (@Sendable (Serial) -> SecretBytes)? = nil, pin: PINSource = PINSource()
+    ) throws(CeremonyError) {
         self.seeds = seeds
-        (key, ceremony) = try SiteIdentity.open(.siteB, layout: layout)
+        (key, ceremony) = try SiteIdentity.open(.siteB, layout: layout, pin: pin)
     }
 
     /// Mints batch `batch` from A's intermediate batch.
@@ -186,9 +189,14 @@ package struct KeySite: Sendable {
 
 extension KeySite {
     /// Countersigns the closing manifest after checking it lists exactly the transcript.
+    /// A key kept in a token is then destroyed there, and that recorded in B's last
+    /// retention statement (``KeyRetirement``); a run that stopped between the two finishes it.
     package func countersignClosing() throws(CeremonyError) -> PayloadDigest {
         let lock = try SiteLock.acquire(.siteB, layout: layout, for: "close")
         defer { withExtendedLifetime(lock) {} }
-        return try Closing.countersign(ceremony, as: .siteB, key: key)
+        if let digest = try KeyRetirement.resume(.siteB, key: key, ceremony: ceremony) { return digest }
+        let digest = try Closing.countersign(ceremony, as: .siteB, key: key)
+        try KeyRetirement.retire(.siteB, key: key, ceremony: ceremony)
+        return digest
     }
 }

@@ -35,6 +35,10 @@ package struct CeremonyLayout: Sendable {
     package func confirmationReport(_ batch: Int) -> URL { transferFile(batch, "confirmation") }
     package func retention(_ party: Party, batch: Int) -> URL { transferFile(batch, "retention-\(party.rawValue)") }
     package var closingManifest: URL { transfer.appendingPathComponent("closing.json") }
+    /// A site's last retention statement, after the closing manifest: its token key destroyed (``KeyRetirement``).
+    package func closingRetention(_ party: Party) -> URL {
+        transfer.appendingPathComponent("closing.retention-\(party.rawValue).json")
+    }
     /// The auditor's self-signed key declaration.
     package var auditorDeclaration: URL { audit.appendingPathComponent("auditor.declaration.json") }
     /// The declaration of the auditor whose keyid is `keyID` (several auditors can audit in turn).

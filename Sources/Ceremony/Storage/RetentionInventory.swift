@@ -58,9 +58,11 @@ package enum RetentionInventory {
     private static func holds(_ name: String) -> String {
         name == SiteIdentity.fileName
             ? "the site's Ed25519 signing key seed (secret, not a card secret)"
-            : name.hasSuffix(".rec")
-                ? "card journal (secret)"
-                : name == BatchLedger.fileName
-                    ? "the site's batch ledger (public: states and bundle digests)" : "site record"
+            : name == TokenKeyRecord.fileName
+                ? "where the site's signing key is in its PKCS#11 token (public: module, token, key id)"
+                : name.hasSuffix(".rec")
+                    ? "card journal (secret)"
+                    : name == BatchLedger.fileName
+                        ? "the site's batch ledger (public: states and bundle digests)" : "site record"
     }
 }

@@ -14,7 +14,8 @@ package enum Closing {
     package static func entries(
         manifest ceremony: Transcript, transcript all: [TranscriptEntry]
     ) -> [ClosingManifestBody.Entry] {
-        let transcript = all.filter { $0.header.type != .closingManifest }
+        // The closing manifest, and the sites' last statements that follow it (``KeyRetirement``), are not listed.
+        let transcript = all.filter { $0.header.type != .closingManifest && !KeyRetirement.followsClosing($0.header) }
         let order: [Party] = [.siteA, .siteB, .auditor]
         let sorted = transcript.sorted {
             (order.firstIndex(of: $0.header.signer)!, $0.header.sequence)

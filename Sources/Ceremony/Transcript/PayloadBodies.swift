@@ -130,13 +130,41 @@ package struct RetentionStatementBody: Codable, Sendable {
     /// Site A: the cards of the batch it voided at seal because their confirmation
     /// failed (absent when none: honest batches encode as before).
     package let voided: [Serial]?
+    /// A site whose key was in a PKCS#11 token: the key's destruction there, in its last
+    /// statement (`closing.retention-site-X.json`, after the closing manifest); absent otherwise.
+    package let keyDestruction: KeyDestruction?
 
-    package init(site: Party, kept: [KeptFile], destroyed: [String], notes: [String], voided: [Serial]? = nil) {
+    /// The destruction of a site's signing key in its token (C_DestroyObject on both halves).
+    /// The statement is signed with the key just before, and written only once the token
+    /// has destroyed it and no object with its id is left.
+    package struct KeyDestruction: Codable, Sendable, Equatable {
+        /// The PKCS#11 module's path.
+        package let module: String
+        /// The token's label.
+        package let token: String
+        /// The key pair's CKA_ID, hex.
+        package let id: String
+        /// The keyid (hex SHA-256 of the public key) of the key destroyed.
+        package let keyid: String
+
+        package init(module: String, token: String, id: String, keyid: String) {
+            self.module = module
+            self.token = token
+            self.id = id
+            self.keyid = keyid
+        }
+    }
+
+    package init(
+        site: Party, kept: [KeptFile], destroyed: [String], notes: [String], voided: [Serial]? = nil,
+        keyDestruction: KeyDestruction? = nil
+    ) {
         self.site = site
         self.kept = kept
         self.destroyed = destroyed
         self.notes = notes
         self.voided = voided
+        self.keyDestruction = keyDestruction
     }
 }
 
