@@ -32,6 +32,13 @@ package struct Box: Sendable, Equatable {
     package let y: Double
     package let width: Double
     package let height: Double
+
+    package init(x: Double, y: Double, width: Double, height: Double) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+    }
 }
 
 /// SVG drawings of a card (85.6 × 54 mm, ISO/IEC 7810 ID-1), in units of 0.1 mm.

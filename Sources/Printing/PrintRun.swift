@@ -182,8 +182,11 @@ package enum PrintRun {
         let ceremony = try Transcript.load(layout)
         let reportURL = report ?? layout.audit.appendingPathComponent("report.json")
         let display = report == nil ? layout.relative(reportURL) : reportURL.path
-        let data = try DirectoryHandle.open(reportURL.deletingLastPathComponent(), policy: .followed).read(
-            reportURL.lastPathComponent)
+        let data: Data
+        do {
+            data = try DirectoryHandle.open(reportURL.deletingLastPathComponent(), policy: .followed).read(
+                reportURL.lastPathComponent)
+        } catch { throw error.naming(file: display) }
         struct Report: Decodable { let sample: [String] }
         let texts: [String]
         do { texts = try JSONDecoder().decode(Report.self, from: data).sample } catch {
