@@ -32,7 +32,7 @@ struct PrintOptions: ParsableArguments {
 }
 
 struct PaperOption: ParsableArguments {
-    @Option(help: "The paper of the PDF pages: \(Paper.allCases.map(\.rawValue).joined(separator: " or ")).")
+    @Option(help: "The paper of the PDF pages (A4 or US Letter, portrait).")
     var paper: Paper = .a4
 }
 
@@ -95,7 +95,7 @@ extension CardPrintTool {
             let sample = try PrintRun.voidSample(
                 ceremony.layout, report: report.map { URL(fileURLWithPath: $0) })
             print(
-                "voided \(sample.count) sampled cards in \(ceremony.layout.cards.path)"
+                "voided \(sample.count) sampled card(s) in cards/"
                     + (sample.isEmpty ? "" : ": \(sample.map(\.description).joined(separator: ", "))"))
         }
     }

@@ -68,7 +68,7 @@ import Testing
             to: audit.appendingPathComponent("report.json"))
         let result = try cardPrint("void-sample", "--ceremony", path)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "voided 1 sampled cards in \(folder.url.appendingPathComponent("cards").path): 0000002-0000\n")
+        #expect(result.stdout == "voided 1 sampled card(s) in cards/: 0000002-0000\n")
         let cards = folder.url.appendingPathComponent("cards")
         let read = { (name: String) in try String(contentsOf: cards.appendingPathComponent(name), encoding: .utf8) }
         #expect(try read("0000002-0000.front.svg").contains(">VOID</text>"))
