@@ -169,7 +169,7 @@ let package = Package(
             "PrintingTests",
             [
                 "Printing", "Ceremony", "BIP38", "CryptoCore", "PassphraseSiteTool", "KeySiteTool", "CeremonyAuditTool",
-                "CardPrintTool", "CeremonyFaultTool", "TestSupport",
+                "CardPrintTool", "CeremonyFaultTool", "TestSupport", "PDFRendering",
             ],
             fixtures: true),
         tests(

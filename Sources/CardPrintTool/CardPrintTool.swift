@@ -39,7 +39,9 @@ struct PaperOption: ParsableArguments {
 extension CardPrintTool {
     struct Labels: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Site A's printer: the label sheet of a batch (PDF pages and SVG), labels cut to the scratch-off window.")
+            abstract:
+                "Site A's printer: the label sheet of a batch (PDF pages and SVG), labels cut to the scratch-off window."
+        )
         @OptionGroup var options: PrintOptions
         @OptionGroup var batch: BatchOption
         @OptionGroup var paper: PaperOption

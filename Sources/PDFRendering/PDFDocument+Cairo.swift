@@ -66,7 +66,8 @@ enum CairoPDF {
 
     private static func check(_ status: cairo_status_t, page: Int?) throws(PDFDocument.Failure) {
         guard status != CAIRO_STATUS_SUCCESS else { return }
-        let text = unsafe cairo_status_to_string(status).map { unsafe String(cString: $0) } ?? "status \(status.rawValue)"
+        let text =
+            unsafe cairo_status_to_string(status).map { unsafe String(cString: $0) } ?? "status \(status.rawValue)"
         throw PDFDocument.Failure(page: page, reason: "cairo: \(text)")
     }
 }

@@ -36,7 +36,8 @@ package enum PrintRun {
             cells.append([Piece(width: window.width, height: window.height, art: art)])
         }
         let pages = PageSet(
-            paper: paper, title: "Site A · scratch-off labels · \(CeremonyLayout.batchName(batch)) · \(labels.count) labels",
+            paper: paper,
+            title: "Site A · scratch-off labels · \(CeremonyLayout.batchName(batch)) · \(labels.count) labels",
             cells: cells)
         let name = "\(CeremonyLayout.batchName(batch)).labels"
         try write(pages, in: printed, name: name, display: layout.relative(layout.labels(batch)))
@@ -92,7 +93,8 @@ package enum PrintRun {
                 pages: pages.pageSVGs, widthMillimetres: pages.paper.width / 10,
                 heightMillimetres: pages.paper.height / 10)
         } catch {
-            throw CeremonyError(.failed, file: display, "cannot print it as PDF: \(error.description)", underlying: error)
+            throw CeremonyError(
+                .failed, file: display, "cannot print it as PDF: \(error.description)", underlying: error)
         }
         try write(pages.pagesSVG, in: folder, name: name + ".svg")
         try folder.write(pdf, to: name + ".pdf", mode: .secret)
@@ -162,7 +164,8 @@ package enum PrintRun {
             }
         }
         try write(
-            contactSheet(serials, sampled: [], revealed: revealBacks, ceremony: ceremony), in: cards, name: "index.html")
+            contactSheet(serials, sampled: [], revealed: revealBacks, ceremony: ceremony), in: cards, name: "index.html"
+        )
         return serials.count
     }
 
@@ -207,7 +210,8 @@ package enum PrintRun {
             for ending in [".front.svg", ".back.svg", revealedBack] {
                 let name = serial.description + ending
                 guard try cards.contains(name) else { continue }
-                try write(stamped(String(decoding: try cards.read(name), as: UTF8.self), void: true), in: cards, name: name)
+                try write(
+                    stamped(String(decoding: try cards.read(name), as: UTF8.self), void: true), in: cards, name: name)
             }
         }
         var assembled: [Serial] = []

@@ -105,7 +105,8 @@ import Testing
         let unknown = try cardPrint("void-sample", "--ceremony", path)
         #expect(unknown.status == 1)
         #expect(
-            unknown.stderr == "card-print: audit/report.json: card 0000009-0000: is in the sample but was not assembled\n")
+            unknown.stderr
+                == "card-print: audit/report.json: card 0000009-0000: is in the sample but was not assembled\n")
         #expect(try !sheet(folder).contains("VOID"))
     }
 }

@@ -2,12 +2,13 @@ import BIP38
 import Ceremony
 import CryptoCore
 import Foundation
+import PDFRendering
 import Printing
 import TestSupport
 import Testing
 
 #if canImport(FoundationXML)
-    import FoundationXML
+import FoundationXML
 #endif
 
 /// `card-print`'s PDF pages and SVG (issue 16, item 5): A4 and Letter pages with cut
@@ -105,12 +106,15 @@ import Testing
             #expect(text.stdout.contains("salt \(label.commitmentSaltHex)"))
         }
         // In the SVG each passphrase is a text of its own in the face that tells 0 from O and 1 from I.
-        let svg = try String(contentsOf: layout.printed(.siteA).appendingPathComponent("batch-0001.labels.svg"), encoding: .utf8)
+        let svg = try String(
+            contentsOf: layout.printed(.siteA).appendingPathComponent("batch-0001.labels.svg"), encoding: .utf8)
         for label in spool {
             let passphrase = String(decoding: label.passphrase.revealedBytes(), as: UTF8.self)
             #expect(svg.contains("font-family=\"DejaVu Sans Mono, monospace\""))
             #expect(
-                svg.range(of: "font-family=\"DejaVu Sans Mono, monospace\"[^>]*>\(passphrase)</text>", options: .regularExpression)
+                svg.range(
+                    of: "font-family=\"DejaVu Sans Mono, monospace\"[^>]*>\(passphrase)</text>",
+                    options: .regularExpression)
                     != nil)
         }
     }
@@ -199,6 +203,29 @@ import Testing
         #expect(lines.count == 2 && lines.allSatisfy { $0.1 == 20 })
         #expect(lines.map(\.0).joined() == long)
         #expect(CardArt.label(serial: serial, passphrase: String(repeating: "A", count: 200), saltHex: nil) == nil)
+    }
+
+    @Test(
+        "a control character from a spool leaves the SVG well-formed; an SVG librsvg cannot read is a failure naming its page, not its text"
+    )
+    func malformedText() throws {
+        let label = try #require(
+            CardArt.label(serial: Serial(lot: 1, sequence: 0), passphrase: "AB\u{1}CD", saltHex: nil))
+        #expect(try TextSizes.sizes(label).contains { $0.0 == "AB\u{FFFD}CD" })
+        let page =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"210mm\" height=\"297mm\" viewBox=\"0 0 2100 2970\">\(label)</svg>"
+        let pdf = try PDFDocument.render(pages: [page], widthMillimetres: 210, heightMillimetres: 297)
+        #expect(pdf.starts(with: Array("%PDF-".utf8)))
+        do {
+            _ = try PDFDocument.render(
+                pages: [page, "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>SECRET-TEXT</svg"],
+                widthMillimetres: 210, heightMillimetres: 297)
+            Issue.record("a malformed SVG was rendered")
+        } catch {
+            #expect(error.page == 2)
+            #expect(error.description.hasPrefix("PDF page 2: librsvg cannot read the SVG ("), "\(error)")
+            #expect(!error.description.contains("SECRET"))
+        }
     }
 
     /// Renders each page of `pdf` at 300 dpi (pdftoppm) and returns every QR code zbarimg decodes.
@@ -309,7 +336,11 @@ enum TextSizes {
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
             scales.removeLast()
             if name == "text", let current {
-                if let size = current.size { texts.append((current.text, size)) } else { unmeasured.append(current.text) }
+                if let size = current.size {
+                    texts.append((current.text, size))
+                } else {
+                    unmeasured.append(current.text)
+                }
                 self.current = nil
             }
         }
