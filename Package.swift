@@ -8,7 +8,8 @@
 //                         CICU, a C file over ICU's libicuuc (Unicode NFC); CHyperscan
 //                         (Debian's libhyperscan-dev, or libvectorscan-dev: pkg-config libhs);
 //                         CArchive, CZlib and CSQLite (libarchive, zlib, SQLite) for the audit's
-//                         container readers; CTSK (The Sleuth Kit) for disk images.
+//                         container readers; CTSK (The Sleuth Kit) for disk images; CRsvg
+//                         (librsvg and cairo's PDF surface) for card-print's PDF pages.
 //   Sources/CryptoCore    the target that calls C for cryptography: hashes, AES, scrypt, curve math,
 //                         Ed25519, randomness, zeroing secret buffers, secret file input,
 //                         Unicode NFC (ICU), process hardening and fatal-signal handlers.
