@@ -10,17 +10,17 @@
 
 SWIFT      ?= swift
 APT_PKGS   := pkg-config libsecp256k1-dev libsodium-dev libssl-dev libqrencode-dev libicu-dev libtsk-dev libhyperscan-dev \
-              libarchive-dev zlib1g-dev libsqlite3-dev libp11-kit-dev
-# Tools the tests use to render and scan printed cards, to build ext4 disk images, and to
-# write the deep-search faults (zstd, xxd, hexdump; python3 writes the other containers),
-# to check the diagrams in Docs/images against their sources (graphviz), and SoftHSM2
-# for the site keys in a PKCS#11 token (softhsm2; also for make ceremony HSM=softhsm).
-TEST_PKGS  := librsvg2-bin zbar-tools python3-venv e2fsprogs zstd xxd bsdextrautils graphviz softhsm2
+              libarchive-dev zlib1g-dev libsqlite3-dev libp11-kit-dev librsvg2-dev libcairo2-dev fonts-dejavu-core
+# Tools the tests use to render and scan printed cards (PDF pages too: poppler-utils), to
+# build ext4 disk images, to write the deep-search faults (zstd, xxd, hexdump; python3
+# writes the other containers), to check the diagrams in Docs/images against their sources
+# (graphviz), and SoftHSM2 for the site keys in a PKCS#11 token (also make ceremony HSM=softhsm).
+TEST_PKGS  := librsvg2-bin poppler-utils zbar-tools python3-venv e2fsprogs zstd xxd bsdextrautils graphviz softhsm2
 # The Python venv the DSSE interop test verifies our envelopes with (securesystemslib,
 # Ed25519 through pyca/cryptography). Pinned; rebuilt when the pins change.
 PYVENV     := .build/pyvenv
 PY_PKGS    := securesystemslib[crypto]==1.6.0 cryptography==50.0.2 cffi==2.1.1 pycparser==3.12
-PC_MODULES := libsecp256k1 libsodium libcrypto libqrencode icu-uc tsk libhs libarchive zlib sqlite3 p11-kit-1
+PC_MODULES := libsecp256k1 libsodium libcrypto libqrencode icu-uc tsk libhs libarchive zlib sqlite3 p11-kit-1 librsvg-2.0 cairo-pdf
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian has no Swift package: Swift 6.2 or later must be on PATH (README.md). Checked

@@ -8,7 +8,8 @@
 //                         CICU, a C file over ICU's libicuuc (Unicode NFC); CHyperscan
 //                         (Debian's libhyperscan-dev, or libvectorscan-dev: pkg-config libhs);
 //                         CArchive, CZlib and CSQLite (libarchive, zlib, SQLite) for the audit's
-//                         container readers; CTSK (The Sleuth Kit) for disk images.
+//                         container readers; CTSK (The Sleuth Kit) for disk images; CRsvg
+//                         (librsvg and cairo's PDF surface) for card-print's PDF pages.
 //   Sources/CryptoCore    the target that calls C for cryptography: hashes, AES, scrypt, curve math,
 //                         Ed25519, randomness, zeroing secret buffers, secret file input,
 //                         Unicode NFC (ICU), process hardening and fatal-signal handlers.
@@ -26,7 +27,9 @@
 //                         crash-safe storage, and the two sites' logic (SiteA/, SiteB/).
 //   Sources/Audit         the auditor: transcript, consistency, key-share search per view,
 //                         exposure, randomness, cut and choose, retention statements.
-//   Sources/Printing      card faces, labels and contact sheets as SVG/HTML with real QR codes.
+//   Sources/Printing      card faces, labels and contact sheets as SVG/HTML with real QR codes,
+//                         and the print shop's A4/Letter PDF pages.
+//   Sources/PDFRendering  a C-facing target: SVG pages to PDF through librsvg and cairo (CRsvg).
 //   Sources/FaultInjection the catalogue of faults a dishonest site can commit, and a mock
 //                         ceremony that injects them (for the audit's tests and demos).
 //   Sources/ToolSupport   what the ceremony tools share: --ceremony, and their main().
@@ -103,6 +106,12 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", path: "Sources/CLibraries/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
+        // librsvg and cairo's PDF surface, for card-print's PDF pages (Sources/PDFRendering);
+        // found through cairo-pdf, whose flags lack the -pthread SwiftPM warns about (shim.h).
+        .systemLibrary(
+            name: "CRsvg", path: "Sources/CLibraries/CRsvg", pkgConfig: "cairo-pdf",
+            providers: [.apt(["librsvg2-dev", "libcairo2-dev"])]),
+        .target(name: "PDFRendering", dependencies: ["CRsvg"], swiftSettings: strict + [.strictMemorySafety()]),
         .target(
             name: "Containers", dependencies: ["CArchive", "CZlib", "CSQLite"],
             swiftSettings: strict + [.strictMemorySafety()]),
@@ -123,7 +132,7 @@ let package = Package(
         library("BIP38", ["CryptoCore"]),
         library("Ceremony", ["BIP38", "CryptoCore", "Token"]),
         library("Audit", ["Ceremony", "BIP38", "CryptoCore", "Containers", "DiskImage", "PatternSearch"]),
-        library("Printing", ["Ceremony", "BIP38", "CryptoCore"]),
+        library("Printing", ["Ceremony", "BIP38", "CryptoCore", "PDFRendering"]),
         library("FaultInjection", ["Audit", "Ceremony", "BIP38", "CryptoCore", "Printing"]),
         library("ToolSupport", ["Ceremony", "CryptoCore", argumentParser]),
         tool("BIP38Tool", ["BIP38", "CryptoCore"]),
@@ -169,7 +178,7 @@ let package = Package(
             "PrintingTests",
             [
                 "Printing", "Ceremony", "BIP38", "CryptoCore", "PassphraseSiteTool", "KeySiteTool", "CeremonyAuditTool",
-                "CardPrintTool", "CeremonyFaultTool", "TestSupport",
+                "CardPrintTool", "CeremonyFaultTool", "TestSupport", "PDFRendering",
             ],
             fixtures: true),
         tests(

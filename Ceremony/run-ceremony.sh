@@ -122,6 +122,9 @@ echo "   mock mode (every card, with the positive control):"
 "$BIN/ceremony-audit" "$D" --mode mock --sample "$SAMPLE" --key-folder "$AUD" > "$D/audit/summary.txt" || status=$?
 cat "$D/audit/summary.txt"
 [ "$status" -ne 0 ] || status=$pstatus
+if [ -f "$D/audit/report.json" ]; then
+  echo "   the sampled cards were opened, so they are void:"; "$BIN/card-print" void-sample --ceremony "$D" | sed 's/^/   /'
+fi
 
 step "Summary"
 echo "cards made:      $CARDS in $batches batch(es), $NETWORK"

@@ -257,7 +257,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .bKeepsUTF16Key: "site B keeps every encrypted key as UTF-16LE text"
         case .bKeepsKeySecretBytes: "site B keeps the 24 non-public bytes of every encrypted key"
         case .bKeepsFaceSheet:
-            "site B keeps a copy of card-print's face sheet (each key printed over three SVG text lines)"
+            "site B keeps a copy of card-print's face sheet (each key printed over two SVG text lines)"
         case .aKeepsUTF32Passphrase: "site A keeps passphrases as UTF-32LE text"
         case .aKeepsBzip2Passphrase: "site A keeps its passphrase log bzip2-compressed"
         case .aKeepsZstdPassphrase: "site A keeps its passphrase log zstd-compressed"

@@ -2,6 +2,7 @@ import BIP38
 import Ceremony
 import CryptoCore
 import Foundation
+import PDFRendering
 
 /// The print runs and the assembly of a ceremony (Docs/Design.md, flow step 5).
 ///
@@ -10,94 +11,108 @@ import Foundation
 /// joins the two by serial into finished cards. Every file that shows a
 /// passphrase or an encrypted key is written 0600.
 package enum PrintRun {
-    /// Site A's sheet of scratch-off labels for a batch: `printed/site-a/batch-NNNN.labels.svg`.
+    /// Site A's sheet of scratch-off labels for a batch, each label the size of the card's
+    /// scratch-off window: `printed/site-a/batch-NNNN.labels.pdf` (pages of `paper` with cut
+    /// marks) and `batch-NNNN.labels.svg` (the same pages, one below the other).
+    /// - Returns: the SVG's URL; the PDF is beside it (``pdf(of:)``).
+    /// - Throws: a refusal naming the spool and the card when a passphrase does not fit the window.
     @discardableResult
-    package static func labelSheet(_ layout: CeremonyLayout, batch: Int) throws(CeremonyError) -> URL {
+    package static func labelSheet(
+        _ layout: CeremonyLayout, batch: Int, paper: Paper = .a4
+    ) throws(CeremonyError) -> URL {
         let printed = try DirectoryHandle.printedForReading(.siteA, layout: layout)
         let labels = try labelSpool(layout, batch: batch, in: printed)
-        let columns = 2
-        let labelWidth = 400.0
-        let labelHeight = 130.0
-        let rows = (labels.count + columns - 1) / columns
-        var parts: [String] = [
-            SVG.text(
-                "Site A · scratch-off labels · \(CeremonyLayout.batchName(batch)) · \(labels.count) labels", x: 20,
-                y: 36, size: 22, weight: "bold")
-        ]
-        for (index, label) in labels.enumerated() {
-            let x = 20 + Double(index % columns) * (labelWidth + 20)
-            let y = 60 + Double(index / columns) * (labelHeight + 16)
-            parts.append(
-                "<rect x=\"\(SVG.fmt(x))\" y=\"\(SVG.fmt(y))\" width=\"\(SVG.fmt(labelWidth))\" height=\"\(SVG.fmt(labelHeight))\" rx=\"10\" fill=\"#fff\" stroke=\"#888\" stroke-dasharray=\"6 4\"/>"
-            )
-            parts.append(SVG.text("\(label.serial)", x: x + 14, y: y + 30, size: 18, weight: "bold"))
-            parts.append(
-                SVG.text(
-                    String(decoding: label.passphrase.revealedBytes(), as: UTF8.self), x: x + 14, y: y + 74, size: 26,
-                    weight: "bold"))
-            parts.append(SVG.text("commitment salt \(label.commitmentSaltHex)", x: x + 14, y: y + 110, size: 11))
+        let window = CardArt.scratchWindow
+        var cells: [[Piece]] = []
+        for label in labels {
+            let passphrase = String(decoding: label.passphrase.revealedBytes(), as: UTF8.self)
+            guard
+                let art = CardArt.label(serial: label.serial, passphrase: passphrase, saltHex: label.commitmentSaltHex)
+            else {
+                throw .refusedCard(
+                    file: layout.relative(layout.labels(batch)), serial: label.serial,
+                    reason: "its passphrase (\(passphrase.count) characters) does not fit the scratch-off window")
+            }
+            cells.append([Piece(width: window.width, height: window.height, art: art)])
         }
-        let height = 80 + Double(rows) * (labelHeight + 16)
-        let name = "\(CeremonyLayout.batchName(batch)).labels.svg"
-        try write(sheet(width: 860, height: height, parts), in: printed, name: name)
-        return layout.printed(.siteA).appendingPathComponent(name)
+        let pages = PageSet(
+            paper: paper,
+            title: "Site A · scratch-off labels · \(CeremonyLayout.batchName(batch)) · \(labels.count) labels",
+            cells: cells)
+        let name = "\(CeremonyLayout.batchName(batch)).labels"
+        try write(pages, in: printed, name: name, display: layout.relative(layout.labels(batch)))
+        return layout.printed(.siteA).appendingPathComponent(name + ".svg")
     }
 
-    /// Site B's sheet of card faces for a batch: `printed/site-b/batch-NNNN.faces.svg`
-    /// (fronts, and the sticker artwork with the encrypted keys).
+    /// Site B's sheet of card faces for a batch: each card's front beside its sticker (the
+    /// encrypted key, the size of the card's sticker window), `printed/site-b/batch-NNNN.faces.pdf`
+    /// (pages of `paper` with cut marks) and `batch-NNNN.faces.svg` (the same pages, one below the other).
+    /// - Returns: the SVG's URL; the PDF is beside it (``pdf(of:)``).
     @discardableResult
     package static func faceSheet(
-        _ layout: CeremonyLayout, batch: Int, denomination: String
+        _ layout: CeremonyLayout, batch: Int, denomination: String, paper: Paper = .a4
     ) throws(CeremonyError) -> URL {
         let ceremony = try Transcript.load(layout)
         let printed = try DirectoryHandle.printedForReading(.siteB, layout: layout)
         let faces = try CardFace.readSpool(in: printed, name: layout.faces(batch).lastPathComponent)
-        var parts: [String] = [
-            SVG.text(
-                "Site B · card faces · \(CeremonyLayout.batchName(batch)) · \(faces.count) cards", x: 20, y: 36,
-                size: 22, weight: "bold")
-        ]
-        for (index, face) in faces.enumerated() {
+        var cells: [[Piece]] = []
+        for face in faces {
             let card = CardContent(
                 serial: face.serial, network: ceremony.body.network, address: face.address,
                 encryptedKey: face.encryptedKey,
                 passphrase: SecretBytes(copying: Array("(site A's label)".utf8)), denomination: denomination)
-            let y = 60 + Double(index) * 560
-            parts.append(
-                "<svg x=\"10\" y=\"\(SVG.fmt(y))\" width=\"856\" height=\"540\" viewBox=\"0 0 856 540\">\(try qr { () throws(QRCode.Failure) in try CardArt.front(card) })</svg>"
-            )
-            parts.append(
-                "<svg x=\"886\" y=\"\(SVG.fmt(y))\" width=\"856\" height=\"540\" viewBox=\"0 0 856 540\">\(try qr { () throws(QRCode.Failure) in try stickerArt(card) })</svg>"
-            )
+            let front = try qr { () throws(QRCode.Failure) in try CardArt.frontParts(card).joined(separator: "\n") }
+            let sticker = try qr { () throws(QRCode.Failure) in try CardArt.sticker(card) }
+            let window = CardArt.stickerWindow
+            cells.append([
+                Piece(width: CardArt.width, height: CardArt.height, art: front),
+                Piece(width: window.width, height: window.height, art: sticker),
+            ])
         }
-        let name = "\(CeremonyLayout.batchName(batch)).faces.svg"
-        try write(sheet(width: 1752, height: 80 + Double(faces.count) * 560, parts), in: printed, name: name)
-        return layout.printed(.siteB).appendingPathComponent(name)
+        let pages = PageSet(
+            paper: paper, title: "Site B · card faces · \(CeremonyLayout.batchName(batch)) · \(faces.count) cards",
+            cells: cells)
+        let name = "\(CeremonyLayout.batchName(batch)).faces"
+        try write(pages, in: printed, name: name, display: layout.relative(layout.faces(batch)))
+        return layout.printed(.siteB).appendingPathComponent(name + ".svg")
     }
 
-    /// What site B prints on the sticker: the encrypted key, as text and QR code.
-    static func stickerArt(_ card: CardContent) throws(QRCode.Failure) -> String {
-        var parts = [
-            "<rect x=\"4\" y=\"4\" width=\"848\" height=\"532\" rx=\"36\" fill=\"#fff\" stroke=\"#1d3557\" stroke-width=\"4\"/>",
-            SVG.text(
-                "STICKER · \(card.serial) · encrypted private key (BIP38)", x: 40, y: 60, size: 22, weight: "bold"),
-        ]
-        parts.append(try SVG.qr(card.encryptedKey.text, x: 40, y: 100, side: 300))
-        for (i, line) in SVG.wrap(card.encryptedKey.text, width: 20).enumerated() {
-            parts.append(SVG.text(line, x: 370, y: 170 + Double(i) * 48, size: 32, weight: "bold"))
-        }
-        return CardArt.document(parts)
+    /// The PDF written beside a sheet's SVG (`batch-NNNN.labels.svg` → `batch-NNNN.labels.pdf`).
+    package static func pdf(of sheet: URL) -> URL {
+        sheet.deletingPathExtension().appendingPathExtension("pdf")
     }
 
-    /// Joins labels and faces by serial into `cards/`: per card `SERIAL.front.svg`,
-    /// `SERIAL.back.svg` (as sold: covered) and `SERIAL.back-revealed.svg` (opened),
-    /// plus `index.html`, a contact sheet of every card.
+    /// Writes `pages` as `name.svg` and `name.pdf` (0600) in `folder`; `display` names the spool
+    /// they came from in a refusal.
+    static func write(
+        _ pages: PageSet, in folder: DirectoryHandle, name: String, display: String
+    ) throws(CeremonyError) {
+        let pdf: [UInt8]
+        do {
+            pdf = try PDFDocument.render(
+                pages: pages.pageSVGs, widthMillimetres: pages.paper.width / 10,
+                heightMillimetres: pages.paper.height / 10)
+        } catch {
+            throw CeremonyError(
+                .failed, file: display, "cannot print it as PDF: \(error.description)", underlying: error)
+        }
+        try write(pages.pagesSVG, in: folder, name: name + ".svg")
+        try folder.write(pdf, to: name + ".pdf", mode: .secret)
+    }
+
+    /// Joins labels and faces by serial into `cards/`: per card `SERIAL.front.svg` and
+    /// `SERIAL.back.svg` (as sold: covered), plus `index.html`, a contact sheet of every card.
+    /// With `revealBacks` (a mock demonstration only) also `SERIAL.back-revealed.svg`, the
+    /// back opened, which holds both halves of the key; without it, a revealed back an
+    /// earlier run left is destroyed.
     /// - Returns: the number of cards assembled.
     /// - Throws: when a spool lists a card twice or a card its batch of the manifest
     ///   does not have (so never more cards than the manifest), or when a serial has
     ///   a label but no face, or a face but no label; one line naming the file and the card.
     @discardableResult
-    package static func assemble(_ layout: CeremonyLayout, denomination: String) throws(CeremonyError) -> Int {
+    package static func assemble(
+        _ layout: CeremonyLayout, denomination: String, revealBacks: Bool = false
+    ) throws(CeremonyError) -> Int {
         let ceremony = try Transcript.load(layout)
         // Spools are read, and cards written, through folders opened once from the ceremony
         // folder, each a real folder (never a link); cards/ one of ours, 0700.
@@ -136,15 +151,82 @@ package enum PrintRun {
                     stamped(
                         try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: false) }, void: void),
                     in: cards, name: base + ".back.svg")
-                try write(
-                    stamped(try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: true) }, void: void),
-                    in: cards, name: base + ".back-revealed.svg")
+                if revealBacks {
+                    try write(
+                        stamped(
+                            try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: true) }, void: void),
+                        in: cards, name: base + revealedBack)
+                } else {
+                    try cards.destroy(base + revealedBack)
+                }
                 // A voided card is printed VOID and kept out of the contact sheet (it is never sold).
                 if !void { serials.append(face.serial) }
             }
         }
-        try write(contactSheet(serials, ceremony: ceremony), in: cards, name: "index.html")
+        try write(
+            contactSheet(serials, sampled: [], revealed: revealBacks, ceremony: ceremony), in: cards, name: "index.html"
+        )
         return serials.count
+    }
+
+    /// The name ending of a card's opened back (`SERIAL.back-revealed.svg`).
+    static let revealedBack = ".back-revealed.svg"
+
+    /// After the audit: the cards of its cut-and-choose sample (the `sample` of
+    /// `audit/report.json`, or of the report at `report`) were opened, and so are void.
+    /// Stamps VOID on each one's files in `cards/` and rewrites the contact sheet,
+    /// which marks them "VOID · audit sample". Needs only `cards/` and the transcript
+    /// (the print spools may be destroyed by then).
+    /// - Returns: the sampled cards, in the report's order.
+    /// - Throws: when the report is missing or not an audit report, or names a card
+    ///   that was not assembled; one line naming the report (and the card).
+    @discardableResult
+    package static func voidSample(_ layout: CeremonyLayout, report: URL? = nil) throws(CeremonyError) -> [Serial] {
+        let ceremony = try Transcript.load(layout)
+        let reportURL = report ?? layout.audit.appendingPathComponent("report.json")
+        let display = report == nil ? layout.relative(reportURL) : reportURL.path
+        let data: Data
+        do {
+            data = try DirectoryHandle.open(reportURL.deletingLastPathComponent(), policy: .followed).read(
+                reportURL.lastPathComponent)
+        } catch { throw error.naming(file: display) }
+        struct Report: Decodable { let sample: [String] }
+        let texts: [String]
+        do { texts = try JSONDecoder().decode(Report.self, from: data).sample } catch {
+            throw CeremonyError(.malformedPayload, file: display, "not an audit report (no list of sampled cards)")
+        }
+        let cards = try DirectoryHandle.cards(layout: layout)
+        var sample: [Serial] = []
+        for text in texts {
+            guard let serial = Serial(text: text) else {
+                throw CeremonyError(.malformedPayload, file: display, "sample names no card serial")
+            }
+            guard try cards.contains(serial.description + ".front.svg") else {
+                throw .refusedCard(file: display, serial: serial, reason: "is in the sample but was not assembled")
+            }
+            sample.append(serial)
+        }
+        for serial in sample {
+            for ending in [".front.svg", ".back.svg", revealedBack] {
+                let name = serial.description + ending
+                guard try cards.contains(name) else { continue }
+                try write(
+                    stamped(String(decoding: try cards.read(name), as: UTF8.self), void: true), in: cards, name: name)
+            }
+        }
+        var assembled: [Serial] = []
+        for batch in 1...ceremony.body.batchCount {
+            let voided = try voidedCards(ceremony, batch: batch)
+            for serial in ceremony.body.serials(batch: batch) where !voided.contains(serial) {
+                if try cards.contains(serial.description + ".front.svg") { assembled.append(serial) }
+            }
+        }
+        var revealed = false
+        for serial in assembled where !revealed { revealed = try cards.contains(serial.description + revealedBack) }
+        try write(
+            contactSheet(assembled, sampled: Set(sample), revealed: revealed, ceremony: ceremony), in: cards,
+            name: "index.html")
+        return sample
     }
 
     /// The cards site A voided at seal (its signed retention statement for the batch).
@@ -159,7 +241,9 @@ package enum PrintRun {
 
     /// An SVG with VOID across it when `void`.
     static func stamped(_ svg: String, void: Bool) -> String {
-        guard void, let end = svg.range(of: "</svg>", options: .backwards) else { return svg }
+        guard void, !svg.contains(">VOID</text>"), let end = svg.range(of: "</svg>", options: .backwards) else {
+            return svg
+        }
         let stamp =
             "<text x=\"50%\" y=\"55%\" text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"120\" "
             + "font-weight=\"bold\" fill=\"#c00\" fill-opacity=\"0.8\" transform=\"rotate(-20 428 270)\">VOID</text>\n"
@@ -188,34 +272,37 @@ package enum PrintRun {
         return bySerial
     }
 
-    static func contactSheet(_ serials: [Serial], ceremony: Transcript) -> String {
+    /// The contact sheet: every card's front and sealed back; a card of the audit's
+    /// sample (`sampled`) is marked VOID, opened by the auditor and never sold.
+    static func contactSheet(
+        _ serials: [Serial], sampled: Set<Serial>, revealed: Bool, ceremony: Transcript
+    ) -> String {
         let rows = serials.map { serial in
-            """
-            <figure><img src="\(serial).front.svg" alt="front of card \(serial)"><img src="\(serial).back.svg" alt="back of card \(serial), sealed">\
-            <figcaption>\(serial)</figcaption></figure>
-            """
+            let void = sampled.contains(serial)
+            return """
+                <figure\(void ? " class=\"void\"" : "")><img src="\(serial).front.svg" alt="front of card \(serial)"><img src="\(serial).back.svg" alt="back of card \(serial), sealed">\
+                <figcaption>\(serial)\(void ? " · VOID · audit sample (opened)" : "")</figcaption></figure>
+                """
         }.joined(separator: "\n")
+        let opened =
+            revealed
+            ? "the opened backs (a mock demonstration) are in SERIAL.back-revealed.svg"
+            : "no opened back was written (card-print assemble --reveal-backs writes them, for a mock demonstration)"
+        let sample =
+            sampled.isEmpty
+            ? "" : " \(sampled.count) cards of the audit's sample were opened and are VOID (marked in red)."
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>Cards of ceremony \(ceremony.id)</title>
             <style>body{font-family:sans-serif;background:#ddd;margin:2em}figure{display:inline-block;margin:1em;background:#fff;padding:.5em;border-radius:8px}\
-            img{width:300px;margin:4px}figcaption{text-align:center;font-family:monospace}</style></head>
+            img{width:300px;margin:4px}figcaption{text-align:center;font-family:monospace}\
+            figure.void{background:#fdd;outline:4px solid #c00}figure.void figcaption{color:#c00;font-weight:bold}</style></head>
             <body><h1>Assembled cards: ceremony \(ceremony.id)</h1>
-            <p>\(serials.count) cards, \(ceremony.body.network.rawValue). Fronts and sealed backs; the opened backs are in SERIAL.back-revealed.svg.</p>
+            <p>\(serials.count) cards, \(ceremony.body.network.rawValue). Fronts and sealed backs; \(opened).\(sample)</p>
             \(rows)
             </body></html>
 
             """
-    }
-
-    static func sheet(width: Double, height: Double, _ parts: [String]) -> String {
-        """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(SVG.fmt(width / 10))mm" height="\(SVG.fmt(height / 10))mm" viewBox="0 0 \(SVG.fmt(width)) \(SVG.fmt(height))">
-        <rect width="100%" height="100%" fill="#f4f4f4"/>
-        \(parts.joined(separator: "\n"))
-        </svg>
-
-        """
     }
 
     /// Writes `text` as 0600 file `name` in `folder`, atomically, through its descriptor.

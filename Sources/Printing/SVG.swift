@@ -2,10 +2,26 @@ import CryptoCore
 
 /// Small helpers to write SVG by hand: text escaping and QR codes as one path.
 enum SVG {
-    /// Escapes text for SVG/XML content and attributes.
+    /// The face of passphrases, keys, serials and salts: a monospace whose zero is dotted
+    /// and whose `1`, `I` and `l` differ (Debian's fonts-dejavu-core).
+    static let mono = "DejaVu Sans Mono, monospace"
+    /// The face of the cards' prose.
+    static let sans = "DejaVu Sans, sans-serif"
+    /// The smallest text printed, in units of 0.1 mm: 2 mm.
+    static let minimumTextSize = 20.0
+    /// Advance of one character of DejaVu Sans Mono (regular and bold), per unit of font size.
+    static let monoAdvance = 0.602
+
+    /// Escapes text for SVG/XML content and attributes. A character XML 1.0 does not
+    /// allow (a C0 control other than tab, line feed and carriage return) becomes U+FFFD,
+    /// so that whatever a spool holds the SVG stays well-formed.
     static func escape(_ text: String) -> String {
         var out = ""
         for c in text {
+            if c.unicodeScalars.contains(where: { $0.value < 0x20 && ![0x09, 0x0A, 0x0D].contains($0.value) }) {
+                out.append("\u{FFFD}")
+                continue
+            }
             switch c {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
@@ -51,7 +67,7 @@ enum SVG {
     /// A monospace text line.
     static func text(
         _ content: String, x: Double, y: Double, size: Double, weight: String = "normal", fill: String = "#111",
-        anchor: String = "start", family: String = "DejaVu Sans Mono, monospace"
+        anchor: String = "start", family: String = SVG.mono
     ) -> String {
         "<text x=\"\(fmt(x))\" y=\"\(fmt(y))\" font-family=\"\(family)\" font-size=\"\(fmt(size))\" font-weight=\"\(weight)\" fill=\"\(fill)\" text-anchor=\"\(anchor)\">\(escape(content))</text>"
     }

@@ -31,9 +31,14 @@ import Testing
         #expect(result.stdout.contains("cards made:      6 in 2 batch(es)"))
         let cards = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("cards").path)
         #expect(cards.filter { $0.hasSuffix(".front.svg") }.count == 6)
-        #expect(cards.filter { $0.hasSuffix(".back-revealed.svg") }.count == 6)
+        // The opened backs (both halves of a key in one file) are written only on request.
+        #expect(cards.filter { $0.hasSuffix(".back-revealed.svg") }.isEmpty)
+        #expect(cards.filter { $0.hasSuffix(".pdf") }.isEmpty)
+        // After the audit, its 3 sampled cards are marked VOID on the contact sheet, the other 3 not.
         let index = try String(contentsOf: folder.appendingPathComponent("cards/index.html"), encoding: .utf8)
-        #expect(index.components(separatedBy: "<figure>").count - 1 == 6)
+        #expect(index.components(separatedBy: "<figure>").count - 1 == 3)
+        #expect(index.components(separatedBy: "<figure class=\"void\">").count - 1 == 3)
+        #expect(result.stdout.contains("   voided 3 sampled card(s) in cards/: "))
         // Secret printouts are private to their owner.
         for name in cards where name.hasSuffix(".svg") {
             let mode =
@@ -47,6 +52,9 @@ import Testing
         #expect(
             FileManager.default.fileExists(
                 atPath: folder.appendingPathComponent("printed/site-b/batch-0002.faces.svg").path))
+        for pdf in ["printed/site-a/batch-0002.labels.pdf", "printed/site-b/batch-0001.faces.pdf"] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(pdf).path), "\(pdf)")
+        }
     }
 
     @Test("the same run with a site that keeps seedb fails its audit, naming the check")
