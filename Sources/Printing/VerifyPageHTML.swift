@@ -3,8 +3,8 @@
 // The card holder's offline page, written by `card-print assemble` into cards/verify.html.
 
 extension VerifyPage {
-    /// The page's bytes, UTF-8.
-    static let html = ####"""
+    /// The page, as text (UTF-8 in the file).
+    package static let html = ####"""
 <!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-/c1G32bWJ/sdAykUGzTn65ZEDxmW63BjxW3Dog6lbeI='; style-src 'sha256-SyeZFo0BUnMlPYEnCQpVIobBKRERilCBQpfKhT8edpY='; worker-src blob:; base-uri 'none'; form-action 'none'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
