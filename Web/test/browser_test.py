@@ -199,25 +199,53 @@ def requests_made(driver, page_url):
     return others
 
 
-def measure(driver, bin_dir, spec, runs=3):
-    """Page decrypt vs `bip38 decrypt` (whole process) on the same key, medians of `runs`."""
+def browser_cpu_seconds(driver):
+    """CPU time (user + system) so far of every process under chromedriver: the browser, its renderer, its workers."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                parents[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+            except OSError:
+                continue
+    root = driver.service.process.pid
+    def under(pid):
+        while pid in parents and pid != root:
+            pid = parents[pid][0]
+        return pid == root
+    return sum(cpu for pid, (_, cpu) in parents.items() if under(pid)) / ticks
+
+
+def measure(driver, bin_dir, spec, runs=5):
+    """Page decrypt vs `bip38 decrypt` (whole process) on the same key: wall time and CPU time, medians of `runs`."""
     vector = spec[3]  # non-EC compressed: one heavy scrypt in both
     with tempfile.NamedTemporaryFile("w", delete=False) as f:
         f.write(vector["passphrase"])
-    native, page = [], []
+    native, page, native_cpu, page_cpu = [], [], [], []
     try:
         for _ in range(runs):
+            before = os.times()
             started = time.perf_counter()
             bip38(bin_dir, ["decrypt", vector["encrypted_key"], "--passphrase-file", f.name])
             native.append(time.perf_counter() - started)
+            after = os.times()
+            native_cpu.append(after.children_user - before.children_user + after.children_system - before.children_system)
+            cpu = browser_cpu_seconds(driver)
             result = run_all(driver, [["decrypt", vector["encrypted_key"], vector["passphrase"]]])
+            page_cpu.append(browser_cpu_seconds(driver) - cpu)
             page.append(result["seconds"])
     finally:
         os.unlink(f.name)
     median = lambda values: sorted(values)[len(values) // 2]
-    return {"key": vector["id"], "native_s": median(native), "page_s": median(page), "native_all": native,
-            "page_all": page, "ratio": median(page) / median(native), "lanes": call(driver, "window.bip38.lanes()")["value"],
-            "cores": os.cpu_count(), "load_1min": os.getloadavg()[0]}
+    return {"key": vector["id"], "native_s": median(native), "page_s": median(page), "ratio": median(page) / median(native),
+            "native_cpu_s": median(native_cpu), "page_cpu_s": median(page_cpu),
+            "cpu_ratio": median(page_cpu) / median(native_cpu), "native_all": native, "page_all": page,
+            "native_cpu_all": native_cpu, "page_cpu_all": page_cpu,
+            "lanes": call(driver, "window.bip38.lanes()")["value"], "cores": os.cpu_count(),
+            "load_1min": os.getloadavg()[0]}
 
 
 def main():
@@ -227,7 +255,7 @@ def main():
     parser.add_argument("--random", type=int, default=50)
     parser.add_argument("--seed", type=int, default=38)
     parser.add_argument("--screenshot")
-    parser.add_argument("--measure")
+    parser.add_argument("--measure", help="time the page against bip38 decrypt; write the figures (JSON) here")
     options = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="verify-page-")
@@ -337,7 +365,9 @@ def main():
             with open(options.measure, "w") as f:
                 json.dump(figures, f, indent=1)
             log(f"decrypt {figures['key']}: page {figures['page_s']:.3f} s, bip38 {figures['native_s']:.3f} s, "
-                f"ratio {figures['ratio']:.2f} ({figures['lanes']} workers, load {figures['load_1min']:.1f})")
+                f"ratio {figures['ratio']:.2f}; CPU page {figures['page_cpu_s']:.3f} s, bip38 "
+                f"{figures['native_cpu_s']:.3f} s, ratio {figures['cpu_ratio']:.2f} "
+                f"({figures['lanes']} workers, load {figures['load_1min']:.1f})")
 
         others = requests_made(driver, url)
         check("no network request", not others, "; ".join(others[:5]))
