@@ -97,7 +97,7 @@ format:
 test: test-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	/usr/bin/python3 Web/test/browser_test.py --bin "$$($(SWIFT) build --show-bin-path)"
+	$(call web_tests,$$($(SWIFT) build --show-bin-path))
 
 # The card holder's offline page, verify.html (Web/README.md): one self-contained file
 # built from Web/src with Debian's node-elliptic and node-qrcode-generator bundled in,
@@ -113,12 +113,21 @@ web-deps:
 verify-page: web-deps
 	/usr/bin/python3 Web/build.py
 
-# The page in Debian's headless chromium through chromium-driver and selenium: every spec
-# vector, 50 random keys against bip38 decrypt, wrong passphrases, malformed codes, the
-# request log (make test runs it after the Swift tests).
+# The page in Debian's headless chromium through chromium-driver and selenium, in a network
+# namespace of its own when run as root: every spec vector, 50 random keys against bip38
+# decrypt, wrong passphrases, malformed codes, the request log; then a 2-card mock ceremony's
+# own cards/verify.html decrypts and verifies its cards as bip38 does (make test runs both
+# after the Swift tests). $(1): the folder of the built tools.
+define web_tests
+	/usr/bin/python3 Web/test/browser_test.py --bin "$(1)"
+	d=$$(mktemp -d) && BIN="$(1)" CARDS=2 BATCH_SIZE=2 CEREMONY_DIR=$$d/ceremony AUDITOR_KEYS=$$d/auditor FAULT= \
+	  bash Ceremony/run-ceremony.sh > $$d/summary.txt && \
+	  /usr/bin/python3 Web/test/ceremony_page_test.py --bin "$(1)" --ceremony $$d/ceremony --summary $$d/summary.txt; \
+	  s=$$?; rm -rf $$d; exit $$s
+endef
 test-web: test-deps
-	$(SWIFT) build --product bip38
-	/usr/bin/python3 Web/test/browser_test.py --bin "$$($(SWIFT) build --show-bin-path)"
+	$(SWIFT) build
+	$(call web_tests,$$($(SWIFT) build --show-bin-path))
 
 # One decrypt in the page against bip38 decrypt (release) on the same key, in one run, and
 # the page's screenshot (Docs/Performance.md, "The card holder's page"; Docs/images/verify-page.png).

@@ -30,6 +30,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,21 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 VECTORS = os.path.join(ROOT, "Tests", "TestSupport", "Vectors")
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 failures = []
+
+
+def offline():
+    """Re-runs this script in a network namespace of its own (only loopback, for chromedriver)
+    when it can (root, with unshare): the page then runs with the network truly off. Returns
+    a line saying which."""
+    if os.environ.get("VERIFY_PAGE_NETNS") == "1":
+        return "network: off (a network namespace with loopback only)"
+    if os.geteuid() == 0 and shutil.which("unshare") and shutil.which("ip"):
+        probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, check=False)
+        if probe.returncode == 0:
+            os.environ["VERIFY_PAGE_NETNS"] = "1"
+            os.execvp("unshare", ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$0" "$@"',
+                                  sys.executable, os.path.abspath(sys.argv[0]), *sys.argv[1:]])
+    return "network: on (no network namespace: not root, or no unshare); the request log still checks"
 
 
 def check(name, ok, detail=""):
@@ -257,6 +273,7 @@ def main():
     parser.add_argument("--screenshot")
     parser.add_argument("--measure", help="time the page against bip38 decrypt; write the figures (JSON) here")
     options = parser.parse_args()
+    log(offline())
 
     folder = tempfile.mkdtemp(prefix="verify-page-")
     page = options.page
