@@ -6,7 +6,7 @@ extension VerifyPage {
     /// The page, as text (UTF-8 in the file).
     package static let html = ####"""
 <!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-/c1G32bWJ/sdAykUGzTn65ZEDxmW63BjxW3Dog6lbeI='; style-src 'sha256-SyeZFo0BUnMlPYEnCQpVIobBKRERilCBQpfKhT8edpY='; worker-src blob:; base-uri 'none'; form-action 'none'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-a0DhmEGA/3EtN1HNNilDPmBUy4mqiVKB45DoCz3uu3U='; style-src 'sha256-SyeZFo0BUnMlPYEnCQpVIobBKRERilCBQpfKhT8edpY='; worker-src blob:; base-uri 'none'; form-action 'none'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>Open a BIP38 card offline</title>
@@ -11396,7 +11396,7 @@ const scryptPool = (() => {
       for (let i = 0; i < count; i++) {
         const worker = new Worker(url);
         worker.onmessage = (event) => finished(worker, event.data);
-        worker.onerror = () => {};
+        worker.onerror = (event) => failed(worker, event);
         workers.push(worker);
         idle.push(worker);
       }
@@ -11418,10 +11418,26 @@ const scryptPool = (() => {
     dispatch();
   }
 
+  // A worker that fails (out of memory, most likely) fails its lane's promise, and is
+  // not used again; when none is left, the lanes run on this thread.
+  function failed(worker, event) {
+    event.preventDefault();
+    workers.splice(workers.indexOf(worker), 1);
+    if (idle.includes(worker)) idle.splice(idle.indexOf(worker), 1);
+    for (const [id, job] of pending) {
+      if (job.worker === worker) {
+        pending.delete(id);
+        job.reject(new Error(`a scrypt worker failed (${event.message || 'no reason given'}); try again`));
+      }
+    }
+    worker.terminate();
+  }
+
   function dispatch() {
     while (idle.length > 0 && queue.length > 0) {
       const worker = idle.pop();
       const job = queue.shift();
+      job.worker = worker;
       pending.set(job.id, job);
       worker.postMessage({ id: job.id, bytes: job.bytes, N: job.N, r: job.r }, [job.bytes.buffer]);
     }
@@ -11443,8 +11459,8 @@ const scryptPool = (() => {
       if (workers.length === 0) {
         return Promise.resolve(romixLane(bytes, N, r, mainThreadState, onProgress));
       }
-      return new Promise((resolve) => {
-        queue.push({ id: nextId++, bytes, N, r, resolve, onProgress });
+      return new Promise((resolve, reject) => {
+        queue.push({ id: nextId++, bytes, N, r, resolve, reject, onProgress });
         dispatch();
       });
     },
@@ -11576,9 +11592,10 @@ function lotSequence(flag, ownerEntropy) {
   return { lot: value >>> 12, sequence: value & 0xfff };
 }
 
-// A BIP38 string's payload, or an Error saying what is wrong with the text.
+// A BIP38 string's payload, or an Error saying what is wrong with the text. White space
+// anywhere is dropped (a card prints its encrypted key over several lines; Base58 has none).
 async function decodeCode(text, kind, prefixes, length) {
-  const trimmed = text.trim();
+  const trimmed = text.replace(/\s+/g, '');
   if (trimmed.length === 0) throw new Error(`the ${kind} is empty`);
   let payload;
   try {

@@ -62,9 +62,10 @@ function lotSequence(flag, ownerEntropy) {
   return { lot: value >>> 12, sequence: value & 0xfff };
 }
 
-// A BIP38 string's payload, or an Error saying what is wrong with the text.
+// A BIP38 string's payload, or an Error saying what is wrong with the text. White space
+// anywhere is dropped (a card prints its encrypted key over several lines; Base58 has none).
 async function decodeCode(text, kind, prefixes, length) {
-  const trimmed = text.trim();
+  const trimmed = text.replace(/\s+/g, '');
   if (trimmed.length === 0) throw new Error(`the ${kind} is empty`);
   let payload;
   try {

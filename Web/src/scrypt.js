@@ -146,7 +146,7 @@ const scryptPool = (() => {
       for (let i = 0; i < count; i++) {
         const worker = new Worker(url);
         worker.onmessage = (event) => finished(worker, event.data);
-        worker.onerror = () => {};
+        worker.onerror = (event) => failed(worker, event);
         workers.push(worker);
         idle.push(worker);
       }
@@ -168,10 +168,26 @@ const scryptPool = (() => {
     dispatch();
   }
 
+  // A worker that fails (out of memory, most likely) fails its lane's promise, and is
+  // not used again; when none is left, the lanes run on this thread.
+  function failed(worker, event) {
+    event.preventDefault();
+    workers.splice(workers.indexOf(worker), 1);
+    if (idle.includes(worker)) idle.splice(idle.indexOf(worker), 1);
+    for (const [id, job] of pending) {
+      if (job.worker === worker) {
+        pending.delete(id);
+        job.reject(new Error(`a scrypt worker failed (${event.message || 'no reason given'}); try again`));
+      }
+    }
+    worker.terminate();
+  }
+
   function dispatch() {
     while (idle.length > 0 && queue.length > 0) {
       const worker = idle.pop();
       const job = queue.shift();
+      job.worker = worker;
       pending.set(job.id, job);
       worker.postMessage({ id: job.id, bytes: job.bytes, N: job.N, r: job.r }, [job.bytes.buffer]);
     }
@@ -193,8 +209,8 @@ const scryptPool = (() => {
       if (workers.length === 0) {
         return Promise.resolve(romixLane(bytes, N, r, mainThreadState, onProgress));
       }
-      return new Promise((resolve) => {
-        queue.push({ id: nextId++, bytes, N, r, resolve, onProgress });
+      return new Promise((resolve, reject) => {
+        queue.push({ id: nextId++, bytes, N, r, resolve, reject, onProgress });
         dispatch();
       });
     },

@@ -321,6 +321,11 @@ def main():
             if vector.get("confirmation_code"):
                 jobs.append(["confirm", vector["confirmation_code"], vector["passphrase"]])
                 expectations.append((vector["id"] + " confirm", vector, "exact"))
+        # A code typed over several lines, as the card prints it (20 characters a line).
+        spaced = spec[4]["encrypted_key"]
+        jobs.append(["decrypt", " " + "\n ".join(spaced[i:i + 20] for i in range(0, len(spaced), 20)) + "\n",
+                     spec[4]["passphrase"]])
+        expectations.append((spec[4]["id"] + " decrypt, the code over three lines", spec[4], "exact"))
         for i, (key, typed, form, expected) in enumerate(keys):
             jobs.append(["decrypt", key, typed])
             expectations.append((f"random key {i + 1} ({key})", expected, form))
