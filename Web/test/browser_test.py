@@ -8,7 +8,8 @@ driven by chromium-driver through python3-selenium.
 What it checks, in one browser and one page load (file://, as a holder opens it):
   - the page's own SHA-256, as it shows it, equals the file's;
   - the parts' known answers (Web/test/unit.js: RIPEMD-160, Base58, scrypt RFC 7914, AES-256
-    FIPS-197, the card passphrase rule);
+    FIPS-197, the card passphrase rule), and the shared vectors of that rule
+    (Tests/TestSupport/Vectors/card-passphrase-forms.json) when the file is there;
   - every spec vector and deterministic vector (Tests/TestSupport/Vectors): decrypt, and confirm
     where a confirmation code is given;
   - --random keys made by `bip38 intermediate` + `bip38 generate` (EC-multiply) and `bip38
@@ -310,6 +311,17 @@ def main():
         for failure in result:
             failures.append("unit: " + failure)
         log(f"unit known answers: {len(result)} failure(s)")
+        forms_file = os.path.join(VECTORS, "card-passphrase-forms.json")
+        if os.path.exists(forms_file):  # the vectors of the shared rule, also read by the Swift tests
+            with open(forms_file, encoding="utf-8") as f:
+                forms = json.load(f)["vectors"]
+            got = driver.execute_script(
+                "return arguments[0].map((text) => window.bip38.canonicalCardPassphrase(text))",
+                [v["input"] for v in forms])
+            for vector, canonical in zip(forms, got):
+                check(f"card passphrase form {vector['name']!r}", canonical == vector["canonical"],
+                      f"page {canonical!r}, vector {vector['canonical']!r}")
+            log(f"{len(forms)} card passphrase form vectors ({os.path.basename(forms_file)})")
 
         # Every vector, and every random key, at once: the page's worker pool runs the lanes
         # of all of them on every core.
