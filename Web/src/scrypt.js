@@ -223,9 +223,13 @@ async function pbkdf2Sha256(password, salt, length) {
   return new Uint8Array(bits);
 }
 
+// How many scrypt calls the page has made (the tests check that a bad code costs none).
+let scryptCallCount = 0;
+
 // scrypt(password, salt, N, r, p, length). `onProgress(fraction)` reports 0...1.
 // Small parameters (site B's N = 1024) run on this thread: a worker round trip costs more.
 async function scrypt(password, salt, N, r, p, length, onProgress) {
+  scryptCallCount++;
   const laneBytes = 128 * r;
   const B = await pbkdf2Sha256(password, salt, p * laneBytes);
   const done = new Array(p).fill(0);

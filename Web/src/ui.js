@@ -171,7 +171,10 @@ window.bip38 = Object.freeze({
   pageSource: () => PAGE_SOURCE,
   lanes: () => scryptPool.lanes,
   // The parts, for the page's own tests (Web/test/unit.js).
-  internals: Object.freeze({ base58Encode, base58Decode, ripemd160, scrypt, aesKey, aesDecryptBlock, toHex, fromHex }),
+  internals: Object.freeze({
+    base58Encode, base58Decode, ripemd160, scrypt, aesKey, aesDecryptBlock, toHex, fromHex,
+    scryptCalls: () => scryptCallCount,
+  }),
 });
 
 start();
