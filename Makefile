@@ -7,6 +7,8 @@
 #   make fuzz       libFuzzer over every parser that reads outside data (FUZZ_SECONDS per target)
 #   make diagrams   redraw Docs/images/*.svg from their Graphviz sources in Docs/images/src/
 #   make lint       swift-format lint (config: .swift-format, 120 columns); make format rewrites in place
+#   make verify-page  rebuild the card holder's page (Web/src -> Sources/Printing/VerifyPageHTML.swift)
+#   make test-web   the page in headless chromium (part of make test); make bench-web times it against bip38
 
 SWIFT      ?= swift
 APT_PKGS   := pkg-config libsecp256k1-dev libsodium-dev libssl-dev libqrencode-dev libicu-dev libtsk-dev libhyperscan-dev \
@@ -16,6 +18,10 @@ APT_PKGS   := pkg-config libsecp256k1-dev libsodium-dev libssl-dev libqrencode-d
 # writes the other containers), to check the diagrams in Docs/images against their sources
 # (graphviz), and SoftHSM2 for the site keys in a PKCS#11 token (also make ceremony HSM=softhsm).
 TEST_PKGS  := librsvg2-bin poppler-utils zbar-tools python3-venv e2fsprogs zstd xxd bsdextrautils graphviz softhsm2
+TEST_PKGS  += chromium chromium-driver python3-selenium
+# The card holder's page (Web/) bundles these Debian JavaScript packages (make verify-page,
+# and the test that the committed build is fresh).
+WEB_PKGS   := node-elliptic node-qrcode-generator
 # The Python venv the DSSE interop test verifies our envelopes with (securesystemslib,
 # Ed25519 through pyca/cryptography). Pinned; rebuilt when the pins change.
 PYVENV     := .build/pyvenv
@@ -26,7 +32,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian has no Swift package: Swift 6.2 or later must be on PATH (README.md). Checked
 # once, when a goal that runs it is asked for, so that a missing or old toolchain ends
 # make with one line instead of "make: swift: No such file or directory".
-SWIFT_GOALS := all build release test ceremony bench fuzz lint format
+SWIFT_GOALS := all build release test ceremony bench fuzz lint format test-web bench-web
 ifneq ($(filter $(SWIFT_GOALS),$(or $(MAKECMDGOALS),all)),)
 SWIFT_FOUND := $(shell v=$$($(SWIFT) --version 2>/dev/null | sed -n 's/.*Swift version \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -n 1); \
   if [ -z "$$v" ]; then echo none; \
@@ -39,7 +45,8 @@ $(error Swift 6.2 or later is needed on PATH (swift.org or swiftly); see README.
 endif
 endif
 
-.PHONY: all deps test-deps build release test ceremony clean bench fuzz lint format diagrams
+.PHONY: all deps test-deps build release test ceremony clean bench fuzz lint format diagrams \
+        web-deps verify-page test-web bench-web
 
 all: build
 
@@ -55,7 +62,7 @@ deps:
 
 test-deps: deps
 	@missing=""; \
-	for p in $(TEST_PKGS); do \
+	for p in $(TEST_PKGS) $(WEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q ' installed$$' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -91,6 +98,44 @@ format:
 test: test-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(call web_tests,$$($(SWIFT) build --show-bin-path))
+
+# The card holder's offline page, verify.html (Web/README.md): one self-contained file
+# built from Web/src with Debian's node-elliptic and node-qrcode-generator bundled in,
+# committed as Sources/Printing/VerifyPageHTML.swift for card-print assemble.
+web-deps:
+	@missing=""; for p in $(WEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q ' installed$$' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "web-deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+verify-page: web-deps
+	/usr/bin/python3 Web/build.py
+
+# The page in Debian's headless chromium through chromium-driver and selenium, in a network
+# namespace of its own when run as root: every spec vector, 50 random keys against bip38
+# decrypt, wrong passphrases, malformed codes, the request log; then a 2-card mock ceremony's
+# own cards/verify.html decrypts and verifies its cards as bip38 does (make test runs both
+# after the Swift tests). $(1): the folder of the built tools.
+define web_tests
+	/usr/bin/python3 Web/test/browser_test.py --bin "$(1)"
+	d=$$(mktemp -d) && BIN="$(1)" CARDS=2 BATCH_SIZE=2 CEREMONY_DIR=$$d/ceremony AUDITOR_KEYS=$$d/auditor FAULT= \
+	  bash Ceremony/run-ceremony.sh > $$d/summary.txt && \
+	  /usr/bin/python3 Web/test/ceremony_page_test.py --bin "$(1)" --ceremony $$d/ceremony --summary $$d/summary.txt; \
+	  s=$$?; rm -rf $$d; exit $$s
+endef
+test-web: test-deps
+	$(SWIFT) build
+	$(call web_tests,$$($(SWIFT) build --show-bin-path))
+
+# One decrypt in the page against bip38 decrypt (release) on the same key, in one run, and
+# the page's screenshot (Docs/Performance.md, "The card holder's page"; Docs/images/verify-page.png).
+bench-web: test-deps
+	$(SWIFT) build -c release --product bip38
+	/usr/bin/python3 Web/test/browser_test.py --bin .build/release --measure bench/results-verify-page.json \
+	  --screenshot Docs/images/verify-page.png
 
 # A whole mock production ceremony and its audit (Ceremony/run-ceremony.sh; settings in
 # Ceremony/ceremony.conf): make ceremony CARDS=6 CEREMONY_DIR=/tmp/small FAULT=b-keeps-seedb

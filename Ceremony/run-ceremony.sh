@@ -102,7 +102,8 @@ for b in $(seq 1 "$batches"); do
 done
 
 step "5. Assembly joins labels and card faces by serial"
-"$BIN/card-print" assemble --ceremony "$D" --denomination "$DENOMINATION"
+assembled=$("$BIN/card-print" assemble --ceremony "$D" --denomination "$DENOMINATION")
+echo "$assembled"
 
 step "6. Closing manifest: every payload digest and the auditor's commitment, signed by A, countersigned by B"
 A close
@@ -136,4 +137,5 @@ grep '^audit ' "$D/audit/production-summary.txt" | sed 's/^/production:      /'
 grep '^audit ' "$D/audit/summary.txt" | sed 's/^/verdict:         /'
 echo "audit report:    $D/audit/report.md"
 echo "cards:           $D/cards/index.html"
+echo "holder's page:   $D/cards/verify.html (sha256 ${assembled##* sha256 })"
 exit "$status"

@@ -70,7 +70,11 @@ extension CardPrintTool {
 
     struct Assemble: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Join labels and faces by serial into cards/ with a contact sheet (cards/index.html).")
+            abstract: "Join labels and faces by serial into cards/ with a contact sheet (cards/index.html).",
+            discussion: """
+                Also writes cards/verify.html, the card holder's offline page (decrypt a card, check a \
+                confirmation code), and prints its SHA-256, which the page shows too.
+                """)
         @OptionGroup var options: PrintOptions
         @Flag(
             help:
@@ -82,6 +86,8 @@ extension CardPrintTool {
             let count = try PrintRun.assemble(
                 options.layout, denomination: options.denomination, revealBacks: revealBacks)
             print("assembled \(count) cards into \(options.layout.cards.path) (contact sheet: index.html)")
+            let digest = try VerifyPage.write(options.layout)
+            print("holder's page: \(VerifyPage.fileName) sha256 \(digest)")
         }
     }
 
