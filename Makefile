@@ -10,11 +10,14 @@
 
 SWIFT      ?= swift
 APT_PKGS   := pkg-config libsecp256k1-dev libsodium-dev libssl-dev libqrencode-dev libicu-dev libtsk-dev libhyperscan-dev \
-              libarchive-dev zlib1g-dev libsqlite3-dev
+              libarchive-dev zlib1g-dev libsqlite3-dev bubblewrap dosfstools mtools
+# What `make ceremony` runs each party in (bubblewrap) and carries the bundles on (a FAT32
+# image: dosfstools' mkfs.vfat, mtools); Ceremony/MEDIUM.md. Installed when missing.
+CEREMONY_PKGS := bubblewrap dosfstools mtools
 # Tools the tests use to render and scan printed cards, to build ext4 disk images, and to
 # write the deep-search faults (zstd, xxd, hexdump; python3 writes the other containers),
 # and to check the diagrams in Docs/images against their sources (graphviz).
-TEST_PKGS  := librsvg2-bin zbar-tools python3-venv e2fsprogs zstd xxd bsdextrautils graphviz
+TEST_PKGS  := librsvg2-bin zbar-tools python3-venv e2fsprogs zstd xxd bsdextrautils graphviz $(CEREMONY_PKGS)
 # The Python venv the DSSE interop test verifies our envelopes with (securesystemslib,
 # Ed25519 through pyca/cryptography). Pinned; rebuilt when the pins change.
 PYVENV     := .build/pyvenv
@@ -38,7 +41,7 @@ $(error Swift 6.2 or later is needed on PATH (swift.org or swiftly); see README.
 endif
 endif
 
-.PHONY: all deps test-deps build release test ceremony clean bench fuzz lint format diagrams
+.PHONY: all deps test-deps ceremony-deps build release test ceremony clean bench fuzz lint format diagrams
 
 all: build
 
@@ -71,6 +74,16 @@ test-deps: deps
 	  echo "$(PY_PKGS)" > $(PYVENV)/.pins; \
 	fi
 
+ceremony-deps: deps
+	@missing=""; \
+	for p in $(CEREMONY_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q ' installed$$' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "ceremony-deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	else echo "ceremony-deps: present"; fi
+
 build: deps
 	$(SWIFT) build
 
@@ -93,12 +106,14 @@ test: test-deps lint
 
 # A whole mock production ceremony and its audit (Ceremony/run-ceremony.sh; settings in
 # Ceremony/ceremony.conf): make ceremony CARDS=6 CEREMONY_DIR=/tmp/small FAULT=b-keeps-seedb
+# Each party runs sandboxed and the bundles cross on a FAT32 medium image (Ceremony/MEDIUM.md);
+# MEDIUM=0 shares one transfer/ folder, ISOLATION=netns drops the sandbox.
 CARDS        ?= 24
 CEREMONY_DIR ?= ceremony-run
 # The mock auditor's key folder: beside the ceremony folder, never inside it.
 AUDITOR_KEYS ?= $(CEREMONY_DIR).auditor
-ceremony: build
-	CARDS=$(CARDS) CEREMONY_DIR=$(CEREMONY_DIR) AUDITOR_KEYS=$(AUDITOR_KEYS) FAULT=$(FAULT) BIN="$$($(SWIFT) build --show-bin-path)" bash Ceremony/run-ceremony.sh
+ceremony: ceremony-deps build
+	CARDS=$(CARDS) CEREMONY_DIR=$(CEREMONY_DIR) AUDITOR_KEYS=$(AUDITOR_KEYS) FAULT=$(FAULT) MEDIUM=$(MEDIUM) ISOLATION=$(ISOLATION) BIN="$$($(SWIFT) build --show-bin-path)" bash Ceremony/run-ceremony.sh
 
 # Performance figures (issue 7): release build, then one run of every figure on this
 # machine; prints the tables and writes bench/results.json (about 3 minutes on 2 cores).

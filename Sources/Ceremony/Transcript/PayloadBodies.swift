@@ -130,13 +130,31 @@ package struct RetentionStatementBody: Codable, Sendable {
     /// Site A: the cards of the batch it voided at seal because their confirmation
     /// failed (absent when none: honest batches encode as before).
     package let voided: [Serial]?
+    /// Site A: the medium the bundles crossed on, wiped at this seal (`seal --wipe-medium`;
+    /// absent when the site wiped none: statements without it encode as before).
+    package let mediumWipe: MediumWipe?
 
-    package init(site: Party, kept: [KeptFile], destroyed: [String], notes: [String], voided: [Serial]? = nil) {
+    /// A wiped medium: its image's SHA-256 before the wipe (hex) and its size; every byte is zero now.
+    package struct MediumWipe: Codable, Sendable, Equatable {
+        package let sha256: String
+        package let bytes: Int64
+
+        package init(sha256: String, bytes: Int64) {
+            self.sha256 = sha256
+            self.bytes = bytes
+        }
+    }
+
+    package init(
+        site: Party, kept: [KeptFile], destroyed: [String], notes: [String], voided: [Serial]? = nil,
+        mediumWipe: MediumWipe? = nil
+    ) {
         self.site = site
         self.kept = kept
         self.destroyed = destroyed
         self.notes = notes
         self.voided = voided
+        self.mediumWipe = mediumWipe
     }
 }
 
