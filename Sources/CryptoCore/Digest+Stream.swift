@@ -10,7 +10,8 @@ extension SHA256 {
             // EVP_MD_CTX_new and EVP_DigestInit_ex fail only when memory runs out.
             guard let context = unsafe EVP_MD_CTX_new() else { fatalError("OpenSSL: out of memory") }
             unsafe self.context = context
-            precondition(unsafe EVP_DigestInit_ex(unsafe context, unsafe EVP_sha256(), nil) == 1, "OpenSSL digest failed")
+            precondition(
+                unsafe EVP_DigestInit_ex(unsafe context, unsafe EVP_sha256(), nil) == 1, "OpenSSL digest failed")
         }
 
         deinit { unsafe EVP_MD_CTX_free(unsafe context) }
@@ -19,7 +20,8 @@ extension SHA256 {
         package func update(_ data: some ContiguousBytes) {
             unsafe data.withUnsafeBytes { input in
                 precondition(
-                    unsafe EVP_DigestUpdate(unsafe context, input.baseAddress, input.count) == 1, "OpenSSL digest failed")
+                    unsafe EVP_DigestUpdate(unsafe context, input.baseAddress, input.count) == 1,
+                    "OpenSSL digest failed")
             }
         }
 

@@ -14,7 +14,8 @@ package struct FATMedium {
 
     /// A fresh FAT32 image (any old one is replaced).
     package func format() throws {
-        try FileManager.default.createDirectory(at: image.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: image.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? FileManager.default.removeItem(at: image)
         try run(
             "mkfs.vfat", ["-C", "-F", "32", "-s", "1", "-n", "MEDIUM", "-i", "0", image.path, String(Self.kibibytes)])

@@ -41,7 +41,9 @@ import Testing
         return folder
     }
 
-    @Test("a site command reading the other site's folder fails inside its sandbox (skipped where no sandbox can be made)")
+    @Test(
+        "a site command reading the other site's folder fails inside its sandbox (skipped where no sandbox can be made)"
+    )
     func otherSiteIsUnreadable() throws {
         let work = try TemporaryFolder(prefix: "sandbox-tests")
         defer { try? FileManager.default.removeItem(at: work.url.appendingPathComponent("ceremony.views")) }
@@ -54,8 +56,9 @@ import Testing
         let own = try shell(folder, #"isolated site-a test -s "$D/site-a/signing-key.seed" && echo readable"#)
         #expect(own.stdout == "readable\n", "\(own.stderr)")
         // ... and from site B's sandbox, A's key, A's label spool and A's view are not there.
-        for path in ["$D/site-a/signing-key.seed", "$D/printed/site-a", "$D.views/site-a/transfer/site-a.declaration.json"]
-        {
+        for path in [
+            "$D/site-a/signing-key.seed", "$D/printed/site-a", "$D.views/site-a/transfer/site-a.declaration.json",
+        ] {
             let read = try shell(folder, "isolated site-b cat \"\(path)\"")
             #expect(read.status != 0, "site B read \(path)")
             #expect(read.stderr.contains("No such file or directory"), "\(read.stderr)")

@@ -250,7 +250,9 @@ package struct PassphraseSite: Sendable {
             ]
                 + (failed.isEmpty
                     ? [] : ["voided for failed confirmation: \(failed.map(\.description).joined(separator: ", "))"])
-                + (wiped.map { ["the transfer medium (\($0.bytes) bytes, SHA-256 \($0.sha256)) was overwritten with zeros"] }
+                + (wiped.map {
+                    ["the transfer medium (\($0.bytes) bytes, SHA-256 \($0.sha256)) was overwritten with zeros"]
+                }
                     ?? []),
             voided: failed.isEmpty ? nil : failed, mediumWipe: wiped)
         let link = try ceremony.nextLink(for: .siteA)

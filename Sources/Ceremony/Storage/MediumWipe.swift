@@ -65,7 +65,8 @@ package enum MediumWipe {
         guard (kind == S_IFREG || kind == S_IFBLK) && size > 0 else {
             close(descriptor)
             throw CeremonyError(
-                .refusedBundle, file: path, "is not a medium to wipe: neither a disk image file nor a block device, or empty")
+                .refusedBundle, file: path,
+                "is not a medium to wipe: neither a disk image file nor a block device, or empty")
         }
         return descriptor
     }
