@@ -30,7 +30,7 @@ isolation_detect() {
       why="bubblewrap cannot make a sandbox here (${why:-user namespaces refused})"
     else
       ISOLATION=sandbox
-      isolation="isolation: sandbox (bubblewrap): each site sees only its own folders, its view of the transcript and the medium; no network, no shared folder"
+      isolation="isolation: sandbox (bubblewrap): each party sees only its own folders and the bundles; no network"
       return 0
     fi
   else why="ISOLATION=$wanted asked for"
