@@ -52,9 +52,15 @@ if [ -e "$AUD" ]; then
   [ -f "$AUD/signing-key.seed" ] || { echo "$AUD exists and is not a mock auditor key folder: refusing to replace it" >&2; exit 1; }
   rm -rf "$AUD"
 fi
-rm -rf "${D%/}.views" "${D%/}.medium"
+# The sites' views and the medium, beside the folder (Ceremony/MEDIUM.md), from an earlier run.
+for extra in "${D%/}.views" "${D%/}.medium"; do
+  [ -e "$extra" ] || continue
+  if find "$extra" -mindepth 1 -maxdepth 1 ! -name site-a ! -name site-b ! -name '*.img' | grep -q .; then
+    echo "$extra exists and is not a mock ceremony's views or medium: refusing to replace it" >&2; exit 1
+  fi
+  rm -rf "$extra"
+done
 mkdir -p "$D" "$AUD"
-D=$(cd "$D" && pwd); AUD=$(cd "$AUD" && pwd); MEDIUM_IMAGE=$D.medium/medium.img
 echo "mock ceremony: $CARDS cards in batches of $BATCH_SIZE, $NETWORK, into $D"
 echo "$isolation"
 if [ "$MEDIUM" = 1 ]; then
@@ -136,7 +142,13 @@ cat "$D/audit/summary.txt"
 
 step "Summary"
 echo "cards made:      $CARDS in $batches batch(es), $NETWORK"
-echo "isolation:       $ISOLATION; medium $([ "$MEDIUM" = 1 ] && echo "searched by the audit: $(( ${#MEDIUM_AUDIT_IMAGES[@]} / 2 )) image(s), wiped" || echo none)"
+echo "isolation:       $ISOLATION"
+if [ "$MEDIUM" = 1 ]; then
+  on_medium=$(grep -c '^- \*\*[^*]*\*\* .*`image:medium' "$D/audit/report.md" 2>/dev/null || true)
+  echo "medium:          $(( ${#MEDIUM_AUDIT_IMAGES[@]} / 2 )) image(s) searched by the audit, ${on_medium:-0} finding(s) on them; wiped at each seal and at the end"
+else
+  echo "medium:          none (one shared transfer/ folder)"
+fi
 echo "site A:          $(rate "$CARDS" 0 "$a_time")"
 echo "site B:          $(rate "$CARDS" 0 "$b_time")"
 grep '^keys rebuildable' "$D/audit/summary.txt" | sed 's/^/matrix:          /'

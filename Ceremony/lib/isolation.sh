@@ -72,7 +72,10 @@ isolation_base() {
 
 # The sandbox of `party`: ISOLATION_ARGS for bwrap.
 isolation_sandbox() {
-  local party=$1 view
+  local party=$1 view d aud medium
+  # bwrap binds absolute paths; the tools keep the paths as given, relative to the same
+  # working folder inside the sandbox as outside.
+  d=$(realpath -m "$D"); aud=$(realpath -m "$AUD"); medium=$(realpath -m "$MEDIUM_IMAGE")
   isolation_base
   case $party in
     site-a | site-b)
@@ -80,35 +83,35 @@ isolation_sandbox() {
       if [ "$MEDIUM" = 1 ]; then
         view=$(isolation_view "$party")
         mkdir -p "$view/transfer" "$view/audit"
-        ISOLATION_ARGS+=(--bind "$view" "$D" --bind "$D/$party" "$D/$party"
-          --bind "$D/printed/$party" "$D/printed/$party" --bind "$MEDIUM_IMAGE" "$MEDIUM_IMAGE")
+        ISOLATION_ARGS+=(--bind "$(realpath -m "$view")" "$d" --bind "$d/$party" "$d/$party"
+          --bind "$d/printed/$party" "$d/printed/$party" --bind "$medium" "$medium")
       else
         # One shared folder (MEDIUM=0): the other site's folders are hidden under empty ones.
         local other=site-a; [ "$party" = site-b ] || other=site-b
         mkdir -p "$D/$other" "$D/printed/$other"
-        ISOLATION_ARGS+=(--bind "$D" "$D" --tmpfs "$D/$other" --tmpfs "$D/printed/$other")
+        ISOLATION_ARGS+=(--bind "$d" "$d" --tmpfs "$d/$other" --tmpfs "$d/printed/$other")
       fi
-      ISOLATION_ARGS+=(--chdir "$D") ;;
+      ISOLATION_ARGS+=(--dir "$PWD" --chdir "$PWD") ;;
     auditor)
       mkdir -p "$D/audit" "$AUD"
-      ISOLATION_ARGS+=(--ro-bind "$D" "$D" --bind "$D/audit" "$D/audit" --bind "$AUD" "$AUD" --chdir "$D")
+      ISOLATION_ARGS+=(--ro-bind "$d" "$d" --bind "$d/audit" "$d/audit" --bind "$aud" "$aud" --dir "$PWD" --chdir "$PWD")
       # Its countersignature goes onto the closing manifest, transfer/closing.json.
-      [ ! -d "$D/transfer" ] || ISOLATION_ARGS+=(--bind "$D/transfer" "$D/transfer")
-      [ "$MEDIUM" = 0 ] || ISOLATION_ARGS+=(--bind "$(dirname "$MEDIUM_IMAGE")" "$(dirname "$MEDIUM_IMAGE")") ;;
+      [ ! -d "$d/transfer" ] || ISOLATION_ARGS+=(--bind "$d/transfer" "$d/transfer")
+      [ "$MEDIUM" = 0 ] || ISOLATION_ARGS+=(--bind "$(dirname "$medium")" "$(dirname "$medium")") ;;
     assembly)
       mkdir -p "$D/cards"
-      ISOLATION_ARGS+=(--ro-bind "$D/ceremony.json" "$D/ceremony.json" --ro-bind "$D/printed" "$D/printed"
-        --bind "$D/cards" "$D/cards" --chdir "$D") ;;
+      ISOLATION_ARGS+=(--ro-bind "$d/ceremony.json" "$d/ceremony.json" --ro-bind "$d/printed" "$d/printed"
+        --bind "$d/cards" "$d/cards" --dir "$PWD" --chdir "$PWD") ;;
     fault)
       # ceremony-fault plays a dishonest party that can reach anything of site B's machine
       # and of site A's folders (the afterMint faults act there, before B hands the medium over).
       if [ "$MEDIUM" = 1 ]; then
-        ISOLATION_ARGS+=(--bind "$(isolation_view site-b)" "$D" --bind "$D/site-a" "$D/site-a"
-          --bind "$D/site-b" "$D/site-b" --bind "$D/printed" "$D/printed" --bind "$MEDIUM_IMAGE" "$MEDIUM_IMAGE")
+        ISOLATION_ARGS+=(--bind "$(realpath -m "$(isolation_view site-b)")" "$d" --bind "$d/site-a" "$d/site-a"
+          --bind "$d/site-b" "$d/site-b" --bind "$d/printed" "$d/printed" --bind "$medium" "$medium")
       else
-        ISOLATION_ARGS+=(--bind "$D" "$D")
+        ISOLATION_ARGS+=(--bind "$d" "$d")
       fi
-      ISOLATION_ARGS+=(--chdir "$D") ;;
+      ISOLATION_ARGS+=(--dir "$PWD" --chdir "$PWD") ;;
     *) echo "isolation: unknown party $party" >&2; return 64 ;;
   esac
 }

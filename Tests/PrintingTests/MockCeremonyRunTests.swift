@@ -42,6 +42,8 @@ import Testing
                     result.stdout.contains("searched image:medium\(image), 35651584 bytes, fat32"), "\(result.stdout)")
             }
             #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".medium-sums").path))
+            // The honest run's medium is clean: two batches' images and the last trip's, no finding.
+            #expect(result.stdout.contains("medium:          3 image(s) searched by the audit, 0 finding(s) on them"))
         }
         // Audited in both modes: production (the sample's secrets only) and mock.
         #expect(result.stdout.contains("production:      audit PASS"))
