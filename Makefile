@@ -12,12 +12,17 @@
 
 SWIFT      ?= swift
 APT_PKGS   := pkg-config libsecp256k1-dev libsodium-dev libssl-dev libqrencode-dev libicu-dev libtsk-dev libhyperscan-dev \
-              libarchive-dev zlib1g-dev libsqlite3-dev libp11-kit-dev librsvg2-dev libcairo2-dev fonts-dejavu-core
+              libarchive-dev zlib1g-dev libsqlite3-dev libp11-kit-dev librsvg2-dev libcairo2-dev fonts-dejavu-core \
+              bubblewrap dosfstools mtools
+# What `make ceremony` runs each party in (bubblewrap) and carries the bundles on (a FAT32
+# image: dosfstools' mkfs.vfat, mtools); Ceremony/MEDIUM.md. Installed when missing.
+CEREMONY_PKGS := bubblewrap dosfstools mtools
 # Tools the tests use to render and scan printed cards (PDF pages too: poppler-utils), to
 # build ext4 disk images, to write the deep-search faults (zstd, xxd, hexdump; python3
 # writes the other containers), to check the diagrams in Docs/images against their sources
 # (graphviz), and SoftHSM2 for the site keys in a PKCS#11 token (also make ceremony HSM=softhsm).
-TEST_PKGS  := librsvg2-bin poppler-utils zbar-tools python3-venv e2fsprogs zstd xxd bsdextrautils graphviz softhsm2
+TEST_PKGS  := librsvg2-bin poppler-utils zbar-tools python3-venv e2fsprogs zstd xxd bsdextrautils graphviz softhsm2 \
+              $(CEREMONY_PKGS)
 TEST_PKGS  += chromium chromium-driver python3-selenium
 # The card holder's page (Web/) bundles these Debian JavaScript packages (make verify-page,
 # and the test that the committed build is fresh).
@@ -45,7 +50,7 @@ $(error Swift 6.2 or later is needed on PATH (swift.org or swiftly); see README.
 endif
 endif
 
-.PHONY: all deps test-deps build release test ceremony clean bench fuzz lint format diagrams \
+.PHONY: all deps test-deps ceremony-deps build release test ceremony clean bench fuzz lint format diagrams \
         web-deps verify-page test-web bench-web
 
 all: build
@@ -78,6 +83,16 @@ test-deps: deps
 	  $(PYVENV)/bin/pip install -q --disable-pip-version-check --no-cache-dir $(patsubst %,'%',$(PY_PKGS)) && \
 	  echo "$(PY_PKGS)" > $(PYVENV)/.pins; \
 	fi
+
+ceremony-deps: deps
+	@missing=""; \
+	for p in $(CEREMONY_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q ' installed$$' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "ceremony-deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	else echo "ceremony-deps: present"; fi
 
 build: deps
 	$(SWIFT) build
@@ -139,15 +154,17 @@ bench-web: test-deps
 
 # A whole mock production ceremony and its audit (Ceremony/run-ceremony.sh; settings in
 # Ceremony/ceremony.conf): make ceremony CARDS=6 CEREMONY_DIR=/tmp/small FAULT=b-keeps-seedb
+# Each party runs sandboxed and the bundles cross on a FAT32 medium image (Ceremony/MEDIUM.md);
+# MEDIUM=0 shares one transfer/ folder, ISOLATION=netns drops the sandbox.
 CARDS        ?= 24
 CEREMONY_DIR ?= ceremony-run
 # The mock auditor's key folder: beside the ceremony folder, never inside it.
 AUDITOR_KEYS ?= $(CEREMONY_DIR).auditor
 # HSM=softhsm keeps both sites' keys in SoftHSM2 tokens (installed when missing), no key file.
-ceremony: build
+ceremony: ceremony-deps build
 	@if [ "$(HSM)" = softhsm ] && ! command -v softhsm2-util >/dev/null 2>&1; then echo "ceremony: installing softhsm2"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq softhsm2; fi
-	CARDS=$(CARDS) CEREMONY_DIR=$(CEREMONY_DIR) AUDITOR_KEYS=$(AUDITOR_KEYS) FAULT=$(FAULT) HSM=$(HSM) BIN="$$($(SWIFT) build --show-bin-path)" bash Ceremony/run-ceremony.sh
+	CARDS=$(CARDS) CEREMONY_DIR=$(CEREMONY_DIR) AUDITOR_KEYS=$(AUDITOR_KEYS) FAULT=$(FAULT) HSM=$(HSM) MEDIUM=$(MEDIUM) ISOLATION=$(ISOLATION) BIN="$$($(SWIFT) build --show-bin-path)" bash Ceremony/run-ceremony.sh
 
 # Performance figures (issue 7): release build, then one run of every figure on this
 # machine; prints the tables and writes bench/results.json (about 3 minutes on 2 cores).

@@ -93,6 +93,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case aKeepsPassphrasesUnderNonUTF8Name = "a-keeps-passphrases-under-non-utf8-name"
     case bKeepsSeedbBeyondPathMax = "b-keeps-seedb-beyond-path-max"
     case aKeepsPassphrasesInUnreadableFolder = "a-keeps-passphrases-in-unreadable-folder"
+    // A site leaves a share on the medium the bundles cross on (ceremony-audit --image medium=PATH).
+    case bLeavesSeedbOnMedium = "b-leaves-seedb-on-medium"
 
     /// When the fault strikes.
     package enum Phase: Sendable {
@@ -117,7 +119,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
             .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58,
             .bKeepsSeedbXxd, .aKeepsXzPassphrase, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes,
             .bKeepsFaceSheet, .aKeepsUTF32Passphrase, .aKeepsBzip2Passphrase, .aKeepsZstdPassphrase,
-            .aKeepsZippedPassphrase, .bKeepsReversedSeedb, .bKeepsSeedbSpacedDecimal, .bothKeepGzippedShares:
+            .aKeepsZippedPassphrase, .bKeepsReversedSeedb, .bKeepsSeedbSpacedDecimal, .bothKeepGzippedShares,
+            .bLeavesSeedbOnMedium:
             .afterMint
         default: .afterClose
         }
@@ -126,6 +129,10 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     /// Whether site A's own checks refuse the faulty bundle, so the run stops at the
     /// first verify and never closes (the audit then sees what had already crossed).
     package var stopsTheRun: Bool { self == .bSendsEncryptedKeyToA }
+
+    /// Whether the fault is on the transfer medium, so the audit sees it only with the medium's
+    /// image (`--image medium=PATH`; in-process, ``MockCeremony/medium(for:)``).
+    package var onMedium: Bool { self == .bLeavesSeedbOnMedium }
 
     /// The checks that must fail when this fault is present (others may fail too).
     package var caughtBy: Set<Check> {
@@ -180,6 +187,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .aNamesFileByPassphrase, .aKeepsPassphrasesUnderNonUTF8Name, .aKeepsPassphrasesInUnreadableFolder:
             [.defaultDeny, .siteA]
         case .bKeepsSeedbAsLinkTarget, .bKeepsSeedbBeyondPathMax: [.defaultDeny, .siteB]
+        // Found only when the audit is given the medium's image (a medium counts in both views).
+        case .bLeavesSeedbOnMedium: [.siteA, .siteB]
         }
     }
 
@@ -273,6 +282,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
             "site B keeps every seedb in hex in a file whose path is longer than PATH_MAX (4096), in nested folders"
         case .aKeepsPassphrasesInUnreadableFolder:
             "site A keeps its passphrases in a folder of mode 000 (root still reads it; others see an unreadable folder)"
+        case .bLeavesSeedbOnMedium:
+            "site B writes every seedb onto the transfer medium, then deletes the file (its clusters stay on the FAT image)"
         }
     }
 }

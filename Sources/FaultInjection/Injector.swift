@@ -81,6 +81,12 @@ package struct Injector {
             }
         case .aKeepsEncryptedKeys:
             try write(a, "backup/faces-\(batch).json", try BoundedFile.read(layout.faces(batch)))
+        case .bLeavesSeedbOnMedium:
+            let medium = FATMedium(image: MockCeremony.medium(for: layout))
+            if !FileManager.default.fileExists(atPath: medium.image.path) { try medium.format() }
+            let name = "seeds-\(CeremonyLayout.batchName(batch)).txt"
+            try medium.write(Data(try seeds(batch).map { "\($0.0) \($0.1.revealedHex())\n" }.joined().utf8), as: name)
+            try medium.delete(name)
         case .bKeepsSeedb:
             try write(b, "cache/seeds-\(batch).bin", Data(try seeds(batch).flatMap { $0.1.revealedBytes() }))
         case .bKeepsFactorb:

@@ -26,6 +26,14 @@ package enum MockCeremony {
         layout.root.deletingLastPathComponent().appendingPathComponent(layout.root.lastPathComponent + ".auditor")
     }
 
+    /// The transfer medium's image (a FAT32 file system, Ceremony/MEDIUM.md): beside the ceremony
+    /// folder, `<folder>.medium/medium.img`, as `Ceremony/run-ceremony.sh` keeps it. The in-process
+    /// mock moves no bundle on it; only a fault that leaves something on the medium makes it.
+    package static func medium(for layout: CeremonyLayout) -> URL {
+        layout.root.deletingLastPathComponent().appendingPathComponent(layout.root.lastPathComponent + ".medium")
+            .appendingPathComponent("medium.img")
+    }
+
     /// Runs set-up, the auditor's sample commitment (its key in `auditorFolder`, default
     /// ``auditorFolder(for:)``), every batch (issue, mint, verify, seal) and the closing,
     /// injecting `fault` at its phase.

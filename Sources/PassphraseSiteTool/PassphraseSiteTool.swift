@@ -114,11 +114,19 @@ extension PassphraseSiteTool {
         @OptionGroup var batch: BatchOption
         @Flag(help: "Void the cards whose confirmation failed (named in the statement, printed VOID).")
         var voidFailed = false
+        @Option(
+            help: ArgumentHelp(
+                "Wipe the transfer medium (its image file or block device): hash it, overwrite it with zeros, and record its digest in the statement.",
+                valueName: "path"))
+        var wipeMedium: String?
 
         func run() throws {
             let site = try PassphraseSite(layout: ceremony.layout, pin: pin.source)
-            try site.seal(batch: batch.batch, voidFailed: voidFailed)
+            let wiped = try site.seal(batch: batch.batch, voidFailed: voidFailed, wipeMedium: wipeMedium)
             print("batch \(batch.batch): sealed; no passphrase remains in site-a/")
+            if let wiped {
+                print("medium wiped (\(wiped.bytes) bytes of zeros); SHA-256 before the wipe, signed: \(wiped.sha256)")
+            }
         }
     }
 

@@ -29,6 +29,7 @@ final class Folder: @unchecked Sendable {
     deinit {
         try? FileManager.default.removeItem(at: url)
         try? FileManager.default.removeItem(at: MockCeremony.auditorFolder(for: layout))
+        try? FileManager.default.removeItem(at: MockCeremony.medium(for: layout).deletingLastPathComponent())
     }
 }
 
@@ -120,7 +121,9 @@ extension RunsCeremonyAudit {
         let sampled: Set<Fault> = [.swappedLabels, .aResignsClosingForSample]
         let report = try Auditor.audit(
             folder.layout,
-            options: .init(sample: sampled.contains(fault) ? 2 : 0, keyFolder: auditor, countersign: false))
+            options: .init(
+                sample: sampled.contains(fault) ? 2 : 0, keyFolder: auditor, countersign: false,
+                images: fault.onMedium ? [.init(view: .medium, path: MockCeremony.medium(for: folder.layout))] : []))
         #expect(report.verdict == "fail")
         let failed = Set(report.checks.filter { !$0.passed }.map(\.id))
         for check in fault.caughtBy {

@@ -16,13 +16,35 @@ import Testing
             ])
     }
 
+    /// Removes a mock ceremony folder and what the run keeps beside it (auditor keys, views, medium).
+    static func remove(_ folder: URL) {
+        for suffix in ["", ".auditor", ".views", ".medium"] {
+            try? FileManager.default.removeItem(at: URL(fileURLWithPath: folder.path + suffix))
+        }
+    }
+
     @Test("a 6-card mock ceremony runs end to end, assembles its cards and passes its audit")
     func honestRun() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mock-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { Self.remove(folder) }
         let result = try runCeremony(folder)
         #expect(result.status == 0, "\(result.stderr)\n\(result.stdout.suffix(2000))")
         #expect(result.stdout.contains("verdict:         audit PASS"))
+        // Sandboxed with the medium where the machine allows it; the run says which isolation it got.
+        #expect(result.stdout.contains("\nisolation: "))
+        if result.stdout.contains("isolation: sandbox") {
+            #expect(result.stdout.contains("the two sites' views of the transcript agree"))
+            #expect(
+                result.stdout.contains(
+                    "site A's retention statement signs the wipe of exactly the medium the auditor imaged"))
+            for image in ["#1: \(folder.path).medium/batch-0001.img", "#2: \(folder.path).medium/batch-0002.img"] {
+                #expect(
+                    result.stdout.contains("searched image:medium\(image), 35651584 bytes, fat32"), "\(result.stdout)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".medium-sums").path))
+            // The honest run's medium is clean: two batches' images and the last trip's, no finding.
+            #expect(result.stdout.contains("medium:          3 image(s) searched by the audit, 0 finding(s) on them"))
+        }
         // Audited in both modes: production (the sample's secrets only) and mock.
         #expect(result.stdout.contains("production:      audit PASS"))
         #expect(result.stdout.contains("keys rebuildable: site A 0, site B 0, both 0, control 3 (must be 0, 0, 0, 3)"))
@@ -60,7 +82,7 @@ import Testing
     @Test("the same run with a site that keeps seedb fails its audit, naming the check")
     func faultyRun() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mock-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { Self.remove(folder) }
         let result = try runCeremony(folder, fault: "b-keeps-seedb")
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stdout.contains("INJECTED FAULT: b-keeps-seedb"))
@@ -68,10 +90,29 @@ import Testing
         #expect(result.stdout.contains("S2.site-b-cannot-rebuild"))
     }
 
+    @Test("a site B that leaves seedb on the medium, deleted, fails the audit, which names the medium")
+    func seedOnMediumRun() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mock-\(UUID().uuidString)")
+        defer { Self.remove(folder) }
+        let result = try runCeremony(folder, fault: "b-leaves-seedb-on-medium")
+        // Where no sandbox can be made the run shares one folder and has no medium to leave it on.
+        guard result.stdout.contains("isolation: sandbox") else {
+            #expect(result.stdout.contains("medium: none"))
+            return
+        }
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stdout.contains("verdict:         audit FAIL"))
+        #expect(
+            result.stdout.contains(
+                "S1.site-a-cannot-rebuild card 0000001-0000 image:medium#1!/seeds-batch-0001.txt (deleted): site A holds the seedb"
+            ), "\(result.stdout)")
+        #expect(result.stdout.contains("failed: S1.site-a-cannot-rebuild, S2.site-b-cannot-rebuild"))
+    }
+
     @Test("an unknown fault is a usage error")
     func unknownFault() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mock-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { Self.remove(folder) }
         let result = try runCeremony(folder, fault: "no-such-fault")
         #expect(result.status == 64)
         #expect(result.stderr.contains("unknown fault no-such-fault"))

@@ -205,7 +205,14 @@ package struct PassphraseSite: Sendable {
     ///
     /// A batch with failed confirmations is refused unless `voidFailed`: then those
     /// cards are voided (named in the retention statement, printed VOID, never sold).
-    package func seal(batch: Int, voidFailed: Bool = false) throws(CeremonyError) {
+    /// With `wipeMedium` (the path of the medium's image or device), the medium the batch's
+    /// bundles crossed on is hashed and overwritten with zeros (``MediumWipe``) before the
+    /// statement is signed, and the statement records its digest.
+    /// - Returns: the wiped medium's record, as the statement holds it (nil without `wipeMedium`).
+    @discardableResult
+    package func seal(
+        batch: Int, voidFailed: Bool = false, wipeMedium: String? = nil
+    ) throws(CeremonyError) -> RetentionStatementBody.MediumWipe? {
         let lock = try SiteLock.acquire(.siteA, layout: layout, for: "seal batch \(batch)")
         defer { withExtendedLifetime(lock) {} }
         try ceremony.checkBatch(batch)
@@ -227,7 +234,9 @@ package struct PassphraseSite: Sendable {
                 "\(failed.count) card(s) failed confirmation (\(failed.map(\.description).joined(separator: ", "))): seal --void-failed voids them, or stop the batch"
             )
         }
+        if let wipeMedium { try MediumWipe.check(wipeMedium) }
         try destroyJournal(batch)
+        let wiped = try wipeMedium.map { (path) throws(CeremonyError) in try MediumWipe.wipe(path) }
         // Recorded before the statement lists the folder, so the statement holds the ledger as it stays.
         var ledger = try BatchLedger.load(.siteA, layout: layout, ceremony: ceremony.id)
         if ledger.state(of: batch) != .sealed { try ledger.record(batch, .sealed, payload: reportEntry.digest) }
@@ -241,13 +250,18 @@ package struct PassphraseSite: Sendable {
                 "overwriting is best effort on journaling or copy-on-write file systems and SSDs",
             ]
                 + (failed.isEmpty
-                    ? [] : ["voided for failed confirmation: \(failed.map(\.description).joined(separator: ", "))"]),
-            voided: failed.isEmpty ? nil : failed)
+                    ? [] : ["voided for failed confirmation: \(failed.map(\.description).joined(separator: ", "))"])
+                + (wiped.map {
+                    ["the transfer medium (\($0.bytes) bytes, SHA-256 \($0.sha256)) was overwritten with zeros"]
+                }
+                    ?? []),
+            voided: failed.isEmpty ? nil : failed, mediumWipe: wiped)
         let link = try ceremony.nextLink(for: .siteA)
         let payload = Payload(
             type: .retentionStatement, ceremony: ceremony.id, signer: .siteA, batch: batch, sequence: link.sequence,
             prev: link.prev, answers: reportEntry.digest, body: body)
         try SignedPayload(payload, signers: [key]).write(in: transfer, name: statementURL.lastPathComponent)
+        return wiped
     }
 }
 

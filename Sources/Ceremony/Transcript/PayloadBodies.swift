@@ -155,9 +155,24 @@ package struct RetentionStatementBody: Codable, Sendable {
         }
     }
 
+    /// Site A: the medium the bundles crossed on, wiped at this seal (`seal --wipe-medium`;
+    /// absent when the site wiped none: statements without it encode as before).
+    package let mediumWipe: MediumWipe?
+
+    /// A wiped medium: its image's SHA-256 before the wipe (hex) and its size; every byte is zero now.
+    package struct MediumWipe: Codable, Sendable, Equatable {
+        package let sha256: String
+        package let bytes: Int64
+
+        package init(sha256: String, bytes: Int64) {
+            self.sha256 = sha256
+            self.bytes = bytes
+        }
+    }
+
     package init(
         site: Party, kept: [KeptFile], destroyed: [String], notes: [String], voided: [Serial]? = nil,
-        keyDestruction: KeyDestruction? = nil
+        keyDestruction: KeyDestruction? = nil, mediumWipe: MediumWipe? = nil
     ) {
         self.site = site
         self.kept = kept
@@ -165,6 +180,7 @@ package struct RetentionStatementBody: Codable, Sendable {
         self.notes = notes
         self.voided = voided
         self.keyDestruction = keyDestruction
+        self.mediumWipe = mediumWipe
     }
 }
 
