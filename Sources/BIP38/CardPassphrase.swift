@@ -36,6 +36,11 @@ public enum CardPassphrase {
         }
     }
 
+    /// The canonical form of a typed passphrase, or nil when it is not of the card format.
+    public static func canonical(_ typed: Passphrase) -> Passphrase? {
+        canonical(typed.normalizedUTF8).map(Passphrase.init(ascii:))
+    }
+
     /// The canonical form of `typed` (tests, the vectors), or nil.
     public static func canonical(_ typed: String) -> String? {
         let bytes = Array(typed.utf8)
@@ -53,7 +58,9 @@ public enum CardPassphrase {
     }
 
     /// Reads the unit starting at `bytes[index]`, and how many bytes it takes.
-    private static func unit<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at index: Bytes.Index) -> (
+    private static func unit<Bytes: RandomAccessCollection<UInt8>>(
+        _ bytes: Bytes, at index: Bytes.Index
+    ) -> (
         Unit, Int
     ) where Bytes.Index == Int {
         let byte = bytes[index]

@@ -36,7 +36,7 @@ struct PassphraseOption: ParsableArguments {
     static let tolerance = """
         The passphrase is tried exactly as given first; if that fails and it reads as a card passphrase \
         (crockford-20: 20 characters of 0-9 and A-Z without I, L, O, U, in any case, with or without dashes \
-        and spaces, O read as 0, I and L as 1), its canonical form XXXX-XXXX-XXXX-XXXX-XXXX is tried: at most \
+        and spaces, O read as 0, I and L as 1), its canonical form (upper case, 5 groups of 4 joined by -) is tried: at most \
         2 tries, one heavy scrypt each. passphrase_form says which worked: exact or canonical.
         """
 

@@ -27,7 +27,9 @@ import Testing
         #expect(CardPassphrase.canonical(vector.input) == vector.canonical)
         // The zeroing-buffer reading of the NFC bytes gives the same.
         let typed = try Passphrase(utf8: SecretBytes(copying: Array(vector.input.utf8)), allowingEmpty: true)
-        let bytes = CardPassphrase.canonical(typed.normalizedUTF8).map { String(decoding: $0.revealedBytes(), as: UTF8.self) }
+        let bytes = CardPassphrase.canonical(typed.normalizedUTF8).map {
+            String(decoding: $0.revealedBytes(), as: UTF8.self)
+        }
         #expect(bytes == vector.canonical)
         // A canonical form is its own.
         if let canonical = vector.canonical {
@@ -52,7 +54,8 @@ import Testing
             }
         }
         // Without the tolerant reading, the schedule is the one it always was.
-        #expect(PassphraseTries.schedule(typed: typed, tryingCanonicalForm: false, nonStandardReading: false).count == 1)
+        #expect(
+            PassphraseTries.schedule(typed: typed, tryingCanonicalForm: false, nonStandardReading: false).count == 1)
     }
 }
 
@@ -87,7 +90,8 @@ import Testing
         let loose = try code.confirm(passphrase: Passphrase(Self.typed), tryingCanonicalForm: true)
         #expect(loose.passphraseForm == .canonical)
         #expect(loose.address == Self.card.address)
-        #expect(try code.confirm(passphrase: Passphrase(Self.printed), tryingCanonicalForm: true).passphraseForm == .exact)
+        #expect(
+            try code.confirm(passphrase: Passphrase(Self.printed), tryingCanonicalForm: true).passphraseForm == .exact)
     }
 
     /// Runs the real decryption for every try, counting them (one heavy scrypt each).

@@ -64,6 +64,23 @@ import Testing
         }
     }
 
+    @Test func explainWalksTheCanonicalFormAndSaysSo() throws {
+        let decrypt = try ToolRunner.bip38(
+            "explain", "decrypt", Self.card.encryptedKey.text, "--passphrase-file", "-", "--json", input: Self.typed)
+        #expect(decrypt.status == 0, "\(decrypt.stderr)")
+        #expect(try decrypt.json()["passphrase_form"] as? String == "canonical")
+        let confirm = try ToolRunner.bip38(
+            "explain", "confirm", Self.card.confirmationCode.text, "--passphrase-file", "-", input: Self.typed)
+        #expect(confirm.status == 0, "\(confirm.stderr)")
+        #expect(confirm.stdout.contains("Passphrase form: canonical"), "\(confirm.stdout)")
+        // The walk's passphrase is the canonical form that matched.
+        #expect(confirm.stdout.contains(Self.printed))
+        let exact = try ToolRunner.bip38(
+            "explain", "confirm", Self.card.confirmationCode.text, "--passphrase-file", "-", "--json",
+            input: Self.printed)
+        #expect(try exact.json()["passphrase_form"] as? String == "exact")
+    }
+
     @Test func theHelpStatesTheTries() throws {
         for command in ["decrypt", "confirm"] {
             let help = try ToolRunner.bip38(command, "--help")
