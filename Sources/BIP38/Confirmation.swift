@@ -17,6 +17,8 @@ public struct Confirmation: Sendable {
     @_spi(Explain) public let pointB: CurvePoint
     /// Which reading of the ownerentropy confirmed the code.
     public var reading: ECMultiplyReading = .specification
+    /// Which form of the typed passphrase confirmed the code.
+    public var passphraseForm: PassphraseForm = .exact
 
     /// The native SegWit address of the same key, for compressed keys.
     public var segwitAddress: Address? {
@@ -24,8 +26,6 @@ public struct Confirmation: Sendable {
         return .p2wpkh(point, network: address.network)
     }
 }
-
-extension Confirmation: ReadingRecorded {}
 
 extension ConfirmationCode {
     /// Checks this code against `passphrase` and returns the address it confirms.
@@ -38,17 +38,27 @@ extension ConfirmationCode {
     /// - Throws: ``BIP38Error/wrongPassphrase`` when the hash does not match or
     ///   the decrypted pointb is not on the curve; ``BIP38Error/networkMismatch(expected:found:)``
     ///   when it matches on the other network.
-    /// - Parameter allowNonStandardReading: after the specification's reading fails, also try
-    ///   the non-standard one (``ECMultiplyReading``).
+    /// - Parameters:
+    ///   - allowNonStandardReading: after the specification's reading fails, also try
+    ///     the non-standard one (``ECMultiplyReading``).
+    ///   - tryingCanonicalForm: after the typed text fails, try its card canonical
+    ///     form (``CardPassphrase``), as ``EncryptedKey/decrypt(passphrase:network:allowNonStandardReading:tryingCanonicalForm:)``
+    ///     does: at most two heavy scrypt calls.
     public func confirm(
-        passphrase: Passphrase, network: Network = .mainnet, allowNonStandardReading: Bool = false
+        passphrase: Passphrase, network: Network = .mainnet, allowNonStandardReading: Bool = false,
+        tryingCanonicalForm: Bool = false
     )
         throws(BIP38Error) -> Confirmation
     {
-        try ECMultiplyReading.trying(ownerEntropy, allowNonStandard: allowNonStandardReading) {
-            (entropy) throws(BIP38Error) in
-            try confirm(passphrase: passphrase, network: network, entropy: entropy)
+        var (confirmation, tried) = try PassphraseTries.first(
+            typed: passphrase, tryingCanonicalForm: tryingCanonicalForm,
+            nonStandardReading: allowNonStandardReading && ownerEntropy.hasLotSequence
+        ) { (tried) throws(BIP38Error) in
+            try confirm(passphrase: tried.passphrase, network: network, entropy: tried.reading.entropy(ownerEntropy))
         }
+        confirmation.reading = tried.reading
+        confirmation.passphraseForm = tried.form
+        return confirmation
     }
 
     private func confirm(

@@ -11,6 +11,8 @@ public struct DecryptedKey: Sendable {
     @_spi(Explain) public let ecMultiply: ECMultiplyDecryption?
     /// Which reading of the ownerentropy opened the key.
     public var reading: ECMultiplyReading = .specification
+    /// Which form of the typed passphrase opened the key.
+    public var passphraseForm: PassphraseForm = .exact
 
     /// The key as WIF for the address's network.
     public var wif: WIF { WIF(key: key, format: format, network: address.network) }
@@ -34,29 +36,14 @@ public enum ECMultiplyReading: String, Sendable {
     /// Flag 0x04, but ownerentropy read as an 8-byte ownersalt and passfactor = prefactor.
     case eightByteSaltDespiteLotSequenceFlag = "non-standard-8-byte-salt"
 
-    /// `attempt` with the specification's reading of `entropy`; when that finds
-    /// ``BIP38Error/wrongPassphrase``, `allowNonStandard` is set and the flag claims
-    /// lot/sequence, `attempt` again with the 8-byte-salt reading, its result marked so.
-    static func trying<Result: ReadingRecorded>(
-        _ entropy: OwnerEntropy, allowNonStandard: Bool,
-        _ attempt: (OwnerEntropy) throws(BIP38Error) -> Result
-    ) throws(BIP38Error) -> Result {
-        do {
-            return try attempt(entropy)
-        } catch .wrongPassphrase where allowNonStandard && entropy.hasLotSequence {
-            var result = try attempt(OwnerEntropy(bytes: entropy.bytes, hasLotSequence: false))
-            result.reading = .eightByteSaltDespiteLotSequenceFlag
-            return result
+    /// `entropy` as this reading takes it.
+    func entropy(_ entropy: OwnerEntropy) -> OwnerEntropy {
+        switch self {
+        case .specification: entropy
+        case .eightByteSaltDespiteLotSequenceFlag: OwnerEntropy(bytes: entropy.bytes, hasLotSequence: false)
         }
     }
 }
-
-/// A result (a decrypted key, a confirmation) that says which reading of the ownerentropy gave it.
-protocol ReadingRecorded {
-    var reading: ECMultiplyReading { get set }
-}
-
-extension DecryptedKey: ReadingRecorded {}
 
 /// The intermediate values of an EC-multiply decryption. SPI
 /// (`@_spi(Explain) import BIP38`), for `bip38 explain` and the audit.
@@ -74,19 +61,32 @@ extension EncryptedKey {
     /// - Throws: ``BIP38Error/wrongPassphrase``; ``BIP38Error/networkMismatch(expected:found:)``
     ///   when the key's address is on the other network; ``BIP38Error/scalarOutOfRange(what:)``
     ///   if passfactor or factorb is invalid.
-    /// - Parameter allowNonStandardReading: after the specification's reading fails,
-    ///   also try the non-standard one (``ECMultiplyReading``); costs one more
-    ///   heavy scrypt when the passphrase is wrong.
+    /// - Parameters:
+    ///   - allowNonStandardReading: after the specification's reading fails,
+    ///     also try the non-standard one (``ECMultiplyReading``); costs one more
+    ///     heavy scrypt when the passphrase is wrong.
+    ///   - tryingCanonicalForm: after the typed text fails, try its card
+    ///     canonical form (``CardPassphrase``) when it has one that differs, in
+    ///     place of the non-standard reading. Either way at most two heavy scrypt
+    ///     calls (``PassphraseTries``); the key says which form opened it.
     public func decrypt(
-        passphrase: Passphrase, network: Network = .mainnet, allowNonStandardReading: Bool = false
+        passphrase: Passphrase, network: Network = .mainnet, allowNonStandardReading: Bool = false,
+        tryingCanonicalForm: Bool = false
     )
         throws(BIP38Error) -> DecryptedKey
     {
-        guard let entropy = ownerEntropy else { return try decryptNonEC(passphrase: passphrase, network: network) }
-        return try ECMultiplyReading.trying(entropy, allowNonStandard: allowNonStandardReading) {
-            (entropy) throws(BIP38Error) in
-            try decryptECMultiply(passphrase: passphrase, network: network, entropy: entropy)
+        let entropy = ownerEntropy
+        var (key, tried) = try PassphraseTries.first(
+            typed: passphrase, tryingCanonicalForm: tryingCanonicalForm,
+            nonStandardReading: allowNonStandardReading && entropy?.hasLotSequence == true
+        ) { (tried) throws(BIP38Error) in
+            guard let entropy else { return try decryptNonEC(passphrase: tried.passphrase, network: network) }
+            return try decryptECMultiply(
+                passphrase: tried.passphrase, network: network, entropy: tried.reading.entropy(entropy))
         }
+        key.reading = tried.reading
+        key.passphraseForm = tried.form
+        return key
     }
 
     /// Non-EC: derived = scrypt(passphrase, addresshash, 16384, 8, 8, 64);

@@ -45,8 +45,8 @@ struct Decrypt: ParsableCommand {
         discussion: """
             Prints wif, private_key_hex, address, segwit_address (compressed keys), compressed, \
             ec_multiply, lot, sequence, reading (EC keys: bip38, or non-standard-8-byte-salt for keys \
-            made from a malformed intermediate code; a note on stderr says so). A wrong passphrase is \
-            an error, never a key.
+            made from a malformed intermediate code; a note on stderr says so), passphrase_form. \
+            \(PassphraseOption.tolerance) A wrong passphrase is an error, never a key.
             """)
 
     @Argument(help: "The encrypted key (6P...).")
@@ -59,7 +59,9 @@ struct Decrypt: ParsableCommand {
         let key = try failure(file: "encrypted key") { () throws(BIP38Error) in try EncryptedKey(encryptedKey) }
         let secret = try passphrase.read(allowEmpty: true)
         let decrypted = try failure(file: "encrypted key") { () throws(BIP38Error) in
-            try key.decrypt(passphrase: secret, network: network.resolved, allowNonStandardReading: true)
+            try key.decrypt(
+                passphrase: secret, network: network.resolved, allowNonStandardReading: true,
+                tryingCanonicalForm: true)
         }
         noteReading(decrypted.reading)
         var report = Report()
@@ -71,6 +73,7 @@ struct Decrypt: ParsableCommand {
         report.add("ec_multiply", decrypted.isECMultiply)
         report.add(decrypted.lotSequence)
         report.add("reading", decrypted.isECMultiply ? decrypted.reading.rawValue : nil)
+        report.add("passphrase_form", decrypted.passphraseForm.rawValue)
         output.emit(report)
     }
 }
@@ -141,8 +144,10 @@ struct Generate: ParsableCommand {
 struct Confirm: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a confirmation code (cfrm38...) against a passphrase and show the address it confirms.",
-        discussion:
-            "Prints address, segwit_address (compressed keys), compressed, lot, sequence, reading (as for decrypt).")
+        discussion: """
+            Prints address, segwit_address (compressed keys), compressed, lot, sequence, reading, \
+            passphrase_form (as for decrypt). \(PassphraseOption.tolerance)
+            """)
 
     @OptionGroup var confirmationCode: ConfirmationCodeArgument
     @OptionGroup var passphrase: PassphraseOption
@@ -153,7 +158,9 @@ struct Confirm: ParsableCommand {
         let code = try confirmationCode.parsed()
         let secret = try passphrase.read(allowEmpty: true)
         let confirmation = try failure(file: "confirmation code") { () throws(BIP38Error) in
-            try code.confirm(passphrase: secret, network: network.resolved, allowNonStandardReading: true)
+            try code.confirm(
+                passphrase: secret, network: network.resolved, allowNonStandardReading: true,
+                tryingCanonicalForm: true)
         }
         noteReading(confirmation.reading)
         var report = Report()
@@ -162,6 +169,7 @@ struct Confirm: ParsableCommand {
         report.add("compressed", confirmation.format.isCompressed)
         report.add(confirmation.lotSequence)
         report.add("reading", confirmation.reading.rawValue)
+        report.add("passphrase_form", confirmation.passphraseForm.rawValue)
         output.emit(report)
     }
 }

@@ -177,7 +177,11 @@ extension Explain {
 
     struct Confirm: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Walk the check of a confirmation code: passphrase → passpoint → pointb → address.")
+            abstract: "Walk the check of a confirmation code: passphrase → passpoint → pointb → address.",
+            discussion: """
+                As `bip38 confirm`, a card passphrase given loosely is tried in its canonical form when the \
+                text as given does not match; passphrase_form says which matched.
+                """)
 
         @OptionGroup var confirmationCode: ConfirmationCodeArgument
         @OptionGroup var passphrase: PassphraseOption
@@ -189,15 +193,18 @@ extension Explain {
             let code = try confirmationCode.parsed()
             let secret = try passphrase.read()
             let confirmation = try failure(file: "confirmation code") { () throws(BIP38Error) in
-                try code.confirm(passphrase: secret, network: network.resolved)
+                try code.confirm(passphrase: secret, network: network.resolved, tryingCanonicalForm: true)
             }
+            let matched = (confirmation.passphraseForm == .canonical ? CardPassphrase.canonical(secret) : nil) ?? secret
             var walk = Walk(
                 operation: "confirm",
                 summary:
                     "the passphrase holder (site A in a ceremony) checks that an address is bound to its passphrase.",
                 conclusion: "the address is pointb·passfactor: its key is made from this passphrase's share, "
                     + "so a key site could not have substituted an address whose key it knows.")
-            walk.add(try OwnerSteps.confirmation(code, confirmation, passphrase: secret, by: .siteA, showFactors: true))
+            walk.add(
+                try OwnerSteps.confirmation(code, confirmation, passphrase: matched, by: .siteA, showFactors: true))
+            walk.passphraseForm = confirmation.passphraseForm
             output.emit(walk)
         }
     }
@@ -208,7 +215,9 @@ extension Explain {
                 + "or scrypt and AES (non-EC).",
             discussion: """
                 A wrong passphrase is walked too, up to the address hash that does not match; the walk is \
-                printed, then the command fails with "wrong passphrase" (exit 1).
+                printed, then the command fails with "wrong passphrase" (exit 1). As `bip38 decrypt`, a \
+                card passphrase given loosely is walked again in its canonical form when the text as \
+                given does not match; passphrase_form says which matched.
                 """)
 
         @Argument(help: "The encrypted key (6P...), EC-multiply or not.")
@@ -221,8 +230,17 @@ extension Explain {
             Walk.emitWarning()
             let key = try failure(file: "encrypted key") { () throws(BIP38Error) in try EncryptedKey(encryptedKey) }
             let secret = try passphrase.read()
-            let outcome = try DecryptSteps.decryption(
+            var outcome = try DecryptSteps.decryption(
                 key, passphrase: secret, network: network.resolved, by: .cardHolder)
+            var form = PassphraseForm.exact
+            // As `bip38 decrypt`: a card passphrase given loosely is walked again in its canonical form.
+            if !outcome.matched, let canonical = CardPassphrase.canonical(secret),
+                canonical.normalizedUTF8 != secret.normalizedUTF8
+            {
+                let second = try DecryptSteps.decryption(
+                    key, passphrase: canonical, network: network.resolved, by: .cardHolder)
+                if second.matched { (outcome, form) = (second, .canonical) }
+            }
             let summary =
                 key.isECMultiply
                 ? "the card holder decrypts the key with the passphrase: private key = passfactor·factorb mod n."
@@ -242,7 +260,10 @@ extension Explain {
                     "the address hash does not match, so this passphrase is not the one the key was made with; "
                     + "no key was recovered."
             }
-            output.emit(Walk(operation: "decrypt", summary: summary, steps: outcome.steps, conclusion: conclusion))
+            output.emit(
+                Walk(
+                    operation: "decrypt", summary: summary, steps: outcome.steps, conclusion: conclusion,
+                    passphraseForm: outcome.matched ? form : nil))
             guard outcome.matched else { throw ToolFailure("encrypted key: wrong passphrase") }
         }
     }

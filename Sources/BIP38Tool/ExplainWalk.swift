@@ -112,6 +112,9 @@ struct Walk {
     var steps: [ExplainStep] = []
     /// The last line: what the walk proved.
     var conclusion: String
+    /// For `decrypt` and `confirm`: which form of the passphrase given matched
+    /// (`passphrase_form` in the JSON, a line before the conclusion), as `bip38 decrypt` says.
+    var passphraseForm: PassphraseForm? = nil
 
     /// The warning printed on standard error before every walk.
     static let warning = """
@@ -144,8 +147,9 @@ struct Walk {
                 + "\"formula\": \(string(step.formula)), \"inputs\": \(list(step.inputs.map(value))), "
                 + "\"outputs\": \(list(step.outputs.map(value))), \"notes\": \(list(step.notes.map(string)))}"
         }
+        let form = passphraseForm.map { ", \"passphrase_form\": \(string($0.rawValue))" } ?? ""
         return "{\"operation\": \(string(operation)), \"summary\": \(string(summary)), \"steps\": \(list(steps)), "
-            + "\"conclusion\": \(string(conclusion))}"
+            + "\"conclusion\": \(string(conclusion))\(form)}"
     }
 
     /// The walk as numbered steps, one value per line: `in`/`out`, name, its mark
@@ -175,6 +179,14 @@ struct Walk {
                 }
             }
             for note in step.notes { lines += TextWrap.words("   - \(note)", indent: "     ") }
+        }
+        if let passphraseForm {
+            let why =
+                passphraseForm == .exact
+                ? "exact (the text as given)"
+                : "canonical (the card form of the text given, which did not match as given)"
+            lines.append("")
+            lines += TextWrap.words("Passphrase form: \(why).", indent: "")
         }
         lines.append("")
         lines += TextWrap.words("What this proved: \(conclusion)", indent: "")

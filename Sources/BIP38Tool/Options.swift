@@ -32,6 +32,14 @@ struct PassphraseOption: ParsableArguments {
             valueName: "path"))
     var path: String?
 
+    /// How `decrypt` and `confirm` read a card passphrase, for their help.
+    static let tolerance = """
+        The passphrase is tried exactly as given first; if that fails and it reads as a card passphrase \
+        (crockford-20: 20 characters of 0-9 and A-Z without I, L, O, U, in any case, with or without dashes \
+        and spaces, O read as 0, I and L as 1), its canonical form (upper case, 5 groups of 4 joined by -) is tried: at most \
+        2 tries, one heavy scrypt each. passphrase_form says which worked: exact or canonical.
+        """
+
     /// Reads and NFC-normalises the passphrase. When no file is given, prompts
     /// (twice when `confirmNew`, for a passphrase being chosen). An empty
     /// passphrase is refused unless `allowEmpty` (opening a key or a code some

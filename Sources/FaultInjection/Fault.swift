@@ -202,7 +202,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .aLogsPassphrasesSQLite: "site A keeps passphrases in a SQLite database"
         case .aKeepsPassfactorNested: "site A keeps passfactors as hex, four folders deep"
         case .aReusesOwnersalt: "site A gives the first card of every batch the same ownersalt"
-        case .aWeakPolicy: "the ceremony runs with a 62-bit passphrase policy (forced)"
+        case .aWeakPolicy: "the ceremony runs with a 60-bit passphrase policy (forced)"
         case .bKeepsSeedb: "site B keeps every seedb in a binary file"
         case .bKeepsFactorb: "site B keeps every factorb as hex"
         case .bKeepsEncryptedKeys:
@@ -246,7 +246,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .bHidesSeedbInAttribute: "site B hides each seedb in hex in an extended attribute of its ledger"
         case .aKeepsEncryptedKeys: "site A keeps a copy of the card faces with the encrypted keys"
         case .aWeakPassphraseGenerator:
-            "site A draws each passphrase from 31 random bits (14 leading zeros) under the standard 103-bit policy"
+            "site A draws each passphrase from 30 random bits (14 leading zeros) under the standard 100-bit policy"
         case .aKeepsUTF16Passphrase: "site A keeps passphrases as UTF-16LE text"
         case .aKeepsBarePassphrase: "site A keeps passphrases in lower case without their dashes"
         case .aKeepsEscapedPassphrase: "site A keeps passphrases as JSON strings of \\u escapes"

@@ -79,15 +79,15 @@ package enum MockCeremony {
         if let fault, fault.phase == .afterClose { try Injector(layout: layout).inject(fault, batch: 1) }
     }
 
-    /// A passphrase of the standard policy's shape from 31 random bits: the number in base 36,
-    /// padded with zeros to 20 characters (14 leading zeros), grouped by 4.
+    /// A passphrase of the standard policy's shape from 30 random bits: the number in base 32
+    /// (the policy's alphabet), padded with zeros to 20 characters (14 leading zeros), grouped by 4.
     @Sendable static func weakPassphrase(_ serial: Serial) -> SecretBytes {
         let symbols = Array(PassphrasePolicy.standard.alphabet.utf8)
-        var value = Int(SystemRandom.uniform(below: UInt32(1) << 31))
+        var value = Int(SystemRandom.uniform(below: UInt32(1) << 30))
         var digits = [UInt8](repeating: symbols[0], count: 20)
         for index in stride(from: 19, through: 0, by: -1) where value > 0 {
-            digits[index] = symbols[value % 36]
-            value /= 36
+            digits[index] = symbols[value % symbols.count]
+            value /= symbols.count
         }
         var grouped: [UInt8] = []
         for (index, digit) in digits.enumerated() {

@@ -72,7 +72,7 @@ extension RunsCeremonyAudit {
         #expect(report.checks.count == Check.allCases.count)
         #expect(report.checks.allSatisfy { $0.passed })
         #expect(report.sample.count == 2)
-        #expect(report.exposure.policyBits > 103 && report.exposure.policyBits < 104)
+        #expect(report.exposure.policyBits == 100)
         #expect(report.exposure.yearsOnThisMachine > 1e20)
         #expect(report.randomness.allSatisfy { $0.passed })
         // The auditor countersigned the closing manifest; a second audit still passes and signs no more.

@@ -215,7 +215,7 @@ import Testing
         try expectSuccess(Tools.siteB("init", "--ceremony", test.path))
         expectRefusal(
             try Tools.siteA("propose", "--ceremony", test.path, "--cards", "2", "--batch-size", "2", "--length", "12"),
-            containing: "policy gives 62.0 bits, under the 80-bit floor")
+            containing: "policy gives 60.0 bits, under the 80-bit floor")
         expectRefusal(
             try Tools.siteA("propose", "--ceremony", test.path, "--cards", "5000", "--batch-size", "4097"),
             containing: "batch size must be 1...4096")

@@ -5,14 +5,25 @@ import Foundation
 /// How site A makes passphrases: `length` characters drawn uniformly from
 /// `alphabet`, printed in groups of `group` joined by `-`.
 ///
-/// The printed text, dashes included, *is* the BIP38 passphrase, so a card
-/// holder types exactly what the label shows. Only the drawn characters count
-/// towards the entropy.
+/// The printed text, dashes included, *is* the BIP38 passphrase. Only the
+/// drawn characters count towards the entropy.
+///
+/// The default, ``standard``, is the card format ``CardPassphrase`` describes
+/// ("crockford-20": 20 characters of Crockford's base32, no look-alikes, 100
+/// bits), which `bip38 decrypt` and `confirm` also read when typed in lower
+/// case, without dashes or with `O` for `0`. A proposal may name any other
+/// alphabet (``base36`` was the default before); its passphrases are read
+/// exactly as printed.
 package struct PassphrasePolicy: Codable, Sendable, Equatable {
     /// Policies under this many bits are refused unless forced.
     package static let minimumBits = 80.0
-    package static let standard = PassphrasePolicy(
-        alphabet: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", length: 20, group: 4)
+    /// The card format, "crockford-20": 20 of `0123456789ABCDEFGHJKMNPQRSTVWXYZ` in groups of 4.
+    package static let crockford20 = PassphrasePolicy(
+        alphabet: CardPassphrase.alphabet, length: CardPassphrase.length, group: CardPassphrase.group)
+    /// The earlier default: 20 of `0-9A-Z` in groups of 4 (103.4 bits, with look-alikes such as `0`/`O`).
+    package static let base36 = PassphrasePolicy(alphabet: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", length: 20, group: 4)
+    /// The default for new ceremonies.
+    package static let standard = crockford20
 
     package let alphabet: String
     package let length: Int
@@ -23,6 +34,9 @@ package struct PassphrasePolicy: Codable, Sendable, Equatable {
         self.length = length
         self.group = group
     }
+
+    /// Whether this policy makes card-format passphrases, which `bip38` reads tolerantly.
+    package var isCardFormat: Bool { self == .crockford20 }
 
     /// length · log2(|alphabet|).
     package var entropyBits: Double { Double(length) * log2(Double(Set(alphabet).count)) }
