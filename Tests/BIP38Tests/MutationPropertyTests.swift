@@ -88,13 +88,9 @@ struct MutationPropertyTests {
         }
     }
 
-    /// Accepted text re-parses to the same canonical text; each parse is fast.
+    /// Accepted text re-parses to the same canonical text (how fast is `make fuzz`'s question, not a test's).
     static func expectStable(_ parser: TextParser, _ text: String, context: String) throws {
-        let clock = ContinuousClock()
-        var canonical: String?
-        let elapsed = clock.measure { canonical = parser.parse(text) }
-        #expect(elapsed < .milliseconds(250), "\(context): took \(elapsed)")
-        if let canonical {
+        if let canonical = parser.parse(text) {
             #expect(
                 parser.parse(canonical) == canonical,
                 "\(context): \(text.debugDescription) accepted but not stable"
@@ -104,19 +100,15 @@ struct MutationPropertyTests {
 
     static let base58Bytes = Array("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".utf8)
 
-    @Test("inputs far longer than any object are refused at once")
-    func hugeInputsAreRefusedFast() throws {
-        let clock = ContinuousClock()
+    @Test("inputs far longer than any object are refused by their length, before any Base58 arithmetic")
+    func hugeInputsAreRefusedByLength() throws {
         for character in ["1", "z", "2"] {
             let text = String(repeating: character, count: 1 << 20)
-            let elapsed = clock.measure {
-                #expect(throws: BIP38Error.tooLong(kind: "Base58 text", limit: Base58.maxTextLength, actual: 1 << 20)) {
-                    try Base58.checkDecode(text)
-                }
-                #expect(throws: BIP38Error.self) { try IntermediateCode(text) }
-                #expect(throws: BIP38Error.self) { try WIF(text) }
+            #expect(throws: BIP38Error.tooLong(kind: "Base58 text", limit: Base58.maxTextLength, actual: 1 << 20)) {
+                try Base58.checkDecode(text)
             }
-            #expect(elapsed < .seconds(1), "a megabyte of '\(character)' took \(elapsed)")
+            #expect(throws: BIP38Error.self) { try IntermediateCode(text) }
+            #expect(throws: BIP38Error.self) { try WIF(text) }
         }
         // The longest accepted text still decodes.
         #expect(try Base58.decode(String(repeating: "z", count: Base58.maxTextLength)).count > 700)

@@ -15,10 +15,9 @@ import Testing
         (Scrypt.Parameters(n: 16, r: 1, p: 1), Int.max - 100),
     ]
 
-    @Test("huge N, r, p or length: every implementation throws memoryUnavailable within a second")
+    @Test("huge N, r, p or length: every implementation throws memoryUnavailable (before allocating)")
     func hugeParametersThrow() {
         for (parameters, length) in Self.huge {
-            let start = ContinuousClock.now
             for implementation: Scrypt.Implementation in [.libsodium, .lanes(threads: 1), .lanes(threads: 2)] {
                 #expect(throws: CryptoError.self) {
                     try Scrypt.derive(
@@ -36,7 +35,6 @@ import Testing
                     }
                 }
             }
-            #expect(ContinuousClock.now - start < .seconds(1), "\(parameters)")
         }
     }
 
