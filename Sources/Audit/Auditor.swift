@@ -150,6 +150,8 @@ struct AuditRun {
         let sample = openSample(book, chosen)
         checkLinkedFolders()
         checkRetention(transcript)
+        let exceptions = checkExceptionLog(transcript)
+        checkSpoolsGone(mode)
 
         let checks = Check.allCases.map { check in
             AuditReport.CheckResult(
@@ -169,12 +171,15 @@ struct AuditRun {
         let severityOrder = findings.sorted {
             ($0.severity, $0.check, $0.serial ?? "") < ($1.severity, $1.check, $1.serial ?? "")
         }
-        return AuditReport(
+        var report = AuditReport(
             verdict: passed ? "pass" : "fail", ceremony: AuditReport.shown(ceremony.id), cards: manifest.cards,
             mode: AuditReport.ModeReport(mode, controlMustBe: controlMustBe),
             reconstructable: matrix,
             exposure: exposure, checks: checks, findings: severityOrder, randomness: randomness, sample: sample,
             sampleSeed: sampleSeed, keys: keys, auditorSignature: signature, errors: errors, images: imagesSearched)
+        report.closingDigest = transcript.entry(.closingManifest, .siteA, batch: nil)?.digest.hex
+        report.exceptionLog = exceptions
+        return report
     }
 
     /// T6: every batch has all five payloads, and A confirmed every card.

@@ -93,6 +93,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case aKeepsPassphrasesUnderNonUTF8Name = "a-keeps-passphrases-under-non-utf8-name"
     case bKeepsSeedbBeyondPathMax = "b-keeps-seedb-beyond-path-max"
     case aKeepsPassphrasesInUnreadableFolder = "a-keeps-passphrases-in-unreadable-folder"
+    // The record of what went wrong is rewritten.
+    case exceptionLogEdited = "exception-log-edited"
 
     /// When the fault strikes.
     package enum Phase: Sendable {
@@ -180,6 +182,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .aNamesFileByPassphrase, .aKeepsPassphrasesUnderNonUTF8Name, .aKeepsPassphrasesInUnreadableFolder:
             [.defaultDeny, .siteA]
         case .bKeepsSeedbAsLinkTarget, .bKeepsSeedbBeyondPathMax: [.defaultDeny, .siteB]
+        case .exceptionLogEdited: [.exceptionLog]
         }
     }
 
@@ -273,6 +276,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
             "site B keeps every seedb in hex in a file whose path is longer than PATH_MAX (4096), in nested folders"
         case .aKeepsPassphrasesInUnreadableFolder:
             "site A keeps its passphrases in a folder of mode 000 (root still reads it; others see an unreadable folder)"
+        case .exceptionLogEdited:
+            "after close, the first exception-log entry's reason is rewritten (the line stays canonical JSON)"
         }
     }
 }

@@ -231,7 +231,22 @@ package struct Injector {
         case .aNamesFileByPassphrase, .bKeepsSeedbAsLinkTarget, .aKeepsPassphrasesUnderNonUTF8Name,
             .bKeepsSeedbBeyondPathMax, .aKeepsPassphrasesInUnreadableFolder:
             try hideInBlindSpot(fault, batch: batch)
+        case .exceptionLogEdited:
+            try editExceptionLog()
         }
+    }
+
+    /// Rewrites the reason of the exception log's first entry, leaving every other byte as it was.
+    private func editExceptionLog() throws {
+        let log = try BoundedFile.read(layout.exceptionLog)
+        var lines = log.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Data($0) }
+        guard lines.count > 1,
+            var entry = try JSONSerialization.jsonObject(with: lines[0]) as? [String: Any]
+        else { throw CeremonyError(.failed, file: layout.relative(layout.exceptionLog), "no exception entry to edit") }
+        entry["reason"] = "nothing happened"
+        lines[0] = try JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys, .withoutEscapingSlashes])
+        try AtomicFile.write(
+            Data(lines.joined(separator: Data("\n".utf8))), to: layout.exceptionLog, mode: .shared)
     }
 
     /// `record` with the field `name` taken from `other`.

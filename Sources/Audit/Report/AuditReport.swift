@@ -62,6 +62,10 @@ package struct AuditReport: Codable, Sendable {
     package let errors: [String]
     /// The disk images added to the views (`--image`), as searched.
     package var images: [ImageSearched] = []
+    /// The closing manifest's digest (hex), when there is a valid one.
+    package var closingDigest: String? = nil
+    /// The exception log's entries and head (`K4.exception-log`).
+    package var exceptionLog: ExceptionLogReport? = nil
 
     package var passed: Bool { verdict == "pass" }
 }
@@ -137,6 +141,7 @@ extension AuditReport {
             }
         }
         lines += keysMarkdown
+        lines += exceptionsMarkdown
         lines += imagesMarkdown
         lines.append("## Brute-force exposure")
         lines.append("")

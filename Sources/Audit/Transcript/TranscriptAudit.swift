@@ -139,7 +139,11 @@ struct TranscriptAudit {
             (.retentionStatement, .siteB, .intermediateBatch, .siteA),
         ]
         for (kind, signer, answeredKind, answeredSigner) in rules {
-            for response in entries where response.header.type == kind && response.header.signer == signer {
+            // A retention statement without a batch (destroy-spools) answers no request.
+            for response in entries
+            where response.header.type == kind && response.header.signer == signer
+                && !(kind == .retentionStatement && response.header.batch == nil)
+            {
                 let request = entry(answeredKind, answeredSigner, batch: response.header.batch)
                 guard let request, response.header.answers == request.digest else {
                     findings.append(
