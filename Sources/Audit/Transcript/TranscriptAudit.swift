@@ -21,7 +21,8 @@ struct TranscriptAudit {
 
     /// Accounts for one entry of `transfer/`, whatever its name: it must be a
     /// regular file, not hidden, and either a key declaration (`NAME.declaration.json`)
-    /// that verifies, or a bundle (any other `.json` the sites read) taken through
+    /// that verifies, the exception log (`exceptions.jsonl`, K4), or a bundle (any other
+    /// `.json` the sites read) taken through
     /// the transcript's reader. Anything else is a T1 finding: a site could hide
     /// there what the sites never read and the closing manifest never lists.
     private mutating func account(for file: URL) {
@@ -33,7 +34,8 @@ struct TranscriptAudit {
             case .typeRegular?:
                 if name.hasPrefix(".") {
                     "a hidden file"
-                } else if name.hasSuffix(Self.declarationSuffix) {
+                } else if name.hasSuffix(Self.declarationSuffix) || name == ExceptionLog.fileName {
+                    // The exception log is checked line by line by K4.exception-log.
                     nil
                 } else if name.contains(".declaration.") || file.pathExtension != "json" {
                     "a file that is no bundle"
@@ -53,6 +55,8 @@ struct TranscriptAudit {
                     file: path))
         } else if name.hasSuffix(Self.declarationSuffix) {
             checkDeclaration(file)
+        } else if name == ExceptionLog.fileName {
+            return
         } else {
             read(file)
         }
