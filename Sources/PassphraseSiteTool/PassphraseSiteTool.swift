@@ -126,6 +126,8 @@ extension PassphraseSiteTool {
             print("closing manifest \(digest.hex)")
             print("compare aloud: \(digest.humanForm)")
             print(keysLine(site.ceremony.body))
+            let log = try ExceptionLog.read(site.ceremony.layout)
+            print("records the exception log: \(log.entries.count) entries, head \(log.head.humanForm)")
             if let commitment = try SampleCommitment.read(site.ceremony) {
                 print("records the auditor's sample commitment \(commitment.commitment.digest.humanForm)")
             } else {

@@ -244,6 +244,9 @@ package enum ExceptionLog {
             throw CeremonyError(.failed, file: path, "a \(role.rawValue) entry is \(role.site == nil ? "un" : "")signed")
         }
         let (keys, ceremony) = context(layout)
+        if let site = role.site, let signer, let key = keys[site], key != signer.publicKey {
+            throw CeremonyError(.failed, file: path, "the key signing is not \(site.siteName)'s key in the manifest")
+        }
         let old = try bytes(layout)
         let log = verify(old, keys: keys, ceremony: ceremony)
         try requireIntact(log, layout: layout)
