@@ -64,7 +64,8 @@ extension AuditRun {
         } else if closing != nil, !log.entries.isEmpty {
             findings.append(
                 Finding(
-                    .exceptionLog, .high, "the closing manifest does not record the exception log (\(log.entries.count) entries)",
+                    .exceptionLog, .high,
+                    "the closing manifest does not record the exception log (\(log.entries.count) entries)",
                     file: layout.relative(layout.closingManifest)))
         }
         let atClose = recorded?.entries ?? Int.max
@@ -99,7 +100,7 @@ extension Auditor {
     /// `ceremony-audit mock-secrets`: a mock ceremony's harness copies the print spools
     /// (labels and faces, nothing else) to `mock-secrets/` (0700, files 0600) before the
     /// sites destroy theirs, so the mock audit can still rebuild every card. A production
-    /// ceremony never makes one; the production audit does not need it.
+    /// ceremony never makes one.
     /// - Returns: the copies made, relative to the ceremony folder.
     package static func keepMockSecrets(_ layout: CeremonyLayout) throws(CeremonyError) -> [String] {
         let ceremony = try Transcript.load(layout, requireBothSignatures: false)

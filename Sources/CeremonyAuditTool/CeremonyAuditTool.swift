@@ -106,7 +106,7 @@ struct AuditFolder: ParsableCommand {
     var images: [String] = []
     @Option(
         help: ArgumentHelp(
-            "production (hold no card secrets: only the sampled cards' labels and faces are used) or mock (every card, with the positive control); default: production when printed/ holds no spool, else mock.",
+            "production (hold no card secrets: only the sampled cards' labels and faces are used) or mock (every card, with the positive control); default: production when neither printed/ nor mock-secrets/ holds a spool, else mock.",
             valueName: "mode"))
     var mode: String?
 
@@ -191,7 +191,9 @@ struct AuditFolder: ParsableCommand {
                 )
             }
             if report.findings.count > 10 { print("  ... \(report.findings.count - 10) more in the report") }
-            if let log = report.exceptionLog {
+            if let log = report.exceptionLog, log.entries.isEmpty, log.intact {
+                print("exceptions: none logged")
+            } else if let log = report.exceptionLog {
                 print(
                     "exceptions: \(log.entries.count) logged, head \(shortForm(ofHex: log.head))\(log.intact ? "" : " (broken)")"
                 )
@@ -211,7 +213,8 @@ struct AuditFolder: ParsableCommand {
 struct LogException: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log-exception",
-        abstract: "Append an unsigned entry by the witness or the auditor to the exception log (transfer/exceptions.jsonl).",
+        abstract:
+            "Append an unsigned entry by the witness or the auditor to the exception log (transfer/exceptions.jsonl).",
         discussion: """
             The entry is chained to the one before (SHA-256 of its line) like the sites' signed entries; \
             site A's close records the log's head, and the audit checks the chain (K4.exception-log).
@@ -244,8 +247,7 @@ struct MockSecrets: ParsableCommand {
         abstract: "Mock ceremonies only: copy the print spools to DIR/mock-secrets/ for the mock audit.",
         discussion: """
             Run after assembly and before the sites' destroy-spools: the mock audit then rebuilds every card \
-            from mock-secrets/ (0700, files 0600). A production ceremony never makes one, and the \
-            production audit does not need it.
+            from mock-secrets/ (0700, files 0600). A production ceremony never makes one.
             Exit status: 0 copied; 1 refused (a spool is missing); 64 usage error.
             """)
 

@@ -95,7 +95,8 @@ extension KeySiteTool {
         static let configuration = CommandConfiguration(
             commandName: "log-exception",
             abstract: "Append an entry, signed with the site key, to the exception log (transfer/exceptions.jsonl).",
-            discussion: "The log is hash-chained: each entry holds the SHA-256 of the one before; close records its head.")
+            discussion:
+                "The log is hash-chained: each entry holds the SHA-256 of the one before; close records its head.")
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var exception: ExceptionOptions
 

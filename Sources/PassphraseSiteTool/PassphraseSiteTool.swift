@@ -17,7 +17,10 @@ struct PassphraseSiteTool: ParsableCommand {
             after assembly, then close; log-exception at any step.
             Exit status: 0 success; 1 refused (one line on stderr says why); 64 usage error.
             """,
-        subcommands: [Init.self, Propose.self, Issue.self, Verify.self, Seal.self, Close.self, DestroySpools.self, LogException.self])
+        subcommands: [
+            Init.self, Propose.self, Issue.self, Verify.self, Seal.self, Close.self, DestroySpools.self,
+            LogException.self,
+        ])
 
     static func main() { runCeremonyTool("passphrase-site", harden: true) }
 }
@@ -155,7 +158,8 @@ extension PassphraseSiteTool {
         static let configuration = CommandConfiguration(
             commandName: "log-exception",
             abstract: "Append an entry, signed with the site key, to the exception log (transfer/exceptions.jsonl).",
-            discussion: "The log is hash-chained: each entry holds the SHA-256 of the one before; close records its head.")
+            discussion:
+                "The log is hash-chained: each entry holds the SHA-256 of the one before; close records its head.")
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var exception: ExceptionOptions
 

@@ -29,7 +29,9 @@ package struct ExceptionOptions: ParsableArguments {
         if path == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile().prefix(ExceptionLog.reasonLimit * 4 + 2)
         } else {
-            do { data = try BoundedFile.read(URL(fileURLWithPath: path), limit: ExceptionLog.reasonLimit * 4 + 2) } catch {
+            do {
+                data = try BoundedFile.read(URL(fileURLWithPath: path), limit: ExceptionLog.reasonLimit * 4 + 2)
+            } catch {
                 throw error.naming(file: path)
             }
         }

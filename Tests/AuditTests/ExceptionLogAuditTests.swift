@@ -15,7 +15,8 @@ import Testing
 
     func audit(_ folder: Folder, sample: Int = 0, mode: AuditMode? = nil) throws -> AuditReport {
         try Auditor.audit(
-            folder.layout, options: .init(sample: sample, keyFolder: Honest.folder.auditor, countersign: false, mode: mode))
+            folder.layout,
+            options: .init(sample: sample, keyFolder: Honest.folder.auditor, countersign: false, mode: mode))
     }
 
     func failed(_ report: AuditReport, _ check: Check) -> Bool {
@@ -39,7 +40,9 @@ import Testing
         #expect(log.entries[0].digest == PayloadDigest(of: lines[0]).hex)
         #expect(!log.entries.contains { $0.afterClose })
         #expect(report.markdown.contains("## Exception log"))
-        #expect(report.markdown.contains("| 2 | C-6.1 | site-a | \(log.entries[1].time) | yes | mock ceremony: no removable media to wipe |"))
+        #expect(
+            report.markdown.contains(
+                "| 2 | C-6.1 | site-a | \(log.entries[1].time) | yes | mock ceremony: no removable media to wipe |"))
         #expect(String(decoding: report.json, as: UTF8.self).contains("\"recorded_at_close\" : 2"))
     }
 
@@ -57,7 +60,9 @@ import Testing
         #expect(sheet.contains("| closing digest, aloud | `\(closing.humanForm)` |"))
         #expect(sheet.contains("| exception log head, aloud | `\(head.humanForm)` |"))
         #expect(sheet.contains("| exception entries | 2, 2 recorded at close |"))
-        #expect(sheet.contains("| audit verdict | **PASS**, \(Check.allCases.count)/\(Check.allCases.count) checks passed |"))
+        #expect(
+            sheet.contains(
+                "| audit verdict | **PASS**, \(Check.allCases.count)/\(Check.allCases.count) checks passed |"))
         #expect(sheet.contains("| sample opened | \(report.sample[0]) |"))
         for role in ["site A operator", "site B operator", "witness", "auditor"] {
             #expect(sheet.contains("| \(role) | | | |"))
@@ -76,9 +81,10 @@ import Testing
         try (try lines(folder.layout)[0] + Data("\n".utf8)).write(to: folder.layout.exceptionLog)
         let report = try audit(folder)
         #expect(failed(report, .exceptionLog))
-        #expect(report.findings.contains {
-            $0.check == .exceptionLog && $0.message.contains("recorded 2 entries, and only 1 verify")
-        })
+        #expect(
+            report.findings.contains {
+                $0.check == .exceptionLog && $0.message.contains("recorded 2 entries, and only 1 verify")
+            })
         // So does a log removed altogether.
         try FileManager.default.removeItem(at: folder.layout.exceptionLog)
         #expect(failed(try audit(folder), .exceptionLog))
@@ -90,14 +96,19 @@ import Testing
         let original = try Data(contentsOf: folder.layout.exceptionLog)
         try original.dropLast().write(to: folder.layout.exceptionLog)
         var report = try audit(folder)
-        #expect(report.findings.contains { $0.check == .exceptionLog && $0.message == "line 2: the last line has no newline: the log was cut" })
+        #expect(
+            report.findings.contains {
+                $0.check == .exceptionLog && $0.message == "line 2: the last line has no newline: the log was cut"
+            })
         // Entry 2 claimed by site B while signed by site A.
         let lines = try lines(folder.layout)
         let forged = String(decoding: lines[1], as: UTF8.self).replacingOccurrences(
             of: "\"role\":\"site-a\"", with: "\"role\":\"site-b\"")
         try (lines[0] + Data("\n".utf8) + Data(forged.utf8) + Data("\n".utf8)).write(to: folder.layout.exceptionLog)
         report = try audit(folder)
-        #expect(report.findings.contains { $0.check == .exceptionLog && $0.message == "line 2: not signed by site B's key" })
+        #expect(
+            report.findings.contains { $0.check == .exceptionLog && $0.message == "line 2: not signed by site B's key" }
+        )
         #expect(report.exceptionLog?.entries.count == 1)
     }
 
@@ -111,20 +122,24 @@ import Testing
         #expect(report.exceptionLog?.entries.map(\.afterClose) == [false, false, true])
     }
 
-    @Test("production mode fails K3 while a print spool is left; with the spools destroyed it opens the sample from mock-secrets/")
+    @Test(
+        "production mode fails K3 while a print spool is left; with the spools destroyed it opens the sample from mock-secrets/"
+    )
     func productionExpectsSpoolsGone() throws {
         let folder = try Folder(copying: Honest.folder)
         let left = try audit(folder, sample: 1, mode: .production)
         #expect(failed(left, .defaultDeny))
-        #expect(left.findings.contains {
-            $0.check == .defaultDeny && $0.file == "printed/site-a/batch-0001.labels"
-                && $0.message.contains("destroy-spools")
-        })
+        #expect(
+            left.findings.contains {
+                $0.check == .defaultDeny && $0.file == "printed/site-a/batch-0001.labels"
+                    && $0.message.contains("destroy-spools")
+            })
         let copied = try Auditor.keepMockSecrets(folder.layout)
-        #expect(copied == [
-            "mock-secrets/site-a/batch-0001.labels", "mock-secrets/site-a/batch-0002.labels",
-            "mock-secrets/site-b/batch-0001.faces.json", "mock-secrets/site-b/batch-0002.faces.json",
-        ])
+        #expect(
+            copied == [
+                "mock-secrets/site-a/batch-0001.labels", "mock-secrets/site-a/batch-0002.labels",
+                "mock-secrets/site-b/batch-0001.faces.json", "mock-secrets/site-b/batch-0002.faces.json",
+            ])
         let mode = try FileManager.default.attributesOfItem(atPath: folder.layout.mockLabels(1).path)[.posixPermissions]
         #expect(mode as? Int == 0o600)
         try FileManager.default.removeItem(at: folder.layout.printed)

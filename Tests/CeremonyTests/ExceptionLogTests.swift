@@ -55,7 +55,10 @@ import Testing
             expectSuccess(
                 try Tools.run(
                     "ceremony-audit",
-                    ["log-exception", ceremony.path, "--role", "auditor", "--step", step, "--reason", "noted at \(step)"]))
+                    [
+                        "log-exception", ceremony.path, "--role", "auditor", "--step", step, "--reason",
+                        "noted at \(step)",
+                    ]))
         }
         let close = try Tools.siteA("close", "--ceremony", ceremony.path)
         expectSuccess(close)
@@ -116,7 +119,8 @@ import Testing
         let file = ceremony.root.appendingPathComponent("two-lines.txt")
         try Data("one\ntwo\n".utf8).write(to: file)
         expectRefusal(
-            try Tools.siteB("log-exception", "--ceremony", ceremony.path, "--step", "B-3.1", "--reason-file", file.path),
+            try Tools.siteB(
+                "log-exception", "--ceremony", ceremony.path, "--step", "B-3.1", "--reason-file", file.path),
             containing: "transfer/exceptions.jsonl: the reason holds a control character")
         expectRefusal(
             try Tools.siteA("log-exception", "--ceremony", ceremony.path, "--step", "A-1", "--reason", ""),

@@ -57,7 +57,8 @@ import Testing
             try Tools.siteB("destroy-spools", "--ceremony", ceremony.path), containing: "spools are destroyed already")
     }
 
-    @Test("after close destroy-spools is refused; a folder inside a spool folder is refused before anything is destroyed")
+    @Test(
+        "after close destroy-spools is refused; a folder inside a spool folder is refused before anything is destroyed")
     func refusals() throws {
         let ceremony = try TestCeremony(cards: 2, batchSize: 2)
         try ceremony.runBatch(1)

@@ -60,7 +60,8 @@ import Testing
             if id.contains("-") && !printed.contains(id) { printed.append(id) }
         }
         let runbook = try String(
-            contentsOf: URL(fileURLWithPath: Self.script).deletingLastPathComponent().appendingPathComponent("RUNBOOK.md"),
+            contentsOf: URL(fileURLWithPath: Self.script).deletingLastPathComponent().appendingPathComponent(
+                "RUNBOOK.md"),
             encoding: .utf8)
         let ids = runbook.split(separator: "\n").compactMap { line -> String? in
             guard line.hasPrefix("| "), let id = line.dropFirst(2).split(separator: " ").first,

@@ -56,7 +56,8 @@ import Testing
         for card in cards {
             #expect(printRun.find(card.passphrase) != nil, "search missed \(card.serial)'s passphrase in mock-secrets/")
             #expect(
-                printRun.find(card.encryptedKey) != nil, "search missed \(card.serial)'s encrypted key in mock-secrets/")
+                printRun.find(card.encryptedKey) != nil, "search missed \(card.serial)'s encrypted key in mock-secrets/"
+            )
         }
 
         var everything = Haystack(folders: [layout.transfer, layout.site(.siteA), layout.site(.siteB), layout.audit])

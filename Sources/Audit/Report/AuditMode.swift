@@ -48,7 +48,9 @@ package enum AuditMode: String, Codable, Sendable, CaseIterable {
     /// positive control, rather than quietly lowering what the audit proves).
     static func resolve(_ requested: AuditMode?, layout: CeremonyLayout) -> AuditMode {
         if let requested { return requested }
-        let folders = [layout.printed(.siteA), layout.printed(.siteB), layout.mockSecrets(.siteA), layout.mockSecrets(.siteB)]
+        let folders = [
+            layout.printed(.siteA), layout.printed(.siteB), layout.mockSecrets(.siteA), layout.mockSecrets(.siteB),
+        ]
         let spools = folders.flatMap {
             (try? FileManager.default.contentsOfDirectory(atPath: $0.path)) ?? []
         }

@@ -241,7 +241,8 @@ package enum ExceptionLog {
         let path = "\(layout.relative(layout.transfer))/\(fileName)"
         if let why = problem(step: step) ?? problem(reason: reason) { throw CeremonyError(.failed, file: path, why) }
         guard (role.site == nil) == (signer == nil) else {
-            throw CeremonyError(.failed, file: path, "a \(role.rawValue) entry is \(role.site == nil ? "un" : "")signed")
+            throw CeremonyError(
+                .failed, file: path, "a \(role.rawValue) entry is \(role.site == nil ? "un" : "")signed")
         }
         let (keys, ceremony) = context(layout)
         if let site = role.site, let signer, let key = keys[site], key != signer.publicKey {
