@@ -232,9 +232,12 @@ struct LogException: ParsableCommand {
     }
 
     func run() throws {
+        // validate() admitted only the witness and the auditor.
+        guard let role = ExceptionRole(rawValue: role) else {
+            throw ValidationError("--role must be witness or auditor")
+        }
         do {
-            try logException(
-                CeremonyLayout(path: ceremony), role: ExceptionRole(rawValue: role)!, options: exception, signer: nil)
+            try logException(CeremonyLayout(path: ceremony), role: role, options: exception, signer: nil)
         } catch let error as CeremonyError {
             ToolExit.fail("ceremony-audit log-exception", error.description)
         }

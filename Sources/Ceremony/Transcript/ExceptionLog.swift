@@ -126,12 +126,15 @@ package enum ExceptionLog {
                 if !line.isEmpty { log.failure = (number, "the last line has no newline: the log was cut") }
                 break
             }
-            if let reason = check(Data(line), index: number, prev: log.head, keys: keys, ceremony: ceremony) {
+            let bytes = Data(line)
+            if let reason = check(bytes, index: number, prev: log.head, keys: keys, ceremony: ceremony) {
                 log.failure = (number, reason)
                 break
             }
-            log.entries.append(try! TranscriptJSON.decoder.decode(ExceptionEntry.self, from: Data(line)))
-            log.digests.append(PayloadDigest(of: Data(line)))
+            // `check` decoded it already: it is an entry.
+            guard let entry = try? TranscriptJSON.decoder.decode(ExceptionEntry.self, from: bytes) else { break }
+            log.entries.append(entry)
+            log.digests.append(PayloadDigest(of: bytes))
         }
         return log
     }
