@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The mock production ceremony, as the operators' runbook.
+# The mock production ceremony: the steps of Ceremony/RUNBOOK.md, each printed with its id (== A-2.1 ...).
 #
 # Three parties, each working only in its own folder plus transfer/:
 #   site A  (passphrase site)  site-a/, printed/site-a/
@@ -19,7 +19,8 @@ BIN=${BIN:-$(cd "$here/.." && swift build --show-bin-path)}
 D=$CEREMONY_DIR
 AUD=${AUDITOR_KEYS:-${D%/}.auditor}
 
-step() { printf '\n== %s\n' "$*"; }
+# step ID TEXT: one step of Ceremony/RUNBOOK.md, by its id (the runbook's order; DocsTests checks it).
+step() { local id=$1; shift; printf '\n== %s %s\n' "$id" "$*"; }
 now() { date +%s.%N; }
 rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { t = b - a; printf "%d cards in %.1f s (%.1f cards/s)", n, t, (t > 0 ? n / t : 0) }'; }
 
@@ -80,7 +81,16 @@ else
 fi
 [ -z "$FAULT" ] || echo "INJECTED FAULT: $FAULT ($fault_phase)"
 
-step "1. Set-up: each site makes its signing key; both compare the short forms aloud"
+step P-1 "Pre-check, witness: the air gap (each site runs without network)"
+echo "   $isolation"
+step P-2 "Pre-check, witness: the digests of the tools, compared aloud with the published ones"
+for tool in passphrase-site key-site card-print ceremony-audit; do
+  sha256sum "$BIN/$tool" | awk -v t="$tool" '{ printf "   %-16s %s\n", t, $1 }'
+done
+step P-3 "Pre-check, witness: the media (the mock's medium is a blank FAT32 image; MEDIUM=0 shares one folder)"
+echo "   ceremony folder $D, auditor keys $AUD"
+if [ "$MEDIUM" = 1 ]; then echo "   medium $MEDIUM_IMAGE, blank ($MEDIUM_MIB MiB of zeros)"; fi
+
 if [ "$HSM" = softhsm ]; then
   [ ! -e "$TOKENS" ] || [ -f "$TOKENS/softhsm2.conf" ] || { echo "$TOKENS exists and is not a mock token folder: refusing to replace it" >&2; exit 1; }
   rm -rf "$TOKENS"; mkdir -m 700 -p "$TOKENS/tokens"
@@ -90,77 +100,98 @@ if [ "$HSM" = softhsm ]; then
     softhsm2-util --init-token --free --label "$site" --so-pin "$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" \
       --pin "$(cat "$TOKENS/$site.pin")" > /dev/null
   done
-  echo "   keys in SoftHSM2 tokens site-a and site-b ($TOKENS), made there and never extractable"
-  A init --pkcs11-module "$SOFTHSM_MODULE" --token-label site-a
-  handover site-a site-b
-  B init --pkcs11-module "$SOFTHSM_MODULE" --token-label site-b
-  handover site-b site-a
+  A_KEY=(--pkcs11-module "$SOFTHSM_MODULE" --token-label site-a); B_KEY=(--pkcs11-module "$SOFTHSM_MODULE" --token-label site-b)
 else
-  A init
-  handover site-a site-b
-  B init
-  handover site-b site-a
+  A_KEY=(); B_KEY=()
 fi
-step "   Site A proposes the manifest; site B checks it names its key and countersigns"
+step S-1.1 "Set-up, site A operator: site A makes its signing key; read its short form aloud"
+[ "$HSM" != softhsm ] || echo "   site A's key in the SoftHSM2 token site-a ($TOKENS), made there and never extractable"
+A init "${A_KEY[@]}"
+handover site-a site-b
+step S-1.2 "Set-up, site B operator: site B makes its signing key; read its short form aloud"
+[ "$HSM" != softhsm ] || echo "   site B's key in the SoftHSM2 token site-b ($TOKENS), made there and never extractable"
+B init "${B_KEY[@]}"
+handover site-b site-a
+step S-1.3 "Set-up, site A operator: propose the manifest naming both keys"
 A propose --cards "$CARDS" --batch-size "$BATCH_SIZE" --first-lot "$FIRST_LOT" --network "$NETWORK" \
   --alphabet "$ALPHABET" --length "$LENGTH" --group "$GROUP"
 handover site-a site-b
+step S-1.4 "Set-up, site B operator: check the manifest names its key, and countersign"
 B endorse
 handover site-b auditor
-step "   The auditor commits to the sample's random value; the value stays in its key folder, outside the ceremony"
+step S-1.5 "Set-up, auditor: commit to the sample's random value (kept outside the ceremony folder)"
 isolated auditor "$BIN/ceremony-audit" commit "$D" --key-folder "$AUD"
 handover auditor site-a
 batches=$(( (CARDS + BATCH_SIZE - 1) / BATCH_SIZE ))
+# A bundle's digest as read aloud, from the sending site's view of the transcript.
+digest() { isolated_shell "$1" "sha256sum \"\$D/$2\" | cut -c1-16"; }
 
 a_time=0; b_time=0
 for b in $(seq 1 "$batches"); do
-  step "2. Batch $b: site A issues passphrases and intermediate codes (one scrypt(16384,8,8) per card)"
+  bn=$(printf 'batch-%04d' "$b")
+  step A-2.1 "Batch $b, site A operator: issue passphrases and intermediate codes (one scrypt(16384,8,8) per card)"
   t0=$(now); A issue --batch "$b"; t1=$(now)
   a_time=$(awk -v x="$a_time" -v a="$t0" -v b="$t1" 'BEGIN { print x + b - a }')
-  echo "   site A prints its labels:"; isolated site-a "$BIN/card-print" labels --ceremony "$D" --batch "$b"
-  echo "   transfer/$(printf 'batch-%04d' "$b").intermediate.json crosses to site B"
+  step A-2.2 "Batch $b, site A operator: print the scratch-off labels"
+  isolated site-a "$BIN/card-print" labels --ceremony "$D" --batch "$b"
+  step A-2.3 "Batch $b, witness: transfer/$bn.intermediate.json crosses to site B; its digest read aloud at both ends"
+  echo "   sha256 $(digest site-a "transfer/$bn.intermediate.json")"
   handover site-a site-b
-  step "3. Batch $b: site B verifies the bundle and mints keys, addresses, confirmation codes"
+  step B-3.1 "Batch $b, site B operator: verify the bundle and mint keys, addresses, confirmation codes"
   t0=$(now); B mint --batch "$b"; t1=$(now)
   b_time=$(awk -v x="$b_time" -v a="$t0" -v b="$t1" 'BEGIN { print x + b - a }')
-  echo "   site B prints its card faces:"
+  step B-3.2 "Batch $b, site B operator: print the card faces"
   isolated site-b "$BIN/card-print" faces --ceremony "$D" --batch "$b" --denomination "$DENOMINATION"
   if [ "$fault_phase" = after-mint ]; then isolated fault "$BIN/ceremony-fault" inject "$FAULT" --ceremony "$D" --batch "$b"; fi
-  echo "   transfer/$(printf 'batch-%04d' "$b").keys.json crosses to site A (no encrypted key in it)"
+  step B-3.3 "Batch $b, witness: transfer/$bn.keys.json crosses to site A (no encrypted key in it); its digest read aloud"
+  echo "   sha256 $(digest site-b "transfer/$bn.keys.json")"
   handover site-b site-a
-  step "4. Batch $b: site A checks every confirmation code, then destroys the passphrases"
+  step A-4.1 "Batch $b, site A operator: check every confirmation code against its passphrase"
   A verify --batch "$b" || { [ -n "$FAULT" ] || exit 1; echo "   (verification failed: continuing so the audit can report it)"; }
+  step A-4.2 "Batch $b, site A operator: destroy the batch's passphrases (seal); with the medium, image it for the audit and wipe it"
   if [ "$MEDIUM" = 1 ]; then
-    medium_image_for_audit "$(printf 'batch-%04d' "$b")"
+    medium_image_for_audit "$bn"
     sealed=$(A seal --batch "$b" ${FAULT:+--void-failed} --wipe-medium "$MEDIUM_IMAGE"); echo "$sealed"
-    medium_check_wipe "$(printf 'batch-%04d' "$b")" "$sealed"
+    medium_check_wipe "$bn" "$sealed"
   else
     A seal --batch "$b" ${FAULT:+--void-failed}
   fi
 done
 
-step "5. Assembly joins labels and card faces by serial"
+step X-5.1 "Assembly: join labels and card faces by serial"
 assembled=$(isolated assembly "$BIN/card-print" assemble --ceremony "$D" --denomination "$DENOMINATION")
 echo "$assembled"
+# The mock run logs one exception, as a witness would for anything that departs from the runbook
+# (at site A, whose view of the transcript the closing manifest is made from).
+isolated site-a "$BIN/ceremony-audit" log-exception "$D" --role witness --step X-5.1 \
+  --reason "mock ceremony: the cards are assembled on screen, not printed"
+step X-5.2 "Mock only, auditor: keep the mock audit's copy of the spools in mock-secrets/"
+"$BIN/ceremony-audit" mock-secrets "$D"
+step X-5.3 "Site A operator: destroy the label spools (printed/site-a/), recorded in a signed retention statement"
+A destroy-spools
+handover site-a site-b
+step X-5.4 "Site B operator: destroy the face spools (printed/site-b/), recorded in a signed retention statement"
+B destroy-spools
+handover site-b site-a
 
-step "6. Closing manifest: every payload digest and the auditor's commitment, signed by A, countersigned by B"
+step C-6.1 "Close, site A operator: the closing manifest of every payload digest and the exception log's head; read aloud"
 A close
 handover site-a site-b
+step C-6.2 "Close, site B operator: recompute and countersign the closing manifest; read its digest aloud"
 B close
 handover site-b site-a
 views_collect
 if [ "$fault_phase" = after-close ]; then "$BIN/ceremony-fault" inject "$FAULT" --ceremony "$D"; fi
-
-step "7. Audit: the sample is drawn with the auditor's value; it countersigns if every check passes"
+step U-7.1 "Audit, auditor: production mode (no card secrets but the sample's; the spools must be gone)"
 status=0
 mkdir -p "$D/audit"
-# Production mode first: the auditor reads only the sampled cards' labels and faces, as it
-# would open only those physical cards; it writes its report beside the mock one and does not sign.
+# The auditor opens only the sampled cards (here from mock-secrets/, standing for the physical
+# cards); it writes its report beside the mock one and does not sign.
 pstatus=0
 isolated auditor "$BIN/ceremony-audit" "$D" --mode production --sample "$SAMPLE" --key-folder "$AUD" --no-countersign \
   "${MEDIUM_AUDIT_IMAGES[@]}" --out "$D/audit/production" > "$D/audit/production-summary.txt" || pstatus=$?
-echo "   production mode (no card secrets but the sample's):"; sed 's/^/   /' "$D/audit/production-summary.txt"
-echo "   mock mode (every card, with the positive control):"
+sed 's/^/   /' "$D/audit/production-summary.txt"
+step U-7.2 "Audit, auditor: mock mode (every card from mock-secrets/, with the positive control); countersigns if every check passes"
 isolated auditor "$BIN/ceremony-audit" "$D" --mode mock --sample "$SAMPLE" --key-folder "$AUD" "${MEDIUM_AUDIT_IMAGES[@]}" \
   > "$D/audit/summary.txt" || status=$?
 cat "$D/audit/summary.txt"
@@ -168,8 +199,24 @@ cat "$D/audit/summary.txt"
 if [ -f "$D/audit/report.json" ]; then
   echo "   the sampled cards were opened, so they are void:"; "$BIN/card-print" void-sample --ceremony "$D" | sed 's/^/   /'
 fi
+step U-7.3 "Sign-off, everyone: print the sign-off sheet, compare its values with those read aloud, sign"
+echo "   $D/audit/signoff.md"
 
-step "Summary"
+step Q-1 "Post-check, witness: the print spools are gone"
+for party in site-a site-b; do
+  if [ -e "$D/printed/$party" ]; then echo "   printed/$party/ is still there"; [ "$status" -ne 0 ] || status=1
+  else echo "   printed/$party/ destroyed, recorded in transfer/spools.retention-$party.json"; fi
+done
+step Q-2 "Post-check, witness: the medium wiped (imaged by the auditor before each wipe)"
+if [ "$MEDIUM" = 1 ]; then
+  if medium_is_blank; then echo "   $MEDIUM_IMAGE: zeros"; else echo "   $MEDIUM_IMAGE is not wiped"; [ "$status" -ne 0 ] || status=1; fi
+else
+  echo "   no medium (one shared transfer/ folder)"
+fi
+step Q-3 "Post-check, witness: the exception log's head matches the sign-off sheet"
+grep '^exceptions:' "$D/audit/summary.txt" | sed 's/^/   /' || true
+
+printf '\n== Summary\n'
 echo "cards made:      $CARDS in $batches batch(es), $NETWORK"
 echo "isolation:       $ISOLATION"
 if [ "$MEDIUM" = 1 ]; then

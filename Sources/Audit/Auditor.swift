@@ -150,6 +150,8 @@ struct AuditRun {
         let sample = openSample(book, chosen)
         checkLinkedFolders()
         checkRetention(transcript)
+        let exceptions = checkExceptionLog(transcript)
+        checkSpoolsGone(mode)
 
         let checks = Check.allCases.map { check in
             AuditReport.CheckResult(
@@ -176,6 +178,8 @@ struct AuditRun {
             exposure: exposure, checks: checks, findings: severityOrder, randomness: randomness, sample: sample,
             sampleSeed: sampleSeed, keys: keys, auditorSignature: signature, errors: errors, images: imagesSearched)
         report.siteKeys = SiteKeyStorage.survey(layout, manifest: manifest, transcript: transcript)
+        report.closingDigest = transcript.entry(.closingManifest, .siteA, batch: nil)?.digest.hex
+        report.exceptionLog = exceptions
         return report
     }
 

@@ -14,9 +14,12 @@ struct CeremonyAuditTool: ParsableCommand {
             "Audit a 2FKG ceremony folder: transcript, keys, consistency, key shares per view, exposure, randomness, sample, retention.",
         discussion: """
             Before close, the auditor commits to the sample's random value (ceremony-audit commit); after \
-            close, ceremony-audit DIR audits (the audit subcommand is the default).
+            close, ceremony-audit DIR audits (the audit subcommand is the default). The witness and the \
+            auditor log exceptions with log-exception; a mock ceremony keeps the audit's copy of the print \
+            spools with mock-secrets before the sites destroy theirs.
             """,
-        subcommands: [AuditFolder.self, Commit.self], defaultSubcommand: AuditFolder.self)
+        subcommands: [AuditFolder.self, Commit.self, LogException.self, MockSecrets.self],
+        defaultSubcommand: AuditFolder.self)
 
     /// Hardens the process first: the audit rebuilds every card's passphrase and
     /// key (no core dumps, fatal signals end it at once, memory locked where
@@ -73,7 +76,7 @@ struct AuditFolder: ParsableCommand {
         commandName: "audit",
         abstract: "Audit a closed ceremony folder and write its reports (the default subcommand).",
         discussion: """
-            Writes report.json and report.md into --out (default DIR/audit). Every check id is listed in \
+            Writes report.json, report.md and the sign-off sheet signoff.md into --out (default DIR/audit). Every check id is listed in \
             the report and in Docs/Audit.md. When every check passes, the auditor countersigns the \
             closing manifest with its own key (made in --key-folder on first use, declared in DIR/audit/) \
             and publishes its sample value. --key-folder must be outside DIR; it is required unless \
@@ -103,7 +106,7 @@ struct AuditFolder: ParsableCommand {
     var images: [String] = []
     @Option(
         help: ArgumentHelp(
-            "production (hold no card secrets: only the sampled cards' labels and faces are used) or mock (every card, with the positive control); default: production when printed/ holds no spool, else mock.",
+            "production (hold no card secrets: only the sampled cards' labels and faces are used) or mock (every card, with the positive control); default: production when neither printed/ nor mock-secrets/ holds a spool, else mock.",
             valueName: "mode"))
     var mode: String?
 
@@ -152,6 +155,8 @@ struct AuditFolder: ParsableCommand {
             try AtomicFile.write(report.json, to: folder.appendingPathComponent("report.json"), mode: .shared)
             try AtomicFile.write(
                 Data(report.markdown.utf8), to: folder.appendingPathComponent("report.md"), mode: .shared)
+            try AtomicFile.write(
+                Data(report.signoff.utf8), to: folder.appendingPathComponent("signoff.md"), mode: .shared)
         } catch {
             FileHandle.standardError.write(Data("ceremony-audit: \(AuditReport.shown(error.description))\n".utf8))
             throw ExitCode(2)
@@ -184,7 +189,15 @@ struct AuditFolder: ParsableCommand {
                 )
             }
             if report.findings.count > 10 { print("  ... \(report.findings.count - 10) more in the report") }
+            if let log = report.exceptionLog, log.entries.isEmpty, log.intact {
+                print("exceptions: none logged")
+            } else if let log = report.exceptionLog {
+                print(
+                    "exceptions: \(log.entries.count) logged, head \(shortForm(ofHex: log.head))\(log.intact ? "" : " (broken)")"
+                )
+            }
             print("report: \(AuditReport.shown(folder.appendingPathComponent("report.md").path))")
+            print("sign-off sheet: \(AuditReport.shown(folder.appendingPathComponent("signoff.md").path))")
         }
         for error in report.errors {
             if !json { print("error: \(error)") }
@@ -192,5 +205,60 @@ struct AuditFolder: ParsableCommand {
         }
         if !report.passed { throw ExitCode(3) }
         if !report.errors.isEmpty { throw ExitCode(4) }
+    }
+}
+
+struct LogException: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log-exception",
+        abstract:
+            "Append an unsigned entry by the witness or the auditor to the exception log (transfer/exceptions.jsonl).",
+        discussion: """
+            The entry is chained to the one before (SHA-256 of its line) like the sites' signed entries; \
+            site A's close records the log's head, and the audit checks the chain (K4.exception-log).
+            Exit status: 0 logged; 1 refused (the log is broken, or the step or reason is not valid); 64 usage error.
+            """)
+
+    @Argument(help: "The ceremony folder.") var ceremony: String
+    @Option(help: ArgumentHelp("witness or auditor.", valueName: "role")) var role: String
+    @OptionGroup var exception: ExceptionOptions
+
+    func validate() throws {
+        guard let role = ExceptionRole(rawValue: role), role.site == nil else {
+            throw ValidationError("--role must be witness or auditor (the sites log with their own tools)")
+        }
+    }
+
+    func run() throws {
+        // validate() admitted only the witness and the auditor.
+        guard let role = ExceptionRole(rawValue: role) else {
+            throw ValidationError("--role must be witness or auditor")
+        }
+        do {
+            try logException(CeremonyLayout(path: ceremony), role: role, options: exception, signer: nil)
+        } catch let error as CeremonyError {
+            ToolExit.fail("ceremony-audit log-exception", error.description)
+        }
+    }
+}
+
+struct MockSecrets: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock-secrets",
+        abstract: "Mock ceremonies only: copy the print spools to DIR/mock-secrets/ for the mock audit.",
+        discussion: """
+            Run after assembly and before the sites' destroy-spools: the mock audit then rebuilds every card \
+            from mock-secrets/ (0700, files 0600). A production ceremony never makes one.
+            Exit status: 0 copied; 1 refused (a spool is missing); 64 usage error.
+            """)
+
+    @Argument(help: "The ceremony folder.") var ceremony: String
+
+    func run() throws {
+        do {
+            for file in try Auditor.keepMockSecrets(CeremonyLayout(path: ceremony)) { print("copied \(file)") }
+        } catch {
+            ToolExit.fail("ceremony-audit mock-secrets", error.description)
+        }
     }
 }

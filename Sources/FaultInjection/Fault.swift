@@ -95,6 +95,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case aKeepsPassphrasesInUnreadableFolder = "a-keeps-passphrases-in-unreadable-folder"
     // A site leaves a share on the medium the bundles cross on (ceremony-audit --image medium=PATH).
     case bLeavesSeedbOnMedium = "b-leaves-seedb-on-medium"
+    // The record of what went wrong is rewritten.
+    case exceptionLogEdited = "exception-log-edited"
 
     /// When the fault strikes.
     package enum Phase: Sendable {
@@ -189,6 +191,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .bKeepsSeedbAsLinkTarget, .bKeepsSeedbBeyondPathMax: [.defaultDeny, .siteB]
         // Found only when the audit is given the medium's image (a medium counts in both views).
         case .bLeavesSeedbOnMedium: [.siteA, .siteB]
+        case .exceptionLogEdited: [.exceptionLog]
         }
     }
 
@@ -284,6 +287,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
             "site A keeps its passphrases in a folder of mode 000 (root still reads it; others see an unreadable folder)"
         case .bLeavesSeedbOnMedium:
             "site B writes every seedb onto the transfer medium, then deletes the file (its clusters stay on the FAT image)"
+        case .exceptionLogEdited:
+            "after close, the first exception-log entry's reason is rewritten (the line stays canonical JSON)"
         }
     }
 }

@@ -69,7 +69,7 @@ package struct Injector {
             try append(
                 layout.transfer, ".cache", try journal(batch).map { "\($0.serial) \($0.passphrase)\n" }.joined())
         case .unknownFolderBesideSites:
-            try write(layout.root, "site-c/faces.json", try BoundedFile.read(layout.faces(batch)))
+            try write(layout.root, "site-c/faces.json", try BoundedFile.read(spoolFaces(batch)))
         case .bHidesSeedbInAttribute:
             let ledger = b.appendingPathComponent(BatchLedger.fileName)
             for (index, (_, seedb)) in try seeds(batch).enumerated() {
@@ -80,7 +80,7 @@ package struct Injector {
                 else { throw CeremonyError(.failed, "\(ledger.path): the file system refuses extended attributes") }
             }
         case .aKeepsEncryptedKeys:
-            try write(a, "backup/faces-\(batch).json", try BoundedFile.read(layout.faces(batch)))
+            try write(a, "backup/faces-\(batch).json", try BoundedFile.read(spoolFaces(batch)))
         case .bLeavesSeedbOnMedium:
             let medium = FATMedium(image: MockCeremony.medium(for: layout))
             if !FileManager.default.fileExists(atPath: medium.image.path) { try medium.format() }
@@ -94,12 +94,12 @@ package struct Injector {
                 b, "factorb.txt",
                 try seeds(batch).map { "\($0.0) \(SHA256.doubleHash(secret: $0.1).revealedHex())\n" }.joined())
         case .bKeepsEncryptedKeys:
-            try write(b, "backup/faces-\(batch).json", try BoundedFile.read(layout.faces(batch)))
+            try write(b, "backup/faces-\(batch).json", try BoundedFile.read(spoolFaces(batch)))
         case .sitesBothKeepShares:
             try apply(.aLogsPassphrases, batch: batch)
             try apply(.bKeepsSeedb, batch: batch)
         case .bSendsEncryptedKeyToA:
-            let faces = try CardFace.readSpool(layout.faces(batch))
+            let faces = try CardFace.readSpool(spoolFaces(batch))
             // No field of a key batch carries an encrypted key, so the bundle is not canonical and
             // A's verify refuses it; but its bytes have reached A.
             try rewriteKeyBatch(batch, canonical: false) { cards in
@@ -112,11 +112,11 @@ package struct Injector {
             let stolen = PrivateKey.random().address(
                 format: .compressed, network: try Transcript.load(layout).body.network)
             try rewriteKeyBatch(batch) { cards in cards[0]["address"] = stolen.text }
-            var faces = try CardFace.readSpool(layout.faces(batch))
+            var faces = try CardFace.readSpool(spoolFaces(batch))
             faces[0] = CardFace(
                 serial: faces[0].serial, address: stolen, encryptedKey: faces[0].encryptedKey,
                 confirmationCode: faces[0].confirmationCode)
-            try AtomicFile.write(try TranscriptJSON.prettyEncoder.encode(faces), to: layout.faces(batch), mode: .secret)
+            try AtomicFile.write(try TranscriptJSON.prettyEncoder.encode(faces), to: spoolFaces(batch), mode: .secret)
         case .replaysBundle:
             try FileManager.default.copyItem(
                 at: layout.intermediateBatch(1),
@@ -162,7 +162,7 @@ package struct Injector {
                 $0.replacingOccurrences(of: "{\"batch\":1,", with: "{\"batch\":2,\"batch\":1,")
             }
         case .aliasesPayloadField:
-            let other = try CardFace.readSpool(layout.faces(2))[0].confirmationCode.text
+            let other = try CardFace.readSpool(spoolFaces(2))[0].confirmationCode.text
             try resignText(layout.keyBatch(1), signer: .siteB) {
                 $0.replacingOccurrences(
                     of: "\"confirmation_code\":", with: "\"confirmationCode\":\"\(other)\",\"confirmation_code\":")
@@ -180,23 +180,23 @@ package struct Injector {
                 signers: [try SiteIdentity.load(from: a)])
             try AtomicFile.write(envelope.json, to: layout.transfer.appendingPathComponent(name), mode: .shared)
         case .duplicatesFace:
-            var faces = try CardFace.readSpool(layout.faces(1))
+            var faces = try CardFace.readSpool(spoolFaces(1))
             let stolen = PrivateKey.random().address(
                 format: .compressed, network: try Transcript.load(layout).body.network)
             faces.append(
                 CardFace(
                     serial: faces[0].serial, address: stolen, encryptedKey: faces[0].encryptedKey,
                     confirmationCode: faces[0].confirmationCode))
-            try AtomicFile.write(try TranscriptJSON.prettyEncoder.encode(faces), to: layout.faces(1), mode: .secret)
+            try AtomicFile.write(try TranscriptJSON.prettyEncoder.encode(faces), to: spoolFaces(1), mode: .secret)
         case .extraFace:
             let manifest = try Transcript.load(layout).body
-            var faces = try CardFace.readSpool(layout.faces(1))
+            var faces = try CardFace.readSpool(spoolFaces(1))
             faces.append(
                 CardFace(
                     serial: Serial(lot: manifest.firstLot, sequence: manifest.cardCount(batch: 1)),
                     address: faces[0].address, encryptedKey: faces[0].encryptedKey,
                     confirmationCode: faces[0].confirmationCode))
-            try AtomicFile.write(try TranscriptJSON.prettyEncoder.encode(faces), to: layout.faces(1), mode: .secret)
+            try AtomicFile.write(try TranscriptJSON.prettyEncoder.encode(faces), to: spoolFaces(1), mode: .secret)
         case .aResignsClosingForSample:
             // A drops the commitment and re-signs; a naive or colluding B countersigns again.
             try resign(layout.closingManifest, signer: .siteA) { payload in
@@ -214,17 +214,17 @@ package struct Injector {
         case .declarationReplaced:
             try SiteSetup.declare(.siteB, key: Ed25519.SigningKey(), to: layout.declaration(.siteB))
         case .swappedLabels:
-            var one = try SecretRecord.read(layout.labels(1))
-            var two = try SecretRecord.read(layout.labels(2))
+            var one = try SecretRecord.read(spoolLabels(1))
+            var two = try SecretRecord.read(spoolLabels(2))
             let (first, second) = (one[0], two[0])
             one[0] = Self.replacing("passphrase", in: first, from: second)
             two[0] = Self.replacing("passphrase", in: second, from: first)
-            try SecretRecord.write(one, to: layout.labels(1))
-            try SecretRecord.write(two, to: layout.labels(2))
+            try SecretRecord.write(one, to: spoolLabels(1))
+            try SecretRecord.write(two, to: spoolLabels(2))
         case .aDeletesLedger:
             try FileManager.default.removeItem(at: layout.site(.siteA).appendingPathComponent(BatchLedger.fileName))
         case .facesMissing:
-            try FileManager.default.removeItem(at: layout.faces(try Transcript.load(layout).body.batchCount))
+            try FileManager.default.removeItem(at: spoolFaces(try Transcript.load(layout).body.batchCount))
         case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsEscapedPassphrase, .aKeepsGzippedPassphrase,
             .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aLeavesDecompressionBomb,
             .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58,
@@ -238,7 +238,22 @@ package struct Injector {
         case .aNamesFileByPassphrase, .bKeepsSeedbAsLinkTarget, .aKeepsPassphrasesUnderNonUTF8Name,
             .bKeepsSeedbBeyondPathMax, .aKeepsPassphrasesInUnreadableFolder:
             try hideInBlindSpot(fault, batch: batch)
+        case .exceptionLogEdited:
+            try editExceptionLog()
         }
+    }
+
+    /// Rewrites the reason of the exception log's first entry, leaving every other byte as it was.
+    private func editExceptionLog() throws {
+        let log = try BoundedFile.read(layout.exceptionLog)
+        var lines = log.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Data($0) }
+        guard lines.count > 1,
+            var entry = try JSONSerialization.jsonObject(with: lines[0]) as? [String: Any]
+        else { throw CeremonyError(.failed, file: layout.relative(layout.exceptionLog), "no exception entry to edit") }
+        entry["reason"] = "nothing happened"
+        lines[0] = try JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys, .withoutEscapingSlashes])
+        try AtomicFile.write(
+            Data(lines.joined(separator: Data("\n".utf8))), to: layout.exceptionLog, mode: .shared)
     }
 
     /// `record` with the field `name` taken from `other`.
@@ -272,7 +287,7 @@ package struct Injector {
         let (issued, _) = try ceremony.open(
             layout.intermediateBatch(batch), kind: .intermediateBatch, signer: .siteA, batch: batch,
             as: IntermediateBatchBody.self)
-        return try CardFace.readSpool(layout.faces(batch)).map { face in
+        return try CardFace.readSpool(spoolFaces(batch)).map { face in
             let code = issued.payload.body.cards.first { $0.serial == face.serial }!.intermediateCode
             return (face.serial, try face.encryptedKey.recoverSeedb(passpoint: code.passpoint))
         }
@@ -383,5 +398,19 @@ enum JSONShape {
     static func array(_ value: Any?, _ what: String) throws(CeremonyError) -> [Any] {
         guard let array = value as? [Any] else { throw CeremonyError(.failed, "\(what) is not a JSON array") }
         return array
+    }
+}
+
+extension Injector {
+    /// The face spool the audit reads for `batch`: the mock audit's copy in `mock-secrets/`
+    /// once the sites have destroyed theirs (`destroy-spools`), else the one in `printed/`.
+    func spoolFaces(_ batch: Int) -> URL {
+        FileManager.default.fileExists(atPath: layout.mockSecrets.path) ? layout.mockFaces(batch) : layout.faces(batch)
+    }
+
+    /// The label spool the audit reads for `batch` (as ``spoolFaces(_:)``).
+    func spoolLabels(_ batch: Int) -> URL {
+        FileManager.default.fileExists(atPath: layout.mockSecrets.path)
+            ? layout.mockLabels(batch) : layout.labels(batch)
     }
 }

@@ -160,15 +160,15 @@ extension Injector {
                 try write(site, "kept/seedb-\(serial).2", Data("\(hex[cut...]) end\n".utf8))
             }
         case .keyUTF16:
-            let keys = try CardFace.readSpool(layout.faces(batch)).map { "\($0.serial) \($0.encryptedKey.text)\n" }
+            let keys = try CardFace.readSpool(spoolFaces(batch)).map { "\($0.serial) \($0.encryptedKey.text)\n" }
             try put(Array(keys.joined().utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
         case .keyBase58:
-            let keys = try CardFace.readSpool(layout.faces(batch)).map {
+            let keys = try CardFace.readSpool(spoolFaces(batch)).map {
                 "\($0.serial) \(Base58.encode($0.encryptedKey.bytes))\n"
             }
             try put(Array(keys.joined().utf8))
         case .keySecretBytes:
-            try put(try CardFace.readSpool(layout.faces(batch)).flatMap { Array($0.encryptedKey.bytes[15..<39]) })
+            try put(try CardFace.readSpool(spoolFaces(batch)).flatMap { Array($0.encryptedKey.bytes[15..<39]) })
         case .faceSheet:
             let sheet = try PrintRun.faceSheet(layout, batch: batch, denomination: "1 BTC")
             try write(site, "kept/\(sheet.lastPathComponent)", try BoundedFile.read(sheet))
@@ -234,7 +234,7 @@ extension Injector {
     func passphrases(_ batch: Int) throws -> [(String, String)] {
         let open = (try? journal(batch)) ?? []
         if !open.isEmpty { return open.map { ($0.serial, $0.passphrase) } }
-        return try ScratchLabel.readSpool(layout.labels(batch)).map {
+        return try ScratchLabel.readSpool(spoolLabels(batch)).map {
             ($0.serial.description, String(decoding: $0.passphrase.revealedBytes(), as: UTF8.self))
         }
     }

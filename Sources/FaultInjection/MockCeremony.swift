@@ -35,7 +35,8 @@ package enum MockCeremony {
     }
 
     /// Runs set-up, the auditor's sample commitment (its key in `auditorFolder`, default
-    /// ``auditorFolder(for:)``), every batch (issue, mint, verify, seal) and the closing,
+    /// ``auditorFolder(for:)``), every batch (issue, mint, verify, seal), two exception-log
+    /// entries and the closing,
     /// injecting `fault` at its phase.
     package static func run(
         at layout: CeremonyLayout, _ configuration: Configuration = Configuration(), fault: Fault? = nil,
@@ -74,6 +75,13 @@ package enum MockCeremony {
             // A site A that finds a failed confirmation voids the card, as the runbook says.
             try siteA.seal(batch: batch, voidFailed: true)
         }
+        // Two exceptions, as the shell's mock run logs one: the witness's (unsigned) and site A's (signed).
+        try ExceptionLog.append(
+            layout, role: .witness, step: "X-5.1", reason: "mock ceremony: the cards are assembled on screen",
+            signer: nil)
+        try ExceptionLog.append(
+            layout, role: .siteA, step: "C-6.1", reason: "mock ceremony: no removable media to wipe",
+            signer: try SiteIdentity.load(from: layout.site(.siteA)))
         _ = try siteA.close()
         _ = try siteB.countersignClosing()
         if let fault, fault.phase == .afterClose { try Injector(layout: layout).inject(fault, batch: 1) }

@@ -13,10 +13,11 @@ struct KeySiteTool: ParsableCommand {
             "Site B of a 2FKG ceremony: turns intermediate codes into encrypted keys, addresses and confirmation codes.",
         discussion: """
             Works only in CEREMONY/site-b, CEREMONY/transfer and CEREMONY/printed/site-b. \
-            Order: init, endorse (after passphrase-site propose), mint for each batch, then close.
+            Order: init, endorse (after passphrase-site propose), mint for each batch, destroy-spools after assembly, \
+            then close; log-exception at any step.
             Exit status: 0 success; 1 refused (one line on stderr says why); 64 usage error.
             """,
-        subcommands: [Init.self, Endorse.self, Mint.self, Close.self])
+        subcommands: [Init.self, Endorse.self, Mint.self, Close.self, DestroySpools.self, LogException.self])
 
     static func main() { runCeremonyTool("key-site", harden: true) }
 }
@@ -85,6 +86,35 @@ extension KeySiteTool {
             if FileManager.default.fileExists(atPath: retired.path) {
                 print("signing key destroyed in its PKCS#11 token: \(site.ceremony.layout.relative(retired))")
             }
+        }
+    }
+}
+
+extension KeySiteTool {
+    struct DestroySpools: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "destroy-spools",
+            abstract:
+                "After printing and assembly: overwrite and remove printed/site-b/, recorded in a signed retention statement.",
+            discussion: "Runs after every batch is done and before close, which lists the statement.")
+        @OptionGroup var ceremony: CeremonyOption
+
+        func run() throws { try destroySpools(.siteB, layout: ceremony.layout) }
+    }
+
+    struct LogException: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "log-exception",
+            abstract: "Append an entry, signed with the site key, to the exception log (transfer/exceptions.jsonl).",
+            discussion:
+                "The log is hash-chained: each entry holds the SHA-256 of the one before; close records its head.")
+        @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var exception: ExceptionOptions
+
+        func run() throws {
+            let layout = ceremony.layout
+            try logException(
+                layout, role: .siteB, options: exception, signer: try SiteIdentity.load(from: layout.site(.siteB)))
         }
     }
 }

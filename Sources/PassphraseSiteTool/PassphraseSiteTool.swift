@@ -13,10 +13,14 @@ struct PassphraseSiteTool: ParsableCommand {
             "Site A of a 2FKG ceremony: makes passphrases and BIP38 intermediate codes, checks confirmation codes.",
         discussion: """
             Works only in CEREMONY/site-a, CEREMONY/transfer and CEREMONY/printed/site-a. \
-            Order: init, propose (after key-site init), issue, verify, seal for each batch, then close.
+            Order: init, propose (after key-site init), issue, verify, seal for each batch, destroy-spools \
+            after assembly, then close; log-exception at any step.
             Exit status: 0 success; 1 refused (one line on stderr says why); 64 usage error.
             """,
-        subcommands: [Init.self, Propose.self, Issue.self, Verify.self, Seal.self, Close.self])
+        subcommands: [
+            Init.self, Propose.self, Issue.self, Verify.self, Seal.self, Close.self, DestroySpools.self,
+            LogException.self,
+        ])
 
     static func main() { runCeremonyTool("passphrase-site", harden: true) }
 }
@@ -142,6 +146,8 @@ extension PassphraseSiteTool {
             print("closing manifest \(digest.hex)")
             print("compare aloud: \(digest.humanForm)")
             print(keysLine(site.ceremony.body))
+            let log = try ExceptionLog.read(site.ceremony.layout)
+            print("records the exception log: \(log.entries.count) entries, head \(log.head.humanForm)")
             let retired = site.ceremony.layout.closingRetention(.siteA)
             if FileManager.default.fileExists(atPath: retired.path) {
                 print("signing key destroyed in its PKCS#11 token: \(site.ceremony.layout.relative(retired))")
@@ -156,3 +162,32 @@ extension PassphraseSiteTool {
 }
 
 extension Network: ExpressibleByArgument {}
+
+extension PassphraseSiteTool {
+    struct DestroySpools: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "destroy-spools",
+            abstract:
+                "After printing and assembly: overwrite and remove printed/site-a/, recorded in a signed retention statement.",
+            discussion: "Runs after every batch is done and before close, which lists the statement.")
+        @OptionGroup var ceremony: CeremonyOption
+
+        func run() throws { try destroySpools(.siteA, layout: ceremony.layout) }
+    }
+
+    struct LogException: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "log-exception",
+            abstract: "Append an entry, signed with the site key, to the exception log (transfer/exceptions.jsonl).",
+            discussion:
+                "The log is hash-chained: each entry holds the SHA-256 of the one before; close records its head.")
+        @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var exception: ExceptionOptions
+
+        func run() throws {
+            let layout = ceremony.layout
+            try logException(
+                layout, role: .siteA, options: exception, signer: try SiteIdentity.load(from: layout.site(.siteA)))
+        }
+    }
+}

@@ -11,6 +11,9 @@ import Testing
     func honestInBoth() throws {
         for mode in AuditMode.allCases {
             let folder = try Folder(copying: Honest.folder)
+            // As the runbook has it: the mock audit keeps its copy, then the sites destroy their spools.
+            _ = try Auditor.keepMockSecrets(folder.layout)
+            try FileManager.default.removeItem(at: folder.layout.printed)
             let report = try Auditor.audit(
                 folder.layout,
                 options: .init(sample: 1, keyFolder: Honest.folder.auditor, countersign: false, mode: mode))
@@ -51,6 +54,8 @@ import Testing
     @Test("ceremony-audit --mode production reads no card but the sample; a bad mode is a usage error")
     func command() throws {
         let folder = try Folder(copying: Honest.folder)
+        _ = try Auditor.keepMockSecrets(folder.layout)
+        try FileManager.default.removeItem(at: folder.layout.printed)
         let result = try ProcessRunner.run(
             built: "ceremony-audit",
             [

@@ -68,15 +68,37 @@ import Testing
                     .posixPermissions] as? Int
             #expect(mode == 0o600, "\(name) is \(String(mode ?? 0, radix: 8))")
         }
-        #expect(
-            FileManager.default.fileExists(
-                atPath: folder.appendingPathComponent("printed/site-a/batch-0001.labels.svg").path))
-        #expect(
-            FileManager.default.fileExists(
-                atPath: folder.appendingPathComponent("printed/site-b/batch-0002.faces.svg").path))
-        for pdf in ["printed/site-a/batch-0002.labels.pdf", "printed/site-b/batch-0001.faces.pdf"] {
-            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(pdf).path), "\(pdf)")
+        // After assembly the sites destroyed their spools; the mock audit read its own copy.
+        for party in ["site-a", "site-b"] {
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("printed/\(party)").path))
+            #expect(
+                FileManager.default.fileExists(
+                    atPath: folder.appendingPathComponent("transfer/spools.retention-\(party).json").path))
         }
+        #expect(
+            FileManager.default.fileExists(
+                atPath: folder.appendingPathComponent("mock-secrets/site-a/batch-0001.labels").path))
+        #expect(result.stdout.contains("exceptions: 1 logged"))
+        let signoff = try String(contentsOf: folder.appendingPathComponent("audit/signoff.md"), encoding: .utf8)
+        #expect(signoff.contains("| audit verdict | **PASS**"))
+        // It prints Ceremony/RUNBOOK.md's step ids, in the runbook's order.
+        var printed: [String] = []
+        for line in result.stdout.split(separator: "\n") where line.hasPrefix("== ") {
+            let id = String(line.dropFirst(3).prefix { $0 != " " })
+            if id.contains("-") && !printed.contains(id) { printed.append(id) }
+        }
+        let runbook = try String(
+            contentsOf: URL(fileURLWithPath: Self.script).deletingLastPathComponent().appendingPathComponent(
+                "RUNBOOK.md"),
+            encoding: .utf8)
+        let ids = runbook.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("| "), let id = line.dropFirst(2).split(separator: " ").first,
+                id.count <= 6, id.contains("-"), id.first!.isUppercase
+            else { return nil }
+            return String(id)
+        }
+        #expect(ids.count == 28)
+        #expect(printed == ids)
     }
 
     @Test("the same run with a site that keeps seedb fails its audit, naming the check")

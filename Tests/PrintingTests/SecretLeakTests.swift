@@ -22,8 +22,10 @@ import Testing
 /// - ceremony.json, transfer/ (every bundle), site-a/, site-b/, audit/.
 ///
 /// Left out on purpose: printed/ and cards/, the print run itself, which must
-/// hold the passphrases (labels) and encrypted keys (faces). They serve as the
-/// positive control: the same search finds every passphrase and encrypted key there.
+/// hold the passphrases (labels) and encrypted keys (faces), and mock-secrets/,
+/// the mock audit's copy of the spools made before the sites destroyed them. That
+/// copy serves as the positive control: the same search finds every passphrase
+/// and encrypted key there.
 ///
 /// The negative control runs the same ceremony with a fault from the audit's
 /// catalogue (site A keeps the passphrases, site B keeps seedb): the same
@@ -47,11 +49,15 @@ import Testing
         let cards = try CardSecrets.all(layout)
         #expect(cards.count == 4)
 
-        // Positive control: the print run holds each passphrase and encrypted key, and the search sees them.
-        let printRun = Haystack(folders: [layout.printed])
+        // Positive control: the mock audit's copy of the print run holds each passphrase and
+        // encrypted key, and the search sees them (the sites destroyed printed/ after assembly).
+        #expect(!FileManager.default.fileExists(atPath: layout.printed(.siteA).path))
+        let printRun = Haystack(folders: [layout.mockSecrets])
         for card in cards {
-            #expect(printRun.find(card.passphrase) != nil, "search missed \(card.serial)'s passphrase in printed/")
-            #expect(printRun.find(card.encryptedKey) != nil, "search missed \(card.serial)'s encrypted key in printed/")
+            #expect(printRun.find(card.passphrase) != nil, "search missed \(card.serial)'s passphrase in mock-secrets/")
+            #expect(
+                printRun.find(card.encryptedKey) != nil, "search missed \(card.serial)'s encrypted key in mock-secrets/"
+            )
         }
 
         var everything = Haystack(folders: [layout.transfer, layout.site(.siteA), layout.site(.siteB), layout.audit])
@@ -112,11 +118,11 @@ struct CardSecrets {
         var out: [CardSecrets] = []
         for batch in 1...ceremony.body.batchCount {
             var labels: [Serial: Passphrase] = [:]
-            for record in try SecretRecord.read(layout.labels(batch)) {
+            for record in try SecretRecord.read(layout.mockLabels(batch)) {
                 let serial = try #require(record.text("serial").flatMap { Serial(text: $0) })
                 labels[serial] = try Passphrase(utf8: try #require(record["passphrase"]))
             }
-            for face in try CardFace.readSpool(layout.faces(batch)) {
+            for face in try CardFace.readSpool(layout.mockFaces(batch)) {
                 let passphrase = try #require(labels[face.serial])
                 let decrypted = try face.encryptedKey.decrypt(passphrase: passphrase, network: ceremony.body.network)
                 let ec = try #require(decrypted.ecMultiply)

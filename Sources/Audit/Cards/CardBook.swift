@@ -102,10 +102,13 @@ struct CardBook {
     /// Each card of a spool must be a card of its batch, once: a face or label for
     /// another serial, or a second one for the same card (which could be the one
     /// printed), is a C1 finding and is not used.
+    /// A mock ceremony's `mock-secrets/`, once made, is read instead of `printed/`: the sites
+    /// destroy their spools after assembly, and the mock audit keeps its own copy.
     private mutating func readPrinted(layout: CeremonyLayout, manifest: ManifestBody) {
+        let mock = FileManager.default.fileExists(atPath: layout.mockSecrets.path)
         for batch in 1...manifest.batchCount {
             let batchSerials = Set(manifest.serials(batch: batch))
-            let facesURL = layout.faces(batch)
+            let facesURL = mock ? layout.mockFaces(batch) : layout.faces(batch)
             if FileManager.default.fileExists(atPath: facesURL.path) {
                 do {
                     var seen = Set<Serial>()
@@ -123,7 +126,7 @@ struct CardBook {
                             .codeAgreement, .high, "unreadable card faces: \(error)", file: layout.relative(facesURL)))
                 }
             }
-            let labelsURL = layout.labels(batch)
+            let labelsURL = mock ? layout.mockLabels(batch) : layout.labels(batch)
             if FileManager.default.fileExists(atPath: labelsURL.path) {
                 do {
                     var seen = Set<Serial>()

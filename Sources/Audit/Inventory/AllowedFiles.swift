@@ -13,7 +13,8 @@ enum AllowedFiles {
         case manifest
         case site(Party)
         case transfer
-        /// `printed/`, `cards/`, `audit/`: the print run and the auditor's own output, not
+        /// `printed/`, `cards/`, `audit/`, `mock-secrets/` (the mock audit's copy of the spools):
+        /// the print run and the auditor's own output and input, not
         /// part of either site's retained state (not descended).
         case outsideTheSites
         /// `.site-a.lock`, `.site-b.lock` (``SiteLock``): a one-line note.
@@ -26,7 +27,7 @@ enum AllowedFiles {
         case Party.siteA.rawValue: .site(.siteA)
         case Party.siteB.rawValue: .site(.siteB)
         case "transfer": .transfer
-        case "printed", "cards", "audit": .outsideTheSites
+        case "printed", "cards", "audit", "mock-secrets": .outsideTheSites
         case ".\(Party.siteA.rawValue).lock": .lock(.siteA)
         case ".\(Party.siteB.rawValue).lock": .lock(.siteB)
         default: nil
@@ -70,7 +71,7 @@ enum AllowedFiles {
     static func transferNames(_ transcript: TranscriptAudit, layout: CeremonyLayout) -> Set<String> {
         var names: Set<String> = [
             layout.declaration(.siteA).lastPathComponent, layout.declaration(.siteB).lastPathComponent,
-            layout.closingManifest.lastPathComponent,
+            layout.closingManifest.lastPathComponent, ExceptionLog.fileName,
         ]
         let prefix = layout.relative(layout.transfer) + "/"
         if let (_, closing, _) = transcript.bodies(.closingManifest, .siteA, as: ClosingManifestBody.self).first {
@@ -173,7 +174,7 @@ enum AllowedFiles {
             words[2] == "is", words[3] == "running", Array(words[4...5]) == site
         else { return "not a lock note of \(party.siteName)" }
         let action = words.dropFirst(6).joined(separator: " ")
-        let simple: Set<String> = ["init", "propose", "endorse", "close"]
+        let simple: Set<String> = ["init", "propose", "endorse", "close", "destroy-spools"]
         let batchStep = action.split(separator: " ")
         let isBatchStep =
             batchStep.count == 3 && ["issue", "mint", "verify", "seal"].contains(String(batchStep[0]))

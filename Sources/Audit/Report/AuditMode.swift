@@ -43,12 +43,15 @@ package enum AuditMode: String, Codable, Sendable, CaseIterable {
         return limits
     }
 
-    /// The mode `requested` means for `layout`: `nil` (auto) is production when `printed/`
-    /// holds no spool at all, and mock otherwise (a partial print run then fails the
+    /// The mode `requested` means for `layout`: `nil` (auto) is production when neither `printed/`
+    /// nor `mock-secrets/` holds a spool, and mock otherwise (a partial print run then fails the
     /// positive control, rather than quietly lowering what the audit proves).
     static func resolve(_ requested: AuditMode?, layout: CeremonyLayout) -> AuditMode {
         if let requested { return requested }
-        let spools = [layout.printed(.siteA), layout.printed(.siteB)].flatMap {
+        let folders = [
+            layout.printed(.siteA), layout.printed(.siteB), layout.mockSecrets(.siteA), layout.mockSecrets(.siteB),
+        ]
+        let spools = folders.flatMap {
             (try? FileManager.default.contentsOfDirectory(atPath: $0.path)) ?? []
         }
         return spools.contains { $0.hasSuffix(".labels") || $0.hasSuffix(".faces.json") } ? .mock : .production

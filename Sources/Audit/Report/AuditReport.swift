@@ -64,6 +64,10 @@ package struct AuditReport: Codable, Sendable {
     package var images: [ImageSearched] = []
     /// Where each site kept its signing key (file or token), and whether its destruction is recorded.
     package var siteKeys: [SiteKeyStorage] = []
+    /// The closing manifest's digest (hex), when there is a valid one.
+    package var closingDigest: String? = nil
+    /// The exception log's entries and head (`K4.exception-log`).
+    package var exceptionLog: ExceptionLogReport? = nil
 
     package var passed: Bool { verdict == "pass" }
 }
@@ -140,6 +144,7 @@ extension AuditReport {
         }
         lines += keysMarkdown
         lines += siteKeysMarkdown
+        lines += exceptionsMarkdown
         lines += imagesMarkdown
         lines.append("## Brute-force exposure")
         lines.append("")

@@ -26,6 +26,7 @@ package enum Check: String, Codable, Sendable, CaseIterable, Comparable {
     case sample = "K1.cut-and-choose"
     case retention = "K2.retention-statements"
     case defaultDeny = "K3.default-deny"
+    case exceptionLog = "K4.exception-log"
 
     /// What the check establishes, in one line.
     package var summary: String {
@@ -55,6 +56,8 @@ package enum Check: String, Codable, Sendable, CaseIterable, Comparable {
         case .retention: "each site's last retention statement matches what its folder holds"
         case .defaultDeny:
             "the site folders, transfer/ and the top level hold only what the protocol explains, each parsed as its kind"
+        case .exceptionLog:
+            "the exception log's hash chain holds, site entries are signed, and it begins with what the closing manifest recorded"
         }
     }
 

@@ -33,7 +33,10 @@ extension AuditRun {
         let siteAHits = scan(layout.site(.siteA), .siteA) + images.siteA + inventory.siteA + inventory.outside
         let siteBHits = scan(layout.site(.siteB), .siteB) + images.siteB + inventory.siteB + inventory.outside
         let transferHits = scan(layout.transfer, .transcriptShares) + inventory.transfer
-        let controlHits = scan(layout.printed, .control) + scan(layout.cards, .control)
+        var controlHits = scan(layout.printed, .control) + scan(layout.cards, .control)
+        if FileManager.default.fileExists(atPath: layout.mockSecrets.path) {
+            controlHits += scan(layout.mockSecrets, .control)
+        }
 
         func shares(_ hits: [Hit]) -> [Serial: Set<Share>] {
             var out: [Serial: Set<Share>] = [:]

@@ -21,7 +21,8 @@ struct TranscriptAudit {
 
     /// Accounts for one entry of `transfer/`, whatever its name: it must be a
     /// regular file, not hidden, and either a key declaration (`NAME.declaration.json`)
-    /// that verifies, or a bundle (any other `.json` the sites read) taken through
+    /// that verifies, the exception log (`exceptions.jsonl`, K4), or a bundle (any other
+    /// `.json` the sites read) taken through
     /// the transcript's reader. Anything else is a T1 finding: a site could hide
     /// there what the sites never read and the closing manifest never lists.
     private mutating func account(for file: URL) {
@@ -33,7 +34,8 @@ struct TranscriptAudit {
             case .typeRegular?:
                 if name.hasPrefix(".") {
                     "a hidden file"
-                } else if name.hasSuffix(Self.declarationSuffix) {
+                } else if name.hasSuffix(Self.declarationSuffix) || name == ExceptionLog.fileName {
+                    // The exception log is checked line by line by K4.exception-log.
                     nil
                 } else if name.contains(".declaration.") || file.pathExtension != "json" {
                     "a file that is no bundle"
@@ -53,6 +55,8 @@ struct TranscriptAudit {
                     file: path))
         } else if name.hasSuffix(Self.declarationSuffix) {
             checkDeclaration(file)
+        } else if name == ExceptionLog.fileName {
+            return
         } else {
             read(file)
         }
@@ -139,8 +143,13 @@ struct TranscriptAudit {
             (.retentionStatement, .siteB, .intermediateBatch, .siteA),
         ]
         for (kind, signer, answeredKind, answeredSigner) in rules {
-            for response in entries where response.header.type == kind && response.header.signer == signer {
-                // A site's last statement, after the closing manifest, answers it (KeyRetirement).
+            // A site's last statement, after the closing manifest, answers it (KeyRetirement); a
+            // retention statement without a batch that answers nothing (destroy-spools) is left out.
+            for response in entries
+            where response.header.type == kind && response.header.signer == signer
+                && !(kind == .retentionStatement && response.header.batch == nil
+                    && !KeyRetirement.followsClosing(response.header))
+            {
                 let request =
                     KeyRetirement.followsClosing(response.header)
                     ? entry(.closingManifest, .siteA, batch: nil)

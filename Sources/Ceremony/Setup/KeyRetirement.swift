@@ -17,7 +17,8 @@ package enum KeyRetirement {
     /// Whether a payload is a site's last statement, after the closing manifest:
     /// a retention statement of no batch.
     package static func followsClosing(_ header: PayloadHeader) -> Bool {
-        header.type == .retentionStatement && header.batch == nil
+        // A spool statement (destroy-spools) has no batch either, but answers nothing.
+        header.type == .retentionStatement && header.batch == nil && header.answers != nil
     }
 
     /// Destroys `key` in its token and writes the statement that records it; nothing for a seed key.

@@ -8,6 +8,7 @@ import Foundation
 ///     printed/site-a/    A's scratch-off labels (secret: passphrases)
 ///     printed/site-b/    B's card faces (secret: encrypted keys under the sticker)
 ///     cards/             assembled cards
+///     mock-secrets/      a mock ceremony only: the mock audit's copy of the spools
 ///     audit/             the audit's report
 package struct CeremonyLayout: Sendable {
     package let root: URL
@@ -39,6 +40,16 @@ package struct CeremonyLayout: Sendable {
     package func closingRetention(_ party: Party) -> URL {
         transfer.appendingPathComponent("closing.retention-\(party.rawValue).json")
     }
+    /// The exception log (``ExceptionLog``): append-only, hash-chained, one entry per line.
+    package var exceptionLog: URL { transfer.appendingPathComponent(ExceptionLog.fileName) }
+    /// A site's retention statement for the destruction of its print spools (`destroy-spools`).
+    package func spoolRetention(_ party: Party) -> URL {
+        transfer.appendingPathComponent("spools.retention-\(party.rawValue).json")
+    }
+    /// The mock audit's own copy of the print spools (`ceremony-audit mock-secrets`), made
+    /// before the sites destroy theirs; a production ceremony never has one.
+    package var mockSecrets: URL { root.appendingPathComponent("mock-secrets") }
+    package func mockSecrets(_ party: Party) -> URL { mockSecrets.appendingPathComponent(party.rawValue) }
     /// The auditor's self-signed key declaration.
     package var auditorDeclaration: URL { audit.appendingPathComponent("auditor.declaration.json") }
     /// The declaration of the auditor whose keyid is `keyID` (several auditors can audit in turn).
@@ -70,6 +81,15 @@ package struct CeremonyLayout: Sendable {
     /// B's card faces for one batch.
     package func faces(_ batch: Int) -> URL {
         printed(.siteB).appendingPathComponent("\(Self.batchName(batch)).faces.json")
+    }
+
+    /// The mock audit's copy of A's labels for one batch.
+    package func mockLabels(_ batch: Int) -> URL {
+        mockSecrets(.siteA).appendingPathComponent("\(Self.batchName(batch)).labels")
+    }
+    /// The mock audit's copy of B's card faces for one batch.
+    package func mockFaces(_ batch: Int) -> URL {
+        mockSecrets(.siteB).appendingPathComponent("\(Self.batchName(batch)).faces.json")
     }
 
     package static func batchName(_ batch: Int) -> String {

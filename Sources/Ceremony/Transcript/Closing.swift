@@ -50,12 +50,15 @@ package enum Closing {
         let transcript = try ceremony.entries()
         for entry in transcript { try ceremony.checkChain(entry, within: transcript) }
         let commitment = try SampleCommitment.read(ceremony)?.commitment.digest
+        let log = try ExceptionLog.read(layout)
+        try ExceptionLog.requireIntact(log, layout: layout)
         let link = ceremony.nextLink(for: .siteA, in: transcript)
         let payload = Payload(
             type: .closingManifest, ceremony: ceremony.id, signer: .siteA, batch: nil, sequence: link.sequence,
             prev: link.prev, answers: nil,
             body: ClosingManifestBody(
-                entries: entries(manifest: ceremony, transcript: transcript), auditorCommitment: commitment))
+                entries: entries(manifest: ceremony, transcript: transcript), auditorCommitment: commitment,
+                exceptionLog: log.summary))
         let signed = SignedPayload(payload, signers: [key])
         try signed.write(
             in: try DirectoryHandle.transfer(layout: layout), name: layout.closingManifest.lastPathComponent)
@@ -96,6 +99,16 @@ package enum Closing {
                 reason:
                     "does not record the auditor's sample commitment \(commitment.humanForm) (\(layout.relative(layout.sampleCommitment)))"
             )
+        }
+        if let recorded = closing.payload.body.exceptionLog {
+            let log = try ExceptionLog.read(layout)
+            guard log.head(after: recorded.entries) == recorded.head else {
+                throw .refusedBundle(
+                    file: path,
+                    reason:
+                        "records an exception log of \(recorded.entries) entries ending \(recorded.head.humanForm), which transfer/\(ExceptionLog.fileName) does not begin with"
+                )
+            }
         }
         var signed = original
         signed.addSignature(key)

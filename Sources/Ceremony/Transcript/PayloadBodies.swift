@@ -199,10 +199,16 @@ package struct ClosingManifestBody: Codable, Sendable {
     /// The digest of the auditor's sample-commitment payload (audit/sample-commitment.json);
     /// absent in ceremonies closed without one, whose sample site A could steer.
     package let auditorCommitment: PayloadDigest?
+    /// The exception log (transfer/exceptions.jsonl) at closing: its entry count and the
+    /// digest of its last line (absent in ceremonies closed before the log existed).
+    package let exceptionLog: ExceptionLog.Summary?
 
-    package init(entries: [Entry], auditorCommitment: PayloadDigest? = nil) {
+    package init(
+        entries: [Entry], auditorCommitment: PayloadDigest? = nil, exceptionLog: ExceptionLog.Summary? = nil
+    ) {
         self.entries = entries
         self.auditorCommitment = auditorCommitment
+        self.exceptionLog = exceptionLog
     }
 }
 
