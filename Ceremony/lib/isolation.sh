@@ -79,17 +79,24 @@ isolation_sandbox() {
   isolation_base
   case $party in
     site-a | site-b)
-      mkdir -p "$D/$party" "$D/printed/$party"
+      local other=site-a printed=(); [ "$party" = site-b ] || other=site-b
+      view=$(isolation_view "$party")
+      mkdir -p "$D/$party"
+      # The site's spool folder, until destroy-spools has removed it (then it stays gone).
+      [ -e "$D/transfer/spools.retention-$party.json" ] || [ -e "$view/transfer/spools.retention-$party.json" ] ||
+        mkdir -p "$D/printed/$party"
+      # printed/ is bound whole, the other site's spools hidden under an empty folder:
+      # printed/$party must not be a mount point, or destroy-spools could not remove it.
+      [ ! -d "$D/printed" ] || printed+=(--bind "$d/printed" "$d/printed")
+      [ ! -d "$D/printed/$other" ] || printed+=(--tmpfs "$d/printed/$other")
       if [ "$MEDIUM" = 1 ]; then
-        view=$(isolation_view "$party")
         mkdir -p "$view/transfer" "$view/audit"
         ISOLATION_ARGS+=(--bind "$(realpath -m "$view")" "$d" --bind "$d/$party" "$d/$party"
-          --bind "$d/printed/$party" "$d/printed/$party" --bind "$medium" "$medium")
+          "${printed[@]}" --bind "$medium" "$medium")
       else
         # One shared folder (MEDIUM=0): the other site's folders are hidden under empty ones.
-        local other=site-a; [ "$party" = site-b ] || other=site-b
-        mkdir -p "$D/$other" "$D/printed/$other"
-        ISOLATION_ARGS+=(--bind "$d" "$d" --tmpfs "$d/$other" --tmpfs "$d/printed/$other")
+        mkdir -p "$D/$other"
+        ISOLATION_ARGS+=(--bind "$d" "$d" --tmpfs "$d/$other" "${printed[@]}")
       fi
       # HSM=softhsm: the mock's SoftHSM2 token folder (both sites' tokens, beside the ceremony folder).
       [ "${HSM:-}" != softhsm ] || ISOLATION_ARGS+=(--bind "$(realpath -m "$TOKENS")" "$(realpath -m "$TOKENS")")
