@@ -21,16 +21,19 @@ package struct Auditor {
         package var images: [ImageInput]
         /// Production or mock (Docs/Audit.md, "Two modes"); nil picks by what `printed/` holds.
         package var mode: AuditMode?
+        /// The executables the payloads' builds must be among (`--expect-build`); nil: not checked.
+        package var expectedBuilds: ExpectedBuilds?
 
         package init(
             sample: Int = 3, keyFolder: URL? = nil, countersign: Bool = true, images: [ImageInput] = [],
-            mode: AuditMode? = nil
+            mode: AuditMode? = nil, expectedBuilds: ExpectedBuilds? = nil
         ) {
             self.sample = sample
             self.keyFolder = keyFolder
             self.countersign = countersign
             self.images = images
             self.mode = mode
+            self.expectedBuilds = expectedBuilds
         }
     }
 
@@ -130,6 +133,7 @@ struct AuditRun {
         findings += transcript.findings
         checkCoverage(transcript)
         var keys = checkKeys(transcript)
+        let builds = checkBuilds(transcript)
 
         var book = CardBook(ceremony: ceremony, transcript: transcript)
         let mode = AuditMode.resolve(options.mode, layout: layout)
@@ -169,12 +173,15 @@ struct AuditRun {
         let severityOrder = findings.sorted {
             ($0.severity, $0.check, $0.serial ?? "") < ($1.severity, $1.check, $1.serial ?? "")
         }
-        return AuditReport(
+        var report = AuditReport(
             verdict: passed ? "pass" : "fail", ceremony: AuditReport.shown(ceremony.id), cards: manifest.cards,
             mode: AuditReport.ModeReport(mode, controlMustBe: controlMustBe),
             reconstructable: matrix,
             exposure: exposure, checks: checks, findings: severityOrder, randomness: randomness, sample: sample,
             sampleSeed: sampleSeed, keys: keys, auditorSignature: signature, errors: errors, images: imagesSearched)
+        report.builds = builds
+        report.auditorBuild = Provenance.build(signer: .auditor, kind: .sampleCommitment)
+        return report
     }
 
     /// T6: every batch has all five payloads, and A confirmed every card.

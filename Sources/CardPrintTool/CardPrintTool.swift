@@ -15,7 +15,7 @@ struct CardPrintTool: ParsableCommand {
             cards/ (SVG per card, index.html contact sheet). Files showing a passphrase or an encrypted key are 0600.
             Exit status: 0 success; 1 refused (one line on stderr says why); 64 usage error.
             """,
-        subcommands: [Labels.self, Faces.self, Assemble.self])
+        version: toolVersion, subcommands: [Labels.self, Faces.self, Assemble.self])
 
     static func main() { runCeremonyTool("card-print", harden: true) }
 }

@@ -18,7 +18,7 @@ struct CeremonyFaultTool: ParsableCommand {
             are not reachable from the site executables by design; run them with the in-process mock ceremony \
             (the audit tests).
             """,
-        subcommands: [List.self, Inject.self])
+        version: toolVersion, subcommands: [List.self, Inject.self])
 
     static func main() { runCeremonyTool("ceremony-fault", harden: false) }
 }

@@ -93,6 +93,9 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case aKeepsPassphrasesUnderNonUTF8Name = "a-keeps-passphrases-under-non-utf8-name"
     case bKeepsSeedbBeyondPathMax = "b-keeps-seedb-beyond-path-max"
     case aKeepsPassphrasesInUnreadableFolder = "a-keeps-passphrases-in-unreadable-folder"
+    // A site runs other software than the ceremony's build, or lies about which.
+    case bRunsOtherBuild = "b-runs-other-build"
+    case aForgesBuild = "a-forges-build"
 
     /// When the fault strikes.
     package enum Phase: Sendable {
@@ -106,7 +109,9 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
 
     package var phase: Phase {
         switch self {
-        case .aReusesOwnersalt, .aWeakPolicy, .bReusesSeedb, .bWeakRandomness, .aWeakPassphraseGenerator: .during
+        case .aReusesOwnersalt, .aWeakPolicy, .bReusesSeedb, .bWeakRandomness, .aWeakPassphraseGenerator,
+            .bRunsOtherBuild, .aForgesBuild:
+            .during
         case .aLogsPassphrases, .aLogsPassphrasesHex, .aLogsPassphrasesBase64, .aLogsPassphrasesJSON,
             .aLogsPassphrasesSQLite, .aKeepsPassfactorNested, .bKeepsSeedb, .bKeepsFactorb,
             .bSendsEncryptedKeyToA, .sitesBothKeepShares, .bSubstitutesAddress, .bKeepsShareAsSiteRecord,
@@ -180,6 +185,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .aNamesFileByPassphrase, .aKeepsPassphrasesUnderNonUTF8Name, .aKeepsPassphrasesInUnreadableFolder:
             [.defaultDeny, .siteA]
         case .bKeepsSeedbAsLinkTarget, .bKeepsSeedbBeyondPathMax: [.defaultDeny, .siteB]
+        case .bRunsOtherBuild, .aForgesBuild: [.builds]
         }
     }
 
@@ -273,6 +279,9 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
             "site B keeps every seedb in hex in a file whose path is longer than PATH_MAX (4096), in nested folders"
         case .aKeepsPassphrasesInUnreadableFolder:
             "site A keeps its passphrases in a folder of mode 000 (root still reads it; others see an unreadable folder)"
+        case .bRunsOtherBuild: "site B runs key-site of another build (its payloads record version \(MockCeremony.otherVersion))"
+        case .aForgesBuild:
+            "site A's intermediate batches record a build it wrote by hand: the tool key-site, an executable no other payload names"
         }
     }
 }

@@ -13,10 +13,12 @@ struct KeySiteTool: ParsableCommand {
             "Site B of a 2FKG ceremony: turns intermediate codes into encrypted keys, addresses and confirmation codes.",
         discussion: """
             Works only in CEREMONY/site-b, CEREMONY/transfer and CEREMONY/printed/site-b. \
-            Order: init, endorse (after passphrase-site propose), mint for each batch, then close.
+            Order: init, endorse (after passphrase-site propose), mint for each batch, then close; \
+            status shows where the ceremony stands. Every subcommand takes --json: its result as one JSON \
+            object on stdout, and an error as one JSON object on stderr (code, file, card, message).
             Exit status: 0 success; 1 refused (one line on stderr says why); 64 usage error.
             """,
-        subcommands: [Init.self, Endorse.self, Mint.self, Close.self])
+        version: toolVersion, subcommands: [Init.self, Endorse.self, Mint.self, Close.self, Status.self])
 
     static func main() { runCeremonyTool("key-site", harden: true) }
 }
@@ -26,11 +28,13 @@ extension KeySiteTool {
         static let configuration = CommandConfiguration(
             abstract: "Make site-b/ and its signing key; declare the public key in transfer/.")
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let key = try SiteSetup.initialise(.siteB, layout: ceremony.layout)
-            print("site-b key \(key.keyid)")
-            print("compare aloud with site A: \(key.shortForm)")
+            output.emit(
+                ["site-b key \(key.keyid)", "compare aloud with site A: \(key.shortForm)"],
+                ["site": "site-b", "keyid": .string(key.keyid), "short_form": .string(key.shortForm)])
         }
     }
 
@@ -38,12 +42,18 @@ extension KeySiteTool {
         static let configuration = CommandConfiguration(
             abstract: "Check ceremony.json (A's signature, this site's key) and countersign it.")
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let body = try SiteSetup.endorse(layout: ceremony.layout)
-            print(
-                "ceremony \(body.ceremonyId) endorsed: \(body.cards) cards, \(body.network), site A key \(body.siteA.shortForm)"
-            )
+            output.emit(
+                [
+                    "ceremony \(body.ceremonyId) endorsed: \(body.cards) cards, \(body.network), site A key \(body.siteA.shortForm)"
+                ],
+                [
+                    "ceremony": .string(body.ceremonyId), "endorsed": true, "cards": .int(body.cards),
+                    "network": .string("\(body.network)"), "site_a_short_form": .string(body.siteA.shortForm),
+                ])
         }
     }
 
@@ -55,11 +65,12 @@ extension KeySiteTool {
                 "Writes the card faces (printed/site-b), the signed key batch and retention statement (transfer/).")
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var batch: BatchOption
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let site = try KeySite(layout: ceremony.layout)
-            let count = try site.mint(batch: batch.batch, progress: TerminalProgress.ifTerminal())
-            print("batch \(batch.batch): minted \(count) cards")
+            let count = try site.mint(batch: batch.batch, progress: output.progress)
+            output.emit(["batch \(batch.batch): minted \(count) cards"], ["batch": .int(batch.batch), "minted": .int(count)])
         }
     }
 
@@ -67,13 +78,37 @@ extension KeySiteTool {
         static let configuration = CommandConfiguration(
             abstract: "Check the closing manifest lists exactly the transcript, and countersign it.")
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let site = try KeySite(layout: ceremony.layout)
             let digest = try site.countersignClosing()
-            print("closing manifest \(digest.hex) countersigned")
-            print("compare aloud: \(digest.humanForm)")
-            print(keysLine(site.ceremony.body))
+            output.emit(
+                [
+                    "closing manifest \(digest.hex) countersigned", "compare aloud: \(digest.humanForm)",
+                    keysLine(site.ceremony.body),
+                ],
+                [
+                    "closing_manifest": .string(digest.hex), "countersigned": true, "short_form": .string(digest.humanForm),
+                    "site_a_key": .string(site.ceremony.body.siteA.shortForm),
+                    "site_b_key": .string(site.ceremony.body.siteB.shortForm),
+                ])
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show each batch's state (pending, issued, minted, verified, sealed) and the next step.",
+            discussion: """
+                Reads which bundles transfer/ holds and whether this site's printer made each batch's faces; \
+                it changes nothing and verifies only the manifest's and the closing manifest's signatures.
+                """)
+        @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var output: JSONOption
+
+        func run() throws {
+            let status = try CeremonyStatus.read(ceremony.layout, site: .siteB)
+            output.emit(status.lines, status.json)
         }
     }
 }

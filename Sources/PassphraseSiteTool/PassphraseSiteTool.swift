@@ -13,10 +13,12 @@ struct PassphraseSiteTool: ParsableCommand {
             "Site A of a 2FKG ceremony: makes passphrases and BIP38 intermediate codes, checks confirmation codes.",
         discussion: """
             Works only in CEREMONY/site-a, CEREMONY/transfer and CEREMONY/printed/site-a. \
-            Order: init, propose (after key-site init), issue, verify, seal for each batch, then close.
+            Order: init, propose (after key-site init), issue, verify, seal for each batch, then close; \
+            status shows where the ceremony stands. Every subcommand takes --json: its result as one JSON \
+            object on stdout, and an error as one JSON object on stderr (code, file, card, message).
             Exit status: 0 success; 1 refused (one line on stderr says why); 64 usage error.
             """,
-        subcommands: [Init.self, Propose.self, Issue.self, Verify.self, Seal.self, Close.self])
+        version: toolVersion, subcommands: [Init.self, Propose.self, Issue.self, Verify.self, Seal.self, Close.self, Status.self])
 
     static func main() { runCeremonyTool("passphrase-site", harden: true) }
 }
@@ -26,11 +28,13 @@ extension PassphraseSiteTool {
         static let configuration = CommandConfiguration(
             abstract: "Make site-a/ and its signing key; declare the public key in transfer/.")
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let key = try SiteSetup.initialise(.siteA, layout: ceremony.layout)
-            print("site-a key \(key.keyid)")
-            print("compare aloud with site B: \(key.shortForm)")
+            output.emit(
+                ["site-a key \(key.keyid)", "compare aloud with site B: \(key.shortForm)"],
+                ["site": "site-a", "keyid": .string(key.keyid), "short_form": .string(key.shortForm)])
         }
     }
 
@@ -48,6 +52,7 @@ extension PassphraseSiteTool {
             .length
         @Option(help: "Characters per dash-separated group.") var group = PassphrasePolicy.standard.group
         @Flag(help: "Accept a passphrase policy under 80 bits.") var forceWeakPolicy = false
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let terms = SiteSetup.Terms(
@@ -56,10 +61,16 @@ extension PassphraseSiteTool {
                 policy: PassphrasePolicy(alphabet: alphabet, length: length, group: group),
                 forceWeakPolicy: forceWeakPolicy)
             let body = try SiteSetup.propose(terms, layout: ceremony.layout)
-            print(
-                "ceremony \(body.ceremonyId): \(body.cards) cards in \(body.batchCount) batches, \(body.network), policy \(body.policyBits) bits"
-            )
-            print("site B key \(body.siteB.shortForm) (transfer/site-b.declaration.json): compare aloud with site B")
+            output.emit(
+                [
+                    "ceremony \(body.ceremonyId): \(body.cards) cards in \(body.batchCount) batches, \(body.network), policy \(body.policyBits) bits",
+                    "site B key \(body.siteB.shortForm) (transfer/site-b.declaration.json): compare aloud with site B",
+                ],
+                [
+                    "ceremony": .string(body.ceremonyId), "cards": .int(body.cards), "batches": .int(body.batchCount),
+                    "network": .string("\(body.network)"), "policy_bits": .double(body.policyBits),
+                    "site_b_short_form": .string(body.siteB.shortForm),
+                ])
         }
     }
 
@@ -70,11 +81,12 @@ extension PassphraseSiteTool {
             discussion: "A run killed part way resumes where it stopped; cards already made keep their passphrases.")
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var batch: BatchOption
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let site = try PassphraseSite(layout: ceremony.layout)
-            let count = try site.issue(batch: batch.batch, progress: TerminalProgress.ifTerminal())
-            print("batch \(batch.batch): issued \(count) cards")
+            let count = try site.issue(batch: batch.batch, progress: output.progress)
+            output.emit(["batch \(batch.batch): issued \(count) cards"], ["batch": .int(batch.batch), "issued": .int(count)])
         }
     }
 
@@ -85,13 +97,22 @@ extension PassphraseSiteTool {
             discussion: "Exits 1 when any card fails; the report lists each failing serial and why.")
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var batch: BatchOption
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let site = try PassphraseSite(layout: ceremony.layout)
-            let report = try site.verify(batch: batch.batch, progress: TerminalProgress.ifTerminal())
-            print("batch \(batch.batch): \(report.confirmed)/\(report.checked) confirmation codes verified")
+            let report = try site.verify(batch: batch.batch, progress: output.progress)
+            output.emit(
+                ["batch \(batch.batch): \(report.confirmed)/\(report.checked) confirmation codes verified"],
+                [
+                    "batch": .int(batch.batch), "checked": .int(report.checked), "confirmed": .int(report.confirmed),
+                    "failures": .array(
+                        report.failures.map { ["serial": .string($0.serial.description), "reason": .string($0.reason)] }),
+                ])
             if !report.failures.isEmpty {
-                for failure in report.failures { ToolExit.note("card \(failure.serial): \(failure.reason)") }
+                if !output.json {
+                    for failure in report.failures { ToolExit.note("card \(failure.serial): \(failure.reason)") }
+                }
                 throw CeremonyError(
                     .refusedBundle, file: "\(CeremonyLayout.batchName(batch.batch)).keys.json",
                     "\(report.failures.count) card(s) failed confirmation")
@@ -106,11 +127,14 @@ extension PassphraseSiteTool {
         @OptionGroup var batch: BatchOption
         @Flag(help: "Void the cards whose confirmation failed (named in the statement, printed VOID).")
         var voidFailed = false
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let site = try PassphraseSite(layout: ceremony.layout)
             try site.seal(batch: batch.batch, voidFailed: voidFailed)
-            print("batch \(batch.batch): sealed; no passphrase remains in site-a/")
+            output.emit(
+                ["batch \(batch.batch): sealed; no passphrase remains in site-a/"],
+                ["batch": .int(batch.batch), "sealed": true])
         }
     }
 
@@ -118,18 +142,40 @@ extension PassphraseSiteTool {
         static let configuration = CommandConfiguration(
             abstract: "Write the closing manifest (transfer/closing.json): every payload digest, signed by A.")
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let site = try PassphraseSite(layout: ceremony.layout)
             let digest = try site.close()
-            print("closing manifest \(digest.hex)")
-            print("compare aloud: \(digest.humanForm)")
-            print(keysLine(site.ceremony.body))
-            if let commitment = try SampleCommitment.read(site.ceremony) {
-                print("records the auditor's sample commitment \(commitment.commitment.digest.humanForm)")
-            } else {
-                print("no auditor sample commitment in audit/: the audit will report the sample as steerable")
-            }
+            let commitment = try SampleCommitment.read(site.ceremony)
+            output.emit(
+                [
+                    "closing manifest \(digest.hex)", "compare aloud: \(digest.humanForm)", keysLine(site.ceremony.body),
+                    commitment.map { "records the auditor's sample commitment \($0.commitment.digest.humanForm)" }
+                        ?? "no auditor sample commitment in audit/: the audit will report the sample as steerable",
+                ],
+                [
+                    "closing_manifest": .string(digest.hex), "short_form": .string(digest.humanForm),
+                    "site_a_key": .string(site.ceremony.body.siteA.shortForm),
+                    "site_b_key": .string(site.ceremony.body.siteB.shortForm),
+                    "sample_commitment": .optional(commitment?.commitment.digest.hex),
+                ])
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show each batch's state (pending, issued, minted, verified, sealed) and the next step.",
+            discussion: """
+                Reads which bundles transfer/ holds and whether this site's printer made each batch's labels; \
+                it changes nothing and verifies only the manifest's and the closing manifest's signatures.
+                """)
+        @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var output: JSONOption
+
+        func run() throws {
+            let status = try CeremonyStatus.read(ceremony.layout, site: .siteA)
+            output.emit(status.lines, status.json)
         }
     }
 }

@@ -62,6 +62,10 @@ package struct AuditReport: Codable, Sendable {
     package let errors: [String]
     /// The disk images added to the views (`--image`), as searched.
     package var images: [ImageSearched] = []
+    /// The builds that made the payloads (B1), by signer, in transcript order.
+    package var builds: [BuildUse] = []
+    /// The build of the auditing executable, when it records one.
+    package var auditorBuild: BuildRecord?
 
     package var passed: Bool { verdict == "pass" }
 }
@@ -137,6 +141,7 @@ extension AuditReport {
             }
         }
         lines += keysMarkdown
+        lines += buildsMarkdown
         lines += imagesMarkdown
         lines.append("## Brute-force exposure")
         lines.append("")

@@ -26,6 +26,7 @@ package enum Check: String, Codable, Sendable, CaseIterable, Comparable {
     case sample = "K1.cut-and-choose"
     case retention = "K2.retention-statements"
     case defaultDeny = "K3.default-deny"
+    case builds = "B1.builds"
 
     /// What the check establishes, in one line.
     package var summary: String {
@@ -55,6 +56,8 @@ package enum Check: String, Codable, Sendable, CaseIterable, Comparable {
         case .retention: "each site's last retention statement matches what its folder holds"
         case .defaultDeny:
             "the site folders, transfer/ and the top level hold only what the protocol explains, each parsed as its kind"
+        case .builds:
+            "every payload records its build; both sites ran one version, each tool one executable (listed in --expect-build when given)"
         }
     }
 
