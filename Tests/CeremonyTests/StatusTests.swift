@@ -110,9 +110,13 @@ import Testing
     @Test("status refuses a manifest that is not signed by site A, as every site command does")
     func statusRefusesAForgedManifest() throws {
         let test = try TestCeremony(cards: 2, batchSize: 2)
-        var text = try String(contentsOf: test.layout.manifest, encoding: .utf8)
-        text = text.replacingOccurrences(of: "\"sig\":\"", with: "\"sig\":\"AAAA")
-        try Data(text.utf8).write(to: test.layout.manifest)
+        // Both signatures replaced by 64 zero bytes: the envelope no longer verifies.
+        let file = test.layout.manifest
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        var signatures = try #require(object["signatures"] as? [[String: Any]])
+        for index in signatures.indices { signatures[index]["sig"] = Data(count: 64).base64EncodedString() }
+        object["signatures"] = signatures
+        try JSONSerialization.data(withJSONObject: object).write(to: file)
         let result = try Tools.siteA("status", "--ceremony", test.path, "--json")
         #expect(result.status == 1)
         let error = try #require(
