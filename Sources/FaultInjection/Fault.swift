@@ -279,7 +279,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
             "site B keeps every seedb in hex in a file whose path is longer than PATH_MAX (4096), in nested folders"
         case .aKeepsPassphrasesInUnreadableFolder:
             "site A keeps its passphrases in a folder of mode 000 (root still reads it; others see an unreadable folder)"
-        case .bRunsOtherBuild: "site B runs key-site of another build (its payloads record version \(MockCeremony.otherVersion))"
+        case .bRunsOtherBuild:
+            "site B runs key-site of another build (its payloads record version \(MockCeremony.otherVersion))"
         case .aForgesBuild:
             "site A's intermediate batches record a build it wrote by hand: the tool key-site, an executable no other payload names"
         }

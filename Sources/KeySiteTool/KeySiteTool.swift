@@ -70,7 +70,8 @@ extension KeySiteTool {
         func run() throws {
             let site = try KeySite(layout: ceremony.layout)
             let count = try site.mint(batch: batch.batch, progress: output.progress)
-            output.emit(["batch \(batch.batch): minted \(count) cards"], ["batch": .int(batch.batch), "minted": .int(count)])
+            output.emit(
+                ["batch \(batch.batch): minted \(count) cards"], ["batch": .int(batch.batch), "minted": .int(count)])
         }
     }
 
@@ -89,7 +90,8 @@ extension KeySiteTool {
                     keysLine(site.ceremony.body),
                 ],
                 [
-                    "closing_manifest": .string(digest.hex), "countersigned": true, "short_form": .string(digest.humanForm),
+                    "closing_manifest": .string(digest.hex), "countersigned": true,
+                    "short_form": .string(digest.humanForm),
                     "site_a_key": .string(site.ceremony.body.siteA.shortForm),
                     "site_b_key": .string(site.ceremony.body.siteB.shortForm),
                 ])

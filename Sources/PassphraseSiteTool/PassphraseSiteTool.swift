@@ -18,7 +18,8 @@ struct PassphraseSiteTool: ParsableCommand {
             object on stdout, and an error as one JSON object on stderr (code, file, card, message).
             Exit status: 0 success; 1 refused (one line on stderr says why); 64 usage error.
             """,
-        version: toolVersion, subcommands: [Init.self, Propose.self, Issue.self, Verify.self, Seal.self, Close.self, Status.self])
+        version: toolVersion,
+        subcommands: [Init.self, Propose.self, Issue.self, Verify.self, Seal.self, Close.self, Status.self])
 
     static func main() { runCeremonyTool("passphrase-site", harden: true) }
 }
@@ -86,7 +87,8 @@ extension PassphraseSiteTool {
         func run() throws {
             let site = try PassphraseSite(layout: ceremony.layout)
             let count = try site.issue(batch: batch.batch, progress: output.progress)
-            output.emit(["batch \(batch.batch): issued \(count) cards"], ["batch": .int(batch.batch), "issued": .int(count)])
+            output.emit(
+                ["batch \(batch.batch): issued \(count) cards"], ["batch": .int(batch.batch), "issued": .int(count)])
         }
     }
 
@@ -107,7 +109,9 @@ extension PassphraseSiteTool {
                 [
                     "batch": .int(batch.batch), "checked": .int(report.checked), "confirmed": .int(report.confirmed),
                     "failures": .array(
-                        report.failures.map { ["serial": .string($0.serial.description), "reason": .string($0.reason)] }),
+                        report.failures.map {
+                            ["serial": .string($0.serial.description), "reason": .string($0.reason)]
+                        }),
                 ])
             if !report.failures.isEmpty {
                 if !output.json {
@@ -150,7 +154,8 @@ extension PassphraseSiteTool {
             let commitment = try SampleCommitment.read(site.ceremony)
             output.emit(
                 [
-                    "closing manifest \(digest.hex)", "compare aloud: \(digest.humanForm)", keysLine(site.ceremony.body),
+                    "closing manifest \(digest.hex)", "compare aloud: \(digest.humanForm)",
+                    keysLine(site.ceremony.body),
                     commitment.map { "records the auditor's sample commitment \($0.commitment.digest.humanForm)" }
                         ?? "no auditor sample commitment in audit/: the audit will report the sample as steerable",
                 ],

@@ -25,7 +25,10 @@ extension CeremonyStatus {
             "site": .string(site.rawValue), "ceremony": .optional(ceremony), "stage": .string(stage.rawValue),
             "batches": .array(
                 batches.map {
-                    ["batch": .int($0.number), "state": .string($0.state.rawValue), "\(printedName)_printed": .bool($0.printed)]
+                    [
+                        "batch": .int($0.number), "state": .string($0.state.rawValue),
+                        "\(printedName)_printed": .bool($0.printed),
+                    ]
                 }),
             "next": next.map { ["party": .string($0.party.rawValue), "command": .string($0.command)] } ?? .null,
         ]

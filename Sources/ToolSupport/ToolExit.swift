@@ -29,7 +29,10 @@ package enum ToolExit {
     /// With `json`, each warning is a JSON object `{"tool": ..., "warning": ...}` on its own line instead.
     package static func harden(_ tool: String, json: Bool = false) {
         for warning in ProcessHardening.apply(tool: tool).warnings {
-            note(json ? (["tool": .string(tool), "warning": .string(warning)] as JSONValue).line : "\(tool): warning: \(warning)")
+            note(
+                json
+                    ? (["tool": .string(tool), "warning": .string(warning)] as JSONValue).line
+                    : "\(tool): warning: \(warning)")
         }
     }
 }

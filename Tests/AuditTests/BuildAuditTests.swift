@@ -57,7 +57,8 @@ import Testing
         #expect(failing.checks.first { $0.id == .builds }?.passed == false)
         let findings = failing.findings.filter { $0.check == .builds }
         #expect(!findings.isEmpty)
-        #expect(findings.allSatisfy { $0.message.hasPrefix("key-site ") && $0.message.contains("not among the expected") })
+        #expect(
+            findings.allSatisfy { $0.message.hasPrefix("key-site ") && $0.message.contains("not among the expected") })
         #expect(failing.builds.first { $0.signer == "site-b" }?.expected == false)
         #expect(failing.markdown.contains("| **no** |"))
     }

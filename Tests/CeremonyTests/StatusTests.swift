@@ -163,7 +163,8 @@ import Testing
         #expect(try json("passphrase-site", "seal", "--ceremony", d, "--batch", "1")["sealed"] as? Bool == true)
         let closed = try json("passphrase-site", "close", "--ceremony", d)
         let digest = try #require(closed["closing_manifest"] as? String)
-        #expect(digest == PayloadDigest(of: try Envelope(json: Data(contentsOf: test.layout.closingManifest)).payload).hex)
+        #expect(
+            digest == PayloadDigest(of: try Envelope(json: Data(contentsOf: test.layout.closingManifest)).payload).hex)
         #expect(closed["site_a_key"] as? String == a["short_form"] as? String)
         #expect(closed["sample_commitment"] is NSNull)
         let countersigned = try json("key-site", "close", "--ceremony", d)

@@ -69,7 +69,9 @@ extension AuditReport {
                 "",
             ]
         }
-        lines += ["| signer | tool | version | executable SHA-256 | payloads | expected |", "|---|---|---|---|---|---|"]
+        lines += [
+            "| signer | tool | version | executable SHA-256 | payloads | expected |", "|---|---|---|---|---|---|",
+        ]
         for build in builds {
             let expected = build.expected.map { $0 ? "yes" : "**no**" } ?? "not asked"
             lines.append(
@@ -105,7 +107,8 @@ extension AuditRun {
         let recorded = payloads.filter { $0.header.build != nil }
         guard !recorded.isEmpty else {
             findings.append(
-                Finding(.builds, .info, "no payload records the build that made it (a toolkit older than build records)"))
+                Finding(
+                    .builds, .info, "no payload records the build that made it (a toolkit older than build records)"))
             return []
         }
         for (file, header) in payloads where header.build == nil {
@@ -119,7 +122,8 @@ extension AuditRun {
                 findings.append(
                     Finding(
                         .builds, .critical,
-                        "\(header.signer.siteName)'s payload records the tool \(build.tool), not \(wanted)", file: file))
+                        "\(header.signer.siteName)'s payload records the tool \(build.tool), not \(wanted)", file: file)
+                )
             }
         }
         let versions = Set(recorded.map { $0.header.build!.version })
