@@ -55,7 +55,7 @@ extension CeremonyFaultTool {
         func validate() throws {
             if fault.phase == .during {
                 throw ValidationError(
-                    "\(fault.rawValue) changes how a site draws randomness: only the in-process mock ceremony can play it"
+                    "\(fault.rawValue) changes how a site draws randomness or what build it records: only the in-process mock ceremony can play it"
                 )
             }
         }

@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 /// Tool provenance: `--version` on every executable, and the build record every payload carries.
-@Suite struct Provenance {
+@Suite struct ToolProvenance {
     static let executables = [
         "bip38", "passphrase-site", "key-site", "card-print", "ceremony-audit", "ceremony-fault", "Benchmarks",
     ]
