@@ -47,6 +47,38 @@ import Testing
         }
     }
 
+    @Test("the honest path with the real executables: the audit lists both sites' builds, expected in their SHA256SUMS")
+    func auditExpectsTheBuiltExecutables() throws {
+        let test = try TestCeremony(cards: 2, batchSize: 2)
+        try test.runAll()
+        let sums = test.root.deletingLastPathComponent().appendingPathComponent("SHA256SUMS-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: sums) }
+        let names = ["passphrase-site", "key-site", "ceremony-audit"]
+        try Data(try names.map { "\(try Self.digest($0))  \($0)\n" }.joined().utf8).write(to: sums)
+        let audit = try Tools.run(
+            "ceremony-audit", [test.path, "--no-countersign", "--sample", "0", "--expect-build", sums.path])
+        #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
+        let a = try Self.digest("passphrase-site")
+        let b = try Self.digest("key-site")
+        #expect(
+            audit.stdout.contains("build site-a: passphrase-site \(ToolkitVersion.current) \(a) (6 payloads, expected)")
+        )
+        #expect(audit.stdout.contains("build site-b: key-site \(ToolkitVersion.current) \(b) (3 payloads, expected)"))
+        let report = try String(contentsOf: test.layout.audit.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(
+            report.contains(
+                "Audited by `ceremony-audit` \(ToolkitVersion.current), executable SHA-256 `\(try Self.digest("ceremony-audit"))`."
+            ))
+
+        // A SHA256SUMS of another build (no line for this key-site) fails B1.
+        try Data("\(a)  passphrase-site\n".utf8).write(to: sums)
+        let other = try Tools.run(
+            "ceremony-audit", [test.path, "--no-countersign", "--sample", "0", "--expect-build", sums.path])
+        #expect(other.status == 3)
+        #expect(other.stdout.contains("failed: B1.builds"), "\(other.stdout)")
+        #expect(other.stdout.contains("(3 payloads, NOT EXPECTED)"))
+    }
+
     @Test("a payload without a build field (an older build's) still decodes canonically, and re-encodes to its bytes")
     func payloadWithoutBuildReads() throws {
         let test = try TestCeremony(cards: 2, batchSize: 2)
