@@ -97,8 +97,11 @@ ceremony-deps: deps
 build: deps
 	$(SWIFT) build
 
+# Also writes SHA256SUMS beside the executables: what `ceremony-audit --expect-build` takes.
+RELEASE_TOOLS := bip38 passphrase-site key-site card-print ceremony-audit ceremony-fault
 release: deps
 	$(SWIFT) build -c release
+	cd "$$($(SWIFT) build -c release --show-bin-path)" && sha256sum $(RELEASE_TOOLS) > SHA256SUMS
 
 # swift-format ships with the toolchain. The style (.swift-format) is swift-crypto's,
 # 120 columns, except that a call's arguments are packed rather than one per line.

@@ -21,16 +21,19 @@ package struct Auditor {
         package var images: [ImageInput]
         /// Production or mock (Docs/Audit.md, "Two modes"); nil picks by what `printed/` holds.
         package var mode: AuditMode?
+        /// The executables the payloads' builds must be among (`--expect-build`); nil: not checked.
+        package var expectedBuilds: ExpectedBuilds?
 
         package init(
             sample: Int = 3, keyFolder: URL? = nil, countersign: Bool = true, images: [ImageInput] = [],
-            mode: AuditMode? = nil
+            mode: AuditMode? = nil, expectedBuilds: ExpectedBuilds? = nil
         ) {
             self.sample = sample
             self.keyFolder = keyFolder
             self.countersign = countersign
             self.images = images
             self.mode = mode
+            self.expectedBuilds = expectedBuilds
         }
     }
 
@@ -130,6 +133,7 @@ struct AuditRun {
         findings += transcript.findings
         checkCoverage(transcript)
         var keys = checkKeys(transcript)
+        let builds = checkBuilds(transcript)
 
         var book = CardBook(ceremony: ceremony, transcript: transcript)
         let mode = AuditMode.resolve(options.mode, layout: layout)
@@ -180,6 +184,8 @@ struct AuditRun {
         report.siteKeys = SiteKeyStorage.survey(layout, manifest: manifest, transcript: transcript)
         report.closingDigest = transcript.entry(.closingManifest, .siteA, batch: nil)?.digest.hex
         report.exceptionLog = exceptions
+        report.builds = builds
+        report.auditorBuild = Provenance.build(signer: .auditor, kind: .sampleCommitment)
         return report
     }
 

@@ -17,6 +17,7 @@ struct BIP38Tool: ParsableCommand {
             Exit status: 0 success; 1 the input was refused (the message says why: wrong passphrase, \
             bad checksum, ...); 64 usage error.
             """,
+        version: ToolkitVersion.current,
         subcommands: [
             Encrypt.self, Decrypt.self, Intermediate.self, Generate.self, Confirm.self, Inspect.self, Explain.self,
         ])

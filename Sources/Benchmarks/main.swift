@@ -1,4 +1,10 @@
+import BIP38
 import Foundation
+
+if CommandLine.arguments.dropFirst().first == "--version" {
+    print(ToolkitVersion.current)
+    exit(0)
+}
 
 // `make bench`: builds in release, then runs this once. See Configuration.swift
 // for the environment variables and bench/README.md for what each figure means.

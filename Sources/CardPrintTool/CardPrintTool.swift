@@ -17,7 +17,7 @@ struct CardPrintTool: ParsableCommand {
             an encrypted key are 0600.
             Exit status: 0 success; 1 refused (one line on stderr says why); 64 usage error.
             """,
-        subcommands: [Labels.self, Faces.self, Assemble.self, VoidSample.self])
+        version: toolVersion, subcommands: [Labels.self, Faces.self, Assemble.self, VoidSample.self])
 
     static func main() { runCeremonyTool("card-print", harden: true) }
 }

@@ -18,7 +18,7 @@ struct CeremonyAuditTool: ParsableCommand {
             auditor log exceptions with log-exception; a mock ceremony keeps the audit's copy of the print \
             spools with mock-secrets before the sites destroy theirs.
             """,
-        subcommands: [AuditFolder.self, Commit.self, LogException.self, MockSecrets.self],
+        version: toolVersion, subcommands: [AuditFolder.self, Commit.self, LogException.self, MockSecrets.self],
         defaultSubcommand: AuditFolder.self)
 
     /// Hardens the process first: the audit rebuilds every card's passphrase and
@@ -84,7 +84,7 @@ struct AuditFolder: ParsableCommand {
             Each --image is searched as raw bytes (unallocated space included) and, through The Sleuth \
             Kit, by the name and content of every file it lists, deleted ones too; findings name it \
             image:site-a (or image:site-a!/path (deleted)).
-            Exit status: 0 every check passed; 1 an image is missing or unreadable; 3 a check failed; 4 \
+            Exit status: 0 every check passed; 1 an image or the --expect-build file is missing or unreadable; 3 a check failed; 4 \
             every check passed but the countersignature could not be made; 2 the folder is unusable (no readable manifest signed by \
             site A) or the report cannot be written; 64 usage error.
             """)
@@ -109,6 +109,11 @@ struct AuditFolder: ParsableCommand {
             "production (hold no card secrets: only the sampled cards' labels and faces are used) or mock (every card, with the positive control); default: production when neither printed/ nor mock-secrets/ holds a spool, else mock.",
             valueName: "mode"))
     var mode: String?
+    @Option(
+        help: ArgumentHelp(
+            "The release's executables as sha256sum lists them (SHA256SUMS): every payload's build must be among them.",
+            valueName: "file"))
+    var expectBuild: String?
 
     func validate() throws {
         guard sample >= 0 else { throw ValidationError("--sample must be 0 or more") }
@@ -137,13 +142,22 @@ struct AuditFolder: ParsableCommand {
             FileHandle.standardError.write(Data("ceremony-audit: \(AuditReport.shown(error.description))\n".utf8))
             throw ExitCode(1)
         }
+        var expected: ExpectedBuilds?
+        do {
+            expected = try expectBuild.map { path throws(CeremonyError) in
+                try ExpectedBuilds.read(URL(fileURLWithPath: path))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("ceremony-audit: \(AuditReport.shown(error.description))\n".utf8))
+            throw ExitCode(1)
+        }
         let report: AuditReport
         do {
             report = try Auditor.audit(
                 layout,
                 options: Auditor.Options(
                     sample: sample, keyFolder: keyFolder.map { URL(fileURLWithPath: $0) }, countersign: !noCountersign,
-                    images: inputs, mode: mode.flatMap(AuditMode.init(rawValue:))))
+                    images: inputs, mode: mode.flatMap(AuditMode.init(rawValue:)), expectedBuilds: expected))
         } catch {
             FileHandle.standardError.write(
                 Data("ceremony-audit: unusable ceremony folder: \(AuditReport.shown(error.description))\n".utf8))
@@ -175,6 +189,12 @@ struct AuditFolder: ParsableCommand {
                     + (failed.isEmpty ? "" : "; failed: " + failed.joined(separator: ", ")))
             for key in report.keys { print("signer \(key.line)") }
             for site in report.siteKeys { print("site key \(site.line)") }
+            for build in report.builds {
+                let expected = build.expected.map { $0 ? ", expected" : ", NOT EXPECTED" } ?? ""
+                print(
+                    "build \(build.signer): \(AuditReport.shown(build.tool)) \(AuditReport.shown(build.version)) \(build.executableSha256) (\(build.payloads.count) payloads\(expected))"
+                )
+            }
             for image in report.images {
                 print(
                     "searched \(image.name): \(AuditReport.shown(image.path)), \(image.bytes) bytes, \(AuditReport.shown(image.fileSystem)), \(image.names) names (\(image.deletedNames) deleted)"

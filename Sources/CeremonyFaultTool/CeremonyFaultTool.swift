@@ -18,7 +18,7 @@ struct CeremonyFaultTool: ParsableCommand {
             are not reachable from the site executables by design; run them with the in-process mock ceremony \
             (the audit tests).
             """,
-        subcommands: [List.self, Inject.self])
+        version: toolVersion, subcommands: [List.self, Inject.self])
 
     static func main() { runCeremonyTool("ceremony-fault", harden: false) }
 }
@@ -55,7 +55,7 @@ extension CeremonyFaultTool {
         func validate() throws {
             if fault.phase == .during {
                 throw ValidationError(
-                    "\(fault.rawValue) changes how a site draws randomness: only the in-process mock ceremony can play it"
+                    "\(fault.rawValue) changes how a site draws randomness or what build it records: only the in-process mock ceremony can play it"
                 )
             }
         }

@@ -97,6 +97,9 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case bLeavesSeedbOnMedium = "b-leaves-seedb-on-medium"
     // The record of what went wrong is rewritten.
     case exceptionLogEdited = "exception-log-edited"
+    // A site runs other software than the ceremony's build, or lies about which.
+    case bRunsOtherBuild = "b-runs-other-build"
+    case aForgesBuild = "a-forges-build"
 
     /// When the fault strikes.
     package enum Phase: Sendable {
@@ -110,7 +113,9 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
 
     package var phase: Phase {
         switch self {
-        case .aReusesOwnersalt, .aWeakPolicy, .bReusesSeedb, .bWeakRandomness, .aWeakPassphraseGenerator: .during
+        case .aReusesOwnersalt, .aWeakPolicy, .bReusesSeedb, .bWeakRandomness, .aWeakPassphraseGenerator,
+            .bRunsOtherBuild, .aForgesBuild:
+            .during
         case .aLogsPassphrases, .aLogsPassphrasesHex, .aLogsPassphrasesBase64, .aLogsPassphrasesJSON,
             .aLogsPassphrasesSQLite, .aKeepsPassfactorNested, .bKeepsSeedb, .bKeepsFactorb,
             .bSendsEncryptedKeyToA, .sitesBothKeepShares, .bSubstitutesAddress, .bKeepsShareAsSiteRecord,
@@ -192,6 +197,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         // Found only when the audit is given the medium's image (a medium counts in both views).
         case .bLeavesSeedbOnMedium: [.siteA, .siteB]
         case .exceptionLogEdited: [.exceptionLog]
+        case .bRunsOtherBuild, .aForgesBuild: [.builds]
         }
     }
 
@@ -289,6 +295,10 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
             "site B writes every seedb onto the transfer medium, then deletes the file (its clusters stay on the FAT image)"
         case .exceptionLogEdited:
             "after close, the first exception-log entry's reason is rewritten (the line stays canonical JSON)"
+        case .bRunsOtherBuild:
+            "site B runs key-site of another build (its payloads record version \(MockCeremony.otherVersion))"
+        case .aForgesBuild:
+            "site A's intermediate batches record a build it wrote by hand: the tool key-site, an executable no other payload names"
         }
     }
 }

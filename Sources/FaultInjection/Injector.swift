@@ -55,8 +55,9 @@ package struct Injector {
                 lines += "\(card.serial) \(owner.passfactor.revealedHex())\n"
             }
             try append(a, "a/b/c/d/factors.txt", lines)
-        case .aReusesOwnersalt, .aWeakPolicy, .bReusesSeedb, .bWeakRandomness, .aWeakPassphraseGenerator:
-            break  // acted while drawing (MockCeremony)
+        case .aReusesOwnersalt, .aWeakPolicy, .bReusesSeedb, .bWeakRandomness, .aWeakPassphraseGenerator,
+            .bRunsOtherBuild, .aForgesBuild:
+            break  // acted while drawing or signing (MockCeremony)
         case .aKeepsUnexplainedFile:
             try write(a, "cache.bin", Data(SystemRandom.bytes(count: 4096)))
         case .bKeepsShareAsSiteRecord:

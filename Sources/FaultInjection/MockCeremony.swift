@@ -38,12 +38,29 @@ package enum MockCeremony {
     /// ``auditorFolder(for:)``), every batch (issue, mint, verify, seal), two exception-log
     /// entries and the closing,
     /// injecting `fault` at its phase.
+    ///
+    /// Each party's payloads record a mock build (``build(of:version:)``), as if each
+    /// site ran its own executable of one release.
     package static func run(
         at layout: CeremonyLayout, _ configuration: Configuration = Configuration(), fault: Fault? = nil,
         auditorFolder: URL? = nil
     )
         throws(CeremonyError)
     {
+        do {
+            try Provenance.$simulated.withValue(builds(for: fault)) {
+                try runSteps(at: layout, configuration, fault: fault, auditorFolder: auditorFolder)
+            }
+        } catch let error as CeremonyError {
+            throw error
+        } catch {
+            throw CeremonyError(.failed, "mock ceremony: \(error)", underlying: error)
+        }
+    }
+
+    private static func runSteps(
+        at layout: CeremonyLayout, _ configuration: Configuration, fault: Fault?, auditorFolder: URL?
+    ) throws(CeremonyError) {
         _ = try SiteSetup.initialise(.siteA, layout: layout)
         _ = try SiteSetup.initialise(.siteB, layout: layout)
         let weak = fault == .aWeakPolicy
@@ -85,6 +102,38 @@ package enum MockCeremony {
         _ = try siteA.close()
         _ = try siteB.countersignClosing()
         if let fault, fault.phase == .afterClose { try Injector(layout: layout).inject(fault, batch: 1) }
+    }
+
+    /// The version site B's other build records (``Fault/bRunsOtherBuild``).
+    package static let otherVersion = ToolkitVersion.current + "-patched"
+
+    /// The mock build of `party`'s tool: this version, and a stand-in executable digest
+    /// (SHA-256 of `mock TOOL VERSION`).
+    package static func build(of party: Party, version: String = ToolkitVersion.current) -> BuildRecord {
+        let tool = BuildRecord.tool(signing: party)
+        return BuildRecord(
+            tool: tool, version: version, executableSha256: PayloadDigest(of: Data("mock \(tool) \(version)".utf8)))
+    }
+
+    /// The honest mock release: every tool's mock build, as `sha256sum` would list it.
+    package static var releaseSums: String {
+        [Party.siteA, .siteB, .auditor].map { "\(build(of: $0).executableSha256.hex)  \(build(of: $0).tool)\n" }
+            .joined()
+    }
+
+    /// What each party's payloads record, honest or as `fault` makes them.
+    static func builds(for fault: Fault?) -> @Sendable (Party, PayloadKind) -> BuildRecord? {
+        switch fault {
+        case .bRunsOtherBuild:
+            return { party, _ in build(of: party, version: party == .siteB ? otherVersion : ToolkitVersion.current) }
+        case .aForgesBuild:
+            let forged = BuildRecord(
+                tool: "key-site", version: ToolkitVersion.current,
+                executableSha256: PayloadDigest(of: Data("a hand-written build record".utf8)))
+            return { party, kind in party == .siteA && kind == .intermediateBatch ? forged : build(of: party) }
+        default:
+            return { party, _ in build(of: party) }
+        }
     }
 
     /// A passphrase of the standard policy's shape from 30 random bits: the number in base 32

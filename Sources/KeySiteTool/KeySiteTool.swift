@@ -14,10 +14,15 @@ struct KeySiteTool: ParsableCommand {
         discussion: """
             Works only in CEREMONY/site-b, CEREMONY/transfer and CEREMONY/printed/site-b. \
             Order: init, endorse (after passphrase-site propose), mint for each batch, destroy-spools after assembly, \
-            then close; log-exception at any step.
+            then close; log-exception at any step; status shows where the ceremony stands. Every subcommand \
+            takes --json: its result as one JSON object on stdout, and an error as one JSON object on stderr \
+            (code, file, card, message).
             Exit status: 0 success; 1 refused (one line on stderr says why); 64 usage error.
             """,
-        subcommands: [Init.self, Endorse.self, Mint.self, Close.self, DestroySpools.self, LogException.self])
+        version: toolVersion,
+        subcommands: [
+            Init.self, Endorse.self, Mint.self, Close.self, DestroySpools.self, LogException.self, Status.self,
+        ])
 
     static func main() { runCeremonyTool("key-site", harden: true) }
 }
@@ -31,11 +36,13 @@ extension KeySiteTool {
         )
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var token: TokenOptions
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let key = try SiteSetup.initialise(.siteB, layout: ceremony.layout, token: token.choice)
-            print("site-b key \(key.keyid)")
-            print("compare aloud with site A: \(key.shortForm)")
+            output.emit(
+                ["site-b key \(key.keyid)", "compare aloud with site A: \(key.shortForm)"],
+                ["site": "site-b", "keyid": .string(key.keyid), "short_form": .string(key.shortForm)])
         }
     }
 
@@ -44,12 +51,18 @@ extension KeySiteTool {
             abstract: "Check ceremony.json (A's signature, this site's key) and countersign it.")
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var pin: PINOption
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let body = try SiteSetup.endorse(layout: ceremony.layout, pin: pin.source)
-            print(
-                "ceremony \(body.ceremonyId) endorsed: \(body.cards) cards, \(body.network), site A key \(body.siteA.shortForm)"
-            )
+            output.emit(
+                [
+                    "ceremony \(body.ceremonyId) endorsed: \(body.cards) cards, \(body.network), site A key \(body.siteA.shortForm)"
+                ],
+                [
+                    "ceremony": .string(body.ceremonyId), "endorsed": true, "cards": .int(body.cards),
+                    "network": .string("\(body.network)"), "site_a_short_form": .string(body.siteA.shortForm),
+                ])
         }
     }
 
@@ -62,11 +75,13 @@ extension KeySiteTool {
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var pin: PINOption
         @OptionGroup var batch: BatchOption
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let site = try KeySite(layout: ceremony.layout, pin: pin.source)
-            let count = try site.mint(batch: batch.batch, progress: TerminalProgress.ifTerminal())
-            print("batch \(batch.batch): minted \(count) cards")
+            let count = try site.mint(batch: batch.batch, progress: output.progress)
+            output.emit(
+                ["batch \(batch.batch): minted \(count) cards"], ["batch": .int(batch.batch), "minted": .int(count)])
         }
     }
 
@@ -75,22 +90,31 @@ extension KeySiteTool {
             abstract: "Check the closing manifest lists exactly the transcript, and countersign it.")
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var pin: PINOption
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let site = try KeySite(layout: ceremony.layout, pin: pin.source)
             let digest = try site.countersignClosing()
-            print("closing manifest \(digest.hex) countersigned")
-            print("compare aloud: \(digest.humanForm)")
-            print(keysLine(site.ceremony.body))
             let retired = site.ceremony.layout.closingRetention(.siteB)
-            if FileManager.default.fileExists(atPath: retired.path) {
-                print("signing key destroyed in its PKCS#11 token: \(site.ceremony.layout.relative(retired))")
-            }
+            let destroyed = FileManager.default.fileExists(atPath: retired.path)
+            output.emit(
+                [
+                    "closing manifest \(digest.hex) countersigned", "compare aloud: \(digest.humanForm)",
+                    keysLine(site.ceremony.body),
+                ]
+                    + (destroyed
+                        ? ["signing key destroyed in its PKCS#11 token: \(site.ceremony.layout.relative(retired))"]
+                        : []),
+                [
+                    "closing_manifest": .string(digest.hex), "countersigned": true,
+                    "short_form": .string(digest.humanForm),
+                    "site_a_key": .string(site.ceremony.body.siteA.shortForm),
+                    "site_b_key": .string(site.ceremony.body.siteB.shortForm),
+                    "token_key_destroyed": .optional(destroyed ? site.ceremony.layout.relative(retired) : nil),
+                ])
         }
     }
-}
 
-extension KeySiteTool {
     struct DestroySpools: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "destroy-spools",
@@ -98,8 +122,9 @@ extension KeySiteTool {
                 "After printing and assembly: overwrite and remove printed/site-b/, recorded in a signed retention statement.",
             discussion: "Runs after every batch is done and before close, which lists the statement.")
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var output: JSONOption
 
-        func run() throws { try destroySpools(.siteB, layout: ceremony.layout) }
+        func run() throws { try destroySpools(.siteB, layout: ceremony.layout, output: output) }
     }
 
     struct LogException: ParsableCommand {
@@ -110,11 +135,29 @@ extension KeySiteTool {
                 "The log is hash-chained: each entry holds the SHA-256 of the one before; close records its head.")
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var exception: ExceptionOptions
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let layout = ceremony.layout
             try logException(
-                layout, role: .siteB, options: exception, signer: try SiteIdentity.load(from: layout.site(.siteB)))
+                layout, role: .siteB, options: exception, signer: try SiteIdentity.load(from: layout.site(.siteB)),
+                output: output)
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show each batch's state (pending, issued, minted, verified, sealed) and the next step.",
+            discussion: """
+                Reads which bundles transfer/ holds and whether this site's printer made each batch's faces; \
+                it changes nothing and verifies only the manifest's and the closing manifest's signatures.
+                """)
+        @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var output: JSONOption
+
+        func run() throws {
+            let status = try CeremonyStatus.read(ceremony.layout, site: .siteB)
+            output.emit(status.lines, status.json)
         }
     }
 }

@@ -14,12 +14,15 @@ struct PassphraseSiteTool: ParsableCommand {
         discussion: """
             Works only in CEREMONY/site-a, CEREMONY/transfer and CEREMONY/printed/site-a. \
             Order: init, propose (after key-site init), issue, verify, seal for each batch, destroy-spools \
-            after assembly, then close; log-exception at any step.
+            after assembly, then close; log-exception at any step; status shows where the ceremony stands. \
+            Every subcommand takes --json: its result as one JSON object on stdout, and an error as one JSON \
+            object on stderr (code, file, card, message).
             Exit status: 0 success; 1 refused (one line on stderr says why); 64 usage error.
             """,
+        version: toolVersion,
         subcommands: [
             Init.self, Propose.self, Issue.self, Verify.self, Seal.self, Close.self, DestroySpools.self,
-            LogException.self,
+            LogException.self, Status.self,
         ])
 
     static func main() { runCeremonyTool("passphrase-site", harden: true) }
@@ -34,11 +37,13 @@ extension PassphraseSiteTool {
         )
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var token: TokenOptions
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let key = try SiteSetup.initialise(.siteA, layout: ceremony.layout, token: token.choice)
-            print("site-a key \(key.keyid)")
-            print("compare aloud with site B: \(key.shortForm)")
+            output.emit(
+                ["site-a key \(key.keyid)", "compare aloud with site B: \(key.shortForm)"],
+                ["site": "site-a", "keyid": .string(key.keyid), "short_form": .string(key.shortForm)])
         }
     }
 
@@ -57,6 +62,7 @@ extension PassphraseSiteTool {
             .length
         @Option(help: "Characters per dash-separated group.") var group = PassphrasePolicy.standard.group
         @Flag(help: "Accept a passphrase policy under 80 bits.") var forceWeakPolicy = false
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let terms = SiteSetup.Terms(
@@ -65,10 +71,16 @@ extension PassphraseSiteTool {
                 policy: PassphrasePolicy(alphabet: alphabet, length: length, group: group),
                 forceWeakPolicy: forceWeakPolicy)
             let body = try SiteSetup.propose(terms, layout: ceremony.layout, pin: pin.source)
-            print(
-                "ceremony \(body.ceremonyId): \(body.cards) cards in \(body.batchCount) batches, \(body.network), policy \(body.policyBits) bits"
-            )
-            print("site B key \(body.siteB.shortForm) (transfer/site-b.declaration.json): compare aloud with site B")
+            output.emit(
+                [
+                    "ceremony \(body.ceremonyId): \(body.cards) cards in \(body.batchCount) batches, \(body.network), policy \(body.policyBits) bits",
+                    "site B key \(body.siteB.shortForm) (transfer/site-b.declaration.json): compare aloud with site B",
+                ],
+                [
+                    "ceremony": .string(body.ceremonyId), "cards": .int(body.cards), "batches": .int(body.batchCount),
+                    "network": .string("\(body.network)"), "policy_bits": .double(body.policyBits),
+                    "site_b_short_form": .string(body.siteB.shortForm),
+                ])
         }
     }
 
@@ -80,11 +92,13 @@ extension PassphraseSiteTool {
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var pin: PINOption
         @OptionGroup var batch: BatchOption
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let site = try PassphraseSite(layout: ceremony.layout, pin: pin.source)
-            let count = try site.issue(batch: batch.batch, progress: TerminalProgress.ifTerminal())
-            print("batch \(batch.batch): issued \(count) cards")
+            let count = try site.issue(batch: batch.batch, progress: output.progress)
+            output.emit(
+                ["batch \(batch.batch): issued \(count) cards"], ["batch": .int(batch.batch), "issued": .int(count)])
         }
     }
 
@@ -96,13 +110,24 @@ extension PassphraseSiteTool {
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var pin: PINOption
         @OptionGroup var batch: BatchOption
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let site = try PassphraseSite(layout: ceremony.layout, pin: pin.source)
-            let report = try site.verify(batch: batch.batch, progress: TerminalProgress.ifTerminal())
-            print("batch \(batch.batch): \(report.confirmed)/\(report.checked) confirmation codes verified")
+            let report = try site.verify(batch: batch.batch, progress: output.progress)
+            output.emit(
+                ["batch \(batch.batch): \(report.confirmed)/\(report.checked) confirmation codes verified"],
+                [
+                    "batch": .int(batch.batch), "checked": .int(report.checked), "confirmed": .int(report.confirmed),
+                    "failures": .array(
+                        report.failures.map {
+                            ["serial": .string($0.serial.description), "reason": .string($0.reason)]
+                        }),
+                ])
             if !report.failures.isEmpty {
-                for failure in report.failures { ToolExit.note("card \(failure.serial): \(failure.reason)") }
+                if !output.json {
+                    for failure in report.failures { ToolExit.note("card \(failure.serial): \(failure.reason)") }
+                }
                 throw CeremonyError(
                     .refusedBundle, file: "\(CeremonyLayout.batchName(batch.batch)).keys.json",
                     "\(report.failures.count) card(s) failed confirmation")
@@ -123,14 +148,20 @@ extension PassphraseSiteTool {
                 "Wipe the transfer medium (its image file or block device): hash it, overwrite it with zeros, and record its digest in the statement.",
                 valueName: "path"))
         var wipeMedium: String?
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let site = try PassphraseSite(layout: ceremony.layout, pin: pin.source)
             let wiped = try site.seal(batch: batch.batch, voidFailed: voidFailed, wipeMedium: wipeMedium)
-            print("batch \(batch.batch): sealed; no passphrase remains in site-a/")
-            if let wiped {
-                print("medium wiped (\(wiped.bytes) bytes of zeros); SHA-256 before the wipe, signed: \(wiped.sha256)")
-            }
+            output.emit(
+                ["batch \(batch.batch): sealed; no passphrase remains in site-a/"]
+                    + (wiped.map {
+                        ["medium wiped (\($0.bytes) bytes of zeros); SHA-256 before the wipe, signed: \($0.sha256)"]
+                    } ?? []),
+                [
+                    "batch": .int(batch.batch), "sealed": true,
+                    "medium_wiped": wiped.map { ["bytes": .int(Int($0.bytes)), "sha256": .string($0.sha256)] } ?? .null,
+                ])
         }
     }
 
@@ -139,24 +170,52 @@ extension PassphraseSiteTool {
             abstract: "Write the closing manifest (transfer/closing.json): every payload digest, signed by A.")
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var pin: PINOption
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let site = try PassphraseSite(layout: ceremony.layout, pin: pin.source)
             let digest = try site.close()
-            print("closing manifest \(digest.hex)")
-            print("compare aloud: \(digest.humanForm)")
-            print(keysLine(site.ceremony.body))
+            let commitment = try SampleCommitment.read(site.ceremony)
             let log = try ExceptionLog.read(site.ceremony.layout)
-            print("records the exception log: \(log.entries.count) entries, head \(log.head.humanForm)")
             let retired = site.ceremony.layout.closingRetention(.siteA)
-            if FileManager.default.fileExists(atPath: retired.path) {
-                print("signing key destroyed in its PKCS#11 token: \(site.ceremony.layout.relative(retired))")
-            }
-            if let commitment = try SampleCommitment.read(site.ceremony) {
-                print("records the auditor's sample commitment \(commitment.commitment.digest.humanForm)")
-            } else {
-                print("no auditor sample commitment in audit/: the audit will report the sample as steerable")
-            }
+            let destroyed = FileManager.default.fileExists(atPath: retired.path)
+            output.emit(
+                [
+                    "closing manifest \(digest.hex)", "compare aloud: \(digest.humanForm)",
+                    keysLine(site.ceremony.body),
+                    "records the exception log: \(log.entries.count) entries, head \(log.head.humanForm)",
+                ]
+                    + (destroyed
+                        ? ["signing key destroyed in its PKCS#11 token: \(site.ceremony.layout.relative(retired))"]
+                        : [])
+                    + [
+                        commitment.map { "records the auditor's sample commitment \($0.commitment.digest.humanForm)" }
+                            ?? "no auditor sample commitment in audit/: the audit will report the sample as steerable"
+                    ],
+                [
+                    "closing_manifest": .string(digest.hex), "short_form": .string(digest.humanForm),
+                    "site_a_key": .string(site.ceremony.body.siteA.shortForm),
+                    "site_b_key": .string(site.ceremony.body.siteB.shortForm),
+                    "exception_log": ["entries": .int(log.entries.count), "head": .string(log.head.hex)],
+                    "token_key_destroyed": .optional(destroyed ? site.ceremony.layout.relative(retired) : nil),
+                    "sample_commitment": .optional(commitment?.commitment.digest.hex),
+                ])
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show each batch's state (pending, issued, minted, verified, sealed) and the next step.",
+            discussion: """
+                Reads which bundles transfer/ holds and whether this site's printer made each batch's labels; \
+                it changes nothing and verifies only the manifest's and the closing manifest's signatures.
+                """)
+        @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var output: JSONOption
+
+        func run() throws {
+            let status = try CeremonyStatus.read(ceremony.layout, site: .siteA)
+            output.emit(status.lines, status.json)
         }
     }
 }
@@ -171,8 +230,9 @@ extension PassphraseSiteTool {
                 "After printing and assembly: overwrite and remove printed/site-a/, recorded in a signed retention statement.",
             discussion: "Runs after every batch is done and before close, which lists the statement.")
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var output: JSONOption
 
-        func run() throws { try destroySpools(.siteA, layout: ceremony.layout) }
+        func run() throws { try destroySpools(.siteA, layout: ceremony.layout, output: output) }
     }
 
     struct LogException: ParsableCommand {
@@ -183,11 +243,13 @@ extension PassphraseSiteTool {
                 "The log is hash-chained: each entry holds the SHA-256 of the one before; close records its head.")
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var exception: ExceptionOptions
+        @OptionGroup var output: JSONOption
 
         func run() throws {
             let layout = ceremony.layout
             try logException(
-                layout, role: .siteA, options: exception, signer: try SiteIdentity.load(from: layout.site(.siteA)))
+                layout, role: .siteA, options: exception, signer: try SiteIdentity.load(from: layout.site(.siteA)),
+                output: output)
         }
     }
 }

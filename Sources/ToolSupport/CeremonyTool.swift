@@ -28,23 +28,48 @@ extension ParsableCommand {
     /// The `main` of a ceremony tool: hardens the process first (no core dumps,
     /// memory locked where allowed) when `harden`, then parses and runs; a
     /// ``CeremonyError`` ends as one line `tool: cause` and exit 1, a usage error as exit 64.
+    /// With `--json` on the command line, every error (a refusal, a usage error) is
+    /// one JSON object on stderr instead (``JSONOption``), with the same exit status.
     package static func runCeremonyTool(_ tool: String, harden: Bool) {
-        runTool(tool, harden: harden) { ($0 as? CeremonyError)?.description }
+        runTool(tool, harden: harden, json: JSONOption.requested) { ($0 as? CeremonyError)?.description }
     }
 
     /// The `main` of any of the package's tools: hardens the process first when
-    /// `harden` (one `tool: warning: ...` line per protection refused), then parses
+    /// `harden` (one `tool: warning: ...` line per protection refused), names the
+    /// executable for the payloads' build records (``Provenance``), then parses
     /// and runs. An error `refusal` words ends as one line `tool: cause` and exit 1;
-    /// any other as ArgumentParser ends it (a usage error, exit 64).
-    package static func runTool(_ tool: String, harden: Bool, refusal: (any Error) -> String? = { _ in nil }) {
-        if harden { ToolExit.harden(tool) }
+    /// any other as ArgumentParser ends it (a usage error, exit 64). With `json`,
+    /// warnings and the error are JSON objects on stderr, one a line.
+    package static func runTool(
+        _ tool: String, harden: Bool, json: Bool = false, refusal: (any Error) -> String? = { _ in nil }
+    ) {
+        if harden { ToolExit.harden(tool, json: json) }
+        Provenance.recordExecutable(tool: tool)
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
+            if json { failJSON(error) }
             if let cause = refusal(error) { ToolExit.fail(tool, cause) }
             exit(withError: error)
         }
+    }
+
+    /// Ends with `error` as one JSON object on stderr, with the exit status it has without `--json`
+    /// (`--help` and `--version` print as usual).
+    private static func failJSON(_ error: any Error) {
+        if let refusal = error as? CeremonyError {
+            ToolExit.failJSON(
+                JSONOption.errorObject(
+                    code: refusal.code.rawValue, file: refusal.file, card: refusal.serial?.description,
+                    message: refusal.message), status: 1)
+        }
+        let status = exitCode(for: error)
+        let text = message(for: error)
+        guard status != .success, !text.isEmpty else { return }
+        let code = status == .validationFailure ? "usage" : "failed"
+        ToolExit.failJSON(
+            JSONOption.errorObject(code: code, file: nil, card: nil, message: text), status: status.rawValue)
     }
 }
 

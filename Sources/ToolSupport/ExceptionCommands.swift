@@ -44,22 +44,36 @@ package struct ExceptionOptions: ParsableArguments {
 
 /// Appends an exception entry for `role` (signed by `signer` for a site) and prints it.
 package func logException(
-    _ layout: CeremonyLayout, role: ExceptionRole, options: ExceptionOptions, signer: Ed25519.SigningKey?
+    _ layout: CeremonyLayout, role: ExceptionRole, options: ExceptionOptions, signer: Ed25519.SigningKey?,
+    output: JSONOption = JSONOption()
 ) throws {
     let (entry, digest) = try ExceptionLog.append(
         layout, role: role, step: options.step, reason: try options.readReason(), signer: signer)
-    print(
-        "exception \(entry.index) logged at step \(entry.step) by \(role.rawValue)\(signer == nil ? " (unsigned)" : ", signed")"
-    )
-    print("exception log \(layout.relative(layout.exceptionLog)) head \(digest.hex)")
-    print("compare aloud: \(digest.humanForm)")
+    output.emit(
+        [
+            "exception \(entry.index) logged at step \(entry.step) by \(role.rawValue)\(signer == nil ? " (unsigned)" : ", signed")",
+            "exception log \(layout.relative(layout.exceptionLog)) head \(digest.hex)",
+            "compare aloud: \(digest.humanForm)",
+        ],
+        [
+            "index": .int(entry.index), "step": .string(entry.step), "role": .string(role.rawValue),
+            "signed": .bool(signer != nil), "log": .string(layout.relative(layout.exceptionLog)),
+            "head": .string(digest.hex), "short_form": .string(digest.humanForm),
+        ])
 }
 
 /// `destroy-spools` for `party`: destroys its print spools and prints what it did.
-package func destroySpools(_ party: Party, layout: CeremonyLayout) throws {
+package func destroySpools(_ party: Party, layout: CeremonyLayout, output: JSONOption = JSONOption()) throws {
     let (key, ceremony) = try SiteIdentity.open(party, layout: layout)
     let result = try SpoolDestruction.destroy(party, ceremony: ceremony, key: key)
-    for file in result.destroyed { print("destroyed \(file)") }
-    if result.destroyed.isEmpty { print("no print spool was left in \(layout.relative(layout.printed(party)))/") }
-    print("retention statement \(layout.relative(layout.spoolRetention(party))) \(result.statement.humanForm)")
+    let statement = layout.relative(layout.spoolRetention(party))
+    output.emit(
+        result.destroyed.map { "destroyed \($0)" }
+            + (result.destroyed.isEmpty
+                ? ["no print spool was left in \(layout.relative(layout.printed(party)))/"] : [])
+            + ["retention statement \(statement) \(result.statement.humanForm)"],
+        [
+            "site": .string(party.rawValue), "destroyed": .array(result.destroyed.map(JSONValue.string)),
+            "retention_statement": .string(statement), "digest": .string(result.statement.hex),
+        ])
 }

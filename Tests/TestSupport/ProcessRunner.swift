@@ -30,10 +30,11 @@ package struct ProcessResult: Sendable, Equatable {
         ProcessResult(status: status, stdout: stdout, stderr: Self.withoutMemoryLockWarning(stderr))
     }
 
-    /// `text` without its memory-lock warning lines.
+    /// `text` without its memory-lock warning lines (as text, or as `--json` writes them).
     package static func withoutMemoryLockWarning(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.contains(": warning: memory not locked") }.joined(separator: "\n")
+            .filter { !$0.contains(": warning: memory not locked") && !$0.contains("\"warning\":\"memory not locked") }
+            .joined(separator: "\n")
     }
 }
 

@@ -68,6 +68,10 @@ package struct AuditReport: Codable, Sendable {
     package var closingDigest: String? = nil
     /// The exception log's entries and head (`K4.exception-log`).
     package var exceptionLog: ExceptionLogReport? = nil
+    /// The builds that made the payloads (B1), by signer, in transcript order.
+    package var builds: [BuildUse] = []
+    /// The build of the auditing executable, when it records one.
+    package var auditorBuild: BuildRecord?
 
     package var passed: Bool { verdict == "pass" }
 }
@@ -145,6 +149,7 @@ extension AuditReport {
         lines += keysMarkdown
         lines += siteKeysMarkdown
         lines += exceptionsMarkdown
+        lines += buildsMarkdown
         lines += imagesMarkdown
         lines.append("## Brute-force exposure")
         lines.append("")

@@ -27,6 +27,7 @@ package enum Check: String, Codable, Sendable, CaseIterable, Comparable {
     case retention = "K2.retention-statements"
     case defaultDeny = "K3.default-deny"
     case exceptionLog = "K4.exception-log"
+    case builds = "B1.builds"
 
     /// What the check establishes, in one line.
     package var summary: String {
@@ -58,6 +59,8 @@ package enum Check: String, Codable, Sendable, CaseIterable, Comparable {
             "the site folders, transfer/ and the top level hold only what the protocol explains, each parsed as its kind"
         case .exceptionLog:
             "the exception log's hash chain holds, site entries are signed, and it begins with what the closing manifest recorded"
+        case .builds:
+            "every payload records its build; both sites ran one version, each tool one executable (listed in --expect-build when given)"
         }
     }
 

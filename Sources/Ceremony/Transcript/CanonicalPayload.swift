@@ -47,6 +47,7 @@ extension Payload where Body == UndecodedBody {
         sequence = other.sequence
         prev = other.prev
         answers = other.answers
+        build = other.build
         body = UndecodedBody()
     }
 }

@@ -7,7 +7,8 @@ import Foundation
 /// Each site's payloads form a chain rooted at the ceremony manifest:
 /// `sequence` counts that site's payloads (the manifest is 0), `prev` is the
 /// digest of the same site's previous payload (the manifest's digest for its
-/// first), and a response names the request it answers in `answers`.
+/// first), and a response names the request it answers in `answers`. `build` names
+/// the executable that made it (``Provenance``).
 package struct Payload<Body: Codable & Sendable>: Codable, Sendable {
     package static var formatVersion: Int { 1 }
 
@@ -20,11 +21,14 @@ package struct Payload<Body: Codable & Sendable>: Codable, Sendable {
     package let sequence: Int
     package let prev: PayloadDigest?
     package let answers: PayloadDigest?
+    /// The build that made the payload (``BuildRecord``); absent in payloads of older
+    /// builds and of library users that record none.
+    package let build: BuildRecord?
     package let body: Body
 
     package init(
         type: PayloadKind, ceremony: String?, signer: Party, batch: Int?, sequence: Int, prev: PayloadDigest?,
-        answers: PayloadDigest?, body: Body
+        answers: PayloadDigest?, body: Body, build: BuildRecord?? = nil
     ) {
         self.type = type
         version = Self.formatVersion
@@ -34,6 +38,7 @@ package struct Payload<Body: Codable & Sendable>: Codable, Sendable {
         self.sequence = sequence
         self.prev = prev
         self.answers = answers
+        self.build = build ?? Provenance.build(signer: signer, kind: type)
         self.body = body
     }
 

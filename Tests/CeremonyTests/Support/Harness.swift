@@ -121,6 +121,6 @@ extension Payload {
     func with(body: Body? = nil, ceremony: String? = nil, batch: Int? = nil, sequence: Int? = nil) -> Payload<Body> {
         Payload(
             type: type, ceremony: ceremony ?? self.ceremony, signer: signer, batch: batch ?? self.batch,
-            sequence: sequence ?? self.sequence, prev: prev, answers: answers, body: body ?? self.body)
+            sequence: sequence ?? self.sequence, prev: prev, answers: answers, body: body ?? self.body, build: build)
     }
 }
