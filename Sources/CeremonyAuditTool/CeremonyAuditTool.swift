@@ -192,7 +192,7 @@ struct AuditFolder: ParsableCommand {
             for build in report.builds {
                 let expected = build.expected.map { $0 ? ", expected" : ", NOT EXPECTED" } ?? ""
                 print(
-                    "build \(build.signer): \(AuditReport.shown(build.tool)) \(AuditReport.shown(build.version)) \(build.executableSha256) (\(build.payloads.count) payloads\(expected))"
+                    "build \(build.signer): \(AuditReport.shown(build.tool)) \(AuditReport.shown(build.version)) \(build.executableSha256) (\(build.payloads.count) payload\(build.payloads.count == 1 ? "" : "s")\(expected))"
                 )
             }
             for image in report.images {
@@ -255,7 +255,7 @@ struct LogException: ParsableCommand {
             throw ValidationError("--role must be witness or auditor")
         }
         do {
-            try logException(CeremonyLayout(path: ceremony), role: role, options: exception, signer: nil)
+            try logException(CeremonyLayout(path: ceremony), role: role, options: exception, signer: nil, output: nil)
         } catch let error as CeremonyError {
             ToolExit.fail("ceremony-audit log-exception", error.description)
         }

@@ -11,14 +11,33 @@ package struct Injector {
     package init(layout: CeremonyLayout) { self.layout = layout }
 
     /// Applies `fault` (for `afterMint` faults, to `batch`).
+    ///
+    /// What it signs records the build its party's honest payloads record (a dishonest site
+    /// copies its own build field; ``Fault/aForgesBuild`` and ``Fault/bRunsOtherBuild`` are
+    /// the faults that change it), unless the caller simulates builds already (``MockCeremony``).
     package func inject(_ fault: Fault, batch: Int) throws(CeremonyError) {
         do {
-            try apply(fault, batch: batch)
+            let builds = Provenance.simulated ?? copiedBuilds()
+            try Provenance.$simulated.withValue(builds) { try apply(fault, batch: batch) }
         } catch let error as CeremonyError {
             throw error
         } catch {
             throw CeremonyError(.failed, "injecting \(fault.rawValue): \(error)", underlying: error)
         }
+    }
+
+    /// The build each party's key declaration records (nil for a party without one).
+    private func copiedBuilds() -> @Sendable (Party, PayloadKind) -> BuildRecord? {
+        var builds: [Party: BuildRecord] = [:]
+        for party in [Party.siteA, .siteB] {
+            guard let data = try? BoundedFile.read(layout.declaration(party), limit: 1 << 16),
+                let envelope = try? Envelope(json: data),
+                let payload = try? TranscriptJSON.decoder.decode(
+                    Payload<SiteDeclarationBody>.self, from: envelope.payload)
+            else { continue }
+            builds[party] = payload.build
+        }
+        return { [builds] party, _ in builds[party] }
     }
 
     private func apply(_ fault: Fault, batch: Int) throws {

@@ -45,11 +45,11 @@ package struct ExceptionOptions: ParsableArguments {
 /// Appends an exception entry for `role` (signed by `signer` for a site) and prints it.
 package func logException(
     _ layout: CeremonyLayout, role: ExceptionRole, options: ExceptionOptions, signer: Ed25519.SigningKey?,
-    output: JSONOption = JSONOption()
+    output: JSONOption?
 ) throws {
     let (entry, digest) = try ExceptionLog.append(
         layout, role: role, step: options.step, reason: try options.readReason(), signer: signer)
-    output.emit(
+    (output ?? .text).emit(
         [
             "exception \(entry.index) logged at step \(entry.step) by \(role.rawValue)\(signer == nil ? " (unsigned)" : ", signed")",
             "exception log \(layout.relative(layout.exceptionLog)) head \(digest.hex)",
@@ -63,7 +63,7 @@ package func logException(
 }
 
 /// `destroy-spools` for `party`: destroys its print spools and prints what it did.
-package func destroySpools(_ party: Party, layout: CeremonyLayout, output: JSONOption = JSONOption()) throws {
+package func destroySpools(_ party: Party, layout: CeremonyLayout, output: JSONOption) throws {
     let (key, ceremony) = try SiteIdentity.open(party, layout: layout)
     let result = try SpoolDestruction.destroy(party, ceremony: ceremony, key: key)
     let statement = layout.relative(layout.spoolRetention(party))

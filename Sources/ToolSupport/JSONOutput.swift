@@ -59,6 +59,14 @@ package struct JSONOption: ParsableArguments {
 
     package init() {}
 
+    /// Lines of text, for a command without `--json` (an option group made by hand,
+    /// not parsed, has no value to read).
+    package static var text: JSONOption {
+        var option = JSONOption()
+        option.json = false
+        return option
+    }
+
     /// Prints `lines`, or with `--json` the object `result`.
     package func emit(_ lines: [String], _ result: JSONValue) {
         if json {

@@ -23,6 +23,12 @@ import Testing
             try Tools.siteA("destroy-spools", "--ceremony", ceremony.path), containing: "batch 2 is not sealed yet")
         try ceremony.runBatch(2)
         try printAll(ceremony)
+        // Per batch: the spool, its SVG sheet and its PDF pages.
+        var printed: [Party: [String]] = [:]
+        for party in [Party.siteA, .siteB] {
+            printed[party] = try FileManager.default.contentsOfDirectory(atPath: ceremony.layout.printed(party).path)
+            #expect(printed[party]?.count == 6, "\(printed[party] ?? [])")
+        }
         let a = try Tools.siteA("destroy-spools", "--ceremony", ceremony.path)
         expectSuccess(a)
         #expect(a.stdout.contains("destroyed printed/site-a/batch-0001.labels\n"))
@@ -40,7 +46,8 @@ import Testing
                 ceremony.layout.spoolRetention(party), kind: .retentionStatement, signer: party, batch: nil,
                 as: RetentionStatementBody.self)
             #expect(statement.payload.body.destroyed.contains { $0.hasPrefix("printed/\(party.rawValue)/\(spool): ") })
-            #expect(statement.payload.body.destroyed.count == 4)
+            let destroyed = statement.payload.body.destroyed.compactMap { $0.split(separator: ":").first.map(String.init) }
+            #expect(destroyed.sorted() == (printed[party] ?? []).map { "printed/\(party.rawValue)/\($0)" }.sorted())
             #expect(statement.payload.answers == nil)
             // The next link of the site's chain, after its last batch statement.
             let last = try transcript.entry(ceremony.layout.retention(party, batch: 2))

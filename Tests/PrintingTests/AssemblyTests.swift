@@ -35,7 +35,7 @@ import Testing
         try #require(try cardPrint("assemble", "--ceremony", path).status == 0)
         let sealed = [
             "0000001-0000.back.svg", "0000001-0000.front.svg", "0000002-0000.back.svg", "0000002-0000.front.svg",
-            "index.html",
+            "index.html", "verify.html",
         ]
         #expect(try names(folder) == sealed)
         #expect(try sheet(folder).contains("no opened back was written"))

@@ -49,15 +49,19 @@ import Testing
         defer { try? FileManager.default.removeItem(at: work.url.appendingPathComponent("ceremony.views")) }
         guard let folder = try initialised(work) else { return }
         let seedA = folder.appendingPathComponent("site-a/signing-key.seed").path
-        // Outside the sandboxes both keys exist.
+        // Outside the sandboxes both keys exist, and site A's label spool.
         #expect(FileManager.default.fileExists(atPath: seedA))
+        let spools = folder.appendingPathComponent("printed/site-a")
+        try FileManager.default.createDirectory(at: spools, withIntermediateDirectories: true)
+        try Data("site A's labels\n".utf8).write(to: spools.appendingPathComponent("batch-0001.labels"))
 
         // Site A's own tools and files work in its sandbox (the control)...
         let own = try shell(folder, #"isolated site-a test -s "$D/site-a/signing-key.seed" && echo readable"#)
         #expect(own.stdout == "readable\n", "\(own.stderr)")
         // ... and from site B's sandbox, A's key, A's label spool and A's view are not there.
         for path in [
-            "$D/site-a/signing-key.seed", "$D/printed/site-a", "$D.views/site-a/transfer/site-a.declaration.json",
+            "$D/site-a/signing-key.seed", "$D/printed/site-a/batch-0001.labels",
+            "$D.views/site-a/transfer/site-a.declaration.json",
         ] {
             let read = try shell(folder, "isolated site-b cat \"\(path)\"")
             #expect(read.status != 0, "site B read \(path)")
