@@ -46,7 +46,9 @@ import Testing
                 ceremony.layout.spoolRetention(party), kind: .retentionStatement, signer: party, batch: nil,
                 as: RetentionStatementBody.self)
             #expect(statement.payload.body.destroyed.contains { $0.hasPrefix("printed/\(party.rawValue)/\(spool): ") })
-            let destroyed = statement.payload.body.destroyed.compactMap { $0.split(separator: ":").first.map(String.init) }
+            let destroyed = statement.payload.body.destroyed.compactMap {
+                $0.split(separator: ":").first.map(String.init)
+            }
             #expect(destroyed.sorted() == (printed[party] ?? []).map { "printed/\(party.rawValue)/\($0)" }.sorted())
             #expect(statement.payload.answers == nil)
             // The next link of the site's chain, after its last batch statement.
