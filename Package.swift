@@ -139,7 +139,7 @@ let package = Package(
         tool("PassphraseSiteTool", ["ToolSupport", "Ceremony", "BIP38", "CryptoCore"]),
         tool("KeySiteTool", ["ToolSupport", "Ceremony", "BIP38", "CryptoCore"]),
         tool("CardPrintTool", ["ToolSupport", "Printing", "Ceremony", "BIP38"]),
-        tool("CeremonyAuditTool", ["ToolSupport", "Audit", "Ceremony", "BIP38", "CryptoCore"]),
+        tool("CeremonyAuditTool", ["ToolSupport", "Audit", "Ceremony", "BIP38", "CryptoCore", "Printing"]),
         tool("CeremonyFaultTool", ["ToolSupport", "FaultInjection", "Ceremony"]),
         .executableTarget(
             name: "Benchmarks",

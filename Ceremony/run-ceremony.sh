@@ -200,7 +200,7 @@ if [ -f "$D/audit/report.json" ]; then
   echo "   the sampled cards were opened, so they are void:"; "$BIN/card-print" void-sample --ceremony "$D" | sed 's/^/   /'
 fi
 step U-7.3 "Sign-off, everyone: print the sign-off sheet, compare its values with those read aloud, sign"
-echo "   $D/audit/signoff.md"
+echo "   $D/audit/signoff.pdf (and signoff.md)"
 
 step Q-1 "Post-check, witness: the print spools are gone"
 for party in site-a site-b; do

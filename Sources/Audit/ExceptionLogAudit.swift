@@ -125,58 +125,51 @@ extension Auditor {
 }
 
 extension AuditReport {
-    /// The sign-off sheet (`signoff.md`), printed and signed to close the ceremony: the
-    /// values read aloud and the verdict, with lines for each role's name, signature and time.
-    package var signoff: String {
-        var lines = ["# Ceremony sign-off", ""]
-        lines.append("| value | |")
-        lines.append("|---|---|")
-        lines.append("| ceremony | `\(Self.shown(ceremony))` |")
-        lines.append("| cards | \(cards) |")
+    /// The sign-off sheet, printed and signed to close the ceremony (`signoff.md` and
+    /// `signoff.pdf`): the values read aloud and the verdict, with lines for each role's
+    /// name, signature and time. Text read from the ceremony's files is escaped.
+    package var signoffSheet: SignOffSheet {
+        typealias Row = SignOffSheet.Row
+        var rows = [Row("ceremony", Self.shown(ceremony), .code), Row("cards", "\(cards)")]
         if let closingDigest {
-            lines.append("| closing digest | `\(closingDigest)` |")
-            lines.append("| closing digest, aloud | `\(shortForm(ofHex: closingDigest))` |")
+            rows.append(Row("closing digest", closingDigest, .code))
+            rows.append(Row("closing digest, aloud", shortForm(ofHex: closingDigest), .code))
         } else {
-            lines.append("| closing digest | none: no valid closing manifest |")
+            rows.append(Row("closing digest", "none: no valid closing manifest"))
         }
         if let log = exceptionLog {
-            lines.append("| exception log head | `\(log.head)` |")
-            lines.append("| exception log head, aloud | `\(shortForm(ofHex: log.head))` |")
-            lines.append(
-                "| exception entries | \(log.entries.count)\(log.recordedAtClose.map { ", \($0) recorded at close" } ?? "")\(log.intact ? "" : ", BROKEN") |"
-            )
+            rows.append(Row("exception log head", log.head, .code))
+            rows.append(Row("exception log head, aloud", shortForm(ofHex: log.head), .code))
+            rows.append(
+                Row(
+                    "exception entries",
+                    "\(log.entries.count)\(log.recordedAtClose.map { ", \($0) recorded at close" } ?? "")\(log.intact ? "" : ", BROKEN")"
+                ))
         }
         let failed = checks.filter { !$0.passed }.map(\.id.rawValue)
-        lines.append("| audit mode | \(mode.name.rawValue) |")
-        lines.append(
-            "| audit verdict | **\(verdict.uppercased())**, \(checks.count - failed.count)/\(checks.count) checks passed\(failed.isEmpty ? "" : " (failed: \(failed.joined(separator: ", ")))") |"
-        )
-        lines.append(
-            "| keys rebuildable | site A \(reconstructable.siteA), site B \(reconstructable.siteB), both \(reconstructable.both), control \(reconstructable.control) (must be 0, 0, 0, \(mode.controlMustBe)) |"
-        )
-        if !sample.isEmpty { lines.append("| sample opened | \(Self.shown(sample.joined(separator: ", "))) |") }
-        lines.append("")
-        if let log = exceptionLog, !log.entries.isEmpty {
-            lines.append("## Exceptions")
-            lines.append("")
-            lines.append("| # | step | role | time | reason |")
-            lines.append("|---|---|---|---|---|")
-            for e in log.entries {
-                lines.append("| \(e.index) | \(e.step) | \(e.role) | \(e.time) | \(Self.cell(e.reason)) |")
-            }
-            lines.append("")
+        rows.append(Row("audit mode", mode.name.rawValue))
+        rows.append(Row("audit verdict", verdict.uppercased(), .strong))
+        rows.append(
+            Row(
+                "checks",
+                "\(checks.count - failed.count)/\(checks.count) passed\(failed.isEmpty ? "" : " (failed: \(failed.joined(separator: ", ")))")"
+            ))
+        rows.append(
+            Row(
+                "keys rebuildable",
+                "site A \(reconstructable.siteA), site B \(reconstructable.siteB), both \(reconstructable.both), control \(reconstructable.control) (must be 0, 0, 0, \(mode.controlMustBe))"
+            ))
+        if !sample.isEmpty { rows.append(Row("sample opened", Self.shown(sample.joined(separator: ", ")))) }
+        let exceptions = (exceptionLog?.entries ?? []).map {
+            SignOffSheet.Exception(
+                index: $0.index, step: Self.shown($0.step), role: $0.role, time: Self.shown($0.time),
+                reason: Self.shown($0.reason))
         }
-        lines.append("## Signatures")
-        lines.append("")
-        lines.append("Each signer has compared the values above with what was read aloud.")
-        lines.append("")
-        lines.append("| role | name | signature | date and time (UTC) |")
-        lines.append("|---|---|---|---|")
-        for role in ["site A operator", "site B operator", "witness", "auditor"] {
-            lines.append("| \(role) | | | |")
-        }
-        return lines.joined(separator: "\n") + "\n"
+        return SignOffSheet(rows: rows, exceptions: exceptions)
     }
+
+    /// The sign-off sheet as Markdown (`signoff.md`).
+    package var signoff: String { signoffSheet.markdown }
 
     /// A text in a Markdown table cell: escaped, and its `|` kept from ending the cell.
     static func cell(_ text: String) -> String { Self.shown(text).replacingOccurrences(of: "|", with: "\\|") }

@@ -3,6 +3,7 @@ import Audit
 import Ceremony
 import CryptoCore
 import Foundation
+import Printing
 import ToolSupport
 
 /// `ceremony-audit`: shows per card whether any single party could rebuild the key.
@@ -76,7 +77,8 @@ struct AuditFolder: ParsableCommand {
         commandName: "audit",
         abstract: "Audit a closed ceremony folder and write its reports (the default subcommand).",
         discussion: """
-            Writes report.json, report.md and the sign-off sheet signoff.md into --out (default DIR/audit). Every check id is listed in \
+            Writes report.json, report.md and the sign-off sheet (signoff.md, and signoff.pdf to print and sign) into --out \
+            (default DIR/audit). Every check id is listed in \
             the report and in Docs/Audit.md. When every check passes, the auditor countersigns the \
             closing manifest with its own key (made in --key-folder on first use, declared in DIR/audit/) \
             and publishes its sample value. --key-folder must be outside DIR; it is required unless \
@@ -114,6 +116,8 @@ struct AuditFolder: ParsableCommand {
             "The release's executables as sha256sum lists them (SHA256SUMS): every payload's build must be among them.",
             valueName: "file"))
     var expectBuild: String?
+    @Option(help: "The paper of the sign-off sheet's PDF (A4 or US Letter, portrait).")
+    var paper: Paper = .a4
 
     func validate() throws {
         guard sample >= 0 else { throw ValidationError("--sample must be 0 or more") }
@@ -164,13 +168,21 @@ struct AuditFolder: ParsableCommand {
             throw ExitCode(2)
         }
         let folder = out.map { URL(fileURLWithPath: $0) } ?? layout.audit
-        do {
+        do throws(CeremonyError) {
             try AtomicFile.makeFolder(folder, mode: 0o755)
             try AtomicFile.write(report.json, to: folder.appendingPathComponent("report.json"), mode: .shared)
             try AtomicFile.write(
                 Data(report.markdown.utf8), to: folder.appendingPathComponent("report.md"), mode: .shared)
             try AtomicFile.write(
                 Data(report.signoff.utf8), to: folder.appendingPathComponent("signoff.md"), mode: .shared)
+            let sheet: [UInt8]
+            do {
+                sheet = try SignOffPage.pdf(report.signoffSheet, paper: paper)
+            } catch {
+                throw CeremonyError(
+                    .failed, file: "signoff.pdf", "cannot print the sign-off sheet: \(error.description)")
+            }
+            try AtomicFile.write(Data(sheet), to: folder.appendingPathComponent("signoff.pdf"), mode: .shared)
         } catch {
             FileHandle.standardError.write(Data("ceremony-audit: \(AuditReport.shown(error.description))\n".utf8))
             throw ExitCode(2)
@@ -282,3 +294,5 @@ struct MockSecrets: ParsableCommand {
         }
     }
 }
+
+extension Paper: ExpressibleByArgument {}

@@ -60,9 +60,8 @@ import Testing
         #expect(sheet.contains("| closing digest, aloud | `\(closing.humanForm)` |"))
         #expect(sheet.contains("| exception log head, aloud | `\(head.humanForm)` |"))
         #expect(sheet.contains("| exception entries | 2, 2 recorded at close |"))
-        #expect(
-            sheet.contains(
-                "| audit verdict | **PASS**, \(Check.allCases.count)/\(Check.allCases.count) checks passed |"))
+        #expect(sheet.contains("| audit verdict | **PASS** |"))
+        #expect(sheet.contains("| checks | \(Check.allCases.count)/\(Check.allCases.count) passed |"))
         #expect(sheet.contains("| sample opened | \(report.sample[0]) |"))
         for role in ["site A operator", "site B operator", "witness", "auditor"] {
             #expect(sheet.contains("| \(role) | | | |"))
@@ -70,7 +69,7 @@ import Testing
         // A failing audit says so on the sheet.
         try Injector(layout: folder.layout).inject(.exceptionLogEdited, batch: 1)
         let failing = try audit(folder).signoff
-        #expect(failing.contains("| audit verdict | **FAIL**"))
+        #expect(failing.contains("| audit verdict | **FAIL** |"))
         #expect(failing.contains("(failed: K4.exception-log)"))
         #expect(failing.contains(", BROKEN |"))
     }

@@ -80,7 +80,14 @@ import Testing
                 atPath: folder.appendingPathComponent("mock-secrets/site-a/batch-0001.labels").path))
         #expect(result.stdout.contains("exceptions: 1 logged"))
         let signoff = try String(contentsOf: folder.appendingPathComponent("audit/signoff.md"), encoding: .utf8)
-        #expect(signoff.contains("| audit verdict | **PASS**"))
+        #expect(signoff.contains("| audit verdict | **PASS** |"))
+        // The same sheet on paper: one page, its values readable back from the PDF.
+        let pdf = folder.appendingPathComponent("audit/signoff.pdf").path
+        let text = try run("pdftotext", ["-layout", pdf, "-"])
+        #expect(text.status == 0, "\(text.stderr)")
+        for value in ["Ceremony sign-off", "audit verdict", "PASS", "witness", "date and time (UTC)"] {
+            #expect(text.stdout.contains(value), "signoff.pdf lacks \(value)")
+        }
         // It prints Ceremony/RUNBOOK.md's step ids, in the runbook's order.
         var printed: [String] = []
         for line in result.stdout.split(separator: "\n") where line.hasPrefix("== ") {
