@@ -21,9 +21,9 @@ package struct Injector {
         }
     }
 
-    /// Each phase has its own file: `Injector+AfterMint.swift`, `Injector+AfterClose.swift`;
-    /// a fault of phase `during` acts while a site draws or signs (``MockCeremony``).
     private func apply(_ fault: Fault, batch: Int) throws {
+        // Each phase has its own file (Injector+AfterMint.swift, Injector+AfterClose.swift);
+        // a fault of phase `during` acts while a site draws or signs (MockCeremony).
         switch fault.phase {
         case .during: break  // acted while drawing or signing (MockCeremony)
         case .afterMint: try applyAfterMint(fault, batch: batch)
