@@ -165,12 +165,7 @@ struct AuditFolder: ParsableCommand {
         }
         let folder = out.map { URL(fileURLWithPath: $0) } ?? layout.audit
         do {
-            try AtomicFile.makeFolder(folder, mode: 0o755)
-            try AtomicFile.write(report.json, to: folder.appendingPathComponent("report.json"), mode: .shared)
-            try AtomicFile.write(
-                Data(report.markdown.utf8), to: folder.appendingPathComponent("report.md"), mode: .shared)
-            try AtomicFile.write(
-                Data(report.signoff.utf8), to: folder.appendingPathComponent("signoff.md"), mode: .shared)
+            try Auditor.writeReport(report, layout: layout, out: folder)
         } catch {
             FileHandle.standardError.write(Data("ceremony-audit: \(AuditReport.shown(error.description))\n".utf8))
             throw ExitCode(2)
