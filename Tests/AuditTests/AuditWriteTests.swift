@@ -100,6 +100,31 @@ func contents(_ root: URL) -> [String: Data?] {
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: planted.path) == target.path)
     }
 
+    /// A file written beside the report (a rendered sheet) goes the same way: a link in its
+    /// place refuses all of them before any is written; through a real name it is written last.
+    @Test func anExtraFileBesideTheReportIsCheckedWithIt() throws {
+        let folder = try Folder(copying: Honest.folder)
+        let report = try Auditor.audit(folder.layout, options: .init(sample: 0, countersign: false))
+        let outside = try Outside()
+        let target = outside.url.appendingPathComponent("sheet")
+        try Data("outside".utf8).write(to: target)
+        let planted = folder.layout.audit.appendingPathComponent("sheet.pdf")
+        try FileManager.default.createSymbolicLink(at: planted, withDestinationURL: target)
+        let before = contents(folder.layout.audit)
+        #expect(
+            throws: CeremonyError.writeFailed(
+                path: planted.path, reason: "is a symbolic link to \(target.path), not replaced")
+        ) {
+            try Auditor.writeReport(report, layout: folder.layout, extra: [("sheet.pdf", Data("%PDF".utf8))])
+        }
+        #expect(contents(folder.layout.audit) == before)
+        #expect(try Data(contentsOf: target) == Data("outside".utf8))
+        try FileManager.default.removeItem(at: planted)
+        try Auditor.writeReport(report, layout: folder.layout, extra: [("sheet.pdf", Data("%PDF".utf8))])
+        #expect(try Data(contentsOf: planted) == Data("%PDF".utf8))
+        #expect(try Data(contentsOf: folder.layout.audit.appendingPathComponent("report.json")) == report.json)
+    }
+
     @Test func aMockSecretsFolderThatIsALinkIsRefused() throws {
         let folder = try Folder(copying: Honest.folder)
         let outside = try Outside()

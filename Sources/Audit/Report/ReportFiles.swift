@@ -12,19 +12,23 @@ extension Auditor {
     /// A folder inside the ceremony folder (`audit/`, `audit/production/`) is opened from
     /// the ceremony folder one name at a time, each a real folder (never a link), made 0755
     /// where missing; a folder outside it is the operator's path, only its last name
-    /// checked. A link or anything but a regular file in place of one of the three files
-    /// refuses all three before any is written.
+    /// checked. A link or anything but a regular file in place of one of the files refuses
+    /// them all before any is written.
+    /// - Parameter extra: more files to write beside them, last (a rendered sheet, say).
     /// - Returns: the folder written to.
     /// - Throws: `refusedBundle` for a folder that is a link, `writeFailed` naming the file
     ///   and the system's cause (`Permission denied`, `Read-only file system`).
     @discardableResult
     package static func writeReport(
-        _ report: AuditReport, layout: CeremonyLayout, out: URL? = nil
+        _ report: AuditReport, layout: CeremonyLayout, out: URL? = nil, extra: [(name: String, data: Data)] = []
     ) throws(CeremonyError) -> DirectoryHandle {
         let folder = try reportFolder(out ?? layout.audit, layout: layout)
-        try folder.checkReplaceable(reportFiles)
-        let contents = [report.json, Data(report.markdown.utf8), Data(report.signoff.utf8)]
-        for (name, data) in zip(reportFiles, contents) { try folder.write(data, to: name, mode: .shared) }
+        let files =
+            zip(reportFiles, [report.json, Data(report.markdown.utf8), Data(report.signoff.utf8)]).map {
+                (name: $0, data: $1)
+            } + extra
+        try folder.checkReplaceable(files.map(\.name))
+        for file in files { try folder.write(file.data, to: file.name, mode: .shared) }
         return folder
     }
 
