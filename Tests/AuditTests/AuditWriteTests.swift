@@ -74,7 +74,7 @@ func contents(_ root: URL) -> [String: Data?] {
         // The real folder is made, 0755, from the ceremony folder's descriptor.
         try FileManager.default.removeItem(at: production)
         #expect(try audit(folder, "--out", production.path).status == 0)
-        #expect(contents(production).keys.sorted() == Auditor.reportFiles.sorted())
+        #expect(Set(Auditor.reportFiles).isSubset(of: contents(production).keys), "\(contents(production).keys)")
         var info = stat()
         #expect(stat(production.path, &info) == 0 && info.st_mode & 0o777 == 0o755)
     }
