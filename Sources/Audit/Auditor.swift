@@ -52,19 +52,23 @@ package struct Auditor {
     }
 
     /// The auditor's key from `folder` (made there, 0600, on first use) and its declaration
-    /// in the ceremony's audit/ folder (written if this key has none yet).
+    /// in the ceremony's audit/ folder (written if this key has none yet). Both folders are
+    /// opened and checked first, `audit/` from the ceremony folder (never through a link):
+    /// nothing is made or written in either when one is refused.
     static func auditorKey(
         _ folder: URL, layout: CeremonyLayout, declaring ceremony: Transcript
     ) throws(CeremonyError) -> Ed25519.SigningKey {
         try checkKeyFolder(folder, outside: layout)
-        try AtomicFile.makeFolder(folder)
-        try AtomicFile.makeFolder(layout.audit, mode: 0o755)
+        let audit = try DirectoryHandle.audit(layout: layout)
+        let keys = try DirectoryHandle.open(folder, policy: .private, create: 0o700)
         let key =
-            FileManager.default.fileExists(atPath: folder.appendingPathComponent(SiteIdentity.fileName).path)
+            try keys.contains(SiteIdentity.fileName)
             ? try SiteIdentity.load(from: folder) : try SiteIdentity.create(in: folder)
         let declared = SiteKey(publicKey: key.publicKey)
         if !ceremony.auditorKeys.contains(declared) {
-            try SiteSetup.declare(.auditor, key: key, to: layout.auditorDeclaration(KeyID(publicKey: key.publicKey)))
+            let name = layout.auditorDeclaration(KeyID(publicKey: key.publicKey)).lastPathComponent
+            try audit.checkReplaceable([name])
+            try SiteSetup.declare(.auditor, key: key, in: audit, name: name)
         }
         return key
     }

@@ -169,12 +169,6 @@ struct AuditFolder: ParsableCommand {
         }
         let folder = out.map { URL(fileURLWithPath: $0) } ?? layout.audit
         do throws(CeremonyError) {
-            try AtomicFile.makeFolder(folder, mode: 0o755)
-            try AtomicFile.write(report.json, to: folder.appendingPathComponent("report.json"), mode: .shared)
-            try AtomicFile.write(
-                Data(report.markdown.utf8), to: folder.appendingPathComponent("report.md"), mode: .shared)
-            try AtomicFile.write(
-                Data(report.signoff.utf8), to: folder.appendingPathComponent("signoff.md"), mode: .shared)
             let sheet: [UInt8]
             do {
                 sheet = try SignOffPage.pdf(report.signoffSheet, paper: paper)
@@ -182,7 +176,7 @@ struct AuditFolder: ParsableCommand {
                 throw CeremonyError(
                     .failed, file: "signoff.pdf", "cannot print the sign-off sheet: \(error.description)")
             }
-            try AtomicFile.write(Data(sheet), to: folder.appendingPathComponent("signoff.pdf"), mode: .shared)
+            try Auditor.writeReport(report, layout: layout, out: folder, extra: [("signoff.pdf", Data(sheet))])
         } catch {
             FileHandle.standardError.write(Data("ceremony-audit: \(AuditReport.shown(error.description))\n".utf8))
             throw ExitCode(2)

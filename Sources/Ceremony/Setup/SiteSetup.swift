@@ -33,6 +33,17 @@ package enum SiteSetup {
         return SiteKey(publicKey: key.publicKey)
     }
 
+    /// Writes `party`'s self-signed declaration of `key` as `name` in `folder`, through its
+    /// descriptor (the auditor's in `audit/`).
+    /// - Returns: the declared key.
+    @discardableResult
+    package static func declare(
+        _ party: Party, key: Ed25519.SigningKey, in folder: DirectoryHandle, name: String
+    ) throws(CeremonyError) -> SiteKey {
+        try declaration(party, key: key).write(in: folder, name: name)
+        return SiteKey(publicKey: key.publicKey)
+    }
+
     /// `party`'s self-signed declaration of `key`.
     static func declaration(_ party: Party, key: Ed25519.SigningKey) -> SignedPayload<SiteDeclarationBody> {
         let payload = Payload(

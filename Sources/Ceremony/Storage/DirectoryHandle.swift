@@ -118,6 +118,13 @@ package final class DirectoryHandle: Sendable {
         try open(layout.root, policy: .followed).folder(layout.transfer.lastPathComponent, policy: .real)
     }
 
+    /// The ceremony's `audit/` folder, through which the audit writes (its reports, the
+    /// auditor's declaration, the sample commitment and reveal): a real folder (never a
+    /// link), opened from the ceremony folder, made 0755 if missing.
+    package static func audit(layout: CeremonyLayout) throws(CeremonyError) -> DirectoryHandle {
+        try open(layout.root, policy: .followed).folder(layout.audit.lastPathComponent, policy: .real, create: 0o755)
+    }
+
     /// The ceremony's `cards/` folder (`card-print assemble`): a real folder of ours that
     /// nobody else can write, made 0700 if missing (a looser one of ours is tightened).
     package static func cards(layout: CeremonyLayout) throws(CeremonyError) -> DirectoryHandle {
@@ -149,7 +156,8 @@ package final class DirectoryHandle: Sendable {
             if fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 {
                 if info.st_mode & S_IFMT == S_IFLNK {
                     throw .refusedBundle(
-                        file: path, reason: "is a symbolic link\(linkTarget(name)): a site folder must be a real folder"
+                        file: path,
+                        reason: "is a symbolic link\(linkTarget(name)), not followed: it must be a real folder"
                     )
                 }
                 if info.st_mode & S_IFMT != S_IFDIR { throw .refusedBundle(file: path, reason: "is not a folder") }
@@ -303,6 +311,22 @@ package final class DirectoryHandle: Sendable {
             throw .writeFailed(path: path, reason: failure)
         }
         fsync(descriptor)
+    }
+
+    /// Refuses, before anything is written, any of `names` that is there and is not a
+    /// regular file: a link planted where the audit writes is named with its target and
+    /// left as it is (``write(_:to:mode:)`` alone would replace it, silently).
+    /// - Throws: `writeFailed` naming the file: `is a symbolic link to TARGET, not replaced`.
+    package func checkReplaceable(_ names: [String]) throws(CeremonyError) {
+        for name in names {
+            guard let found = try info(name) else { continue }
+            switch found.st_mode & S_IFMT {
+            case S_IFREG: continue
+            case S_IFLNK:
+                throw .writeFailed(path: path(of: name), reason: "is a symbolic link\(linkTarget(name)), not replaced")
+            default: throw .writeFailed(path: path(of: name), reason: "is not a regular file, not replaced")
+            }
+        }
     }
 
     /// Overwrites `name` with zeros, fsyncs it and removes it. A link is removed

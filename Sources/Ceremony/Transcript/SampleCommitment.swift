@@ -61,24 +61,27 @@ package enum SampleCommitment {
         _ ceremony: Transcript, key: Ed25519.SigningKey, keyFolder: URL
     ) throws(CeremonyError) -> PayloadDigest {
         let layout = ceremony.layout
-        guard !FileManager.default.fileExists(atPath: layout.sampleCommitment.path) else {
+        // Both folders opened and checked before the value is drawn: nothing goes through a link.
+        let audit = try DirectoryHandle.audit(layout: layout)
+        let keys = try DirectoryHandle.open(keyFolder, policy: .private)
+        let name = layout.sampleCommitment.lastPathComponent
+        guard try !audit.contains(name) else {
             throw .alreadyDone("\(layout.relative(layout.sampleCommitment)) exists already")
         }
         guard !FileManager.default.fileExists(atPath: layout.closingManifest.path) else {
             throw .outOfOrder("the closing manifest exists already: the commitment must come before close")
         }
         let valueFile = valueFile(in: keyFolder, ceremony: ceremony.id)
-        guard !FileManager.default.fileExists(atPath: valueFile.path) else {
+        guard try !keys.contains(valueFile.lastPathComponent) else {
             throw .alreadyDone("\(valueFile.path): this auditor has committed to this ceremony already")
         }
         let value = SystemRandom.bytes(count: 32)
-        try AtomicFile.write(Data(value), to: valueFile, mode: .secret)
+        try keys.write(Data(value), to: valueFile.lastPathComponent, mode: .secret)
         let payload = Payload(
             type: .sampleCommitment, ceremony: ceremony.id, signer: .auditor, batch: nil, sequence: 1,
             prev: ceremony.manifest.digest, answers: nil, body: SampleCommitmentBody(commitment: commitment(of: value)))
         let signed = SignedPayload(payload, signers: [key])
-        try AtomicFile.makeFolder(layout.audit, mode: 0o755)
-        try signed.write(to: layout.sampleCommitment)
+        try signed.write(in: audit, name: name)
         return signed.digest
     }
 
@@ -122,12 +125,14 @@ package enum SampleCommitment {
         }
     }
 
-    /// Publishes the value (the committing auditor, when it countersigns).
+    /// Publishes the value (the committing auditor, when it countersigns) through `audit/`'s
+    /// descriptor; a link planted in its place is refused, not replaced.
     package static func publish(_ reveal: SampleReveal, layout: CeremonyLayout) throws(CeremonyError) {
+        let audit = try DirectoryHandle.audit(layout: layout)
+        let name = layout.sampleReveal.lastPathComponent
+        try audit.checkReplaceable([name])
         // Encoding plain strings cannot fail.
-        try AtomicFile.write(
-            (try! TranscriptJSON.prettyEncoder.encode(reveal)) + Data("\n".utf8), to: layout.sampleReveal,
-            mode: .shared)
+        try audit.write((try! TranscriptJSON.prettyEncoder.encode(reveal)) + Data("\n".utf8), to: name, mode: .shared)
     }
 }
 
