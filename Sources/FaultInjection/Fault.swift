@@ -97,6 +97,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case bLeavesSeedbOnMedium = "b-leaves-seedb-on-medium"
     // The record of what went wrong is rewritten.
     case exceptionLogEdited = "exception-log-edited"
+    case exceptionLogCut = "exception-log-cut"
+    case aLogsAsSiteB = "a-logs-as-site-b"
     // A site runs other software than the ceremony's build, or lies about which.
     case bRunsOtherBuild = "b-runs-other-build"
     case aForgesBuild = "a-forges-build"
@@ -196,7 +198,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .bKeepsSeedbAsLinkTarget, .bKeepsSeedbBeyondPathMax: [.defaultDeny, .siteB]
         // Found only when the audit is given the medium's image (a medium counts in both views).
         case .bLeavesSeedbOnMedium: [.siteA, .siteB]
-        case .exceptionLogEdited: [.exceptionLog]
+        case .exceptionLogEdited, .exceptionLogCut, .aLogsAsSiteB: [.exceptionLog]
         case .bRunsOtherBuild, .aForgesBuild: [.builds]
         }
     }
@@ -295,6 +297,10 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
             "site B writes every seedb onto the transfer medium, then deletes the file (its clusters stay on the FAT image)"
         case .exceptionLogEdited:
             "after close, the first exception-log entry's reason is rewritten (the line stays canonical JSON)"
+        case .exceptionLogCut:
+            "after close, the exception log's last entry is removed (what is left is still a whole chain)"
+        case .aLogsAsSiteB:
+            "after close, site A appends an exception entry in site B's name, chained to the head and signed with its own key"
         case .bRunsOtherBuild:
             "site B runs key-site of another build (its payloads record version \(MockCeremony.otherVersion))"
         case .aForgesBuild:

@@ -140,6 +140,10 @@ extension Injector {
             try hideInBlindSpot(fault, batch: batch)
         case .exceptionLogEdited:
             try editExceptionLog()
+        case .exceptionLogCut:
+            try cutExceptionLog()
+        case .aLogsAsSiteB:
+            try logAsSiteB()
         default:
             throw CeremonyError(.failed, "\(fault.rawValue) does not act after close")
         }
@@ -156,6 +160,38 @@ extension Injector {
         lines[0] = try JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys, .withoutEscapingSlashes])
         try AtomicFile.write(
             Data(lines.joined(separator: Data("\n".utf8))), to: layout.exceptionLog, mode: .shared)
+    }
+
+    /// Removes the exception log's last entry: the lines left still chain from the genesis digest.
+    private func cutExceptionLog() throws {
+        let log = try BoundedFile.read(layout.exceptionLog)
+        var lines = log.split(separator: UInt8(ascii: "\n")).map { Data($0) }
+        guard !lines.isEmpty else {
+            throw CeremonyError(.failed, file: layout.relative(layout.exceptionLog), "no exception entry to remove")
+        }
+        lines.removeLast()
+        try AtomicFile.write(Data(lines.map { $0 + Data("\n".utf8) }.joined()), to: layout.exceptionLog, mode: .shared)
+    }
+
+    /// Site A logs an entry with its own key (so the chain and the line's form are right),
+    /// then names site B as its author: the signature no longer matches what the line says.
+    private func logAsSiteB() throws {
+        try ExceptionLog.append(
+            layout, role: .siteA, step: "C-6.2", reason: "site B lost the medium before close",
+            signer: SiteIdentity.load(from: layout.site(.siteA)))
+        let log = try BoundedFile.read(layout.exceptionLog)
+        var lines = log.split(separator: UInt8(ascii: "\n")).map { Data($0) }
+        guard let last = lines.popLast() else {
+            throw CeremonyError(.failed, file: layout.relative(layout.exceptionLog), "no exception entry was logged")
+        }
+        let forged = String(decoding: last, as: UTF8.self)
+            .replacingOccurrences(of: "\"role\":\"site-a\"", with: "\"role\":\"site-b\"")
+        guard forged.utf8.count == last.count, Data(forged.utf8) != last else {
+            throw CeremonyError(
+                .failed, file: layout.relative(layout.exceptionLog), "the entry names no role to change")
+        }
+        lines.append(Data(forged.utf8))
+        try AtomicFile.write(Data(lines.map { $0 + Data("\n".utf8) }.joined()), to: layout.exceptionLog, mode: .shared)
     }
 
     /// `record` with the field `name` taken from `other`.
