@@ -60,12 +60,16 @@ import Synchronization
         unsafe wipe(workspace, bytes)
     }
 
-    /// Workspaces up to this size are kept for reuse between calls: BIP38's light
-    /// scrypt (N=1024, r=1: 128 KiB a lane) is made thousands of times per batch at
-    /// site B, and a fresh 128 KiB allocation is a fresh `mmap` (glibc's threshold),
-    /// page faults and, under `mlockall`, page locking each time. Heavy lanes
-    /// (16 MiB) are not kept: they are few, and their memory should not stay resident.
-    static let reusableBytes = 1 << 20
+    /// Workspaces up to this size are kept for reuse between calls, wiped: every
+    /// workspace a call of BIP38's two scrypts makes. The light one (N=1024, r=1:
+    /// 128 KiB a lane) is made thousands of times per batch at site B, and the
+    /// heavy one (16 MiB a lane, 128 MiB for 8 lanes in flight) once per card at
+    /// site A and in the audit. A fresh workspace is a fresh `mmap`, page faults,
+    /// zeroing and, under `mlockall`, page locking each time: for 128 MiB that
+    /// took a third of the call (Docs/Performance.md). What stays is wiped after
+    /// every use, locked where allowed, and freed when the process ends; larger
+    /// workspaces (scrypt calls beyond BIP38's) are freed after each call.
+    static let reusableBytes = 1 << 28
 
     /// At most this many workspaces wait for reuse (one per core is what a
     /// batch on every core needs).

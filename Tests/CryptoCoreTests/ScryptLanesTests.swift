@@ -125,8 +125,8 @@ import Testing
 
     /// What a release build's `derive` runs (the lanes on free cores for a large
     /// call, a pooled workspace for a small one), alone and from many threads at
-    /// once, gives the reference bytes: for a large lane (2 MiB, not pooled) and
-    /// for BIP38's light scrypt (workspaces reused across calls and threads).
+    /// once, gives the reference bytes: for large lanes (2 MiB each) and for
+    /// BIP38's light scrypt (workspaces reused across calls and threads, both).
     @Test(arguments: [Scrypt.Parameters(n: 2048, r: 8, p: 8), .bip38Passpoint])
     func releaseChoiceAgreesWithLibsodiumAloneAndTogether(parameters: Scrypt.Parameters) throws {
         let inputs = (0..<24).map { _ in (SystemRandom.bytes(count: 33), SystemRandom.bytes(count: 12)) }
