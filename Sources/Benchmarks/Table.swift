@@ -38,7 +38,8 @@ enum Table {
             f.salsaCoreNanoseconds.text(2) + " ns (" + f.salsaCoreNanosecondsFourLanes.text(2) + " ns)")
         row(
             "compute floor of one scrypt(16384,8,8) on one core (× 2·N·2r·p = 4,194,304 cores)",
-            f.heavyScryptMilliseconds.text() + " ms; libsodium × " + format(r.scryptHeavyMs.median / f.heavyScryptMilliseconds.median, 2))
+            f.heavyScryptMilliseconds.text() + " ms; libsodium × "
+                + format(r.scryptHeavyMs.median / f.heavyScryptMilliseconds.median, 2))
         for c in r.scryptHeavyConcurrent {
             row("scrypt(16384,8,8) per call with \(c.cores) threads at once", c.perCallMilliseconds.text() + " ms")
         }

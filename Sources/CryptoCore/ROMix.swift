@@ -112,7 +112,9 @@ import Synchronization
     /// ``lanes`` at a time. The workspace is wiped when the pool or `deinit` takes it.
     func mix(lanes pointers: [UnsafeMutableRawPointer]) {
         precondition(unsafe !pointers.isEmpty, "no lanes to mix")
-        var typed = unsafe pointers.map { unsafe $0.assumingMemoryBound(to: UInt8.self) as UnsafeMutablePointer<UInt8>? }
+        var typed = unsafe pointers.map {
+            unsafe $0.assumingMemoryBound(to: UInt8.self) as UnsafeMutablePointer<UInt8>?
+        }
         let total = unsafe typed.count
         var start = 0
         while start < total {

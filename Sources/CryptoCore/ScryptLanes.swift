@@ -63,7 +63,8 @@ extension Scrypt {
             // workspace, as many side by side as the kernel runs (ROMix.swift).
             let mine = unsafe stride(from: worker, to: p, by: workers).map { unsafe base.pointer + $0 * laneBytes }
             let done: Void? = unsafe ROMix.borrow(
-                n: Int(n), r: r, lanes: min(mine.count, fitting), allocator: allocator) { romix in
+                n: Int(n), r: r, lanes: min(mine.count, fitting), allocator: allocator
+            ) { romix in
                 unsafe romix.mix(lanes: mine)
             }
             if done == nil { workspaceMissing.store(true, ordering: .relaxed) }

@@ -39,7 +39,8 @@ import Testing
         let blocks = (0..<Scrypt.kernel.lanesAtOnce).flatMap { lane in input.map { $0 ^ UInt8(lane) } }
         let together = try #require(Scrypt.salsa208(blocks: blocks, lanes: Scrypt.kernel.lanesAtOnce, count: 3))
         for lane in 0..<Scrypt.kernel.lanesAtOnce {
-            let alone = try #require(Scrypt.salsa208(blocks: Array(blocks[(64 * lane)..<(64 * lane + 64)]), lanes: 1, count: 3))
+            let alone = try #require(
+                Scrypt.salsa208(blocks: Array(blocks[(64 * lane)..<(64 * lane + 64)]), lanes: 1, count: 3))
             #expect(Array(together[(64 * lane)..<(64 * lane + 64)]) == alone, "lane \(lane)")
         }
         #expect(Scrypt.salsa208(blocks: Array(repeating: 0, count: 192), lanes: 3, count: 1) == nil)
@@ -184,4 +185,3 @@ import Testing
     static let testedOptimized = true
     #endif
 }
-
