@@ -109,8 +109,9 @@ import Synchronization
     }
 
     /// scryptROMix(r, B, N) in place on each lane of 128·r little-endian bytes,
-    /// ``lanes`` at a time. The workspace is wiped when the pool or `deinit` takes it.
-    func mix(lanes pointers: [UnsafeMutableRawPointer]) {
+    /// ``lanes`` at a time, in this CPU's kernel or the one named `kernel` (which
+    /// the CPU must have). The workspace is wiped when the pool or `deinit` takes it.
+    func mix(lanes pointers: [UnsafeMutableRawPointer], kernel: String? = nil) {
         precondition(unsafe !pointers.isEmpty, "no lanes to mix")
         var typed = unsafe pointers.map {
             unsafe $0.assumingMemoryBound(to: UInt8.self) as UnsafeMutablePointer<UInt8>?
@@ -120,10 +121,16 @@ import Synchronization
         while start < total {
             let count = min(lanes, total - start)
             let status = unsafe typed.withUnsafeMutableBufferPointer { buffer in
-                unsafe csalsa_romix(buffer.baseAddress! + start, count, UInt64(n), UInt32(r), workspace)
+                if let kernel {
+                    unsafe csalsa_romix_with(
+                        kernel, buffer.baseAddress! + start, count, UInt64(n), UInt32(r), workspace)
+                } else {
+                    unsafe csalsa_romix(buffer.baseAddress! + start, count, UInt64(n), UInt32(r), workspace)
+                }
             }
             // The arguments were checked when the workspace was made (n a power of two
-            // by Parameters.check, r ≥ 1, at most `lanes` lanes in its memory).
+            // by Parameters.check, r ≥ 1, at most `lanes` lanes in its memory), and a
+            // named kernel against ``Scrypt/runnableKernels`` by the caller.
             precondition(status == 0, "csalsa_romix refused checked arguments")
             start += count
         }
@@ -135,6 +142,37 @@ extension Scrypt {
     /// runs on this CPU ("avx512", "avx2", "sse2" or "portable") and how many lanes it
     /// runs side by side, for `make bench` and the documentation.
     package static var kernel: (name: String, lanesAtOnce: Int) { (ROMix.kernelName, ROMix.lanesAtOnce) }
+
+    /// Every kernel this CPU can run, its own first: the narrower x86-64 ones run
+    /// on any CPU that has the wider (AVX-512 CPUs have AVX2; every x86-64 has SSE2).
+    package static var runnableKernels: [String] {
+        switch ROMix.kernelName {
+        case "avx512": ["avx512", "avx2", "sse2"]
+        case "avx2": ["avx2", "sse2"]
+        default: [ROMix.kernelName]
+        }
+    }
+
+    /// scryptROMix (RFC 7914, section 5) on a copy of each of `lanes` (128·r bytes
+    /// each, N = `n` a power of two of at least 2) in `kernel`, one of
+    /// ``runnableKernels``, all side by side as that kernel runs them: for the
+    /// tests that hold every kernel to the one ``derive(password:salt:parameters:length:)``
+    /// runs. Nil for arguments it refuses or no memory.
+    package static func romix(lanes: [[UInt8]], n: Int, r: Int, kernel: String) -> [[UInt8]]? {
+        guard runnableKernels.contains(kernel), !lanes.isEmpty, n >= 2, n & (n - 1) == 0, r >= 1,
+            lanes.allSatisfy({ $0.count == 128 * r })
+        else { return nil }
+        let laneBytes = 128 * r
+        var joined = lanes.flatMap { $0 }
+        let done: Void? = unsafe joined.withUnsafeMutableBytes { buffer -> Void? in
+            let pointers = unsafe (0..<lanes.count).map { unsafe buffer.baseAddress! + $0 * laneBytes }
+            return ROMix.borrow(n: n, r: r, lanes: lanes.count) { romix in
+                unsafe romix.mix(lanes: pointers, kernel: kernel)
+            }
+        }
+        guard done != nil else { return nil }
+        return (0..<lanes.count).map { Array(joined[($0 * laneBytes)..<(($0 + 1) * laneBytes)]) }
+    }
 
     /// `count` Salsa20/8 cores (RFC 7914, section 3, with the feed-forward) chained
     /// on each of `lanes` 64-byte blocks (`blocks`, one after another), the lanes

@@ -47,6 +47,31 @@ import Testing
         #expect(Scrypt.salsa208(blocks: input, lanes: 2, count: 1) == nil)
     }
 
+    /// Every kernel this CPU can run (on this machine AVX-512, AVX2 and the SSE2
+    /// baseline) gives the bytes of the one `derive` runs, which the tests above
+    /// hold to libsodium: random lanes, N, r and lane counts 1 to 9 (every split into widths).
+    @Test func everyKernelAgreesWithTheOneThatRuns() throws {
+        var generator = SystemRandomNumberGenerator()
+        let kernels = Scrypt.runnableKernels
+        #expect(kernels.first == Scrypt.kernel.name)
+        for count in 1...9 {
+            let n = 1 << Int.random(in: 1...7, using: &generator)
+            let r = Int.random(in: 1...5, using: &generator)
+            let lanes = (0..<count).map { _ in
+                (0..<(128 * r)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            }
+            let expected = try #require(Scrypt.romix(lanes: lanes, n: n, r: r, kernel: kernels[0]))
+            #expect(expected != lanes)
+            for kernel in kernels.dropFirst() {
+                #expect(
+                    Scrypt.romix(lanes: lanes, n: n, r: r, kernel: kernel) == expected,
+                    "\(kernel) N=\(n) r=\(r) lanes \(count)")
+            }
+        }
+        #expect(Scrypt.romix(lanes: [[UInt8](repeating: 0, count: 128)], n: 16, r: 1, kernel: "none") == nil)
+        #expect(Scrypt.romix(lanes: [[UInt8](repeating: 0, count: 128)], n: 12, r: 1, kernel: kernels[0]) == nil)
+    }
+
     /// The kernel this CPU runs, and the width it claims.
     @Test func kernelNamesItsWidth() {
         let (name, lanes) = Scrypt.kernel

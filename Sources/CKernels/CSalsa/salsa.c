@@ -195,9 +195,28 @@ int csalsa_prepare_workspace(void *workspace, size_t bytes) {
     return mlock(workspace, bytes) == 0 ? 1 : 0;
 }
 
-int csalsa_romix(unsigned char *const *lanes, size_t count, uint64_t n, uint32_t r, void *workspace) {
+/// The kernels named `name` when this CPU has them, else NULL.
+static const struct csalsa_kernels *csalsa_named(const char *name) {
+    const struct csalsa_kernels *all[] = {
+#if defined(__x86_64__)
+        &csalsa_avx512, &csalsa_avx2,
+#endif
+        &csalsa_base};
+    const struct csalsa_kernels *cpu = csalsa_kernels();
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        if (strcmp(all[i]->name, name) != 0) continue;
+#if defined(__x86_64__)
+        if (all[i] == &csalsa_avx512 && cpu != &csalsa_avx512) return NULL;
+        if (all[i] == &csalsa_avx2 && cpu == &csalsa_base) return NULL;
+#endif
+        return all[i];
+    }
+    return NULL;
+}
+
+static int csalsa_romix_on(const struct csalsa_kernels *kernels, unsigned char *const *lanes, size_t count,
+                           uint64_t n, uint32_t r, void *workspace) {
     if (n < 2 || (n & (n - 1)) != 0 || r < 1 || count < 1 || csalsa_workspace_bytes(n, r, count) == 0) return -1;
-    const struct csalsa_kernels *kernels = csalsa_kernels();
     size_t done = 0;
     while (done < count) {
         size_t left = count - done;
@@ -207,6 +226,16 @@ int csalsa_romix(unsigned char *const *lanes, size_t count, uint64_t n, uint32_t
         done += (size_t)1 << index;
     }
     return 0;
+}
+
+int csalsa_romix(unsigned char *const *lanes, size_t count, uint64_t n, uint32_t r, void *workspace) {
+    return csalsa_romix_on(csalsa_kernels(), lanes, count, n, r, workspace);
+}
+
+int csalsa_romix_with(const char *kernel, unsigned char *const *lanes, size_t count, uint64_t n, uint32_t r,
+                      void *workspace) {
+    const struct csalsa_kernels *kernels = csalsa_named(kernel);
+    return kernels ? csalsa_romix_on(kernels, lanes, count, n, r, workspace) : -1;
 }
 
 int csalsa_salsa_chain(unsigned char *blocks, size_t lanes, uint64_t count) {

@@ -35,6 +35,13 @@ int csalsa_prepare_workspace(void *workspace, size_t bytes);
 /// Returns 0, or -1 for arguments it refuses (nothing is written).
 int csalsa_romix(unsigned char *const *lanes, size_t count, uint64_t n, uint32_t r, void *workspace);
 
+/// csalsa_romix with the kernel named `kernel` ("avx512", "avx2", "sse2" or
+/// "portable") instead of this CPU's own, for tests that check every kernel the
+/// CPU can run against each other. The workspace is sized as for csalsa_romix.
+/// Returns -1 as csalsa_romix does, and for a kernel this CPU cannot run.
+int csalsa_romix_with(const char *kernel, unsigned char *const *lanes, size_t count, uint64_t n, uint32_t r,
+                      void *workspace);
+
 /// `count` Salsa20/8 cores (with feed-forward) chained on one 64-byte block per
 /// lane, `lanes` lanes (1, 2, 4 or 8) side by side in the kernel this CPU runs:
 /// the compute floor `make bench` measures. `blocks` holds `lanes` blocks.
