@@ -72,8 +72,11 @@ import Synchronization
     static let reusableBytes = 1 << 28
 
     /// At most this many workspaces wait for reuse (one per core is what a
-    /// batch on every core needs).
+    /// batch on every core needs)...
     private static let poolLimit = max(2, availableCores())
+
+    /// ...holding at most this many bytes together: an eighth of physical memory.
+    private static let poolBytesLimit = Scrypt.physicalMemoryBytes / 8
 
     /// Idle workspaces of at most ``reusableBytes``, wiped.
     private static let pool = Mutex<[ROMix]>([])
@@ -102,7 +105,8 @@ import Synchronization
         if small {
             workspace.wipeWorkingMemory()
             pool.withLock { pool in
-                if pool.count < poolLimit { pool.append(workspace) }
+                let pooled = pool.reduce(0) { $0 + $1.bytes }
+                if pool.count < poolLimit && workspace.bytes <= poolBytesLimit - pooled { pool.append(workspace) }
             }
         }
         return result
