@@ -10,6 +10,8 @@
 //                         CArchive, CZlib and CSQLite (libarchive, zlib, SQLite) for the audit's
 //                         container readers; CTSK (The Sleuth Kit) for disk images; CRsvg
 //                         (librsvg and cairo's PDF surface) for card-print's PDF pages.
+//   Sources/CKernels/CSalsa  this package's own C kernel (not a system library): scrypt's
+//                         ROMix on several lanes at once, for CryptoCore only.
 //   Sources/CryptoCore    the target that calls C for cryptography: hashes, AES, scrypt, curve math,
 //                         Ed25519, randomness, zeroing secret buffers, secret file input,
 //                         Unicode NFC (ICU), process hardening and fatal-signal handlers.
@@ -116,9 +118,12 @@ let package = Package(
             name: "Containers", dependencies: ["CArchive", "CZlib", "CSQLite"],
             swiftSettings: strict + [.strictMemorySafety()]),
 
+        // This package's own C kernel: scrypt's ROMix on 4 or 8 lanes at once (AVX-512,
+        // AVX2, SSE2 or portable, chosen at run time); called only from CryptoCore.
+        .target(name: "CSalsa", path: "Sources/CKernels/CSalsa", exclude: ["kernel.inc"]),
         .target(
             name: "CryptoCore",
-            dependencies: ["CSecp256k1", "CSodium", "CLibCrypto", "CQRencode", "CICU", "CProcessControl"],
+            dependencies: ["CSecp256k1", "CSodium", "CLibCrypto", "CQRencode", "CICU", "CProcessControl", "CSalsa"],
             swiftSettings: strict + [.strictMemorySafety()]),
         // Disk images through The Sleuth Kit: the one target that calls CTSK.
         .target(name: "DiskImage", dependencies: ["CTSK"], swiftSettings: strict + [.strictMemorySafety()]),

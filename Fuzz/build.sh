@@ -23,9 +23,11 @@ INCLUDES=()
 for map in Sources/CLibraries/*/; do
   if [ -d "${map}include" ]; then INCLUDES+=(-I "${map}include"); else INCLUDES+=(-I "${map%/}"); fi
 done
+# CSalsa, the package's own C kernel (scrypt's ROMix, Sources/CKernels/CSalsa), for CryptoCore.
+INCLUDES+=(-I Sources/CKernels/CSalsa/include)
 # p11-kit's pkcs11.h (CPKCS11, for Token: site keys in a PKCS#11 token) is under its own include folder.
 INCLUDES+=(-Xcc "$(pkg-config --cflags-only-I p11-kit-1 | sed 's/ *$//')")
-LIBS=(-lCICU -lsecp256k1 -lsodium -lcrypto -lqrencode -licuuc)
+LIBS=(-lCICU -lCSalsa -lsecp256k1 -lsodium -lcrypto -lqrencode -licuuc)
 mkdir -p "$OUT/lib"
 
 # CICU is a C target (ICU behind plain C types, Sources/CLibraries/CICU): a static library of its one file.
@@ -33,6 +35,14 @@ if [ ! -f "$OUT/lib/libCICU.a" ] || [ Sources/CLibraries/CICU/cicu.c -nt "$OUT/l
   echo "fuzz: building CICU"
   ${CC:-clang} -O2 -g -fPIC -I Sources/CLibraries/CICU/include -c Sources/CLibraries/CICU/cicu.c -o "$OUT/lib/cicu.o"
   ar rcs "$OUT/lib/libCICU.a" "$OUT/lib/cicu.o"
+fi
+
+# CSalsa likewise: a static library of salsa.c (which includes kernel.inc).
+if [ ! -f "$OUT/lib/libCSalsa.a" ] || [ Sources/CKernels/CSalsa/salsa.c -nt "$OUT/lib/libCSalsa.a" ] \
+  || [ Sources/CKernels/CSalsa/kernel.inc -nt "$OUT/lib/libCSalsa.a" ]; then
+  echo "fuzz: building CSalsa"
+  ${CC:-clang} -O2 -g -fPIC -I Sources/CKernels/CSalsa/include -c Sources/CKernels/CSalsa/salsa.c -o "$OUT/lib/csalsa.o"
+  ar rcs "$OUT/lib/libCSalsa.a" "$OUT/lib/csalsa.o"
 fi
 
 # build_module NAME SOURCE...: a static library and its .swiftmodule, rebuilt

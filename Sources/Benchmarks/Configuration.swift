@@ -11,6 +11,7 @@ import Foundation
 ///     BENCH_OUT=bench/results.json
 ///     BENCH_BIN=dir         where the release executables are (default: next to this one)
 ///     BENCH_KEEP=1          keep the temporary ceremony folders
+///     BENCH_ONLY=sites      every figure but the audit and the share search
 struct Configuration: Sendable {
     var cards = 64
     var runs = 3
@@ -19,6 +20,8 @@ struct Configuration: Sendable {
     var output = URL(fileURLWithPath: "bench/results.json")
     var binaries: URL
     var keep = false
+    /// BENCH_ONLY=sites: scrypt, the floor, both sites and the card processes; no audit, no share search.
+    var sitesOnly = false
     /// Core counts the site figures are measured on: 1, 2, 4, ... and all the machine has.
     var coreCounts: [Int]
     /// taskset (util-linux), to pin a process to fewer cores; nil when missing.
@@ -48,6 +51,7 @@ struct Configuration: Sendable {
         }
         if let out = env["BENCH_OUT"], !out.isEmpty { configuration.output = URL(fileURLWithPath: out) }
         configuration.keep = env["BENCH_KEEP"] == "1"
+        configuration.sitesOnly = env["BENCH_ONLY"] == "sites"
         return configuration
     }
 

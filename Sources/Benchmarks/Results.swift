@@ -36,7 +36,9 @@ struct Results: Codable, Sendable {
     /// The same calls' CPU time (the calling thread's).
     let scryptHeavyCpuMs: Summary
     let scryptHeavyConcurrent: [ConcurrentScrypt]
-    /// The lanes implementation (stretch goal) on 1..cores threads.
+    /// The compute floor of the heavy scrypt in the kernel this CPU runs.
+    let computeFloor: ComputeFloor
+    /// The lanes implementation on 1..cores threads.
     let scryptLanes: [LanesPoint]
     /// BIP38's light scrypt (site B's per-card call) through both implementations.
     let scryptLight: LightScryptPoint
@@ -149,8 +151,32 @@ struct CardProcessPoint: Codable, Sendable {
     let decryptPeakMemoryMiB: Summary
 }
 
-/// The lanes implementation (Sources/CryptoCore/ROMix.swift over OpenSSL's
-/// PBKDF2) on 1..k threads, against libsodium in the same run.
+/// The compute floor (Sources/CKernels/CSalsa): the time of one Salsa20/8 core
+/// in the fastest kernel this CPU runs, all its lanes side by side and no memory
+/// traffic, times the 2·N·2r·p = 4,194,304 cores of one scrypt(16384,8,8).
+/// A card's heavy scrypt cannot take less on one core; on k cores, floor / k.
+struct ComputeFloor: Codable, Sendable {
+    /// "avx512", "avx2", "sse2" or "portable".
+    let kernel: String
+    let lanesAtOnce: Int
+    /// Nanoseconds per Salsa20/8 core, `lanesAtOnce` chains side by side.
+    let salsaCoreNanoseconds: Summary
+    /// The same with 4 chains (what each of 2 cores runs for 8 lanes).
+    let salsaCoreNanosecondsFourLanes: Summary
+    /// salsaCoreNanoseconds × 4,194,304, in milliseconds: one card on one core at the floor.
+    let heavyScryptMilliseconds: Summary
+
+    /// Salsa20/8 cores in one scrypt(16384,8,8): 2·N·2r per lane, 8 lanes.
+    static let coresPerHeavyScrypt = 2 * 16384 * 2 * 8 * 8
+
+    /// The floor over a measured time per card on `cores` cores (1 = at the floor).
+    func ratio(millisecondsPerCard: Double, cores: Int) -> Double {
+        heavyScryptMilliseconds.median / Double(cores) / millisecondsPerCard
+    }
+}
+
+/// The lanes implementation (Sources/CryptoCore/ROMix.swift over the C kernel
+/// and OpenSSL's PBKDF2) on 1..k threads, against libsodium in the same run.
 struct LanesPoint: Codable, Sendable {
     let threads: Int
     /// One call, wall milliseconds.

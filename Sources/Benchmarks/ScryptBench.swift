@@ -136,3 +136,24 @@ extension ScryptBench {
             ratio: Summary(zip(lanes, sodium).map { $0 / $1 }, unit: "ratio"), agreesWithLibsodium: agrees)
     }
 }
+
+extension ScryptBench {
+    /// The compute floor: `runs` measurements of 131,072 chained Salsa20/8 cores on
+    /// each lane the kernel runs at once (and on 4), after one to warm up.
+    static func floor(runs: Int) -> ComputeFloor {
+        let (kernel, lanes) = Scrypt.kernel
+        let count = 131_072
+        _ = Scrypt.salsaCoreNanoseconds(lanes: lanes, count: count)
+        var widest: [Double] = []
+        var four: [Double] = []
+        for _ in 0..<runs {
+            widest.append(Scrypt.salsaCoreNanoseconds(lanes: lanes, count: count)!)
+            four.append(Scrypt.salsaCoreNanoseconds(lanes: min(4, lanes), count: count)!)
+        }
+        return ComputeFloor(
+            kernel: kernel, lanesAtOnce: lanes, salsaCoreNanoseconds: Summary(widest, unit: "ns"),
+            salsaCoreNanosecondsFourLanes: Summary(four, unit: "ns"),
+            heavyScryptMilliseconds: Summary(
+                widest.map { $0 * Double(ComputeFloor.coresPerHeavyScrypt) / 1e6 }, unit: "ms"))
+    }
+}

@@ -32,6 +32,14 @@ enum Table {
         }
         row("`scrypt_heavy_ms`: one scrypt(16384,8,8), libsodium, 1 thread (wall)", r.scryptHeavyMs.text())
         row("the same calls' CPU time", r.scryptHeavyCpuMs.text() + " ms")
+        let f = r.computeFloor
+        row(
+            "compute floor: one Salsa20/8 core in the \(f.kernel) kernel, \(f.lanesAtOnce) lanes side by side (4 lanes)",
+            f.salsaCoreNanoseconds.text(2) + " ns (" + f.salsaCoreNanosecondsFourLanes.text(2) + " ns)")
+        row(
+            "compute floor of one scrypt(16384,8,8) on one core (× 2·N·2r·p = 4,194,304 cores)",
+            f.heavyScryptMilliseconds.text() + " ms; libsodium × "
+                + format(r.scryptHeavyMs.median / f.heavyScryptMilliseconds.median, 2))
         for c in r.scryptHeavyConcurrent {
             row("scrypt(16384,8,8) per call with \(c.cores) threads at once", c.perCallMilliseconds.text() + " ms")
         }
@@ -43,14 +51,18 @@ enum Table {
         for point in r.scaling.sorted(by: { $0.cores > $1.cores }) where point.site == "A" && point.cards == cards {
             let pinned = point.cores == cores ? "" : ", taskset"
             row(
-                "`site_a_ratio` (\(point.cores) core\(point.cores == 1 ? "" : "s")\(pinned))",
+                "`site_a_ratio` (\(point.cores) core\(point.cores == 1 ? "" : "s")\(pinned)): over libsodium's bound",
                 point.ratioToBound!.text(3),
                 "site_a_ratio@\(point.cores)")
+            row(
+                "site A (\(point.cores) core\(point.cores == 1 ? "" : "s")): the floor / \(point.cores) over its time per card",
+                format(f.ratio(millisecondsPerCard: 1000 / point.cardsPerSecond.median, cores: point.cores), 3),
+                "site_a_floor@\(point.cores)")
         }
         if let own = r.scryptLanes.first(where: { $0.threads == 1 }),
             let pinned = r.scaling.first(where: { $0.site == "A" && $0.cores == 1 && $0.cards == cards })
         {
-            // Site A's scrypt runs its lanes two at a time on each core, faster than the
+            // Site A's scrypt runs its lanes side by side on each core, faster than the
             // libsodium baseline; over the bound of that own call (1 core, pinned, against
             // the in-process call) the ratio shows what the site itself adds.
             let ownBound = 1000 / own.milliseconds.median
@@ -83,10 +95,17 @@ enum Table {
         row(
             "`decrypt_ms`: `bip38 decrypt`, one card, whole process",
             r.decryptMs.text() + " ms; × " + r.decryptRatio.text(3) + " baseline", "decrypt_ms")
+        for c in r.cardProcesses {
+            row(
+                "`bip38 confirm` / `decrypt` on \(c.cores) core\(c.cores == 1 ? "" : "s"): the floor / \(c.cores) over their time",
+                format(f.ratio(millisecondsPerCard: c.verifyMilliseconds.median, cores: c.cores), 3) + " / "
+                    + format(f.ratio(millisecondsPerCard: c.decryptMilliseconds.median, cores: c.cores), 3))
+        }
         for l in r.scryptLanes {
             row(
-                "stretch: scrypt(16384,8,8), own ROMix over OpenSSL PBKDF2, lanes on \(l.threads) thread\(l.threads == 1 ? "" : "s") (in-process)",
-                l.milliseconds.text() + " ms; × " + l.ratioToBaseline.text(3) + " libsodium"
+                "stretch: scrypt(16384,8,8), own C kernel (\(f.kernel)) over OpenSSL PBKDF2, lanes on \(l.threads) thread\(l.threads == 1 ? "" : "s") (in-process)",
+                l.milliseconds.text() + " ms; × " + l.ratioToBaseline.text(3) + " libsodium; "
+                    + format(f.ratio(millisecondsPerCard: l.milliseconds.median, cores: l.threads), 3) + " × floor"
                     + (l.agreesWithLibsodium ? "; same bytes" : "; **differs**"),
                 l.threads == cores ? "stretch_lanes" : "")
         }
@@ -95,7 +114,7 @@ enum Table {
             "× \(r.verifyRatio.text(3)) / × \(r.decryptRatio.text(3)) baseline", "stretch_process")
         let l = r.scryptLight
         row(
-            "scrypt(1024,1,1) (site B, per card): libsodium / own ROMix on 1 thread with a reused workspace (in-process)",
+            "scrypt(1024,1,1) (site B, per card): libsodium / own C kernel on 1 thread with a reused workspace (in-process)",
             "\(l.libsodiumMicroseconds.text()) / \(l.lanesMicroseconds.text()) µs; × \(l.ratio.text(3))"
                 + (l.agreesWithLibsodium ? "; same bytes" : "; **differs**"))
         for a in r.audit {

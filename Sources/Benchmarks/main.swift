@@ -26,10 +26,15 @@ if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "scrypt" {
     // Quick look at the two scrypt implementations only (no ceremony, no file written).
     var log = BaselineLog()
     _ = log.take(2)
+    let floor = ScryptBench.floor(runs: configuration.scryptRuns)
+    print(
+        "compute floor (\(floor.kernel), \(floor.lanesAtOnce) lanes at once): \(floor.salsaCoreNanoseconds.text(2)) ns per Salsa20/8 core (4 lanes: \(floor.salsaCoreNanosecondsFourLanes.text(2))), \(floor.heavyScryptMilliseconds.text()) ms per scrypt(16384,8,8) on one core"
+    )
     for threads in 1...configuration.cores {
         let point = ScryptBench.lanes(threads: threads, runs: configuration.scryptRuns, baseline: &log)
+        let ratio = floor.ratio(millisecondsPerCard: point.milliseconds.median, cores: threads)
         print(
-            "lanes on \(threads) thread(s): \(point.milliseconds.text()) ms, × \(point.ratioToBaseline.text(3)) libsodium, agrees \(point.agreesWithLibsodium)"
+            "lanes on \(threads) thread(s): \(point.milliseconds.text()) ms, × \(point.ratioToBaseline.text(3)) libsodium, \(format(ratio, 3)) × the floor on \(threads) core(s), agrees \(point.agreesWithLibsodium)"
         )
     }
     print("libsodium: \(Summary(log.allWall, unit: "ms").text()) ms")

@@ -1,285 +1,205 @@
+internal import CSalsa
+import Foundation
 import Synchronization
 
-#if arch(x86_64)
-internal import _Builtin_intrinsics.intel
-#endif
-
-/// scrypt's memory-hard core (RFC 7914, sections 3 to 5): Salsa20/8,
-/// scryptBlockMix and scryptROMix, on one lane of 128·r bytes.
+/// scrypt's memory-hard core (RFC 7914, sections 3 to 5), scryptROMix, on
+/// several lanes at once: the workspace of this package's C kernel
+/// (Sources/CKernels/CSalsa), which runs up to ``lanesAtOnce`` lanes side by side.
 ///
-/// Pure Swift over SSE-width vectors. Each 64-byte block is held in the
-/// "diagonal" order of the SSE2 code in Colin Percival's scrypt
-/// (crypto_scrypt-sse.c), word i of a vector row being word (5·i mod 16) of
-/// the block, so Salsa20's column and row rounds are whole-vector operations
-/// with three lane rotations in between. Blocks are converted on the way in
-/// and out of a lane; the working array V never leaves that order.
+/// Salsa20/8 is one long chain of dependent vector operations; a single lane
+/// leaves most of a core's vector units idle. The kernel holds one 16-byte row
+/// of each of W lanes in one register (W = 8 with AVX-512: two 512-bit chains;
+/// 4 with AVX2: two 256-bit chains; 4 on SSE2 and arm64), so W independent
+/// chains fill those units, and W lanes' random reads of V overlap their
+/// memory latency. Each lane keeps its own V; the kernel is chosen for the CPU
+/// at each call (Docs/Performance.md, "Which kernel runs where").
 ///
 /// The lanes of one scrypt call are independent (RFC 7914, section 6, step 2),
-/// which is what lets ``Scrypt/deriveInLanes(password:salt:parameters:length:threads:)``
-/// run them on several cores; libsodium runs them one after another.
+/// which is what lets ``Scrypt/deriveInLanes(password:salt:parameters:length:threads:allocator:)``
+/// run them side by side and on several cores; libsodium runs them one after another.
 @safe final class ROMix: @unchecked Sendable {
-    typealias Row = SIMD4<UInt32>
-
     let n: Int
     let r: Int
-    /// V: n entries of 2r blocks of 4 rows. n·128·r bytes.
-    private let v: UnsafeMutablePointer<Row>
-    /// X and Y, the two halves of the double-buffered BlockMix: 2 × 2r blocks.
-    private let x: UnsafeMutablePointer<Row>
+    /// How many lanes this workspace runs at once (at most ``lanesAtOnce``).
+    let lanes: Int
+    /// V for each lane in flight and the interleaved X buffers: `bytes` bytes.
+    private let workspace: UnsafeMutableRawPointer
+    private let bytes: Int
 
-    var vPointer: UnsafeMutablePointer<Row> { unsafe v }
-    var xPointer: UnsafeMutablePointer<Row> { unsafe x }
+    /// The most lanes one kernel call runs side by side on this CPU.
+    static var lanesAtOnce: Int { Int(csalsa_lanes_at_once()) }
 
-    /// Rows per entry of V (2r blocks of 4 rows, 128·r bytes).
-    var rowsPerEntry: Int { 8 * r }
+    /// The kernel this CPU runs: "avx512", "avx2", "sse2" or "portable".
+    static var kernelName: String { unsafe String(cString: csalsa_kernel_name()) }
 
-    /// Allocates the working memory for one lane at a time (n·128·r + 256·r bytes)
-    /// from `allocator`, or nil when it has none (or the size overflows).
-    /// Prefer ``borrow(n:r:allocator:_:)``, which reuses small workspaces.
-    init?(n: Int, r: Int, allocator: Scrypt.Allocator = .system) {
-        guard n >= 1, r >= 1, case (let rows, false) = n.multipliedReportingOverflow(by: 8 * r),
-            case (let vBytes, false) = rows.multipliedReportingOverflow(by: MemoryLayout<Row>.stride),
-            let vRaw = unsafe allocator.allocate(vBytes)
-        else { return nil }
-        guard let xRaw = unsafe allocator.allocate(2 * 8 * r * MemoryLayout<Row>.stride) else {
-            unsafe free(vRaw)
-            return nil
-        }
+    /// Allocates the working memory for `lanes` lanes in flight (up to
+    /// ``lanesAtOnce``: 128·r·(N + 2) bytes and a few cache lines each) from
+    /// `allocator`, asks for huge pages on it and locks it where allowed; nil
+    /// when the allocator has none (or the size overflows).
+    /// Prefer ``borrow(n:r:lanes:allocator:_:)``, which reuses small workspaces.
+    init?(n: Int, r: Int, lanes: Int, allocator: Scrypt.Allocator = .system) {
+        let inFlight = min(max(1, lanes), Self.lanesAtOnce)
+        guard n >= 2, r >= 1, let r32 = UInt32(exactly: r) else { return nil }
+        let bytes = Int(csalsa_workspace_bytes(UInt64(n), r32, inFlight))
+        guard bytes > 0, bytes <= Int.max - 15, let raw = unsafe allocator.allocate(bytes) else { return nil }
+        _ = unsafe csalsa_prepare_workspace(raw, bytes)
         self.n = n
         self.r = r
-        unsafe v = vRaw.bindMemory(to: Row.self, capacity: rows)
-        unsafe x = xRaw.bindMemory(to: Row.self, capacity: 2 * 8 * r)
+        self.lanes = inFlight
+        self.bytes = bytes
+        unsafe workspace = raw
     }
 
     deinit {
         wipeWorkingMemory()
-        unsafe free(v)
-        unsafe free(x)
+        unsafe free(workspace)
     }
 
     /// V and X hold values derived from the password: wiped after every use and before release.
     private func wipeWorkingMemory() {
-        unsafe wipe(UnsafeMutableRawPointer(v), n * 8 * r * 16)
-        unsafe wipe(UnsafeMutableRawPointer(x), 2 * 8 * r * 16)
+        unsafe wipe(workspace, bytes)
     }
 
-    /// Workspaces up to this size are kept for reuse between calls: BIP38's light
-    /// scrypt (N=1024, r=1: 128 KiB) is made thousands of times per batch at site B,
-    /// and a fresh 128 KiB allocation is a fresh `mmap` (glibc's threshold), page
-    /// faults and, under `mlockall`, page locking each time. Heavy lanes (16 MiB)
-    /// are not kept: they are few, and their memory should not stay resident.
-    static let reusableBytes = 1 << 20
+    /// Workspaces up to this size are kept for reuse between calls, wiped: every
+    /// workspace a call of BIP38's two scrypts makes. The light one (N=1024, r=1:
+    /// 128 KiB a lane) is made thousands of times per batch at site B, and the
+    /// heavy one (16 MiB a lane, 128 MiB for 8 lanes in flight) once per card at
+    /// site A and in the audit. A fresh workspace is a fresh `mmap`, page faults,
+    /// zeroing and, under `mlockall`, page locking each time: for 128 MiB that
+    /// took a third of the call (Docs/Performance.md). What stays is wiped after
+    /// every use, locked where allowed, and freed when the process ends; larger
+    /// workspaces (scrypt calls beyond BIP38's) are freed after each call.
+    static let reusableBytes = 1 << 28
 
     /// At most this many workspaces wait for reuse (one per core is what a
-    /// batch on every core needs).
+    /// batch on every core needs)...
     private static let poolLimit = max(2, availableCores())
+
+    /// ...holding at most this many bytes together: an eighth of physical memory.
+    private static let poolBytesLimit = Scrypt.physicalMemoryBytes / 8
 
     /// Idle workspaces of at most ``reusableBytes``, wiped.
     private static let pool = Mutex<[ROMix]>([])
 
-    /// Runs `body` with a workspace for (n, r): a wiped one from the pool when the
-    /// size allows, else a new one from `allocator`. The workspace is wiped before
-    /// it is pooled or freed. Nil, without running `body`, when no memory can be had.
+    /// Runs `body` with a workspace for `lanes` lanes of (n, r): a wiped one from
+    /// the pool when the size allows, else a new one from `allocator`. The
+    /// workspace is wiped before it is pooled or freed. Nil, without running
+    /// `body`, when no memory can be had.
     static func borrow<Result>(
-        n: Int, r: Int, allocator: Scrypt.Allocator = .system, _ body: (ROMix) -> Result
+        n: Int, r: Int, lanes: Int, allocator: Scrypt.Allocator = .system, _ body: (ROMix) -> Result
     ) -> Result? {
+        let inFlight = min(max(1, lanes), lanesAtOnce)
         let small =
             (Scrypt.Parameters(n: UInt64(n), r: UInt32(truncatingIfNeeded: r), p: 1).laneWorkingBytes ?? .max)
-            <= reusableBytes
+            <= reusableBytes / inFlight
         guard
             let workspace =
                 (small
-                    ? pool.withLock { pool in pool.firstIndex { $0.n == n && $0.r == r }.map { pool.remove(at: $0) } }
+                    ? pool.withLock { pool in
+                        pool.firstIndex { $0.n == n && $0.r == r && $0.lanes == inFlight }.map { pool.remove(at: $0) }
+                    }
                     : nil)
-                ?? ROMix(n: n, r: r, allocator: allocator)
+                ?? ROMix(n: n, r: r, lanes: inFlight, allocator: allocator)
         else { return nil }
         let result = body(workspace)
         if small {
             workspace.wipeWorkingMemory()
             pool.withLock { pool in
-                if pool.count < poolLimit { pool.append(workspace) }
+                let pooled = pool.reduce(0) { $0 + $1.bytes }
+                if pool.count < poolLimit && workspace.bytes <= poolBytesLimit - pooled { pool.append(workspace) }
             }
         }
         return result
     }
 
-    /// scryptROMix(r, B, N) in place on one lane of 128·r little-endian bytes.
-    @_optimize(speed)
-    func mix(lane: UnsafeMutableRawPointer) {
-        let rows = rowsPerEntry
-        let x0 = unsafe x
-        let x1 = unsafe x + rows
-        // Into diagonal order, straight into V_0.
-        unsafe Self.load(lane: lane, into: v, r: r)
-        // Steps 2-4: V_i = X; X = BlockMix(X). Each BlockMix writes the next
-        // entry of V directly, so X is never copied.
-        for i in 0..<(n - 1) {
-            unsafe Self.blockMix(v + i * rows, into: v + (i + 1) * rows, r: r)
+    /// scryptROMix(r, B, N) in place on each lane of 128·r little-endian bytes,
+    /// ``lanes`` at a time, in this CPU's kernel or the one named `kernel` (which
+    /// the CPU must have). The workspace is wiped when the pool or `deinit` takes it.
+    func mix(lanes pointers: [UnsafeMutableRawPointer], kernel: String? = nil) {
+        precondition(unsafe !pointers.isEmpty, "no lanes to mix")
+        var typed = unsafe pointers.map {
+            unsafe $0.assumingMemoryBound(to: UInt8.self) as UnsafeMutablePointer<UInt8>?
         }
-        unsafe Self.blockMix(v + (n - 1) * rows, into: x0, r: r)
-        // Steps 6-9: j = Integerify(X) mod N; X = BlockMix(X xor V_j).
-        let mask = n - 1
-        let last = (2 * r - 1) * 4
-        var i = 0
-        while i < n {
-            var j = Int(unsafe x0[last][0]) & mask
-            unsafe Self.blockMix(x0, xor: v + j * rows, into: x1, r: r)
-            j = Int(unsafe x1[last][0]) & mask
-            unsafe Self.blockMix(x1, xor: v + j * rows, into: x0, r: r)
-            i += 2
-        }
-        // Out of diagonal order.
-        unsafe Self.store(x0, into: lane, r: r)
-    }
-
-    /// One lane's 128·r little-endian bytes into diagonal order at `rows`.
-    @inline(__always)
-    static func load(lane: UnsafeMutableRawPointer, into rows: UnsafeMutablePointer<Row>, r: Int) {
-        for block in 0..<(2 * r) {
-            for row in 0..<4 {
-                var value = Row()
-                for column in 0..<4 {
-                    let word = (row * 4 + column) * 5 % 16
-                    value[column] = unsafe UInt32(
-                        littleEndian: lane.loadUnaligned(fromByteOffset: (block * 16 + word) * 4, as: UInt32.self))
-                }
-                unsafe rows[block * 4 + row] = value
-            }
-        }
-    }
-
-    /// Diagonal-order `rows` back into a lane's 128·r little-endian bytes.
-    @inline(__always)
-    static func store(_ rows: UnsafeMutablePointer<Row>, into lane: UnsafeMutableRawPointer, r: Int) {
-        for block in 0..<(2 * r) {
-            for row in 0..<4 {
-                let value = unsafe rows[block * 4 + row]
-                for column in 0..<4 {
-                    let word = (row * 4 + column) * 5 % 16
-                    unsafe lane.storeBytes(
-                        of: value[column].littleEndian, toByteOffset: (block * 16 + word) * 4, as: UInt32.self)
+        let total = unsafe typed.count
+        var start = 0
+        while start < total {
+            let count = min(lanes, total - start)
+            let status = unsafe typed.withUnsafeMutableBufferPointer { buffer in
+                if let kernel {
+                    unsafe csalsa_romix_with(
+                        kernel, buffer.baseAddress! + start, count, UInt64(n), UInt32(r), workspace)
+                } else {
+                    unsafe csalsa_romix(buffer.baseAddress! + start, count, UInt64(n), UInt32(r), workspace)
                 }
             }
+            // The arguments were checked when the workspace was made (n a power of two
+            // by Parameters.check, r ≥ 1, at most `lanes` lanes in its memory), and a
+            // named kernel against ``Scrypt/runnableKernels`` by the caller.
+            precondition(status == 0, "csalsa_romix refused checked arguments")
+            start += count
+        }
+    }
+}
+
+extension Scrypt {
+    /// The kernel ``deriveInLanes(password:salt:parameters:length:threads:allocator:)``
+    /// runs on this CPU ("avx512", "avx2", "sse2" or "portable") and how many lanes it
+    /// runs side by side, for `make bench` and the documentation.
+    package static var kernel: (name: String, lanesAtOnce: Int) { (ROMix.kernelName, ROMix.lanesAtOnce) }
+
+    /// Every kernel this CPU can run, its own first: the narrower x86-64 ones run
+    /// on any CPU that has the wider (AVX-512 CPUs have AVX2; every x86-64 has SSE2).
+    package static var runnableKernels: [String] {
+        switch ROMix.kernelName {
+        case "avx512": ["avx512", "avx2", "sse2"]
+        case "avx2": ["avx2", "sse2"]
+        default: [ROMix.kernelName]
         }
     }
 
-    /// scryptBlockMix (RFC 7914, section 4): output blocks Y_0, Y_2, ... then Y_1, Y_3, ...
-    @inline(__always) @_optimize(speed)
-    private static func blockMix(_ input: UnsafeMutablePointer<Row>, into output: UnsafeMutablePointer<Row>, r: Int) {
-        let last = (2 * r - 1) * 4
-        var a = unsafe input[last]
-        var b = unsafe input[last + 1]
-        var c = unsafe input[last + 2]
-        var d = unsafe input[last + 3]
-        for i in 0..<r {
-            let even = i * 8
-            a ^= unsafe input[even]
-            b ^= unsafe input[even + 1]
-            c ^= unsafe input[even + 2]
-            d ^= unsafe input[even + 3]
-            salsa208(&a, &b, &c, &d)
-            unsafe output[i * 4] = a
-            unsafe output[i * 4 + 1] = b
-            unsafe output[i * 4 + 2] = c
-            unsafe output[i * 4 + 3] = d
-            a ^= unsafe input[even + 4]
-            b ^= unsafe input[even + 5]
-            c ^= unsafe input[even + 6]
-            d ^= unsafe input[even + 7]
-            salsa208(&a, &b, &c, &d)
-            unsafe output[(r + i) * 4] = a
-            unsafe output[(r + i) * 4 + 1] = b
-            unsafe output[(r + i) * 4 + 2] = c
-            unsafe output[(r + i) * 4 + 3] = d
+    /// scryptROMix (RFC 7914, section 5) on a copy of each of `lanes` (128·r bytes
+    /// each, N = `n` a power of two of at least 2) in `kernel`, one of
+    /// ``runnableKernels``, all side by side as that kernel runs them: for the
+    /// tests that hold every kernel to the one ``derive(password:salt:parameters:length:)``
+    /// runs. Nil for arguments it refuses or no memory.
+    package static func romix(lanes: [[UInt8]], n: Int, r: Int, kernel: String) -> [[UInt8]]? {
+        guard runnableKernels.contains(kernel), !lanes.isEmpty, n >= 2, n & (n - 1) == 0, r >= 1,
+            lanes.allSatisfy({ $0.count == 128 * r })
+        else { return nil }
+        let laneBytes = 128 * r
+        var joined = lanes.flatMap { $0 }
+        let done: Void? = unsafe joined.withUnsafeMutableBytes { buffer -> Void? in
+            let pointers = unsafe (0..<lanes.count).map { unsafe buffer.baseAddress! + $0 * laneBytes }
+            return ROMix.borrow(n: n, r: r, lanes: lanes.count) { romix in
+                unsafe romix.mix(lanes: pointers, kernel: kernel)
+            }
         }
+        guard done != nil else { return nil }
+        return (0..<lanes.count).map { Array(joined[($0 * laneBytes)..<(($0 + 1) * laneBytes)]) }
     }
 
-    /// scryptBlockMix(`input` xor `other`), without storing the xor.
-    @inline(__always) @_optimize(speed)
-    private static func blockMix(
-        _ input: UnsafeMutablePointer<Row>, xor other: UnsafeMutablePointer<Row>,
-        into output: UnsafeMutablePointer<Row>,
-        r: Int
-    ) {
-        let last = (2 * r - 1) * 4
-        var a = unsafe input[last] ^ other[last]
-        var b = unsafe input[last + 1] ^ other[last + 1]
-        var c = unsafe input[last + 2] ^ other[last + 2]
-        var d = unsafe input[last + 3] ^ other[last + 3]
-        for i in 0..<r {
-            let even = i * 8
-            a ^= unsafe input[even] ^ other[even]
-            b ^= unsafe input[even + 1] ^ other[even + 1]
-            c ^= unsafe input[even + 2] ^ other[even + 2]
-            d ^= unsafe input[even + 3] ^ other[even + 3]
-            salsa208(&a, &b, &c, &d)
-            unsafe output[i * 4] = a
-            unsafe output[i * 4 + 1] = b
-            unsafe output[i * 4 + 2] = c
-            unsafe output[i * 4 + 3] = d
-            a ^= unsafe input[even + 4] ^ other[even + 4]
-            b ^= unsafe input[even + 5] ^ other[even + 5]
-            c ^= unsafe input[even + 6] ^ other[even + 6]
-            d ^= unsafe input[even + 7] ^ other[even + 7]
-            salsa208(&a, &b, &c, &d)
-            unsafe output[(r + i) * 4] = a
-            unsafe output[(r + i) * 4 + 1] = b
-            unsafe output[(r + i) * 4 + 2] = c
-            unsafe output[(r + i) * 4 + 3] = d
+    /// `count` Salsa20/8 cores (RFC 7914, section 3, with the feed-forward) chained
+    /// on each of `lanes` 64-byte blocks (`blocks`, one after another), the lanes
+    /// side by side in this CPU's kernel: the blocks after, or nil for a lane count
+    /// the kernel has no width for (1, 2, 4 or 8, at most ``kernel``'s lanesAtOnce).
+    package static func salsa208(blocks: [UInt8], lanes: Int, count: Int) -> [UInt8]? {
+        guard lanes >= 1, count >= 0, blocks.count == 64 * lanes else { return nil }
+        var output = blocks
+        let status = unsafe output.withUnsafeMutableBytes { buffer in
+            unsafe csalsa_salsa_chain(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), lanes, UInt64(count))
         }
+        return status == 0 ? output : nil
     }
 
-    /// `value` rotated left by `count` bits in each lane. On x86-64 through
-    /// SSE2's shift intrinsics: written with Swift's generic SIMD shifts, the
-    /// optimiser may turn the pair into four scalar rotates, three times slower.
-    @inline(__always) @_optimize(speed)
-    static func rotated(_ value: Row, by count: Int32) -> Row {
-        #if arch(x86_64)
-        let lanes = unsafe unsafeBitCast(value, to: __m128i.self)
-        return unsafe unsafeBitCast(
-            _mm_or_si128(_mm_slli_epi32(lanes, count), _mm_srli_epi32(lanes, 32 - count)), to: Row.self)
-        #else
-        return (value &<< UInt32(count)) | (value &>> UInt32(32 - count))
-        #endif
-    }
-
-    /// One Salsa20 double round (a column round, then a row round) in diagonal order.
-    @inline(__always) @_optimize(speed)
-    private static func doubleRound(_ x0: inout Row, _ x1: inout Row, _ x2: inout Row, _ x3: inout Row) {
-        // Columns.
-        x1 ^= rotated(x0 &+ x3, by: 7)
-        x2 ^= rotated(x1 &+ x0, by: 9)
-        x3 ^= rotated(x2 &+ x1, by: 13)
-        x0 ^= rotated(x3 &+ x2, by: 18)
-        x1 = Row(x1[3], x1[0], x1[1], x1[2])
-        x2 = Row(x2[2], x2[3], x2[0], x2[1])
-        x3 = Row(x3[1], x3[2], x3[3], x3[0])
-        // Rows.
-        x3 ^= rotated(x0 &+ x1, by: 7)
-        x2 ^= rotated(x3 &+ x0, by: 9)
-        x1 ^= rotated(x2 &+ x3, by: 13)
-        x0 ^= rotated(x1 &+ x2, by: 18)
-        x1 = Row(x1[1], x1[2], x1[3], x1[0])
-        x2 = Row(x2[2], x2[3], x2[0], x2[1])
-        x3 = Row(x3[3], x3[0], x3[1], x3[2])
-    }
-
-    /// Salsa20/8 core (RFC 7914, section 3) on one block in diagonal order,
-    /// with the feed-forward addition.
-    @inline(__always) @_optimize(speed)
-    static func salsa208(_ a: inout Row, _ b: inout Row, _ c: inout Row, _ d: inout Row) {
-        var x0 = a
-        var x1 = b
-        var x2 = c
-        var x3 = d
-        // Four double rounds, written out.
-        doubleRound(&x0, &x1, &x2, &x3)
-        doubleRound(&x0, &x1, &x2, &x3)
-        doubleRound(&x0, &x1, &x2, &x3)
-        doubleRound(&x0, &x1, &x2, &x3)
-        a &+= x0
-        b &+= x1
-        c &+= x2
-        d &+= x3
+    /// The compute floor: nanoseconds per Salsa20/8 core when `lanes` independent
+    /// chains of `count` cores each run side by side in this CPU's kernel, with no
+    /// memory traffic (``salsa208(blocks:lanes:count:)``). Nil as that is.
+    package static func salsaCoreNanoseconds(lanes: Int, count: Int) -> Double? {
+        guard count >= 1 else { return nil }
+        let blocks = (0..<(64 * max(lanes, 0))).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }
+        let start = ContinuousClock.now
+        guard salsa208(blocks: blocks, lanes: lanes, count: count) != nil else { return nil }
+        let (seconds, attoseconds) = (ContinuousClock.now - start).components
+        return (Double(seconds) * 1e9 + Double(attoseconds) / 1e9) / Double(lanes * count)
     }
 }

@@ -106,8 +106,9 @@ extension Scrypt {
         /// libsodium's `crypto_pwhash_scryptsalsa208sha256_ll`: the reference.
         /// It runs the p lanes one after another on the calling thread.
         case libsodium
-        /// This package's ROMix (Sources/CryptoCore/ROMix.swift) over OpenSSL's
-        /// PBKDF2, with the p lanes spread over `threads` threads.
+        /// This package's ROMix (Sources/CryptoCore/ROMix.swift, the C kernel in
+        /// Sources/CKernels/CSalsa) over OpenSSL's PBKDF2, with the p lanes spread
+        /// over `threads` threads and run side by side on each.
         case lanes(threads: Int)
 
         package var description: String {
@@ -119,34 +120,27 @@ extension Scrypt {
 
         /// The implementation for one call that has `cores` cores to itself.
         ///
-        /// Chosen by measurement (`make bench`, Docs/Performance.md):
-        /// - two or more lanes (p ≥ 2, BIP38's heavy scrypt has 8): the lanes
-        ///   implementation on up to p/2 threads, each thread running its lanes
-        ///   two at a time (ROMixPair.swift). On one core that takes 0.75 ×
-        ///   libsodium's time, on two 0.46 ×;
-        /// - one small lane (its working memory within ``ROMix/reusableBytes``,
-        ///   such as BIP38's light scrypt over the passpoint): the lanes on one
-        ///   thread, which reuse a wiped workspace where libsodium maps and
-        ///   unmaps fresh memory for every call (0.85 to 0.9 ×);
-        /// - one large lane: libsodium, whose single-lane ROMix is a few per
-        ///   cent faster than ours.
+        /// Chosen by measurement (`make bench`, Docs/Performance.md): in a
+        /// release build, the lanes implementation always, on up to p threads
+        /// (one per core given), each thread running its lanes side by side in
+        /// the C kernel (Sources/CKernels/CSalsa: 8 at once with AVX-512, 4 with
+        /// AVX2, SSE2 or NEON). BIP38's heavy scrypt on one core takes about
+        /// half of libsodium's time (its 8 lanes in one call), and its light
+        /// scrypt over the passpoint reuses a wiped workspace where libsodium
+        /// maps and unmaps fresh memory for every call.
         ///
         /// A caller that already keeps every core busy with other calls (site
         /// A's batch) should pass `cores: 1`; ``Scrypt/derive(password:salt:parameters:length:)``
         /// does that count itself.
         ///
-        /// In a debug build (`swift build`, `swift test`) ROMix.swift is not
-        /// optimised and runs many times slower than libsodium, so there the
-        /// measured choice is libsodium for every call (`optimized: false`).
+        /// In a debug build (`swift build`, `swift test`) the kernel is compiled
+        /// without optimisation and runs many times slower than libsodium, so
+        /// there the measured choice is libsodium for every call (`optimized: false`).
         package static func preferred(
             for parameters: Parameters, cores: Int, optimized: Bool = Implementation.buildIsOptimized
         ) -> Implementation {
             guard optimized else { return .libsodium }
-            if parameters.p >= 2 { return .lanes(threads: max(1, min(cores, Int(parameters.p) / 2))) }
-            if let laneBytes = parameters.laneWorkingBytes, laneBytes <= ROMix.reusableBytes {
-                return .lanes(threads: 1)
-            }
-            return .libsodium
+            return .lanes(threads: max(1, min(cores, Int(parameters.p))))
         }
 
         /// Whether this code was compiled with optimisation (a release build).
@@ -181,7 +175,7 @@ extension Scrypt {
     /// already using for other scrypt calls (``Implementation/preferred(for:cores:optimized:)``):
     /// alone on two or more cores, a heavy call spreads its lanes over them;
     /// next to other calls (site A's batch keeps every core busy), it runs its
-    /// lanes two at a time on its own thread. The bytes are the same whichever runs.
+    /// lanes side by side on its own thread. The bytes are the same whichever runs.
     /// - Throws: ``CryptoError/libraryFailure(_:)`` for parameters scrypt refuses
     ///   (N not a power of two above 1, r or p zero), ``CryptoError/memoryUnavailable(_:)``
     ///   for memory it cannot get (128·N·r bytes per lane).

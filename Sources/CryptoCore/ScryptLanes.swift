@@ -2,18 +2,19 @@ import Foundation
 import Synchronization
 
 // scrypt's lanes scheduler: PBKDF2 (PBKDF2+OpenSSL.swift) around ROMix (ROMix.swift,
-// ROMixPair.swift) on up to p threads.
+// over the C kernel in Sources/CKernels/CSalsa) on up to p threads.
 extension Scrypt {
     /// scrypt (RFC 7914, section 6) with its p lanes run on up to `threads`
     /// threads at once:
     ///
     ///     B   = PBKDF2-HMAC-SHA256(P, S, 1, p·128·r)       OpenSSL
-    ///     B_i = scryptROMix(r, B_i, N) for each lane i     ROMix.swift, in parallel
+    ///     B_i = scryptROMix(r, B_i, N) for each lane i     ROMix.swift, side by side
     ///     DK  = PBKDF2-HMAC-SHA256(P, B, 1, dkLen)         OpenSSL
     ///
-    /// Each thread holds the working memory of two lanes (2 · 128·r·N bytes,
-    /// 32 MiB for BIP38's N=16384, r=8) when it has two or more lanes to run,
-    /// one lane's otherwise, and wipes it before returning.
+    /// Each thread takes every `threads`-th lane and runs them in one workspace,
+    /// as many side by side as the kernel runs (ROMix.lanesAtOnce: 8 with
+    /// AVX-512, else 4), holding 128·r·N bytes for each lane in flight (16 MiB
+    /// for BIP38's N=16384, r=8), wiped before it returns.
     /// - Throws: ``CryptoError/libraryFailure(_:)`` and ``CryptoError/memoryUnavailable(_:)``
     ///   as ``deriveWithLibsodium(password:salt:parameters:length:)``; memoryUnavailable
     ///   too when `allocator` has no memory for the lanes or a workspace.
@@ -52,25 +53,19 @@ extension Scrypt {
         if let failure { throw failure }
         let base = unsafe SendablePointer(lanesBase)
         let workspaceMissing = Atomic<Bool>(false)
+        // Lanes in flight on each thread: as many as it has, up to what the kernel
+        // runs at once, and fewer when so many working areas would not fit in
+        // physical memory (check() allowed one).
+        let working = parameters.laneWorkingBytes ?? .max
+        let fitting = max(1, Scrypt.physicalMemoryBytes / workers / max(1, working))
         let mixLanes = { @Sendable (worker: Int) in
-            // This worker's lanes: worker, worker + workers, ... Two at a time
-            // where there are two (ROMixPair.swift), the odd one alone.
-            let mine = Array(stride(from: worker, to: p, by: workers))
-            let done: Void? = ROMix.borrow(n: Int(n), r: r, allocator: allocator) { romix in
-                if mine.count >= 2 {
-                    let paired: Void? = ROMix.borrow(n: Int(n), r: r, allocator: allocator) { partner in
-                        for pair in stride(from: 0, to: mine.count - 1, by: 2) {
-                            unsafe romix.mix(
-                                lane: base.pointer + mine[pair] * laneBytes, pairedWith: partner,
-                                lane: base.pointer + mine[pair + 1] * laneBytes)
-                        }
-                    }
-                    if paired == nil {
-                        workspaceMissing.store(true, ordering: .relaxed)
-                        return
-                    }
-                }
-                if mine.count % 2 == 1 { unsafe romix.mix(lane: base.pointer + mine[mine.count - 1] * laneBytes) }
+            // This worker's lanes: worker, worker + workers, ..., all in one
+            // workspace, as many side by side as the kernel runs (ROMix.swift).
+            let mine = unsafe stride(from: worker, to: p, by: workers).map { unsafe base.pointer + $0 * laneBytes }
+            let done: Void? = unsafe ROMix.borrow(
+                n: Int(n), r: r, lanes: min(mine.count, fitting), allocator: allocator
+            ) { romix in
+                unsafe romix.mix(lanes: mine)
             }
             if done == nil { workspaceMissing.store(true, ordering: .relaxed) }
         }

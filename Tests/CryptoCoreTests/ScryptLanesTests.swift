@@ -3,8 +3,9 @@ import Foundation
 import Synchronization
 import Testing
 
-/// The lanes implementation of scrypt (ROMix.swift over OpenSSL's PBKDF2)
-/// against RFC 7914's vectors and against libsodium, the reference path.
+/// The lanes implementation of scrypt (ROMix.swift over the C kernel in
+/// Sources/CKernels/CSalsa, and OpenSSL's PBKDF2) against RFC 7914's vectors
+/// and against libsodium, the reference path.
 @Suite struct ScryptLanesTests {
     /// RFC 7914, section 12 (the same vectors ScryptTests checks libsodium with);
     /// the fourth (N=2^20, 1 GiB) is left out for time.
@@ -19,7 +20,69 @@ import Testing
         #expect(derived.revealedHex() == vector.derived)
     }
 
-    /// Random passwords, salts, parameters and output lengths: both paths agree byte for byte.
+    /// RFC 7914, section 8: one Salsa20/8 core, in every lane of every width the kernel has.
+    @Test func salsa208MatchesRFC7914() throws {
+        let input = try #require(
+            [UInt8](
+                hexString: "7e879a214f3ec9867ca940e641718f26baee555b8c61c1b50df846116dcd3b1d"
+                    + "ee24f319df9b3d8514121e4b5ac5aa3276021d2909c74829edebc68db8b8c25e"))
+        let output = try #require(
+            [UInt8](
+                hexString: "a41f859c6608cc993b81cacb020cef05044b2181a2fd337dfd7b1c6396682f29"
+                    + "b4393168e3c9e6bcfe6bc5b7a06d96bae424cc102c91745c24ad673dc7618f81"))
+        for lanes in [1, 2, 4, 8] where lanes <= Scrypt.kernel.lanesAtOnce {
+            let mixed = try #require(
+                Scrypt.salsa208(blocks: Array(repeating: input, count: lanes).flatMap { $0 }, lanes: lanes, count: 1))
+            #expect(mixed == Array(repeating: output, count: lanes).flatMap { $0 }, "\(lanes) lanes")
+        }
+        // Lanes side by side are independent chains: each as it would be alone.
+        let blocks = (0..<Scrypt.kernel.lanesAtOnce).flatMap { lane in input.map { $0 ^ UInt8(lane) } }
+        let together = try #require(Scrypt.salsa208(blocks: blocks, lanes: Scrypt.kernel.lanesAtOnce, count: 3))
+        for lane in 0..<Scrypt.kernel.lanesAtOnce {
+            let alone = try #require(
+                Scrypt.salsa208(blocks: Array(blocks[(64 * lane)..<(64 * lane + 64)]), lanes: 1, count: 3))
+            #expect(Array(together[(64 * lane)..<(64 * lane + 64)]) == alone, "lane \(lane)")
+        }
+        #expect(Scrypt.salsa208(blocks: Array(repeating: 0, count: 192), lanes: 3, count: 1) == nil)
+        #expect(Scrypt.salsa208(blocks: input, lanes: 2, count: 1) == nil)
+    }
+
+    /// Every kernel this CPU can run (on this machine AVX-512, AVX2 and the SSE2
+    /// baseline) gives the bytes of the one `derive` runs, which the tests above
+    /// hold to libsodium: random lanes, N, r and lane counts 1 to 9 (every split into widths).
+    @Test func everyKernelAgreesWithTheOneThatRuns() throws {
+        var generator = SystemRandomNumberGenerator()
+        let kernels = Scrypt.runnableKernels
+        #expect(kernels.first == Scrypt.kernel.name)
+        for count in 1...9 {
+            let n = 1 << Int.random(in: 1...7, using: &generator)
+            let r = Int.random(in: 1...5, using: &generator)
+            let lanes = (0..<count).map { _ in
+                (0..<(128 * r)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            }
+            let expected = try #require(Scrypt.romix(lanes: lanes, n: n, r: r, kernel: kernels[0]))
+            #expect(expected != lanes)
+            for kernel in kernels.dropFirst() {
+                #expect(
+                    Scrypt.romix(lanes: lanes, n: n, r: r, kernel: kernel) == expected,
+                    "\(kernel) N=\(n) r=\(r) lanes \(count)")
+            }
+        }
+        #expect(Scrypt.romix(lanes: [[UInt8](repeating: 0, count: 128)], n: 16, r: 1, kernel: "none") == nil)
+        #expect(Scrypt.romix(lanes: [[UInt8](repeating: 0, count: 128)], n: 12, r: 1, kernel: kernels[0]) == nil)
+    }
+
+    /// The kernel this CPU runs, and the width it claims.
+    @Test func kernelNamesItsWidth() {
+        let (name, lanes) = Scrypt.kernel
+        #expect(["avx512", "avx2", "sse2", "portable"].contains(name))
+        #expect(lanes == (name == "avx512" ? 8 : 4))
+        #expect(Scrypt.salsaCoreNanoseconds(lanes: lanes, count: 100).map { $0 > 0 } == true)
+        #expect(Scrypt.salsaCoreNanoseconds(lanes: 2 * lanes, count: 100) == nil)
+    }
+
+    /// Random passwords, salts, parameters (r and p 1 to 16: every split of p into
+    /// kernel widths) and odd output lengths: both paths agree byte for byte.
     @Test func agreesWithLibsodiumOnRandomInputs() throws {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<40 {
@@ -30,9 +93,9 @@ import Testing
                 UInt8.random(in: 0...255, using: &generator)
             }
             let parameters = Scrypt.Parameters(
-                n: 1 << UInt64.random(in: 1...9, using: &generator), r: UInt32.random(in: 1...9, using: &generator),
-                p: UInt32.random(in: 1...9, using: &generator))
-            let length = Int.random(in: 1...200, using: &generator)
+                n: 1 << UInt64.random(in: 1...8, using: &generator), r: UInt32.random(in: 1...16, using: &generator),
+                p: UInt32.random(in: 1...16, using: &generator))
+            let length = 2 * Int.random(in: 0...100, using: &generator) + 1
             let threads = Int.random(in: 1...4, using: &generator)
             let reference = try Scrypt.deriveWithLibsodium(
                 password: password, salt: salt, parameters: parameters, length: length)
@@ -44,15 +107,26 @@ import Testing
         }
     }
 
-    /// BIP38's own parameters (N=16384, r=8, p=8) on a random passphrase and 4-byte ownersalt.
-    @Test func agreesWithLibsodiumOnBIP38Parameters() throws {
+    /// BIP38's two parameter sets (N=16384, r=8, p=8 on a random passphrase and
+    /// 4-byte ownersalt; N=1024, r=1, p=1 on a passpoint and 12-byte salt), all
+    /// lanes on one thread (8 side by side with AVX-512) and on two.
+    @Test(arguments: [1, 2])
+    func agreesWithLibsodiumOnBIP38Parameters(threads: Int) throws {
         let password = SystemRandom.bytes(count: 24)
         let salt = SystemRandom.bytes(count: 4)
         let reference = try Scrypt.deriveWithLibsodium(
             password: password, salt: salt, parameters: .bip38Passphrase, length: 32)
         let lanes = try Scrypt.derive(
-            password: password, salt: salt, parameters: .bip38Passphrase, length: 32, using: .lanes(threads: 2))
+            password: password, salt: salt, parameters: .bip38Passphrase, length: 32, using: .lanes(threads: threads))
         #expect(lanes == reference)
+        let passpoint = SystemRandom.bytes(count: 33)
+        let addressSalt = SystemRandom.bytes(count: 12)
+        #expect(
+            try Scrypt.derive(
+                password: passpoint, salt: addressSalt, parameters: .bip38Passpoint, length: 64,
+                using: .lanes(threads: threads))
+                == Scrypt.deriveWithLibsodium(
+                    password: passpoint, salt: addressSalt, parameters: .bip38Passpoint, length: 64))
     }
 
     @Test(arguments: [
@@ -77,8 +151,8 @@ import Testing
 
     /// What a release build's `derive` runs (the lanes on free cores for a large
     /// call, a pooled workspace for a small one), alone and from many threads at
-    /// once, gives the reference bytes: for a large lane (2 MiB, not pooled) and
-    /// for BIP38's light scrypt (workspaces reused across calls and threads).
+    /// once, gives the reference bytes: for large lanes (2 MiB each) and for
+    /// BIP38's light scrypt (workspaces reused across calls and threads, both).
     @Test(arguments: [Scrypt.Parameters(n: 2048, r: 8, p: 8), .bip38Passpoint])
     func releaseChoiceAgreesWithLibsodiumAloneAndTogether(parameters: Scrypt.Parameters) throws {
         let inputs = (0..<24).map { _ in (SystemRandom.bytes(count: 33), SystemRandom.bytes(count: 12)) }
@@ -107,22 +181,22 @@ import Testing
     }
 
     /// The rule of a release build (`optimized: true`), measured in Docs/Performance.md.
-    @Test func choosesLanesOnlyWithSpareCores() {
+    @Test func choosesLanesOnEveryCoreGiven() {
         func preferred(_ parameters: Scrypt.Parameters, _ cores: Int) -> Scrypt.Implementation {
             Scrypt.Implementation.preferred(for: parameters, cores: cores, optimized: true)
         }
-        // Lanes two at a time on each thread: p/2 threads at most.
+        // The lanes side by side on each thread: one thread per core, p threads at most.
         #expect(preferred(.bip38Passphrase, 1) == .lanes(threads: 1))
         #expect(preferred(.bip38Passphrase, 2) == .lanes(threads: 2))
-        #expect(preferred(.bip38Passphrase, 64) == .lanes(threads: 4))
-        #expect(preferred(Scrypt.Parameters(n: 16384, r: 8, p: 3), 8) == .lanes(threads: 1))
-        #expect(preferred(Scrypt.Parameters(n: 16384, r: 8, p: 1), 8) == .libsodium)
+        #expect(preferred(.bip38Passphrase, 64) == .lanes(threads: 8))
+        #expect(preferred(Scrypt.Parameters(n: 16384, r: 8, p: 3), 8) == .lanes(threads: 3))
+        #expect(preferred(Scrypt.Parameters(n: 16384, r: 8, p: 1), 8) == .lanes(threads: 1))
         // Small calls reuse a pooled workspace on the calling thread, whatever the cores.
         #expect(preferred(.bip38Passpoint, 1) == .lanes(threads: 1))
         #expect(preferred(.bip38Passpoint, 8) == .lanes(threads: 1))
     }
 
-    /// Unoptimised (debug) code runs ROMix.swift many times slower than libsodium: there libsodium always.
+    /// Unoptimised (debug) code runs the C kernel many times slower than libsodium: there libsodium always.
     @Test func debugBuildsUseLibsodium() {
         for parameters in [Scrypt.Parameters.bip38Passphrase, .bip38Passpoint] {
             #expect(Scrypt.Implementation.preferred(for: parameters, cores: 8, optimized: false) == .libsodium)
