@@ -114,4 +114,19 @@ import Testing
         #expect(Set(one.derived.map(\.name)) == ["n2", "n5"], "\(one.derived)")
         #expect(Set(one.derived.map(\.file)) == ["f.txt!unescaped"], "\(one.derived)")
     }
+
+    @Test(
+        "markup text: tags and white space dropped, entities decoded as replacing each in turn did, bad UTF-8 as U+FFFD"
+    )
+    func markupEntities() throws {
+        let page = Array("<a><b>x &amp;lt; &lt;y&gt; &quot;&apos;&#39; &am</b><c/><d>p; &amp;amp;</d>".utf8) + [0xFF]
+        let text = try #require(Decoding.markupText(page))
+        #expect(String(decoding: text, as: UTF8.self) == "x&lt;<y>\"''&&amp;\u{FFFD}")
+    }
+
+    @Test("escapes: fewer than four give nothing; four or more, the text with them decoded")
+    func escapeCount() {
+        #expect(Decoding.unescaped(Array(#"a\x41\\x42\u0043\n"#.utf8)) == nil)
+        #expect(Decoding.unescaped(Array(#"\x41\x42\u0043\u0044!"#.utf8)) == Array("ABCD!".utf8))
+    }
 }

@@ -1,5 +1,6 @@
 import Containers
 import Foundation
+import Synchronization
 
 /// A value handed to `concurrentPerform`'s threads, which the code using it keeps free of races.
 struct Unchecked<Value>: @unchecked Sendable {
@@ -13,12 +14,13 @@ final class ExpansionState: @unchecked Sendable {
     private let lock = NSLock()
     private var budget: Budget
     private var found: [DecodingIssue] = []
-    private var ran = false
+    /// Read for every source, by every thread: an atomic, not the lock.
+    private let ran = Atomic<Bool>(false)
 
     init(_ budget: Budget) { self.budget = budget }
 
     var limit: Int { budget.limit }
-    var exhausted: Bool { lock.withLock { ran } }
+    var exhausted: Bool { ran.load(ordering: .acquiring) }
     var issues: [DecodingIssue] { lock.withLock { found } }
 
     func take(_ count: Int) -> Bool { lock.withLock { budget.take(count) } }
@@ -32,7 +34,7 @@ final class ExpansionState: @unchecked Sendable {
     /// Records why `display` stopped; a budget passed stops every further decoding of the file.
     func stop(_ display: String, _ error: Error) {
         lock.withLock {
-            if case ContainerError.exceedsBudget = error { ran = true }
+            if case ContainerError.exceedsBudget = error { ran.store(true, ordering: .releasing) }
             found.append(DecodingIssue(display: display, reason: "\(error)"))
         }
     }
@@ -117,27 +119,37 @@ extension Decoding {
     ) throws -> [DecodingIssue] {
         let state = ExpansionState(limits.budget(forInput: bytes.count))
         // The sources derived from `bytes` at `depth`, their budget taken (containers first, then text).
-        func children(_ bytes: [UInt8], _ display: String, _ depth: Int, text: [(String, [UInt8])]?) -> [(
+        func children(
+            _ bytes: [UInt8], _ display: String, _ depth: Int, text: [(String, [UInt8])]?
+        ) -> [(
             String, [UInt8]
         )] {
             guard depth < limits.depth, !state.exhausted else { return [] }
             var children: [(String, [UInt8])] = []
-            do {
-                try state.withBudget { budget in
-                    if Containers.looksLikeSQLite(bytes) {
-                        try Containers.sqliteTables(bytes, budget: &budget) { children.append(($0, $1)) }
-                    } else if Containers.looksLikeArchive(bytes) {
-                        _ = try Containers.archiveMembers(bytes, budget: &budget) { children.append(($0, $1)) }
+            // Whether there is a container at all is asked without the lock (most sources hold none).
+            let sqlite = Containers.looksLikeSQLite(bytes)
+            let archive = !sqlite && Containers.looksLikeArchive(bytes)
+            let zlib = Containers.zlibCandidates(bytes)
+            if sqlite || archive || !zlib.isEmpty {
+                do {
+                    try state.withBudget { budget in
+                        if sqlite {
+                            try Containers.sqliteTables(bytes, budget: &budget) { children.append(($0, $1)) }
+                        } else if archive {
+                            _ = try Containers.archiveMembers(bytes, budget: &budget) { children.append(($0, $1)) }
+                        }
+                        for offset in zlib {
+                            guard
+                                let (content, complete) = try Containers.inflateZlib(
+                                    bytes, at: offset, budget: &budget),
+                                complete || content.count >= 64
+                            else { continue }
+                            children.append(("zlib@\(offset)", content))
+                        }
                     }
-                    for offset in Containers.zlibCandidates(bytes) {
-                        guard let (content, complete) = try Containers.inflateZlib(bytes, at: offset, budget: &budget),
-                            complete || content.count >= 64
-                        else { continue }
-                        children.append(("zlib@\(offset)", content))
-                    }
+                } catch {
+                    state.stop(display, error)
                 }
-            } catch {
-                state.stop(display, error)
             }
             for (name, content) in text ?? textDecodings(bytes) {
                 guard !state.exhausted else { break }

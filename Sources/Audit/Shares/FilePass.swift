@@ -27,6 +27,27 @@ final class BatchSearch {
     /// Adds one source as `ShareSearch.scan(_:file:)` searches it: its bytes, and (up to
     /// ``ShareSearch/decodeLimit``) its decoded runs and those of its lines joined.
     func add(_ bytes: [UInt8], display: String) throws(PatternSearchError) {
+        if bytes.count >= Self.flushSize {
+            // A big source is scanned where it is (a stream of its own), not copied into the batch.
+            try flush()
+            var own: [Int: Int] = [:]
+            for match in try scanner.matches(in: bytes) {
+                let start = match.end - engine.set.literals[match.literal].count
+                for needle in engine.needlesOf[match.literal] where own[needle].map({ start < $0 }) ?? true {
+                    own[needle] = start
+                }
+            }
+            for (needle, offset) in own { hits.append((display, needle, offset)) }
+            guard bytes.count <= ShareSearch.decodeLimit else { return }
+            displays.append(display)
+            found.append([:])
+            Decoding.decodeRuns(bytes, into: &batch, source: 0)
+            if let unwrapped = Decoding.unwrapped(bytes) {
+                Decoding.decodeRuns(unwrapped.bytes, into: &batch, offset: 0, crossing: unwrapped.joins, source: 0)
+            }
+            try flush()
+            return
+        }
         let source = displays.count
         displays.append(display)
         found.append([:])
@@ -121,7 +142,7 @@ extension ShareSearch {
         result.head = Array(bytes.prefix(Self.joinSpan))
         result.tail = Array(bytes.suffix(Self.joinSpan))
 
-        let unwrapped = Decoding.unwrapped(bytes)
+        var unwrapped = Decoding.unwrapped(bytes)
         let piece = pieceSize
         func pieces(_ count: Int) -> [Range<Int>] {
             stride(from: 0, to: count, by: piece).map { $0..<min(count, $0 + piece) }
@@ -195,6 +216,7 @@ extension ShareSearch {
         } else {
             run(0)
         }
+        unwrapped = nil  // what the tasks took from the joined lines is in the slots
         if let error = failure.update({ $0 }) { throw error }
         result.found = found.update { $0 }
         guard bytes.count <= Self.deepLimit else { return result }

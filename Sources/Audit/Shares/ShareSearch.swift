@@ -314,7 +314,9 @@ struct ShareSearch: Sendable {
                     ))
                 continue
             }
-            let derived = pass.derived.sorted { ($0.display, $0.offset, $0.needle) < ($1.display, $1.offset, $1.needle) }
+            let derived = pass.derived.sorted {
+                ($0.display, $0.offset, $0.needle) < ($1.display, $1.offset, $1.needle)
+            }
             for (display, needle, offset) in derived {
                 let n = needles[needle]
                 let hit = Hit(serial: n.serial, share: n.share, name: n.name, file: display, offset: offset)

@@ -44,7 +44,8 @@ package enum ShareSearchBench {
             Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
         }
         return Outcome(
-            hits: result.hits.count + result.derived.count, skipped: result.skipped.count, compileSeconds: seconds(compiled - started),
+            hits: result.hits.count + result.derived.count, skipped: result.skipped.count,
+            compileSeconds: seconds(compiled - started),
             searchSeconds: seconds(done - compiled), searchCPUSeconds: cpu, failure: search.failure)
     }
 
