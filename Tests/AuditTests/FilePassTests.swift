@@ -94,6 +94,18 @@ import Testing
         #expect(primary.map(\.1) == Decoding.primaryRuns(text).map(\.1))
     }
 
+    @Test("the text decodings on two threads in small pieces are those of one thread, in the same order")
+    func textDecodingsInPieces() {
+        let text =
+            ByteDecoding.mixedText(seed: 5) + Array(#"<a><b><c><d> \x41\x42\x43\x44 1, 2, 3, 4, 5, 6, 7, 8"#.utf8)
+        let whole = Decoding.textDecodings(text)
+        let pieced = Decoding.textDecodings(text, threads: 2, piece: 100)
+        #expect(pieced.map(\.0) == whole.map(\.0))
+        #expect(pieced.map(\.1) == whole.map(\.1))
+        #expect(
+            Set(whole.map(\.0)).isSuperset(of: ["text", "unescaped", "bytes@\(text.count - 22)"]), "\(whole.map(\.0))")
+    }
+
     @Test("the pass on two threads in small pieces finds what one thread finds in one piece")
     func piecesMatchWhole() throws {
         var bytes = ByteDecoding.mixedText(seed: 2)

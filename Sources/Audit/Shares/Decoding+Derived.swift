@@ -110,11 +110,12 @@ extension Decoding {
 
     /// ``expand(_:display:limits:visit:)`` on `threads` threads: the file's own sources
     /// (`top`, when given, is ``textDecodings(_:)`` of `bytes`, computed beforehand) are
-    /// shared out, each searched (`visit`, with the thread's index) and expanded on one thread.
+    /// shared out, each searched (`visit`, with the thread's index) and expanded on one thread; a
+    /// derived source of more than two `piece`s (when not 0) is decoded on every thread itself.
     /// The budget is one for the whole file, taken in turn; which source stops first when it
     /// runs out may differ between runs, that it ran out does not.
     static func expand(
-        _ bytes: [UInt8], display: String, limits: Limits = .standard, threads: Int,
+        _ bytes: [UInt8], display: String, limits: Limits = .standard, threads: Int, piece: Int = 0,
         top: [(String, [UInt8])]? = nil, visit: (_ thread: Int, Derived) throws -> Void
     ) throws -> [DecodingIssue] {
         let state = ExpansionState(limits.budget(forInput: bytes.count))
@@ -151,7 +152,8 @@ extension Decoding {
                     state.stop(display, error)
                 }
             }
-            for (name, content) in text ?? textDecodings(bytes) {
+            // A big derived source is decoded on every thread too (its siblings may be done long before).
+            for (name, content) in text ?? textDecodings(bytes, threads: threads, piece: piece) {
                 guard !state.exhausted else { break }
                 guard state.take(content.count) else {
                     state.stop(display, ContainerError.exceedsBudget(limit: state.limit))
@@ -253,6 +255,53 @@ extension Decoding {
         if let text = unescaped(bytes) { out.append(("unescaped", text)) }
         if let (name, text) = transcoded(bytes) { out.append((name, text)) }
         return out
+    }
+
+    /// ``textDecodings(_:)`` on `threads` threads when `bytes` holds more than two pieces: the
+    /// runs of the bytes and of their joined lines piece by piece (each run by the piece it
+    /// starts in), the other decoders side by side; the same list, in the same order.
+    static func textDecodings(_ bytes: [UInt8], threads: Int, piece: Int) -> [(String, [UInt8])] {
+        guard threads > 1, piece > 0, bytes.count > 2 * piece else { return textDecodings(bytes) }
+        let joined = unwrapped(bytes)
+        func pieces(_ count: Int) -> [Range<Int>] {
+            stride(from: 0, to: count, by: piece).map { $0..<min(count, $0 + piece) }
+        }
+        enum Task {
+            case primary(Range<Int>)
+            case primaryJoined(Range<Int>)
+            case byteLists, hexDumps, markup, unescaped, transcoded
+        }
+        var tasks = pieces(bytes.count).map(Task.primary)
+        if let joined { tasks += pieces(joined.bytes.count).map(Task.primaryJoined) }
+        tasks += [.byteLists, .hexDumps, .markup, .unescaped, .transcoded]
+        let work = tasks
+        let slots = Locked<[Int: [(String, [UInt8])]]>([:])
+        let next = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            while true {
+                let index = next.update { value -> Int in
+                    defer { value += 1 }
+                    return value
+                }
+                guard index < work.count else { return }
+                let out: [(String, [UInt8])]
+                switch work[index] {
+                case .primary(let range):
+                    out = primaryRuns(bytes, in: range).map { ("decoded@\($0.0)", $0.1) }
+                case .primaryJoined(let range):
+                    out = primaryRuns(joined!.bytes, crossing: joined!.joins, in: range)
+                        .filter { $0.1.count >= 48 }.map { ("unwrapped@\($0.0)", $0.1) }
+                case .byteLists: out = byteLists(bytes).map { ("bytes@\($0.0)", $0.1) }
+                case .hexDumps: out = hexDumps(bytes)
+                case .markup: out = markupText(bytes).map { [("text", $0)] } ?? []
+                case .unescaped: out = unescaped(bytes).map { [("unescaped", $0)] } ?? []
+                case .transcoded: out = transcoded(bytes).map { [$0] } ?? []
+                }
+                if !out.isEmpty { slots.update { $0[index] = out } }
+            }
+        }
+        let filled = slots.update { $0 }
+        return work.indices.flatMap { filled[$0] ?? [] }
     }
 
     /// Base64 and hex runs decoded from their first character (the decodings nested content starts at).

@@ -226,7 +226,9 @@ extension ShareSearch {
 
         let batches = scanners.map { BatchSearch(engine, $0) }
         let display = source.display
-        result.issues = try Decoding.expand(bytes, display: display, threads: count, top: top) { thread, derived in
+        result.issues = try Decoding.expand(
+            bytes, display: display, threads: count, piece: wide ? piece : 0, top: top
+        ) { thread, derived in
             try batches[thread].add(derived.bytes, display: derived.display)
         }
         for batch in batches {
