@@ -8,6 +8,8 @@ internal import CHyperscan
     /// The longest literal's length: the overlap a reader of separate ranges needs.
     package let longest: Int
     fileprivate let database: OpaquePointer
+    /// The same literals for block scans reporting every match (``LiteralScanner/scanBlock(_:_:)``).
+    fileprivate let blockDatabase: OpaquePointer
 
     /// Compiles `literals` (each non-empty; duplicates allowed) for streaming search.
     ///
@@ -22,9 +24,6 @@ internal import CHyperscan
         }
         self.literals = literals
         longest = literals.map(\.count).max() ?? 0
-        var database: OpaquePointer?
-        var failure: UnsafeMutablePointer<hs_compile_error_t>?
-        let flags = [UInt32](repeating: UInt32(HS_FLAG_SINGLEMATCH), count: literals.count)
         let ids = (0..<literals.count).map { UInt32($0) }
         let lengths = literals.map(\.count)
         // The literals end to end in one buffer; Hyperscan copies them while compiling.
@@ -35,24 +34,39 @@ internal import CHyperscan
             starts.append(at)
             at += literal.count
         }
-        let status = unsafe joined.withUnsafeBufferPointer { buffer in
-            let pointers: [UnsafePointer<CChar>?] = unsafe starts.map { unsafe buffer.baseAddress! + $0 }
-            return unsafe hs_compile_lit_multi(
-                pointers, flags, ids, lengths, UInt32(literals.count), UInt32(HS_MODE_STREAM), nil, &database,
-                &failure)
-        }
-        guard status == HS_SUCCESS, let database = unsafe database else {
-            var cause = "status \(status)"
-            if let failure = unsafe failure {
-                if let message = unsafe failure.pointee.message { cause = unsafe String(cString: message) }
-                unsafe hs_free_compile_error(failure)
+        func compile(_ flag: UInt32, _ mode: UInt32) throws(PatternSearchError) -> OpaquePointer {
+            var database: OpaquePointer?
+            var failure: UnsafeMutablePointer<hs_compile_error_t>?
+            let flags = [UInt32](repeating: flag, count: literals.count)
+            let status = unsafe joined.withUnsafeBufferPointer { buffer in
+                let pointers: [UnsafePointer<CChar>?] = unsafe starts.map { unsafe buffer.baseAddress! + $0 }
+                return unsafe hs_compile_lit_multi(
+                    pointers, flags, ids, lengths, UInt32(literals.count), mode, nil, &database, &failure)
             }
-            throw PatternSearchError(call: "hs_compile_lit_multi", cause: cause)
+            guard status == HS_SUCCESS, let database = unsafe database else {
+                var cause = "status \(status)"
+                if let failure = unsafe failure {
+                    if let message = unsafe failure.pointee.message { cause = unsafe String(cString: message) }
+                    unsafe hs_free_compile_error(failure)
+                }
+                throw PatternSearchError(call: "hs_compile_lit_multi", cause: cause)
+            }
+            return unsafe database
         }
-        unsafe self.database = database
+        let stream = unsafe try compile(UInt32(HS_FLAG_SINGLEMATCH), UInt32(HS_MODE_STREAM))
+        do {
+            unsafe blockDatabase = try compile(0, UInt32(HS_MODE_BLOCK))
+        } catch {
+            unsafe hs_free_database(stream)
+            throw error
+        }
+        unsafe database = stream
     }
 
-    deinit { unsafe hs_free_database(database) }
+    deinit {
+        unsafe hs_free_database(database)
+        unsafe hs_free_database(blockDatabase)
+    }
 }
 
 /// One thread's scanner: its own Hyperscan scratch and one open stream at a time.
@@ -63,13 +77,18 @@ internal import CHyperscan
     private var stream: OpaquePointer?
     /// Matches of the stream being fed, collected by the match callback.
     fileprivate var found: [LiteralMatch] = []
+    /// Where a block scan hands each match, while it runs.
+    fileprivate var sink: ((LiteralMatch) -> Void)?
 
     /// - Throws: ``PatternSearchError`` when Hyperscan cannot allocate the scratch space.
     package init(_ set: LiteralSet) throws(PatternSearchError) {
         self.set = set
         var scratch: OpaquePointer?
-        let status = unsafe hs_alloc_scratch(set.database, &scratch)
+        // One scratch for both databases: the second call grows it to fit.
+        var status = unsafe hs_alloc_scratch(set.database, &scratch)
+        if status == HS_SUCCESS { status = unsafe hs_alloc_scratch(set.blockDatabase, &scratch) }
         guard status == HS_SUCCESS, let scratch = unsafe scratch else {
+            if let scratch = unsafe scratch { unsafe hs_free_scratch(scratch) }
             throw PatternSearchError(call: "hs_alloc_scratch", cause: "status \(status)")
         }
         unsafe self.scratch = scratch
@@ -134,11 +153,36 @@ internal import CHyperscan
     }
 }
 
-/// Hyperscan's match callback: records the match in the scanner passed as context and goes on.
+extension LiteralScanner {
+    /// Scans `bytes` as one block, apart from any stream, calling `body` with every match
+    /// in order of its end (every occurrence of every literal, not only the first).
+    /// - Throws: ``PatternSearchError`` when `bytes` is 4 GiB or more or Hyperscan fails.
+    package func scanBlock(_ bytes: [UInt8], _ body: (LiteralMatch) -> Void) throws(PatternSearchError) {
+        guard bytes.count < Int(UInt32.max) else {
+            throw PatternSearchError(call: "hs_scan", cause: "a block of 4 GiB or more")
+        }
+        guard !bytes.isEmpty else { return }
+        let context = unsafe Unmanaged.passUnretained(self).toOpaque()
+        let status = withoutActuallyEscaping(body) { body in
+            sink = body
+            defer { sink = nil }
+            return unsafe bytes.withUnsafeBytes { raw in
+                unsafe hs_scan(
+                    set.blockDatabase, raw.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(raw.count), 0,
+                    scratch, onMatch, context)
+            }
+        }
+        guard status == HS_SUCCESS else { throw PatternSearchError(call: "hs_scan", cause: "status \(status)") }
+    }
+}
+
+/// Hyperscan's match callback: records the match in the scanner passed as context (or hands it
+/// to the block scan's sink) and goes on.
 private func onMatch(
     _ id: UInt32, _ from: UInt64, _ to: UInt64, _ flags: UInt32, _ context: UnsafeMutableRawPointer?
 ) -> Int32 {
     let scanner = unsafe Unmanaged<LiteralScanner>.fromOpaque(context!).takeUnretainedValue()
-    scanner.found.append(LiteralMatch(literal: Int(id), end: Int(to)))
+    let match = LiteralMatch(literal: Int(id), end: Int(to))
+    if let sink = scanner.sink { sink(match) } else { scanner.found.append(match) }
     return 0
 }

@@ -1,6 +1,7 @@
 /// Base64 and hex over bytes, for the decoders' hot loops (no `String`, no Foundation).
 extension Decoding {
     /// Byte classes: bit 0 base64 (standard and URL-safe alphabets), bit 1 hex digit.
+    static var byteClasses: [UInt8] { classes }
     private static let classes: [UInt8] = (0..<256).map { b in
         var c: UInt8 = 0
         if base64Value(UInt8(b)) != 0xFF { c |= 1 }

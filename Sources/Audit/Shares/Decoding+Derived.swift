@@ -1,5 +1,44 @@
 import Containers
 import Foundation
+import Synchronization
+
+/// A value handed to `concurrentPerform`'s threads, which the code using it keeps free of races.
+struct Unchecked<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// One file's expansion, shared by the threads that expand it: the budget, the issues, whether
+/// the budget ran out. Containers decode with the lock held (they take from the budget as they go).
+final class ExpansionState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var budget: Budget
+    private var found: [DecodingIssue] = []
+    /// Read for every source, by every thread: an atomic, not the lock.
+    private let ran = Atomic<Bool>(false)
+
+    init(_ budget: Budget) { self.budget = budget }
+
+    var limit: Int { budget.limit }
+    var exhausted: Bool { ran.load(ordering: .acquiring) }
+    var issues: [DecodingIssue] { lock.withLock { found } }
+
+    func take(_ count: Int) -> Bool { lock.withLock { budget.take(count) } }
+
+    func withBudget(_ body: (inout Budget) throws -> Void) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        try body(&budget)
+    }
+
+    /// Records why `display` stopped; a budget passed stops every further decoding of the file.
+    func stop(_ display: String, _ error: Error) {
+        lock.withLock {
+            if case ContainerError.exceedsBudget = error { ran.store(true, ordering: .releasing) }
+            found.append(DecodingIssue(display: display, reason: "\(error)"))
+        }
+    }
+}
 
 /// Bytes derived from a file: a container member, a table, or a decoded run.
 struct Derived: Sendable {
@@ -66,47 +105,112 @@ extension Decoding {
     static func expand(
         _ bytes: [UInt8], display: String, limits: Limits = .standard, visit: (Derived) throws -> Void
     ) throws -> [DecodingIssue] {
-        var budget = limits.budget(forInput: bytes.count)
-        var issues: [DecodingIssue] = []
-        var exhausted = false
-        func derive(_ bytes: [UInt8], _ display: String, _ depth: Int) throws {
-            guard depth < limits.depth, !exhausted else { return }
+        try expand(bytes, display: display, limits: limits, threads: 1) { _, derived in try visit(derived) }
+    }
+
+    /// ``expand(_:display:limits:visit:)`` on `threads` threads: the file's own sources
+    /// (`top`, when given, is ``textDecodings(_:)`` of `bytes`, computed beforehand) are
+    /// shared out, each searched (`visit`, with the thread's index) and expanded on one thread; a
+    /// derived source of more than two `piece`s (when not 0) is decoded on every thread itself.
+    /// The budget is one for the whole file, taken in turn; which source stops first when it
+    /// runs out may differ between runs, that it ran out does not.
+    static func expand(
+        _ bytes: [UInt8], display: String, limits: Limits = .standard, threads: Int, piece: Int = 0,
+        top: [(String, [UInt8])]? = nil, visit: (_ thread: Int, Derived) throws -> Void
+    ) throws -> [DecodingIssue] {
+        let state = ExpansionState(limits.budget(forInput: bytes.count))
+        // The sources derived from `bytes` at `depth`, their budget taken (containers first, then text).
+        func children(
+            _ bytes: [UInt8], _ display: String, _ depth: Int, text: [(String, [UInt8])]?
+        ) -> [(
+            String, [UInt8]
+        )] {
+            guard depth < limits.depth, !state.exhausted else { return [] }
             var children: [(String, [UInt8])] = []
-            func stop(_ error: Error) {
-                if case ContainerError.exceedsBudget = error { exhausted = true }
-                issues.append(DecodingIssue(display: display, reason: "\(error)"))
-            }
-            do {
-                if Containers.looksLikeSQLite(bytes) {
-                    try Containers.sqliteTables(bytes, budget: &budget) { children.append(($0, $1)) }
-                } else if Containers.looksLikeArchive(bytes) {
-                    _ = try Containers.archiveMembers(bytes, budget: &budget) { children.append(($0, $1)) }
+            // Whether there is a container at all is asked without the lock (most sources hold none).
+            let sqlite = Containers.looksLikeSQLite(bytes)
+            let archive = !sqlite && Containers.looksLikeArchive(bytes)
+            let zlib = Containers.zlibCandidates(bytes)
+            if sqlite || archive || !zlib.isEmpty {
+                do {
+                    try state.withBudget { budget in
+                        if sqlite {
+                            try Containers.sqliteTables(bytes, budget: &budget) { children.append(($0, $1)) }
+                        } else if archive {
+                            _ = try Containers.archiveMembers(bytes, budget: &budget) { children.append(($0, $1)) }
+                        }
+                        for offset in zlib {
+                            guard
+                                let (content, complete) = try Containers.inflateZlib(
+                                    bytes, at: offset, budget: &budget),
+                                complete || content.count >= 64
+                            else { continue }
+                            children.append(("zlib@\(offset)", content))
+                        }
+                    }
+                } catch {
+                    state.stop(display, error)
                 }
-                for offset in Containers.zlibCandidates(bytes) {
-                    guard let (content, complete) = try Containers.inflateZlib(bytes, at: offset, budget: &budget),
-                        complete || content.count >= 64
-                    else { continue }
-                    children.append(("zlib@\(offset)", content))
-                }
-            } catch {
-                stop(error)
             }
-            for (name, content) in textDecodings(bytes) {
-                guard !exhausted else { break }
-                guard budget.take(content.count) else {
-                    stop(ContainerError.exceedsBudget(limit: budget.limit))
+            // A big derived source is decoded on every thread too (its siblings may be done long before).
+            for (name, content) in text ?? textDecodings(bytes, threads: threads, piece: piece) {
+                guard !state.exhausted else { break }
+                guard state.take(content.count) else {
+                    state.stop(display, ContainerError.exceedsBudget(limit: state.limit))
                     break
                 }
                 children.append((name, content))
             }
-            for (name, content) in children where !content.isEmpty {
+            return children.filter { !$0.1.isEmpty }
+        }
+        func derive(_ bytes: [UInt8], _ display: String, _ depth: Int, _ thread: Int) throws {
+            for (name, content) in children(bytes, display, depth, text: nil) {
                 let child = Derived(display: "\(display)!\(name)", bytes: content, depth: depth + 1)
-                try visit(child)
-                try derive(content, child.display, depth + 1)
+                try visit(thread, child)
+                try derive(content, child.display, depth + 1, thread)
             }
         }
-        try derive(bytes, display, 0)
-        return issues
+        let first = children(bytes, display, 0, text: top)
+        if threads <= 1 || first.count < 2 {
+            for (name, content) in first {
+                let child = Derived(display: "\(display)!\(name)", bytes: content, depth: 1)
+                try visit(0, child)
+                try derive(content, child.display, 1, 0)
+            }
+            return state.issues
+        }
+        // The file's own sources in turn to whichever thread is free, a few at a time.
+        let next = Locked(0)
+        let failure = Locked<Error?>(nil)
+        let step = max(1, min(256, first.count / (threads * 8)))
+        withoutActuallyEscaping(derive) { derive in
+            withoutActuallyEscaping(visit) { visit in
+                // Each thread visits only its own sources; `visit` keeps one batch per thread.
+                let work = Unchecked { (thread: Int, name: String, content: [UInt8]) throws in
+                    let child = Derived(display: "\(display)!\(name)", bytes: content, depth: 1)
+                    try visit(thread, child)
+                    try derive(content, child.display, 1, thread)
+                }
+                DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                    while failure.update({ $0 == nil }) {
+                        let from = next.update { value -> Int in
+                            defer { value += step }
+                            return value
+                        }
+                        guard from < first.count else { return }
+                        do {
+                            for (name, content) in first[from..<min(first.count, from + step)] {
+                                try work.value(thread, name, content)
+                            }
+                        } catch {
+                            failure.update { $0 = $0 ?? error }
+                        }
+                    }
+                }
+            }
+        }
+        if let error = failure.update({ $0 }) { throw error }
+        return state.issues
     }
 
     /// ``expand(_:display:limits:visit:)`` for a streamed source (what a streaming search
@@ -153,10 +257,59 @@ extension Decoding {
         return out
     }
 
+    /// ``textDecodings(_:)`` on `threads` threads when `bytes` holds more than two pieces: the
+    /// runs of the bytes and of their joined lines piece by piece (each run by the piece it
+    /// starts in), the other decoders side by side; the same list, in the same order.
+    static func textDecodings(_ bytes: [UInt8], threads: Int, piece: Int) -> [(String, [UInt8])] {
+        guard threads > 1, piece > 0, bytes.count > 2 * piece else { return textDecodings(bytes) }
+        let joined = unwrapped(bytes)
+        func pieces(_ count: Int) -> [Range<Int>] {
+            stride(from: 0, to: count, by: piece).map { $0..<min(count, $0 + piece) }
+        }
+        enum Task {
+            case primary(Range<Int>)
+            case primaryJoined(Range<Int>)
+            case byteLists, hexDumps, markup, unescaped, transcoded
+        }
+        var tasks = pieces(bytes.count).map(Task.primary)
+        if let joined { tasks += pieces(joined.bytes.count).map(Task.primaryJoined) }
+        tasks += [.byteLists, .hexDumps, .markup, .unescaped, .transcoded]
+        let work = tasks
+        let slots = Locked<[Int: [(String, [UInt8])]]>([:])
+        let next = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            while true {
+                let index = next.update { value -> Int in
+                    defer { value += 1 }
+                    return value
+                }
+                guard index < work.count else { return }
+                let out: [(String, [UInt8])]
+                switch work[index] {
+                case .primary(let range):
+                    out = primaryRuns(bytes, in: range).map { ("decoded@\($0.0)", $0.1) }
+                case .primaryJoined(let range):
+                    out = primaryRuns(joined!.bytes, crossing: joined!.joins, in: range)
+                        .filter { $0.1.count >= 48 }.map { ("unwrapped@\($0.0)", $0.1) }
+                case .byteLists: out = byteLists(bytes).map { ("bytes@\($0.0)", $0.1) }
+                case .hexDumps: out = hexDumps(bytes)
+                case .markup: out = markupText(bytes).map { [("text", $0)] } ?? []
+                case .unescaped: out = unescaped(bytes).map { [("unescaped", $0)] } ?? []
+                case .transcoded: out = transcoded(bytes).map { [$0] } ?? []
+                }
+                if !out.isEmpty { slots.update { $0[index] = out } }
+            }
+        }
+        let filled = slots.update { $0 }
+        return work.indices.flatMap { filled[$0] ?? [] }
+    }
+
     /// Base64 and hex runs decoded from their first character (the decodings nested content starts at).
-    static func primaryRuns(_ bytes: [UInt8], crossing joins: [Int]? = nil) -> [(Int, [UInt8])] {
+    static func primaryRuns(
+        _ bytes: [UInt8], crossing joins: [Int]? = nil, in range: Range<Int>? = nil
+    ) -> [(Int, [UInt8])] {
         var batch = DecodedBatch()
-        forEachRun(bytes, minimum: 24, crossing: joins) { start, run, allHex in
+        forEachRun(bytes, minimum: 24, crossing: joins, in: range) { start, run, allHex in
             if allHex && run.count % 2 == 0 {
                 batch.append(start) { appendHex(run, to: &$0) }
             } else {
@@ -170,58 +323,77 @@ extension Decoding {
     /// Runs of 8 or more byte values written as numbers: decimal (`12, 255, 3`, `[12,255,3]`,
     /// one per line) or `0x` hex (`0x0c, 0xff`), between any of `, ; [ ] ( ) { }` and white space.
     static func byteLists(_ bytes: [UInt8]) -> [(Int, [UInt8])] {
-        func isSeparator(_ b: UInt8) -> Bool {
-            b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x2C || b == 0x3B || b == 0x5B || b == 0x5D
-                || b == 0x28 || b == 0x29 || b == 0x7B || b == 0x7D
-        }
-        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-        var out: [(Int, [UInt8])] = []
-        var values: [UInt8] = []
-        var start = 0
-        var hexMode: Bool?
-        func flush() {
-            if values.count >= 8 { out.append((start, values)) }
-            values = []
-            hexMode = nil
-        }
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if isSeparator(b) {
-                i += 1
-                continue
+        bytes.withUnsafeBufferPointer { b in
+            let separators = listSeparators
+            func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+            var out: [(Int, [UInt8])] = []
+            var values: [UInt8] = []
+            var start = 0
+            var hexMode: Bool?
+            func flush() {
+                if values.count >= 8 { out.append((start, values)) }
+                values = []
+                hexMode = nil
             }
-            // A token: 0xHH or a decimal number, ending at a separator.
-            var j = i
-            while j < bytes.count && !isSeparator(bytes[j]) { j += 1 }
-            let token = bytes[i..<j]
-            var value: Int?
-            var isHexToken = false
-            if token.count >= 3, token.count <= 4, token.first == 0x30,
-                token.dropFirst().first == 0x78 || token.dropFirst().first == 0x58
-            {
-                let digits = token.dropFirst(2)
-                if digits.allSatisfy(isHexByte) { value = digits.reduce(0) { $0 * 16 + Int(hexValue($1)!) } }
-                isHexToken = true
-            } else if token.count <= 3, token.allSatisfy(isDigit) {
-                value = token.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-            }
-            if let value, value <= 255, hexMode == nil || hexMode == isHexToken {
-                if values.isEmpty { start = i }
-                hexMode = isHexToken
-                values.append(UInt8(value))
-            } else {
-                flush()
-                if let value, value <= 255 {
-                    start = i
+            let count = b.count
+            var i = 0
+            while i < count {
+                if separators[Int(b[i])] {
+                    i += 1
+                    continue
+                }
+                // A token: 0xHH or a decimal number, ending at a separator.
+                var j = i + 1
+                while j < count && !separators[Int(b[j])] { j += 1 }
+                let length = j - i
+                var value: Int?
+                var isHexToken = false
+                if length >= 3, length <= 4, b[i] == 0x30, b[i + 1] == 0x78 || b[i + 1] == 0x58 {
+                    var v = 0
+                    var ok = true
+                    for k in (i + 2)..<j {
+                        guard let d = hexValue(b[k]) else {
+                            ok = false
+                            break
+                        }
+                        v = v * 16 + Int(d)
+                    }
+                    if ok { value = v }
+                    isHexToken = true
+                } else if length <= 3 {
+                    var v = 0
+                    var ok = true
+                    for k in i..<j {
+                        guard isDigit(b[k]) else {
+                            ok = false
+                            break
+                        }
+                        v = v * 10 + Int(b[k] - 0x30)
+                    }
+                    if ok { value = v }
+                }
+                if let value, value <= 255, hexMode == nil || hexMode == isHexToken {
+                    if values.isEmpty { start = i }
                     hexMode = isHexToken
                     values.append(UInt8(value))
+                } else {
+                    flush()
+                    if let value, value <= 255 {
+                        start = i
+                        hexMode = isHexToken
+                        values.append(UInt8(value))
+                    }
                 }
+                i = j
             }
-            i = j
+            flush()
+            return out
         }
-        flush()
-        return out
+    }
+
+    /// The separators of ``byteLists(_:)``: white space and `, ; [ ] ( ) { }`.
+    private static let listSeparators: [Bool] = (0..<256).map { b in
+        [0x20, 0x09, 0x0A, 0x0D, 0x2C, 0x3B, 0x5B, 0x5D, 0x28, 0x29, 0x7B, 0x7D].contains(b)
     }
 
     /// The bytes of `xxd` and `hexdump -C` dumps (an offset, then hex groups, then the ASCII
@@ -231,7 +403,16 @@ extension Decoding {
         var plain: [UInt8] = []
         var swapped: [UInt8] = []
         var words = false
-        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            let line = bytes[lineStart..<lineEnd]
+            lineStart = lineEnd + 1
+            // Cheap test first: an offset of 4 or more hex digits after any spaces.
+            var first = line.startIndex
+            while first < line.endIndex && line[first] == 0x20 { first += 1 }
+            guard line.endIndex - first >= 5, isHexByte(line[first]), isHexByte(line[first + 3]) else { continue }
             var rest = line.drop { $0 == 0x20 }
             let offset = rest.prefix { isHexByte($0) }
             guard offset.count >= 4 else { continue }
@@ -308,16 +489,36 @@ extension Decoding {
                 text.append(b)
             }
         }
-        let decoded = String(decoding: text, as: UTF8.self)
-            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'")
-            .replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
-        return Array(decoded.utf8)
+        // Invalid UTF-8 becomes U+FFFD, as a String would have it; then the entities, left to right
+        // (each replaced by one character that starts no other: the same as replacing them in turn).
+        let valid = Array(String(decoding: text, as: UTF8.self).utf8)
+        guard valid.contains(0x26) else { return valid }
+        let entities: [([UInt8], UInt8)] = [
+            (Array("&lt;".utf8), 0x3C), (Array("&gt;".utf8), 0x3E), (Array("&quot;".utf8), 0x22),
+            (Array("&apos;".utf8), 0x27), (Array("&#39;".utf8), 0x27), (Array("&amp;".utf8), 0x26),
+        ]
+        var out: [UInt8] = []
+        out.reserveCapacity(valid.count)
+        var i = 0
+        scan: while i < valid.count {
+            if valid[i] == 0x26 {
+                for (entity, value) in entities
+                where i + entity.count <= valid.count && valid[i..<(i + entity.count)].elementsEqual(entity) {
+                    out.append(value)
+                    i += entity.count
+                    continue scan
+                }
+            }
+            out.append(valid[i])
+            i += 1
+        }
+        return out
     }
 
     /// The bytes with JSON and C escapes decoded (`\u0041`, surrogate pairs, `\x41`, `\n`...).
     /// Nil when fewer than four escapes decode.
     static func unescaped(_ bytes: [UInt8]) -> [UInt8]? {
+        guard escapeCount(bytes, atLeast: 4) else { return nil }
         var out: [UInt8] = []
         var count = 0
         var pendingHigh: UInt32?
@@ -370,6 +571,36 @@ extension Decoding {
             }
         }
         return count >= 4 ? out : nil
+    }
+
+    /// Whether ``unescaped(_:)`` decodes at least `minimum` `\\u` and `\\x` escapes in `bytes`
+    /// (the same steps over each backslash, without building the text).
+    private static func escapeCount(_ bytes: [UInt8], atLeast minimum: Int) -> Bool {
+        bytes.withUnsafeBufferPointer { b in
+            func hex(_ from: Int, _ n: Int) -> Bool {
+                guard from + n <= b.count else { return false }
+                for k in from..<(from + n) where !isHexByte(b[k]) { return false }
+                return true
+            }
+            var count = 0
+            var i = 0
+            while let at = b[i...].firstIndex(of: 0x5C) {
+                guard at + 1 < b.count else { return false }
+                switch b[at + 1] {
+                case 0x75 where hex(at + 2, 4):
+                    count += 1
+                    i = at + 6
+                case 0x78 where hex(at + 2, 2):
+                    count += 1
+                    i = at + 4
+                case 0x6E, 0x72, 0x74, 0x22, 0x5C, 0x2F: i = at + 2
+                default: i = at + 1
+                }
+                if count >= minimum { return true }
+                if i >= b.count { return false }
+            }
+            return false
+        }
     }
 
     /// UTF-16 or UTF-32 text (by its byte-order mark, or by where its zero bytes fall) as UTF-8.

@@ -12,40 +12,73 @@ enum Decoding {
     /// text of the byte after it); nil when there is none. Base64 and hex are often wrapped
     /// (MIME, PEM, `hexdump -p`): a run that crosses a join is one the lines alone do not show.
     static func unwrapped(_ bytes: [UInt8]) -> (bytes: [UInt8], joins: [Int])? {
-        var joined: [UInt8] = []
-        var joins: [Int] = []
-        for b in bytes {
-            if b == 0x0A || b == 0x0D {
-                if joins.last != joined.count { joins.append(joined.count) }
-            } else {
-                joined.append(b)
+        bytes.withUnsafeBufferPointer { source -> (bytes: [UInt8], joins: [Int])? in
+            guard source.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return nil }
+            var joins: [Int] = []
+            let joined = [UInt8](unsafeUninitializedCapacity: source.count) { out, filled in
+                var o = 0
+                for b in source {
+                    if b == 0x0A || b == 0x0D {
+                        if joins.last != o { joins.append(o) }
+                    } else {
+                        out[o] = b
+                        o += 1
+                    }
+                }
+                filled = o
             }
+            return (joined, joins)
         }
-        return joins.isEmpty ? nil : (joined, joins)
     }
 
     /// Calls `body` with each maximal run of base64-alphabet bytes (standard or URL-safe) at
     /// least `minimum` long: its offset, its bytes, and whether every byte is a hex digit.
     /// A run ends at any other byte, `=` included. With `crossing`, only runs that hold one
     /// of those joins inside them are given (the others were runs of the text before joining).
+    /// With `range`, only the runs that start in it, each read to its end (past the range when
+    /// it goes on): consecutive ranges give every run exactly once, so pieces of one text can be
+    /// decoded on several threads.
     static func forEachRun(
-        _ bytes: [UInt8], minimum: Int, crossing joins: [Int]? = nil,
+        _ bytes: [UInt8], minimum: Int, crossing joins: [Int]? = nil, in range: Range<Int>? = nil,
         _ body: (_ offset: Int, _ run: ArraySlice<UInt8>, _ allHex: Bool) -> Void
     ) {
-        var next = 0  // the first join not yet passed
-        var i = 0
         let count = bytes.count
-        while i < count {
-            guard isBase64Byte(bytes[i]) else {
-                i += 1
-                continue
+        var i = range?.lowerBound ?? 0
+        let stop = min(count, range?.upperBound ?? count)
+        // A run that started before the range belongs to the range before.
+        if i > 0 && i < count && isBase64Byte(bytes[i - 1]) {
+            while i < count && isBase64Byte(bytes[i]) { i += 1 }
+        }
+        var next = 0  // the first join not yet passed
+        if let joins, i > 0 {
+            var low = 0
+            var high = joins.count
+            while low < high {
+                let mid = (low + high) / 2
+                if joins[mid] <= i { low = mid + 1 } else { high = mid }
             }
+            next = low
+        }
+        let classes = byteClasses
+        while i < stop {
+            // The next run, and where it ends (bit 0 of a byte's class: base64, bit 1: hex).
             var j = i
             var allHex = true
-            while j < count && isBase64Byte(bytes[j]) {
-                allHex = allHex && isHexByte(bytes[j])
-                j += 1
+            bytes.withUnsafeBufferPointer { b in
+                classes.withUnsafeBufferPointer { c in
+                    while i < stop && c[Int(b[i])] & 1 == 0 { i += 1 }
+                    j = i
+                    var hex: UInt8 = 2
+                    while j < count {
+                        let k = c[Int(b[j])]
+                        if k & 1 == 0 { break }
+                        hex &= k
+                        j += 1
+                    }
+                    allHex = hex != 0
+                }
             }
+            guard i < stop else { break }
             if j - i >= minimum {
                 if let joins {
                     while next < joins.count && joins[next] <= i { next += 1 }
@@ -63,12 +96,15 @@ enum Decoding {
     /// last character has none), each named by the run's offset in `bytes` (or `offset` when
     /// given); with `crossing`, only the runs that cross one of those joins.
     static func decodeRuns(
-        _ bytes: [UInt8], into batch: inout DecodedBatch, offset: Int? = nil, crossing joins: [Int]? = nil
+        _ bytes: [UInt8], into batch: inout DecodedBatch, offset: Int? = nil, crossing joins: [Int]? = nil,
+        in range: Range<Int>? = nil, source: Int = 0
     ) {
-        forEachRun(bytes, minimum: 16, crossing: joins) { start, run, allHex in
+        forEachRun(bytes, minimum: 16, crossing: joins, in: range) { start, run, allHex in
             let at = offset ?? start
-            if allHex { batch.append(at) { appendHex(run, to: &$0) } }
-            for shift in 0..<min(4, run.count) { batch.append(at) { appendBase64(run.dropFirst(shift), to: &$0) } }
+            if allHex { batch.append(at, source: source) { appendHex(run, to: &$0) } }
+            for shift in 0..<min(4, run.count) {
+                batch.append(at, source: source) { appendBase64(run.dropFirst(shift), to: &$0) }
+            }
         }
     }
 
@@ -87,24 +123,37 @@ struct DecodedBatch {
     private(set) var bytes: [UInt8] = []
     /// Where each run starts in ``bytes``, ascending.
     private var starts: [Int] = []
-    /// The offset in the searched file that each run was decoded from.
+    /// The offset in the searched file that each run was decoded from (-1: a raw segment,
+    /// whose matches are at their own offset in it).
     private var offsets: [Int] = []
+    /// Which source (of those one batch gathers) each run belongs to.
+    private(set) var sources: [Int] = []
 
     var isEmpty: Bool { starts.isEmpty }
 
     /// Appends one run through `decode`, which appends its bytes and says whether it decoded
     /// (leaving the buffer as it was when not).
-    mutating func append(_ offset: Int, _ decode: (inout [UInt8]) -> Bool) {
+    mutating func append(_ offset: Int, source: Int = 0, _ decode: (inout [UInt8]) -> Bool) {
         let start = bytes.count
         if decode(&bytes) && bytes.count > start {
             starts.append(start)
             offsets.append(offset)
+            sources.append(source)
         }
     }
 
-    /// The file offset of the run that holds `range` whole, or nil when `range` crosses a join.
-    func offset(of range: Range<Int>) -> Int? {
-        // The last run starting at or before range.lowerBound.
+    /// Appends a source's own bytes: a match in them is named by its offset in them.
+    mutating func appendRaw(_ raw: [UInt8], source: Int) {
+        guard !raw.isEmpty else { return }
+        starts.append(bytes.count)
+        offsets.append(-1)
+        sources.append(source)
+        bytes += raw
+    }
+
+    /// The source and offset of the segment that holds `range` whole (a raw segment: the
+    /// range's own offset in it), or nil when `range` crosses a join.
+    func locate(_ range: Range<Int>) -> (source: Int, offset: Int)? {
         var low = 0
         var high = starts.count
         while low < high {
@@ -114,8 +163,20 @@ struct DecodedBatch {
         guard low > 0 else { return nil }
         let run = low - 1
         let end = run + 1 < starts.count ? starts[run + 1] : bytes.count
-        return range.upperBound <= end ? offsets[run] : nil
+        guard range.upperBound <= end else { return nil }
+        return (sources[run], offsets[run] < 0 ? range.lowerBound - starts[run] : offsets[run])
     }
+
+    /// Empties the batch, keeping its storage.
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
+        sources.removeAll(keepingCapacity: true)
+    }
+
+    /// The file offset of the run that holds `range` whole, or nil when `range` crosses a join.
+    func offset(of range: Range<Int>) -> Int? { locate(range)?.offset }
 
     /// Each run's file offset and bytes (for tests and small callers).
     var runs: [(Int, [UInt8])] {

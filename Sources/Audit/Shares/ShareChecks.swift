@@ -19,13 +19,16 @@ extension AuditRun {
     ) -> (AuditReport.Matrix, (siteA: Int, siteB: Int)) {
         let search = ShareSearch(cards: book.sorted)
         // A file the search cannot read fails the check of the view it belongs to.
+        // Each file is read once and searched through everything derived from it (ShareSearch.search);
+        // a source that cannot be decoded to its end (a budget passed, a damaged or encrypted container,
+        // a file over 256 MiB) is a `high` finding of the check too.
         func scan(_ folder: URL, _ check: Check) -> [Hit] {
-            var skipped: [String] = []
-            let hits = search.scan(folder: folder, layout: layout, skipped: &skipped)
-            for file in skipped {
+            let result = search.search(folder: folder, layout: layout)
+            for file in result.skipped {
                 findings.append(Finding(check, .high, "file too large or unreadable: not searched", file: file))
             }
-            return hits + deepSearch(folder, check, search, found: hits)
+            for (file, reason) in result.incomplete { findings.append(Finding(check, .high, reason, file: file)) }
+            return result.hits + result.derived
         }
         let images = searchImages(search)
         imagesSearched = images.searched

@@ -22,7 +22,9 @@ import Glibc
 /// ``decodeLimit`` only, until the decoders stream too; a bigger file is searched raw.
 struct ShareSearch: Sendable {
     let needles: [Needle]
-    private let engine: Result<Engine, PatternSearchError>?
+    let engine: Result<Engine, PatternSearchError>?
+    /// The piece of a big file one thread decodes at a time (lowered by tests).
+    var pieceSize = ShareSearch.defaultPieceSize
 
     /// Files up to this size are also held in memory and searched through their decoded runs.
     static let decodeLimit = 64 << 20
@@ -36,7 +38,7 @@ struct ShareSearch: Sendable {
     static let decodeCost = 10
 
     /// The needles' distinct byte strings, compiled once; a literal's index maps to its needles.
-    private struct Engine: Sendable {
+    struct Engine: Sendable {
         let set: LiteralSet
         let needlesOf: [[Int]]
     }
@@ -125,14 +127,10 @@ struct ShareSearch: Sendable {
             Decoding.decodeRuns(unwrapped.bytes, into: &batch, offset: 0, crossing: unwrapped.joins)
         }
         guard !batch.isEmpty else { return found }
-        for match in try scanner.matches(in: batch.bytes) {
-            let literal = engine.set.literals[match.literal]
-            guard let at = batch.offset(of: (match.end - literal.count)..<match.end) else { continue }
-            for needle in engine.needlesOf[match.literal] where found[needle].map({ at < $0 }) ?? true {
-                found[needle] = at
-            }
-        }
-        return found
+        // Every match, not each literal's first: the first may cross two runs' join, and not count.
+        var decoded: [[Int: Int]] = [[:]]
+        try Self.note(scanner, engine, batch, into: &decoded)
+        return found.merging(decoded[0]) { min($0, $1) }
     }
 
     private func hits(_ found: [Int: Int], file: String) -> [Hit] {
@@ -154,6 +152,8 @@ struct ShareSearch: Sendable {
         let before: Int?
         /// Bytes to hold for decoding (0: a range or a big file, searched raw only).
         let keep: Int
+        /// The whole pass (``pass(_:size:scanner:threads:)``): decoded runs and derived sources.
+        var deep = false
     }
 
     /// A regular file the walk found.
@@ -166,7 +166,8 @@ struct ShareSearch: Sendable {
     }
 
     /// Every hit in every regular file below `folder`, with paths relative to `layout`,
-    /// searched on `workers` threads (all cores by default).
+    /// searched on `workers` threads (all cores by default): raw, and through decoded runs
+    /// for files up to ``decodeLimit``.
     ///
     /// Symbolic links are not followed; a link, FIFO, socket or device, a folder that
     /// cannot be listed and a file that cannot be read are added to `skipped`. So is
@@ -175,15 +176,47 @@ struct ShareSearch: Sendable {
         folder: URL, layout: CeremonyLayout, skipped: inout [String],
         workers: Int = ProcessInfo.processInfo.activeProcessorCount
     ) -> [Hit] {
+        let result = search(folder: folder, layout: layout, workers: workers, deep: false)
+        skipped += result.skipped
+        return result.hits
+    }
+
+    /// What the audit's search of one folder found (``search(folder:layout:workers:deep:)``).
+    struct FolderSearch {
+        /// Each file's own hits (its bytes and decoded runs), file by file.
+        var hits: [Hit] = []
+        /// Hits in derived sources and across neighbouring files that the file's own hits do not
+        /// already give (same card and form), each naming its source (`file!member...`, `first + second`).
+        var derived: [Hit] = []
+        /// Files not searched (unreadable, not regular, or every file when Hyperscan refused the needles).
+        var skipped: [String] = []
+        /// Sources not decoded to their end: display and reason, in file order.
+        var incomplete: [(file: String, reason: String)] = []
+    }
+
+    /// The audit's whole search of a folder: with `deep`, every file up to ``deepLimit`` is
+    /// read once and searched through everything derived from it (``pass(_:size:scanner:threads:)``),
+    /// and each pair of files that follow each other in a folder (by name) across their join:
+    /// the last ``joinSpan`` bytes of one and the first of the next, so a value split over two
+    /// files is found whole. A bigger file is searched raw, in ranges, and is incomplete.
+    func search(
+        folder: URL, layout: CeremonyLayout, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        deep: Bool = true
+    ) -> FolderSearch {
+        var out = FolderSearch()
         let (entries, unlisted) = Self.walk(folder, layout)
-        skipped += unlisted
-        guard let engine, !entries.isEmpty else { return [] }
+        out.skipped += unlisted
+        guard let engine, !entries.isEmpty else { return out }
         guard case .success(let compiled) = engine else {
-            skipped += entries.map(\.display)
-            return []
+            out.skipped += entries.map(\.display)
+            return out
         }
         var items: [Item] = []
         for (index, entry) in entries.enumerated() {
+            if deep && entry.size <= Self.deepLimit {
+                items.append(Item(file: index, start: 0, end: nil, before: nil, keep: Self.deepLimit, deep: true))
+                continue
+            }
             if entry.size <= Self.decodeLimit {
                 items.append(Item(file: index, start: 0, end: nil, before: nil, keep: Self.decodeLimit))
                 continue
@@ -200,9 +233,11 @@ struct ShareSearch: Sendable {
             }
         }
         // Big files first, so that their ranges spread over the workers.
-        let work = items.sorted { ($0.keep, $0.file, $0.start) < ($1.keep, $1.file, $1.start) }
+        let work = items.sorted {
+            ($0.keep, -entries[$0.file].size, $0.file, $0.start) < ($1.keep, -entries[$1.file].size, $1.file, $1.start)
+        }
 
-        let results = Locked<[Int: (found: [Int: Int], failed: Bool)]>([:])
+        let results = Locked<[Int: (found: [Int: Int], failed: Bool, pass: FileResult?)]>([:])
         let next = Locked(0)
         let budget = Budget(Self.decodeBudget)
         let threads = max(1, min(workers, work.count))
@@ -219,17 +254,24 @@ struct ShareSearch: Sendable {
                 let cost = item.keep > 0 ? min(Self.decodeBudget, entry.size * Self.decodeCost) : 0
                 budget.take(cost)
                 var found: [Int: Int]?
+                var pass: FileResult?
                 if let scanner {
                     let source = FileSource(
                         url: entry.url, display: entry.display, start: item.start, end: item.end,
                         identity: (entry.device, entry.inode))
-                    found = try? search(source, scanner, base: item.start, before: item.before, keep: item.keep)
+                    if item.deep {
+                        pass = try? self.pass(source, size: entry.size, scanner: scanner, threads: workers)
+                        found = pass?.found
+                    } else {
+                        found = try? search(source, scanner, base: item.start, before: item.before, keep: item.keep)
+                    }
                 }
                 budget.give(cost)
                 results.update { all in
-                    var merged = all[item.file] ?? ([:], false)
+                    var merged = all[item.file] ?? ([:], false, nil)
                     if let found {
                         merged.found.merge(found) { min($0, $1) }
+                        merged.pass = pass
                     } else {
                         merged.failed = true
                     }
@@ -238,13 +280,60 @@ struct ShareSearch: Sendable {
             }
         }
         let all = results.update { $0 }
-        var hits: [Hit] = []
         for (index, entry) in entries.enumerated() {
             guard let result = all[index] else { continue }
-            if result.failed { skipped.append(entry.display) }
-            hits += self.hits(result.found, file: entry.display)
+            if result.failed { out.skipped.append(entry.display) }
+            out.hits += self.hits(result.found, file: entry.display)
         }
-        return hits
+        guard deep else { return out }
+
+        // Derived hits, incomplete sources and joins, by folder and then by name.
+        let known = Set(out.hits.map { "\($0.serial) \($0.name) \($0.file)" })
+        func isNew(_ hit: Hit, files: [String]) -> Bool {
+            !files.contains { known.contains("\(hit.serial) \(hit.name) \($0)") }
+        }
+        let ordered = entries.indices.sorted {
+            let a = entries[$0].url
+            let b = entries[$1].url
+            return (a.deletingLastPathComponent().path, a.lastPathComponent)
+                < (b.deletingLastPathComponent().path, b.lastPathComponent)
+        }
+        var previous: (url: URL, display: String, tail: [UInt8])?
+        for index in ordered {
+            let entry = entries[index]
+            guard let pass = all[index]?.pass, let head = pass.head, let tail = pass.tail else {
+                // The plain search streams every file whole; only the decoded forms stop here.
+                let error: CeremonyError =
+                    entry.size > Self.deepLimit
+                    ? .tooLarge(path: entry.url.path, limit: Self.deepLimit)
+                    : .readFailed(path: entry.url.path, reason: "could not be read to its end")
+                out.incomplete.append(
+                    (
+                        entry.display,
+                        "not searched to its end: containers and decoded forms are read only in files up to 256 MiB (\(error.message))"
+                    ))
+                continue
+            }
+            let derived = pass.derived.sorted {
+                ($0.display, $0.offset, $0.needle) < ($1.display, $1.offset, $1.needle)
+            }
+            for (display, needle, offset) in derived {
+                let n = needles[needle]
+                let hit = Hit(serial: n.serial, share: n.share, name: n.name, file: display, offset: offset)
+                if isNew(hit, files: [entry.display]) { out.derived.append(hit) }
+            }
+            for issue in pass.issues {
+                out.incomplete.append((issue.display, "not searched to its end: \(issue.reason)"))
+            }
+            if let before = previous, before.url.deletingLastPathComponent() == entry.url.deletingLastPathComponent() {
+                let name = "\(before.display) + \(entry.url.lastPathComponent)"
+                out.derived += scan(before.tail + head, file: name).filter {
+                    isNew($0, files: [before.display, entry.display])
+                }
+            }
+            previous = (entry.url, entry.display, tail)
+        }
+        return out
     }
 
     /// The regular files below `folder` (with their identity and size), and what cannot be
@@ -285,7 +374,7 @@ struct ShareSearch: Sendable {
 }
 
 /// A value behind a lock, shared by the workers.
-private final class Locked<Value>: @unchecked Sendable {
+final class Locked<Value>: @unchecked Sendable {
     private var value: Value
     private let lock = NSLock()
     init(_ value: Value) { self.value = value }

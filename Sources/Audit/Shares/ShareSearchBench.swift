@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// For `make bench` (Sources/Benchmarks/SearchBench.swift): the folder search over plain
-/// literals, without cards, so the benchmark measures the very code the audit runs.
+/// literals, without cards, so the benchmark measures the very code the audit runs per file.
 package enum ShareSearchBench {
     /// What one search found and what it cost.
     package struct Outcome: Sendable {
@@ -24,8 +24,11 @@ package enum ShareSearchBench {
         package let failure: String?
     }
 
-    /// Searches every file below `folder` for `literals` on `workers` threads.
-    package static func run(literals: [[UInt8]], folder: URL, workers: Int) -> Outcome {
+    /// Searches every file below `folder` for `literals` on `workers` threads: with `deep`, as the
+    /// audit does (``ShareSearch/search(folder:layout:workers:deep:)``: each file read once and
+    /// searched raw, through its decoded runs and through every source derived from it); without,
+    /// raw and through decoded runs only, as a file over 256 MiB is.
+    package static func run(literals: [[UInt8]], folder: URL, workers: Int, deep: Bool = true) -> Outcome {
         let clock = ContinuousClock()
         let started = clock.now
         let needles = literals.enumerated().map { index, bytes in
@@ -34,16 +37,15 @@ package enum ShareSearchBench {
         let search = ShareSearch(needles: needles)
         let compiled = clock.now
         let cpuBefore = processCPUSeconds()
-        var skipped: [String] = []
-        let hits = search.scan(
-            folder: folder, layout: CeremonyLayout(root: folder), skipped: &skipped, workers: workers)
+        let result = search.search(folder: folder, layout: CeremonyLayout(root: folder), workers: workers, deep: deep)
         let done = clock.now
         let cpu = processCPUSeconds() - cpuBefore
         func seconds(_ d: Duration) -> Double {
             Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
         }
         return Outcome(
-            hits: hits.count, skipped: skipped.count, compileSeconds: seconds(compiled - started),
+            hits: result.hits.count + result.derived.count, skipped: result.skipped.count,
+            compileSeconds: seconds(compiled - started),
             searchSeconds: seconds(done - compiled), searchCPUSeconds: cpu, failure: search.failure)
     }
 
