@@ -122,9 +122,10 @@ extension KeySiteTool {
                 "After printing and assembly: overwrite and remove printed/site-b/, recorded in a signed retention statement.",
             discussion: "Runs after every batch is done and before close, which lists the statement.")
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var pin: PINOption
         @OptionGroup var output: JSONOption
 
-        func run() throws { try destroySpools(.siteB, layout: ceremony.layout, output: output) }
+        func run() throws { try destroySpools(.siteB, layout: ceremony.layout, pin: pin.source, output: output) }
     }
 
     struct LogException: ParsableCommand {
@@ -135,13 +136,14 @@ extension KeySiteTool {
                 "The log is hash-chained: each entry holds the SHA-256 of the one before; close records its head.")
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var exception: ExceptionOptions
+        @OptionGroup var pin: PINOption
         @OptionGroup var output: JSONOption
 
         func run() throws {
             let layout = ceremony.layout
             try logException(
-                layout, role: .siteB, options: exception, signer: try SiteIdentity.load(from: layout.site(.siteB)),
-                output: output)
+                layout, role: .siteB, options: exception,
+                signer: try SiteIdentity.load(from: layout.site(.siteB), pin: pin.source), output: output)
         }
     }
 

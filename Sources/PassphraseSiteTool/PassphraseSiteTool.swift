@@ -230,9 +230,10 @@ extension PassphraseSiteTool {
                 "After printing and assembly: overwrite and remove printed/site-a/, recorded in a signed retention statement.",
             discussion: "Runs after every batch is done and before close, which lists the statement.")
         @OptionGroup var ceremony: CeremonyOption
+        @OptionGroup var pin: PINOption
         @OptionGroup var output: JSONOption
 
-        func run() throws { try destroySpools(.siteA, layout: ceremony.layout, output: output) }
+        func run() throws { try destroySpools(.siteA, layout: ceremony.layout, pin: pin.source, output: output) }
     }
 
     struct LogException: ParsableCommand {
@@ -243,13 +244,14 @@ extension PassphraseSiteTool {
                 "The log is hash-chained: each entry holds the SHA-256 of the one before; close records its head.")
         @OptionGroup var ceremony: CeremonyOption
         @OptionGroup var exception: ExceptionOptions
+        @OptionGroup var pin: PINOption
         @OptionGroup var output: JSONOption
 
         func run() throws {
             let layout = ceremony.layout
             try logException(
-                layout, role: .siteA, options: exception, signer: try SiteIdentity.load(from: layout.site(.siteA)),
-                output: output)
+                layout, role: .siteA, options: exception,
+                signer: try SiteIdentity.load(from: layout.site(.siteA), pin: pin.source), output: output)
         }
     }
 }

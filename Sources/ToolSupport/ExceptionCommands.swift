@@ -63,8 +63,8 @@ package func logException(
 }
 
 /// `destroy-spools` for `party`: destroys its print spools and prints what it did.
-package func destroySpools(_ party: Party, layout: CeremonyLayout, output: JSONOption) throws {
-    let (key, ceremony) = try SiteIdentity.open(party, layout: layout)
+package func destroySpools(_ party: Party, layout: CeremonyLayout, pin: PINSource, output: JSONOption) throws {
+    let (key, ceremony) = try SiteIdentity.open(party, layout: layout, pin: pin)
     let result = try SpoolDestruction.destroy(party, ceremony: ceremony, key: key)
     let statement = layout.relative(layout.spoolRetention(party))
     output.emit(

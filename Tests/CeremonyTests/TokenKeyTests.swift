@@ -34,6 +34,11 @@ struct TokenKeyTests {
             try expectSuccess(
                 tokens.run("passphrase-site", ["seal", "--ceremony", d, "--batch", batch, "--pin-file", a]))
         }
+        // As the runbook has it: the mock audit's copy of the spools, then each site destroys
+        // its spools, signing the statement with its token key (the PIN from its file).
+        try expectSuccess(tokens.run("ceremony-audit", ["mock-secrets", d]))
+        try expectSuccess(tokens.run("passphrase-site", ["destroy-spools", "--ceremony", d, "--pin-file", a]))
+        try expectSuccess(tokens.run("key-site", ["destroy-spools", "--ceremony", d, "--pin-file", b]))
         let closeA = try tokens.run("passphrase-site", ["close", "--ceremony", d, "--pin-file", a])
         expectSuccess(closeA)
         #expect(
@@ -65,7 +70,8 @@ struct TokenKeyTests {
         let (closing, _) = try ceremony.open(
             run.layout.closingManifest, kind: .closingManifest, signer: .siteA, batch: nil,
             as: ClosingManifestBody.self)
-        #expect(closing.payload.body.entries.count == 1 + 2 * 5)
+        // The manifest, 5 bundles per batch, and the two spool statements.
+        #expect(closing.payload.body.entries.count == 1 + 2 * 5 + 2)
         #expect(!closing.payload.body.entries.contains { $0.file.hasPrefix("transfer/closing.retention") })
 
         // The token signatures verify with a second DSSE implementation (securesystemslib).

@@ -82,7 +82,12 @@ enum AllowedFiles {
             for entry in transcript.entries { names.insert(entry.file.lastPathComponent) }
         }
         // A token site's last retention statement follows the closing manifest (KeyRetirement).
-        for party in [Party.siteA, .siteB] where transcript.entry(.retentionStatement, party, batch: nil) != nil {
+        // (A site has two statements of no batch when it also destroyed its spools: match the one that follows.)
+        for party in [Party.siteA, .siteB]
+        where transcript.entries.contains(where: {
+            $0.header.signer == party && KeyRetirement.followsClosing($0.header)
+                && $0.file.lastPathComponent == layout.closingRetention(party).lastPathComponent
+        }) {
             names.insert(layout.closingRetention(party).lastPathComponent)
         }
         return names
