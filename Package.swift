@@ -120,7 +120,7 @@ let package = Package(
 
         // This package's own C kernel: scrypt's ROMix on 4 or 8 lanes at once (AVX-512,
         // AVX2, SSE2 or portable, chosen at run time); called only from CryptoCore.
-        .target(name: "CSalsa", path: "Sources/CKernels/CSalsa", exclude: ["kernel.inc"]),
+        .target(name: "CSalsa", path: "Sources/CKernels/CSalsa", exclude: ["kernel.inc", "widths.inc"]),
         .target(
             name: "CryptoCore",
             dependencies: ["CSecp256k1", "CSodium", "CLibCrypto", "CQRencode", "CICU", "CProcessControl", "CSalsa"],

@@ -37,8 +37,9 @@ if [ ! -f "$OUT/lib/libCICU.a" ] || [ Sources/CLibraries/CICU/cicu.c -nt "$OUT/l
   ar rcs "$OUT/lib/libCICU.a" "$OUT/lib/cicu.o"
 fi
 
-# CSalsa likewise: a static library of salsa.c (which includes kernel.inc).
+# CSalsa likewise: a static library of salsa.c (which includes widths.inc and kernel.inc).
 if [ ! -f "$OUT/lib/libCSalsa.a" ] || [ Sources/CKernels/CSalsa/salsa.c -nt "$OUT/lib/libCSalsa.a" ] \
+  || [ Sources/CKernels/CSalsa/widths.inc -nt "$OUT/lib/libCSalsa.a" ] \
   || [ Sources/CKernels/CSalsa/kernel.inc -nt "$OUT/lib/libCSalsa.a" ]; then
   echo "fuzz: building CSalsa"
   ${CC:-clang} -O2 -g -fPIC -I Sources/CKernels/CSalsa/include -c Sources/CKernels/CSalsa/salsa.c -o "$OUT/lib/csalsa.o"

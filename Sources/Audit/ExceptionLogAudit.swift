@@ -172,7 +172,7 @@ extension AuditReport {
     package var signoff: String { signoffSheet.markdown }
 
     /// A text in a Markdown table cell: escaped, and its `|` kept from ending the cell.
-    static func cell(_ text: String) -> String { Self.shown(text).replacingOccurrences(of: "|", with: "\\|") }
+    static func cell(_ text: String) -> String { SignOffSheet.cell(Self.shown(text)) }
 
     /// The report's exception-log section for report.md.
     var exceptionsMarkdown: [String] {

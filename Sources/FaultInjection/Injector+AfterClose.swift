@@ -151,26 +151,17 @@ extension Injector {
 
     /// Rewrites the reason of the exception log's first entry, leaving every other byte as it was.
     private func editExceptionLog() throws {
-        let log = try BoundedFile.read(layout.exceptionLog)
-        var lines = log.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Data($0) }
-        guard lines.count > 1,
-            var entry = try JSONSerialization.jsonObject(with: lines[0]) as? [String: Any]
-        else { throw CeremonyError(.failed, file: layout.relative(layout.exceptionLog), "no exception entry to edit") }
-        entry["reason"] = "nothing happened"
-        lines[0] = try JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys, .withoutEscapingSlashes])
-        try AtomicFile.write(
-            Data(lines.joined(separator: Data("\n".utf8))), to: layout.exceptionLog, mode: .shared)
+        try rewriteExceptionLog(ifEmpty: "no exception entry to edit") { lines in
+            var entry = try JSONShape.object(JSONSerialization.jsonObject(with: lines[0]), "exception entry 1")
+            entry["reason"] = "nothing happened"
+            lines[0] = try JSONSerialization.data(
+                withJSONObject: entry, options: [.sortedKeys, .withoutEscapingSlashes])
+        }
     }
 
     /// Removes the exception log's last entry: the lines left still chain from the genesis digest.
     private func cutExceptionLog() throws {
-        let log = try BoundedFile.read(layout.exceptionLog)
-        var lines = log.split(separator: UInt8(ascii: "\n")).map { Data($0) }
-        guard !lines.isEmpty else {
-            throw CeremonyError(.failed, file: layout.relative(layout.exceptionLog), "no exception entry to remove")
-        }
-        lines.removeLast()
-        try AtomicFile.write(Data(lines.map { $0 + Data("\n".utf8) }.joined()), to: layout.exceptionLog, mode: .shared)
+        try rewriteExceptionLog(ifEmpty: "no exception entry to remove") { lines in lines.removeLast() }
     }
 
     /// Site A logs an entry with its own key (so the chain and the line's form are right),
@@ -179,18 +170,25 @@ extension Injector {
         try ExceptionLog.append(
             layout, role: .siteA, step: "C-6.2", reason: "site B lost the medium before close",
             signer: SiteIdentity.load(from: layout.site(.siteA)))
-        let log = try BoundedFile.read(layout.exceptionLog)
-        var lines = log.split(separator: UInt8(ascii: "\n")).map { Data($0) }
-        guard let last = lines.popLast() else {
-            throw CeremonyError(.failed, file: layout.relative(layout.exceptionLog), "no exception entry was logged")
+        try rewriteExceptionLog(ifEmpty: "no exception entry was logged") { lines in
+            let last = lines.removeLast()
+            let forged = Data(
+                String(decoding: last, as: UTF8.self)
+                    .replacingOccurrences(of: "\"role\":\"site-a\"", with: "\"role\":\"site-b\"").utf8)
+            guard forged.count == last.count, forged != last else {
+                throw CeremonyError(
+                    .failed, file: layout.relative(layout.exceptionLog), "the entry names no role to change")
+            }
+            lines.append(forged)
         }
-        let forged = String(decoding: last, as: UTF8.self)
-            .replacingOccurrences(of: "\"role\":\"site-a\"", with: "\"role\":\"site-b\"")
-        guard forged.utf8.count == last.count, Data(forged.utf8) != last else {
-            throw CeremonyError(
-                .failed, file: layout.relative(layout.exceptionLog), "the entry names no role to change")
-        }
-        lines.append(Data(forged.utf8))
+    }
+
+    /// Rewrites the exception log after `edit` changes its lines (each entry's line without
+    /// its newline; at least one), every line then ending in a newline as the log writes them.
+    private func rewriteExceptionLog(ifEmpty reason: String, _ edit: (inout [Data]) throws -> Void) throws {
+        var lines = try BoundedFile.read(layout.exceptionLog).split(separator: UInt8(ascii: "\n")).map { Data($0) }
+        guard !lines.isEmpty else { throw CeremonyError(.failed, file: layout.relative(layout.exceptionLog), reason) }
+        try edit(&lines)
         try AtomicFile.write(Data(lines.map { $0 + Data("\n".utf8) }.joined()), to: layout.exceptionLog, mode: .shared)
     }
 

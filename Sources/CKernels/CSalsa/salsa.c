@@ -97,35 +97,13 @@ struct csalsa_kernels {
 
 #define ISA avx512
 #define ATTR __attribute__((target("avx512f,avx512vl")))
-#define W 1
-#include "kernel.inc"
-#undef W
-#define W 2
-#include "kernel.inc"
-#undef W
-#define W 4
-#include "kernel.inc"
-#undef W
-#define W 8
-#include "kernel.inc"
-#undef W
+#include "widths.inc"
 #undef ISA
 #undef ATTR
 
 #define ISA avx2
 #define ATTR __attribute__((target("avx2")))
-#define W 1
-#include "kernel.inc"
-#undef W
-#define W 2
-#include "kernel.inc"
-#undef W
-#define W 4
-#include "kernel.inc"
-#undef W
-#define W 8
-#include "kernel.inc"
-#undef W
+#include "widths.inc"
 #undef ISA
 #undef ATTR
 
@@ -134,18 +112,7 @@ struct csalsa_kernels {
 // The portable kernels: SSE2 on x86-64 (its baseline), NEON on arm64, plain C elsewhere.
 #define ISA base
 #define ATTR
-#define W 1
-#include "kernel.inc"
-#undef W
-#define W 2
-#include "kernel.inc"
-#undef W
-#define W 4
-#include "kernel.inc"
-#undef W
-#define W 8
-#include "kernel.inc"
-#undef W
+#include "widths.inc"
 #undef ISA
 #undef ATTR
 

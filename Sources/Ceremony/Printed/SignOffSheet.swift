@@ -83,5 +83,5 @@ package struct SignOffSheet: Sendable, Equatable {
     }
 
     /// A text in a Markdown table cell: its `|` kept from ending the cell.
-    static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+    package static func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
 }
