@@ -153,12 +153,20 @@ struct DecodedBatchTests {
         #expect(batch.offset(of: 6..<8) == nil)
     }
 
-    @Test("joining lines: the joins are where line breaks were; only runs that cross a join are decoded again")
+    @Test(
+        "joining lines: only the stretches a line break cuts are copied, joined; only runs that cross a join are decoded again"
+    )
     func crossingRuns() throws {
         let text = Array("AAAAAAAAAAAAAAAAAAAAAAAA\r\nBBBBBBBBBBBBBBBB CCCCCCCCCCCCCCCC\nDDDDDDDDDDDDDDDD\n".utf8)
         let unwrapped = try #require(Decoding.unwrapped(text))
-        #expect(unwrapped.joins == [24, 57, 73])
-        #expect(unwrapped.bytes.count == text.count - 4)
+        // Two stretches (A+B, C+D: the space ends the first), one space between them in the copy;
+        // the last line break ends the text and joins nothing.
+        #expect(unwrapped.bytes == Array(("A" * 24 + "B" * 16 + " " + "C" * 16 + "D" * 16).utf8))
+        #expect(unwrapped.joins == [24, 57])
+        // Offsets named as in the whole text without its line breaks (C starts at 41 there too).
+        #expect(unwrapped.starts == [0, 41])
+        #expect(unwrapped.joinedStarts == [0, 41])
+        #expect(unwrapped.joinedOffset(45) == 45)
         var crossing: [Int] = []
         Decoding.forEachRun(unwrapped.bytes, minimum: 16, crossing: unwrapped.joins) { start, _, _ in
             crossing.append(start)
@@ -271,3 +279,5 @@ private enum Reference {
         return out
     }
 }
+
+private func * (text: String, count: Int) -> String { String(repeating: text, count: count) }

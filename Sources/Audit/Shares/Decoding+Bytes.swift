@@ -1,11 +1,18 @@
 /// Base64 and hex over bytes, for the decoders' hot loops (no `String`, no Foundation).
 extension Decoding {
-    /// Byte classes: bit 0 base64 (standard and URL-safe alphabets), bit 1 hex digit.
+    /// Byte classes: bit 0 base64 (standard and URL-safe alphabets), bit 1 hex digit,
+    /// ``lineBit`` a line break, ``textBit`` ASCII text (printable, tab, line breaks).
     static var byteClasses: [UInt8] { classes }
+    /// The class bit of `\n` and `\r`.
+    static let lineBit: UInt8 = 4
+    /// The class bit of printable ASCII, tab, `\n`, `\v`, `\f` and `\r`.
+    static let textBit: UInt8 = 8
     private static let classes: [UInt8] = (0..<256).map { b in
         var c: UInt8 = 0
         if base64Value(UInt8(b)) != 0xFF { c |= 1 }
         if hexDigit(UInt8(b)) != 0xFF { c |= 2 }
+        if b == 0x0A || b == 0x0D { c |= 4 }
+        if (0x20..<0x7F).contains(b) || (0x09...0x0D).contains(b) { c |= 8 }
         return c
     }
 

@@ -8,26 +8,86 @@ import Containers
 /// dumps, markup, escapes and other text encodings, nested to a bounded depth within a
 /// bounded output.
 enum Decoding {
-    /// `bytes` with every line break taken out, and where each was (the index in the joined
-    /// text of the byte after it); nil when there is none. Base64 and hex are often wrapped
-    /// (MIME, PEM, `hexdump -p`): a run that crosses a join is one the lines alone do not show.
-    static func unwrapped(_ bytes: [UInt8]) -> (bytes: [UInt8], joins: [Int])? {
-        bytes.withUnsafeBufferPointer { source -> (bytes: [UInt8], joins: [Int])? in
-            guard source.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return nil }
-            var joins: [Int] = []
-            let joined = [UInt8](unsafeUninitializedCapacity: source.count) { out, filled in
-                var o = 0
-                for b in source {
-                    if b == 0x0A || b == 0x0D {
-                        if joins.last != o { joins.append(o) }
-                    } else {
-                        out[o] = b
-                        o += 1
-                    }
-                }
-                filled = o
+    /// The base64 and hex that line breaks cut (MIME, PEM, `hexdump -p` wrap them): every
+    /// stretch of `bytes` made of base64-alphabet bytes and line breaks that holds a break
+    /// between two such bytes, with its breaks taken out. A run that crosses a join is one the
+    /// lines alone do not show. Nil when there is none.
+    struct Unwrapped: Sendable, Equatable {
+        /// The stretches without their line breaks, end to end, one space between two (so
+        /// that no run crosses from one to the next).
+        let bytes: [UInt8]
+        /// Where a line break was: the index in ``bytes`` of the byte after it, ascending.
+        let joins: [Int]
+        /// Each stretch's start in ``bytes``, and in the whole of `bytes` with every line
+        /// break taken out (what offsets into the joined text are named by), ascending.
+        let starts: [Int]
+        let joinedStarts: [Int]
+
+        /// The offset in the whole joined text of the byte at `offset` in ``bytes``.
+        func joinedOffset(_ offset: Int) -> Int {
+            var low = 0
+            var high = starts.count
+            while low < high {
+                let mid = (low + high) / 2
+                if starts[mid] <= offset { low = mid + 1 } else { high = mid }
             }
-            return (joined, joins)
+            guard low > 0 else { return offset }
+            return joinedStarts[low - 1] + offset - starts[low - 1]
+        }
+    }
+
+    /// ``Unwrapped`` of `bytes`: one pass, and a copy of the wrapped stretches only (none for
+    /// random bytes, whose stretches hold fewer than 16 base64 bytes).
+    static func unwrapped(_ bytes: [UInt8]) -> Unwrapped? {
+        bytes.withUnsafeBufferPointer { b -> Unwrapped? in
+            let classes = byteClasses
+            var out: [UInt8] = []
+            var joins: [Int] = []
+            var starts: [Int] = []
+            var joinedStarts: [Int] = []
+            var breaks = 0  // line-break bytes before i
+            let count = b.count
+            var i = 0
+            while i < count {
+                let k = classes[Int(b[i])]
+                if k & 1 == 0 {
+                    if k & lineBit != 0 { breaks += 1 }
+                    i += 1
+                    continue
+                }
+                // A stretch from i: base64 bytes and line breaks; a join where a break is followed by base64.
+                let start = i
+                var stretchJoins: [Int] = []
+                var kept = 0  // base64 bytes of the stretch so far
+                var broken = false
+                var j = i
+                while j < count {
+                    let c = classes[Int(b[j])]
+                    if c & 1 != 0 {
+                        if broken {
+                            stretchJoins.append(kept)
+                            broken = false
+                        }
+                        kept += 1
+                    } else if c & lineBit != 0 {
+                        broken = true
+                    } else {
+                        break
+                    }
+                    j += 1
+                }
+                if !stretchJoins.isEmpty && kept >= 16 {
+                    if !out.isEmpty { out.append(0x20) }
+                    starts.append(out.count)
+                    joinedStarts.append(start - breaks)
+                    joins += stretchJoins.map { $0 + out.count }
+                    for index in start..<j where classes[Int(b[index])] & 1 != 0 { out.append(b[index]) }
+                }
+                for index in start..<j where classes[Int(b[index])] & lineBit != 0 { breaks += 1 }
+                i = j
+            }
+            guard !starts.isEmpty else { return nil }
+            return Unwrapped(bytes: out, joins: joins, starts: starts, joinedStarts: joinedStarts)
         }
     }
 
@@ -105,6 +165,15 @@ enum Decoding {
             for shift in 0..<min(4, run.count) {
                 batch.append(at, source: source) { appendBase64(run.dropFirst(shift), to: &$0) }
             }
+        }
+    }
+
+    /// ``decodeRuns(_:into:offset:crossing:in:source:)`` of `bytes` and of the runs its line
+    /// breaks cut (``unwrapped(_:)``, named at offset 0): what the search decodes in every source.
+    static func decodeAllRuns(_ bytes: [UInt8], into batch: inout DecodedBatch, source: Int = 0) {
+        decodeRuns(bytes, into: &batch, source: source)
+        if let joined = unwrapped(bytes) {
+            decodeRuns(joined.bytes, into: &batch, offset: 0, crossing: joined.joins, source: source)
         }
     }
 

@@ -41,10 +41,7 @@ final class BatchSearch {
             guard bytes.count <= ShareSearch.decodeLimit else { return }
             displays.append(display)
             found.append([:])
-            Decoding.decodeRuns(bytes, into: &batch, source: 0)
-            if let unwrapped = Decoding.unwrapped(bytes) {
-                Decoding.decodeRuns(unwrapped.bytes, into: &batch, offset: 0, crossing: unwrapped.joins, source: 0)
-            }
+            Decoding.decodeAllRuns(bytes, into: &batch)
             try flush()
             return
         }
@@ -52,13 +49,7 @@ final class BatchSearch {
         displays.append(display)
         found.append([:])
         batch.appendRaw(bytes, source: source)
-        if bytes.count <= ShareSearch.decodeLimit {
-            Decoding.decodeRuns(bytes, into: &batch, source: source)
-            if let unwrapped = Decoding.unwrapped(bytes) {
-                Decoding.decodeRuns(
-                    unwrapped.bytes, into: &batch, offset: 0, crossing: unwrapped.joins, source: source)
-            }
-        }
+        if bytes.count <= ShareSearch.decodeLimit { Decoding.decodeAllRuns(bytes, into: &batch, source: source) }
         if batch.bytes.count >= Self.flushSize { try flush() }
     }
 
@@ -142,81 +133,36 @@ extension ShareSearch {
         result.head = Array(bytes.prefix(Self.joinSpan))
         result.tail = Array(bytes.suffix(Self.joinSpan))
 
-        var unwrapped = Decoding.unwrapped(bytes)
-        let piece = pieceSize
-        func pieces(_ count: Int) -> [Range<Int>] {
-            stride(from: 0, to: count, by: piece).map { $0..<min(count, $0 + piece) }
-        }
-        // Each task appends its output to its own slot; the slots are read in order afterwards.
-        enum Task {
-            case plain(Range<Int>)
-            case plainJoined(Range<Int>)
-            case primary(Range<Int>)
-            case primaryJoined(Range<Int>)
-            case byteLists, hexDumps, markup, unescaped, transcoded
-        }
-        var tasks: [Task] = []
-        if bytes.count <= Self.decodeLimit {
-            tasks += pieces(bytes.count).map(Task.plain)
-            if let unwrapped { tasks += pieces(unwrapped.bytes.count).map(Task.plainJoined) }
-        }
-        tasks += pieces(bytes.count).map(Task.primary)
-        if let unwrapped { tasks += pieces(unwrapped.bytes.count).map(Task.primaryJoined) }
-        tasks += [.byteLists, .hexDumps, .markup, .unescaped, .transcoded]
-
-        let wide = threads > 1 && bytes.count > 2 * piece
+        let wide = threads > 1 && bytes.count > 2 * pieceSize
         let count = wide ? threads : 1
         var scanners = [scanner]
         for _ in 1..<count { scanners.append(try LiteralScanner(engine.set)) }
+        // Each task's derived sources in its own slot, read in task order afterwards (the plan,
+        // and its copy of the wrapped lines, go once the tasks are done).
         let slots = Locked<[Int: [(String, [UInt8])]]>([:])
         let found = Locked<[Int: Int]>(result.found)
         let failure = Locked<Error?>(nil)
-        let next = Locked(0)
-        func run(_ thread: Int) {
-            let scanner = scanners[thread]
-            while true {
-                let index = next.update { value -> Int in
-                    defer { value += 1 }
-                    return value
-                }
-                guard index < tasks.count, failure.update({ $0 == nil }) else { return }
-                var out: [(String, [UInt8])] = []
+        let tasks: [Decoding.TextPlan.Task]
+        do {
+            let plan = Decoding.TextPlan(bytes)
+            tasks = plan.tasks(piece: pieceSize, runs: bytes.count <= Self.decodeLimit)
+            WorkQueue.run(count: tasks.count, threads: count) { thread, index in
                 var batch = DecodedBatch()
-                switch tasks[index] {
-                case .plain(let range): Decoding.decodeRuns(bytes, into: &batch, in: range)
-                case .plainJoined(let range):
-                    Decoding.decodeRuns(
-                        unwrapped!.bytes, into: &batch, offset: 0, crossing: unwrapped!.joins, in: range)
-                case .primary(let range):
-                    out = Decoding.primaryRuns(bytes, in: range).map { ("decoded@\($0.0)", $0.1) }
-                case .primaryJoined(let range):
-                    out = Decoding.primaryRuns(unwrapped!.bytes, crossing: unwrapped!.joins, in: range)
-                        .filter { $0.1.count >= 48 }.map { ("unwrapped@\($0.0)", $0.1) }
-                case .byteLists: out = Decoding.byteLists(bytes).map { ("bytes@\($0.0)", $0.1) }
-                case .hexDumps: out = Decoding.hexDumps(bytes)
-                case .markup: out = Decoding.markupText(bytes).map { [("text", $0)] } ?? []
-                case .unescaped: out = Decoding.unescaped(bytes).map { [("unescaped", $0)] } ?? []
-                case .transcoded: out = Decoding.transcoded(bytes).map { [$0] } ?? []
-                }
+                let out = plan.run(tasks[index], into: &batch)
                 if !batch.isEmpty {
                     var local: [[Int: Int]] = [[:]]
                     do throws(PatternSearchError) {
-                        try Self.note(scanner, engine, batch, into: &local)
+                        try Self.note(scanners[thread], engine, batch, into: &local)
                     } catch {
                         failure.update { $0 = $0 ?? error }
+                        return false
                     }
                     found.update { all in all.merge(local[0]) { min($0, $1) } }
                 }
                 if !out.isEmpty { slots.update { $0[index] = out } }
+                return true
             }
         }
-        if wide {
-            let runner = Unchecked(run)
-            DispatchQueue.concurrentPerform(iterations: count) { runner.value($0) }
-        } else {
-            run(0)
-        }
-        unwrapped = nil  // what the tasks took from the joined lines is in the slots
         if let error = failure.update({ $0 }) { throw error }
         result.found = found.update { $0 }
         guard bytes.count <= Self.deepLimit else { return result }
@@ -227,7 +173,7 @@ extension ShareSearch {
         let batches = scanners.map { BatchSearch(engine, $0) }
         let display = source.display
         result.issues = try Decoding.expand(
-            bytes, display: display, threads: count, piece: wide ? piece : 0, top: top
+            bytes, display: display, threads: count, piece: wide ? pieceSize : 0, top: top
         ) { thread, derived in
             try batches[thread].add(derived.bytes, display: derived.display)
         }

@@ -121,11 +121,8 @@ struct ShareSearch: Sendable {
         guard let bytes = held else { return found }
         // Every decoded run end to end, searched in one call: a match counts inside one run only.
         var batch = DecodedBatch()
-        Decoding.decodeRuns(bytes, into: &batch)
-        // Base64 and hex are often wrapped across lines (MIME, PEM, hexdump -p): join the lines and decode again.
-        if let unwrapped = Decoding.unwrapped(bytes) {
-            Decoding.decodeRuns(unwrapped.bytes, into: &batch, offset: 0, crossing: unwrapped.joins)
-        }
+        // Base64 and hex are often wrapped across lines (MIME, PEM, hexdump -p): the lines joined are decoded too.
+        Decoding.decodeAllRuns(bytes, into: &batch)
         guard !batch.isEmpty else { return found }
         // Every match, not each literal's first: the first may cross two runs' join, and not count.
         var decoded: [[Int: Int]] = [[:]]
@@ -370,18 +367,6 @@ struct ShareSearch: Sendable {
         }
         var seen = Set<String>()
         return (entries, (unlisted.update { $0 } + refused).filter { seen.insert($0).inserted })
-    }
-}
-
-/// A value behind a lock, shared by the workers.
-final class Locked<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func update<T>(_ body: (inout Value) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
     }
 }
 

@@ -1,0 +1,543 @@
+/// The text decoders: what a source's characters may spell once decoded (base64 and hex runs,
+/// byte lists, dumps, markup, escapes, UTF-16 and UTF-32), each derived source named for its
+/// decoder and offset. ``TextPlan`` cuts one source's decoding into tasks that run on several
+/// threads; ``textDecodings(_:)`` is the same list on one.
+///
+/// Only what reads as text is decoded as text: the markup, escape, byte-list and dump decoders
+/// read a source's ``textRegions(_:minimum:)``, so random bytes (a key, a compressed file, a
+/// disk image) cost one pass of the table and no copy.
+extension Decoding {
+    // MARK: Text regions
+
+    /// The shortest run of text bytes the text decoders read (``textRegions(_:minimum:)``).
+    static let textMinimum = 16
+
+    /// Where `bytes` reads as text: the maximal runs of at least `minimum` bytes that are
+    /// printable ASCII, tab, line breaks (`\n`, `\v`, `\f`, `\r`) or well-formed UTF-8 (the
+    /// Unicode standard's table: no overlong forms, no surrogates, nothing past U+10FFFF).
+    /// A whole text file is one region; in random bytes a region of 16 comes about once in
+    /// 6 million bytes.
+    static func textRegions(_ bytes: [UInt8], minimum: Int = textMinimum) -> [Range<Int>] {
+        bytes.withUnsafeBufferPointer { b in
+            let classes = byteClasses
+            var out: [Range<Int>] = []
+            let count = b.count
+            var start = 0
+            var i = 0
+            while i < count {
+                let c = b[i]
+                if classes[Int(c)] & textBit != 0 {
+                    i += 1
+                    continue
+                }
+                let length = c >= 0xC2 ? utf8Length(b, at: i) : 0
+                if length > 0 {
+                    i += length
+                    continue
+                }
+                if i - start >= minimum { out.append(start..<i) }
+                i += 1
+                start = i
+            }
+            if count - start >= minimum { out.append(start..<count) }
+            return out
+        }
+    }
+
+    /// The length of the well-formed UTF-8 sequence of two to four bytes at `i`, or 0.
+    @inline(__always)
+    private static func utf8Length(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+        let lead = b[i]
+        // The second byte's range depends on the lead (Unicode's Table 3-7); later ones are 80–BF.
+        let length: Int
+        var low: UInt8 = 0x80
+        var high: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0:
+            length = 3
+            low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED:
+            length = 3
+            high = 0x9F
+        case 0xF0:
+            length = 4
+            low = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4:
+            length = 4
+            high = 0x8F
+        default: return 0
+        }
+        guard i + length <= b.count, b[i + 1] >= low, b[i + 1] <= high else { return 0 }
+        for k in (i + 2)..<(i + length) where b[k] & 0xC0 != 0x80 { return 0 }
+        return length
+    }
+
+    // MARK: One source's plan
+
+    /// One source's text decoding, cut into tasks (``tasks(piece:runs:)``) that may run on
+    /// several threads, each giving its derived sources (``run(_:into:)``); the tasks'
+    /// outputs read in task order are ``textDecodings(_:)``.
+    struct TextPlan: Sendable {
+        enum Task: Sendable {
+            /// The base64 and hex runs that start in the range, at every alignment, into a batch.
+            case runs(Range<Int>)
+            /// The same for the runs that line breaks cut (``Decoding/unwrapped(_:)``).
+            case joinedRuns(Range<Int>)
+            /// The runs that start in the range decoded from their first character, as sources.
+            case primary(Range<Int>)
+            case primaryJoined(Range<Int>)
+            case byteLists, hexDumps, markup, unescaped, transcoded
+        }
+
+        let bytes: [UInt8]
+        let regions: [Range<Int>]
+        let joined: Unwrapped?
+
+        init(_ bytes: [UInt8]) {
+            self.bytes = bytes
+            regions = Decoding.textRegions(bytes)
+            joined = Decoding.unwrapped(bytes)
+        }
+
+        /// The tasks, the runs cut in pieces of `piece` bytes; with `runs`, the batch tasks first.
+        func tasks(piece: Int, runs: Bool) -> [Task] {
+            func pieces(_ count: Int) -> [Range<Int>] {
+                stride(from: 0, to: count, by: max(1, piece)).map { $0..<min(count, $0 + max(1, piece)) }
+            }
+            let joinedCount = joined?.bytes.count ?? 0
+            var tasks: [Task] = []
+            if runs { tasks += pieces(bytes.count).map(Task.runs) + pieces(joinedCount).map(Task.joinedRuns) }
+            tasks += pieces(bytes.count).map(Task.primary) + pieces(joinedCount).map(Task.primaryJoined)
+            return tasks + [.byteLists, .hexDumps, .markup, .unescaped, .transcoded]
+        }
+
+        /// What `task` derives, each named; a batch task appends to `batch` instead.
+        func run(_ task: Task, into batch: inout DecodedBatch) -> [(String, [UInt8])] {
+            switch task {
+            case .runs(let range):
+                Decoding.decodeRuns(bytes, into: &batch, in: range)
+                return []
+            case .joinedRuns(let range):
+                guard let joined else { return [] }
+                Decoding.decodeRuns(joined.bytes, into: &batch, offset: 0, crossing: joined.joins, in: range)
+                return []
+            case .primary(let range):
+                return Decoding.primaryRuns(bytes, in: range).map { ("decoded@\($0.0)", $0.1) }
+            case .primaryJoined(let range):
+                guard let joined else { return [] }
+                return Decoding.primaryRuns(joined.bytes, crossing: joined.joins, in: range)
+                    .filter { $0.1.count >= 48 }.map { ("unwrapped@\(joined.joinedOffset($0.0))", $0.1) }
+            case .byteLists: return Decoding.byteLists(bytes, regions: regions).map { ("bytes@\($0.0)", $0.1) }
+            case .hexDumps: return Decoding.hexDumps(bytes, regions: regions)
+            case .markup: return Decoding.markupText(bytes, regions: regions).map { [("text", $0)] } ?? []
+            case .unescaped: return Decoding.unescaped(bytes, regions: regions).map { [("unescaped", $0)] } ?? []
+            case .transcoded: return Decoding.transcoded(bytes).map { [$0] } ?? []
+            }
+        }
+    }
+
+    /// The text decoders' output for one source, each named for its decoder (and offset).
+    static func textDecodings(_ bytes: [UInt8]) -> [(String, [UInt8])] {
+        let plan = TextPlan(bytes)
+        var none = DecodedBatch()
+        return plan.tasks(piece: bytes.count, runs: false).flatMap { plan.run($0, into: &none) }
+    }
+
+    /// ``textDecodings(_:)`` on `threads` threads when `bytes` holds more than two pieces: the
+    /// runs of the bytes and of their joined lines piece by piece (each run by the piece it
+    /// starts in), the other decoders side by side; the same list, in the same order.
+    static func textDecodings(_ bytes: [UInt8], threads: Int, piece: Int) -> [(String, [UInt8])] {
+        guard threads > 1, piece > 0, bytes.count > 2 * piece else { return textDecodings(bytes) }
+        let plan = TextPlan(bytes)
+        let tasks = plan.tasks(piece: piece, runs: false)
+        let slots = Locked<[Int: [(String, [UInt8])]]>([:])
+        WorkQueue.run(count: tasks.count, threads: threads) { _, index in
+            var none = DecodedBatch()
+            let out = plan.run(tasks[index], into: &none)
+            if !out.isEmpty { slots.update { $0[index] = out } }
+            return true
+        }
+        let filled = slots.update { $0 }
+        return tasks.indices.flatMap { filled[$0] ?? [] }
+    }
+
+    // MARK: The decoders
+
+    /// Base64 and hex runs decoded from their first character (the decodings nested content starts at).
+    static func primaryRuns(
+        _ bytes: [UInt8], crossing joins: [Int]? = nil, in range: Range<Int>? = nil
+    ) -> [(Int, [UInt8])] {
+        var batch = DecodedBatch()
+        forEachRun(bytes, minimum: 24, crossing: joins, in: range) { start, run, allHex in
+            if allHex && run.count % 2 == 0 {
+                batch.append(start) { appendHex(run, to: &$0) }
+            } else {
+                // The run ends before any `=`: a partial last group is decoded, a lone character dropped.
+                batch.append(start) { appendBase64(run.count % 4 == 1 ? run.dropLast() : run, to: &$0) }
+            }
+        }
+        return batch.runs
+    }
+
+    /// Runs of 8 or more byte values written as numbers in the text regions: decimal
+    /// (`12, 255, 3`, `[12,255,3]`, one per line) or `0x` hex (`0x0c, 0xff`), between any of
+    /// `, ; [ ] ( ) { }` and white space.
+    static func byteLists(_ bytes: [UInt8], regions: [Range<Int>]? = nil) -> [(Int, [UInt8])] {
+        let regions = regions ?? textRegions(bytes)
+        return bytes.withUnsafeBufferPointer { b in
+            let separators = listSeparators
+            func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+            var out: [(Int, [UInt8])] = []
+            var values: [UInt8] = []
+            var start = 0
+            var hexMode: Bool?
+            func flush() {
+                if values.count >= 8 { out.append((start, values)) }
+                values = []
+                hexMode = nil
+            }
+            for region in regions {
+                let count = region.upperBound
+                var i = region.lowerBound
+                while i < count {
+                    if separators[Int(b[i])] {
+                        i += 1
+                        continue
+                    }
+                    // A token: 0xHH or a decimal number, ending at a separator.
+                    var j = i + 1
+                    while j < count && !separators[Int(b[j])] { j += 1 }
+                    let length = j - i
+                    var value: Int?
+                    var isHexToken = false
+                    if length >= 3, length <= 4, b[i] == 0x30, b[i + 1] == 0x78 || b[i + 1] == 0x58 {
+                        var v = 0
+                        var ok = true
+                        for k in (i + 2)..<j {
+                            guard let d = hexValue(b[k]) else {
+                                ok = false
+                                break
+                            }
+                            v = v * 16 + Int(d)
+                        }
+                        if ok { value = v }
+                        isHexToken = true
+                    } else if length <= 3 {
+                        var v = 0
+                        var ok = true
+                        for k in i..<j {
+                            guard isDigit(b[k]) else {
+                                ok = false
+                                break
+                            }
+                            v = v * 10 + Int(b[k] - 0x30)
+                        }
+                        if ok { value = v }
+                    }
+                    if let value, value <= 255, hexMode == nil || hexMode == isHexToken {
+                        if values.isEmpty { start = i }
+                        hexMode = isHexToken
+                        values.append(UInt8(value))
+                    } else {
+                        flush()
+                        if let value, value <= 255 {
+                            start = i
+                            hexMode = isHexToken
+                            values.append(UInt8(value))
+                        }
+                    }
+                    i = j
+                }
+                // A list ends with its region.
+                flush()
+            }
+            return out
+        }
+    }
+
+    /// The separators of ``byteLists(_:regions:)``: white space and `, ; [ ] ( ) { }`.
+    private static let listSeparators: [Bool] = (0..<256).map { b in
+        [0x20, 0x09, 0x0A, 0x0D, 0x2C, 0x3B, 0x5B, 0x5D, 0x28, 0x29, 0x7B, 0x7D].contains(b)
+    }
+
+    /// The bytes of `xxd` and `hexdump -C` dumps in the text regions (an offset, then hex
+    /// groups, then the ASCII column), lines in order; for 4-digit groups without xxd's colon
+    /// (`hexdump`, `od -x`), also with each group's two bytes swapped (those tools print
+    /// little-endian words).
+    static func hexDumps(_ bytes: [UInt8], regions: [Range<Int>]? = nil) -> [(String, [UInt8])] {
+        var plain: [UInt8] = []
+        var swapped: [UInt8] = []
+        var words = false
+        for region in regions ?? textRegions(bytes) {
+            var lineStart = region.lowerBound
+            while lineStart < region.upperBound {
+                var lineEnd = lineStart
+                while lineEnd < region.upperBound && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                let line = bytes[lineStart..<lineEnd]
+                lineStart = lineEnd + 1
+                guard let (lineBytes, groupWidth, colon) = dumpLine(line) else { continue }
+                plain += lineBytes
+                if groupWidth == 4 && !colon {
+                    words = true
+                    var index = 0
+                    while index + 1 < lineBytes.count {
+                        swapped += [lineBytes[index + 1], lineBytes[index]]
+                        index += 2
+                    }
+                    if index < lineBytes.count { swapped.append(lineBytes[index]) }
+                }
+            }
+        }
+        guard plain.count >= 16 else { return [] }
+        return words ? [("dump", plain), ("dump-words", swapped)] : [("dump", plain)]
+    }
+
+    /// One dump line's bytes, the width of its hex groups and whether its offset ends in a
+    /// colon (xxd); nil for a line that is not one.
+    private static func dumpLine(_ line: ArraySlice<UInt8>) -> (bytes: [UInt8], groupWidth: Int?, colon: Bool)? {
+        // Cheap test first: an offset of 4 or more hex digits after any spaces.
+        var first = line.startIndex
+        while first < line.endIndex && line[first] == 0x20 { first += 1 }
+        guard line.endIndex - first >= 5, isHexByte(line[first]), isHexByte(line[first + 3]) else { return nil }
+        var rest = line.drop { $0 == 0x20 }
+        let offset = rest.prefix { isHexByte($0) }
+        guard offset.count >= 4 else { return nil }
+        rest = rest.dropFirst(offset.count)
+        let colon = rest.first == 0x3A
+        if colon { rest = rest.dropFirst() }
+        guard rest.first == 0x20 else { return nil }
+        var lineBytes: [UInt8] = []
+        var groupWidth: Int?
+        // Segments between runs of two or more spaces; hex groups until the first that is not.
+        var segments: [ArraySlice<UInt8>] = []
+        var current = rest.startIndex
+        var k = rest.startIndex
+        while k < rest.endIndex {
+            if rest[k] == 0x20, k + 1 < rest.endIndex, rest[k + 1] == 0x20 {
+                segments.append(rest[current..<k])
+                while k < rest.endIndex && rest[k] == 0x20 { k += 1 }
+                current = k
+            } else {
+                k += 1
+            }
+        }
+        segments.append(rest[current..<rest.endIndex])
+        segmentLoop: for segment in segments {
+            let groups = segment.split(separator: 0x20)
+            guard !groups.isEmpty else { continue }
+            for group in groups {
+                guard group.count % 2 == 0, group.count <= 8, group.allSatisfy(isHexByte),
+                    groupWidth == nil || group.count <= groupWidth!
+                else { break segmentLoop }
+                if groupWidth == nil { groupWidth = group.count }
+                var g = group.startIndex
+                while g < group.endIndex {
+                    lineBytes.append(hexValue(group[g])! << 4 | hexValue(group[g + 1])!)
+                    g += 2
+                }
+            }
+        }
+        return lineBytes.isEmpty ? nil : (lineBytes, groupWidth, colon)
+    }
+
+    /// The text of an XML, SVG or HTML document in the text regions: tags and white space
+    /// removed, entities decoded (so a value printed over several `<text>` lines reads as
+    /// one), the regions end to end. Nil when they hold fewer than four tags.
+    static func markupText(_ bytes: [UInt8], regions: [Range<Int>]? = nil) -> [UInt8]? {
+        let regions = regions ?? textRegions(bytes)
+        var tags = 0
+        count: for region in regions {
+            for i in region.lowerBound..<max(region.lowerBound, region.upperBound - 1) where bytes[i] == 0x3C {
+                let next = bytes[i + 1]
+                if next == 0x2F || (next >= 0x41 && next <= 0x5A) || (next >= 0x61 && next <= 0x7A) { tags += 1 }
+                if tags >= 4 { break count }
+            }
+        }
+        guard tags >= 4 else { return nil }
+        var text: [UInt8] = []
+        for region in regions {
+            var inTag = false
+            for b in bytes[region] {
+                if inTag {
+                    if b == 0x3E { inTag = false }
+                } else if b == 0x3C {
+                    inTag = true
+                } else if b != 0x20 && b != 0x09 && b != 0x0A && b != 0x0D {
+                    text.append(b)
+                }
+            }
+        }
+        // The regions are well-formed UTF-8; the entities, left to right (each replaced by one
+        // character that starts no other: the same as replacing them in turn).
+        guard text.contains(0x26) else { return text }
+        let entities: [([UInt8], UInt8)] = [
+            (Array("&lt;".utf8), 0x3C), (Array("&gt;".utf8), 0x3E), (Array("&quot;".utf8), 0x22),
+            (Array("&apos;".utf8), 0x27), (Array("&#39;".utf8), 0x27), (Array("&amp;".utf8), 0x26),
+        ]
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        var i = 0
+        scan: while i < text.count {
+            if text[i] == 0x26 {
+                for (entity, value) in entities
+                where i + entity.count <= text.count && text[i..<(i + entity.count)].elementsEqual(entity) {
+                    out.append(value)
+                    i += entity.count
+                    continue scan
+                }
+            }
+            out.append(text[i])
+            i += 1
+        }
+        return out
+    }
+
+    /// The text regions with JSON and C escapes decoded (`\u0041`, surrogate pairs, `\x41`,
+    /// `\n`...), end to end. Nil when fewer than four escapes decode.
+    static func unescaped(_ bytes: [UInt8], regions: [Range<Int>]? = nil) -> [UInt8]? {
+        let regions = regions ?? textRegions(bytes)
+        guard escapeCount(bytes, regions, atLeast: 4) else { return nil }
+        var out: [UInt8] = []
+        var count = 0
+        func append(_ scalar: UInt32) {
+            if let s = Unicode.Scalar(scalar) { out += Array(String(Character(s)).utf8) }
+        }
+        let simple: [UInt8: UInt8] = [0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09, 0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F]
+        for region in regions {
+            var pendingHigh: UInt32?
+            let end = region.upperBound
+            func hex(_ from: Int, _ n: Int) -> UInt32? {
+                guard from + n <= end else { return nil }
+                var v: UInt32 = 0
+                for k in from..<(from + n) {
+                    guard let d = hexValue(bytes[k]) else { return nil }
+                    v = v << 4 | UInt32(d)
+                }
+                return v
+            }
+            var i = region.lowerBound
+            while i < end {
+                guard bytes[i] == 0x5C, i + 1 < end else {
+                    out.append(bytes[i])
+                    i += 1
+                    continue
+                }
+                let kind = bytes[i + 1]
+                if kind == 0x75, let unit = hex(i + 2, 4) {
+                    count += 1
+                    i += 6
+                    if unit >= 0xD800 && unit < 0xDC00 {
+                        pendingHigh = unit
+                        continue
+                    }
+                    if unit >= 0xDC00 && unit < 0xE000, let high = pendingHigh {
+                        append(0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00))
+                    } else {
+                        append(unit)
+                    }
+                    pendingHigh = nil
+                } else if kind == 0x78, let byte = hex(i + 2, 2) {
+                    count += 1
+                    out.append(UInt8(byte))
+                    i += 4
+                } else if let value = simple[kind] {
+                    out.append(value)
+                    i += 2
+                } else {
+                    out.append(bytes[i])
+                    i += 1
+                }
+            }
+        }
+        return count >= 4 ? out : nil
+    }
+
+    /// Whether ``unescaped(_:regions:)`` decodes at least `minimum` `\\u` and `\\x` escapes in
+    /// `regions` of `bytes` (the same steps over each backslash, without building the text).
+    private static func escapeCount(_ bytes: [UInt8], _ regions: [Range<Int>], atLeast minimum: Int) -> Bool {
+        bytes.withUnsafeBufferPointer { b in
+            var count = 0
+            for region in regions {
+                let end = region.upperBound
+                func hex(_ from: Int, _ n: Int) -> Bool {
+                    guard from + n <= end else { return false }
+                    for k in from..<(from + n) where !isHexByte(b[k]) { return false }
+                    return true
+                }
+                var i = region.lowerBound
+                while i < end, let at = b[i..<end].firstIndex(of: 0x5C) {
+                    guard at + 1 < end else { break }
+                    switch b[at + 1] {
+                    case 0x75 where hex(at + 2, 4):
+                        count += 1
+                        i = at + 6
+                    case 0x78 where hex(at + 2, 2):
+                        count += 1
+                        i = at + 4
+                    case 0x6E, 0x72, 0x74, 0x22, 0x5C, 0x2F: i = at + 2
+                    default: i = at + 1
+                    }
+                    if count >= minimum { return true }
+                }
+            }
+            return false
+        }
+    }
+
+    /// UTF-16 or UTF-32 text (by its byte-order mark, or by where its zero bytes fall) as UTF-8.
+    static func transcoded(_ bytes: [UInt8]) -> (String, [UInt8])? {
+        guard bytes.count >= 16 else { return nil }
+        func starts(_ mark: [UInt8]) -> Bool { bytes.prefix(mark.count).elementsEqual(mark) }
+        var zeros = [0, 0, 0, 0]
+        for (i, b) in bytes.prefix(1 << 16).enumerated() where b == 0 { zeros[i % 4] += 1 }
+        let n = min(bytes.count, 1 << 16)
+        func mostly(_ count: Int, of total: Int) -> Bool { count * 10 >= total * 8 }
+        func rarely(_ count: Int, of total: Int) -> Bool { count * 10 <= total * 2 }
+        let name: String
+        if starts([0xFF, 0xFE, 0, 0]) || starts([0, 0, 0xFE, 0xFF]) {
+            name = starts([0xFF, 0xFE]) ? "UTF-32LE" : "UTF-32BE"
+        } else if starts([0xFF, 0xFE]) || starts([0xFE, 0xFF]) {
+            name = starts([0xFF, 0xFE]) ? "UTF-16LE" : "UTF-16BE"
+        } else if mostly(zeros[1] + zeros[2] + zeros[3], of: n * 3 / 4), rarely(zeros[0], of: n / 4) {
+            name = "UTF-32LE"
+        } else if mostly(zeros[0] + zeros[1] + zeros[2], of: n * 3 / 4), rarely(zeros[3], of: n / 4) {
+            name = "UTF-32BE"
+        } else if mostly(zeros[1] + zeros[3], of: n / 2), rarely(zeros[0] + zeros[2], of: n / 2) {
+            name = "UTF-16LE"
+        } else if mostly(zeros[0] + zeros[2], of: n / 2), rarely(zeros[1] + zeros[3], of: n / 2) {
+            name = "UTF-16BE"
+        } else {
+            return nil
+        }
+        let little = name.hasSuffix("LE")
+        var text = ""
+        if name.hasPrefix("UTF-32") {
+            var i = 0
+            while i + 3 < bytes.count {
+                let v =
+                    little
+                    ? UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3])
+                        << 24
+                    : UInt32(bytes[i + 3]) | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i])
+                        << 24
+                text.unicodeScalars.append(Unicode.Scalar(v) ?? "\u{FFFD}")
+                i += 4
+            }
+        } else {
+            var units: [UInt16] = []
+            units.reserveCapacity(bytes.count / 2)
+            var i = 0
+            while i + 1 < bytes.count {
+                units.append(
+                    little ? UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 : UInt16(bytes[i + 1]) | UInt16(bytes[i]) << 8
+                )
+                i += 2
+            }
+            text = String(decoding: units, as: UTF16.self)
+        }
+        return (name, Array(text.utf8))
+    }
+}
