@@ -63,10 +63,10 @@ package struct KeySite: Sendable {
             )
         }
         let requestURL = layout.intermediateBatch(batch)
-        let transcript = try ceremony.entries()
+        // A's batch read, verified and decoded once, then the rest of the transcript.
         let (request, requestEntry) = try ceremony.open(
-            requestURL, kind: .intermediateBatch, signer: .siteA, batch: batch, as: IntermediateBatchBody.self,
-            from: transcript)
+            requestURL, kind: .intermediateBatch, signer: .siteA, batch: batch, as: IntermediateBatchBody.self)
+        let transcript = try ceremony.entries(reusing: [requestEntry])
         try ceremony.checkChain(requestEntry, within: transcript)
         let cards = try checkedCards(request.payload.body, batch: batch, file: layout.relative(requestURL))
 
@@ -138,7 +138,10 @@ package struct KeySite: Sendable {
         let signedAnswer = SignedPayload(answer, signers: [key])
         try signedAnswer.write(in: transfer, name: keysURL.lastPathComponent)
 
-        try writeRetention(batch: batch, after: try ceremony.entry(keysURL), cards: faces.count, in: transfer)
+        // The entry of the key batch just signed and written, from its envelope (not read back and decoded again).
+        let answerEntry = TranscriptEntry(
+            file: keysURL, envelope: signedAnswer.envelope, header: answer.header, digest: signedAnswer.digest)
+        try writeRetention(batch: batch, after: answerEntry, cards: faces.count, in: transfer)
         return faces.count
     }
 
