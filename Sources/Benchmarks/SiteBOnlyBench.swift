@@ -7,19 +7,21 @@ import Foundation
 ///
 /// Whole `key-site mint` processes of a `BENCH_CARDS` batch (256 for issue 20's
 /// target) on 1 and all cores, `BENCH_RUNS` runs each; with `BENCH_BASELINE_BIN`
-/// (the folder of another build's release executables, e.g. the last commit's)
-/// that build's `key-site` minting copies of the same issued batch too, run for
-/// run alternating with this one's, so old and new are measured under the same
-/// load. Then, in-process on one thread, the light scrypt and the card's whole
+/// (the folder of another build's release executables, e.g. the last commit's;
+/// several separated by `:`) each of those builds' `key-site` minting copies of
+/// the same issued batch too, run for run with this one's (the order turned
+/// round every run), so old and new are measured under the same load. Then, in-process on one thread, the light scrypt and the card's whole
 /// compute one card at a time and batched across cards, alternating round by round.
 enum SiteBOnlyBench {
     static func note(_ line: String) { FileHandle.standardError.write(Data("bench: \(line)\n".utf8)) }
 
     static func run(configuration: Configuration) throws {
         let cards = configuration.cards
-        let baseline = ProcessInfo.processInfo.environment["BENCH_BASELINE_BIN"].map { URL(fileURLWithPath: $0) }
-        var builds: [(label: String, binaries: URL?)] = [("this build", nil)]
-        if let baseline { builds.append(("baseline \(baseline.path)", baseline)) }
+        let baselines = (ProcessInfo.processInfo.environment["BENCH_BASELINE_BIN"] ?? "").split(separator: ":").map {
+            URL(fileURLWithPath: String($0))
+        }
+        let builds: [(label: String, binaries: URL?)] =
+            [("this build", nil)] + baselines.map { ("baseline \($0.path)", $0) }
         let ceremonies = try Ceremonies(configuration: configuration)
         defer { ceremonies.remove() }
         var bench = SiteBench(ceremonies: ceremonies, configuration: configuration)
@@ -51,8 +53,8 @@ enum SiteBOnlyBench {
                     "  \(k) core(s), \(build.label): \(point.seconds.scaled(1000, unit: "ms").text()) ms, \(point.cardsPerSecondPerCore.text(0)) cards/s/core, CPU \(point.cpuSeconds.scaled(1000, unit: "ms").text()) ms, other load \(point.otherLoadCores.text(2)) cores"
                 )
             }
-            if medians.count == 2 {
-                print("  \(k) core(s): this build takes × \(format(medians[0] / medians[1], 3)) the baseline's time")
+            for (build, median) in zip(builds, medians).dropFirst() {
+                print("  \(k) core(s): this build takes × \(format(medians[0] / median, 3)) the time of \(build.label)")
             }
         }
         try inProcess(rounds: max(5, configuration.scryptRuns))
