@@ -38,6 +38,11 @@ enum CardCosts {
         var curve: [Double] = []
         var aes: [Double] = []
         var whole: [Double] = []
+        var scryptBatched: [Double] = []
+        var batched: [Double] = []
+        let width = Scrypt.kernel.lanesAtOnce
+        let calls = (0..<width).map { _ in (password: code.passpoint.compressed, salt: SystemRandom.bytes(count: 12)) }
+        let seeds = (0..<width).map { _ in SystemRandom.secretBytes(count: 24) }
         for _ in 0..<rounds {
             scrypt += try perCall(iterations: iterations, rounds: 1) {
                 _ = try Scrypt.derive(
@@ -53,6 +58,13 @@ enum CardCosts {
             whole += try perCall(iterations: iterations, rounds: 1) {
                 _ = try code.generateKey(seedb: seedb, format: .compressed, network: .mainnet)
             }
+            scryptBatched += try perCall(iterations: iterations / width, rounds: 1) {
+                _ = try Scrypt.derive(many: calls, parameters: .bip38Passpoint, length: 64)
+            }.map { $0 / Double(width) }
+            batched += try perCall(iterations: iterations / width, rounds: 1) {
+                _ = try PreparedKey.finish(
+                    seeds.map { try code.prepareKey(seedb: $0, format: .compressed, network: .mainnet) })
+            }.map { $0 / Double(width) }
         }
         let other = (0..<rounds).map { whole[$0] - scrypt[$0] - curve[$0] - aes[$0] }
 
@@ -89,7 +101,9 @@ enum CardCosts {
             curveMultiplicationsMicroseconds: Summary(curve, unit: "µs"), aesMicroseconds: Summary(aes, unit: "µs"),
             generateKeyMicroseconds: wholeSummary, otherPerCardMicroseconds: Summary(other, unit: "µs"),
             signingMilliseconds: Summary(signing, unit: "ms"), diskMilliseconds: Summary(disk, unit: "ms"),
-            computeCardsPerSecondPerCore: wholeSummary.rate(work: 1e6, unit: "cards/s/core"))
+            scryptLightBatchedMicroseconds: Summary(scryptBatched, unit: "µs"),
+            batchedKeyMicroseconds: Summary(batched, unit: "µs"),
+            computeCardsPerSecondPerCore: Summary(batched, unit: "µs").rate(work: 1e6, unit: "cards/s/core"))
     }
 
     static func siteA(scratch: URL, runs: Int) throws -> SiteACosts {

@@ -17,11 +17,15 @@ struct Ceremonies {
 
     var scratch: URL { root }
 
-    /// Runs a release executable (optionally pinned to the first `cores` CPUs).
+    /// Runs a release executable (optionally pinned to the first `cores` CPUs), from
+    /// `binaries` when given (another build's folder: BENCH_BASELINE_BIN), else this build's.
     @discardableResult
-    func run(_ tool: String, _ arguments: [String], cores: Int? = nil, expecting: Set<Int32> = [0]) throws -> ChildRun {
+    func run(
+        _ tool: String, _ arguments: [String], cores: Int? = nil, expecting: Set<Int32> = [0], binaries: URL? = nil
+    ) throws -> ChildRun {
         let prefix = cores.map { configuration.pinned($0) } ?? []
-        return try Spawn.run(prefix + [configuration.binary(tool)] + arguments, expecting: expecting, scratch: root)
+        let executable = binaries.map { $0.appendingPathComponent(tool).path } ?? configuration.binary(tool)
+        return try Spawn.run(prefix + [executable] + arguments, expecting: expecting, scratch: root)
     }
 
     /// A new folder name under the scratch root.

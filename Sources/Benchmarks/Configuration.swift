@@ -12,6 +12,9 @@ import Foundation
 ///     BENCH_BIN=dir         where the release executables are (default: next to this one)
 ///     BENCH_KEEP=1          keep the temporary ceremony folders
 ///     BENCH_ONLY=sites      every figure but the audit and the share search
+///     BENCH_ONLY=site       site B alone (SiteBOnlyBench.swift), printed, no file written;
+///                           BENCH_BASELINE_BIN=dir adds that build's key-site, alternating
+///     BENCH_ONLY=scrypt     the two scrypt implementations alone; search: the share search
 struct Configuration: Sendable {
     var cards = 64
     var runs = 3

@@ -126,7 +126,12 @@ struct SiteBSplit: Codable, Sendable {
     let signingMilliseconds: Summary
     /// Per batch, milliseconds: atomic writes (fsync, rename, folder fsync) of the face spool, key batch and statement.
     let diskMilliseconds: Summary
-    /// 1 / generateKey: what one core can mint, compute only.
+    /// Per card, microseconds on one core, batched as `key-site mint` runs them (a
+    /// batch of the kernel's width, every card's lane side by side): the light scrypt
+    /// (`Scrypt.derive(many:)`) and the whole step (`prepareKey`, then `PreparedKey.finish`).
+    let scryptLightBatchedMicroseconds: Summary
+    let batchedKeyMicroseconds: Summary
+    /// 1 / the batched step: what one core can mint, compute only, as `key-site mint` computes.
     let computeCardsPerSecondPerCore: Summary
 }
 

@@ -18,11 +18,14 @@ struct SiteBench {
         return (layout, run)
     }
 
-    /// Mints batch 1 on a copy of an issued ceremony, pinned to `cores`.
-    mutating func mint(from issued: CeremonyLayout, cards: Int, cores: Int) throws -> (CeremonyLayout, ChildRun) {
+    /// Mints batch 1 on a copy of an issued ceremony, pinned to `cores`, with the
+    /// `key-site` in `binaries` when given (another build's), else this build's.
+    mutating func mint(
+        from issued: CeremonyLayout, cards: Int, cores: Int, binaries: URL? = nil
+    ) throws -> (CeremonyLayout, ChildRun) {
         let layout = try ceremonies.copy(issued, "minted-\(cards)")
         let run = try ceremonies.run(
-            "key-site", ["mint", "--ceremony", layout.root.path, "--batch", "1"], cores: cores)
+            "key-site", ["mint", "--ceremony", layout.root.path, "--batch", "1"], cores: cores, binaries: binaries)
         guard run.standardOutput.contains("minted \(cards) cards") else {
             throw SpawnFailure(description: "key-site mint did not report \(cards) cards: \(run.standardOutput)")
         }

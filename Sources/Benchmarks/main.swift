@@ -22,6 +22,16 @@ if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "search" {
         exit(1)
     }
 }
+if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "site" {
+    // Site B alone, against another build's key-site with BENCH_BASELINE_BIN (SiteBOnlyBench.swift).
+    do {
+        try SiteBOnlyBench.run(configuration: configuration)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
 if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "scrypt" {
     // Quick look at the two scrypt implementations only (no ceremony, no file written).
     var log = BaselineLog()

@@ -3,7 +3,7 @@ import Foundation
 /// The cores this process may run on: its CPU affinity (`taskset`, a cgroup
 /// cpuset) from the mask in /proc/self/status where there is one, else every
 /// active processor. Read once per process.
-func availableCores() -> Int { affinityCores }
+package func availableCores() -> Int { affinityCores }
 
 private let affinityCores: Int = {
     if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),

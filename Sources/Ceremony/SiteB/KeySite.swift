@@ -63,10 +63,10 @@ package struct KeySite: Sendable {
             )
         }
         let requestURL = layout.intermediateBatch(batch)
-        let transcript = try ceremony.entries()
+        // A's batch read, verified and decoded once, then the rest of the transcript.
         let (request, requestEntry) = try ceremony.open(
-            requestURL, kind: .intermediateBatch, signer: .siteA, batch: batch, as: IntermediateBatchBody.self,
-            from: transcript)
+            requestURL, kind: .intermediateBatch, signer: .siteA, batch: batch, as: IntermediateBatchBody.self)
+        let transcript = try ceremony.entries(reusing: [requestEntry])
         try ceremony.checkChain(requestEntry, within: transcript)
         let cards = try checkedCards(request.payload.body, batch: batch, file: layout.relative(requestURL))
 
@@ -87,25 +87,46 @@ package struct KeySite: Sendable {
         } else {
             let manifest = ceremony.body
             progress?.begin("site B mint batch \(batch)", total: cards.count)
-            faces = try parallelMap(cards.count, progress: progress) { (index) throws(CeremonyError) -> CardFace in
-                let card = cards[index]
+            // Cards in chunks of the kernel's width (8 with AVX-512, else 4; narrower when the
+            // batch is small, so every core gets some), one chunk at a time per core: each
+            // card's first phase, then the chunk's light scrypts side by side in one kernel
+            // call, then each card's AES and confirmation code (PreparedKey.finish).
+            let width = max(1, min(Scrypt.kernel.lanesAtOnce, cards.count / max(1, availableCores())))
+            let chunks = stride(from: 0, to: cards.count, by: width).map { $0..<min($0 + width, cards.count) }
+            faces = try parallelMap(chunks.count) { (chunk) throws(CeremonyError) -> [CardFace] in
+                var prepared: [PreparedKey] = []
+                for card in cards[chunks[chunk]] {
+                    do throws(BIP38Error) {
+                        let key =
+                            if let seedb = seeds?(card.serial) {
+                                try card.intermediateCode.prepareKey(
+                                    seedb: seedb, format: manifest.addressFormat, network: manifest.network)
+                            } else {
+                                try card.intermediateCode.prepareKey(
+                                    format: manifest.addressFormat, network: manifest.network)
+                            }
+                        prepared.append(key)
+                    } catch {
+                        throw .refusedCard(
+                            file: layout.relative(requestURL), serial: card.serial, reason: error.description)
+                    }
+                }
+                let generated: [GeneratedKey]
                 do throws(BIP38Error) {
-                    let generated =
-                        if let seedb = seeds?(card.serial) {
-                            try card.intermediateCode.generateKey(
-                                seedb: seedb, format: manifest.addressFormat, network: manifest.network)
-                        } else {
-                            try card.intermediateCode.generateKey(
-                                format: manifest.addressFormat, network: manifest.network)
-                        }
-                    return CardFace(
-                        serial: card.serial, address: generated.address, encryptedKey: generated.encryptedKey,
-                        confirmationCode: generated.confirmationCode)
+                    generated = try PreparedKey.finish(prepared)
                 } catch {
                     throw .refusedCard(
-                        file: layout.relative(requestURL), serial: card.serial, reason: error.description)
+                        file: layout.relative(requestURL), serial: cards[chunks[chunk].lowerBound].serial,
+                        reason: error.description)
                 }
-            }
+                for _ in generated { progress?.step() }
+                return zip(cards[chunks[chunk]], generated).map { card, key in
+                    CardFace(
+                        serial: card.serial, address: key.address, encryptedKey: key.encryptedKey,
+                        confirmationCode: key.confirmationCode)
+                }
+            }.flatMap { $0 }
+            progress?.finish()
             try CardFace.writeSpool(
                 faces, in: try DirectoryHandle.printedFolder(.siteB, layout: layout), name: facesName)
         }
@@ -117,7 +138,10 @@ package struct KeySite: Sendable {
         let signedAnswer = SignedPayload(answer, signers: [key])
         try signedAnswer.write(in: transfer, name: keysURL.lastPathComponent)
 
-        try writeRetention(batch: batch, after: try ceremony.entry(keysURL), cards: faces.count, in: transfer)
+        // The entry of the key batch just signed and written, from its envelope (not read back and decoded again).
+        let answerEntry = TranscriptEntry(
+            file: keysURL, envelope: signedAnswer.envelope, header: answer.header, digest: signedAnswer.digest)
+        try writeRetention(batch: batch, after: answerEntry, cards: faces.count, in: transfer)
         return faces.count
     }
 

@@ -54,6 +54,12 @@ package struct SignedPayload<Body: Codable & Sendable>: Sendable {
         self = SignedPayload(envelope: copy, payload: payload, digest: digest)
     }
 
+    /// An envelope the transcript's reader has verified and decoded by the canonical
+    /// rule (``Transcript/open(_:kind:signer:batch:as:from:)``), with its payload and digest.
+    init(verified envelope: Envelope, payload: Payload<Body>, digest: PayloadDigest) {
+        self.init(envelope: envelope, payload: payload, digest: digest)
+    }
+
     private init(envelope: Envelope, payload: Payload<Body>, digest: PayloadDigest) {
         self.envelope = envelope
         self.payload = payload

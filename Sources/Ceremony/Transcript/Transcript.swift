@@ -94,10 +94,16 @@ package struct Transcript: Sendable {
     /// Every envelope in `transfer/` signed by a key of this ceremony, verified,
     /// with its header decoded.
     /// - Throws: the first file that does not verify or belongs to another ceremony.
-    package func entries() throws(CeremonyError) -> [TranscriptEntry] {
+    /// With `known`, a file already read and verified there (``open(_:kind:signer:batch:as:from:)``)
+    /// is not read again.
+    package func entries(reusing known: [TranscriptEntry] = []) throws(CeremonyError) -> [TranscriptEntry] {
         var entries: [TranscriptEntry] = []
         for file in transferFiles() where file.pathExtension == "json" {
-            entries.append(try entry(file))
+            if let entry = known.first(where: { $0.file.standardizedFileURL == file.standardizedFileURL }) {
+                entries.append(entry)
+            } else {
+                entries.append(try entry(file))
+            }
         }
         return entries
     }
@@ -120,6 +126,14 @@ package struct Transcript: Sendable {
     /// form (``Payload/decodeCanonical(_:)``), a signature by the header's own
     /// signer, and this ceremony's id.
     package func read(_ file: URL) -> Result<TranscriptEntry, TranscriptRefusal> {
+        read(file) { (kind, bytes) throws(CeremonyError) in try kind.canonicalHeader(of: bytes) }
+    }
+
+    /// ``read(_:)`` with `decode` taking the verified bytes to their header by the
+    /// canonical rule: a caller that wants the body too decodes it there, once.
+    func read(
+        _ file: URL, decode: (PayloadKind, Data) throws(CeremonyError) -> PayloadHeader
+    ) -> Result<TranscriptEntry, TranscriptRefusal> {
         let data: Data
         do { data = try BoundedFile.read(file) } catch {
             return .failure(TranscriptRefusal(.unreadable, file: nil, error.description, underlying: error))
@@ -128,7 +142,7 @@ package struct Transcript: Sendable {
         do { envelope = try Envelope(json: data) } catch {
             return .failure(TranscriptRefusal(.unreadable, file: file.path, error.description, underlying: error))
         }
-        return read(envelope, file: file)
+        return read(envelope, file: file, decode: decode)
     }
 
     /// The same reader over an envelope already parsed from `file`.
@@ -136,6 +150,12 @@ package struct Transcript: Sendable {
     package static let maxSequence = 1 << 31
 
     package func read(_ envelope: Envelope, file: URL) -> Result<TranscriptEntry, TranscriptRefusal> {
+        read(envelope, file: file) { (kind, bytes) throws(CeremonyError) in try kind.canonicalHeader(of: bytes) }
+    }
+
+    func read(
+        _ envelope: Envelope, file: URL, decode: (PayloadKind, Data) throws(CeremonyError) -> PayloadHeader
+    ) -> Result<TranscriptEntry, TranscriptRefusal> {
         let path = file.path
         guard let kind = PayloadKind.allCases.first(where: { $0.payloadType == envelope.payloadType }) else {
             return .failure(
@@ -149,7 +169,7 @@ package struct Transcript: Sendable {
         }
         let header: PayloadHeader
         do {
-            header = try kind.canonicalHeader(of: bytes)
+            header = try decode(kind, bytes)
         } catch {
             return .failure(
                 TranscriptRefusal(.malformedPayload, file: path, error.message, underlying: error.naming(file: path)))
@@ -191,10 +211,22 @@ package struct Transcript: Sendable {
         _ file: URL, kind: PayloadKind, signer: Party, batch: Int?, as: Body.Type, from entries: [TranscriptEntry] = []
     ) throws(CeremonyError) -> (SignedPayload<Body>, TranscriptEntry) {
         let entry: TranscriptEntry
+        // A file read here is decoded once, body and all, by the reader's checks (an
+        // intermediate or key batch of 4,096 cards takes a while to decode).
+        var decoded: Payload<Body>?
         if let known = entries.first(where: { $0.file.standardizedFileURL == file.standardizedFileURL }) {
             entry = known
         } else {
-            entry = try self.entry(file)
+            let read = read(file) { (found, bytes) throws(CeremonyError) in
+                guard found == kind else { return try found.canonicalHeader(of: bytes) }
+                let payload = try Payload<Body>.decodeCanonical(bytes)
+                decoded = payload
+                return payload.header
+            }
+            switch read {
+            case .success(let read): entry = read
+            case .failure(let refusal): throw refusal.ceremonyError
+            }
         }
         let path = layout.relative(file)
         guard entry.header.type == kind else { throw .refusedBundle(file: path, reason: "expected a \(kind.rawValue)") }
@@ -209,6 +241,16 @@ package struct Transcript: Sendable {
             )
         }
         guard let key = body.keyID(of: signer) else { throw .refusedBundle(file: path, reason: "no key for \(signer)") }
+        if let decoded {
+            // The reader verified every signature (all by keys of this ceremony, one by the
+            // header's signer, which is `signer`) and the canonical form; what
+            // SignedPayload(verifying:) adds is the format version.
+            guard decoded.version == Payload<Body>.formatVersion else {
+                throw CeremonyError(.unsupportedVersion, "unsupported format version \(decoded.version)").naming(
+                    file: path)
+            }
+            return (SignedPayload(verified: entry.envelope, payload: decoded, digest: entry.digest), entry)
+        }
         do {
             let signed = try SignedPayload<Body>(
                 verifying: entry.envelope, kind: kind, trusted: trustedKeys, required: [key])
