@@ -106,35 +106,8 @@ extension Scrypt {
         for (index, call) in calls.enumerated() {
             let mixed = unsafe UnsafeRawBufferPointer(
                 rebasing: lanes[(index * callBytes)..<((index + 1) * callBytes)])
-            var failure: CryptoError?
-            let output = unsafe SecretBytes(count: length) { out in
-                do throws(CryptoError) {
-                    try unsafe pbkdf2(password: call.password, salt: mixed, into: out)
-                } catch {
-                    failure = error
-                }
-            }
-            if let failure { throw failure }
-            outputs.append(output)
+            outputs.append(try unsafe pbkdf2(password: call.password, salt: mixed, length: length))
         }
         return outputs
-    }
-
-    /// PBKDF2-HMAC-SHA256(`password`, `salt`, 1) into `output`: scrypt's first and last step.
-    /// - Throws: ``CryptoError/libraryFailure(_:)`` as ``PBKDF2/sha256(password:salt:iterations:into:)``.
-    private static func pbkdf2(
-        password: some ContiguousBytes, salt: some ContiguousBytes, into output: UnsafeMutableRawBufferPointer
-    ) throws(CryptoError) {
-        var failure: CryptoError?
-        unsafe password.withUnsafeBytes { passwordBytes in
-            unsafe salt.withUnsafeBytes { saltBytes in
-                do throws(CryptoError) {
-                    try unsafe PBKDF2.sha256(password: passwordBytes, salt: saltBytes, iterations: 1, into: output)
-                } catch {
-                    failure = error
-                }
-            }
-        }
-        if let failure { throw failure }
     }
 }

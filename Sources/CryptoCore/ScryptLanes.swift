@@ -40,17 +40,7 @@ extension Scrypt {
             unsafe wipe(lanesBase, lanes.count)
             unsafe free(lanesBase)
         }
-        var failure: CryptoError?
-        unsafe password.withUnsafeBytes { passwordBytes in
-            unsafe salt.withUnsafeBytes { saltBytes in
-                do throws(CryptoError) {
-                    try unsafe PBKDF2.sha256(password: passwordBytes, salt: saltBytes, iterations: 1, into: lanes)
-                } catch {
-                    failure = error
-                }
-            }
-        }
-        if let failure { throw failure }
+        try unsafe pbkdf2(password: password, salt: salt, into: lanes)
         let base = unsafe SendablePointer(lanesBase)
         let workspaceMissing = Atomic<Bool>(false)
         // Lanes in flight on each thread: as many as it has, up to what the kernel
@@ -75,14 +65,38 @@ extension Scrypt {
             DispatchQueue.concurrentPerform(iterations: workers, execute: mixLanes)
         }
         if workspaceMissing.load(ordering: .relaxed) { throw unavailable }
-        let mixed = UnsafeRawBufferPointer(lanes)
-        let output = unsafe password.withUnsafeBytes { passwordBytes in
-            unsafe SecretBytes(count: length) { out in
+        return try unsafe pbkdf2(password: password, salt: UnsafeRawBufferPointer(lanes), length: length)
+    }
+
+    /// PBKDF2-HMAC-SHA256(`password`, `salt`, 1) into `output`: scrypt's first and last step.
+    /// - Throws: ``CryptoError/libraryFailure(_:)`` as ``PBKDF2/sha256(password:salt:iterations:into:)``.
+    static func pbkdf2(
+        password: some ContiguousBytes, salt: some ContiguousBytes, into output: UnsafeMutableRawBufferPointer
+    ) throws(CryptoError) {
+        var failure: CryptoError?
+        unsafe password.withUnsafeBytes { passwordBytes in
+            unsafe salt.withUnsafeBytes { saltBytes in
                 do throws(CryptoError) {
-                    try unsafe PBKDF2.sha256(password: passwordBytes, salt: mixed, iterations: 1, into: out)
+                    try unsafe PBKDF2.sha256(password: passwordBytes, salt: saltBytes, iterations: 1, into: output)
                 } catch {
                     failure = error
                 }
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// PBKDF2-HMAC-SHA256(`password`, `salt`, 1) as `length` secret bytes: scrypt's last step.
+    /// - Throws: ``CryptoError/libraryFailure(_:)`` as ``PBKDF2/sha256(password:salt:iterations:into:)``.
+    static func pbkdf2(
+        password: some ContiguousBytes, salt: some ContiguousBytes, length: Int
+    ) throws(CryptoError) -> SecretBytes {
+        var failure: CryptoError?
+        let output = unsafe SecretBytes(count: length) { out in
+            do throws(CryptoError) {
+                try unsafe pbkdf2(password: password, salt: salt, into: out)
+            } catch {
+                failure = error
             }
         }
         if let failure { throw failure }
