@@ -80,6 +80,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case bKeepsUTF16Key = "b-keeps-utf16-key"
     case bKeepsKeySecretBytes = "b-keeps-key-secret-bytes"
     case bKeepsFaceSheet = "b-keeps-face-sheet"
+    case bHidesFaceSheetInBinary = "b-hides-face-sheet-in-binary"
     case aKeepsUTF32Passphrase = "a-keeps-utf32-passphrase"
     case aKeepsBzip2Passphrase = "a-keeps-bzip2-passphrase"
     case aKeepsZstdPassphrase = "a-keeps-zstd-passphrase"
@@ -127,8 +128,9 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
             .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aLeavesDecompressionBomb,
             .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58,
             .bKeepsSeedbXxd, .aKeepsXzPassphrase, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes,
-            .bKeepsFaceSheet, .aKeepsUTF32Passphrase, .aKeepsBzip2Passphrase, .aKeepsZstdPassphrase,
-            .aKeepsZippedPassphrase, .bKeepsReversedSeedb, .bKeepsSeedbSpacedDecimal, .bothKeepGzippedShares,
+            .bKeepsFaceSheet, .bHidesFaceSheetInBinary, .aKeepsUTF32Passphrase, .aKeepsBzip2Passphrase,
+            .aKeepsZstdPassphrase, .aKeepsZippedPassphrase, .bKeepsReversedSeedb, .bKeepsSeedbSpacedDecimal,
+            .bothKeepGzippedShares,
             .bLeavesSeedbOnMedium:
             .afterMint
         default: .afterClose
@@ -190,7 +192,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
             [.siteA]
         case .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58,
             .bKeepsSeedbXxd, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes, .bKeepsFaceSheet,
-            .bKeepsReversedSeedb, .bKeepsSeedbSpacedDecimal:
+            .bHidesFaceSheetInBinary, .bKeepsReversedSeedb, .bKeepsSeedbSpacedDecimal:
             [.siteB, .exposure]
         case .bothKeepGzippedShares: [.siteA, .siteB, .bothSites]
         case .aNamesFileByPassphrase, .aKeepsPassphrasesUnderNonUTF8Name, .aKeepsPassphrasesInUnreadableFolder:
@@ -278,6 +280,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .bKeepsKeySecretBytes: "site B keeps the 24 non-public bytes of every encrypted key"
         case .bKeepsFaceSheet:
             "site B keeps a copy of card-print's face sheet (each key printed over two SVG text lines)"
+        case .bHidesFaceSheetInBinary:
+            "site B hides card-print's face sheet between two blocks of random bytes, as in a binary file"
         case .aKeepsUTF32Passphrase: "site A keeps passphrases as UTF-32LE text"
         case .aKeepsBzip2Passphrase: "site A keeps its passphrase log bzip2-compressed"
         case .aKeepsZstdPassphrase: "site A keeps its passphrase log zstd-compressed"

@@ -39,6 +39,9 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case keyBase58 = "key-base58-no-checksum"
     case keySecretBytes = "key-secret-bytes"
     case faceSheet = "face-sheet"
+    /// The face sheet between two 64 KiB blocks of random bytes: its markup is a text region
+    /// of a binary file (Docs/Audit.md, "Text regions").
+    case faceSheetInBinary = "face-sheet-in-binary"
     /// Not a share: a gzip that inflates far beyond the decoders' bound (site A).
     case bomb
 
@@ -76,6 +79,7 @@ extension Fault {
         case .bKeepsUTF16Key: .keyUTF16
         case .bKeepsKeySecretBytes: .keySecretBytes
         case .bKeepsFaceSheet: .faceSheet
+        case .bHidesFaceSheetInBinary: .faceSheetInBinary
         case .aKeepsUTF32Passphrase: .utf32le
         case .aKeepsBzip2Passphrase: .bzip2
         case .aKeepsZstdPassphrase: .zstd
@@ -172,6 +176,11 @@ extension Injector {
         case .faceSheet:
             let sheet = try PrintRun.faceSheet(layout, batch: batch, denomination: "1 BTC")
             try write(site, "kept/\(sheet.lastPathComponent)", try BoundedFile.read(sheet))
+        case .faceSheetInBinary:
+            let sheet = try PrintRun.faceSheet(layout, batch: batch, denomination: "1 BTC")
+            var random = SystemRandomNumberGenerator()
+            func noise() -> [UInt8] { (0..<65_536).map { _ in UInt8.random(in: 0...255, using: &random) } }
+            try put(noise() + [0] + Array(try BoundedFile.read(sheet)) + [0] + noise())
         }
     }
 

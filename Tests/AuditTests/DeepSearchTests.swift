@@ -40,6 +40,7 @@ import Testing
             // The UTF-16 pages are found raw; the cells, read through SQLite, as UTF-8.
             (.sqliteUTF16, ["site-a/kept/batch-0001.sqlite-utf16", "site-a/kept/batch-0001.sqlite-utf16!cards"]),
             (.faceSheet, ["site-b/kept/batch-0001.faces.svg!text"]),
+            (.faceSheetInBinary, ["site-b/kept/batch-0001.face-sheet-in-binary!text"]),
             (.xxd, ["site-b/kept/batch-0001.xxd!dump"]),
             // "0000001-0000: 12, 255, ...": the needle finds the list, the decoder its 24 bytes.
             (.decimal, ["site-b/kept/batch-0001.decimal", "site-b/kept/batch-0001.decimal!bytes@14"]),
