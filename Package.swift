@@ -12,6 +12,8 @@
 //                         (librsvg and cairo's PDF surface) for card-print's PDF pages.
 //   Sources/CKernels/CSalsa  this package's own C kernel (not a system library): scrypt's
 //                         ROMix on several lanes at once, for CryptoCore only.
+//   Sources/CKernels/CSpans  this package's own C kernel: the share search's byte-class scan
+//                         (base64 runs, text, wrapped lines, 64 bytes at a time), for PatternSearch only.
 //   Sources/CryptoCore    the target that calls C for cryptography: hashes, AES, scrypt, curve math,
 //                         Ed25519, randomness, zeroing secret buffers, secret file input,
 //                         Unicode NFC (ICU), process hardening and fatal-signal handlers.
@@ -22,7 +24,8 @@
 //   Sources/Token         a C-facing target: a site's Ed25519 key in a PKCS#11 token (Sources/CLibraries/CPKCS11,
 //                         p11-kit's pkcs11.h; the token's module loaded with dlopen).
 //   Sources/PatternSearch a C-facing target: Hyperscan's multi-literal streaming
-//                         search, for the audit's share search (Audit/Shares/ShareSearch.swift).
+//                         search, for the audit's share search (Audit/Shares/ShareSearch.swift),
+//                         and CSpans' byte-class scan (ByteSpans.swift).
 //   Sources/BIP38         the BIP38 specification: Base58Check, WIF, addresses and the
 //                         non-EC and EC-multiply modes. A reusable library product.
 //   Sources/Ceremony      the ceremony: DSSE envelopes, signed payloads and the transcript,
@@ -127,7 +130,11 @@ let package = Package(
             swiftSettings: strict + [.strictMemorySafety()]),
         // Disk images through The Sleuth Kit: the one target that calls CTSK.
         .target(name: "DiskImage", dependencies: ["CTSK"], swiftSettings: strict + [.strictMemorySafety()]),
-        .target(name: "PatternSearch", dependencies: ["CHyperscan"], swiftSettings: strict + [.strictMemorySafety()]),
+        // The share search's byte-class scan (vector compares, AVX2 or SSE2 chosen at load time).
+        .target(name: "CSpans", path: "Sources/CKernels/CSpans"),
+        .target(
+            name: "PatternSearch", dependencies: ["CHyperscan", "CSpans"],
+            swiftSettings: strict + [.strictMemorySafety()]),
         // PKCS#11 tokens (a site's signing key in an HSM): p11-kit's pkcs11.h, the module loaded with dlopen.
         .systemLibrary(
             name: "CPKCS11", path: "Sources/CLibraries/CPKCS11", pkgConfig: "p11-kit-1",
@@ -176,7 +183,7 @@ let package = Package(
             "AuditTests",
             [
                 "Audit", "FaultInjection", "Ceremony", "BIP38", "CryptoCore", "Printing", "CeremonyAuditTool",
-                "DiskImage", "TestSupport",
+                "DiskImage", "PatternSearch", "TestSupport",
             ],
             fixtures: true),
         tests(

@@ -1,3 +1,5 @@
+import PatternSearch
+
 /// The text decoders: what a source's characters may spell once decoded (base64 and hex runs,
 /// byte lists, dumps, markup, escapes, UTF-16 and UTF-32), each derived source named for its
 /// decoder and offset. ``TextPlan`` cuts one source's decoding into tasks that run on several
@@ -5,7 +7,7 @@
 ///
 /// Only what reads as text is decoded as text: the markup, escape, byte-list and dump decoders
 /// read a source's ``textRegions(_:minimum:)``, so random bytes (a key, a compressed file, a
-/// disk image) cost one pass of the table and no copy.
+/// disk image) cost one pass of the byte-class kernel (``ByteSpans``) and no copy.
 extension Decoding {
     // MARK: Text regions
 
@@ -18,35 +20,47 @@ extension Decoding {
     /// A whole text file is one region; in random bytes a region of 16 comes about once in
     /// 6 million bytes.
     static func textRegions(_ bytes: [UInt8], minimum: Int = textMinimum) -> [Range<Int>] {
+        var out: [Range<Int>] = []
         bytes.withUnsafeBufferPointer { b in
-            let classes = byteClasses
-            var out: [Range<Int>] = []
-            let count = b.count
-            var start = 0
-            var i = 0
-            while i < count {
-                let c = b[i]
-                if classes[Int(c)] & textBit != 0 {
-                    i += 1
-                    continue
-                }
-                let length = c >= 0xC2 ? utf8Length(b, at: i) : 0
-                if length > 0 {
-                    i += length
-                    continue
-                }
-                if i - start >= minimum { out.append(start..<i) }
-                i += 1
-                start = i
+            ByteSpans.scan(b, kinds: .text, minimum: minimum) { _, span, _ in
+                appendTextRegions(b, in: span, minimum: minimum, to: &out)
             }
-            if count - start >= minimum { out.append(start..<count) }
-            return out
         }
+        return out
     }
 
-    /// The length of the well-formed UTF-8 sequence of two to four bytes at `i`, or 0.
+    /// The text regions of at least `minimum` bytes inside `span`, one of the kernel's text
+    /// spans (``ByteSpans/Kind/text``): the bytes that may be text, where each byte of 80–FF
+    /// is now checked as part of a whole well-formed sequence. No sequence crosses a span's
+    /// edge, so the regions are those a walk over all of `b` would find.
+    static func appendTextRegions(
+        _ b: UnsafeBufferPointer<UInt8>, in span: Range<Int>, minimum: Int, to out: inout [Range<Int>]
+    ) {
+        let classes = byteClasses
+        let end = span.upperBound
+        var start = span.lowerBound
+        var i = start
+        while i < end {
+            let c = b[i]
+            if classes[Int(c)] & textBit != 0 {
+                i += 1
+                continue
+            }
+            let length = c >= 0xC2 ? utf8Length(b, at: i, end: end) : 0
+            if length > 0 {
+                i += length
+                continue
+            }
+            if i - start >= minimum { out.append(start..<i) }
+            i += 1
+            start = i
+        }
+        if end - start >= minimum { out.append(start..<end) }
+    }
+
+    /// The length of the well-formed UTF-8 sequence of two to four bytes at `i` that ends by `end`, or 0.
     @inline(__always)
-    private static func utf8Length(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+    private static func utf8Length(_ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Int {
         let lead = b[i]
         // The second byte's range depends on the lead (Unicode's Table 3-7); later ones are 80–BF.
         let length: Int
@@ -70,7 +84,7 @@ extension Decoding {
             high = 0x8F
         default: return 0
         }
-        guard i + length <= b.count, b[i + 1] >= low, b[i + 1] <= high else { return 0 }
+        guard i + length <= end, b[i + 1] >= low, b[i + 1] <= high else { return 0 }
         for k in (i + 2)..<(i + length) where b[k] & 0xC0 != 0x80 { return 0 }
         return length
     }
@@ -96,10 +110,22 @@ extension Decoding {
         let regions: [Range<Int>]
         let joined: Unwrapped?
 
+        /// The plan of `bytes`: its text regions and wrapped stretches, found in one pass.
         init(_ bytes: [UInt8]) {
             self.bytes = bytes
-            regions = Decoding.textRegions(bytes)
-            joined = Decoding.unwrapped(bytes)
+            var regions: [Range<Int>] = []
+            var joined = UnwrappedBuilder()
+            bytes.withUnsafeBufferPointer { b in
+                ByteSpans.scan(b, kinds: [.text, .wrapped], minimum: Decoding.textMinimum) { kind, span, extra in
+                    if kind == .text {
+                        Decoding.appendTextRegions(b, in: span, minimum: Decoding.textMinimum, to: &regions)
+                    } else {
+                        joined.add(b, span: span, breaksBefore: extra)
+                    }
+                }
+            }
+            self.regions = regions
+            self.joined = joined.result
         }
 
         /// The tasks, the runs cut in pieces of `piece` bytes; with `runs`, the batch tasks first.

@@ -1,4 +1,5 @@
 import Containers
+import PatternSearch
 
 /// What the search decodes out of a file before it looks again.
 ///
@@ -36,58 +37,58 @@ enum Decoding {
         }
     }
 
-    /// ``Unwrapped`` of `bytes`: one pass, and a copy of the wrapped stretches only (none for
-    /// random bytes, whose stretches hold fewer than 16 base64 bytes).
+    /// ``Unwrapped`` of `bytes`: one pass of the kernel, and a copy of the wrapped stretches
+    /// only (none for random bytes, whose stretches hold fewer than 16 base64 bytes).
     static func unwrapped(_ bytes: [UInt8]) -> Unwrapped? {
-        bytes.withUnsafeBufferPointer { b -> Unwrapped? in
-            let classes = byteClasses
-            var out: [UInt8] = []
-            var joins: [Int] = []
-            var starts: [Int] = []
-            var joinedStarts: [Int] = []
-            var breaks = 0  // line-break bytes before i
-            let count = b.count
-            var i = 0
-            while i < count {
-                let k = classes[Int(b[i])]
-                if k & 1 == 0 {
-                    if k & lineBit != 0 { breaks += 1 }
-                    i += 1
-                    continue
-                }
-                // A stretch from i: base64 bytes and line breaks; a join where a break is followed by base64.
-                let start = i
-                var stretchJoins: [Int] = []
-                var kept = 0  // base64 bytes of the stretch so far
-                var broken = false
-                var j = i
-                while j < count {
-                    let c = classes[Int(b[j])]
-                    if c & 1 != 0 {
-                        if broken {
-                            stretchJoins.append(kept)
-                            broken = false
-                        }
-                        kept += 1
-                    } else if c & lineBit != 0 {
-                        broken = true
-                    } else {
-                        break
-                    }
-                    j += 1
-                }
-                if !stretchJoins.isEmpty && kept >= 16 {
-                    if !out.isEmpty { out.append(0x20) }
-                    starts.append(out.count)
-                    joinedStarts.append(start - breaks)
-                    joins += stretchJoins.map { $0 + out.count }
-                    for index in start..<j where classes[Int(b[index])] & 1 != 0 { out.append(b[index]) }
-                }
-                for index in start..<j where classes[Int(b[index])] & lineBit != 0 { breaks += 1 }
-                i = j
+        var builder = UnwrappedBuilder()
+        bytes.withUnsafeBufferPointer { b in
+            ByteSpans.scan(b, kinds: .wrapped, minimum: 16) { _, span, breaks in
+                builder.add(b, span: span, breaksBefore: breaks)
             }
-            guard !starts.isEmpty else { return nil }
-            return Unwrapped(bytes: out, joins: joins, starts: starts, joinedStarts: joinedStarts)
+        }
+        return builder.result
+    }
+
+    /// ``Unwrapped`` built from the kernel's wrapped spans (``ByteSpans/Kind/wrapped``), in order.
+    struct UnwrappedBuilder {
+        private var out: [UInt8] = []
+        private var joins: [Int] = []
+        private var starts: [Int] = []
+        private var joinedStarts: [Int] = []
+
+        /// Adds the stretch in `span`, a maximal run of base64 bytes and line breaks with
+        /// `breaksBefore` line breaks before it: from its first base64 byte to its end, kept
+        /// when it holds a join (a break followed by base64) and 16 base64 bytes or more.
+        mutating func add(_ b: UnsafeBufferPointer<UInt8>, span: Range<Int>, breaksBefore: Int) {
+            let classes = Decoding.byteClasses
+            var start = span.lowerBound
+            while start < span.upperBound && classes[Int(b[start])] & 1 == 0 { start += 1 }
+            let breaks = breaksBefore + start - span.lowerBound
+            var stretchJoins: [Int] = []
+            var kept = 0  // base64 bytes of the stretch so far
+            var broken = false
+            for index in start..<span.upperBound {
+                if classes[Int(b[index])] & 1 != 0 {
+                    if broken {
+                        stretchJoins.append(kept)
+                        broken = false
+                    }
+                    kept += 1
+                } else {
+                    broken = true
+                }
+            }
+            guard !stretchJoins.isEmpty && kept >= 16 else { return }
+            if !out.isEmpty { out.append(0x20) }
+            starts.append(out.count)
+            joinedStarts.append(start - breaks)
+            joins += stretchJoins.map { $0 + out.count }
+            for index in start..<span.upperBound where classes[Int(b[index])] & 1 != 0 { out.append(b[index]) }
+        }
+
+        /// What was added, or nil when no stretch was kept.
+        var result: Unwrapped? {
+            starts.isEmpty ? nil : Unwrapped(bytes: out, joins: joins, starts: starts, joinedStarts: joinedStarts)
         }
     }
 
@@ -102,52 +103,22 @@ enum Decoding {
         _ bytes: [UInt8], minimum: Int, crossing joins: [Int]? = nil, in range: Range<Int>? = nil,
         _ body: (_ offset: Int, _ run: ArraySlice<UInt8>, _ allHex: Bool) -> Void
     ) {
-        let count = bytes.count
-        var i = range?.lowerBound ?? 0
-        let stop = min(count, range?.upperBound ?? count)
-        // A run that started before the range belongs to the range before.
-        if i > 0 && i < count && isBase64Byte(bytes[i - 1]) {
-            while i < count && isBase64Byte(bytes[i]) { i += 1 }
-        }
         var next = 0  // the first join not yet passed
-        if let joins, i > 0 {
-            var low = 0
+        if let joins, let low = range?.lowerBound, low > 0 {
             var high = joins.count
-            while low < high {
-                let mid = (low + high) / 2
-                if joins[mid] <= i { low = mid + 1 } else { high = mid }
+            while next < high {
+                let mid = (next + high) / 2
+                if joins[mid] <= low { next = mid + 1 } else { high = mid }
             }
-            next = low
         }
-        let classes = byteClasses
-        while i < stop {
-            // The next run, and where it ends (bit 0 of a byte's class: base64, bit 1: hex).
-            var j = i
-            var allHex = true
-            bytes.withUnsafeBufferPointer { b in
-                classes.withUnsafeBufferPointer { c in
-                    while i < stop && c[Int(b[i])] & 1 == 0 { i += 1 }
-                    j = i
-                    var hex: UInt8 = 2
-                    while j < count {
-                        let k = c[Int(b[j])]
-                        if k & 1 == 0 { break }
-                        hex &= k
-                        j += 1
-                    }
-                    allHex = hex != 0
-                }
-            }
-            guard i < stop else { break }
-            if j - i >= minimum {
+        bytes.withUnsafeBufferPointer { b in
+            ByteSpans.scan(b, kinds: .base64, minimum: minimum, in: range) { _, run, hex in
                 if let joins {
-                    while next < joins.count && joins[next] <= i { next += 1 }
-                    if next < joins.count && joins[next] < j { body(i, bytes[i..<j], allHex) }
-                } else {
-                    body(i, bytes[i..<j], allHex)
+                    while next < joins.count && joins[next] <= run.lowerBound { next += 1 }
+                    guard next < joins.count && joins[next] < run.upperBound else { return }
                 }
+                body(run.lowerBound, bytes[run], hex != 0)
             }
-            i = j
         }
     }
 

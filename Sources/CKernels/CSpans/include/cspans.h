@@ -1,0 +1,42 @@
+// The share search's byte-class scan (include/cspans.h): where a buffer's base64 runs,
+// text and line-wrapped base64 lie, found 64 bytes at a time with vector compares. This
+// package's own C kernel, called only from PatternSearch (ByteSpans.swift).
+#ifndef CSPANS_H
+#define CSPANS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// The kinds of span cspans_scan finds, as bits of its `kinds` argument.
+enum {
+    /// Maximal runs of base64-alphabet bytes (A-Z a-z 0-9 + / - _). Exact: each span is
+    /// one run. `extra` is 1 when every byte of the run is a hex digit, else 0.
+    CSPANS_BASE64 = 1,
+    /// Maximal runs of bytes that may be text: printable ASCII, tab, \n \v \f \r, and
+    /// each byte of 80-FF that a well-formed UTF-8 sequence could hold where it stands
+    /// (a continuation byte after a lead or a continuation, a lead C2-F4 before a
+    /// continuation). A superset: every well-formed text region lies inside one span,
+    /// and the span's edges are never inside a sequence. `extra` is 0.
+    CSPANS_TEXT = 2,
+    /// Maximal runs of base64-alphabet bytes and line breaks (\n, \r): where line breaks
+    /// may cut base64. `extra` is the number of line breaks between the scan's first
+    /// byte and the span's start.
+    CSPANS_WRAPPED = 4,
+};
+
+/// Called with each span found: its kind, its range [start, end) in the buffer, and the
+/// kind's `extra` value.
+typedef void (*cspans_emit_fn)(void *context, int kind, size_t start, size_t end, size_t extra);
+
+/// Calls `emit` with every span of the kinds in `kinds` that is at least `minimum` bytes
+/// long and starts in [begin, stop) of `bytes[0..<count]`, in order of their ends. A span
+/// that starts before `begin` and runs into it is not given; a span that starts before
+/// `stop` is read to its end, past `stop` when it goes on. With `begin` 0 and `stop`
+/// `count`, every span. Returns 0, or -1 when `minimum` is 0 or begin > count.
+int cspans_scan(const uint8_t *bytes, size_t count, size_t begin, size_t stop, unsigned kinds, size_t minimum,
+                cspans_emit_fn emit, void *context);
+
+/// The name of the code path this CPU runs ("avx2", "sse2" or "portable").
+const char *cspans_kernel_name(void);
+
+#endif
