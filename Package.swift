@@ -131,7 +131,7 @@ let package = Package(
         // Disk images through The Sleuth Kit: the one target that calls CTSK.
         .target(name: "DiskImage", dependencies: ["CTSK"], swiftSettings: strict + [.strictMemorySafety()]),
         // The share search's byte-class scan (vector compares, AVX2 or SSE2 chosen at load time).
-        .target(name: "CSpans", path: "Sources/CKernels/CSpans"),
+        .target(name: "CSpans", path: "Sources/CKernels/CSpans", exclude: ["classify.inc"]),
         .target(
             name: "PatternSearch", dependencies: ["CHyperscan", "CSpans"],
             swiftSettings: strict + [.strictMemorySafety()]),

@@ -42,18 +42,44 @@ package enum ByteSpans {
         _ bytes: UnsafeBufferPointer<UInt8>, kinds: Kinds, minimum: Int, in range: Range<Int>? = nil,
         _ body: (_ kind: Kind, _ span: Range<Int>, _ extra: Int) -> Void
     ) {
+        let ran = unsafe scan(bytes, kinds: kinds, minimum: minimum, in: range, kernel: nil, body)
+        precondition(ran, "cspans_scan refused arguments ByteSpans checked")
+    }
+
+    /// ``scan(_:kinds:minimum:in:_:)`` with the code path named `kernel` (one of
+    /// ``kernels``) instead of this CPU's own: for tests that check every path against the
+    /// others. False, and nothing called, when this CPU cannot run it.
+    package static func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>, kinds: Kinds, minimum: Int, in range: Range<Int>? = nil,
+        kernel: String?, _ body: (_ kind: Kind, _ span: Range<Int>, _ extra: Int) -> Void
+    ) -> Bool {
         let begin = max(0, range?.lowerBound ?? 0)
         let stop = min(bytes.count, range?.upperBound ?? bytes.count)
-        guard minimum > 0, begin < stop, let base = bytes.baseAddress else { return }
-        withoutActuallyEscaping(body) { body in
+        guard minimum > 0, begin < stop, let base = bytes.baseAddress else {
+            return kernel.map { kernels.contains($0) } ?? true
+        }
+        return withoutActuallyEscaping(body) { body in
             var context = Context(body: body)
             let status = unsafe withUnsafeMutablePointer(to: &context) { pointer in
-                unsafe cspans_scan(
-                    base, bytes.count, begin, stop, kinds.rawValue, minimum, emitSpan, UnsafeMutableRawPointer(pointer))
+                unsafe cspans_scan_with(
+                    kernel, base, bytes.count, begin, stop, kinds.rawValue, minimum, emitSpan,
+                    UnsafeMutableRawPointer(pointer))
             }
-            precondition(status == 0, "cspans_scan refused arguments checked above")
+            return status == 0
         }
     }
+
+    /// The code paths this CPU can run, this CPU's own (``kernelName``) first.
+    package static let kernels: [String] = {
+        let probe: [UInt8] = [0x41]
+        let others = ["avx2", "sse2", "portable"].filter { name in
+            guard name != kernelName else { return false }
+            return unsafe probe.withUnsafeBufferPointer { bytes in
+                unsafe cspans_scan_with(name, bytes.baseAddress, 1, 0, 1, 1, 1, emitSpan, nil) == 0
+            }
+        }
+        return [kernelName] + others
+    }()
 
     /// The name of the kernel this CPU runs: "avx2", "sse2" or "portable".
     package static var kernelName: String { unsafe String(cString: cspans_kernel_name()) }

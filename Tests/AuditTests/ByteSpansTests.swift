@@ -77,7 +77,7 @@ struct ByteSpansTests {
     }
 
     static func kernelSpans(
-        _ b: [UInt8], kind: ByteSpans.Kind, minimum: Int, in range: Range<Int>? = nil
+        _ b: [UInt8], kind: ByteSpans.Kind, minimum: Int, in range: Range<Int>? = nil, kernel: String? = nil
     ) -> [(Range<Int>, Int)] {
         let kinds: ByteSpans.Kinds =
             switch kind {
@@ -86,12 +86,13 @@ struct ByteSpansTests {
             case .wrapped: .wrapped
             }
         var out: [(Range<Int>, Int)] = []
-        b.withUnsafeBufferPointer { p in
-            ByteSpans.scan(p, kinds: kinds, minimum: minimum, in: range) { k, span, extra in
+        let ran = b.withUnsafeBufferPointer { p in
+            ByteSpans.scan(p, kinds: kinds, minimum: minimum, in: range, kernel: kernel) { k, span, extra in
                 #expect(k == kind)
                 out.append((span, extra))
             }
         }
+        #expect(ran, "kernel \(kernel ?? "of this CPU")")
         return out
     }
 
@@ -123,16 +124,18 @@ struct ByteSpansTests {
 
     // MARK: The spans themselves
 
-    @Test("each kind's spans, minimums 1 to 70, match the byte-by-byte model on mixed bytes of every length to 300")
-    func spansMatchModel() {
+    @Test(
+        "each kind's spans, minimums 1 to 70, match the byte-by-byte model on mixed bytes of every length to 300, in every code path this CPU runs",
+        arguments: ByteSpans.kernels)
+    func spansMatchModel(kernel: String) {
         var random = SeededRandom(seed: 38)
         for count in Array(0...140) + [191, 192, 193, 255, 256, 257, 300] {
             let bytes = Self.mixed(count, &random)
             for kind in [ByteSpans.Kind.base64, .text, .wrapped] {
                 for minimum in [1, 2, 5, 15, 16, 17, 24, 64, 70] {
                     let want = Self.modelSpans(bytes, kind: kind, minimum: minimum)
-                    let got = Self.kernelSpans(bytes, kind: kind, minimum: minimum)
-                    #expect(Self.same(got, want), "\(kind) minimum \(minimum), \(count) bytes")
+                    let got = Self.kernelSpans(bytes, kind: kind, minimum: minimum, kernel: kernel)
+                    #expect(Self.same(got, want), "\(kernel): \(kind) minimum \(minimum), \(count) bytes")
                 }
             }
         }
@@ -189,9 +192,18 @@ struct ByteSpansTests {
         }
     }
 
-    @Test("the kernel names the code path it runs")
+    @Test("the kernel names the code path it runs; a path this CPU cannot run, or an unknown one, is refused")
     func kernelName() {
         #expect(["avx2", "sse2", "portable"].contains(ByteSpans.kernelName))
+        #expect(ByteSpans.kernels.first == ByteSpans.kernelName)
+        #if arch(x86_64)
+            #expect(ByteSpans.kernels.contains("sse2"))
+        #endif
+        let bytes: [UInt8] = Array("QUJDREVGR0hJSktMTU5P".utf8)
+        let ran = bytes.withUnsafeBufferPointer {
+            ByteSpans.scan($0, kinds: .base64, minimum: 1, kernel: "avx9000") { _, _, _ in Issue.record("called") }
+        }
+        #expect(!ran)
     }
 
     // MARK: What the decoders build on the spans

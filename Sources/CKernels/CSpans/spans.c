@@ -1,16 +1,13 @@
 // The share search's byte-class scan (include/cspans.h). Each 64-byte block is classified
 // with vector compares into one bit per byte and class (base64, hex, line break, text);
 // runs are then found with bit arithmetic, so a block of random bytes, where no class runs
-// for 16 bytes, costs a few instructions and no branch taken per byte. Written once with
-// clang's vector extensions: SSE2 on baseline x86-64, AVX2 where the CPU has it (chosen at
-// load time, target_clones), NEON or scalar code elsewhere.
+// for 16 bytes, costs a few instructions and no branch taken per byte. The compares are
+// written once (classify.inc) with clang's vector extensions and compiled for SSE2 (baseline
+// x86-64) and AVX2, chosen at each call (__builtin_cpu_supports); elsewhere (arm64) the same
+// compares on 16-byte vectors, packed to bits lane by lane.
 #include "cspans.h"
 
 #include <string.h>
-
-typedef uint8_t u8x64 __attribute__((ext_vector_type(64)));
-typedef char s8x64 __attribute__((ext_vector_type(64)));
-typedef _Bool bool64 __attribute__((ext_vector_type(64)));
 
 #define CSPANS_ALL (~(uint64_t)0)
 
@@ -19,42 +16,59 @@ typedef struct {
     uint64_t base64, nonhex, line, text;
 } cspans_masks;
 
-/// One bit per lane of a compare's result (a macro: a 512-bit vector passed to a function
-/// would change the ABI on CPUs without AVX-512).
-#define CSPANS_BITS(lanes, out)                                \
-    do {                                                       \
-        bool64 set_ = __builtin_convertvector((lanes), bool64); \
-        memcpy(&(out), &set_, sizeof(out));                    \
-    } while (0)
+typedef uint8_t cspans_u8x16 __attribute__((vector_size(16)));
+typedef uint8_t cspans_u8x32 __attribute__((vector_size(32)));
 
-/// Whether each byte of x lies in [lo, hi] (one unsigned compare).
-#define CSPANS_IN(x, lo, hi) ((u8x64)((x) - (uint8_t)(lo)) <= (uint8_t)((hi) - (lo)))
+/// Whether each byte of x lies in [lo, hi] (one unsigned compare), as 0xFF or 0.
+#define CSPANS_IN(x, lo, hi) ((CSPANS_VEC)((CSPANS_VEC)((x) - (uint8_t)(lo)) <= (uint8_t)((hi) - (lo))))
 
-/// The classes of the 64 bytes at p; p[-1] and p[64] must be readable (the neighbours that
-/// UTF-8's continuation and lead bytes are judged by).
-static inline __attribute__((always_inline)) cspans_masks cspans_classify(const uint8_t *p) {
-    u8x64 x, before, after;
-    memcpy(&x, p, 64);
-    memcpy(&before, p - 1, 64);
-    memcpy(&after, p + 1, 64);
-    s8x64 digit = CSPANS_IN(x, '0', '9');
-    u8x64 folded = x | 0x20;
-    s8x64 letter = CSPANS_IN(folded, 'a', 'z');
-    s8x64 base64 = digit | letter | (x == '+') | (x == '/') | (x == '-') | (x == '_');
-    s8x64 hex = digit | CSPANS_IN(folded, 'a', 'f');
-    s8x64 line = (x == '\n') | (x == '\r');
-    s8x64 ascii = CSPANS_IN(x, 0x20, 0x7E) | CSPANS_IN(x, 0x09, 0x0D);
-    s8x64 continuation = CSPANS_IN(x, 0x80, 0xBF);
-    s8x64 lead = CSPANS_IN(x, 0xC2, 0xF4);
-    s8x64 afterLead = CSPANS_IN(before, 0x80, 0xBF) | CSPANS_IN(before, 0xC2, 0xF4);
-    s8x64 text = ascii | (continuation & afterLead) | (lead & CSPANS_IN(after, 0x80, 0xBF));
-    cspans_masks m;
-    CSPANS_BITS(base64, m.base64);
-    CSPANS_BITS(base64 & ~hex, m.nonhex);
-    CSPANS_BITS(line, m.line);
-    CSPANS_BITS(text, m.text);
-    return m;
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+// Baseline x86-64: SSE2, 16 bytes a vector.
+#define CSPANS_CLASSIFY cspans_classify_sse2
+#define CSPANS_VEC cspans_u8x16
+#define CSPANS_WIDTH 16
+#define CSPANS_MOVEMASK(v) ((uint32_t)_mm_movemask_epi8((__m128i)(v)))
+#define CSPANS_TARGET
+#include "classify.inc"
+#undef CSPANS_CLASSIFY
+#undef CSPANS_VEC
+#undef CSPANS_WIDTH
+#undef CSPANS_MOVEMASK
+#undef CSPANS_TARGET
+
+// AVX2: 32 bytes a vector.
+#define CSPANS_CLASSIFY cspans_classify_avx2
+#define CSPANS_VEC cspans_u8x32
+#define CSPANS_WIDTH 32
+#define CSPANS_MOVEMASK(v) ((uint32_t)_mm256_movemask_epi8((__m256i)(v)))
+#define CSPANS_TARGET __attribute__((target("avx2")))
+#include "classify.inc"
+#undef CSPANS_CLASSIFY
+#undef CSPANS_VEC
+#undef CSPANS_WIDTH
+#undef CSPANS_MOVEMASK
+#undef CSPANS_TARGET
+#else
+// Elsewhere: the same compares on 16-byte vectors (NEON on arm64), lanes packed one by one.
+static inline uint32_t cspans_pack16(cspans_u8x16 v) {
+    uint32_t bits = 0;
+    for (int i = 0; i < 16; i++) bits |= (uint32_t)(v[i] >> 7) << i;
+    return bits;
 }
+#define CSPANS_CLASSIFY cspans_classify_portable
+#define CSPANS_VEC cspans_u8x16
+#define CSPANS_WIDTH 16
+#define CSPANS_MOVEMASK(v) cspans_pack16(v)
+#define CSPANS_TARGET
+#include "classify.inc"
+#undef CSPANS_CLASSIFY
+#undef CSPANS_VEC
+#undef CSPANS_WIDTH
+#undef CSPANS_MOVEMASK
+#undef CSPANS_TARGET
+#endif
 
 /// Bit i set when bits i ..< i + length of m are all set (length 1 to 64).
 static inline uint64_t cspans_runs_at_least(uint64_t m, unsigned length) {
@@ -154,15 +168,8 @@ static unsigned cspans_classes_at(const uint8_t *bytes, size_t count, size_t i) 
     return out;
 }
 
-#if defined(__x86_64__) && defined(__ELF__)
-#define CSPANS_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define CSPANS_CLONES
-#endif
-
-CSPANS_CLONES
-static void cspans_scan_blocks(const uint8_t *bytes, size_t count, size_t from, unsigned kinds,
-                               const cspans_scan_args *a) {
+static inline __attribute__((always_inline)) void cspans_scan_blocks(const uint8_t *bytes, size_t count, size_t from, unsigned kinds,
+                               const cspans_scan_args *a, cspans_masks (*classify)(const uint8_t *)) {
     cspans_run runs[3] = {{0}};
     size_t lines = 0;
     size_t base = from;
@@ -175,7 +182,7 @@ static void cspans_scan_blocks(const uint8_t *bytes, size_t count, size_t from, 
         cspans_masks m;
         uint64_t valid = CSPANS_ALL;
         if (base >= 1 && count - base >= 65) {
-            m = cspans_classify(bytes + base);
+            m = classify(bytes + base);
         } else {
             // The first or last block: a copy padded with zeros (a class of its own).
             uint8_t padded[66] = {0};
@@ -183,7 +190,7 @@ static void cspans_scan_blocks(const uint8_t *bytes, size_t count, size_t from, 
             padded[0] = base > 0 ? bytes[base - 1] : 0;
             memcpy(padded + 1, bytes + base, n);
             if (n == 64 && base + 64 < count) padded[65] = bytes[base + 64];
-            m = cspans_classify(padded + 1);
+            m = classify(padded + 1);
             if (n < 64) valid = CSPANS_ALL >> (64 - n);
         }
         if (kinds & CSPANS_BASE64) cspans_step(a, &runs[0], CSPANS_BASE64, m.base64 & valid, m.nonhex, 0, base, 0);
@@ -201,9 +208,48 @@ static void cspans_scan_blocks(const uint8_t *bytes, size_t count, size_t from, 
     }
 }
 
-int cspans_scan(const uint8_t *bytes, size_t count, size_t begin, size_t stop, unsigned kinds, size_t minimum,
-                cspans_emit_fn emit, void *context) {
-    if (minimum == 0 || begin > count) return -1;
+typedef void (*cspans_blocks_fn)(const uint8_t *, size_t, size_t, unsigned, const cspans_scan_args *);
+
+#if defined(__x86_64__)
+static void cspans_blocks_sse2(const uint8_t *bytes, size_t count, size_t from, unsigned kinds,
+                               const cspans_scan_args *a) {
+    cspans_scan_blocks(bytes, count, from, kinds, a, cspans_classify_sse2);
+}
+
+__attribute__((target("avx2"))) static void cspans_blocks_avx2(const uint8_t *bytes, size_t count, size_t from,
+                                                               unsigned kinds, const cspans_scan_args *a) {
+    cspans_scan_blocks(bytes, count, from, kinds, a, cspans_classify_avx2);
+}
+
+static int cspans_has_avx2(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
+}
+#else
+static void cspans_blocks_portable(const uint8_t *bytes, size_t count, size_t from, unsigned kinds,
+                                   const cspans_scan_args *a) {
+    cspans_scan_blocks(bytes, count, from, kinds, a, cspans_classify_portable);
+}
+#endif
+
+/// The block loop named `kernel` ("avx2", "sse2", "portable"; NULL: this CPU's widest), or
+/// NULL when this CPU cannot run it.
+static cspans_blocks_fn cspans_blocks(const char *kernel) {
+#if defined(__x86_64__)
+    if (kernel == NULL) return cspans_has_avx2() ? cspans_blocks_avx2 : cspans_blocks_sse2;
+    if (strcmp(kernel, "avx2") == 0) return cspans_has_avx2() ? cspans_blocks_avx2 : NULL;
+    if (strcmp(kernel, "sse2") == 0) return cspans_blocks_sse2;
+    return NULL;
+#else
+    if (kernel == NULL || strcmp(kernel, "portable") == 0) return cspans_blocks_portable;
+    return NULL;
+#endif
+}
+
+int cspans_scan_with(const char *kernel, const uint8_t *bytes, size_t count, size_t begin, size_t stop,
+                     unsigned kinds, size_t minimum, cspans_emit_fn emit, void *context) {
+    cspans_blocks_fn blocks = cspans_blocks(kernel);
+    if (blocks == NULL || minimum == 0 || begin > count) return -1;
     kinds &= CSPANS_BASE64 | CSPANS_TEXT | CSPANS_WRAPPED;
     if (stop > count) stop = count;
     if (kinds == 0 || begin >= stop) return 0;
@@ -218,14 +264,18 @@ int cspans_scan(const uint8_t *bytes, size_t count, size_t begin, size_t stop, u
         .emit = emit,
         .context = context,
     };
-    cspans_scan_blocks(bytes, count, from, kinds, &a);
+    blocks(bytes, count, from, kinds, &a);
     return 0;
 }
 
+int cspans_scan(const uint8_t *bytes, size_t count, size_t begin, size_t stop, unsigned kinds, size_t minimum,
+                cspans_emit_fn emit, void *context) {
+    return cspans_scan_with(NULL, bytes, count, begin, stop, kinds, minimum, emit, context);
+}
+
 const char *cspans_kernel_name(void) {
-#if defined(__x86_64__) && defined(__ELF__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") ? "avx2" : "sse2";
+#if defined(__x86_64__)
+    return cspans_has_avx2() ? "avx2" : "sse2";
 #else
     return "portable";
 #endif

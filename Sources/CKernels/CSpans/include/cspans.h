@@ -36,6 +36,12 @@ typedef void (*cspans_emit_fn)(void *context, int kind, size_t start, size_t end
 int cspans_scan(const uint8_t *bytes, size_t count, size_t begin, size_t stop, unsigned kinds, size_t minimum,
                 cspans_emit_fn emit, void *context);
 
+/// cspans_scan with the code path named `kernel` ("avx2", "sse2" or "portable") instead
+/// of this CPU's own, for tests that check every path the CPU can run against each other.
+/// Returns -1 as cspans_scan does, and for a path this CPU cannot run.
+int cspans_scan_with(const char *kernel, const uint8_t *bytes, size_t count, size_t begin, size_t stop,
+                     unsigned kinds, size_t minimum, cspans_emit_fn emit, void *context);
+
 /// The name of the code path this CPU runs ("avx2", "sse2" or "portable").
 const char *cspans_kernel_name(void);
 
