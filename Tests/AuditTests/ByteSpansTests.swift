@@ -197,7 +197,7 @@ struct ByteSpansTests {
         #expect(["avx2", "sse2", "portable"].contains(ByteSpans.kernelName))
         #expect(ByteSpans.kernels.first == ByteSpans.kernelName)
         #if arch(x86_64)
-            #expect(ByteSpans.kernels.contains("sse2"))
+        #expect(ByteSpans.kernels.contains("sse2"))
         #endif
         let bytes: [UInt8] = Array("QUJDREVGR0hJSktMTU5P".utf8)
         let ran = bytes.withUnsafeBufferPointer {
