@@ -19,9 +19,8 @@ package enum ByteSpans {
         /// span's edges never cut a sequence. Its `extra` is 0.
         case text
         /// A maximal run of base64-alphabet bytes and line breaks (`\n`, `\r`): where line
-        /// breaks may cut base64. Its `extra` is the number of line breaks between the scan's
-        /// first byte (the start of `bytes`, or of the run in progress at the range's start)
-        /// and the span's start.
+        /// breaks may cut base64. Its `extra` is the number of line breaks between the range's
+        /// start (the start of `bytes` without a range) and the span's start.
         case wrapped
     }
 
@@ -32,40 +31,47 @@ package enum ByteSpans {
         package static let base64 = Kinds(rawValue: UInt32(CSPANS_BASE64))
         package static let text = Kinds(rawValue: UInt32(CSPANS_TEXT))
         package static let wrapped = Kinds(rawValue: UInt32(CSPANS_WRAPPED))
+        /// Every kind.
+        package static let all = Kinds(rawValue: UInt32(CSPANS_BASE64 | CSPANS_TEXT | CSPANS_WRAPPED))
     }
 
     /// Calls `body` with every span of `kinds` at least `minimum` (1 or more) bytes long, in
     /// order of their ends: its kind, its range in `bytes`, and its `extra` (``Kind``). With
     /// `range`, only the spans that start in it, each read to its end (past the range when it
     /// goes on), and none that starts before it: consecutive ranges give every span once.
+    /// - Returns: the number of line breaks (`\n`, `\r`) in the range (or in `bytes`).
+    @discardableResult
     package static func scan(
         _ bytes: UnsafeBufferPointer<UInt8>, kinds: Kinds, minimum: Int, in range: Range<Int>? = nil,
         _ body: (_ kind: Kind, _ span: Range<Int>, _ extra: Int) -> Void
-    ) {
-        let ran = unsafe scan(bytes, kinds: kinds, minimum: minimum, in: range, kernel: nil, body)
-        precondition(ran, "cspans_scan refused arguments ByteSpans checked")
+    ) -> Int {
+        let lines = unsafe scan(bytes, kinds: kinds, minimum: minimum, in: range, kernel: nil, body)
+        guard let lines else { preconditionFailure("cspans_scan refused arguments ByteSpans checked") }
+        return lines
     }
 
     /// ``scan(_:kinds:minimum:in:_:)`` with the code path named `kernel` (one of
     /// ``kernels``) instead of this CPU's own: for tests that check every path against the
-    /// others. False, and nothing called, when this CPU cannot run it.
+    /// others. Nil, and nothing called, when this CPU cannot run it; else the line breaks in
+    /// the range.
     package static func scan(
         _ bytes: UnsafeBufferPointer<UInt8>, kinds: Kinds, minimum: Int, in range: Range<Int>? = nil,
         kernel: String?, _ body: (_ kind: Kind, _ span: Range<Int>, _ extra: Int) -> Void
-    ) -> Bool {
+    ) -> Int? {
         let begin = max(0, range?.lowerBound ?? 0)
         let stop = min(bytes.count, range?.upperBound ?? bytes.count)
         guard minimum > 0, begin < stop, let base = bytes.baseAddress else {
-            return kernel.map { kernels.contains($0) } ?? true
+            return kernel.map { kernels.contains($0) } ?? true ? 0 : nil
         }
         return withoutActuallyEscaping(body) { body in
             var context = Context(body: body)
+            var lines = 0
             let status = unsafe withUnsafeMutablePointer(to: &context) { pointer in
                 unsafe cspans_scan_with(
                     kernel, base, bytes.count, begin, stop, kinds.rawValue, minimum, emitSpan,
-                    UnsafeMutableRawPointer(pointer))
+                    UnsafeMutableRawPointer(pointer), &lines)
             }
-            return status == 0
+            return status == 0 ? lines : nil
         }
     }
 
@@ -75,7 +81,7 @@ package enum ByteSpans {
         let others = ["avx2", "sse2", "portable"].filter { name in
             guard name != kernelName else { return false }
             return unsafe probe.withUnsafeBufferPointer { bytes in
-                unsafe cspans_scan_with(name, bytes.baseAddress, 1, 0, 1, 1, 1, emitSpan, nil) == 0
+                unsafe cspans_scan_with(name, bytes.baseAddress, 1, 0, 1, 1, 1, emitSpan, nil, nil) == 0
             }
         }
         return [kernelName] + others

@@ -22,7 +22,7 @@ extension Decoding {
     static func textRegions(_ bytes: [UInt8], minimum: Int = textMinimum) -> [Range<Int>] {
         var out: [Range<Int>] = []
         bytes.withUnsafeBufferPointer { b in
-            ByteSpans.scan(b, kinds: .text, minimum: minimum) { _, span, _ in
+            _ = ByteSpans.scan(b, kinds: .text, minimum: minimum) { _, span, _ in
                 appendTextRegions(b, in: span, minimum: minimum, to: &out)
             }
         }
@@ -94,6 +94,10 @@ extension Decoding {
     /// One source's text decoding, cut into tasks (``tasks(piece:runs:)``) that may run on
     /// several threads, each giving its derived sources (``run(_:into:)``); the tasks'
     /// outputs read in task order are ``textDecodings(_:)``.
+    ///
+    /// The plan reads the source once, with the byte-class kernel (``ByteSpans``): its text
+    /// regions, its wrapped stretches and its base64 runs, which the tasks then decode
+    /// without reading the source again. A big source is read in pieces on several threads.
     struct TextPlan: Sendable {
         enum Task: Sendable {
             /// The base64 and hex runs that start in the range, at every alignment, into a batch.
@@ -106,26 +110,90 @@ extension Decoding {
             case byteLists, hexDumps, markup, unescaped, transcoded
         }
 
+        /// A run of 16 or more base64-alphabet bytes, and whether every byte is a hex digit.
+        struct Run: Sendable, Equatable {
+            let range: Range<Int>
+            let allHex: Bool
+        }
+
         let bytes: [UInt8]
         let regions: [Range<Int>]
         let joined: Unwrapped?
+        /// The base64 runs of 16 bytes or more, ascending.
+        let runs: [Run]
 
-        /// The plan of `bytes`: its text regions and wrapped stretches, found in one pass.
-        init(_ bytes: [UInt8]) {
-            self.bytes = bytes
+        /// What one piece's read finds: its spans, and the line breaks in it.
+        private struct Piece {
             var regions: [Range<Int>] = []
-            var joined = UnwrappedBuilder()
-            bytes.withUnsafeBufferPointer { b in
-                ByteSpans.scan(b, kinds: [.text, .wrapped], minimum: Decoding.textMinimum) { kind, span, extra in
-                    if kind == .text {
-                        Decoding.appendTextRegions(b, in: span, minimum: Decoding.textMinimum, to: &regions)
-                    } else {
-                        joined.add(b, span: span, breaksBefore: extra)
+            var wrapped: [(span: Range<Int>, breaks: Int)] = []
+            var runs: [Run] = []
+            var lines = 0
+        }
+
+        /// The plan of `bytes`: its text regions, wrapped stretches and base64 runs, found in
+        /// one pass; on `threads` threads in pieces of `piece` bytes when it holds more than two.
+        init(_ bytes: [UInt8], threads: Int = 1, piece: Int = 0) {
+            self.bytes = bytes
+            let ranges: [Range<Int>] =
+                threads > 1 && piece > 0 && bytes.count > 2 * piece
+                ? stride(from: 0, to: bytes.count, by: piece).map { $0..<min(bytes.count, $0 + piece) }
+                : [0..<bytes.count]
+            func read(_ range: Range<Int>) -> Piece {
+                var piece = Piece()
+                bytes.withUnsafeBufferPointer { b in
+                    piece.lines = ByteSpans.scan(b, kinds: .all, minimum: Decoding.textMinimum, in: range) {
+                        kind, span, extra in
+                        switch kind {
+                        case .text: Decoding.appendTextRegions(b, in: span, minimum: Decoding.textMinimum, to: &piece.regions)
+                        case .wrapped: piece.wrapped.append((span, extra))
+                        case .base64: piece.runs.append(Run(range: span, allHex: extra != 0))
+                        }
                     }
                 }
+                return piece
             }
-            self.regions = regions
-            self.joined = joined.result
+            let pieces: [Piece]
+            if ranges.count == 1 {
+                pieces = [read(ranges[0])]
+            } else {
+                let slots = Locked<[Int: Piece]>([:])
+                WorkQueue.run(count: ranges.count, threads: threads) { _, index in
+                    let piece = read(ranges[index])
+                    slots.update { $0[index] = piece }
+                    return true
+                }
+                let filled = slots.update { $0 }
+                pieces = ranges.indices.map { filled[$0] ?? Piece() }
+            }
+            // A wrapped stretch's line breaks count from the start of the source: the pieces' in turn.
+            var builder = UnwrappedBuilder()
+            var lines = 0
+            bytes.withUnsafeBufferPointer { b in
+                for piece in pieces {
+                    for (span, breaks) in piece.wrapped { builder.add(b, span: span, breaksBefore: lines + breaks) }
+                    lines += piece.lines
+                }
+            }
+            regions = pieces.flatMap(\.regions)
+            runs = pieces.flatMap(\.runs)
+            joined = builder.result
+        }
+
+        /// Whether any decoder has anything to read but the UTF-16 and UTF-32 check: no text
+        /// region, no wrapped stretch, no base64 run of 24 or more (most decoded keys, random bytes).
+        var isBare: Bool { regions.isEmpty && joined == nil && !runs.contains { $0.range.count >= 24 } }
+
+        /// The runs that start in `range`.
+        private func runs(startingIn range: Range<Int>) -> ArraySlice<Run> {
+            var low = 0
+            var high = runs.count
+            while low < high {
+                let mid = (low + high) / 2
+                if runs[mid].range.lowerBound < range.lowerBound { low = mid + 1 } else { high = mid }
+            }
+            var end = low
+            while end < runs.count && runs[end].range.lowerBound < range.upperBound { end += 1 }
+            return runs[low..<end]
         }
 
         /// The tasks, the runs cut in pieces of `piece` bytes; with `runs`, the batch tasks first.
@@ -144,14 +212,20 @@ extension Decoding {
         func run(_ task: Task, into batch: inout DecodedBatch) -> [(String, [UInt8])] {
             switch task {
             case .runs(let range):
-                Decoding.decodeRuns(bytes, into: &batch, in: range)
+                for run in runs(startingIn: range) {
+                    Decoding.appendRunDecodings(bytes[run.range], allHex: run.allHex, at: run.range.lowerBound, into: &batch)
+                }
                 return []
             case .joinedRuns(let range):
                 guard let joined else { return [] }
                 Decoding.decodeRuns(joined.bytes, into: &batch, offset: 0, crossing: joined.joins, in: range)
                 return []
             case .primary(let range):
-                return Decoding.primaryRuns(bytes, in: range).map { ("decoded@\($0.0)", $0.1) }
+                var primary = DecodedBatch()
+                for run in runs(startingIn: range) where run.range.count >= 24 {
+                    Decoding.appendPrimary(bytes[run.range], allHex: run.allHex, at: run.range.lowerBound, into: &primary)
+                }
+                return primary.runs.map { ("decoded@\($0.0)", $0.1) }
             case .primaryJoined(let range):
                 guard let joined else { return [] }
                 return Decoding.primaryRuns(joined.bytes, crossing: joined.joins, in: range)
@@ -168,6 +242,8 @@ extension Decoding {
     /// The text decoders' output for one source, each named for its decoder (and offset).
     static func textDecodings(_ bytes: [UInt8]) -> [(String, [UInt8])] {
         let plan = TextPlan(bytes)
+        // Most derived sources (a decoded key, random bytes) give nothing but may be UTF-16.
+        if plan.isBare { return transcoded(bytes).map { [$0] } ?? [] }
         var none = DecodedBatch()
         return plan.tasks(piece: bytes.count, runs: false).flatMap { plan.run($0, into: &none) }
     }
@@ -177,7 +253,7 @@ extension Decoding {
     /// starts in), the other decoders side by side; the same list, in the same order.
     static func textDecodings(_ bytes: [UInt8], threads: Int, piece: Int) -> [(String, [UInt8])] {
         guard threads > 1, piece > 0, bytes.count > 2 * piece else { return textDecodings(bytes) }
-        let plan = TextPlan(bytes)
+        let plan = TextPlan(bytes, threads: threads, piece: piece)
         let tasks = plan.tasks(piece: piece, runs: false)
         let slots = Locked<[Int: [(String, [UInt8])]]>([:])
         WorkQueue.run(count: tasks.count, threads: threads) { _, index in
@@ -198,14 +274,20 @@ extension Decoding {
     ) -> [(Int, [UInt8])] {
         var batch = DecodedBatch()
         forEachRun(bytes, minimum: 24, crossing: joins, in: range) { start, run, allHex in
-            if allHex && run.count % 2 == 0 {
-                batch.append(start) { appendHex(run, to: &$0) }
-            } else {
-                // The run ends before any `=`: a partial last group is decoded, a lone character dropped.
-                batch.append(start) { appendBase64(run.count % 4 == 1 ? run.dropLast() : run, to: &$0) }
-            }
+            appendPrimary(run, allHex: allHex, at: start, into: &batch)
         }
         return batch.runs
+    }
+
+    /// One run decoded from its first character into `batch`: as hex when all of it is hex
+    /// digits of an even count, else as base64 (the run ends before any `=`: a partial last
+    /// group is decoded, a lone character dropped).
+    static func appendPrimary(_ run: ArraySlice<UInt8>, allHex: Bool, at start: Int, into batch: inout DecodedBatch) {
+        if allHex && run.count % 2 == 0 {
+            batch.append(start) { appendHex(run, to: &$0) }
+        } else {
+            batch.append(start) { appendBase64(run.count % 4 == 1 ? run.dropLast() : run, to: &$0) }
+        }
     }
 
     /// Runs of 8 or more byte values written as numbers in the text regions: decimal

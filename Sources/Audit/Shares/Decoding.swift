@@ -42,7 +42,7 @@ enum Decoding {
     static func unwrapped(_ bytes: [UInt8]) -> Unwrapped? {
         var builder = UnwrappedBuilder()
         bytes.withUnsafeBufferPointer { b in
-            ByteSpans.scan(b, kinds: .wrapped, minimum: 16) { _, span, breaks in
+            _ = ByteSpans.scan(b, kinds: .wrapped, minimum: 16) { _, span, breaks in
                 builder.add(b, span: span, breaksBefore: breaks)
             }
         }
@@ -112,7 +112,7 @@ enum Decoding {
             }
         }
         bytes.withUnsafeBufferPointer { b in
-            ByteSpans.scan(b, kinds: .base64, minimum: minimum, in: range) { _, run, hex in
+            _ = ByteSpans.scan(b, kinds: .base64, minimum: minimum, in: range) { _, run, hex in
                 if let joins {
                     while next < joins.count && joins[next] <= run.lowerBound { next += 1 }
                     guard next < joins.count && joins[next] < run.upperBound else { return }
@@ -131,22 +131,42 @@ enum Decoding {
         in range: Range<Int>? = nil, source: Int = 0
     ) {
         forEachRun(bytes, minimum: 16, crossing: joins, in: range) { start, run, allHex in
-            let at = offset ?? start
-            if allHex { batch.append(at, source: source) { appendHex(run, to: &$0) } }
-            for shift in 0..<min(4, run.count) {
-                batch.append(at, source: source) { appendBase64(run.dropFirst(shift), to: &$0) }
-            }
+            appendRunDecodings(run, allHex: allHex, at: offset ?? start, into: &batch, source: source)
+        }
+    }
+
+    /// One run's decodings into `batch`, named `at`: as hex when all of it is hex digits, and
+    /// as base64 at each alignment.
+    static func appendRunDecodings(
+        _ run: ArraySlice<UInt8>, allHex: Bool, at: Int, into batch: inout DecodedBatch, source: Int = 0
+    ) {
+        if allHex { batch.append(at, source: source) { appendHex(run, to: &$0) } }
+        for shift in 0..<min(4, run.count) {
+            batch.append(at, source: source) { appendBase64(run.dropFirst(shift), to: &$0) }
         }
     }
 
     /// ``decodeRuns(_:into:offset:crossing:in:source:)`` of `bytes` and of the runs its line
-    /// breaks cut (``unwrapped(_:)``, named at offset 0): what the search decodes in every source.
+    /// breaks cut (``unwrapped(_:)``, named at offset 0): what the search decodes in every
+    /// source. One pass of the kernel finds both.
     static func decodeAllRuns(_ bytes: [UInt8], into batch: inout DecodedBatch, source: Int = 0) {
-        decodeRuns(bytes, into: &batch, source: source)
-        if let joined = unwrapped(bytes) {
+        var builder = UnwrappedBuilder()
+        bytes.withUnsafeBufferPointer { b in
+            _ = ByteSpans.scan(b, kinds: runsAndWrapped, minimum: 16) { kind, span, extra in
+                if kind == .base64 {
+                    appendRunDecodings(bytes[span], allHex: extra != 0, at: span.lowerBound, into: &batch, source: source)
+                } else {
+                    builder.add(b, span: span, breaksBefore: extra)
+                }
+            }
+        }
+        if let joined = builder.result {
             decodeRuns(joined.bytes, into: &batch, offset: 0, crossing: joined.joins, source: source)
         }
     }
+
+    /// The kinds ``decodeAllRuns(_:into:source:)`` reads.
+    private static let runsAndWrapped: ByteSpans.Kinds = [.base64, .wrapped]
 
     /// ``decodeRuns(_:into:offset:)`` as a list: each run's offset and decoded bytes.
     static func decodedRuns(_ bytes: [UInt8]) -> [(Int, [UInt8])] {

@@ -144,7 +144,7 @@ extension ShareSearch {
         let failure = Locked<Error?>(nil)
         let tasks: [Decoding.TextPlan.Task]
         do {
-            let plan = Decoding.TextPlan(bytes)
+            let plan = Decoding.TextPlan(bytes, threads: count, piece: pieceSize)
             tasks = plan.tasks(piece: pieceSize, runs: bytes.count <= Self.decodeLimit)
             WorkQueue.run(count: tasks.count, threads: count) { thread, index in
                 var batch = DecodedBatch()

@@ -91,13 +91,17 @@ typedef struct {
 
 typedef struct {
     size_t begin, stop, minimum;
+    /// The line breaks between the scan's first byte and `begin` (a wrapped span's count starts at `begin`).
+    size_t linesBeforeBegin;
     unsigned reject;
     cspans_emit_fn emit;
     void *context;
 } cspans_scan_args;
 
 static inline void cspans_give(const cspans_scan_args *a, int kind, size_t start, size_t end, size_t extra) {
-    if (start >= a->begin && start < a->stop && end - start >= a->minimum) a->emit(a->context, kind, start, end, extra);
+    if (start >= a->begin && start < a->stop && end - start >= a->minimum) {
+        a->emit(a->context, kind, start, end, kind == CSPANS_WRAPPED ? extra - a->linesBeforeBegin : extra);
+    }
 }
 
 /// The `extra` of a run of `kind` that starts at bit `bit` of the block at `base`.
@@ -168,16 +172,21 @@ static unsigned cspans_classes_at(const uint8_t *bytes, size_t count, size_t i) 
     return out;
 }
 
-static inline __attribute__((always_inline)) void cspans_scan_blocks(const uint8_t *bytes, size_t count, size_t from, unsigned kinds,
-                               const cspans_scan_args *a, cspans_masks (*classify)(const uint8_t *)) {
+/// The scan from `from` (where the spans in progress at a->begin start); returns the line
+/// breaks in [begin, stop).
+static inline __attribute__((always_inline)) size_t cspans_scan_blocks(const uint8_t *bytes, size_t count,
+                                                                       size_t from, unsigned kinds,
+                                                                       const cspans_scan_args *a,
+                                                                       cspans_masks (*classify)(const uint8_t *)) {
     cspans_run runs[3] = {{0}};
     size_t lines = 0;
+    size_t linesInRange = 0;
     size_t base = from;
     for (; base < count; base += 64) {
         if (base >= a->stop) {
             int pending = 0;
             for (int k = 0; k < 3; k++) pending |= runs[k].open && runs[k].start >= a->begin && runs[k].start < a->stop;
-            if (!pending) return;
+            if (!pending) return linesInRange;
         }
         cspans_masks m;
         uint64_t valid = CSPANS_ALL;
@@ -199,6 +208,13 @@ static inline __attribute__((always_inline)) void cspans_scan_blocks(const uint8
             cspans_step(a, &runs[2], CSPANS_WRAPPED, (m.base64 | m.line) & valid, 0, m.line, base, lines);
             lines += (size_t)__builtin_popcountll(m.line & valid);
         }
+        if (base < a->stop) {
+            // The block's bytes in [begin, stop) (the walk back may start the scan blocks before begin).
+            uint64_t inRange = valid;
+            if (base < a->begin) inRange = a->begin - base >= 64 ? 0 : inRange & (CSPANS_ALL << (a->begin - base));
+            if (a->stop - base < 64) inRange &= CSPANS_ALL >> (64 - (a->stop - base));
+            linesInRange += (size_t)__builtin_popcountll(m.line & inRange);
+        }
     }
     int kindOf[3] = {CSPANS_BASE64, CSPANS_TEXT, CSPANS_WRAPPED};
     for (int k = 0; k < 3; k++) {
@@ -206,19 +222,20 @@ static inline __attribute__((always_inline)) void cspans_scan_blocks(const uint8
         size_t extra = kindOf[k] == CSPANS_BASE64 ? (size_t)!runs[k].flagged : runs[k].extra;
         cspans_give(a, kindOf[k], runs[k].start, count, extra);
     }
+    return linesInRange;
 }
 
-typedef void (*cspans_blocks_fn)(const uint8_t *, size_t, size_t, unsigned, const cspans_scan_args *);
+typedef size_t (*cspans_blocks_fn)(const uint8_t *, size_t, size_t, unsigned, const cspans_scan_args *);
 
 #if defined(__x86_64__)
-static void cspans_blocks_sse2(const uint8_t *bytes, size_t count, size_t from, unsigned kinds,
+static size_t cspans_blocks_sse2(const uint8_t *bytes, size_t count, size_t from, unsigned kinds,
                                const cspans_scan_args *a) {
-    cspans_scan_blocks(bytes, count, from, kinds, a, cspans_classify_sse2);
+    return cspans_scan_blocks(bytes, count, from, kinds, a, cspans_classify_sse2);
 }
 
-__attribute__((target("avx2"))) static void cspans_blocks_avx2(const uint8_t *bytes, size_t count, size_t from,
+__attribute__((target("avx2"))) static size_t cspans_blocks_avx2(const uint8_t *bytes, size_t count, size_t from,
                                                                unsigned kinds, const cspans_scan_args *a) {
-    cspans_scan_blocks(bytes, count, from, kinds, a, cspans_classify_avx2);
+    return cspans_scan_blocks(bytes, count, from, kinds, a, cspans_classify_avx2);
 }
 
 static int cspans_has_avx2(void) {
@@ -226,9 +243,9 @@ static int cspans_has_avx2(void) {
     return __builtin_cpu_supports("avx2");
 }
 #else
-static void cspans_blocks_portable(const uint8_t *bytes, size_t count, size_t from, unsigned kinds,
+static size_t cspans_blocks_portable(const uint8_t *bytes, size_t count, size_t from, unsigned kinds,
                                    const cspans_scan_args *a) {
-    cspans_scan_blocks(bytes, count, from, kinds, a, cspans_classify_portable);
+    return cspans_scan_blocks(bytes, count, from, kinds, a, cspans_classify_portable);
 }
 #endif
 
@@ -247,30 +264,37 @@ static cspans_blocks_fn cspans_blocks(const char *kernel) {
 }
 
 int cspans_scan_with(const char *kernel, const uint8_t *bytes, size_t count, size_t begin, size_t stop,
-                     unsigned kinds, size_t minimum, cspans_emit_fn emit, void *context) {
+                     unsigned kinds, size_t minimum, cspans_emit_fn emit, void *context, size_t *lineBreaks) {
     cspans_blocks_fn blocks = cspans_blocks(kernel);
     if (blocks == NULL || minimum == 0 || begin > count) return -1;
     kinds &= CSPANS_BASE64 | CSPANS_TEXT | CSPANS_WRAPPED;
     if (stop > count) stop = count;
-    if (kinds == 0 || begin >= stop) return 0;
+    if (lineBreaks) *lineBreaks = 0;
+    if (begin >= stop) return 0;
     // Start where the runs in progress at `begin` start, so that they are known as such.
     size_t from = begin;
-    while (from > 0 && (cspans_classes_at(bytes, count, from - 1) & kinds)) from--;
+    size_t linesBeforeBegin = 0;
+    while (from > 0 && (cspans_classes_at(bytes, count, from - 1) & kinds)) {
+        from--;
+        linesBeforeBegin += bytes[from] == '\n' || bytes[from] == '\r';
+    }
     cspans_scan_args a = {
         .begin = begin,
         .stop = stop,
         .minimum = minimum,
+        .linesBeforeBegin = linesBeforeBegin,
         .reject = minimum < 16 ? (unsigned)minimum : 16,
         .emit = emit,
         .context = context,
     };
-    blocks(bytes, count, from, kinds, &a);
+    size_t lines = blocks(bytes, count, from, kinds, &a);
+    if (lineBreaks) *lineBreaks = lines;
     return 0;
 }
 
 int cspans_scan(const uint8_t *bytes, size_t count, size_t begin, size_t stop, unsigned kinds, size_t minimum,
-                cspans_emit_fn emit, void *context) {
-    return cspans_scan_with(NULL, bytes, count, begin, stop, kinds, minimum, emit, context);
+                cspans_emit_fn emit, void *context, size_t *lineBreaks) {
+    return cspans_scan_with(NULL, bytes, count, begin, stop, kinds, minimum, emit, context, lineBreaks);
 }
 
 const char *cspans_kernel_name(void) {

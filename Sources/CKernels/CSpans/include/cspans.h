@@ -19,8 +19,7 @@ enum {
     /// and the span's edges are never inside a sequence. `extra` is 0.
     CSPANS_TEXT = 2,
     /// Maximal runs of base64-alphabet bytes and line breaks (\n, \r): where line breaks
-    /// may cut base64. `extra` is the number of line breaks between the scan's first
-    /// byte and the span's start.
+    /// may cut base64. `extra` is the number of line breaks in [begin, span start).
     CSPANS_WRAPPED = 4,
 };
 
@@ -32,15 +31,18 @@ typedef void (*cspans_emit_fn)(void *context, int kind, size_t start, size_t end
 /// long and starts in [begin, stop) of `bytes[0..<count]`, in order of their ends. A span
 /// that starts before `begin` and runs into it is not given; a span that starts before
 /// `stop` is read to its end, past `stop` when it goes on. With `begin` 0 and `stop`
-/// `count`, every span. Returns 0, or -1 when `minimum` is 0 or begin > count.
+/// `count`, every span. With `lineBreaks` not NULL, sets it to the number of line breaks
+/// (\n, \r) in [begin, stop), whatever the kinds (so that pieces scanned apart can count a
+/// wrapped span's line breaks from the start of the buffer). Returns 0, or -1 when `minimum`
+/// is 0 or begin > count.
 int cspans_scan(const uint8_t *bytes, size_t count, size_t begin, size_t stop, unsigned kinds, size_t minimum,
-                cspans_emit_fn emit, void *context);
+                cspans_emit_fn emit, void *context, size_t *lineBreaks);
 
 /// cspans_scan with the code path named `kernel` ("avx2", "sse2" or "portable") instead
 /// of this CPU's own, for tests that check every path the CPU can run against each other.
 /// Returns -1 as cspans_scan does, and for a path this CPU cannot run.
 int cspans_scan_with(const char *kernel, const uint8_t *bytes, size_t count, size_t begin, size_t stop,
-                     unsigned kinds, size_t minimum, cspans_emit_fn emit, void *context);
+                     unsigned kinds, size_t minimum, cspans_emit_fn emit, void *context, size_t *lineBreaks);
 
 /// The name of the code path this CPU runs ("avx2", "sse2" or "portable").
 const char *cspans_kernel_name(void);
