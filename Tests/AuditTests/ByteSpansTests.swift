@@ -221,11 +221,14 @@ struct ByteSpansTests {
             let plan = Decoding.TextPlan(bytes)
             #expect(plan.regions == Decoding.textRegions(bytes) && plan.joined == Decoding.unwrapped(bytes))
             let want = ScalarWalks.runs(bytes, minimum: 16)
-            #expect(plan.runs.map(\.range) == want.map { $0.0..<($0.0 + $0.1) } && plan.runs.map(\.allHex) == want.map(\.2))
+            #expect(
+                plan.runs.map(\.range) == want.map { $0.0..<($0.0 + $0.1) } && plan.runs.map(\.allHex) == want.map(\.2))
             // Read in pieces on two threads: the same plan (a wrapped stretch's line breaks counted across pieces).
             let piece = 37 + round * 5
             let pieced = Decoding.TextPlan(bytes, threads: 2, piece: piece)
-            #expect(pieced.regions == plan.regions && pieced.joined == plan.joined && pieced.runs == plan.runs, "piece \(piece)")
+            #expect(
+                pieced.regions == plan.regions && pieced.joined == plan.joined && pieced.runs == plan.runs,
+                "piece \(piece)")
         }
     }
 }

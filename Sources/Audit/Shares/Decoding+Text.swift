@@ -144,7 +144,8 @@ extension Decoding {
                     piece.lines = ByteSpans.scan(b, kinds: .all, minimum: Decoding.textMinimum, in: range) {
                         kind, span, extra in
                         switch kind {
-                        case .text: Decoding.appendTextRegions(b, in: span, minimum: Decoding.textMinimum, to: &piece.regions)
+                        case .text:
+                            Decoding.appendTextRegions(b, in: span, minimum: Decoding.textMinimum, to: &piece.regions)
                         case .wrapped: piece.wrapped.append((span, extra))
                         case .base64: piece.runs.append(Run(range: span, allHex: extra != 0))
                         }
@@ -213,7 +214,8 @@ extension Decoding {
             switch task {
             case .runs(let range):
                 for run in runs(startingIn: range) {
-                    Decoding.appendRunDecodings(bytes[run.range], allHex: run.allHex, at: run.range.lowerBound, into: &batch)
+                    Decoding.appendRunDecodings(
+                        bytes[run.range], allHex: run.allHex, at: run.range.lowerBound, into: &batch)
                 }
                 return []
             case .joinedRuns(let range):
@@ -223,7 +225,8 @@ extension Decoding {
             case .primary(let range):
                 var primary = DecodedBatch()
                 for run in runs(startingIn: range) where run.range.count >= 24 {
-                    Decoding.appendPrimary(bytes[run.range], allHex: run.allHex, at: run.range.lowerBound, into: &primary)
+                    Decoding.appendPrimary(
+                        bytes[run.range], allHex: run.allHex, at: run.range.lowerBound, into: &primary)
                 }
                 return primary.runs.map { ("decoded@\($0.0)", $0.1) }
             case .primaryJoined(let range):

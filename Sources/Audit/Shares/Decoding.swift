@@ -154,7 +154,8 @@ enum Decoding {
         bytes.withUnsafeBufferPointer { b in
             _ = ByteSpans.scan(b, kinds: runsAndWrapped, minimum: 16) { kind, span, extra in
                 if kind == .base64 {
-                    appendRunDecodings(bytes[span], allHex: extra != 0, at: span.lowerBound, into: &batch, source: source)
+                    appendRunDecodings(
+                        bytes[span], allHex: extra != 0, at: span.lowerBound, into: &batch, source: source)
                 } else {
                     builder.add(b, span: span, breaksBefore: extra)
                 }
