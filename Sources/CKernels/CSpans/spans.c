@@ -91,8 +91,6 @@ typedef struct {
 
 typedef struct {
     size_t begin, stop, minimum;
-    /// The line breaks between the scan's first byte and `begin` (a wrapped span's count starts at `begin`).
-    size_t linesBeforeBegin;
     unsigned reject;
     cspans_emit_fn emit;
     void *context;
@@ -100,14 +98,16 @@ typedef struct {
 
 static inline void cspans_give(const cspans_scan_args *a, int kind, size_t start, size_t end, size_t extra) {
     if (start >= a->begin && start < a->stop && end - start >= a->minimum) {
-        a->emit(a->context, kind, start, end, kind == CSPANS_WRAPPED ? extra - a->linesBeforeBegin : extra);
+        a->emit(a->context, kind, start, end, extra);
     }
 }
 
 /// The `extra` of a run of `kind` that starts at bit `bit` of the block at `base`.
 static inline size_t cspans_extra(int kind, uint64_t flags, uint64_t lines, unsigned bit, size_t linesAtBase) {
     if (kind == CSPANS_BASE64) return flags == 0;
-    if (kind == CSPANS_WRAPPED) return linesAtBase + (size_t)__builtin_popcountll(bit ? lines & (CSPANS_ALL >> (64 - bit)) : 0);
+    if (kind == CSPANS_WRAPPED) {
+        return linesAtBase + (size_t)__builtin_popcountll(bit ? lines & (CSPANS_ALL >> (64 - bit)) : 0);
+    }
     return 0;
 }
 
@@ -155,7 +155,7 @@ static inline __attribute__((always_inline)) void cspans_step(const cspans_scan_
     }
 }
 
-/// The classes of one byte, as CSPANS_* bits (for the walk back from `begin`).
+/// The classes of one byte, as CSPANS_* bits (for the byte before `begin`).
 static unsigned cspans_classes_at(const uint8_t *bytes, size_t count, size_t i) {
     uint8_t c = bytes[i];
     unsigned out = 0;
@@ -172,16 +172,23 @@ static unsigned cspans_classes_at(const uint8_t *bytes, size_t count, size_t i) 
     return out;
 }
 
-/// The scan from `from` (where the spans in progress at a->begin start); returns the line
-/// breaks in [begin, stop).
+/// The scan from a->begin, the kinds in `before` with a span in progress there (started
+/// before it, so not given); returns the line breaks in [begin, stop).
 static inline __attribute__((always_inline)) size_t cspans_scan_blocks(const uint8_t *bytes, size_t count,
-                                                                       size_t from, unsigned kinds,
+                                                                       unsigned kinds, unsigned before,
                                                                        const cspans_scan_args *a,
                                                                        cspans_masks (*classify)(const uint8_t *)) {
     cspans_run runs[3] = {{0}};
+    int kindOf[3] = {CSPANS_BASE64, CSPANS_TEXT, CSPANS_WRAPPED};
+    for (int k = 0; k < 3; k++) {
+        if (before & (unsigned)kindOf[k]) {
+            runs[k].open = 1;
+            runs[k].start = a->begin - 1;
+        }
+    }
     size_t lines = 0;
     size_t linesInRange = 0;
-    size_t base = from;
+    size_t base = a->begin;
     for (; base < count; base += 64) {
         if (base >= a->stop) {
             int pending = 0;
@@ -209,14 +216,12 @@ static inline __attribute__((always_inline)) size_t cspans_scan_blocks(const uin
             lines += (size_t)__builtin_popcountll(m.line & valid);
         }
         if (base < a->stop) {
-            // The block's bytes in [begin, stop) (the walk back may start the scan blocks before begin).
+            // The block's bytes before stop.
             uint64_t inRange = valid;
-            if (base < a->begin) inRange = a->begin - base >= 64 ? 0 : inRange & (CSPANS_ALL << (a->begin - base));
             if (a->stop - base < 64) inRange &= CSPANS_ALL >> (64 - (a->stop - base));
             linesInRange += (size_t)__builtin_popcountll(m.line & inRange);
         }
     }
-    int kindOf[3] = {CSPANS_BASE64, CSPANS_TEXT, CSPANS_WRAPPED};
     for (int k = 0; k < 3; k++) {
         if (!runs[k].open) continue;
         size_t extra = kindOf[k] == CSPANS_BASE64 ? (size_t)!runs[k].flagged : runs[k].extra;
@@ -225,17 +230,18 @@ static inline __attribute__((always_inline)) size_t cspans_scan_blocks(const uin
     return linesInRange;
 }
 
-typedef size_t (*cspans_blocks_fn)(const uint8_t *, size_t, size_t, unsigned, const cspans_scan_args *);
+typedef size_t (*cspans_blocks_fn)(const uint8_t *, size_t, unsigned, unsigned, const cspans_scan_args *);
 
 #if defined(__x86_64__)
-static size_t cspans_blocks_sse2(const uint8_t *bytes, size_t count, size_t from, unsigned kinds,
-                               const cspans_scan_args *a) {
-    return cspans_scan_blocks(bytes, count, from, kinds, a, cspans_classify_sse2);
+static size_t cspans_blocks_sse2(const uint8_t *bytes, size_t count, unsigned kinds, unsigned before,
+                                 const cspans_scan_args *a) {
+    return cspans_scan_blocks(bytes, count, kinds, before, a, cspans_classify_sse2);
 }
 
-__attribute__((target("avx2"))) static size_t cspans_blocks_avx2(const uint8_t *bytes, size_t count, size_t from,
-                                                               unsigned kinds, const cspans_scan_args *a) {
-    return cspans_scan_blocks(bytes, count, from, kinds, a, cspans_classify_avx2);
+__attribute__((target("avx2"))) static size_t cspans_blocks_avx2(const uint8_t *bytes, size_t count, unsigned kinds,
+                                                                 unsigned before,
+                                                                 const cspans_scan_args *a) {
+    return cspans_scan_blocks(bytes, count, kinds, before, a, cspans_classify_avx2);
 }
 
 static int cspans_has_avx2(void) {
@@ -243,9 +249,9 @@ static int cspans_has_avx2(void) {
     return __builtin_cpu_supports("avx2");
 }
 #else
-static size_t cspans_blocks_portable(const uint8_t *bytes, size_t count, size_t from, unsigned kinds,
-                                   const cspans_scan_args *a) {
-    return cspans_scan_blocks(bytes, count, from, kinds, a, cspans_classify_portable);
+static size_t cspans_blocks_portable(const uint8_t *bytes, size_t count, unsigned kinds, unsigned before,
+                                     const cspans_scan_args *a) {
+    return cspans_scan_blocks(bytes, count, kinds, before, a, cspans_classify_portable);
 }
 #endif
 
@@ -271,23 +277,17 @@ int cspans_scan_with(const char *kernel, const uint8_t *bytes, size_t count, siz
     if (stop > count) stop = count;
     if (lineBreaks) *lineBreaks = 0;
     if (begin >= stop) return 0;
-    // Start where the runs in progress at `begin` start, so that they are known as such.
-    size_t from = begin;
-    size_t linesBeforeBegin = 0;
-    while (from > 0 && (cspans_classes_at(bytes, count, from - 1) & kinds)) {
-        from--;
-        linesBeforeBegin += bytes[from] == '\n' || bytes[from] == '\r';
-    }
+    // A span in progress at `begin` started before it: known as such, without walking back to its start.
+    unsigned before = begin > 0 ? cspans_classes_at(bytes, count, begin - 1) & kinds : 0;
     cspans_scan_args a = {
         .begin = begin,
         .stop = stop,
         .minimum = minimum,
-        .linesBeforeBegin = linesBeforeBegin,
         .reject = minimum < 16 ? (unsigned)minimum : 16,
         .emit = emit,
         .context = context,
     };
-    size_t lines = blocks(bytes, count, from, kinds, &a);
+    size_t lines = blocks(bytes, count, kinds, before, &a);
     if (lineBreaks) *lineBreaks = lines;
     return 0;
 }
