@@ -18,9 +18,10 @@ package enum ByteSpans {
         /// superset of text: every well-formed text region lies inside one such span, and a
         /// span's edges never cut a sequence. Its `extra` is 0.
         case text
-        /// A maximal run of base64-alphabet bytes and line breaks (`\n`, `\r`): where line
-        /// breaks may cut base64. Its `extra` is the number of line breaks between the range's
-        /// start (the start of `bytes` without a range) and the span's start.
+        /// A maximal run of base64-alphabet bytes and line breaks (`\n`, `\r`) that holds a
+        /// join, a base64 byte right after a line break: where line breaks cut base64. Its
+        /// `extra` is the number of line breaks between the range's start (the start of
+        /// `bytes` without a range) and the span's start.
         case wrapped
     }
 

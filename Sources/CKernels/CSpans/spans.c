@@ -11,9 +11,9 @@
 
 #define CSPANS_ALL (~(uint64_t)0)
 
-/// One block's classes: bit i for byte i of the block.
+/// One block's classes: bit i for byte i of the block (`join`: a base64 byte after a line break).
 typedef struct {
-    uint64_t base64, nonhex, line, text;
+    uint64_t base64, nonhex, line, join, text;
 } cspans_masks;
 
 typedef uint8_t cspans_u8x16 __attribute__((vector_size(16)));
@@ -96,23 +96,24 @@ typedef struct {
     void *context;
 } cspans_scan_args;
 
-static inline void cspans_give(const cspans_scan_args *a, int kind, size_t start, size_t end, size_t extra) {
-    if (start >= a->begin && start < a->stop && end - start >= a->minimum) {
-        a->emit(a->context, kind, start, end, extra);
-    }
+/// Gives one span when it starts in the range and is long enough: `flagged` is whether it holds
+/// a byte of its kind's flag mask (base64: a byte that is not a hex digit; wrapped: a join,
+/// without which it is not given).
+static inline void cspans_give(const cspans_scan_args *a, int kind, size_t start, size_t end, size_t extra,
+                               int flagged) {
+    if (start < a->begin || start >= a->stop || end - start < a->minimum) return;
+    if (kind == CSPANS_BASE64) extra = (size_t)!flagged;
+    if (kind == CSPANS_WRAPPED && !flagged) return;
+    a->emit(a->context, kind, start, end, extra);
 }
 
-/// The `extra` of a run of `kind` that starts at bit `bit` of the block at `base`.
-static inline size_t cspans_extra(int kind, uint64_t flags, uint64_t lines, unsigned bit, size_t linesAtBase) {
-    if (kind == CSPANS_BASE64) return flags == 0;
-    if (kind == CSPANS_WRAPPED) {
-        return linesAtBase + (size_t)__builtin_popcountll(bit ? lines & (CSPANS_ALL >> (64 - bit)) : 0);
-    }
-    return 0;
+/// The `extra` of a wrapped run that starts at bit `bit` of a block: the line breaks before it.
+static inline size_t cspans_lines_before(uint64_t lines, unsigned bit, size_t linesAtBase) {
+    return linesAtBase + (size_t)__builtin_popcountll(bit ? lines & (CSPANS_ALL >> (64 - bit)) : 0);
 }
 
-/// One kind's runs in one block: `m` the kind's bits, `flags` the bits that clear a base64
-/// run's hex flag, `lines` the line breaks (for a wrapped run's count).
+/// One kind's runs in one block: `m` the kind's bits, `flags` its flag mask (cspans_give),
+/// `lines` the line breaks (for a wrapped run's count).
 static inline __attribute__((always_inline)) void cspans_step(const cspans_scan_args *a, cspans_run *run, int kind,
                                                               uint64_t m, uint64_t flags, uint64_t lines,
                                                               size_t base, size_t linesAtBase) {
@@ -124,7 +125,7 @@ static inline __attribute__((always_inline)) void cspans_step(const cspans_scan_
         unsigned low = (unsigned)__builtin_ctzll(~m);
         uint64_t lowBits = low ? CSPANS_ALL >> (64 - low) : 0;
         run->flagged |= (flags & lowBits) != 0;
-        cspans_give(a, kind, run->start, base + low, kind == CSPANS_BASE64 ? (size_t)!run->flagged : run->extra);
+        cspans_give(a, kind, run->start, base + low, run->extra, run->flagged);
         run->open = 0;
         m &= ~lowBits;
     } else if (m == CSPANS_ALL) {
@@ -144,14 +145,14 @@ static inline __attribute__((always_inline)) void cspans_step(const cspans_scan_
         unsigned at = (unsigned)__builtin_ctzll(starts);
         unsigned length = (unsigned)__builtin_ctzll(~(inside >> at));
         uint64_t bits = (CSPANS_ALL >> (64 - length)) << at;
-        size_t extra = cspans_extra(kind, flags & bits, lines, at, linesAtBase);
-        cspans_give(a, kind, base + at, base + at + length, extra);
+        size_t extra = kind == CSPANS_WRAPPED ? cspans_lines_before(lines, at, linesAtBase) : 0;
+        cspans_give(a, kind, base + at, base + at + length, extra, (flags & bits) != 0);
     }
     if (high) {
         run->open = 1;
         run->start = base + 64 - high;
         run->flagged = (flags & top) != 0;
-        run->extra = cspans_extra(kind, 0, lines, 64 - high, linesAtBase);
+        run->extra = kind == CSPANS_WRAPPED ? cspans_lines_before(lines, 64 - high, linesAtBase) : 0;
     }
 }
 
@@ -212,7 +213,7 @@ static inline __attribute__((always_inline)) size_t cspans_scan_blocks(const uin
         if (kinds & CSPANS_BASE64) cspans_step(a, &runs[0], CSPANS_BASE64, m.base64 & valid, m.nonhex, 0, base, 0);
         if (kinds & CSPANS_TEXT) cspans_step(a, &runs[1], CSPANS_TEXT, m.text & valid, 0, 0, base, 0);
         if (kinds & CSPANS_WRAPPED) {
-            cspans_step(a, &runs[2], CSPANS_WRAPPED, (m.base64 | m.line) & valid, 0, m.line, base, lines);
+            cspans_step(a, &runs[2], CSPANS_WRAPPED, (m.base64 | m.line) & valid, m.join, m.line, base, lines);
             lines += (size_t)__builtin_popcountll(m.line & valid);
         }
         if (base < a->stop) {
@@ -224,8 +225,7 @@ static inline __attribute__((always_inline)) size_t cspans_scan_blocks(const uin
     }
     for (int k = 0; k < 3; k++) {
         if (!runs[k].open) continue;
-        size_t extra = kindOf[k] == CSPANS_BASE64 ? (size_t)!runs[k].flagged : runs[k].extra;
-        cspans_give(a, kindOf[k], runs[k].start, count, extra);
+        cspans_give(a, kindOf[k], runs[k].start, count, runs[k].extra, runs[k].flagged);
     }
     return linesInRange;
 }

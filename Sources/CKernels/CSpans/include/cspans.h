@@ -18,8 +18,9 @@ enum {
     /// continuation). A superset: every well-formed text region lies inside one span,
     /// and the span's edges are never inside a sequence. `extra` is 0.
     CSPANS_TEXT = 2,
-    /// Maximal runs of base64-alphabet bytes and line breaks (\n, \r): where line breaks
-    /// may cut base64. `extra` is the number of line breaks in [begin, span start).
+    /// Maximal runs of base64-alphabet bytes and line breaks (\n, \r) that hold a join (a
+    /// base64 byte right after a line break): where line breaks cut base64. `extra` is the
+    /// number of line breaks in [begin, span start).
     CSPANS_WRAPPED = 4,
 };
 
