@@ -41,6 +41,18 @@ struct Derived: Sendable {
     let bytes: [UInt8]
     /// How many steps from the file (1 for what the file itself holds).
     let depth: Int
+    /// Its runs, text regions and wrapped stretches (``Decoding/TextPlan``), read once for
+    /// both its own search and its decoding.
+    let plan: Decoding.TextPlan
+
+    /// `bytes` derived as `display`, `depth` steps from the file; its plan read on `threads`
+    /// threads in pieces of `piece` bytes when it holds more than two.
+    init(display: String, bytes: [UInt8], depth: Int, threads: Int = 1, piece: Int = 0) {
+        self.display = display
+        self.bytes = bytes
+        self.depth = depth
+        plan = Decoding.TextPlan(bytes, threads: threads, piece: piece)
+    }
 }
 
 extension Derived: ByteSource {
@@ -115,7 +127,8 @@ extension Decoding {
         let state = ExpansionState(limits.budget(forInput: bytes.count))
         // The sources derived from `bytes` at `depth`, their budget taken (containers first, then text).
         func children(
-            _ bytes: [UInt8], _ display: String, _ depth: Int, text: [(String, [UInt8])]?
+            _ bytes: [UInt8], _ display: String, _ depth: Int, text: [(String, [UInt8])]?,
+            plan: TextPlan? = nil
         ) -> [(
             String, [UInt8]
         )] {
@@ -147,7 +160,11 @@ extension Decoding {
                 }
             }
             // A big derived source is decoded on every thread too (its siblings may be done long before).
-            for (name, content) in text ?? textDecodings(bytes, threads: threads, piece: piece) {
+            let decoded =
+                text
+                ?? textDecodings(
+                    plan ?? TextPlan(bytes, threads: threads, piece: piece), threads: threads, piece: piece)
+            for (name, content) in decoded {
                 guard !state.exhausted else { break }
                 guard state.take(content.count) else {
                     state.stop(display, ContainerError.exceedsBudget(limit: state.limit))
@@ -157,19 +174,22 @@ extension Decoding {
             }
             return children.filter { !$0.1.isEmpty }
         }
-        func derive(_ bytes: [UInt8], _ display: String, _ depth: Int, _ thread: Int) throws {
-            for (name, content) in children(bytes, display, depth, text: nil) {
-                let child = Derived(display: "\(display)!\(name)", bytes: content, depth: depth + 1)
+        func derived(_ name: String, _ content: [UInt8], under display: String, _ depth: Int) -> Derived {
+            Derived(display: "\(display)!\(name)", bytes: content, depth: depth, threads: threads, piece: piece)
+        }
+        func derive(_ source: Derived, _ thread: Int) throws {
+            for (name, content) in children(source.bytes, source.display, source.depth, text: nil, plan: source.plan) {
+                let child = derived(name, content, under: source.display, source.depth + 1)
                 try visit(thread, child)
-                try derive(content, child.display, depth + 1, thread)
+                try derive(child, thread)
             }
         }
         let first = children(bytes, display, 0, text: top)
         if threads <= 1 || first.count < 2 {
             for (name, content) in first {
-                let child = Derived(display: "\(display)!\(name)", bytes: content, depth: 1)
+                let child = derived(name, content, under: display, 1)
                 try visit(0, child)
-                try derive(content, child.display, 1, 0)
+                try derive(child, 0)
             }
             return state.issues
         }
@@ -180,9 +200,9 @@ extension Decoding {
         WorkQueue.run(count: (first.count + step - 1) / step, threads: threads) { thread, chunk in
             do {
                 for (name, content) in first[(chunk * step)..<min(first.count, (chunk + 1) * step)] {
-                    let child = Derived(display: "\(display)!\(name)", bytes: content, depth: 1)
+                    let child = derived(name, content, under: display, 1)
                     try visit(thread, child)
-                    try derive(content, child.display, 1, thread)
+                    try derive(child, thread)
                 }
                 return true
             } catch {

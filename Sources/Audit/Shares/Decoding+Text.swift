@@ -243,20 +243,26 @@ extension Decoding {
     }
 
     /// The text decoders' output for one source, each named for its decoder (and offset).
-    static func textDecodings(_ bytes: [UInt8]) -> [(String, [UInt8])] {
-        let plan = TextPlan(bytes)
+    static func textDecodings(_ bytes: [UInt8]) -> [(String, [UInt8])] { textDecodings(TextPlan(bytes)) }
+
+    /// ``textDecodings(_:)`` of the source `plan` was made for.
+    static func textDecodings(_ plan: TextPlan) -> [(String, [UInt8])] {
         // Most derived sources (a decoded key, random bytes) give nothing but may be UTF-16.
-        if plan.isBare { return transcoded(bytes).map { [$0] } ?? [] }
+        if plan.isBare { return transcoded(plan.bytes).map { [$0] } ?? [] }
         var none = DecodedBatch()
-        return plan.tasks(piece: bytes.count, runs: false).flatMap { plan.run($0, into: &none) }
+        return plan.tasks(piece: plan.bytes.count, runs: false).flatMap { plan.run($0, into: &none) }
     }
 
     /// ``textDecodings(_:)`` on `threads` threads when `bytes` holds more than two pieces: the
     /// runs of the bytes and of their joined lines piece by piece (each run by the piece it
     /// starts in), the other decoders side by side; the same list, in the same order.
     static func textDecodings(_ bytes: [UInt8], threads: Int, piece: Int) -> [(String, [UInt8])] {
-        guard threads > 1, piece > 0, bytes.count > 2 * piece else { return textDecodings(bytes) }
-        let plan = TextPlan(bytes, threads: threads, piece: piece)
+        textDecodings(TextPlan(bytes, threads: threads, piece: piece), threads: threads, piece: piece)
+    }
+
+    /// ``textDecodings(_:threads:piece:)`` of the source `plan` was made for.
+    static func textDecodings(_ plan: TextPlan, threads: Int, piece: Int) -> [(String, [UInt8])] {
+        guard threads > 1, piece > 0, plan.bytes.count > 2 * piece else { return textDecodings(plan) }
         let tasks = plan.tasks(piece: piece, runs: false)
         let slots = Locked<[Int: [(String, [UInt8])]]>([:])
         WorkQueue.run(count: tasks.count, threads: threads) { _, index in

@@ -166,6 +166,18 @@ enum Decoding {
         }
     }
 
+    /// ``decodeAllRuns(_:into:source:)`` of the source `plan` was made for, from the runs and
+    /// stretches the plan found (no second read).
+    static func decodeAllRuns(_ plan: TextPlan, into batch: inout DecodedBatch, source: Int = 0) {
+        for run in plan.runs {
+            appendRunDecodings(
+                plan.bytes[run.range], allHex: run.allHex, at: run.range.lowerBound, into: &batch, source: source)
+        }
+        if let joined = plan.joined {
+            decodeRuns(joined.bytes, into: &batch, offset: 0, crossing: joined.joins, source: source)
+        }
+    }
+
     /// The kinds ``decodeAllRuns(_:into:source:)`` reads.
     private static let runsAndWrapped: ByteSpans.Kinds = [.base64, .wrapped]
 

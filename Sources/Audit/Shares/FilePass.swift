@@ -25,8 +25,16 @@ final class BatchSearch {
     }
 
     /// Adds one source as `ShareSearch.scan(_:file:)` searches it: its bytes, and (up to
-    /// ``ShareSearch/decodeLimit``) its decoded runs and those of its lines joined.
-    func add(_ bytes: [UInt8], display: String) throws(PatternSearchError) {
+    /// ``ShareSearch/decodeLimit``) its decoded runs and those of its lines joined, from its
+    /// `plan` when given (``Derived/plan``).
+    func add(_ bytes: [UInt8], display: String, plan: Decoding.TextPlan? = nil) throws(PatternSearchError) {
+        func decode(_ source: Int) {
+            if let plan {
+                Decoding.decodeAllRuns(plan, into: &batch, source: source)
+            } else {
+                Decoding.decodeAllRuns(bytes, into: &batch, source: source)
+            }
+        }
         if bytes.count >= Self.flushSize {
             // A big source is scanned where it is (a stream of its own), not copied into the batch.
             try flush()
@@ -41,7 +49,7 @@ final class BatchSearch {
             guard bytes.count <= ShareSearch.decodeLimit else { return }
             displays.append(display)
             found.append([:])
-            Decoding.decodeAllRuns(bytes, into: &batch)
+            decode(0)
             try flush()
             return
         }
@@ -49,7 +57,7 @@ final class BatchSearch {
         displays.append(display)
         found.append([:])
         batch.appendRaw(bytes, source: source)
-        if bytes.count <= ShareSearch.decodeLimit { Decoding.decodeAllRuns(bytes, into: &batch, source: source) }
+        if bytes.count <= ShareSearch.decodeLimit { decode(source) }
         if batch.bytes.count >= Self.flushSize { try flush() }
     }
 
@@ -175,7 +183,7 @@ extension ShareSearch {
         result.issues = try Decoding.expand(
             bytes, display: display, threads: count, piece: wide ? pieceSize : 0, top: top
         ) { thread, derived in
-            try batches[thread].add(derived.bytes, display: derived.display)
+            try batches[thread].add(derived.bytes, display: derived.display, plan: derived.plan)
         }
         for batch in batches {
             try batch.flush()
