@@ -50,8 +50,10 @@ typedef uint8_t cspans_u8x32 __attribute__((vector_size(32)));
 #undef CSPANS_WIDTH
 #undef CSPANS_MOVEMASK
 #undef CSPANS_TARGET
-#else
-// Elsewhere: the same compares on 16-byte vectors (NEON on arm64), lanes packed one by one.
+#endif
+
+// Elsewhere (and on x86-64 for the tests): the same compares on 16-byte vectors (NEON on
+// arm64), lanes packed one by one.
 static inline uint32_t cspans_pack16(cspans_u8x16 v) {
     uint32_t bits = 0;
     for (int i = 0; i < 16; i++) bits |= (uint32_t)(v[i] >> 7) << i;
@@ -68,7 +70,6 @@ static inline uint32_t cspans_pack16(cspans_u8x16 v) {
 #undef CSPANS_WIDTH
 #undef CSPANS_MOVEMASK
 #undef CSPANS_TARGET
-#endif
 
 /// Bit i set when bits i ..< i + length of m are all set (length 1 to 64).
 static inline uint64_t cspans_runs_at_least(uint64_t m, unsigned length) {
@@ -248,12 +249,12 @@ static int cspans_has_avx2(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2");
 }
-#else
+#endif
+
 static size_t cspans_blocks_portable(const uint8_t *bytes, size_t count, unsigned kinds, unsigned before,
                                      const cspans_scan_args *a) {
     return cspans_scan_blocks(bytes, count, kinds, before, a, cspans_classify_portable);
 }
-#endif
 
 /// The block loop named `kernel` ("avx2", "sse2", "portable"; NULL: this CPU's widest), or
 /// NULL when this CPU cannot run it.
@@ -262,6 +263,7 @@ static cspans_blocks_fn cspans_blocks(const char *kernel) {
     if (kernel == NULL) return cspans_has_avx2() ? cspans_blocks_avx2 : cspans_blocks_sse2;
     if (strcmp(kernel, "avx2") == 0) return cspans_has_avx2() ? cspans_blocks_avx2 : NULL;
     if (strcmp(kernel, "sse2") == 0) return cspans_blocks_sse2;
+    if (strcmp(kernel, "portable") == 0) return cspans_blocks_portable;
     return NULL;
 #else
     if (kernel == NULL || strcmp(kernel, "portable") == 0) return cspans_blocks_portable;

@@ -40,7 +40,8 @@ int cspans_scan(const uint8_t *bytes, size_t count, size_t begin, size_t stop, u
                 cspans_emit_fn emit, void *context, size_t *lineBreaks);
 
 /// cspans_scan with the code path named `kernel` ("avx2", "sse2" or "portable") instead
-/// of this CPU's own, for tests that check every path the CPU can run against each other.
+/// of this CPU's own, for tests that check every path the CPU can run against each other
+/// (x86-64 runs "portable" too, the path arm64 and other CPUs take).
 /// Returns -1 as cspans_scan does, and for a path this CPU cannot run.
 int cspans_scan_with(const char *kernel, const uint8_t *bytes, size_t count, size_t begin, size_t stop,
                      unsigned kinds, size_t minimum, cspans_emit_fn emit, void *context, size_t *lineBreaks);
