@@ -21,7 +21,8 @@ struct KeySiteTool: ParsableCommand {
             """,
         version: toolVersion,
         subcommands: [
-            Init.self, Endorse.self, Mint.self, Close.self, DestroySpools.self, LogException.self, Status.self,
+            Init.self, Endorse.self, Mint.self, Close.self, DestroySpoolsCommand<KeySiteTool>.self,
+            LogExceptionCommand<KeySiteTool>.self, StatusCommand<KeySiteTool>.self,
         ])
 
     static func main() { runCeremonyTool("key-site", harden: true) }
@@ -114,52 +115,10 @@ extension KeySiteTool {
                 ])
         }
     }
+}
 
-    struct DestroySpools: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "destroy-spools",
-            abstract:
-                "After printing and assembly: overwrite and remove printed/site-b/, recorded in a signed retention statement.",
-            discussion: "Runs after every batch is done and before close, which lists the statement.")
-        @OptionGroup var ceremony: CeremonyOption
-        @OptionGroup var pin: PINOption
-        @OptionGroup var output: JSONOption
-
-        func run() throws { try destroySpools(.siteB, layout: ceremony.layout, pin: pin.source, output: output) }
-    }
-
-    struct LogException: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "log-exception",
-            abstract: "Append an entry, signed with the site key, to the exception log (transfer/exceptions.jsonl).",
-            discussion:
-                "The log is hash-chained: each entry holds the SHA-256 of the one before; close records its head.")
-        @OptionGroup var ceremony: CeremonyOption
-        @OptionGroup var exception: ExceptionOptions
-        @OptionGroup var pin: PINOption
-        @OptionGroup var output: JSONOption
-
-        func run() throws {
-            let layout = ceremony.layout
-            try logException(
-                layout, role: .siteB, options: exception,
-                signer: try SiteIdentity.load(from: layout.site(.siteB), pin: pin.source), output: output)
-        }
-    }
-
-    struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Show each batch's state (pending, issued, minted, verified, sealed) and the next step.",
-            discussion: """
-                Reads which bundles transfer/ holds and whether this site's printer made each batch's faces; \
-                it changes nothing and verifies only the manifest's and the closing manifest's signatures.
-                """)
-        @OptionGroup var ceremony: CeremonyOption
-        @OptionGroup var output: JSONOption
-
-        func run() throws {
-            let status = try CeremonyStatus.read(ceremony.layout, site: .siteB)
-            output.emit(status.lines, status.json)
-        }
-    }
+/// The site the shared commands (ToolSupport/SiteCommands.swift) run as.
+extension KeySiteTool: SiteToolRole {
+    static let party = Party.siteB
+    static let printerOutput = "faces"
 }

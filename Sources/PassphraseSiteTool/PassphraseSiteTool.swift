@@ -21,8 +21,9 @@ struct PassphraseSiteTool: ParsableCommand {
             """,
         version: toolVersion,
         subcommands: [
-            Init.self, Propose.self, Issue.self, Verify.self, Seal.self, Close.self, DestroySpools.self,
-            LogException.self, Status.self,
+            Init.self, Propose.self, Issue.self, Verify.self, Seal.self, Close.self,
+            DestroySpoolsCommand<PassphraseSiteTool>.self, LogExceptionCommand<PassphraseSiteTool>.self,
+            StatusCommand<PassphraseSiteTool>.self,
         ])
 
     static func main() { runCeremonyTool("passphrase-site", harden: true) }
@@ -202,56 +203,12 @@ extension PassphraseSiteTool {
                 ])
         }
     }
-
-    struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Show each batch's state (pending, issued, minted, verified, sealed) and the next step.",
-            discussion: """
-                Reads which bundles transfer/ holds and whether this site's printer made each batch's labels; \
-                it changes nothing and verifies only the manifest's and the closing manifest's signatures.
-                """)
-        @OptionGroup var ceremony: CeremonyOption
-        @OptionGroup var output: JSONOption
-
-        func run() throws {
-            let status = try CeremonyStatus.read(ceremony.layout, site: .siteA)
-            output.emit(status.lines, status.json)
-        }
-    }
 }
 
 extension Network: ExpressibleByArgument {}
 
-extension PassphraseSiteTool {
-    struct DestroySpools: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "destroy-spools",
-            abstract:
-                "After printing and assembly: overwrite and remove printed/site-a/, recorded in a signed retention statement.",
-            discussion: "Runs after every batch is done and before close, which lists the statement.")
-        @OptionGroup var ceremony: CeremonyOption
-        @OptionGroup var pin: PINOption
-        @OptionGroup var output: JSONOption
-
-        func run() throws { try destroySpools(.siteA, layout: ceremony.layout, pin: pin.source, output: output) }
-    }
-
-    struct LogException: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "log-exception",
-            abstract: "Append an entry, signed with the site key, to the exception log (transfer/exceptions.jsonl).",
-            discussion:
-                "The log is hash-chained: each entry holds the SHA-256 of the one before; close records its head.")
-        @OptionGroup var ceremony: CeremonyOption
-        @OptionGroup var exception: ExceptionOptions
-        @OptionGroup var pin: PINOption
-        @OptionGroup var output: JSONOption
-
-        func run() throws {
-            let layout = ceremony.layout
-            try logException(
-                layout, role: .siteA, options: exception,
-                signer: try SiteIdentity.load(from: layout.site(.siteA), pin: pin.source), output: output)
-        }
-    }
+/// The site the shared commands (ToolSupport/SiteCommands.swift) run as.
+extension PassphraseSiteTool: SiteToolRole {
+    static let party = Party.siteA
+    static let printerOutput = "labels"
 }
