@@ -133,13 +133,8 @@ extension Decoding {
                         } else if archive {
                             _ = try Containers.archiveMembers(bytes, budget: &budget) { children.append(($0, $1)) }
                         }
-                        for offset in zlib {
-                            guard
-                                let (content, complete) = try Containers.inflateZlib(
-                                    bytes, at: offset, budget: &budget),
-                                complete || content.count >= 64
-                            else { continue }
-                            children.append(("zlib@\(offset)", content))
+                        try Containers.zlibStreams(bytes, at: zlib, budget: &budget) {
+                            children.append(("zlib@\($0)", $1))
                         }
                     }
                 } catch {
