@@ -93,25 +93,41 @@ extension Decoding {
         }
 
         let bytes: [UInt8]
+        /// The text regions decoded: with a window, those that start in its own range.
         let regions: [Range<Int>]
         let joined: Unwrapped?
+        /// The window of a big file that `bytes` is, or nil for a whole source.
+        let window: Window?
 
-        init(_ bytes: [UInt8]) {
+        init(_ bytes: [UInt8], window: Window? = nil) {
             self.bytes = bytes
-            regions = Decoding.textRegions(bytes)
+            self.window = window
+            let regions = Decoding.textRegions(bytes)
+            self.regions = window.map { window in regions.filter { window.own.contains($0.lowerBound) } } ?? regions
             joined = Decoding.unwrapped(bytes)
         }
 
-        /// The tasks, the runs cut in pieces of `piece` bytes; with `runs`, the batch tasks first.
+        /// The tasks, the runs cut in pieces of `piece` bytes (of the window's own range only);
+        /// with `runs`, the batch tasks first.
         func tasks(piece: Int, runs: Bool) -> [Task] {
-            func pieces(_ count: Int) -> [Range<Int>] {
-                stride(from: 0, to: count, by: max(1, piece)).map { $0..<min(count, $0 + max(1, piece)) }
+            func pieces(_ range: Range<Int>) -> [Range<Int>] {
+                stride(from: range.lowerBound, to: range.upperBound, by: max(1, piece)).map {
+                    $0..<min(range.upperBound, $0 + max(1, piece))
+                }
             }
-            let joinedCount = joined?.bytes.count ?? 0
+            let own = window?.own ?? 0..<bytes.count
+            let joinedAll = 0..<(joined?.bytes.count ?? 0)
             var tasks: [Task] = []
-            if runs { tasks += pieces(bytes.count).map(Task.runs) + pieces(joinedCount).map(Task.joinedRuns) }
-            tasks += pieces(bytes.count).map(Task.primary) + pieces(joinedCount).map(Task.primaryJoined)
+            if runs { tasks += pieces(own).map(Task.runs) + pieces(joinedAll).map(Task.joinedRuns) }
+            tasks += pieces(own).map(Task.primary) + pieces(joinedAll).map(Task.primaryJoined)
             return tasks + [.byteLists, .hexDumps, .markup, .unescaped, .transcoded]
+        }
+
+        /// A derived source's name: a file offset for those named by one (`decoded@N`), and in a
+        /// window the window's start for the others (`text@N`, `unwrapped@N+M`).
+        private func named(_ name: String, at offset: Int? = nil) -> String {
+            if let offset { return "\(name)@\((window?.origin ?? 0) + offset)" }
+            return window.map { "\(name)@\($0.start)" } ?? name
         }
 
         /// What `task` derives, each named; a batch task appends to `batch` instead.
@@ -125,16 +141,19 @@ extension Decoding {
                 Decoding.decodeRuns(joined.bytes, into: &batch, offset: 0, crossing: joined.joins, in: range)
                 return []
             case .primary(let range):
-                return Decoding.primaryRuns(bytes, in: range).map { ("decoded@\($0.0)", $0.1) }
+                return Decoding.primaryRuns(bytes, in: range).map { (named("decoded", at: $0.0), $0.1) }
             case .primaryJoined(let range):
                 guard let joined else { return [] }
+                let prefix = window.map { "\($0.start)+" } ?? ""
                 return Decoding.primaryRuns(joined.bytes, crossing: joined.joins, in: range)
-                    .filter { $0.1.count >= 48 }.map { ("unwrapped@\(joined.joinedOffset($0.0))", $0.1) }
-            case .byteLists: return Decoding.byteLists(bytes, regions: regions).map { ("bytes@\($0.0)", $0.1) }
-            case .hexDumps: return Decoding.hexDumps(bytes, regions: regions)
-            case .markup: return Decoding.markupText(bytes, regions: regions).map { [("text", $0)] } ?? []
-            case .unescaped: return Decoding.unescaped(bytes, regions: regions).map { [("unescaped", $0)] } ?? []
-            case .transcoded: return Decoding.transcoded(bytes).map { [$0] } ?? []
+                    .filter { $0.1.count >= 48 }.map { ("unwrapped@\(prefix)\(joined.joinedOffset($0.0))", $0.1) }
+            case .byteLists:
+                return Decoding.byteLists(bytes, regions: regions).map { (named("bytes", at: $0.0), $0.1) }
+            case .hexDumps: return Decoding.hexDumps(bytes, regions: regions).map { (named($0.0), $0.1) }
+            case .markup: return Decoding.markupText(bytes, regions: regions).map { [(named("text"), $0)] } ?? []
+            case .unescaped:
+                return Decoding.unescaped(bytes, regions: regions).map { [(named("unescaped"), $0)] } ?? []
+            case .transcoded: return Decoding.transcoded(bytes).map { [(named($0.0), $0.1)] } ?? []
             }
         }
     }
