@@ -171,6 +171,38 @@ import Glibc
             ])
     }
 
+    @Test("in a big text file (one text region), markup in a later window is decoded, and once across a window's end")
+    func windowedTextRegion() throws {
+        let folder = try TemporaryFolder(prefix: "share-search")
+        func needle(_ name: String, _ text: String) -> Needle {
+            Needle(serial: Serial(lot: 1, sequence: 1), share: .one, name: name, bytes: Array(text.utf8))
+        }
+        let needles = [needle("inside", "abcdefghijklmnopqrstuvwx"), needle("across", "ABCDEFGHIJKLMNOPQRSTUVWX")]
+        func markup(_ text: String) -> [UInt8] {
+            Array("<svg><text>\(text.prefix(12))</text>\n<text>\(text.dropFirst(12))</text></svg>".utf8)
+        }
+        // Text with no base64 or hex run in it: one region from the first byte to the last.
+        let line = Array(". . . . ; . . . .\n".utf8)
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(70 << 20)
+        while bytes.count < 70 << 20 { bytes += line }
+        let window = ShareSearch.windowSize
+        // Window 1 (from 32 MiB) takes the region up again and owns both: the second runs into window 2.
+        let places = [50 << 20, 2 * window - 10]
+        for (at, text) in zip(places, ["abcdefghijklmnopqrstuvwx", "ABCDEFGHIJKLMNOPQRSTUVWX"]) {
+            let sheet = markup(text)
+            bytes.replaceSubrange(at..<(at + sheet.count), with: sheet)
+        }
+        try Data(bytes).write(to: folder.url.appendingPathComponent("big.txt"))
+        let result = ShareSearch(needles: needles).search(
+            folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+        #expect(result.incomplete.isEmpty, "\(result.incomplete)")
+        #expect(
+            result.derived.map { "\($0.file) \($0.name)" }.sorted() == [
+                "big.txt!text@\(window) across", "big.txt!text@\(window) inside",
+            ])
+    }
+
     @Test("a 40 MiB file that starts with gzip magic is held whole: its text is named without a window")
     func containerStaysWhole() throws {
         let folder = try TemporaryFolder(prefix: "share-search")

@@ -93,7 +93,8 @@ extension Decoding {
         }
 
         let bytes: [UInt8]
-        /// The text regions decoded: with a window, those that start in its own range.
+        /// The text regions decoded: with a window, those that start in its own range, and the
+        /// rest of one that goes on from the window before, from the window's `resume`.
         let regions: [Range<Int>]
         let joined: Unwrapped?
         /// The window of a big file that `bytes` is, or nil for a whole source.
@@ -103,7 +104,16 @@ extension Decoding {
             self.bytes = bytes
             self.window = window
             let regions = Decoding.textRegions(bytes)
-            self.regions = window.map { window in regions.filter { window.own.contains($0.lowerBound) } } ?? regions
+            self.regions =
+                window.map { window in
+                    regions.compactMap { region in
+                        if window.own.contains(region.lowerBound) { return region }
+                        guard region.lowerBound < window.own.lowerBound, region.upperBound > window.resume else {
+                            return nil
+                        }
+                        return window.resume..<region.upperBound
+                    }
+                } ?? regions
             joined = Decoding.unwrapped(bytes)
         }
 

@@ -110,6 +110,9 @@ extension ShareSearch {
     static let windowSize = 32 << 20
     /// How far past its window a run, region or stream that starts in it is read.
     static let windowOverlap = 1 << 20
+    /// How far before the end of the window before a text region that crosses into a window is
+    /// taken up again (a value in markup or escapes shorter than this is seen whole in one).
+    static let windowResume = 64 << 10
     /// How deep and how much one window's decoders go: 64 times its bytes, at most 256 MiB.
     static let windowLimits = Decoding.Limits(ceiling: 256 << 20)
 
@@ -133,7 +136,7 @@ extension ShareSearch {
         held.reserveCapacity(size)
         try source.chunks { chunk in
             try scanner.feed(chunk)
-            Self.note(scanner.take(), engine, base: 0, into: &result.found)
+            Self.note(scanner.take(), engine, into: &result.found)
             held += chunk
             return true
         }
@@ -203,7 +206,7 @@ extension ShareSearch {
             while at < own.upperBound {
                 let next = min(own.upperBound, at + FileSource.chunkSize)
                 try scanner.feed(Array(bytes[at..<next]))
-                Self.note(scanner.take(), engine, base: 0, into: &result.found)
+                Self.note(scanner.take(), engine, into: &result.found)
                 at = next
             }
             if start == 0 { result.head = Array(bytes.prefix(Self.joinSpan)) }
@@ -220,10 +223,10 @@ extension ShareSearch {
         return result
     }
 
-    /// Each literal match's needles, at their first offset (`base` plus where the match starts), into `found`.
-    private static func note(_ matches: [LiteralMatch], _ engine: Engine, base: Int, into found: inout [Int: Int]) {
+    /// Each literal match's needles, at their first offset (where the match starts), into `found`.
+    private static func note(_ matches: [LiteralMatch], _ engine: Engine, into found: inout [Int: Int]) {
         for match in matches {
-            let start = base + match.end - engine.set.literals[match.literal].count
+            let start = match.end - engine.set.literals[match.literal].count
             for needle in engine.needlesOf[match.literal] where found[needle].map({ start < $0 }) ?? true {
                 found[needle] = start
             }
@@ -295,10 +298,14 @@ extension Decoding {
     /// One window of a big file, decoded on its own (``ShareSearch/windowSize``): the bytes
     /// held start at file offset `origin`; the runs, text regions and zlib streams that start in
     /// `own` (indices into the held bytes) are this window's, each read to the end of what is
-    /// held, and the others its neighbours'.
+    /// held, and the others its neighbours'. A text region that goes on from the window before
+    /// (a whole text file is one) is taken up again at `resume`, ``ShareSearch/windowResume``
+    /// before the point where that window stopped reading.
     struct Window: Sendable {
         let origin: Int
         let own: Range<Int>
+        /// Where the rest of a text region from the window before is read from.
+        var resume: Int { own.lowerBound + ShareSearch.windowOverlap - ShareSearch.windowResume }
         /// Whether archives and SQLite are read here: in the first window only, where their magic is.
         var containers: Bool { origin == 0 }
         /// The file offset `own` starts at: what a window's whole-text sources are named by (`text@N`).
