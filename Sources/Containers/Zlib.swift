@@ -2,15 +2,53 @@ internal import CZlib
 
 extension Containers {
     /// Offsets in `bytes` where a zlib stream may start: a deflate header with a 32 KiB window,
-    /// no preset dictionary and a valid check (`78 01`, `78 5E`, `78 9C`, `78 DA`), at most `maximum`.
-    package static func zlibCandidates(_ bytes: [UInt8], maximum: Int = 256) -> [Int] {
+    /// no preset dictionary and a valid check (`78 01`, `78 5E`, `78 9C`, `78 DA`), every one.
+    package static func zlibCandidates(_ bytes: [UInt8]) -> [Int] {
         var out: [Int] = []
         var i = 0
-        while i + 2 < bytes.count && out.count < maximum {
+        while i + 2 < bytes.count {
             if bytes[i] == 0x78, [0x01, 0x5E, 0x9C, 0xDA].contains(bytes[i + 1]) { out.append(i) }
             i += 1
         }
         return out
+    }
+
+    /// The zlib streams in `bytes` that really inflate, tried at each of `candidates`
+    /// (``zlibCandidates(_:)``), in order.
+    ///
+    /// A stream counts when it gives at least 64 bytes, or at least one and a clean end. A header
+    /// that does neither is a decoy: its attempt stops at zlib's first error and takes nothing
+    /// from `budget`, so decoy headers cannot hide a stream behind them. The streams that count
+    /// are at most `maximum`, and what decoys may read in all is at most four times `bytes`
+    /// plus 1 MiB, so the time is bounded too.
+    /// - Parameter visit: called with each stream's offset and what it inflates to.
+    /// - Throws: ``ContainerError/exceedsBudget(limit:)`` when the output would pass `budget`
+    ///   (what was inflated up to the bound is visited first);
+    ///   ``ContainerError/unreadable(_:)`` when a stream past `maximum` counts, or decoys read more
+    ///   than their allowance.
+    package static func zlibStreams(
+        _ bytes: [UInt8], at candidates: [Int], maximum: Int = 256, budget: inout Budget,
+        visit: (_ offset: Int, _ content: [UInt8]) -> Void
+    ) throws(ContainerError) {
+        guard !candidates.isEmpty else { return }
+        var reader = try ZlibReader()
+        var streams = 0
+        var decoyInput = 0
+        let decoyAllowance = bytes.count.multipliedReportingOverflow(by: 4).partialValue + (1 << 20)
+        for offset in candidates where offset < bytes.count {
+            let attempt = try reader.inflate(bytes, at: offset, budget: &budget)
+            guard attempt.counts else {
+                decoyInput += attempt.read
+                guard decoyInput <= decoyAllowance else {
+                    throw .unreadable("its zlib headers pass \(decoyAllowance) bytes of trial inflation")
+                }
+                continue
+            }
+            streams += 1
+            guard streams <= maximum else { throw .unreadable("it holds more than \(maximum) zlib streams") }
+            visit(offset, attempt.content)
+            if attempt.exceeded { throw .exceedsBudget(limit: budget.limit) }
+        }
     }
 
     /// Inflates the zlib stream that starts at `offset` (zlib's inflate).
@@ -21,36 +59,80 @@ extension Containers {
         _ bytes: [UInt8], at offset: Int, budget: inout Budget
     ) throws(ContainerError) -> (content: [UInt8], complete: Bool)? {
         guard offset < bytes.count else { return nil }
-        var stream = unsafe z_stream()
-        guard unsafe inflateInit_(&stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            return nil
-        }
-        defer { unsafe inflateEnd(&stream) }
+        var reader = try ZlibReader()
+        let attempt = try reader.inflate(bytes, at: offset, budget: &budget, all: true)
+        if attempt.exceeded { throw .exceedsBudget(limit: budget.limit) }
+        return attempt.content.isEmpty ? nil : (attempt.content, attempt.complete)
+    }
+}
+
+/// One zlib inflate stream and its output buffer, reset for each attempt (one allocation for
+/// thousands of candidate headers). The stream lives on the heap: zlib keeps its address.
+@safe private struct ZlibReader: ~Copyable {
+    /// What one attempt gave.
+    struct Attempt {
         var content: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        var status = Z_OK
+        /// The stream ended cleanly (its Adler-32 checked).
+        var complete = false
+        /// The budget ran out: `content` stops at it.
         var exceeded = false
+        /// Input bytes zlib read.
+        var read = 0
+        /// A real stream: 64 bytes or more, or at least one and a clean end.
+        var counts: Bool { content.count >= 64 || (complete && !content.isEmpty) }
+    }
+
+    private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+    private var chunk = [UInt8](repeating: 0, count: 1 << 16)
+
+    /// - Throws: ``ContainerError/unreadable(_:)`` when zlib cannot set up a stream (no memory).
+    init() throws(ContainerError) {
+        unsafe stream.initialize(to: z_stream())
+        guard unsafe inflateInit_(stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            unsafe stream.deallocate()
+            throw .unreadable("zlib cannot start an inflate stream")
+        }
+    }
+
+    deinit {
+        unsafe inflateEnd(stream)
+        unsafe stream.deallocate()
+    }
+
+    /// Inflates from `offset` until the stream ends, fails or stops giving output. Output is
+    /// taken from `budget` only once the attempt counts (a decoy costs none), unless `all`.
+    mutating func inflate(
+        _ bytes: [UInt8], at offset: Int, budget: inout Budget, all: Bool = false
+    ) throws(ContainerError) -> Attempt {
+        guard unsafe inflateReset(stream) == Z_OK else { throw .unreadable("zlib cannot reset its stream") }
+        var attempt = Attempt()
+        var charged = 0
+        var status = Z_OK
         unsafe bytes.withUnsafeBufferPointer { input in
-            unsafe stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + offset)
-            unsafe stream.avail_in = UInt32(clamping: input.count - offset)
+            unsafe stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + offset)
+            unsafe stream.pointee.avail_in = UInt32(clamping: input.count - offset)
             while status == Z_OK {
                 let produced = unsafe chunk.withUnsafeMutableBufferPointer { out -> Int in
-                    unsafe stream.next_out = out.baseAddress
-                    unsafe stream.avail_out = UInt32(out.count)
-                    status = unsafe inflate(&stream, Z_NO_FLUSH)
-                    return out.count - Int(unsafe stream.avail_out)
+                    unsafe stream.pointee.next_out = out.baseAddress
+                    unsafe stream.pointee.avail_out = UInt32(out.count)
+                    status = unsafe CZlib.inflate(stream, Z_NO_FLUSH)
+                    return out.count - Int(unsafe stream.pointee.avail_out)
                 }
-                guard budget.take(produced) else {
-                    content += chunk.prefix(budget.remaining)
-                    _ = budget.take(budget.remaining)
-                    exceeded = true
-                    return
+                attempt.content += chunk.prefix(produced)
+                attempt.complete = status == Z_STREAM_END
+                if all || attempt.counts {
+                    guard budget.take(attempt.content.count - charged) else {
+                        attempt.content.removeLast(attempt.content.count - charged - budget.remaining)
+                        _ = budget.take(budget.remaining)
+                        attempt.exceeded = true
+                        return
+                    }
+                    charged = attempt.content.count
                 }
-                content += chunk.prefix(produced)
                 if produced == 0 && status == Z_OK { break }
             }
         }
-        if exceeded { throw .exceedsBudget(limit: budget.limit) }
-        return content.isEmpty ? nil : (content, status == Z_STREAM_END)
+        attempt.read = Int(unsafe stream.pointee.total_in)
+        return attempt
     }
 }

@@ -68,6 +68,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case aKeepsArchivedPassphrase = "a-keeps-archived-passphrase"
     case aKeepsNestedPassphrase = "a-keeps-nested-passphrase"
     case aKeepsSQLiteUTF16Passphrase = "a-keeps-sqlite-utf16-passphrase"
+    case aHidesZlibBehindDecoys = "a-hides-zlib-behind-decoys"
     case aKeepsXzPassphrase = "a-keeps-xz-passphrase"
     case aLeavesDecompressionBomb = "a-leaves-decompression-bomb"
     case bKeepsSeedbByteArray = "b-keeps-seedb-byte-array"
@@ -125,7 +126,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
             .aHidesPassphrasesInTransfer:
             .afterMint
         case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsEscapedPassphrase, .aKeepsGzippedPassphrase,
-            .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aLeavesDecompressionBomb,
+            .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aHidesZlibBehindDecoys,
+            .aLeavesDecompressionBomb,
             .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58,
             .bKeepsSeedbXxd, .aKeepsXzPassphrase, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes,
             .bKeepsFaceSheet, .bHidesFaceSheetInBinary, .aKeepsUTF32Passphrase, .aKeepsBzip2Passphrase,
@@ -186,7 +188,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .aKeepsEncryptedKeys: [.siteA, .transcriptShares, .defaultDeny, .shareShaped]
         case .aWeakPassphraseGenerator: [.exposure, .randomness]
         case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsEscapedPassphrase, .aKeepsGzippedPassphrase,
-            .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aLeavesDecompressionBomb,
+            .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aHidesZlibBehindDecoys,
+            .aLeavesDecompressionBomb,
             .aKeepsXzPassphrase, .aKeepsUTF32Passphrase, .aKeepsBzip2Passphrase, .aKeepsZstdPassphrase,
             .aKeepsZippedPassphrase:
             [.siteA]
@@ -267,6 +270,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .aKeepsArchivedPassphrase: "site A keeps passphrases in a .tar.gz"
         case .aKeepsNestedPassphrase: "site A keeps passphrases in a zip in a tar in a gzip, base64 at 76 columns"
         case .aKeepsSQLiteUTF16Passphrase: "site A keeps passphrases in a SQLite database with UTF-16 text"
+        case .aHidesZlibBehindDecoys:
+            "site A keeps its passphrase log as a zlib stream after 300 decoy zlib headers"
         case .aLeavesDecompressionBomb: "site A leaves a 64 KiB gzip that inflates to 64 MiB"
         case .bKeepsSeedbByteArray: "site B keeps every seedb as a pretty-printed JSON byte array"
         case .bKeepsSeedb0x: "site B keeps every seedb as a list of 0x bytes"

@@ -19,6 +19,8 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case tarGzip = "tar-gzip"
     case nested
     case sqliteUTF16 = "sqlite-utf16"
+    /// A zlib stream after 300 decoy zlib headers, each followed by a byte no inflate accepts.
+    case zlibBehindDecoys = "zlib-behind-decoys"
     // seedb as numbers and other binary-to-text encodings (site B).
     case decimal
     case byteArray = "json-byte-array"
@@ -49,7 +51,7 @@ package enum KeptForm: String, CaseIterable, Sendable {
     package var party: Party {
         switch self {
         case .utf16le, .utf16be, .utf32le, .utf32be, .withoutDashes, .lowerCase, .bare, .jsonEscapes, .gzip, .zlib,
-            .xz, .bzip2, .zstd, .zip, .tar, .tarGzip, .nested, .sqliteUTF16, .bomb:
+            .xz, .bzip2, .zstd, .zip, .tar, .tarGzip, .nested, .sqliteUTF16, .zlibBehindDecoys, .bomb:
             .siteA
         default: .siteB
         }
@@ -67,6 +69,7 @@ extension Fault {
         case .aKeepsArchivedPassphrase: .tarGzip
         case .aKeepsNestedPassphrase: .nested
         case .aKeepsSQLiteUTF16Passphrase: .sqliteUTF16
+        case .aHidesZlibBehindDecoys: .zlibBehindDecoys
         case .aLeavesDecompressionBomb: .bomb
         case .bKeepsSeedbByteArray: .byteArray
         case .bKeepsSeedb0x: .hex0xList
@@ -126,7 +129,7 @@ extension Injector {
                 "\"\(card.0)\":\"" + card.1.utf16.map { String(format: "\\u%04x", $0) }.joined() + "\""
             }
             try put(Array("{\(cards.joined(separator: ","))}\n".utf8))
-        case .gzip, .zlib, .xz, .bzip2, .zip, .tar, .tarGzip:
+        case .gzip, .zlib, .xz, .bzip2, .zip, .tar, .tarGzip, .zlibBehindDecoys:
             try put(try python(Self.compressor(form), input: text))
         case .zstd: try put(try tool("zstd", ["-q", "-c"], input: text))
         case .nested:
@@ -219,6 +222,7 @@ extension Injector {
             switch form {
             case .gzip: "out = gzip.compress(data)"
             case .zlib: "out = zlib.compress(data)"
+            case .zlibBehindDecoys: "out = b\"\\x78\\x9c\\xff\" * 300 + zlib.compress(data)"
             case .xz: "out = lzma.compress(data)"
             case .bzip2: "out = bz2.compress(data)"
             case .zip:

@@ -39,6 +39,8 @@ import Testing
             (.nested, ["site-a/kept/batch-0001.nested!unwrapped@0!notes/cards.txt!notes/cards.txt"]),
             // The UTF-16 pages are found raw; the cells, read through SQLite, as UTF-8.
             (.sqliteUTF16, ["site-a/kept/batch-0001.sqlite-utf16", "site-a/kept/batch-0001.sqlite-utf16!cards"]),
+            // 300 decoy headers of 3 bytes each, then the stream.
+            (.zlibBehindDecoys, ["site-a/kept/batch-0001.zlib-behind-decoys!zlib@900"]),
             (.faceSheet, ["site-b/kept/batch-0001.faces.svg!text"]),
             (.faceSheetInBinary, ["site-b/kept/batch-0001.face-sheet-in-binary!text"]),
             (.xxd, ["site-b/kept/batch-0001.xxd!dump"]),

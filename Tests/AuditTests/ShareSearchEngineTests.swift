@@ -71,28 +71,152 @@ import Glibc
         #expect(Self.offsets(hits) == ["edge.bin n0": 0, "edge.bin n1": bytes.count - 32])
     }
 
+    /// A sparse file of `size` zero bytes in `folder` named `name`, with `writes` (offset, bytes) in it.
+    static func sparseFile(
+        _ folder: TemporaryFolder, _ name: String, size: Int, _ writes: [(Int, [UInt8])]
+    ) throws {
+        let file = folder.url.appendingPathComponent(name)
+        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        for (at, bytes) in writes {
+            let written = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress!, bytes.count, off_t(at)) }
+            #expect(written == bytes.count)
+        }
+        #expect(ftruncate(descriptor, off_t(size)) == 0)
+    }
+
     @Test("a sparse 300 MiB file (over the old 256 MiB limit) is searched to its end, across its range boundaries")
     func bigSparseFile() throws {
         let folder = try TemporaryFolder(prefix: "share-search")
         let needles = Self.needles(3)
         let size = 300 << 20
-        let file = folder.url.appendingPathComponent("big.img")
-        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        try #require(descriptor >= 0)
         // One needle across the first range boundary, one across the decode limit, one 10 bytes before the end.
         let places = [ShareSearch.rangeSize - 7, ShareSearch.decodeLimit - 16, size - 42]
-        for (needle, at) in zip(needles, places) {
-            let written = needle.bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress!, 32, off_t(at)) }
-            #expect(written == 32)
-        }
-        #expect(ftruncate(descriptor, off_t(size)) == 0)
-        close(descriptor)
+        try Self.sparseFile(folder, "big.img", size: size, Array(zip(places, needles.map(\.bytes))))
         var skipped: [String] = []
         let hits = ShareSearch(needles: needles).scan(
             folder: folder.url, layout: CeremonyLayout(root: folder.url), skipped: &skipped, workers: 2)
         #expect(skipped.isEmpty)
         #expect(hits.count == 3)
         #expect(Self.offsets(hits) == ["big.img n0": places[0], "big.img n1": places[1], "big.img n2": places[2]])
+        // The deep search reads it to its end too, window by window: nothing is incomplete.
+        let deep = ShareSearch(needles: needles).search(
+            folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+        #expect(deep.incomplete.isEmpty, "\(deep.incomplete)")
+        #expect(deep.skipped.isEmpty)
+        #expect(Self.offsets(deep.hits) == ["big.img n0": places[0], "big.img n1": places[1], "big.img n2": places[2]])
+    }
+
+    @Test("base64 past the 256 MiB mark and across window boundaries is decoded, each found at its file offset, once")
+    func windowedDecoding() throws {
+        let folder = try TemporaryFolder(prefix: "share-search")
+        let needles = Self.needles(4)
+        func base64(_ bytes: [UInt8]) -> [UInt8] { Array(Data(bytes).base64EncodedString().utf8) }
+        let window = ShareSearch.windowSize
+        // n0 past 256 MiB, n1 across the first window's end; n2 and n3 base64 twice (found in the
+        // source the first decoding derives, named by its file offset), n3 across the second window's end.
+        // A window starts every 32 MiB, so the file has ten.
+        let places = [(270 << 20) + 5, window - 20, (290 << 20) + 3, 2 * window - 30]
+        let texts = [
+            base64(needles[0].bytes), base64(needles[1].bytes), base64(base64(needles[2].bytes)),
+            base64(base64(needles[3].bytes)),
+        ]
+        try Self.sparseFile(folder, "big.img", size: 300 << 20, Array(zip(places, texts)))
+        let result = ShareSearch(needles: needles).search(
+            folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+        #expect(result.incomplete.isEmpty, "\(result.incomplete)")
+        #expect(result.skipped.isEmpty)
+        #expect(Self.offsets(result.hits) == ["big.img n0": places[0], "big.img n1": places[1]])
+        // Each once (not again by the window after), and once more one step down, where the inner base64 is decoded.
+        #expect(
+            result.derived.map { "\($0.file) \($0.name) \($0.offset)" }.sorted() == [
+                "big.img!decoded@\(places[2]) n2 0", "big.img!decoded@\(places[2])!decoded@0 n2 0",
+                "big.img!decoded@\(places[3]) n3 0", "big.img!decoded@\(places[3])!decoded@0 n3 0",
+            ])
+    }
+
+    @Test("in a big file, markup text is named by its window's start and a zlib stream by its file offset")
+    func windowedNames() throws {
+        let folder = try TemporaryFolder(prefix: "share-search")
+        func needle(_ name: String, _ text: String) -> Needle {
+            Needle(serial: Serial(lot: 1, sequence: 1), share: .one, name: name, bytes: Array(text.utf8))
+        }
+        let needles = [
+            needle("inside", "abcdefghijklmnopqrstuvwx"), needle("across", "ABCDEFGHIJKLMNOPQRSTUVWX"),
+            needle("zlib", "card 0000001-0000 passphrase ABCD-EFGH\n"),
+        ]
+        func markup(_ text: String) -> [UInt8] {
+            Array("<svg><text>\(text.prefix(12))</text>\n<text>\(text.dropFirst(12))</text></svg>".utf8)
+        }
+        let window = ShareSearch.windowSize
+        // Window 3 (from 96 MiB) owns both regions, the second running into window 4.
+        let places = [(100 << 20) + 7, 4 * window - 10, (200 << 20) + 11]
+        // zlib.compress of the third needle's text (ContainersTests' stream).
+        let stream = Array(Data(base64Encoded: "eJxLTixKUTAAA0NdEKlQkFhcXJBRlFicquDo5Oyi6+rm7sEFANg3Cs4=")!)
+        try Self.sparseFile(
+            folder, "big.img", size: 260 << 20,
+            [
+                (places[0], markup("abcdefghijklmnopqrstuvwx")), (places[1], markup("ABCDEFGHIJKLMNOPQRSTUVWX")),
+                (places[2], stream),
+            ])
+        let result = ShareSearch(needles: needles).search(
+            folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+        #expect(result.incomplete.isEmpty, "\(result.incomplete)")
+        #expect(result.hits.isEmpty)
+        #expect(
+            result.derived.map { "\($0.file) \($0.name)" }.sorted() == [
+                "big.img!text@\(3 * window) across", "big.img!text@\(3 * window) inside",
+                "big.img!zlib@\(places[2]) zlib",
+            ])
+    }
+
+    @Test("in a big text file (one text region), markup in a later window is decoded, and once across a window's end")
+    func windowedTextRegion() throws {
+        let folder = try TemporaryFolder(prefix: "share-search")
+        func needle(_ name: String, _ text: String) -> Needle {
+            Needle(serial: Serial(lot: 1, sequence: 1), share: .one, name: name, bytes: Array(text.utf8))
+        }
+        let needles = [needle("inside", "abcdefghijklmnopqrstuvwx"), needle("across", "ABCDEFGHIJKLMNOPQRSTUVWX")]
+        func markup(_ text: String) -> [UInt8] {
+            Array("<svg><text>\(text.prefix(12))</text>\n<text>\(text.dropFirst(12))</text></svg>".utf8)
+        }
+        // Text with no base64 or hex run in it: one region from the first byte to the last.
+        let line = Array(". . . . ; . . . .\n".utf8)
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(70 << 20)
+        while bytes.count < 70 << 20 { bytes += line }
+        let window = ShareSearch.windowSize
+        // Window 1 (from 32 MiB) takes the region up again and owns both: the second runs into window 2.
+        let places = [50 << 20, 2 * window - 10]
+        for (at, text) in zip(places, ["abcdefghijklmnopqrstuvwx", "ABCDEFGHIJKLMNOPQRSTUVWX"]) {
+            let sheet = markup(text)
+            bytes.replaceSubrange(at..<(at + sheet.count), with: sheet)
+        }
+        try Data(bytes).write(to: folder.url.appendingPathComponent("big.txt"))
+        let result = ShareSearch(needles: needles).search(
+            folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+        #expect(result.incomplete.isEmpty, "\(result.incomplete)")
+        #expect(
+            result.derived.map { "\($0.file) \($0.name)" }.sorted() == [
+                "big.txt!text@\(window) across", "big.txt!text@\(window) inside",
+            ])
+    }
+
+    @Test("a 40 MiB file that starts with gzip magic is held whole: its text is named without a window")
+    func containerStaysWhole() throws {
+        let folder = try TemporaryFolder(prefix: "share-search")
+        let needles = [
+            Needle(
+                serial: Serial(lot: 1, sequence: 1), share: .one, name: "n",
+                bytes: Array("abcdefghijklmnopqrstuvwx".utf8))
+        ]
+        let sheet = Array("<svg><text>abcdefghijkl</text>\n<text>mnopqrstuvwx</text></svg>".utf8)
+        // Gzip's magic (then no gzip): the file is read as an archive would be, whole.
+        try Self.sparseFile(folder, "c.gz", size: 40 << 20, [(0, [0x1F, 0x8B, 0x08, 0x00]), (36 << 20, sheet)])
+        let result = ShareSearch(needles: needles).search(
+            folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+        #expect(result.derived.map { "\($0.file) \($0.name)" } == ["c.gz!text n"])
     }
 
     @Test("overlapping needles, a needle inside another and two needles of the same bytes are all found")

@@ -59,6 +59,37 @@ import Testing
         #expect(try Containers.inflateZlib(Array("not zlib at all".utf8), at: 0, budget: &budget) == nil)
     }
 
+    @Test("a zlib stream after 300 decoy headers is found at its offset; the decoys take nothing from the budget")
+    func zlibBehindDecoys() throws {
+        let stream = Self.bytes(
+            "789c4b4e2c4a51300003435d10a95090585c5c905194589caae0e8e4eca2ebeae6eec10500d8370ace")
+        let file = Array(repeating: [0x78, 0x9C, 0xFF] as [UInt8], count: 300).flatMap { $0 } + stream
+        let candidates = Containers.zlibCandidates(file)
+        #expect(candidates.count == 301)
+        #expect(candidates.last == 900)
+        var budget = Budget(limit: 1 << 20)
+        var found: [(Int, [UInt8])] = []
+        try Containers.zlibStreams(file, at: candidates, budget: &budget) { found.append(($0, $1)) }
+        #expect(found.map(\.0) == [900])
+        #expect(found.first?.1 == Self.text)
+        #expect(budget.remaining == (1 << 20) - Self.text.count)
+    }
+
+    @Test("a zlib stream past the maximum is an issue, after the first ones are visited")
+    func zlibStreamsPastMaximum() throws {
+        let stream = Self.bytes(
+            "789c4b4e2c4a51300003435d10a95090585c5c905194589caae0e8e4eca2ebeae6eec10500d8370ace")
+        let file = stream + stream + stream
+        var budget = Budget(limit: 1 << 20)
+        var found: [Int] = []
+        #expect(throws: ContainerError.unreadable("it holds more than 2 zlib streams")) {
+            try Containers.zlibStreams(file, at: Containers.zlibCandidates(file), maximum: 2, budget: &budget) {
+                offset, _ in found.append(offset)
+            }
+        }
+        #expect(found == [0, stream.count])
+    }
+
     @Test("a gzip of 1 MiB of zeros stops at a 64 KiB budget, the budget used to the byte (content and one header)")
     func budgetStopsABomb() throws {
         let bomb = try Self.python("import sys, gzip; sys.stdout.buffer.write(gzip.compress(bytes(1 << 20), 9))")

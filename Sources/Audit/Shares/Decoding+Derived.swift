@@ -119,25 +119,30 @@ extension Decoding {
     /// shared out, each searched (`visit`, with the thread's index) and expanded on one thread; a
     /// derived source of more than two `piece`s (when not 0) is decoded on every thread itself.
     /// The budget is one for the whole file, taken in turn; which source stops first when it
-    /// runs out may differ between runs, that it ran out does not.
+    /// runs out may differ between runs, that it ran out does not. With `window`, `bytes` is one
+    /// window of a big file: its zlib streams are those that start in the window's own range,
+    /// named by file offset, and archives and SQLite are read in the first window only.
     static func expand(
         _ bytes: [UInt8], display: String, limits: Limits = .standard, threads: Int, piece: Int = 0,
-        top: [(String, [UInt8])]? = nil, visit: (_ thread: Int, Derived) throws -> Void
+        top: [(String, [UInt8])]? = nil, window: Window? = nil, visit: (_ thread: Int, Derived) throws -> Void
     ) throws -> [DecodingIssue] {
         let state = ExpansionState(limits.budget(forInput: bytes.count))
         // The sources derived from `bytes` at `depth`, their budget taken (containers first, then text).
         func children(
             _ bytes: [UInt8], _ display: String, _ depth: Int, text: [(String, [UInt8])]?,
-            plan: TextPlan? = nil
+            plan: TextPlan? = nil, window: Window? = nil
         ) -> [(
             String, [UInt8]
         )] {
             guard depth < limits.depth, !state.exhausted else { return [] }
             var children: [(String, [UInt8])] = []
             // Whether there is a container at all is asked without the lock (most sources hold none).
-            let sqlite = Containers.looksLikeSQLite(bytes)
-            let archive = !sqlite && Containers.looksLikeArchive(bytes)
-            let zlib = Containers.zlibCandidates(bytes)
+            let magic = window?.containers ?? true
+            let sqlite = magic && Containers.looksLikeSQLite(bytes)
+            let archive = magic && !sqlite && Containers.looksLikeArchive(bytes)
+            var zlib = Containers.zlibCandidates(bytes)
+            if let window { zlib = zlib.filter { window.own.contains($0) } }
+            let origin = window?.origin ?? 0
             if sqlite || archive || !zlib.isEmpty {
                 do {
                     try state.withBudget { budget in
@@ -146,13 +151,8 @@ extension Decoding {
                         } else if archive {
                             _ = try Containers.archiveMembers(bytes, budget: &budget) { children.append(($0, $1)) }
                         }
-                        for offset in zlib {
-                            guard
-                                let (content, complete) = try Containers.inflateZlib(
-                                    bytes, at: offset, budget: &budget),
-                                complete || content.count >= 64
-                            else { continue }
-                            children.append(("zlib@\(offset)", content))
+                        try Containers.zlibStreams(bytes, at: zlib, budget: &budget) {
+                            children.append(("zlib@\(origin + $0)", $1))
                         }
                     }
                 } catch {
@@ -184,7 +184,7 @@ extension Decoding {
                 try derive(child, thread)
             }
         }
-        let first = children(bytes, display, 0, text: top)
+        let first = children(bytes, display, 0, text: top, window: window)
         if threads <= 1 || first.count < 2 {
             for (name, content) in first {
                 let child = derived(name, content, under: display, 1)

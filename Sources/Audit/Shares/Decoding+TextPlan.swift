@@ -116,10 +116,14 @@ extension Decoding {
         }
 
         let bytes: [UInt8]
+        /// The text regions decoded: with a window, those that start in its own range, and the
+        /// rest of one that goes on from the window before, from the window's `resume`.
         let regions: [Range<Int>]
         let joined: Unwrapped?
         /// The base64 runs of 16 bytes or more, ascending.
         let runs: [Run]
+        /// The window of a big file that `bytes` is, or nil for a whole source.
+        let window: Window?
 
         /// What one piece's read finds: its spans, and the line breaks in it.
         private struct Piece {
@@ -129,10 +133,12 @@ extension Decoding {
             var lines = 0
         }
 
-        /// The plan of `bytes`: its text regions, wrapped stretches and base64 runs, found in
-        /// one pass; on `threads` threads in pieces of `piece` bytes when it holds more than two.
-        init(_ bytes: [UInt8], threads: Int = 1, piece: Int = 0) {
+        /// The plan of `bytes` (or of one `window` of a big file): its text regions, wrapped
+        /// stretches and base64 runs, found in one pass; on `threads` threads in pieces of
+        /// `piece` bytes when it holds more than two.
+        init(_ bytes: [UInt8], window: Window? = nil, threads: Int = 1, piece: Int = 0) {
             self.bytes = bytes
+            self.window = window
             let ranges: [Range<Int>] =
                 threads > 1 && piece > 0 && bytes.count > 2 * piece
                 ? stride(from: 0, to: bytes.count, by: piece).map { $0..<min(bytes.count, $0 + piece) }
@@ -174,7 +180,17 @@ extension Decoding {
                     lines += piece.lines
                 }
             }
-            regions = pieces.flatMap(\.regions)
+            let regions = pieces.flatMap(\.regions)
+            self.regions =
+                window.map { window in
+                    regions.compactMap { region in
+                        if window.own.contains(region.lowerBound) { return region }
+                        guard region.lowerBound < window.own.lowerBound, region.upperBound > window.resume else {
+                            return nil
+                        }
+                        return window.resume..<region.upperBound
+                    }
+                } ?? regions
             runs = pieces.flatMap(\.runs)
             joined = builder.result
         }
@@ -196,16 +212,27 @@ extension Decoding {
             return runs[low..<end]
         }
 
-        /// The tasks, the runs cut in pieces of `piece` bytes; with `runs`, the batch tasks first.
+        /// The tasks, the runs cut in pieces of `piece` bytes (of the window's own range only);
+        /// with `runs`, the batch tasks first.
         func tasks(piece: Int, runs: Bool) -> [Task] {
-            func pieces(_ count: Int) -> [Range<Int>] {
-                stride(from: 0, to: count, by: max(1, piece)).map { $0..<min(count, $0 + max(1, piece)) }
+            func pieces(_ range: Range<Int>) -> [Range<Int>] {
+                stride(from: range.lowerBound, to: range.upperBound, by: max(1, piece)).map {
+                    $0..<min(range.upperBound, $0 + max(1, piece))
+                }
             }
-            let joinedCount = joined?.bytes.count ?? 0
+            let own = window?.own ?? 0..<bytes.count
+            let joinedAll = 0..<(joined?.bytes.count ?? 0)
             var tasks: [Task] = []
-            if runs { tasks += pieces(bytes.count).map(Task.runs) + pieces(joinedCount).map(Task.joinedRuns) }
-            tasks += pieces(bytes.count).map(Task.primary) + pieces(joinedCount).map(Task.primaryJoined)
+            if runs { tasks += pieces(own).map(Task.runs) + pieces(joinedAll).map(Task.joinedRuns) }
+            tasks += pieces(own).map(Task.primary) + pieces(joinedAll).map(Task.primaryJoined)
             return tasks + [.byteLists, .hexDumps, .markup, .unescaped, .transcoded]
+        }
+
+        /// A derived source's name: a file offset for those named by one (`decoded@N`), and in a
+        /// window the window's start for the others (`text@N`, `unwrapped@N+M`).
+        private func named(_ name: String, at offset: Int? = nil) -> String {
+            if let offset { return "\(name)@\((window?.origin ?? 0) + offset)" }
+            return window.map { "\(name)@\($0.start)" } ?? name
         }
 
         /// What `task` derives, each named; a batch task appends to `batch` instead.
@@ -227,16 +254,19 @@ extension Decoding {
                     Decoding.appendPrimary(
                         bytes[run.range], allHex: run.allHex, at: run.range.lowerBound, into: &primary)
                 }
-                return primary.runs.map { ("decoded@\($0.0)", $0.1) }
+                return primary.runs.map { (named("decoded", at: $0.0), $0.1) }
             case .primaryJoined(let range):
                 guard let joined else { return [] }
+                let prefix = window.map { "\($0.start)+" } ?? ""
                 return Decoding.primaryRuns(joined.bytes, crossing: joined.joins, in: range)
-                    .filter { $0.1.count >= 48 }.map { ("unwrapped@\(joined.joinedOffset($0.0))", $0.1) }
-            case .byteLists: return Decoding.byteLists(bytes, regions: regions).map { ("bytes@\($0.0)", $0.1) }
-            case .hexDumps: return Decoding.hexDumps(bytes, regions: regions)
-            case .markup: return Decoding.markupText(bytes, regions: regions).map { [("text", $0)] } ?? []
-            case .unescaped: return Decoding.unescaped(bytes, regions: regions).map { [("unescaped", $0)] } ?? []
-            case .transcoded: return Decoding.transcoded(bytes).map { [$0] } ?? []
+                    .filter { $0.1.count >= 48 }.map { ("unwrapped@\(prefix)\(joined.joinedOffset($0.0))", $0.1) }
+            case .byteLists:
+                return Decoding.byteLists(bytes, regions: regions).map { (named("bytes", at: $0.0), $0.1) }
+            case .hexDumps: return Decoding.hexDumps(bytes, regions: regions).map { (named($0.0), $0.1) }
+            case .markup: return Decoding.markupText(bytes, regions: regions).map { [(named("text"), $0)] } ?? []
+            case .unescaped:
+                return Decoding.unescaped(bytes, regions: regions).map { [(named("unescaped"), $0)] } ?? []
+            case .transcoded: return Decoding.transcoded(bytes).map { [(named($0.0), $0.1)] } ?? []
             }
         }
     }
@@ -247,7 +277,7 @@ extension Decoding {
     /// ``textDecodings(_:)`` of the source `plan` was made for.
     static func textDecodings(_ plan: TextPlan) -> [(String, [UInt8])] {
         // Most derived sources (a decoded key, random bytes) give nothing but may be UTF-16.
-        if plan.isBare { return transcoded(plan.bytes).map { [$0] } ?? [] }
+        if plan.isBare && plan.window == nil { return transcoded(plan.bytes).map { [$0] } ?? [] }
         var none = DecodedBatch()
         return plan.tasks(piece: plan.bytes.count, runs: false).flatMap { plan.run($0, into: &none) }
     }

@@ -1,4 +1,5 @@
 import Ceremony
+import Containers
 import Foundation
 import PatternSearch
 
@@ -110,16 +111,32 @@ extension ShareSearch {
     /// How much of each side of two neighbouring files the join search reads.
     static let joinSpan = 4096
 
-    /// The biggest file whose containers and decoded forms are searched (its raw bytes are, whatever its size).
+    /// The biggest file read whole when its first bytes are an archive's or a SQLite database's
+    /// (a bigger one, or one without such magic, is decoded window by window).
     static let deepLimit = 256 << 20
+    /// The part of a big file one window decodes: the runs, text regions and zlib streams that start in it.
+    static let windowSize = 32 << 20
+    /// How far past its window a run, region or stream that starts in it is read.
+    static let windowOverlap = 1 << 20
+    /// How far before the end of the window before a text region that crosses into a window is
+    /// taken up again (a value in markup or escapes shorter than this is seen whole in one).
+    static let windowResume = 64 << 10
+    /// How deep and how much one window's decoders go: 64 times its bytes, at most 256 MiB.
+    static let windowLimits = Decoding.Limits(ceiling: 256 << 20)
 
-    /// One file's whole search, in one read: its bytes (streamed), its decoded runs (files up to
-    /// ``decodeLimit``), and every source ``Decoding/expand(_:display:limits:visit:)`` derives
-    /// from it (files up to ``deepLimit``), searched in batches. A file of more than two pieces
+    /// One file's whole search, in one read: its bytes (streamed), its decoded runs, and every
+    /// source ``Decoding/expand(_:display:limits:visit:)`` derives from it, searched in batches.
+    /// A file of up to ``windowSize`` plus ``windowOverlap`` is held whole (its decoded runs
+    /// searched when up to ``decodeLimit``), and so is one of up to ``deepLimit`` that starts with
+    /// an archive's or a SQLite database's magic; a bigger one is decoded a window at a time
+    /// (``windowedPass(_:size:scanner:threads:engine:)``). A source of more than two pieces
     /// (``pieceSize``) is decoded on `threads` threads: its runs in pieces (each run decoded by
     /// the piece it starts in, read past the piece's end), the other decoders side by side.
     func pass(_ source: FileSource, size: Int, scanner: LiteralScanner, threads: Int) throws -> FileResult {
         guard case .success(let engine) = engine else { return FileResult() }
+        if size > Self.windowSize + Self.windowOverlap, try !Self.holdsContainer(source, size: size) {
+            return try windowedPass(source, size: size, scanner: scanner, threads: threads, engine: engine)
+        }
         var result = FileResult()
         // The raw bytes, streamed while the file is read once.
         try scanner.begin()
@@ -127,12 +144,7 @@ extension ShareSearch {
         held.reserveCapacity(size)
         try source.chunks { chunk in
             try scanner.feed(chunk)
-            for match in scanner.take() {
-                let start = match.end - engine.set.literals[match.literal].count
-                for needle in engine.needlesOf[match.literal] where result.found[needle].map({ start < $0 }) ?? true {
-                    result.found[needle] = start
-                }
-            }
+            Self.note(scanner.take(), engine, into: &result.found)
             held += chunk
             return true
         }
@@ -140,11 +152,105 @@ extension ShareSearch {
         held = []
         result.head = Array(bytes.prefix(Self.joinSpan))
         result.tail = Array(bytes.suffix(Self.joinSpan))
+        guard bytes.count <= Self.deepLimit else {
+            // It grew past the bound after the folder walk measured it.
+            result.issues.append(
+                DecodingIssue(display: source.display, reason: "it grew past \(Self.deepLimit) bytes while read"))
+            return result
+        }
+        let count = threads > 1 && bytes.count > 2 * pieceSize ? threads : 1
+        let scanners = try [scanner] + (1..<max(1, count)).map { _ in try LiteralScanner(engine.set) }
+        try decode(
+            bytes, display: source.display, window: nil, runs: bytes.count <= Self.decodeLimit, limits: .standard,
+            scanners: scanners, engine: engine, into: &result)
+        return result
+    }
 
-        let wide = threads > 1 && bytes.count > 2 * pieceSize
-        let count = wide ? threads : 1
-        var scanners = [scanner]
-        for _ in 1..<count { scanners.append(try LiteralScanner(engine.set)) }
+    /// Whether a file of `size` bytes (up to ``deepLimit``) starts with an archive's or a SQLite
+    /// database's magic, and so is read whole.
+    private static func holdsContainer(_ source: FileSource, size: Int) throws -> Bool {
+        guard size <= deepLimit else { return false }
+        var head: [UInt8] = []
+        var first = source
+        first.start = 0
+        first.end = 4096
+        try first.chunks { chunk in
+            head += chunk
+            return false
+        }
+        return Containers.looksLikeSQLite(head) || Containers.looksLikeArchive(head)
+    }
+
+    /// ``pass(_:size:scanner:threads:)`` for a big file: its raw bytes streamed once, in order,
+    /// through `scanner`, and its decoded forms one window at a time. Window `k` owns the file's
+    /// bytes from `k` × ``windowSize`` for ``windowSize`` bytes, and holds two bytes before them
+    /// (so that a run or region that started before is left to the window it started in, and
+    /// UTF-16 keeps its alignment) and ``windowOverlap`` after. Each window has its own budget
+    /// (``windowLimits``); archives and SQLite are read in the first only.
+    private func windowedPass(
+        _ source: FileSource, size: Int, scanner: LiteralScanner, threads: Int, engine: Engine
+    ) throws -> FileResult {
+        var result = FileResult()
+        try scanner.begin()
+        // The decoders' scanners are their own: a big derived source resets a scanner's stream.
+        let scanners = try (0..<max(1, threads)).map { _ in try LiteralScanner(engine.set) }
+        var start = 0
+        while start < size {
+            let origin = max(0, start - 2)
+            var window = source
+            window.start = origin
+            window.end = min(size, start + Self.windowSize + Self.windowOverlap)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(window.end! - origin)
+            try window.chunks { chunk in
+                bytes += chunk
+                return true
+            }
+            let first = start - origin
+            guard bytes.count > first else { break }
+            let own = first..<min(bytes.count, first + Self.windowSize)
+            // Each byte through the raw stream once: the window's own bytes, 1 MiB at a time.
+            var at = own.lowerBound
+            while at < own.upperBound {
+                let next = min(own.upperBound, at + FileSource.chunkSize)
+                try scanner.feed(Array(bytes[at..<next]))
+                Self.note(scanner.take(), engine, into: &result.found)
+                at = next
+            }
+            if start == 0 { result.head = Array(bytes.prefix(Self.joinSpan)) }
+            if origin + bytes.count >= size || own.upperBound < first + Self.windowSize {
+                result.tail = Array(bytes.suffix(Self.joinSpan))
+            }
+            try decode(
+                bytes, display: source.display, window: Decoding.Window(origin: origin, own: own), runs: true,
+                limits: Self.windowLimits, scanners: scanners, engine: engine, into: &result)
+            // A file cut short while read ends here (its raw bytes were all fed).
+            if own.upperBound < first + Self.windowSize { break }
+            start += Self.windowSize
+        }
+        return result
+    }
+
+    /// Each literal match's needles, at their first offset (where the match starts), into `found`.
+    private static func note(_ matches: [LiteralMatch], _ engine: Engine, into found: inout [Int: Int]) {
+        for match in matches {
+            let start = match.end - engine.set.literals[match.literal].count
+            for needle in engine.needlesOf[match.literal] where found[needle].map({ start < $0 }) ?? true {
+                found[needle] = start
+            }
+        }
+    }
+
+    /// Searches what the decoders derive from `bytes` (a whole file, or one `window` of it),
+    /// on as many threads as there are `scanners`: its decoded runs (with `runs`), its text
+    /// decodings and everything ``Decoding/expand(_:display:limits:threads:piece:top:window:visit:)``
+    /// derives. Hits and issues go into `result`; a hit in a decoded run of a window is named
+    /// by its file offset (the joined lines' runs by the window's start).
+    private func decode(
+        _ bytes: [UInt8], display: String, window: Decoding.Window?, runs: Bool, limits: Decoding.Limits,
+        scanners: [LiteralScanner], engine: Engine, into result: inout FileResult
+    ) throws {
+        let count = scanners.count > 1 && bytes.count > 2 * pieceSize ? scanners.count : 1
         // Each task's derived sources in its own slot, read in task order afterwards (the plan,
         // and its copy of the wrapped lines, go once the tasks are done).
         let slots = Locked<[Int: [(String, [UInt8])]]>([:])
@@ -152,8 +258,8 @@ extension ShareSearch {
         let failure = Locked<Error?>(nil)
         let tasks: [Decoding.TextPlan.Task]
         do {
-            let plan = Decoding.TextPlan(bytes, threads: count, piece: pieceSize)
-            tasks = plan.tasks(piece: pieceSize, runs: bytes.count <= Self.decodeLimit)
+            let plan = Decoding.TextPlan(bytes, window: window, threads: count, piece: pieceSize)
+            tasks = plan.tasks(piece: pieceSize, runs: runs)
             WorkQueue.run(count: tasks.count, threads: count) { thread, index in
                 var batch = DecodedBatch()
                 let out = plan.run(tasks[index], into: &batch)
@@ -165,6 +271,11 @@ extension ShareSearch {
                         failure.update { $0 = $0 ?? error }
                         return false
                     }
+                    if let window {
+                        // A run's offset in the window, or 0 for the joined lines: to the file's.
+                        let joined = if case .joinedRuns = tasks[index] { true } else { false }
+                        local[0] = local[0].mapValues { joined ? window.start : window.origin + $0 }
+                    }
                     found.update { all in all.merge(local[0]) { min($0, $1) } }
                 }
                 if !out.isEmpty { slots.update { $0[index] = out } }
@@ -173,15 +284,14 @@ extension ShareSearch {
         }
         if let error = failure.update({ $0 }) { throw error }
         result.found = found.update { $0 }
-        guard bytes.count <= Self.deepLimit else { return result }
         // The text decodings in ``Decoding/textDecodings(_:)``'s order.
         let filled = slots.update { $0 }
         let top = tasks.indices.flatMap { filled[$0] ?? [] }
 
-        let batches = scanners.map { BatchSearch(engine, $0) }
-        let display = source.display
-        result.issues = try Decoding.expand(
-            bytes, display: display, threads: count, piece: wide ? pieceSize : 0, top: top
+        let batches = scanners.prefix(count).map { BatchSearch(engine, $0) }
+        result.issues += try Decoding.expand(
+            bytes, display: display, limits: limits, threads: count, piece: count > 1 ? pieceSize : 0, top: top,
+            window: window
         ) { thread, derived in
             try batches[thread].add(derived.bytes, display: derived.display, plan: derived.plan)
         }
@@ -189,6 +299,24 @@ extension ShareSearch {
             try batch.flush()
             result.derived += batch.hits
         }
-        return result
+    }
+}
+
+extension Decoding {
+    /// One window of a big file, decoded on its own (``ShareSearch/windowSize``): the bytes
+    /// held start at file offset `origin`; the runs, text regions and zlib streams that start in
+    /// `own` (indices into the held bytes) are this window's, each read to the end of what is
+    /// held, and the others its neighbours'. A text region that goes on from the window before
+    /// (a whole text file is one) is taken up again at `resume`, ``ShareSearch/windowResume``
+    /// before the point where that window stopped reading.
+    struct Window: Sendable {
+        let origin: Int
+        let own: Range<Int>
+        /// Where the rest of a text region from the window before is read from.
+        var resume: Int { own.lowerBound + ShareSearch.windowOverlap - ShareSearch.windowResume }
+        /// Whether archives and SQLite are read here: in the first window only, where their magic is.
+        var containers: Bool { origin == 0 }
+        /// The file offset `own` starts at: what a window's whole-text sources are named by (`text@N`).
+        var start: Int { origin + own.lowerBound }
     }
 }

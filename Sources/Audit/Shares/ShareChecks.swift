@@ -20,8 +20,8 @@ extension AuditRun {
         let search = ShareSearch(cards: book.sorted)
         // A file the search cannot read fails the check of the view it belongs to.
         // Each file is read once and searched through everything derived from it (ShareSearch.search);
-        // a source that cannot be decoded to its end (a budget passed, a damaged or encrypted container,
-        // a file over 256 MiB) is a `high` finding of the check too.
+        // a source that cannot be decoded to its end (a budget passed, a damaged or encrypted container)
+        // is a `high` finding of the check too.
         func scan(_ folder: URL, _ check: Check) -> [Hit] {
             let result = search.search(folder: folder, layout: layout)
             for file in result.skipped {

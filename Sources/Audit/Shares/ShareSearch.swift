@@ -191,11 +191,12 @@ struct ShareSearch: Sendable {
         var incomplete: [(file: String, reason: String)] = []
     }
 
-    /// The audit's whole search of a folder: with `deep`, every file up to ``deepLimit`` is
-    /// read once and searched through everything derived from it (``pass(_:size:scanner:threads:)``),
-    /// and each pair of files that follow each other in a folder (by name) across their join:
-    /// the last ``joinSpan`` bytes of one and the first of the next, so a value split over two
-    /// files is found whole. A bigger file is searched raw, in ranges, and is incomplete.
+    /// The audit's whole search of a folder: with `deep`, every file, whatever its size, is
+    /// read once and searched through everything derived from it (``pass(_:size:scanner:threads:)``,
+    /// a big file window by window), and each pair of files that follow each other in a folder
+    /// (by name) across their join: the last ``joinSpan`` bytes of one and the first of the
+    /// next, so a value split over two files is found whole. Without `deep`, a file over
+    /// ``decodeLimit`` is searched raw, in ranges.
     func search(
         folder: URL, layout: CeremonyLayout, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
         deep: Bool = true
@@ -210,7 +211,7 @@ struct ShareSearch: Sendable {
         }
         var items: [Item] = []
         for (index, entry) in entries.enumerated() {
-            if deep && entry.size <= Self.deepLimit {
+            if deep {
                 items.append(Item(file: index, start: 0, end: nil, before: nil, keep: Self.deepLimit, deep: true))
                 continue
             }
@@ -299,16 +300,9 @@ struct ShareSearch: Sendable {
         for index in ordered {
             let entry = entries[index]
             guard let pass = all[index]?.pass, let head = pass.head, let tail = pass.tail else {
-                // The plain search streams every file whole; only the decoded forms stop here.
-                let error: CeremonyError =
-                    entry.size > Self.deepLimit
-                    ? .tooLarge(path: entry.url.path, limit: Self.deepLimit)
-                    : .readFailed(path: entry.url.path, reason: "could not be read to its end")
-                out.incomplete.append(
-                    (
-                        entry.display,
-                        "not searched to its end: containers and decoded forms are read only in files up to 256 MiB (\(error.message))"
-                    ))
+                // A file that could not be read is also in `skipped`; its decoded forms stop here.
+                let error = CeremonyError.readFailed(path: entry.url.path, reason: "could not be read to its end")
+                out.incomplete.append((entry.display, "not searched to its end: \(error.message)"))
                 continue
             }
             let derived = pass.derived.sorted {

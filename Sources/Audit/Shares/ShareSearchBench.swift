@@ -27,7 +27,7 @@ package enum ShareSearchBench {
     /// Searches every file below `folder` for `literals` on `workers` threads: with `deep`, as the
     /// audit does (``ShareSearch/search(folder:layout:workers:deep:)``: each file read once and
     /// searched raw, through its decoded runs and through every source derived from it); without,
-    /// raw and through decoded runs only, as a file over 256 MiB is.
+    /// raw and through decoded runs only (the plain search, ``ShareSearch/scan(folder:layout:skipped:workers:)``).
     package static func run(literals: [[UInt8]], folder: URL, workers: Int, deep: Bool = true) -> Outcome {
         let clock = ContinuousClock()
         let started = clock.now
