@@ -1,14 +1,25 @@
 internal import CZlib
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension Containers {
     /// Offsets in `bytes` where a zlib stream may start: a deflate header with a 32 KiB window,
     /// no preset dictionary and a valid check (`78 01`, `78 5E`, `78 9C`, `78 DA`), every one.
     package static func zlibCandidates(_ bytes: [UInt8]) -> [Int] {
         var out: [Int] = []
-        var i = 0
-        while i + 2 < bytes.count {
-            if bytes[i] == 0x78, [0x01, 0x5E, 0x9C, 0xDA].contains(bytes[i + 1]) { out.append(i) }
-            i += 1
+        let count = bytes.count
+        unsafe bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            var i = 0
+            // memchr finds each 0x78 at memory speed (one byte in 256 of random data).
+            while i + 2 < count, let hit = unsafe memchr(base + i, 0x78, count - 2 - i) {
+                let at = unsafe UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                let check = unsafe b[at + 1]
+                if check == 0x01 || check == 0x5E || check == 0x9C || check == 0xDA { out.append(at) }
+                i = at + 1
+            }
         }
         return out
     }

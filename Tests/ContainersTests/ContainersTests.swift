@@ -59,6 +59,24 @@ import Testing
         #expect(try Containers.inflateZlib(Array("not zlib at all".utf8), at: 0, budget: &budget) == nil)
     }
 
+    @Test("zlib headers are found at every offset, the last three bytes included, as a byte-by-byte walk finds them")
+    func zlibCandidatesMatchWalk() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt8 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+        // Bytes rich in 0x78 and in the four check bytes, of lengths around every small edge.
+        let alphabet: [UInt8] = [0x78, 0x78, 0x01, 0x5E, 0x9C, 0xDA, 0x00, 0xFF, 0x79]
+        for count in Array(0...40) + [255, 256, 257, 4099] {
+            let bytes = (0..<count).map { _ in alphabet[Int(next()) % alphabet.count] }
+            let walk = bytes.indices.filter { i in
+                i + 2 < bytes.count && bytes[i] == 0x78 && [0x01, 0x5E, 0x9C, 0xDA].contains(bytes[i + 1])
+            }
+            #expect(Containers.zlibCandidates(bytes) == walk, "\(count) bytes")
+        }
+    }
+
     @Test("a zlib stream after 300 decoy headers is found at its offset; the decoys take nothing from the budget")
     func zlibBehindDecoys() throws {
         let stream = Self.bytes(
