@@ -1,0 +1,68 @@
+import BIP38
+import Ceremony
+import CryptoCore
+import Foundation
+import TestSupport
+import Testing
+
+/// The key batch and face spool `key-site mint` joins from per-card pieces
+/// (Sources/Ceremony/Transcript/JoinedEncoding.swift): the same bytes as
+/// Foundation's encoder over the whole value, read back to the same values.
+@Suite struct JoinedBatchFiles {
+    /// `count` card faces made from the spec vectors' intermediate codes with random seedbs.
+    static func faces(_ count: Int) throws -> [CardFace] {
+        let codes = try SpecVector.ecMultiply().map { try IntermediateCode(try #require($0.passphraseCode)) }
+        return try (0..<count).map { index in
+            let key = try codes[index % codes.count].generateKey(
+                seedb: SystemRandom.secretBytes(count: 24), format: Bool.random() ? .compressed : .uncompressed,
+                network: Bool.random() ? .mainnet : .testnet)
+            return CardFace(
+                serial: Serial(lot: Int.random(in: 0..<1_048_576), sequence: index), address: key.address,
+                encryptedKey: key.encryptedKey, confirmationCode: key.confirmationCode)
+        }
+    }
+
+    /// A key batch around `faces`, its header's strings chosen to be awkward: a ceremony
+    /// id with quotes, a slash, a backslash, non-ASCII text and the very text the join
+    /// looks for; a build record or none.
+    static func keyBatch(_ faces: [CardFace], build: BuildRecord?) -> Payload<KeyBatchBody> {
+        let ceremony = #"c-"q"/\é✓ "body":{"cards":[]} "# + SystemRandom.bytes(count: 4).hex
+        return Payload(
+            type: .keyBatch, ceremony: ceremony, signer: .siteB, batch: Int.random(in: 1...4096),
+            sequence: Int.random(in: 1...1000), prev: PayloadDigest(of: Data(SystemRandom.bytes(count: 8))),
+            answers: PayloadDigest(of: Data(SystemRandom.bytes(count: 8))),
+            body: KeyBatchBody(cards: faces.map(\.bundleCard)), build: .some(build))
+    }
+
+    @Test(
+        "a key batch joined from its cards' entries is the encoder's bytes, and reads back canonically",
+        arguments: [1, 2, 5, 17])
+    func keyBatch(count: Int) throws {
+        let faces = try Self.faces(count)
+        for build in [
+            nil, BuildRecord(tool: "key-site", version: "0.1", executableSha256: PayloadDigest(of: Data([1]))),
+        ] {
+            let payload = Self.keyBatch(faces, build: build)
+            let joined = payload.encoded(joining: faces.map(\.entries.keyBatch))
+            #expect(joined == payload.encoded())
+            let read = try Payload<KeyBatchBody>.decodeCanonical(joined)
+            #expect(read.body.cards == faces.map(\.bundleCard))
+            #expect(read.ceremony == payload.ceremony)
+            #expect(read.batch == payload.batch)
+            #expect(read.sequence == payload.sequence)
+            #expect(read.prev == payload.prev)
+            #expect(read.answers == payload.answers)
+            #expect(read.build == build)
+        }
+    }
+
+    @Test(
+        "a face spool joined from its faces' entries is the pretty encoder's bytes, and reads back",
+        arguments: [1, 2, 9])
+    func spool(count: Int) throws {
+        let faces = try Self.faces(count)
+        let joined = CardFace.spool(joining: faces.map(\.entries.spool), of: faces)
+        #expect(joined == (try TranscriptJSON.prettyEncoder.encode(faces)))
+        #expect(try TranscriptJSON.decoder.decode([CardFace].self, from: joined) == faces)
+    }
+}
