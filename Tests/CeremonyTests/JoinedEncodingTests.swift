@@ -65,4 +65,22 @@ import Testing
         #expect(joined == (try TranscriptJSON.prettyEncoder.encode(faces)))
         #expect(try TranscriptJSON.decoder.decode([CardFace].self, from: joined) == faces)
     }
+
+    @Test("background work returns its value, and its error, to every wait")
+    func backgroundWork() throws {
+        let value = Int.random(in: 1...1000)
+        let work = BackgroundWork<Int, CeremonyError> { value * 2 }
+        #expect(try work.wait() == value * 2)
+        #expect(try work.wait() == value * 2)
+        let failing = BackgroundWork<Int, CeremonyError> { () throws(CeremonyError) in
+            throw .refusedBundle(file: "f\(value)", reason: "no")
+        }
+        #expect(throws: CeremonyError.self) { try failing.wait() }
+        do {
+            _ = try failing.wait()
+            Issue.record("the error was not thrown again")
+        } catch {
+            #expect(error.file == "f\(value)")
+        }
+    }
 }

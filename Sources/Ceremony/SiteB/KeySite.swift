@@ -39,6 +39,10 @@ package struct KeySite: Sendable {
         let lock = try SiteLock.acquire(.siteB, layout: layout, for: "mint batch \(batch)")
         defer { withExtendedLifetime(lock) {} }
         try ceremony.checkBatch(batch)
+        // The key batch's build record is hashed while A's batch is read and verified;
+        // waited for on every way out (the process must not exit under the hashing thread).
+        Provenance.digestInBackground()
+        defer { Provenance.waitForDigest() }
         // Bundles go through transfer/'s descriptor, a real folder (never a link), opened
         // before anything is written.
         let transfer = try DirectoryHandle.transfer(layout: layout)
