@@ -66,6 +66,30 @@ import Testing
         #expect(try TranscriptJSON.decoder.decode([CardFace].self, from: joined) == faces)
     }
 
+    /// A random string of printable ASCII without `"` or `\\` (slashes included).
+    static func plain() -> String {
+        let alphabet = Array("abcXYZ019-_/.:+= ~")
+        return String((0..<Int.random(in: 0...12)).map { _ in alphabet.randomElement()! })
+    }
+
+    @Test("objects of plain strings are written as Foundation's encoders write them, compact and pretty")
+    func flatObjects() throws {
+        for _ in 0..<20 {
+            var object: [String: String] = [:]
+            for _ in 0..<Int.random(in: 1...5) { object["k" + Self.plain()] = Self.plain() }
+            let fields = object.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            #expect(FlatJSON.compact(fields) == (try TranscriptJSON.encoder.encode(object)))
+            let pretty = try TranscriptJSON.prettyEncoder.encode([object])
+            #expect(Data("[\n".utf8) + FlatJSON.prettyElement(fields) + Data("\n]".utf8) == pretty)
+            #expect(
+                FlatJSON.indented(try TranscriptJSON.prettyEncoder.encode(object)) == FlatJSON.prettyElement(fields))
+        }
+        for value in ["a\"b", "a\\b", "a\nb", "\u{7F}", "é", "\t"] { #expect(!FlatJSON.isPlain(value)) }
+        for value in ["", "6PfQu77ygVyJLZjfvMLyhLMQbYnu5uguoJJ4kMCLqWwPEdfpwANVS76gTX", "0000001-0007", "a/b"] {
+            #expect(FlatJSON.isPlain(value))
+        }
+    }
+
     @Test("background work returns its value, and its error, to every wait")
     func backgroundWork() throws {
         let value = Int.random(in: 1...1000)

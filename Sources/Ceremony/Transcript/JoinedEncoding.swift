@@ -38,21 +38,33 @@ extension Payload where Body == KeyBatchBody {
 
 extension CardFace {
     /// This face's entries in the two files it goes into, encoded where the card was
-    /// made: its card in the key batch (``TranscriptJSON/encoder`` over ``bundleCard``),
-    /// and its object in the face spool (``TranscriptJSON/prettyEncoder``), indented one
-    /// level as an element of the spool's array.
+    /// made: its card in the key batch (as ``TranscriptJSON/encoder`` writes ``bundleCard``),
+    /// and its object in the face spool (as ``TranscriptJSON/prettyEncoder`` writes it
+    /// inside the spool's array, indented one level).
+    ///
+    /// Every field is a string of printable ASCII, none needing an escape (Base58,
+    /// Bech32, hex, digits and `-`), so the entries are written here directly, keys
+    /// sorted as the encoders sort them; a value that is not is left to the encoder.
     package var entries: (keyBatch: Data, spool: Data) {
-        // Encoding values this site made (strings only) cannot fail.
-        let card = try! TranscriptJSON.encoder.encode(bundleCard)
-        let alone = try! TranscriptJSON.prettyEncoder.encode(self)
-        var spool = Data(capacity: alone.count + alone.count / 8 + 2)
-        // Strings are escaped, so every line feed in the entry is one of the printer's.
-        let lines = alone.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        for (index, line) in lines.enumerated() {
-            spool += Data((index == 0 ? "  " : "\n  ").utf8)
-            spool += line
+        let address = address.text
+        let confirmationCode = confirmationCode.text
+        let serial = serial.description
+        let card: [(String, String)] = [
+            ("address", address), ("confirmation_code", confirmationCode),
+            ("encrypted_key_commitment", Self.commitment(encryptedKey)), ("serial", serial),
+        ]
+        let face: [(String, String)] = [
+            ("address", address), ("confirmation_code", confirmationCode), ("encrypted_key", encryptedKey.text),
+            ("serial", serial),
+        ]
+        guard (card + face).allSatisfy({ FlatJSON.isPlain($0.1) }) else {
+            // Encoding values this site made (strings only) cannot fail.
+            return (
+                try! TranscriptJSON.encoder.encode(bundleCard),
+                FlatJSON.indented(try! TranscriptJSON.prettyEncoder.encode(self))
+            )
         }
-        return (card, spool)
+        return (FlatJSON.compact(card), FlatJSON.prettyElement(face))
     }
 
     /// The face spool of `faces` (``TranscriptJSON/prettyEncoder`` over the array),
@@ -70,5 +82,38 @@ extension CardFace {
         assert(
             joined == (try! TranscriptJSON.prettyEncoder.encode(faces)), "joined face spool differs from the encoder's")
         return joined
+    }
+}
+
+/// JSON objects of plain string fields written the way ``TranscriptJSON``'s encoders
+/// write them, for ``CardFace/entries``.
+package enum FlatJSON {
+    /// Printable ASCII with no `"` or `\\`: written between quotes as it is, by
+    /// Foundation's encoder too (slashes are not escaped: `.withoutEscapingSlashes`).
+    package static func isPlain(_ value: String) -> Bool {
+        value.utf8.allSatisfy { (0x20...0x7E).contains($0) && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+    }
+
+    /// `{"key":"value",...}`, `fields` in the order given (sorted by key).
+    package static func compact(_ fields: [(String, String)]) -> Data {
+        Data(("{" + fields.map { "\"\($0.0)\":\"\($0.1)\"" }.joined(separator: ",") + "}").utf8)
+    }
+
+    /// The object as the pretty printer writes it as an element of a top-level array:
+    /// `  {`, each field `    "key" : "value"` on its own line, `  }`.
+    package static func prettyElement(_ fields: [(String, String)]) -> Data {
+        Data(("  {\n" + fields.map { "    \"\($0.0)\" : \"\($0.1)\"" }.joined(separator: ",\n") + "\n  }").utf8)
+    }
+
+    /// A pretty-printed top-level value, indented one level: two spaces before each line.
+    package static func indented(_ pretty: Data) -> Data {
+        // Strings are escaped, so every line feed in it is one of the printer's.
+        let lines = pretty.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        var indented = Data(capacity: pretty.count + 2 * lines.count + 1)
+        for (index, line) in lines.enumerated() {
+            indented += Data((index == 0 ? "  " : "\n  ").utf8)
+            indented += line
+        }
+        return indented
     }
 }
