@@ -19,35 +19,64 @@ enum CardCosts {
         }
     }
 
+    /// Site B's card compute on one thread, µs per card, one figure per round.
+    struct SiteBCompute {
+        /// scrypt(1024, 1, 1) one call at a time, and batched across the kernel's width.
+        var scrypt: [Double] = []
+        var scryptBatched: [Double] = []
+        /// The whole key generation one card at a time (`generateKey`), and batched
+        /// (`prepareKey` for each card, then `PreparedKey.finish`).
+        var whole: [Double] = []
+        var batched: [Double] = []
+    }
+
+    /// ``SiteBCompute``'s four figures for `code`, `rounds` rounds of `cards` cards each
+    /// (rounded down to the kernel's width), taken in turn; `eachRound` runs after them
+    /// every round, so a caller's own figures are taken under the same load.
+    static func siteBCompute(
+        code: IntermediateCode, cards: Int, rounds: Int, eachRound: () throws -> Void = {}
+    ) throws -> SiteBCompute {
+        let width = Scrypt.kernel.lanesAtOnce
+        let batches = max(1, cards / width)
+        let calls = (0..<width).map { _ in (password: code.passpoint.compressed, salt: SystemRandom.bytes(count: 12)) }
+        let seeds = (0..<width).map { _ in SystemRandom.secretBytes(count: 24) }
+        var figures = SiteBCompute()
+        for _ in 0..<rounds {
+            figures.scrypt += try perCall(iterations: batches * width, rounds: 1) {
+                _ = try Scrypt.derive(
+                    password: calls[0].password, salt: calls[0].salt, parameters: .bip38Passpoint, length: 64)
+            }
+            figures.scryptBatched += try perCall(iterations: batches, rounds: 1) {
+                _ = try Scrypt.derive(many: calls, parameters: .bip38Passpoint, length: 64)
+            }.map { $0 / Double(width) }
+            figures.whole += try perCall(iterations: batches, rounds: 1) {
+                for seedb in seeds { _ = try code.generateKey(seedb: seedb, format: .compressed, network: .mainnet) }
+            }.map { $0 / Double(width) }
+            figures.batched += try perCall(iterations: batches, rounds: 1) {
+                _ = try PreparedKey.finish(
+                    seeds.map { try code.prepareKey(seedb: $0, format: .compressed, network: .mainnet) })
+            }.map { $0 / Double(width) }
+            try eachRound()
+        }
+        return figures
+    }
+
     static func siteB(minted layout: CeremonyLayout, cards: Int, scratch: URL) throws -> SiteBSplit {
         let passphrase = try randomPassphrase()
         let code = try IntermediateCode.make(
             passphrase: passphrase, lotSequence: try LotSequence(lot: 1, sequence: 0)
         ).intermediateCode
-        let seedb = SystemRandom.secretBytes(count: 24)
-        let factorb = SHA256.doubleHash(secret: seedb)
-        let salt = SystemRandom.bytes(count: 12)
+        let factorb = SHA256.doubleHash(secret: SystemRandom.secretBytes(count: 24))
         let key = SystemRandom.secretBytes(count: 32)
         let block = SystemRandom.secretBytes(count: 16)
         let iterations = 200
         let rounds = 5
 
-        // The four measurements are taken round by round, so "other" (whole minus
+        // The parts are taken round by round with the whole, so "other" (whole minus
         // the parts) compares figures taken under the same load.
-        var scrypt: [Double] = []
         var curve: [Double] = []
         var aes: [Double] = []
-        var whole: [Double] = []
-        var scryptBatched: [Double] = []
-        var batched: [Double] = []
-        let width = Scrypt.kernel.lanesAtOnce
-        let calls = (0..<width).map { _ in (password: code.passpoint.compressed, salt: SystemRandom.bytes(count: 12)) }
-        let seeds = (0..<width).map { _ in SystemRandom.secretBytes(count: 24) }
-        for _ in 0..<rounds {
-            scrypt += try perCall(iterations: iterations, rounds: 1) {
-                _ = try Scrypt.derive(
-                    password: code.passpoint.compressed, salt: salt, parameters: .bip38Passpoint, length: 64)
-            }
+        let compute = try siteBCompute(code: code, cards: iterations, rounds: rounds) {
             curve += try perCall(iterations: iterations, rounds: 1) {
                 _ = try code.passpoint.multiplied(by: factorb)
                 _ = try Secp256k1.publicPoint(of: factorb)
@@ -55,18 +84,8 @@ enum CardCosts {
             aes += try perCall(iterations: iterations, rounds: 1) {
                 for _ in 0..<4 { _ = try AES256.encryptBlock(block, key: key) }
             }
-            whole += try perCall(iterations: iterations, rounds: 1) {
-                _ = try code.generateKey(seedb: seedb, format: .compressed, network: .mainnet)
-            }
-            scryptBatched += try perCall(iterations: iterations / width, rounds: 1) {
-                _ = try Scrypt.derive(many: calls, parameters: .bip38Passpoint, length: 64)
-            }.map { $0 / Double(width) }
-            batched += try perCall(iterations: iterations / width, rounds: 1) {
-                _ = try PreparedKey.finish(
-                    seeds.map { try code.prepareKey(seedb: $0, format: .compressed, network: .mainnet) })
-            }.map { $0 / Double(width) }
         }
-        let other = (0..<rounds).map { whole[$0] - scrypt[$0] - curve[$0] - aes[$0] }
+        let other = (0..<rounds).map { compute.whole[$0] - compute.scrypt[$0] - curve[$0] - aes[$0] }
 
         func size(_ url: URL) -> Int {
             (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
@@ -95,15 +114,15 @@ enum CardCosts {
             for (data, url) in files { try AtomicFile.write(data, to: url, mode: .secret) }
         }.map { $0 / 1000 }
 
-        let wholeSummary = Summary(whole, unit: "µs")
+        let wholeSummary = Summary(compute.whole, unit: "µs")
         return SiteBSplit(
-            scryptLightMicroseconds: Summary(scrypt, unit: "µs"),
+            scryptLightMicroseconds: Summary(compute.scrypt, unit: "µs"),
             curveMultiplicationsMicroseconds: Summary(curve, unit: "µs"), aesMicroseconds: Summary(aes, unit: "µs"),
             generateKeyMicroseconds: wholeSummary, otherPerCardMicroseconds: Summary(other, unit: "µs"),
             signingMilliseconds: Summary(signing, unit: "ms"), diskMilliseconds: Summary(disk, unit: "ms"),
-            scryptLightBatchedMicroseconds: Summary(scryptBatched, unit: "µs"),
-            batchedKeyMicroseconds: Summary(batched, unit: "µs"),
-            computeCardsPerSecondPerCore: Summary(batched, unit: "µs").rate(work: 1e6, unit: "cards/s/core"))
+            scryptLightBatchedMicroseconds: Summary(compute.scryptBatched, unit: "µs"),
+            batchedKeyMicroseconds: Summary(compute.batched, unit: "µs"),
+            computeCardsPerSecondPerCore: Summary(compute.batched, unit: "µs").rate(work: 1e6, unit: "cards/s/core"))
     }
 
     static func siteA(scratch: URL, runs: Int) throws -> SiteACosts {

@@ -62,53 +62,36 @@ enum SiteBOnlyBench {
 
     /// Per card on one thread: the light scrypt alone (one call, then a batch of the
     /// kernel's width) and the whole key generation (`generateKey`, then
-    /// `prepareKey` + `PreparedKey.finish` over the same width), alternating.
+    /// `prepareKey` + `PreparedKey.finish` over the same width), alternating
+    /// (``CardCosts/siteBCompute(code:cards:rounds:eachRound:)``), with libsodium's
+    /// light scrypt and a check that both paths make the same keys each round.
     static func inProcess(rounds: Int) throws {
         let width = Scrypt.kernel.lanesAtOnce
         let passphrase = try CardCosts.randomPassphrase()
         let code = try IntermediateCode.make(
             passphrase: passphrase, lotSequence: try LotSequence(lot: 1, sequence: 0)
         ).intermediateCode
-        let calls = (0..<width).map { _ in
-            (password: code.passpoint.compressed, salt: SystemRandom.bytes(count: 12))
-        }
+        let cards = 40 * width
+        let password = code.passpoint.compressed
+        let salt = SystemRandom.bytes(count: 12)
         let seeds = (0..<width).map { _ in SystemRandom.secretBytes(count: 24) }
-        let batches = 40
-        var single: [Double] = []
-        var many: [Double] = []
         var libsodium: [Double] = []
-        var alone: [Double] = []
-        var batched: [Double] = []
         var agrees = true
-        for _ in 0..<rounds {
-            single += try CardCosts.perCall(iterations: batches * width, rounds: 1) {
-                _ = try Scrypt.derive(
-                    password: calls[0].password, salt: calls[0].salt, parameters: .bip38Passpoint, length: 64)
-            }
-            many += try CardCosts.perCall(iterations: batches, rounds: 1) {
-                _ = try Scrypt.derive(many: calls, parameters: .bip38Passpoint, length: 64)
-            }.map { $0 / Double(width) }
-            libsodium += try CardCosts.perCall(iterations: batches * width, rounds: 1) {
+        let compute = try CardCosts.siteBCompute(code: code, cards: cards, rounds: rounds) {
+            libsodium += try CardCosts.perCall(iterations: cards, rounds: 1) {
                 _ = try Scrypt.deriveWithLibsodium(
-                    password: calls[0].password, salt: calls[0].salt, parameters: .bip38Passpoint, length: 64)
+                    password: password, salt: salt, parameters: .bip38Passpoint, length: 64)
             }
-            alone += try CardCosts.perCall(iterations: batches, rounds: 1) {
-                for seedb in seeds { _ = try code.generateKey(seedb: seedb, format: .compressed, network: .mainnet) }
-            }.map { $0 / Double(width) }
-            batched += try CardCosts.perCall(iterations: batches, rounds: 1) {
-                _ = try PreparedKey.finish(
-                    seeds.map { try code.prepareKey(seedb: $0, format: .compressed, network: .mainnet) })
-            }.map { $0 / Double(width) }
             let reference = try seeds.map { try code.generateKey(seedb: $0, format: .compressed, network: .mainnet) }
             let together = try PreparedKey.finish(
                 seeds.map { try code.prepareKey(seedb: $0, format: .compressed, network: .mainnet) })
             agrees = agrees && reference.map(\.encryptedKey) == together.map(\.encryptedKey)
         }
-        let s = Summary(single, unit: "µs")
-        let m = Summary(many, unit: "µs")
+        let s = Summary(compute.scrypt, unit: "µs")
+        let m = Summary(compute.scryptBatched, unit: "µs")
         let l = Summary(libsodium, unit: "µs")
-        let a = Summary(alone, unit: "µs")
-        let b = Summary(batched, unit: "µs")
+        let a = Summary(compute.whole, unit: "µs")
+        let b = Summary(compute.batched, unit: "µs")
         print("in-process, one thread, per card (\(Scrypt.kernel.name), batches of \(width), \(rounds) rounds):")
         print(
             "  scrypt(1024,1,1): libsodium \(l.text()) µs, one call \(s.text()) µs, batched \(m.text()) µs: batched × \(format(m.median / s.median, 3)) one call, × \(format(m.median / l.median, 3)) libsodium"

@@ -16,7 +16,8 @@ package struct CardFace: Codable, Sendable, Equatable {
         self.confirmationCode = confirmationCode
     }
 
-    var bundleCard: KeyBatchBody.Card {
+    /// This face's card in the key batch (no encrypted key: its commitment).
+    package var bundleCard: KeyBatchBody.Card {
         KeyBatchBody.Card(
             serial: serial, address: address, confirmationCode: confirmationCode,
             encryptedKeyCommitment: Self.commitment(encryptedKey))
@@ -31,13 +32,12 @@ package struct CardFace: Codable, Sendable, Equatable {
         try AtomicFile.write(data, to: url, mode: .secret)
     }
 
-    /// Writes face spool `name` in `folder` atomically, mode 0600, through its descriptor.
-    static func writeSpool(_ faces: [CardFace], in folder: DirectoryHandle, name: String) throws(CeremonyError) {
-        let data: Data
-        do { data = try TranscriptJSON.prettyEncoder.encode(faces) } catch {
-            throw .writeFailed(path: folder.path(of: name), reason: "cannot encode the card faces: \(error)")
-        }
-        try folder.write(data, to: name, mode: .secret)
+    /// Writes face spool `name` in `folder` atomically, mode 0600, through its descriptor:
+    /// `faces`, joined from their spool entries (``entries``, `entries[i]` of `faces[i]`).
+    static func writeSpool(
+        _ faces: [CardFace], entries: [Data], in folder: DirectoryHandle, name: String
+    ) throws(CeremonyError) {
+        try folder.write(spool(joining: entries, of: faces), to: name, mode: .secret)
     }
 
     /// Reads a face spool (B's print output).

@@ -39,6 +39,10 @@ package struct KeySite: Sendable {
         let lock = try SiteLock.acquire(.siteB, layout: layout, for: "mint batch \(batch)")
         defer { withExtendedLifetime(lock) {} }
         try ceremony.checkBatch(batch)
+        // The key batch's build record is hashed while A's batch is read and verified;
+        // waited for on every way out (the process must not exit under the hashing thread).
+        Provenance.digestInBackground()
+        defer { Provenance.waitForDigest() }
         // Bundles go through transfer/'s descriptor, a real folder (never a link), opened
         // before anything is written.
         let transfer = try DirectoryHandle.transfer(layout: layout)
@@ -73,6 +77,8 @@ package struct KeySite: Sendable {
         let facesURL = layout.faces(batch)
         let facesName = facesURL.lastPathComponent
         let faces: [CardFace]
+        // Each card's entry in the key batch, encoded on the core that made it (nil when resuming).
+        var batchEntries: [Data]?
         // printed/site-b/ must be a real folder of ours (a looser one tightened), never a link;
         // checked (nothing made) before the keys are made, made after, and the spool goes through it.
         if let printed = try DirectoryHandle.printed(.siteB, layout: layout, create: false),
@@ -93,7 +99,9 @@ package struct KeySite: Sendable {
             // call, then each card's AES and confirmation code (PreparedKey.finish).
             let width = max(1, min(Scrypt.kernel.lanesAtOnce, cards.count / max(1, availableCores())))
             let chunks = stride(from: 0, to: cards.count, by: width).map { $0..<min($0 + width, cards.count) }
-            faces = try parallelMap(chunks.count) { (chunk) throws(CeremonyError) -> [CardFace] in
+            // Each worker also encodes its cards' entries in the key batch and the spool
+            // (CardFace.entries), so the main thread only joins the bytes.
+            let minted = try parallelMap(chunks.count) { (chunk) throws(CeremonyError) -> [MintedCard] in
                 var prepared: [PreparedKey] = []
                 for card in cards[chunks[chunk]] {
                     do throws(BIP38Error) {
@@ -121,21 +129,31 @@ package struct KeySite: Sendable {
                 }
                 for _ in generated { progress?.step() }
                 return zip(cards[chunks[chunk]], generated).map { card, key in
-                    CardFace(
+                    let face = CardFace(
                         serial: card.serial, address: key.address, encryptedKey: key.encryptedKey,
                         confirmationCode: key.confirmationCode)
+                    let entries = face.entries
+                    return MintedCard(face: face, batchEntry: entries.keyBatch, spoolEntry: entries.spool)
                 }
             }.flatMap { $0 }
             progress?.finish()
+            faces = minted.map(\.face)
+            batchEntries = minted.map(\.batchEntry)
             try CardFace.writeSpool(
-                faces, in: try DirectoryHandle.printedFolder(.siteB, layout: layout), name: facesName)
+                faces, entries: minted.map(\.spoolEntry), in: try DirectoryHandle.printedFolder(.siteB, layout: layout),
+                name: facesName)
         }
 
         let link = ceremony.nextLink(for: .siteB, in: transcript)
         let answer = Payload(
             type: .keyBatch, ceremony: ceremony.id, signer: .siteB, batch: batch, sequence: link.sequence,
             prev: link.prev, answers: requestEntry.digest, body: KeyBatchBody(cards: faces.map(\.bundleCard)))
-        let signedAnswer = SignedPayload(answer, signers: [key])
+        let signedAnswer =
+            if let batchEntries {
+                SignedPayload(answer, encoded: answer.encoded(joining: batchEntries), signers: [key])
+            } else {
+                SignedPayload(answer, signers: [key])
+            }
         try signedAnswer.write(in: transfer, name: keysURL.lastPathComponent)
 
         // The entry of the key batch just signed and written, from its envelope (not read back and decoded again).
@@ -223,4 +241,12 @@ extension KeySite {
         try KeyRetirement.retire(.siteB, key: key, ceremony: ceremony)
         return digest
     }
+}
+
+/// A card of a batch being minted: its face, and its entries in the key batch
+/// and in the face spool, encoded on the core that made it (``CardFace/entries``).
+struct MintedCard: Sendable {
+    let face: CardFace
+    let batchEntry: Data
+    let spoolEntry: Data
 }

@@ -43,6 +43,8 @@ package enum Provenance {
     private enum State {
         case none
         case pending(tool: String)
+        /// The digest being computed on another thread (``digestInBackground()``).
+        case computing(tool: String, digest: BackgroundWork<PayloadDigest?, Never>)
         case recorded(BuildRecord?)
     }
 
@@ -59,17 +61,45 @@ package enum Provenance {
     /// The build a payload of `kind` signed by `signer` records now.
     package static func build(signer: Party, kind: PayloadKind) -> BuildRecord? {
         if let simulated { return simulated(signer, kind) }
-        return state.withLock { state -> BuildRecord? in
-            switch state {
-            case .none: return nil
-            case .recorded(let record): return record
-            case .pending(let tool):
-                let record = executableDigest().map {
-                    BuildRecord(tool: tool, version: ToolkitVersion.current, executableSha256: $0)
-                }
-                state = .recorded(record)
-                return record
-            }
+        return state.withLock { settle(&$0) }
+    }
+
+    /// The record `state` stands for, hashing the executable now if still pending or
+    /// waiting for the thread hashing it (which takes no lock), then recorded.
+    private static func settle(_ state: inout State) -> BuildRecord? {
+        let digest: PayloadDigest?
+        let tool: String
+        switch state {
+        case .none: return nil
+        case .recorded(let record): return record
+        case .pending(let pending):
+            (tool, digest) = (pending, executableDigest())
+        case .computing(let computing, let work):
+            (tool, digest) = (computing, work.wait())
+        }
+        let record = digest.map { BuildRecord(tool: tool, version: ToolkitVersion.current, executableSha256: $0) }
+        state = .recorded(record)
+        return record
+    }
+
+    /// Starts hashing the running executable on another thread, if a payload will
+    /// record it and nothing has yet: a command that signs a payload late (key-site
+    /// mint, after its cards) calls it first, so the digest (a few milliseconds for
+    /// a 10 MB executable) is ready by then instead of computed on the main thread.
+    ///
+    /// Its caller must ``waitForDigest()`` before the process may exit, also when it
+    /// throws: OpenSSL cleans up at exit, under a thread still hashing.
+    package static func digestInBackground() {
+        state.withLock { state in
+            guard case .pending(let tool) = state else { return }
+            state = .computing(tool: tool, digest: BackgroundWork { executableDigest() })
+        }
+    }
+
+    /// Waits until a digest started by ``digestInBackground()`` is done, and records it.
+    package static func waitForDigest() {
+        state.withLock { state in
+            if case .computing = state { _ = settle(&state) }
         }
     }
 

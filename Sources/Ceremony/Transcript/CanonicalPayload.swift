@@ -27,7 +27,8 @@ extension Payload {
         } catch {
             throw .malformedPayload(file: nil, decodingReason(error))
         }
-        let canonical = payload.encoded()
+        // A batch's cards write their own entries (``JoinedEncoding``): the same bytes, sooner.
+        let canonical = (payload as? any JoinedEncoding)?.joinedEncoding ?? payload.encoded()
         guard canonical != bytes else { return payload }
         let difference = (try? StrictJSON(parsing: canonical)).flatMap { signed.firstDifference(from: $0) }
         throw .notCanonical(difference ?? "white space or string escapes differ from the canonical encoding")
@@ -37,8 +38,9 @@ extension Payload {
     package var header: PayloadHeader { PayloadHeader(headerOf: self) }
 }
 
-extension Payload where Body == UndecodedBody {
-    init<Other>(headerOf other: Payload<Other>) {
+extension Payload {
+    /// `other`'s header, every field as it is (its version and build record too), around `body`.
+    init<Other>(headerOf other: Payload<Other>, body: Body) {
         type = other.type
         version = other.version
         ceremony = other.ceremony
@@ -48,8 +50,12 @@ extension Payload where Body == UndecodedBody {
         prev = other.prev
         answers = other.answers
         build = other.build
-        body = UndecodedBody()
+        self.body = body
     }
+}
+
+extension Payload where Body == UndecodedBody {
+    init<Other>(headerOf other: Payload<Other>) { self.init(headerOf: other, body: UndecodedBody()) }
 }
 
 extension PayloadKind {

@@ -10,7 +10,13 @@ package struct SignedPayload<Body: Codable & Sendable>: Sendable {
 
     /// Signs `payload` with `signers` and wraps it in an envelope.
     package init(_ payload: Payload<Body>, signers: [Ed25519.SigningKey]) {
-        let bytes = payload.encoded()
+        self.init(payload, encoded: payload.encoded(), signers: signers)
+    }
+
+    /// Signs `bytes`, `payload`'s encoding made another way (``Payload/encoded(joining:)``),
+    /// and wraps them in an envelope. They must be `payload.encoded()`: what is signed is
+    /// what the payload's readers decode it back to.
+    init(_ payload: Payload<Body>, encoded bytes: Data, signers: [Ed25519.SigningKey]) {
         envelope = Envelope(payloadType: payload.type.payloadType, payload: bytes, signers: signers)
         self.payload = payload
         digest = PayloadDigest(of: bytes)

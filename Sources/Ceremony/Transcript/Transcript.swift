@@ -99,7 +99,7 @@ package struct Transcript: Sendable {
     package func entries(reusing known: [TranscriptEntry] = []) throws(CeremonyError) -> [TranscriptEntry] {
         var entries: [TranscriptEntry] = []
         for file in transferFiles() where file.pathExtension == "json" {
-            if let entry = known.first(where: { $0.file.standardizedFileURL == file.standardizedFileURL }) {
+            if let entry = known.entry(for: file) {
                 entries.append(entry)
             } else {
                 entries.append(try entry(file))
@@ -214,7 +214,7 @@ package struct Transcript: Sendable {
         // A file read here is decoded once, body and all, by the reader's checks (an
         // intermediate or key batch of 4,096 cards takes a while to decode).
         var decoded: Payload<Body>?
-        if let known = entries.first(where: { $0.file.standardizedFileURL == file.standardizedFileURL }) {
+        if let known = entries.entry(for: file) {
             entry = known
         } else {
             let read = read(file) { (found, bytes) throws(CeremonyError) in

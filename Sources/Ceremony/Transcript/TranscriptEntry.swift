@@ -16,3 +16,12 @@ package struct TranscriptEntry: Sendable {
         self.digest = digest
     }
 }
+
+extension [TranscriptEntry] {
+    /// The entry in this list for `file`, matched by standardized URL (so
+    /// `transfer/./a.json` is `transfer/a.json`), if it holds one.
+    func entry(for file: URL) -> TranscriptEntry? {
+        let wanted = file.standardizedFileURL
+        return first { $0.file.standardizedFileURL == wanted }
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+
+// The two batch files `key-site mint` writes, put together from each card's JSON
+// made on the core that made the card (``CardFace/entries``), so the main thread
+// joins bytes instead of running Foundation's encoder over the whole batch. The
+// bytes are exactly what ``TranscriptJSON``'s encoders write for the whole value:
+// a debug build checks every file it joins against them, and
+// Tests/CeremonyTests/JoinedEncodingTests.swift checks random batches.
+
+/// A payload body that is one array of cards, each of which can write its own
+/// entry (``TranscriptJSON/encoder``'s bytes for it) without the encoder.
+package protocol CardArrayBody: Codable, Sendable {
+    associatedtype Card: Codable & Sendable
+    var cards: [Card] { get }
+    init(cards: [Card])
+    /// `card` as ``TranscriptJSON/encoder`` writes it, or nil when a value would need an escape.
+    static func entry(_ card: Card) -> Data?
+}
+
+extension KeyBatchBody: CardArrayBody {
+    /// The card's fields, keys sorted, when all are plain (``FlatJSON/isPlain(_:)``).
+    package static func entry(_ card: Card) -> Data? {
+        FlatJSON.compact([
+            ("address", .string(card.address.text)), ("confirmation_code", .string(card.confirmationCode.text)),
+            ("encrypted_key_commitment", .string(card.encryptedKeyCommitment)),
+            ("serial", .string(card.serial.description)),
+        ])
+    }
+}
+
+extension IntermediateBatchBody: CardArrayBody {
+    /// The card's fields, keys sorted, when all its strings are plain (``FlatJSON/isPlain(_:)``).
+    package static func entry(_ card: Card) -> Data? {
+        FlatJSON.compact([
+            ("intermediate_code", .string(card.intermediateCode.text)), ("lot", .number(card.lot)),
+            ("passphrase_commitment", .string(card.passphraseCommitment)), ("sequence", .number(card.sequence)),
+            ("serial", .string(card.serial.description)),
+        ])
+    }
+}
+
+extension Payload where Body: CardArrayBody {
+    /// ``encoded()``, with `cards[i]` the encoding of `body.cards[i]` by
+    /// ``TranscriptJSON/encoder`` made beforehand.
+    ///
+    /// The header is encoded around an empty card array, and the cards go in
+    /// its place: with sorted keys and no white space the whole value's bytes are
+    /// the header's with the cards, comma-separated, inside `"cards":[]`.
+    package func encoded(joining cards: [Data]) -> Data {
+        precondition(cards.count == body.cards.count, "one encoded entry per card")
+        let header = Payload(headerOf: self, body: Body(cards: [])).encoded()
+        // The key `body` is written once, and no string holds this text (its quotes would be escaped).
+        let hole = Data(#""body":{"cards":[]}"#.utf8)
+        guard let range = header.firstRange(of: hole) else { return encoded() }
+        let close = range.upperBound - 2
+        var joined = Data(capacity: header.count + cards.reduce(cards.count) { $0 + $1.count })
+        joined += header[..<close]
+        for (index, card) in cards.enumerated() {
+            if index > 0 { joined.append(UInt8(ascii: ",")) }
+            joined += card
+        }
+        joined += header[close...]
+        assert(joined == encoded(), "joined batch differs from the encoder's")
+        return joined
+    }
+}
+
+/// A payload that can make its ``Payload/encoded()`` bytes faster than the encoder:
+/// what the canonical rule compares a batch's signed bytes with (``Payload/decodeCanonical(_:)``).
+package protocol JoinedEncoding {
+    /// The same bytes as ``Payload/encoded()``.
+    var joinedEncoding: Data { get }
+}
+
+extension Payload: JoinedEncoding where Body: CardArrayBody {
+    /// Each card's own entry joined into the header, or the encoder's bytes when a card has none.
+    package var joinedEncoding: Data {
+        var entries: [Data] = []
+        entries.reserveCapacity(body.cards.count)
+        for card in body.cards {
+            guard let entry = Body.entry(card) else { return encoded() }
+            entries.append(entry)
+        }
+        return encoded(joining: entries)
+    }
+}
+
+extension CardFace {
+    /// This face's entries in the two files it goes into, encoded where the card was
+    /// made: its card in the key batch (as ``TranscriptJSON/encoder`` writes ``bundleCard``),
+    /// and its object in the face spool (as ``TranscriptJSON/prettyEncoder`` writes it
+    /// inside the spool's array, indented one level).
+    ///
+    /// Every field is a string of printable ASCII, none needing an escape (Base58,
+    /// Bech32, hex, digits and `-`), so the entries are written here directly, keys
+    /// sorted as the encoders sort them; a value that is not is left to the encoder.
+    package var entries: (keyBatch: Data, spool: Data) {
+        let face: [(String, FlatJSON.Value)] = [
+            ("address", .string(address.text)), ("confirmation_code", .string(confirmationCode.text)),
+            ("encrypted_key", .string(encryptedKey.text)), ("serial", .string(serial.description)),
+        ]
+        let card = bundleCard
+        guard let entry = KeyBatchBody.entry(card), let element = FlatJSON.prettyElement(face) else {
+            // Encoding values this site made (strings only) cannot fail.
+            return (
+                try! TranscriptJSON.encoder.encode(card),
+                FlatJSON.indented(try! TranscriptJSON.prettyEncoder.encode(self))
+            )
+        }
+        return (entry, element)
+    }
+
+    /// The face spool of `faces` (``TranscriptJSON/prettyEncoder`` over the array),
+    /// from each face's spool entry (``entries``) in order: `[`, the entries with `,`
+    /// between them, `]`, one a line, as Foundation's pretty printer writes an array.
+    package static func spool(joining entries: [Data], of faces: [CardFace]) -> Data {
+        precondition(entries.count == faces.count, "one encoded entry per face")
+        var joined = Data(capacity: entries.reduce(4) { $0 + $1.count + 2 })
+        joined += Data("[\n".utf8)
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { joined += Data(",\n".utf8) }
+            joined += entry
+        }
+        joined += Data("\n]".utf8)
+        assert(
+            joined == (try! TranscriptJSON.prettyEncoder.encode(faces)), "joined face spool differs from the encoder's")
+        return joined
+    }
+}
+
+/// JSON objects of plain string fields written the way ``TranscriptJSON``'s encoders
+/// write them, for ``CardFace/entries``.
+package enum FlatJSON {
+    /// A field's value: a string (written between quotes) or an integer.
+    package enum Value {
+        case string(String)
+        case number(Int)
+
+        /// The value's JSON text, or nil for a string that is not plain.
+        var json: String? {
+            switch self {
+            case .string(let text): FlatJSON.isPlain(text) ? "\"\(text)\"" : nil
+            case .number(let number): String(number)
+            }
+        }
+    }
+
+    /// Printable ASCII with no `"` or `\\`: written between quotes as it is, by
+    /// Foundation's encoder too (slashes are not escaped: `.withoutEscapingSlashes`).
+    package static func isPlain(_ value: String) -> Bool {
+        value.utf8.allSatisfy { (0x20...0x7E).contains($0) && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+    }
+
+    /// `{"key":value,...}`, `fields` in the order given (sorted by key); nil when a string is not plain.
+    package static func compact(_ fields: [(String, Value)]) -> Data? {
+        var parts: [String] = []
+        for (key, value) in fields {
+            guard let json = value.json else { return nil }
+            parts.append("\"\(key)\":\(json)")
+        }
+        return Data(("{" + parts.joined(separator: ",") + "}").utf8)
+    }
+
+    /// The object as the pretty printer writes it as an element of a top-level array:
+    /// `  {`, each field `    "key" : value` on its own line, `  }`; nil when a string is not plain.
+    package static func prettyElement(_ fields: [(String, Value)]) -> Data? {
+        var parts: [String] = []
+        for (key, value) in fields {
+            guard let json = value.json else { return nil }
+            parts.append("    \"\(key)\" : \(json)")
+        }
+        return Data(("  {\n" + parts.joined(separator: ",\n") + "\n  }").utf8)
+    }
+
+    /// A pretty-printed top-level value, indented one level: two spaces before each line.
+    package static func indented(_ pretty: Data) -> Data {
+        // Strings are escaped, so every line feed in it is one of the printer's.
+        let lines = pretty.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        var indented = Data(capacity: pretty.count + 2 * lines.count + 1)
+        for (index, line) in lines.enumerated() {
+            indented += Data((index == 0 ? "  " : "\n  ").utf8)
+            indented += line
+        }
+        return indented
+    }
+}

@@ -1,0 +1,173 @@
+import BIP38
+import Ceremony
+import CryptoCore
+import Foundation
+import TestSupport
+import Testing
+
+/// The key batch and face spool `key-site mint` joins from per-card pieces
+/// (Sources/Ceremony/Transcript/JoinedEncoding.swift): the same bytes as
+/// Foundation's encoder over the whole value, read back to the same values.
+@Suite struct JoinedBatchFiles {
+    /// `count` card faces made from the spec vectors' intermediate codes with random seedbs.
+    static func faces(_ count: Int) throws -> [CardFace] {
+        let codes = try SpecVector.ecMultiply().map { try IntermediateCode(try #require($0.passphraseCode)) }
+        return try (0..<count).map { index in
+            let key = try codes[index % codes.count].generateKey(
+                seedb: SystemRandom.secretBytes(count: 24), format: Bool.random() ? .compressed : .uncompressed,
+                network: Bool.random() ? .mainnet : .testnet)
+            return CardFace(
+                serial: Serial(lot: Int.random(in: 0..<1_048_576), sequence: index), address: key.address,
+                encryptedKey: key.encryptedKey, confirmationCode: key.confirmationCode)
+        }
+    }
+
+    /// A key batch around `faces`, its header's strings chosen to be awkward: a ceremony
+    /// id with quotes, a slash, a backslash, non-ASCII text and the very text the join
+    /// looks for; a build record or none.
+    static func keyBatch(_ faces: [CardFace], build: BuildRecord?) -> Payload<KeyBatchBody> {
+        let ceremony = #"c-"q"/\é✓ "body":{"cards":[]} "# + SystemRandom.bytes(count: 4).hex
+        return Payload(
+            type: .keyBatch, ceremony: ceremony, signer: .siteB, batch: Int.random(in: 1...4096),
+            sequence: Int.random(in: 1...1000), prev: PayloadDigest(of: Data(SystemRandom.bytes(count: 8))),
+            answers: PayloadDigest(of: Data(SystemRandom.bytes(count: 8))),
+            body: KeyBatchBody(cards: faces.map(\.bundleCard)), build: .some(build))
+    }
+
+    @Test(
+        "a key batch joined from its cards' entries is the encoder's bytes, and reads back canonically",
+        arguments: [1, 2, 5, 17])
+    func keyBatch(count: Int) throws {
+        let faces = try Self.faces(count)
+        for build in [
+            nil, BuildRecord(tool: "key-site", version: "0.1", executableSha256: PayloadDigest(of: Data([1]))),
+        ] {
+            let payload = Self.keyBatch(faces, build: build)
+            let joined = payload.encoded(joining: faces.map(\.entries.keyBatch))
+            #expect(joined == payload.encoded())
+            let read = try Payload<KeyBatchBody>.decodeCanonical(joined)
+            #expect(read.body.cards == faces.map(\.bundleCard))
+            #expect(read.ceremony == payload.ceremony)
+            #expect(read.batch == payload.batch)
+            #expect(read.sequence == payload.sequence)
+            #expect(read.prev == payload.prev)
+            #expect(read.answers == payload.answers)
+            #expect(read.build == build)
+        }
+    }
+
+    @Test(
+        "a face spool joined from its faces' entries is the pretty encoder's bytes, and reads back",
+        arguments: [1, 2, 9])
+    func spool(count: Int) throws {
+        let faces = try Self.faces(count)
+        let joined = CardFace.spool(joining: faces.map(\.entries.spool), of: faces)
+        #expect(joined == (try TranscriptJSON.prettyEncoder.encode(faces)))
+        #expect(try TranscriptJSON.decoder.decode([CardFace].self, from: joined) == faces)
+    }
+
+    /// A random string of printable ASCII without `"` or `\\` (slashes included).
+    static func plain() -> String {
+        let alphabet = Array("abcXYZ019-_/.:+= ~")
+        return String((0..<Int.random(in: 0...12)).map { _ in alphabet.randomElement()! })
+    }
+
+    /// A JSON value that is a string or an integer, encoded as Foundation encodes either.
+    enum Mixed: Encodable {
+        case string(String)
+        case number(Int)
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .string(let text): try container.encode(text)
+            case .number(let number): try container.encode(number)
+            }
+        }
+
+        var flat: FlatJSON.Value {
+            switch self {
+            case .string(let text): .string(text)
+            case .number(let number): .number(number)
+            }
+        }
+    }
+
+    @Test("objects of plain strings and integers are written as Foundation's encoders write them, compact and pretty")
+    func flatObjects() throws {
+        for _ in 0..<20 {
+            var object: [String: Mixed] = [:]
+            for _ in 0..<Int.random(in: 1...5) {
+                object["k" + Self.plain()] =
+                    Bool.random() ? .string(Self.plain()) : .number(Int.random(in: -99_999...99_999))
+            }
+            let fields = object.sorted { $0.key < $1.key }.map { ($0.key, $0.value.flat) }
+            #expect(FlatJSON.compact(fields) == (try TranscriptJSON.encoder.encode(object)))
+            let element = try #require(FlatJSON.prettyElement(fields))
+            #expect(
+                Data("[\n".utf8) + element + Data("\n]".utf8) == (try TranscriptJSON.prettyEncoder.encode([object])))
+            #expect(FlatJSON.indented(try TranscriptJSON.prettyEncoder.encode(object)) == element)
+        }
+        for value in ["a\"b", "a\\b", "a\nb", "\u{7F}", "é", "\t"] {
+            #expect(!FlatJSON.isPlain(value))
+            #expect(FlatJSON.compact([("a", .number(1)), ("b", .string(value))]) == nil)
+            #expect(FlatJSON.prettyElement([("b", .string(value))]) == nil)
+        }
+        for value in ["", "6PfQu77ygVyJLZjfvMLyhLMQbYnu5uguoJJ4kMCLqWwPEdfpwANVS76gTX", "0000001-0007", "a/b"] {
+            #expect(FlatJSON.isPlain(value))
+        }
+    }
+
+    @Test(
+        "an intermediate batch's canonical bytes joined from its cards are the encoder's, also with a card that needs an escape",
+        arguments: [1, 3, 17])
+    func intermediateBatch(count: Int) throws {
+        let codes = try SpecVector.ecMultiply().map { try IntermediateCode(try #require($0.passphraseCode)) }
+        let cards = (0..<count).map { index in
+            IntermediateBatchBody.Card(
+                serial: Serial(lot: Int.random(in: 0..<1_048_576), sequence: index), lot: Int.random(in: 0..<1_048_576),
+                sequence: index, intermediateCode: codes[index % codes.count],
+                passphraseCommitment: SystemRandom.bytes(count: 32).hex)
+        }
+        let escaped = IntermediateBatchBody.Card(
+            serial: cards[0].serial, lot: cards[0].lot, sequence: cards[0].sequence,
+            intermediateCode: cards[0].intermediateCode, passphraseCommitment: "q\"\\é\n")
+        for body in [cards, [escaped] + cards.dropFirst()].map(IntermediateBatchBody.init(cards:)) {
+            let payload = Payload(
+                type: .intermediateBatch, ceremony: "c-" + SystemRandom.bytes(count: 4).hex, signer: .siteA,
+                batch: Int.random(in: 1...4096), sequence: Int.random(in: 1...1000),
+                prev: PayloadDigest(of: Data(SystemRandom.bytes(count: 8))), answers: nil, body: body,
+                build: .some(nil))
+            #expect(payload.joinedEncoding == payload.encoded())
+            let read = try Payload<IntermediateBatchBody>.decodeCanonical(payload.encoded())
+            #expect(read.body.cards == body.cards)
+            // A header field as read, not as this build writes it (another format version), is kept.
+            let other = Data(
+                String(decoding: payload.encoded(), as: UTF8.self).replacing(#""version":1"#, with: #""version":7"#)
+                    .utf8)
+            let decoded = try TranscriptJSON.decoder.decode(Payload<IntermediateBatchBody>.self, from: other)
+            #expect(decoded.version == 7)
+            #expect(decoded.joinedEncoding == other)
+        }
+        #expect(IntermediateBatchBody.entry(escaped) == nil)
+        #expect(IntermediateBatchBody.entry(cards[0]) == (try TranscriptJSON.encoder.encode(cards[0])))
+    }
+
+    @Test("background work returns its value, and its error, to every wait")
+    func backgroundWork() throws {
+        let value = Int.random(in: 1...1000)
+        let work = BackgroundWork<Int, CeremonyError> { value * 2 }
+        #expect(try work.wait() == value * 2)
+        #expect(try work.wait() == value * 2)
+        let failing = BackgroundWork<Int, CeremonyError> { () throws(CeremonyError) in
+            throw .refusedBundle(file: "f\(value)", reason: "no")
+        }
+        #expect(throws: CeremonyError.self) { try failing.wait() }
+        do {
+            _ = try failing.wait()
+            Issue.record("the error was not thrown again")
+        } catch {
+            #expect(error.file == "f\(value)")
+        }
+    }
+}
