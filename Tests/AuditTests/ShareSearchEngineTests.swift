@@ -136,6 +136,28 @@ import Glibc
             ])
     }
 
+    @Test("a base64 run that starts in a window and goes on past what the window holds is a finding, not a silent cut")
+    func windowCutsLongRun() throws {
+        let folder = try TemporaryFolder(prefix: "share-search")
+        let needles = Self.needles(1)
+        let window = ShareSearch.windowSize
+        // 2 MiB of base64 from 512 KiB before the first window's end: past the 1 MiB the window holds.
+        let run = [UInt8](repeating: UInt8(ascii: "Q"), count: 2 << 20)
+        let start = window - (512 << 10)
+        try Self.sparseFile(folder, "big.img", size: 100 << 20, [(start, run)])
+        let result = ShareSearch(needles: needles).search(
+            folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+        #expect(result.incomplete.count == 1, "\(result.incomplete)")
+        #expect(result.incomplete.first?.0 == "big.img")
+        #expect(result.incomplete.first?.1.contains("run at offset \(start) goes on past") == true)
+        // A run that ends inside what the window holds is not.
+        let short = try TemporaryFolder(prefix: "share-search")
+        try Self.sparseFile(short, "big.img", size: 100 << 20, [(start, Array(run.prefix(1 << 20)))])
+        let whole = ShareSearch(needles: needles).search(
+            folder: short.url, layout: CeremonyLayout(root: short.url), workers: 2)
+        #expect(whole.incomplete.isEmpty, "\(whole.incomplete)")
+    }
+
     @Test("in a big file, markup text is named by its window's start and a zlib stream by its file offset")
     func windowedNames() throws {
         let folder = try TemporaryFolder(prefix: "share-search")

@@ -221,6 +221,16 @@ extension ShareSearch {
             if origin + bytes.count >= size || own.upperBound < first + Self.windowSize {
                 result.tail = Array(bytes.suffix(Self.joinSpan))
             }
+            // A run that starts here and goes on past what the window holds is decoded that far
+            // only (what it nests beyond is not): a finding, never a silent cut.
+            if origin + bytes.count < size, let cut = Self.cutRun(bytes, own: own) {
+                result.issues.append(
+                    DecodingIssue(
+                        display: source.display,
+                        reason:
+                            "the base64 or hex run at offset \(origin + cut) goes on past \(Self.windowOverlap) bytes after its window: decoded that far, the rest searched as bytes only"
+                    ))
+            }
             try decode(
                 bytes, display: source.display, window: Decoding.Window(origin: origin, own: own), runs: true,
                 limits: Self.windowLimits, scanners: scanners, engine: engine, into: &result)
@@ -229,6 +239,21 @@ extension ShareSearch {
             start += Self.windowSize
         }
         return result
+    }
+
+    /// Where the stretch of base64 bytes and line breaks that ends a window's held `bytes`
+    /// starts, when it starts in the window's `own` range (so it is this window's, and was cut
+    /// where the window stops holding bytes); nil when the held bytes end otherwise.
+    static func cutRun(_ bytes: [UInt8], own: Range<Int>) -> Int? {
+        let classes = Decoding.byteClasses
+        var start = bytes.count
+        while start > own.lowerBound && classes[Int(bytes[start - 1])] & (1 | Decoding.lineBit) != 0 { start -= 1 }
+        guard start < own.upperBound, start >= own.lowerBound, bytes.count - start >= 24 else { return nil }
+        // A run in progress at the window's start belongs to the window before.
+        if start == own.lowerBound && start > 0 && classes[Int(bytes[start - 1])] & (1 | Decoding.lineBit) != 0 {
+            return nil
+        }
+        return start
     }
 
     /// Each literal match's needles, at their first offset (where the match starts), into `found`.
