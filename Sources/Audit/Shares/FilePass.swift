@@ -3,80 +3,6 @@ import Containers
 import Foundation
 import PatternSearch
 
-/// Sources searched together: each one's own bytes and decoded runs laid end to end in one
-/// ``DecodedBatch``, searched with one Hyperscan block scan every ``flushSize`` bytes, so that
-/// a file's thousands of small derived sources cost one scan, not one each.
-final class BatchSearch {
-    /// Bytes gathered before a scan.
-    static let flushSize = 8 << 20
-
-    private let engine: ShareSearch.Engine
-    private let scanner: LiteralScanner
-    private var batch = DecodedBatch()
-    /// The sources gathered since the last scan, by index in the batch.
-    private var displays: [String] = []
-    /// Each source's needles found so far: needle index to first offset.
-    private var found: [[Int: Int]] = []
-    /// Hits of sources already scanned: display, needle, offset.
-    private(set) var hits: [(display: String, needle: Int, offset: Int)] = []
-
-    init(_ engine: ShareSearch.Engine, _ scanner: LiteralScanner) {
-        self.engine = engine
-        self.scanner = scanner
-    }
-
-    /// Adds one source as `ShareSearch.scan(_:file:)` searches it: its bytes, and (up to
-    /// ``ShareSearch/decodeLimit``) its decoded runs and those of its lines joined, from its
-    /// `plan` when given (``Derived/plan``).
-    func add(_ bytes: [UInt8], display: String, plan: Decoding.TextPlan? = nil) throws(PatternSearchError) {
-        func decode(_ source: Int) {
-            if let plan {
-                Decoding.decodeAllRuns(plan, into: &batch, source: source)
-            } else {
-                Decoding.decodeAllRuns(bytes, into: &batch, source: source)
-            }
-        }
-        if bytes.count >= Self.flushSize {
-            // A big source is scanned where it is (a stream of its own), not copied into the batch.
-            try flush()
-            var own: [Int: Int] = [:]
-            for match in try scanner.matches(in: bytes) {
-                let start = match.end - engine.set.literals[match.literal].count
-                for needle in engine.needlesOf[match.literal] where own[needle].map({ start < $0 }) ?? true {
-                    own[needle] = start
-                }
-            }
-            for (needle, offset) in own { hits.append((display, needle, offset)) }
-            guard bytes.count <= ShareSearch.decodeLimit else { return }
-            displays.append(display)
-            found.append([:])
-            decode(0)
-            try flush()
-            return
-        }
-        let source = displays.count
-        displays.append(display)
-        found.append([:])
-        batch.appendRaw(bytes, source: source)
-        if bytes.count <= ShareSearch.decodeLimit { decode(source) }
-        if batch.bytes.count >= Self.flushSize { try flush() }
-    }
-
-    /// Searches what was added since the last scan.
-    func flush() throws(PatternSearchError) {
-        defer {
-            batch.removeAll()
-            displays.removeAll(keepingCapacity: true)
-            found.removeAll(keepingCapacity: true)
-        }
-        guard !batch.isEmpty else { return }
-        try ShareSearch.note(scanner, engine, batch, into: &found)
-        for (source, needles) in found.enumerated() {
-            for (needle, offset) in needles { hits.append((displays[source], needle, offset)) }
-        }
-    }
-}
-
 extension ShareSearch {
     /// The bytes one task of a file's pass decodes at a time (the file's decoded runs, the base64
     /// and hex runs its derived sources start from): pieces of a big file spread over the cores.
@@ -257,7 +183,7 @@ extension ShareSearch {
     }
 
     /// Each literal match's needles, at their first offset (where the match starts), into `found`.
-    private static func note(_ matches: [LiteralMatch], _ engine: Engine, into found: inout [Int: Int]) {
+    static func note(_ matches: [LiteralMatch], _ engine: Engine, into found: inout [Int: Int]) {
         for match in matches {
             let start = match.end - engine.set.literals[match.literal].count
             for needle in engine.needlesOf[match.literal] where found[needle].map({ start < $0 }) ?? true {
@@ -318,7 +244,7 @@ extension ShareSearch {
             bytes, display: display, limits: limits, threads: count, piece: count > 1 ? pieceSize : 0, top: top,
             window: window
         ) { thread, derived in
-            try batches[thread].add(derived.bytes, display: derived.display, plan: derived.plan)
+            try batches[thread].add(derived)
         }
         for batch in batches {
             try batch.flush()

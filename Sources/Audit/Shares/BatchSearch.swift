@@ -1,0 +1,64 @@
+import PatternSearch
+
+/// Sources searched together: each one's own bytes and decoded runs laid end to end in one
+/// ``DecodedBatch``, searched with one Hyperscan block scan every ``flushSize`` bytes, so that
+/// a file's thousands of small derived sources cost one scan, not one each.
+final class BatchSearch {
+    /// Bytes gathered before a scan.
+    static let flushSize = 8 << 20
+
+    private let engine: ShareSearch.Engine
+    private let scanner: LiteralScanner
+    private var batch = DecodedBatch()
+    /// The sources gathered since the last scan, by index in the batch.
+    private var displays: [String] = []
+    /// Each source's needles found so far: needle index to first offset.
+    private var found: [[Int: Int]] = []
+    /// Hits of sources already scanned: display, needle, offset.
+    private(set) var hits: [(display: String, needle: Int, offset: Int)] = []
+
+    init(_ engine: ShareSearch.Engine, _ scanner: LiteralScanner) {
+        self.engine = engine
+        self.scanner = scanner
+    }
+
+    /// Adds one derived source as `ShareSearch.scan(_:file:)` searches it: its bytes, and (up
+    /// to ``ShareSearch/decodeLimit``) its decoded runs and those of its lines joined, from its
+    /// plan (``Derived/plan``).
+    func add(_ derived: Derived) throws(PatternSearchError) {
+        let bytes = derived.bytes
+        if bytes.count >= Self.flushSize {
+            // A big source is scanned where it is (a stream of its own), not copied into the batch.
+            try flush()
+            var own: [Int: Int] = [:]
+            ShareSearch.note(try scanner.matches(in: bytes), engine, into: &own)
+            for (needle, offset) in own { hits.append((derived.display, needle, offset)) }
+            guard bytes.count <= ShareSearch.decodeLimit else { return }
+            displays.append(derived.display)
+            found.append([:])
+            Decoding.decodeAllRuns(derived.plan, into: &batch, source: 0)
+            try flush()
+            return
+        }
+        let source = displays.count
+        displays.append(derived.display)
+        found.append([:])
+        batch.appendRaw(bytes, source: source)
+        if bytes.count <= ShareSearch.decodeLimit { Decoding.decodeAllRuns(derived.plan, into: &batch, source: source) }
+        if batch.bytes.count >= Self.flushSize { try flush() }
+    }
+
+    /// Searches what was added since the last scan.
+    func flush() throws(PatternSearchError) {
+        defer {
+            batch.removeAll()
+            displays.removeAll(keepingCapacity: true)
+            found.removeAll(keepingCapacity: true)
+        }
+        guard !batch.isEmpty else { return }
+        try ShareSearch.note(scanner, engine, batch, into: &found)
+        for (source, needles) in found.enumerated() {
+            for (needle, offset) in needles { hits.append((displays[source], needle, offset)) }
+        }
+    }
+}
