@@ -32,11 +32,6 @@ typedef uint8_t cspans_u8x32 __attribute__((vector_size(32)));
 #define CSPANS_MOVEMASK(v) ((uint32_t)_mm_movemask_epi8((__m128i)(v)))
 #define CSPANS_TARGET
 #include "classify.inc"
-#undef CSPANS_CLASSIFY
-#undef CSPANS_VEC
-#undef CSPANS_WIDTH
-#undef CSPANS_MOVEMASK
-#undef CSPANS_TARGET
 
 // AVX2: 32 bytes a vector.
 #define CSPANS_CLASSIFY cspans_classify_avx2
@@ -45,11 +40,6 @@ typedef uint8_t cspans_u8x32 __attribute__((vector_size(32)));
 #define CSPANS_MOVEMASK(v) ((uint32_t)_mm256_movemask_epi8((__m256i)(v)))
 #define CSPANS_TARGET __attribute__((target("avx2")))
 #include "classify.inc"
-#undef CSPANS_CLASSIFY
-#undef CSPANS_VEC
-#undef CSPANS_WIDTH
-#undef CSPANS_MOVEMASK
-#undef CSPANS_TARGET
 #endif
 
 // Elsewhere (and on x86-64 for the tests): the same compares on 16-byte vectors (NEON on
@@ -65,11 +55,6 @@ static inline uint32_t cspans_pack16(cspans_u8x16 v) {
 #define CSPANS_MOVEMASK(v) cspans_pack16(v)
 #define CSPANS_TARGET
 #include "classify.inc"
-#undef CSPANS_CLASSIFY
-#undef CSPANS_VEC
-#undef CSPANS_WIDTH
-#undef CSPANS_MOVEMASK
-#undef CSPANS_TARGET
 
 /// Bit i set when bits i ..< i + length of m are all set (length 1 to 64).
 static inline uint64_t cspans_runs_at_least(uint64_t m, unsigned length) {
