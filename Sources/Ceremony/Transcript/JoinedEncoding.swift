@@ -53,13 +53,8 @@ extension Payload where Body: CardArrayBody {
         let hole = Data(#""body":{"cards":[]}"#.utf8)
         guard let range = header.firstRange(of: hole) else { return encoded() }
         let close = range.upperBound - 2
-        var joined = Data(capacity: header.count + cards.reduce(cards.count) { $0 + $1.count })
-        joined += header[..<close]
-        for (index, card) in cards.enumerated() {
-            if index > 0 { joined.append(UInt8(ascii: ",")) }
-            joined += card
-        }
-        joined += header[close...]
+        let joined = FlatJSON.join(
+            cards, prefix: header[..<close], separator: Data(",".utf8), suffix: header[close...])
         assert(joined == encoded(), "joined batch differs from the encoder's")
         return joined
     }
@@ -115,13 +110,8 @@ extension CardFace {
     /// between them, `]`, one a line, as Foundation's pretty printer writes an array.
     package static func spool(joining entries: [Data], of faces: [CardFace]) -> Data {
         precondition(entries.count == faces.count, "one encoded entry per face")
-        var joined = Data(capacity: entries.reduce(4) { $0 + $1.count + 2 })
-        joined += Data("[\n".utf8)
-        for (index, entry) in entries.enumerated() {
-            if index > 0 { joined += Data(",\n".utf8) }
-            joined += entry
-        }
-        joined += Data("\n]".utf8)
+        let joined = FlatJSON.join(
+            entries, prefix: Data("[\n".utf8), separator: Data(",\n".utf8), suffix: Data("\n]".utf8))
         assert(
             joined == (try! TranscriptJSON.prettyEncoder.encode(faces)), "joined face spool differs from the encoder's")
         return joined
@@ -153,23 +143,37 @@ package enum FlatJSON {
 
     /// `{"key":value,...}`, `fields` in the order given (sorted by key); nil when a string is not plain.
     package static func compact(_ fields: [(String, Value)]) -> Data? {
-        var parts: [String] = []
-        for (key, value) in fields {
-            guard let json = value.json else { return nil }
-            parts.append("\"\(key)\":\(json)")
-        }
-        return Data(("{" + parts.joined(separator: ",") + "}").utf8)
+        members(fields) { "\"\($0)\":\($1)" }.map { Data(("{" + $0.joined(separator: ",") + "}").utf8) }
     }
 
     /// The object as the pretty printer writes it as an element of a top-level array:
     /// `  {`, each field `    "key" : value` on its own line, `  }`; nil when a string is not plain.
     package static func prettyElement(_ fields: [(String, Value)]) -> Data? {
+        members(fields) { "    \"\($0)\" : \($1)" }.map { Data(("  {\n" + $0.joined(separator: ",\n") + "\n  }").utf8) }
+    }
+
+    /// Each field written by `member` from its key and its value's JSON text; nil when a string is not plain.
+    private static func members(_ fields: [(String, Value)], _ member: (String, String) -> String) -> [String]? {
         var parts: [String] = []
         for (key, value) in fields {
             guard let json = value.json else { return nil }
-            parts.append("    \"\(key)\" : \(json)")
+            parts.append(member(key, json))
         }
-        return Data(("  {\n" + parts.joined(separator: ",\n") + "\n  }").utf8)
+        return parts
+    }
+
+    /// `parts` end to end after `prefix`, `separator` between two, then `suffix`, in a buffer
+    /// sized beforehand (what both joined files are made of).
+    static func join(_ parts: [Data], prefix: Data, separator: Data, suffix: Data) -> Data {
+        var joined = Data(
+            capacity: prefix.count + suffix.count + parts.reduce(0) { $0 + $1.count + separator.count })
+        joined += prefix
+        for (index, part) in parts.enumerated() {
+            if index > 0 { joined += separator }
+            joined += part
+        }
+        joined += suffix
+        return joined
     }
 
     /// A pretty-printed top-level value, indented one level: two spaces before each line.
