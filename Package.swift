@@ -183,7 +183,7 @@ let package = Package(
             "AuditTests",
             [
                 "Audit", "FaultInjection", "Ceremony", "BIP38", "CryptoCore", "Printing", "CeremonyAuditTool",
-                "DiskImage", "PatternSearch", "TestSupport",
+                "DiskImage", "PatternSearch", "Containers", "TestSupport",
             ],
             fixtures: true),
         tests(

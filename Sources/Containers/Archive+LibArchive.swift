@@ -29,16 +29,18 @@ extension Containers {
     /// - Throws: ``ContainerError/exceedsBudget(limit:)`` once the members' content would pass
     ///   `budget` (the member read so far is visited first); ``ContainerError/unreadable(_:)``
     ///   when a member cannot be read (encrypted, damaged); or what `body` throws.
+    /// With `from`, the bytes from that offset on are read (no copy).
     package static func archiveMembers(
-        _ bytes: [UInt8], budget: inout Budget, _ body: (String, [UInt8]) throws -> Void
+        _ bytes: [UInt8], from start: Int = 0, budget: inout Budget, _ body: (String, [UInt8]) throws -> Void
     ) throws -> Bool {
-        try members(bytes, formats: true, budget: &budget, body)
-            || members(bytes, formats: false, budget: &budget, body)
+        try members(bytes, from: start, formats: true, budget: &budget, body)
+            || members(bytes, from: start, formats: false, budget: &budget, body)
     }
 
     /// One reading: with every format and the raw one, or (`formats` false) as a lone stream only.
     private static func members(
-        _ bytes: [UInt8], formats: Bool, budget: inout Budget, _ body: (String, [UInt8]) throws -> Void
+        _ bytes: [UInt8], from start: Int, formats: Bool, budget: inout Budget,
+        _ body: (String, [UInt8]) throws -> Void
     ) throws -> Bool {
         guard let archive = unsafe archive_read_new() else { throw ContainerError.unreadable("libarchive: no memory") }
         defer { unsafe archive_read_free(archive) }
@@ -46,7 +48,9 @@ extension Containers {
         if formats { unsafe archive_read_support_format_all(archive) }
         unsafe archive_read_support_format_raw(archive)
         return try unsafe bytes.withUnsafeBytes { raw in
-            guard unsafe archive_read_open_memory(archive, raw.baseAddress, raw.count) == ARCHIVE_OK else {
+            guard start < raw.count,
+                unsafe archive_read_open_memory(archive, raw.baseAddress! + start, raw.count - start) == ARCHIVE_OK
+            else {
                 return false
             }
             var visited = 0
@@ -58,6 +62,12 @@ extension Containers {
                 guard status >= ARCHIVE_WARN else {
                     if visited == 0 { return false }
                     throw ContainerError.unreadable(unsafe reason(archive))
+                }
+                // The raw format with no filter is the bytes as they are: no container at all.
+                if visited == 0, unsafe archive_format(archive) == ARCHIVE_FORMAT_RAW,
+                    unsafe archive_filter_code(archive, 0) == ARCHIVE_FILTER_NONE
+                {
+                    return false
                 }
                 let name = unsafe archive_entry_pathname(entry).map { unsafe String(cString: $0) } ?? "data"
                 // Each member costs at least a header's worth, so a million empty members is a bomb too.

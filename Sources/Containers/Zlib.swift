@@ -32,22 +32,31 @@ extension Containers {
     /// from `budget`, so decoy headers cannot hide a stream behind them. The streams that count
     /// are at most `maximum`, and what decoys may read in all is at most four times `bytes`
     /// plus 1 MiB, so the time is bounded too.
+    ///
+    /// `bytes` may be one part of something longer (a window of a big file): a stream that runs
+    /// out of input at their end reads on through `more`, which gives the next piece of input
+    /// after `bytes` (0 for the first) or nil when there is none (the end, or as far as the
+    /// caller lets a stream read).
     /// - Parameter visit: called with each stream's offset and what it inflates to.
+    /// - Returns: the streams that still ran out of input before their end: each one's offset
+    ///   and the input it read (a stream cut where the bytes, and `more`, stop).
     /// - Throws: ``ContainerError/exceedsBudget(limit:)`` when the output would pass `budget`
     ///   (what was inflated up to the bound is visited first);
     ///   ``ContainerError/unreadable(_:)`` when a stream past `maximum` counts, or decoys read more
     ///   than their allowance.
+    @discardableResult
     package static func zlibStreams(
         _ bytes: [UInt8], at candidates: [Int], maximum: Int = 256, budget: inout Budget,
-        visit: (_ offset: Int, _ content: [UInt8]) -> Void
-    ) throws(ContainerError) {
-        guard !candidates.isEmpty else { return }
+        more: ((_ piece: Int) -> [UInt8]?)? = nil, visit: (_ offset: Int, _ content: [UInt8]) -> Void
+    ) throws(ContainerError) -> [(offset: Int, read: Int)] {
+        guard !candidates.isEmpty else { return [] }
         var reader = try ZlibReader()
         var streams = 0
         var decoyInput = 0
+        var cut: [(offset: Int, read: Int)] = []
         let decoyAllowance = bytes.count.multipliedReportingOverflow(by: 4).partialValue + (1 << 20)
         for offset in candidates where offset < bytes.count {
-            let attempt = try reader.inflate(bytes, at: offset, budget: &budget)
+            let attempt = try reader.inflate(bytes, at: offset, budget: &budget, more: more)
             guard attempt.counts else {
                 decoyInput += attempt.read
                 guard decoyInput <= decoyAllowance else {
@@ -59,7 +68,9 @@ extension Containers {
             guard streams <= maximum else { throw .unreadable("it holds more than \(maximum) zlib streams") }
             visit(offset, attempt.content)
             if attempt.exceeded { throw .exceedsBudget(limit: budget.limit) }
+            if attempt.truncated { cut.append((offset, attempt.read)) }
         }
+        return cut
     }
 
     /// Inflates the zlib stream that starts at `offset` (zlib's inflate).
@@ -89,6 +100,8 @@ extension Containers {
         var exceeded = false
         /// Input bytes zlib read.
         var read = 0
+        /// The input ran out before the stream ended (nothing more came through `more`).
+        var truncated = false
         /// A real stream: 64 bytes or more, or at least one and a clean end.
         var counts: Bool { content.count >= 64 || (complete && !content.isEmpty) }
     }
@@ -110,19 +123,24 @@ extension Containers {
         unsafe stream.deallocate()
     }
 
-    /// Inflates from `offset` until the stream ends, fails or stops giving output. Output is
+    /// Inflates from `offset` until the stream ends, fails or stops giving output; when it runs
+    /// out of input first, it reads on through `more` (each piece in turn, until nil). Output is
     /// taken from `budget` only once the attempt counts (a decoy costs none), unless `all`.
     mutating func inflate(
-        _ bytes: [UInt8], at offset: Int, budget: inout Budget, all: Bool = false
+        _ bytes: [UInt8], at offset: Int, budget: inout Budget, all: Bool = false,
+        more: ((_ piece: Int) -> [UInt8]?)? = nil
     ) throws(ContainerError) -> Attempt {
         guard unsafe inflateReset(stream) == Z_OK else { throw .unreadable("zlib cannot reset its stream") }
         var attempt = Attempt()
         var charged = 0
-        var status = Z_OK
-        unsafe bytes.withUnsafeBufferPointer { input in
-            unsafe stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + offset)
-            unsafe stream.pointee.avail_in = UInt32(clamping: input.count - offset)
-            while status == Z_OK {
+        // Whether the input ran out before the stream ended (what more input could carry on).
+        var starved = false
+        /// Inflates all of `input` (or until the stream ends or fails), and says whether it ran out.
+        func inflate(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
+            unsafe stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress!)
+            unsafe stream.pointee.avail_in = UInt32(clamping: input.count)
+            while true {
+                var status = Z_OK
                 let produced = unsafe chunk.withUnsafeMutableBufferPointer { out -> Int in
                     unsafe stream.pointee.next_out = out.baseAddress
                     unsafe stream.pointee.avail_out = UInt32(out.count)
@@ -136,13 +154,25 @@ extension Containers {
                         attempt.content.removeLast(attempt.content.count - charged - budget.remaining)
                         _ = budget.take(budget.remaining)
                         attempt.exceeded = true
-                        return
+                        return false
                     }
                     charged = attempt.content.count
                 }
-                if produced == 0 && status == Z_OK { break }
+                if status == Z_OK && produced > 0 { continue }
+                // No output and no error: zlib wants input it does not have.
+                let left = unsafe stream.pointee.avail_in
+                return (status == Z_OK || status == Z_BUF_ERROR) && left == 0
             }
         }
+        unsafe bytes.withUnsafeBufferPointer { input in
+            starved = unsafe inflate(UnsafeBufferPointer(rebasing: input[offset...]))
+        }
+        var piece = 0
+        while starved, let next = more?(piece), !next.isEmpty {
+            piece += 1
+            unsafe next.withUnsafeBufferPointer { input in starved = unsafe inflate(input) }
+        }
+        attempt.truncated = starved
         attempt.read = Int(unsafe stream.pointee.total_in)
         return attempt
     }

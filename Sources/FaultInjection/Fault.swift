@@ -69,6 +69,9 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case aKeepsNestedPassphrase = "a-keeps-nested-passphrase"
     case aKeepsSQLiteUTF16Passphrase = "a-keeps-sqlite-utf16-passphrase"
     case aHidesZlibBehindDecoys = "a-hides-zlib-behind-decoys"
+    case aHidesPassphrasesAcrossWindow = "a-hides-passphrases-across-window"
+    case aHidesGzipAtOffset = "a-hides-gzip-at-offset"
+    case aMisalignsBase64Gzip = "a-misaligns-base64-gzip"
     case aKeepsXzPassphrase = "a-keeps-xz-passphrase"
     case aLeavesDecompressionBomb = "a-leaves-decompression-bomb"
     case bKeepsSeedbByteArray = "b-keeps-seedb-byte-array"
@@ -127,7 +130,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
             .afterMint
         case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsEscapedPassphrase, .aKeepsGzippedPassphrase,
             .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aHidesZlibBehindDecoys,
-            .aLeavesDecompressionBomb,
+            .aHidesPassphrasesAcrossWindow, .aHidesGzipAtOffset, .aMisalignsBase64Gzip, .aLeavesDecompressionBomb,
             .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58,
             .bKeepsSeedbXxd, .aKeepsXzPassphrase, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes,
             .bKeepsFaceSheet, .bHidesFaceSheetInBinary, .aKeepsUTF32Passphrase, .aKeepsBzip2Passphrase,
@@ -189,7 +192,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .aWeakPassphraseGenerator: [.exposure, .randomness]
         case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsEscapedPassphrase, .aKeepsGzippedPassphrase,
             .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aHidesZlibBehindDecoys,
-            .aLeavesDecompressionBomb,
+            .aHidesPassphrasesAcrossWindow, .aHidesGzipAtOffset, .aMisalignsBase64Gzip, .aLeavesDecompressionBomb,
             .aKeepsXzPassphrase, .aKeepsUTF32Passphrase, .aKeepsBzip2Passphrase, .aKeepsZstdPassphrase,
             .aKeepsZippedPassphrase:
             [.siteA]
@@ -272,6 +275,11 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case .aKeepsSQLiteUTF16Passphrase: "site A keeps passphrases in a SQLite database with UTF-16 text"
         case .aHidesZlibBehindDecoys:
             "site A keeps its passphrase log as a zlib stream after 300 decoy zlib headers"
+        case .aHidesPassphrasesAcrossWindow:
+            "site A keeps its passphrases in a 35 MiB file: base64 of a zlib stream of 3 MiB of log lines then the passphrases, across the audit's first 32 MiB window"
+        case .aHidesGzipAtOffset: "site A keeps its passphrase log gzipped, after three random bytes"
+        case .aMisalignsBase64Gzip:
+            "site A keeps its passphrase log as base64 of a gzip, one base64 character before it (its groups off by one)"
         case .aLeavesDecompressionBomb: "site A leaves a 64 KiB gzip that inflates to 64 MiB"
         case .bKeepsSeedbByteArray: "site B keeps every seedb as a pretty-printed JSON byte array"
         case .bKeepsSeedb0x: "site B keeps every seedb as a list of 0x bytes"

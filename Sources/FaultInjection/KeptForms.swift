@@ -21,6 +21,14 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case sqliteUTF16 = "sqlite-utf16"
     /// A zlib stream after 300 decoy zlib headers, each followed by a byte no inflate accepts.
     case zlibBehindDecoys = "zlib-behind-decoys"
+    /// One line of base64 of a zlib stream, 3 MiB of compressed log lines and then the
+    /// passphrases, from 512 KiB before the end of the first 32 MiB of zero bytes: the deep
+    /// search's first window of a big file must read on past its 1 MiB of overlap to reach them.
+    case acrossWindow = "across-window"
+    /// A gzip after three random bytes: its magic is not where a file's magic is read.
+    case gzipAtOffset = "gzip-at-offset"
+    /// One line of base64 of a gzip after one more base64 character: its groups are off by one.
+    case misalignedBase64 = "misaligned-base64"
     // seedb as numbers and other binary-to-text encodings (site B).
     case decimal
     case byteArray = "json-byte-array"
@@ -51,7 +59,8 @@ package enum KeptForm: String, CaseIterable, Sendable {
     package var party: Party {
         switch self {
         case .utf16le, .utf16be, .utf32le, .utf32be, .withoutDashes, .lowerCase, .bare, .jsonEscapes, .gzip, .zlib,
-            .xz, .bzip2, .zstd, .zip, .tar, .tarGzip, .nested, .sqliteUTF16, .zlibBehindDecoys, .bomb:
+            .xz, .bzip2, .zstd, .zip, .tar, .tarGzip, .nested, .sqliteUTF16, .zlibBehindDecoys, .acrossWindow,
+            .gzipAtOffset, .misalignedBase64, .bomb:
             .siteA
         default: .siteB
         }
@@ -70,6 +79,9 @@ extension Fault {
         case .aKeepsNestedPassphrase: .nested
         case .aKeepsSQLiteUTF16Passphrase: .sqliteUTF16
         case .aHidesZlibBehindDecoys: .zlibBehindDecoys
+        case .aHidesPassphrasesAcrossWindow: .acrossWindow
+        case .aHidesGzipAtOffset: .gzipAtOffset
+        case .aMisalignsBase64Gzip: .misalignedBase64
         case .aLeavesDecompressionBomb: .bomb
         case .bKeepsSeedbByteArray: .byteArray
         case .bKeepsSeedb0x: .hex0xList
@@ -132,6 +144,23 @@ extension Injector {
         case .gzip, .zlib, .xz, .bzip2, .zip, .tar, .tarGzip, .zlibBehindDecoys:
             try put(try python(Self.compressor(form), input: text))
         case .zstd: try put(try tool("zstd", ["-q", "-c"], input: text))
+        case .gzipAtOffset: try put([0x4E, 0x07, 0xC3] + (try python(Self.compressor(.gzip), input: text)))
+        case .misalignedBase64:
+            let gzip = try python(Self.compressor(.gzip), input: text)
+            try put(Array(("Q" + Data(gzip).base64EncodedString() + "\n").utf8))
+        case .acrossWindow:
+            try put(
+                try python(
+                    """
+                    import sys, zlib, random, base64
+                    r, c, parts, size = random.Random(15), zlib.compressobj(6), [], 0
+                    while size < 3 << 20:
+                        chunk = "".join(f"line {r.getrandbits(20):07d} ok {r.getrandbits(32):08x}\\n" for _ in range(4096))
+                        parts.append(c.compress(chunk.encode())); size += len(parts[-1])
+                    parts += [c.compress(sys.stdin.buffer.read()), c.flush()]
+                    out = sys.stdout.buffer
+                    out.write(bytes((32 << 20) - (512 << 10) - 1) + b"\\n"); out.write(base64.b64encode(b"".join(parts)) + b"\\n")
+                    """, input: text))
         case .nested:
             // A zip in a tar in a gzip, base64 at 76 columns: four steps down.
             let zip = try python(Self.compressor(.zip), input: text)

@@ -1,4 +1,5 @@
 import Ceremony
+import Containers
 import CryptoCore
 import Foundation
 import TestSupport
@@ -261,17 +262,35 @@ private enum Reference {
             while j < bytes.count && isBase64(bytes[j]) { j += 1 }
             if j - i >= 24 {
                 let run = Array(bytes[i..<j])
-                if run.allSatisfy(isHex), run.count % 2 == 0,
-                    let decoded = [UInt8](hexString: String(decoding: run, as: UTF8.self))
-                {
-                    out.append((i, decoded))
-                } else {
-                    var text = String(decoding: run, as: UTF8.self)
+                func hex(_ digits: ArraySlice<UInt8>) -> [UInt8]? {
+                    [UInt8](hexString: String(decoding: digits, as: UTF8.self))
+                }
+                func base64(_ characters: ArraySlice<UInt8>) -> [UInt8]? {
+                    var text = String(decoding: characters, as: UTF8.self)
                     text = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
                     let usable =
                         text.count % 4 == 1
                         ? String(text.dropLast()) : text + String(repeating: "=", count: (4 - text.count % 4) % 4)
-                    if let data = Data(base64Encoded: usable) { out.append((i, Array(data))) }
+                    return Data(base64Encoded: usable).map { Array($0) }
+                }
+                let allHex = run.allSatisfy(isHex)
+                if allHex, run.count % 2 == 0, let decoded = hex(run[...]) {
+                    out.append((i, decoded))
+                } else {
+                    if allHex {
+                        // Odd: without the last digit, and without the first.
+                        out.append((i, hex(run.dropLast())!))
+                        out.append((i + 1, hex(run.dropFirst())!))
+                    }
+                    if let data = base64(run[...]) { out.append((i, data)) }
+                }
+                // The other alignments, kept when they may hold a container.
+                for shift in 1..<min(4, run.count) {
+                    if let data = base64(run.dropFirst(shift)), !data.isEmpty,
+                        Containers.mayHoldContainer(data[...])
+                    {
+                        out.append((i + shift, data))
+                    }
                 }
             }
             i = j

@@ -41,6 +41,11 @@ import Testing
             (.sqliteUTF16, ["site-a/kept/batch-0001.sqlite-utf16", "site-a/kept/batch-0001.sqlite-utf16!cards"]),
             // 300 decoy headers of 3 bytes each, then the stream.
             (.zlibBehindDecoys, ["site-a/kept/batch-0001.zlib-behind-decoys!zlib@900"]),
+            // One line of base64 from 512 KiB before the first window's end; its zlib stream in it.
+            // A gzip after 3 bytes, read from where its magic is; base64 from its second character.
+            (.gzipAtOffset, ["site-a/kept/batch-0001.gzip-at-offset!archive@3!data"]),
+            (.misalignedBase64, ["site-a/kept/batch-0001.misaligned-base64!decoded@1!data"]),
+            (.acrossWindow, ["site-a/kept/batch-0001.across-window!decoded@\((32 << 20) - (512 << 10))!zlib@0"]),
             (.faceSheet, ["site-b/kept/batch-0001.faces.svg!text"]),
             (.faceSheetInBinary, ["site-b/kept/batch-0001.face-sheet-in-binary!text"]),
             (.xxd, ["site-b/kept/batch-0001.xxd!dump"]),

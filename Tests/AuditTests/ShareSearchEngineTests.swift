@@ -136,26 +136,114 @@ import Glibc
             ])
     }
 
-    @Test("a base64 run that starts in a window and goes on past what the window holds is a finding, not a silent cut")
-    func windowCutsLongRun() throws {
+    /// `data` as a zlib stream of stored (uncompressed) deflate blocks: a real stream, built
+    /// without a compressor, as long as `data` (plus 5 bytes a block and 6 for the stream).
+    static func storedZlib(_ data: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [0x78, 0x01]
+        var start = 0
+        repeat {
+            let end = min(data.count, start + 65_535)
+            let length = UInt16(end - start)
+            out += [end == data.count ? 1 : 0, UInt8(length & 0xFF), UInt8(length >> 8)]
+            out += [UInt8(~length & 0xFF), UInt8(~length >> 8)]
+            out += data[start..<end]
+            start = end
+        } while start < data.count
+        var a: UInt32 = 1
+        var b: UInt32 = 0
+        for byte in data {
+            a = (a + UInt32(byte)) % 65_521
+            b = (b + a) % 65_521
+        }
+        let adler = b << 16 | a
+        return out + [24, 16, 8, 0].map { UInt8((adler >> $0) & 0xFF) }
+    }
+
+    /// A zlib stream (python3's zlib, level 6) of random log lines that compress to about
+    /// `count` bytes, then `needle`: the needle's bytes are Huffman-coded, seen only inflated.
+    static func compressedText(after count: Int, then needle: [UInt8]) throws -> [UInt8] {
+        let script = """
+            import sys, zlib, random, base64
+            r = random.Random(15)
+            lines, size, c = [], 0, zlib.compressobj(6)
+            while size < int(sys.argv[1]):
+                chunk = "".join(f"line {r.getrandbits(20):07d} ok {r.getrandbits(32):08x}\\n" for _ in range(4096))
+                lines.append(c.compress(chunk.encode())); size += len(lines[-1])
+            lines.append(c.compress(bytes.fromhex(sys.argv[2]) + b"\\n")); lines.append(c.flush())
+            sys.stdout.write(base64.b64encode(b"".join(lines)).decode())
+            """
+        let result = try ProcessRunner.run(onPath: "python3", ["-c", script, "\(count)", needle.hex])
+        try #require(result.status == 0, "\(result.stderr)")
+        return Array(try #require(Data(base64Encoded: result.stdout)))
+    }
+
+    @Test(
+        "a base64 run or a zlib stream that starts in a window and goes on past what it holds is read on to its end: the needle 3 MiB in is found"
+    )
+    func windowCarriesLongRun() throws {
         let folder = try TemporaryFolder(prefix: "share-search")
-        let needles = Self.needles(1)
+        let needles = Self.needles(2)
         let window = ShareSearch.windowSize
-        // 2 MiB of base64 from 512 KiB before the first window's end: past the 1 MiB the window holds.
-        let run = [UInt8](repeating: UInt8(ascii: "Q"), count: 2 << 20)
-        let start = window - (512 << 10)
-        try Self.sparseFile(folder, "big.img", size: 100 << 20, [(start, run)])
+        // Each needle after 3 MiB of compressed text, in a zlib stream (so it is seen only
+        // inflated): as base64 (one line) from 512 KiB before the first window's end, and raw
+        // from 512 KiB before the second's.
+        let streams = try needles.map { try Self.compressedText(after: 3 << 20, then: $0.bytes) }
+        let stream = { (needle: Int) in streams[needle] }
+        let encoded = Array(Data(stream(0)).base64EncodedString().utf8)
+        let places = [window - (512 << 10), 2 * window - (512 << 10)]
+        try Self.sparseFile(folder, "big.img", size: 80 << 20, [(places[0], encoded), (places[1], stream(1))])
         let result = ShareSearch(needles: needles).search(
             folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
-        #expect(result.incomplete.count == 1, "\(result.incomplete)")
-        #expect(result.incomplete.first?.0 == "big.img")
-        #expect(result.incomplete.first?.1.contains("run at offset \(start) goes on past") == true)
-        // A run that ends inside what the window holds is not.
-        let short = try TemporaryFolder(prefix: "share-search")
-        try Self.sparseFile(short, "big.img", size: 100 << 20, [(start, Array(run.prefix(1 << 20)))])
-        let whole = ShareSearch(needles: needles).search(
-            folder: short.url, layout: CeremonyLayout(root: short.url), workers: 2)
-        #expect(whole.incomplete.isEmpty, "\(whole.incomplete)")
+        #expect(result.incomplete.isEmpty, "\(result.incomplete)")
+        #expect(result.hits.isEmpty)
+        #expect(
+            result.derived.map { "\($0.file) \($0.name)" }.sorted() == [
+                "big.img!decoded@\(places[0])!zlib@0 n0", "big.img!zlib@\(places[1]) n1",
+            ])
+    }
+
+    @Test(
+        "a base64 run or a zlib stream that goes on past what a window reads on is a finding, not a silent cut; one that ends inside is not"
+    )
+    func windowCutsLongRun() throws {
+        let needles = Self.needles(1)
+        let window = ShareSearch.windowSize
+        let past = ShareSearch.windowOverlap + ShareSearch.windowCarry
+        let start = window - (512 << 10)
+        let run = [UInt8](repeating: UInt8(ascii: "Q"), count: past + (1 << 20))
+        let stream = Self.storedZlib(Self.noise(past + (1 << 20)))
+        for (kind, content) in [("base64 or hex run", run), ("zlib stream", stream)] {
+            let folder = try TemporaryFolder(prefix: "share-search")
+            try Self.sparseFile(folder, "big.img", size: 100 << 20, [(start, content)])
+            let result = ShareSearch(needles: needles).search(
+                folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+            #expect(result.incomplete.count == 1, "\(kind): \(result.incomplete)")
+            #expect(result.incomplete.first?.0 == "big.img")
+            #expect(
+                result.incomplete.first?.1.contains("\(kind) at offset \(start) goes on past \(past) bytes") == true,
+                "\(result.incomplete)")
+            // The same, ending inside what the window reads on.
+            let short = try TemporaryFolder(prefix: "share-search")
+            let shorter = kind == "zlib stream" ? Self.storedZlib(Self.noise(4 << 20)) : Array(run.prefix(4 << 20))
+            try Self.sparseFile(short, "big.img", size: 100 << 20, [(start, shorter)])
+            let whole = ShareSearch(needles: needles).search(
+                folder: short.url, layout: CeremonyLayout(root: short.url), workers: 2)
+            #expect(whole.incomplete.isEmpty, "\(kind): \(whole.incomplete)")
+        }
+    }
+
+    @Test("a file that starts with gzip's magic but is no gzip is a finding; a decoded run that does is not")
+    func falseMagicFile() throws {
+        let folder = try TemporaryFolder(prefix: "share-search")
+        let needles = Self.needles(1)
+        try Data([0x1F, 0x8B] + Self.noise(4096)).write(to: folder.url.appendingPathComponent("f.gz"))
+        // Base64 of the same bytes: its decoded run starts with the magic too.
+        let text = Data([0x1F, 0x8B] + Self.noise(4096)).base64EncodedString()
+        try Data("note \(text)\n".utf8).write(to: folder.url.appendingPathComponent("g.txt"))
+        let result = ShareSearch(needles: needles).search(
+            folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+        #expect(result.incomplete.map(\.0) == ["f.gz"], "\(result.incomplete)")
+        #expect(result.incomplete.first?.1.contains("starts like an archive or a compressed stream") == true)
     }
 
     @Test("in a big file, markup text is named by its window's start and a zlib stream by its file offset")

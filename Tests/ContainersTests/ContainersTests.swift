@@ -173,4 +173,63 @@ import Testing
             try Containers.sqliteTables(damaged, budget: &budget) { _, _ in }
         }
     }
+
+    @Test("archive and stream magic past the start is found at every offset, as a byte-by-byte walk finds it")
+    func embeddedCandidatesMatchWalk() {
+        let magics: [[UInt8]] = [
+            [0x1F, 0x8B, 0x08], [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], [0x28, 0xB5, 0x2F, 0xFD],
+            [0x04, 0x22, 0x4D, 0x18],
+            Array("PK\u{03}\u{04}".utf8), [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C],
+            Array("BZh9".utf8) + [0x31, 0x41, 0x59, 0x26, 0x53, 0x59],
+        ]
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33)
+        }
+        for round in 0..<200 {
+            // Noise made of magic bytes, whole magics and their prefixes, cut at random lengths.
+            var bytes: [UInt8] = []
+            while bytes.count < 64 + round {
+                let magic = magics[next() % magics.count]
+                bytes += next() % 3 == 0 ? Array(magic.prefix(next() % magic.count)) : magic
+                bytes.append(UInt8(truncatingIfNeeded: next()))
+            }
+            bytes = Array(bytes.prefix(next() % bytes.count + 1))
+            /// Whether `magic` is at `at` (bzip2's level digit may be any of 1 to 9).
+            func holds(_ magic: [UInt8], at: Int) -> Bool {
+                guard at + magic.count <= bytes.count else { return false }
+                guard magic.count == 10 else { return bytes[at..<(at + magic.count)].elementsEqual(magic) }
+                let level: ClosedRange<UInt8> = 0x31...0x39
+                return bytes[at..<(at + 3)].elementsEqual(magic[0..<3]) && level.contains(bytes[at + 3])
+                    && bytes[(at + 4)..<(at + 10)].elementsEqual(magic[4...])
+            }
+            let walk = (1..<max(1, bytes.count)).filter { at in magics.contains { holds($0, at: at) } }
+            #expect(Containers.embeddedCandidates(bytes) == walk, "round \(round)")
+        }
+    }
+
+    @Test(
+        "a gzip three bytes into the bytes is read from its magic; a false magic before it is a decoy that costs nothing"
+    )
+    func embeddedGzip() throws {
+        let gzip = Self.bytes(
+            "1f8b08000000000002034b4e2c4a51300003435d10a95090585c5c905194589caae0e8e4eca2ebeae6eec10500de65250027000000"
+        )
+        // A false gzip header first (reserved flag bits set), then the real one.
+        let file: [UInt8] = [0x01, 0x1F, 0x8B, 0x08, 0xE0, 0xFF, 0x4E, 0x07, 0xC3] + gzip + [0x0A]
+        #expect(!Containers.looksLikeArchive(file))
+        let candidates = Containers.embeddedCandidates(file)
+        #expect(candidates == [1, 9])
+        var budget = Budget(limit: 1 << 20)
+        var found: [(Int, String, [UInt8])] = []
+        try Containers.embeddedArchives(file, at: candidates, budget: &budget) { found.append(($0, $1, $2)) }
+        #expect(found.map(\.0) == [9])
+        #expect(found.first?.1 == "data")
+        #expect(found.first?.2 == Self.text)
+        // Past the maximum of headers read: a finding, after the first are read.
+        #expect(throws: ContainerError.unreadable("it holds more than 1 archive or stream headers past its start")) {
+            try Containers.embeddedArchives(file, at: candidates, maximum: 1, budget: &budget) { _, _, _ in }
+        }
+    }
 }

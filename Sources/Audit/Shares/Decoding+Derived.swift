@@ -25,6 +25,11 @@ final class ExpansionState: @unchecked Sendable {
         try body(&budget)
     }
 
+    /// Records why `display` was decoded only in part (the rest of it still is).
+    func note(_ display: String, _ reason: String) {
+        lock.withLock { found.append(DecodingIssue(display: display, reason: reason)) }
+    }
+
     /// Records why `display` stopped; a budget passed stops every further decoding of the file.
     func stop(_ display: String, _ error: Error) {
         lock.withLock {
@@ -83,8 +88,9 @@ extension Decoding {
         var ratio = 64
         /// Output always allowed, however small the file (a small honest archive may expand well).
         var floor = 16 << 20
-        /// Output never allowed beyond, however large the file.
-        var ceiling = 1 << 30
+        /// Output never allowed beyond, however large the file (with what the file itself holds,
+        /// this keeps one file's search under 1 GiB of memory).
+        var ceiling = 512 << 20
         /// The largest source ``Decoding/expand(source:limits:visit:)`` takes into memory to decode.
         var source = 256 << 20
 
@@ -141,23 +147,44 @@ extension Decoding {
             let sqlite = magic && Containers.looksLikeSQLite(bytes)
             let archive = magic && !sqlite && Containers.looksLikeArchive(bytes)
             var zlib = Containers.zlibCandidates(bytes)
-            if let window { zlib = zlib.filter { window.own.contains($0) } }
+            // Not inside what an embedded header gave: random bytes hold such headers by chance,
+            // and what one of them inflates to must not lead to another.
+            var embedded = display.contains("!archive@") ? [] : Containers.embeddedCandidates(bytes)
+            if let window {
+                zlib = zlib.filter { window.own.contains($0) }
+                embedded = embedded.filter { window.own.contains($0) }
+            }
             let origin = window?.origin ?? 0
-            if sqlite || archive || !zlib.isEmpty {
+            if sqlite || archive || !zlib.isEmpty || !embedded.isEmpty {
+                var cutStreams: [String] = []
+                var unrecognised = false
                 do {
                     try state.withBudget { budget in
                         if sqlite {
                             try Containers.sqliteTables(bytes, budget: &budget) { children.append(($0, $1)) }
                         } else if archive {
-                            _ = try Containers.archiveMembers(bytes, budget: &budget) { children.append(($0, $1)) }
+                            let read = try Containers.archiveMembers(bytes, budget: &budget) {
+                                children.append(($0, $1))
+                            }
+                            // The file itself (not a decoded run, where two bytes of magic come by chance).
+                            unrecognised = !read && depth == 0
                         }
-                        try Containers.zlibStreams(bytes, at: zlib, budget: &budget) {
+                        try Containers.embeddedArchives(bytes, at: embedded, budget: &budget) { offset, path, content in
+                            children.append(("archive@\(origin + offset)!\(path)", content))
+                        }
+                        let cut = try Containers.zlibStreams(bytes, at: zlib, budget: &budget, more: window?.more) {
                             children.append(("zlib@\(origin + $0)", $1))
+                        }
+                        cutStreams = cut.compactMap { window?.cutStream(at: $0.offset, read: $0.read) }
+                        if unrecognised {
+                            throw ContainerError.unreadable(
+                                "it starts like an archive or a compressed stream, but no reader recognises it")
                         }
                     }
                 } catch {
                     state.stop(display, error)
                 }
+                for reason in cutStreams { state.note(display, reason) }
             }
             // A big derived source is decoded on every thread too (its siblings may be done long before).
             let decoded =

@@ -1,3 +1,5 @@
+import Containers
+
 /// The text decoders: what a source's characters may spell once decoded (base64 and hex runs,
 /// byte lists, dumps, markup, escapes, UTF-16 and UTF-32), each derived source named for its
 /// decoder and offset. They read what ``Decoding/TextPlan`` (Decoding+TextPlan.swift) found:
@@ -10,18 +12,42 @@ extension Decoding {
         var batch = DecodedBatch()
         forEachRun(bytes, minimum: 24, crossing: joins, in: range) { start, run, allHex in
             appendPrimary(run, allHex: allHex, at: start, into: &batch)
+            appendShiftedContainers(run, at: start, into: &batch)
         }
         return batch.runs
     }
 
     /// One run decoded from its first character into `batch`: as hex when all of it is hex
     /// digits of an even count, else as base64 (the run ends before any `=`: a partial last
-    /// group is decoded, a lone character dropped).
+    /// group is decoded, a lone character dropped); an odd count of hex digits is decoded as
+    /// hex without its last digit and without its first (named one further) too.
     static func appendPrimary(_ run: ArraySlice<UInt8>, allHex: Bool, at start: Int, into batch: inout DecodedBatch) {
         if allHex && run.count % 2 == 0 {
             batch.append(start) { appendHex(run, to: &$0) }
         } else {
+            // An odd count of hex digits: one digit too many after them, or before.
+            if allHex {
+                batch.append(start) { appendHex(run.dropLast(), to: &$0) }
+                batch.append(start + 1) { appendHex(run.dropFirst(), to: &$0) }
+            }
             batch.append(start) { appendBase64(run.count % 4 == 1 ? run.dropLast() : run, to: &$0) }
+        }
+    }
+
+    /// A base64 run's three other alignments (from its second, third and fourth character),
+    /// each kept in `batch` only when it may hold a container (``Containers/mayHoldContainer(_:)``),
+    /// named by the offset it is decoded from: a site that puts one to three base64 characters
+    /// before a base64 gzip or zlib stream moves it off the run's first group.
+    static func appendShiftedContainers(_ run: ArraySlice<UInt8>, at start: Int, into batch: inout DecodedBatch) {
+        for shift in 1..<min(4, run.count) {
+            let text = run.dropFirst(shift)
+            batch.append(start + shift) { out in
+                let first = out.count
+                guard appendBase64(text.count % 4 == 1 ? text.dropLast() : text, to: &out) else { return false }
+                if Containers.mayHoldContainer(out[first...]) { return true }
+                out.removeLast(out.count - first)
+                return false
+            }
         }
     }
 

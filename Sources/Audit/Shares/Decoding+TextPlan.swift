@@ -253,6 +253,7 @@ extension Decoding {
                 for run in runs(startingIn: range) where run.range.count >= 24 {
                     Decoding.appendPrimary(
                         bytes[run.range], allHex: run.allHex, at: run.range.lowerBound, into: &primary)
+                    Decoding.appendShiftedContainers(bytes[run.range], at: run.range.lowerBound, into: &primary)
                 }
                 return primary.runs.map { (named("decoded", at: $0.0), $0.1) }
             case .primaryJoined(let range):

@@ -44,6 +44,9 @@ extension ShareSearch {
     static let windowSize = 32 << 20
     /// How far past its window a run, region or stream that starts in it is read.
     static let windowOverlap = 1 << 20
+    /// How much further a window reads on, past ``windowOverlap``, to finish a base64 or hex run
+    /// or a zlib stream that starts in it (one that goes on further still is a finding).
+    static let windowCarry = 32 << 20
     /// How far before the end of the window before a text region that crosses into a window is
     /// taken up again (a value in markup or escapes shorter than this is seen whole in one).
     static let windowResume = 64 << 10
@@ -86,8 +89,11 @@ extension ShareSearch {
         }
         let count = threads > 1 && bytes.count > 2 * pieceSize ? threads : 1
         let scanners = try [scanner] + (1..<max(1, count)).map { _ in try LiteralScanner(engine.set) }
+        // A container held whole (over a window's size) gets a window's budget: what it holds
+        // and what it derives stay under 1 GiB together.
+        let limits = bytes.count > Self.windowSize + Self.windowOverlap ? Self.windowLimits : .standard
         try decode(
-            bytes, display: source.display, window: nil, runs: bytes.count <= Self.decodeLimit, limits: .standard,
+            bytes, display: source.display, window: nil, runs: bytes.count <= Self.decodeLimit, limits: limits,
             scanners: scanners, engine: engine, into: &result)
         return result
     }
@@ -147,24 +153,72 @@ extension ShareSearch {
             if origin + bytes.count >= size || own.upperBound < first + Self.windowSize {
                 result.tail = Array(bytes.suffix(Self.joinSpan))
             }
-            // A run that starts here and goes on past what the window holds is decoded that far
-            // only (what it nests beyond is not): a finding, never a silent cut.
+            // A run that starts here and goes on past what the window holds is read on to its
+            // end, up to ``windowCarry`` further; one longer still is decoded that far only (what
+            // it nests beyond is not): a finding, never a silent cut.
+            if origin + bytes.count < size, Self.cutRun(bytes, own: own) != nil {
+                try Self.readOn(&bytes, source, origin: origin, size: size)
+            }
             if origin + bytes.count < size, let cut = Self.cutRun(bytes, own: own) {
                 result.issues.append(
                     DecodingIssue(
                         display: source.display,
                         reason:
-                            "the base64 or hex run at offset \(origin + cut) goes on past \(Self.windowOverlap) bytes after its window: decoded that far, the rest searched as bytes only"
+                            "the base64 or hex run at offset \(origin + cut) goes on past \(Self.windowOverlap + Self.windowCarry) bytes after its window: decoded that far, the rest searched as bytes only"
                     ))
             }
+            // What a zlib stream cut there reads on from: as far as a run is read on, no further.
+            let reach = min(size, start + Self.windowSize + Self.windowOverlap + Self.windowCarry)
+            let frame = Decoding.Window(
+                origin: origin, own: own, size: size, more: Self.more(source, from: origin + bytes.count, to: reach))
             try decode(
-                bytes, display: source.display, window: Decoding.Window(origin: origin, own: own), runs: true,
-                limits: Self.windowLimits, scanners: scanners, engine: engine, into: &result)
+                bytes, display: source.display, window: frame, runs: true, limits: Self.windowLimits,
+                scanners: scanners, engine: engine, into: &result)
             // A file cut short while read ends here (its raw bytes were all fed).
             if own.upperBound < first + Self.windowSize { break }
             start += Self.windowSize
         }
         return result
+    }
+
+    /// Reads `source` on from where the window's held `bytes` end (file offset `origin` plus
+    /// their count) until the stretch of base64 bytes and line breaks they end in stops, the
+    /// file ends, or ``windowCarry`` more bytes are held.
+    private static func readOn(_ bytes: inout [UInt8], _ source: FileSource, origin: Int, size: Int) throws {
+        let classes = Decoding.byteClasses
+        var rest = source
+        rest.start = origin + bytes.count
+        rest.end = min(size, rest.start + windowCarry)
+        try rest.chunks { chunk in
+            if let end = chunk.firstIndex(where: { classes[Int($0)] & (1 | Decoding.lineBit) == 0 }) {
+                // The byte that ends the run is held too, so the run is seen to end.
+                bytes += chunk[...end]
+                return false
+            }
+            bytes += chunk
+            return true
+        }
+    }
+
+    /// The file's bytes from `offset` to `reach`, piece by piece (``FileSource/chunkSize`` each,
+    /// then nil): what a zlib stream that a window's held bytes cut reads on from
+    /// (``Decoding/Window/more``).
+    private static func more(_ source: FileSource, from offset: Int, to reach: Int) -> @Sendable (Int) -> [UInt8]? {
+        { piece in
+            let start = offset + piece * FileSource.chunkSize
+            let end = min(reach, start + FileSource.chunkSize)
+            guard start < end else { return nil }
+            var range = source
+            range.start = start
+            range.end = end
+            var bytes: [UInt8] = []
+            // A read that fails gives no more input: the stream is then cut, and reported.
+            try? range.chunks { chunk in
+                bytes += chunk
+                return true
+            }
+            return bytes.isEmpty ? nil : bytes
+        }
     }
 
     /// Where the stretch of base64 bytes and line breaks that ends a window's held `bytes`
@@ -263,11 +317,25 @@ extension Decoding {
     struct Window: Sendable {
         let origin: Int
         let own: Range<Int>
+        /// The file's size.
+        var size: Int
+        /// The file's bytes after those held, piece by piece (0 for the first; nil when there
+        /// are no more, or as far as a window reads on): where a zlib stream that starts in
+        /// `own` and runs out of held bytes reads on.
+        var more: (@Sendable (Int) -> [UInt8]?)?
         /// Where the rest of a text region from the window before is read from.
         var resume: Int { own.lowerBound + ShareSearch.windowOverlap - ShareSearch.windowResume }
         /// Whether archives and SQLite are read here: in the first window only, where their magic is.
         var containers: Bool { origin == 0 }
         /// The file offset `own` starts at: what a window's whole-text sources are named by (`text@N`).
         var start: Int { origin + own.lowerBound }
+
+        /// Why the zlib stream at `offset` (in the held bytes), which read `read` bytes of input
+        /// and still wanted more, was cut; nil when it ran to the file's end (all there was).
+        func cutStream(at offset: Int, read: Int) -> String? {
+            guard origin + offset + read < size else { return nil }
+            return
+                "the zlib stream at offset \(origin + offset) goes on past \(ShareSearch.windowOverlap + ShareSearch.windowCarry) bytes after its window: inflated that far"
+        }
     }
 }

@@ -249,7 +249,9 @@ struct ShareSearch: Sendable {
                 guard index < work.count else { return }
                 let item = work[index]
                 let entry = entries[item.file]
-                let cost = item.keep > 0 ? min(Self.decodeBudget, entry.size * Self.decodeCost) : 0
+                // What the file holds while decoded, and what its decoders may derive from it.
+                let derives = item.deep ? Decoding.Limits.standard.budget(forInput: entry.size).limit : 0
+                let cost = item.keep > 0 ? min(Self.decodeBudget, entry.size * Self.decodeCost + derives) : 0
                 budget.take(cost)
                 var found: [Int: Int]?
                 var pass: FileResult?

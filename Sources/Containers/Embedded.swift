@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Containers {
+    /// The first bytes of the streams and archives looked for anywhere in a source, not only at
+    /// its start: gzip (with deflate), xz, zstd, lz4, zip, 7z and bzip2 (its block magic too, so
+    /// that text holding `BZh` is no candidate). Each is 3 bytes or more, so random bytes hold
+    /// one about every 16 MiB.
+    private static let embeddedMagics: [[UInt8]] = [
+        [0x1F, 0x8B, 0x08], [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], [0x28, 0xB5, 0x2F, 0xFD],
+        [0x04, 0x22, 0x4D, 0x18], Array("PK\u{03}\u{04}".utf8), [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C],
+    ]
+    private static let bzip2Block: [UInt8] = [0x31, 0x41, 0x59, 0x26, 0x53, 0x59]
+
+    /// Offsets after the first byte of `bytes` where an archive or a compressed stream may
+    /// start (``embeddedMagics``; bzip2 as `BZh`, a level digit and its first block's magic),
+    /// ascending: what a site that puts a few bytes before a gzip hides it from a reader that
+    /// looks only at the start.
+    package static func embeddedCandidates(_ bytes: [UInt8]) -> [Int] {
+        var out: [Int] = []
+        let count = bytes.count
+        unsafe bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress, count > 3 else { return }
+            func find(_ first: UInt8, _ matches: (Int) -> Bool) {
+                var i = 1
+                while i < count, let hit = unsafe memchr(base + i, Int32(first), count - i) {
+                    let at = unsafe UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                    if matches(at) { out.append(at) }
+                    i = at + 1
+                }
+            }
+            for magic in embeddedMagics {
+                find(magic[0]) { at in
+                    at + magic.count <= count && bytes[(at + 1)..<(at + magic.count)].elementsEqual(magic[1...])
+                }
+            }
+            find(0x42) { at in
+                at + 10 <= count && bytes[at + 1] == 0x5A && bytes[at + 2] == 0x68 && (0x31...0x39).contains(bytes[at + 3])
+                    && bytes[(at + 4)..<(at + 10)].elementsEqual(bzip2Block)
+            }
+        }
+        return out.sorted()
+    }
+
+    /// The archives and compressed streams that start at `candidates` (``embeddedCandidates(_:)``)
+    /// inside `bytes`, each read from there to its end as ``archiveMembers(_:budget:_:)`` reads
+    /// a whole source: `visit` gets the offset, the member's path and its content. A candidate no
+    /// reader recognises is a decoy and costs nothing. One that fails part way (three magic bytes
+    /// in random data, or a stream cut short on purpose) gives what it read before the failure,
+    /// and no error: random bytes hold such magic by chance, so a failure here says nothing. At
+    /// most `maximum` candidates are read.
+    /// - Throws: ``ContainerError/exceedsBudget(limit:)`` when the output would pass `budget`, and
+    ///   ``ContainerError/unreadable(_:)`` past `maximum` candidates.
+    package static func embeddedArchives(
+        _ bytes: [UInt8], at candidates: [Int], maximum: Int = 64, budget: inout Budget,
+        visit: (_ offset: Int, _ path: String, _ content: [UInt8]) -> Void
+    ) throws {
+        for (index, offset) in candidates.enumerated() where offset < bytes.count {
+            guard index < maximum else {
+                throw ContainerError.unreadable("it holds more than \(maximum) archive or stream headers past its start")
+            }
+            do {
+                _ = try archiveMembers(bytes, from: offset, budget: &budget) { visit(offset, $0, $1) }
+            } catch ContainerError.exceedsBudget(let limit) {
+                throw ContainerError.exceedsBudget(limit: limit)
+            } catch {
+                continue
+            }
+        }
+    }
+}
+
+extension Containers {
+    /// Whether `bytes` may hold something the decoders read: a zlib header anywhere, or an
+    /// archive's, a compressed stream's or a SQLite database's magic at the start or (for those
+    /// of ``embeddedCandidates(_:)``) anywhere. A cheap test, for the decodings kept only if so.
+    package static func mayHoldContainer(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let array = Array(bytes)
+        return looksLikeArchive(array) || looksLikeSQLite(array) || !zlibCandidates(array).isEmpty
+            || !embeddedCandidates(array).isEmpty
+    }
+}
