@@ -36,8 +36,8 @@ extension Containers {
                 }
             }
             find(0x42) { at in
-                at + 10 <= count && bytes[at + 1] == 0x5A && bytes[at + 2] == 0x68 && (0x31...0x39).contains(bytes[at + 3])
-                    && bytes[(at + 4)..<(at + 10)].elementsEqual(bzip2Block)
+                at + 10 <= count && bytes[at + 1] == 0x5A && bytes[at + 2] == 0x68
+                    && (0x31...0x39).contains(bytes[at + 3]) && bytes[(at + 4)..<(at + 10)].elementsEqual(bzip2Block)
             }
         }
         return out.sorted()
@@ -58,7 +58,8 @@ extension Containers {
     ) throws {
         for (index, offset) in candidates.enumerated() where offset < bytes.count {
             guard index < maximum else {
-                throw ContainerError.unreadable("it holds more than \(maximum) archive or stream headers past its start")
+                throw ContainerError.unreadable(
+                    "it holds more than \(maximum) archive or stream headers past its start")
             }
             do {
                 _ = try archiveMembers(bytes, from: offset, budget: &budget) { visit(offset, $0, $1) }
