@@ -216,6 +216,18 @@ import Testing
         }
     }
 
+    @Test("timestamps are what ISO8601DateFormatter writes, to the second")
+    func timestamps() {
+        let formatter = ISO8601DateFormatter()
+        let dates =
+            [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 951_782_400.999), Date()]
+            + (0..<50).map { _ in Date(timeIntervalSince1970: Double.random(in: 0..<4_102_444_800)) }
+        for date in dates {
+            #expect(timestamp(date) == formatter.string(from: date), "\(date.timeIntervalSince1970)")
+        }
+        #expect(timestamp(Date(timeIntervalSince1970: 951_782_400.999)) == "2000-02-29T00:00:00Z")
+    }
+
     @Test("background work returns its value, and its error, to every wait")
     func backgroundWork() throws {
         let value = Int.random(in: 1...1000)
