@@ -153,6 +153,81 @@ import Testing
         #expect(IntermediateBatchBody.entry(cards[0]) == (try TranscriptJSON.encoder.encode(cards[0])))
     }
 
+    /// An intermediate batch of `count` cards made from the spec vectors' codes, as signed bytes.
+    static func intermediateBytes(_ count: Int) throws -> (Payload<IntermediateBatchBody>, Data) {
+        let codes = try SpecVector.ecMultiply().map { try IntermediateCode(try #require($0.passphraseCode)) }
+        let cards = (0..<count).map { index in
+            IntermediateBatchBody.Card(
+                serial: Serial(lot: 7, sequence: index), lot: 7, sequence: index,
+                intermediateCode: codes[index % codes.count], passphraseCommitment: SystemRandom.bytes(count: 32).hex)
+        }
+        let payload = Payload(
+            type: .intermediateBatch, ceremony: "c-" + SystemRandom.bytes(count: 4).hex, signer: .siteA, batch: 3,
+            sequence: 2, prev: PayloadDigest(of: Data(SystemRandom.bytes(count: 8))), answers: nil,
+            body: IntermediateBatchBody(cards: cards), build: .some(nil))
+        return (payload, payload.encoded())
+    }
+
+    @Test(
+        "a batch in canonical form is decoded card by card to the decoder's value, on one core and on several",
+        arguments: [0, 1, 5, 100])
+    func decodedCardByCard(count: Int) throws {
+        let (payload, bytes) = try Self.intermediateBytes(count)
+        let joined = try #require(Payload<IntermediateBatchBody>.decodedJoined(bytes))
+        let whole = try TranscriptJSON.decoder.decode(Payload<IntermediateBatchBody>.self, from: bytes)
+        #expect(joined.body.cards == payload.body.cards)
+        #expect(joined.body.cards == whole.body.cards)
+        #expect(joined.ceremony == payload.ceremony)
+        #expect(joined.prev == payload.prev)
+        #expect(joined.batch == 3)
+        #expect(joined.sequence == 2)
+        #expect(joined.encoded() == bytes)
+        let faces = try Self.faces(max(1, count))
+        let keys = Self.keyBatch(faces, build: nil)
+        let keyBytes = keys.encoded()
+        let readKeys = try #require(Payload<KeyBatchBody>.decodedJoined(keyBytes))
+        #expect(readKeys.body.cards == faces.map(\.bundleCard))
+        #expect(readKeys.ceremony == keys.ceremony)
+    }
+
+    @Test(
+        "bytes that are not canonical are not decoded card by card, and the full rule refuses them as before",
+        arguments: [
+            (#""lot":7,"#, #""lot":7,"lot":7,"#, "duplicate field"),
+            (#""lot":7,"#, #""lot":7,"extra":1,"#, "unknown or aliased field"),
+            (#""lot":7,"#, #""lot":07,"#, "not JSON"),
+            (#""lot":7,"#, #""lot": 7,"#, "white space"),
+            (#""serial":"0000007-0000""#, #""serial":"7-0""#, "not in canonical form"),
+            (#""lot":7,"#, #""lot":{"a":7},"#, "wrong or missing value"),
+            (#""passphrase_commitment":""#, #""passphrase_commitment":"\u0030"#, "not in canonical form"),
+        ])
+    func notDecodedCardByCard(find: String, replace: String, refusal: String) throws {
+        let (_, bytes) = try Self.intermediateBytes(70)
+        let text = String(decoding: bytes, as: UTF8.self)
+        let range = try #require(text.range(of: find))
+        let mutated = Data(text.replacingCharacters(in: range, with: replace).utf8)
+        #expect(mutated != bytes)
+        #expect(Payload<IntermediateBatchBody>.decodedJoined(mutated) == nil)
+        do {
+            _ = try Payload<IntermediateBatchBody>.decodeCanonical(mutated)
+            Issue.record("mutated bytes were accepted: \(replace)")
+        } catch {
+            #expect(error.message.contains(refusal), "\(error.message)")
+        }
+    }
+
+    @Test("timestamps are what ISO8601DateFormatter writes, to the second")
+    func timestamps() {
+        let formatter = ISO8601DateFormatter()
+        let dates =
+            [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 951_782_400.999), Date()]
+            + (0..<50).map { _ in Date(timeIntervalSince1970: Double.random(in: 0..<4_102_444_800)) }
+        for date in dates {
+            #expect(timestamp(date) == formatter.string(from: date), "\(date.timeIntervalSince1970)")
+        }
+        #expect(timestamp(Date(timeIntervalSince1970: 951_782_400.999)) == "2000-02-29T00:00:00Z")
+    }
+
     @Test("background work returns its value, and its error, to every wait")
     func backgroundWork() throws {
         let value = Int.random(in: 1...1000)

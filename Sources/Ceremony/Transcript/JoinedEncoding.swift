@@ -1,3 +1,5 @@
+import BIP38
+import CryptoCore
 import Foundation
 
 // The two batch files `key-site mint` writes, put together from each card's JSON
@@ -15,6 +17,10 @@ package protocol CardArrayBody: Codable, Sendable {
     init(cards: [Card])
     /// `card` as ``TranscriptJSON/encoder`` writes it, or nil when a value would need an escape.
     static func entry(_ card: Card) -> Data?
+    /// The card whose entry has these members (keys and values as ``entry(_:)`` writes
+    /// them, in its order), made by the same parsers as the card's decoder; nil when
+    /// they are not exactly its fields or a value does not parse.
+    static func card(_ members: [(String, FlatJSON.Value)]) -> Card?
 }
 
 extension KeyBatchBody: CardArrayBody {
@@ -26,6 +32,17 @@ extension KeyBatchBody: CardArrayBody {
             ("serial", .string(card.serial.description)),
         ])
     }
+
+    /// The card from its four fields, parsed as ``KeyBatchBody/Card/init(from:)`` parses them.
+    package static func card(_ members: [(String, FlatJSON.Value)]) -> Card? {
+        guard members.count == 4, case ("address", .string(let address)) = members[0],
+            case ("confirmation_code", .string(let code)) = members[1],
+            case ("encrypted_key_commitment", .string(let commitment)) = members[2],
+            case ("serial", .string(let serialText)) = members[3], let serial = Serial(text: serialText),
+            let address = try? Address(address), let code = try? ConfirmationCode(code)
+        else { return nil }
+        return Card(serial: serial, address: address, confirmationCode: code, encryptedKeyCommitment: commitment)
+    }
 }
 
 extension IntermediateBatchBody: CardArrayBody {
@@ -36,6 +53,19 @@ extension IntermediateBatchBody: CardArrayBody {
             ("passphrase_commitment", .string(card.passphraseCommitment)), ("sequence", .number(card.sequence)),
             ("serial", .string(card.serial.description)),
         ])
+    }
+
+    /// The card from its five fields, parsed as ``IntermediateBatchBody/Card/init(from:)`` parses them.
+    package static func card(_ members: [(String, FlatJSON.Value)]) -> Card? {
+        guard members.count == 5, case ("intermediate_code", .string(let code)) = members[0],
+            case ("lot", .number(let lot)) = members[1],
+            case ("passphrase_commitment", .string(let commitment)) = members[2],
+            case ("sequence", .number(let sequence)) = members[3],
+            case ("serial", .string(let serialText)) = members[4], let serial = Serial(text: serialText),
+            let code = try? IntermediateCode(code)
+        else { return nil }
+        return Card(
+            serial: serial, lot: lot, sequence: sequence, intermediateCode: code, passphraseCommitment: commitment)
     }
 }
 
@@ -61,10 +91,14 @@ extension Payload where Body: CardArrayBody {
 }
 
 /// A payload that can make its ``Payload/encoded()`` bytes faster than the encoder:
-/// what the canonical rule compares a batch's signed bytes with (``Payload/decodeCanonical(_:)``).
+/// what the canonical rule compares a batch's signed bytes with (``Payload/decodeCanonical(_:)``),
+/// and that can decode bytes in that form card by card.
 package protocol JoinedEncoding {
     /// The same bytes as ``Payload/encoded()``.
     var joinedEncoding: Data { get }
+    /// The payload whose canonical encoding is exactly `bytes`, decoded card by card;
+    /// nil when `bytes` are not in that form (the full canonical rule then says why).
+    static func decodedJoined(_ bytes: Data) -> Self?
 }
 
 extension Payload: JoinedEncoding where Body: CardArrayBody {
@@ -77,6 +111,54 @@ extension Payload: JoinedEncoding where Body: CardArrayBody {
             entries.append(entry)
         }
         return encoded(joining: entries)
+    }
+
+    /// Splits `bytes` into the header around an empty card array and each card's entry,
+    /// decodes the header with the decoder and each card with ``CardArrayBody/card(_:)``
+    /// (on all cores for a large batch), and returns the payload only if the header and
+    /// every card re-encode to exactly their bytes.
+    ///
+    /// Then `bytes` are ``encoded(joining:)`` of the payload returned, that is its
+    /// canonical encoding, so the canonical rule would accept them and decode the same
+    /// value: no duplicate field, unknown field or other spelling gets through, because
+    /// none re-encodes to the bytes it was read from. Anything else (an escape, white
+    /// space, a nested value in a card) gives nil, and the caller applies the full rule.
+    package static func decodedJoined(_ bytes: Data) -> Self? {
+        let all = [UInt8](bytes)
+        let opening = Array(#""body":{"cards":["#.utf8)
+        guard let hole = all.firstRange(of: opening), let ranges = FlatJSON.objectRanges(in: all, from: hole.upperBound)
+        else { return nil }
+        let close = ranges.last.map { $0.upperBound } ?? hole.upperBound
+        guard close < all.count, all[close] == UInt8(ascii: "]") else { return nil }
+        let headerBytes = Data(all[..<hole.upperBound]) + Data(all[close...])
+        guard let header = try? TranscriptJSON.decoder.decode(Self.self, from: headerBytes), header.body.cards.isEmpty,
+            header.encoded() == headerBytes
+        else { return nil }
+        // Each card parsed and re-encoded where it is decoded: the Base58Check parses and
+        // encodes are most of the cost, so a large batch is split across the cores.
+        let parts = ranges.count >= 64 ? max(1, min(availableCores(), ranges.count / 32)) : 1
+        let size = (ranges.count + parts - 1) / max(1, parts)
+        let decode: @Sendable (Int) -> [Body.Card]? = { part in
+            var cards: [Body.Card] = []
+            for range in ranges[min(ranges.count, part * size)..<min(ranges.count, (part + 1) * size)] {
+                let slice = all[range]
+                guard let members = FlatJSON.members(of: slice), let card = Body.card(members),
+                    let entry = Body.entry(card), entry.elementsEqual(slice)
+                else { return nil }
+                cards.append(card)
+            }
+            return cards
+        }
+        let decoded = parts > 1 ? parallelMap(parts, decode) : [decode(0)]
+        var cards: [Body.Card] = []
+        cards.reserveCapacity(ranges.count)
+        for part in decoded {
+            guard let part else { return nil }
+            cards += part
+        }
+        let payload = Payload(headerOf: header, body: Body(cards: cards))
+        assert(payload.encoded() == bytes, "card-by-card decode accepted bytes the encoder does not write")
+        return payload
     }
 }
 
@@ -160,6 +242,79 @@ package enum FlatJSON {
             parts.append(member(key, json))
         }
         return parts
+    }
+
+    /// The byte ranges of the flat objects `{...}` of an array's elements, from `start`
+    /// (just after its `[`) to the `]` that closes it (the last range's upper bound),
+    /// separated by single commas; nil when an element is not an object, holds a
+    /// nested value or an escape, or the array does not close.
+    static func objectRanges(in bytes: [UInt8], from start: Int) -> [Range<Int>]? {
+        var ranges: [Range<Int>] = []
+        var index = start
+        guard index < bytes.count else { return nil }
+        if bytes[index] == UInt8(ascii: "]") { return ranges }
+        while index < bytes.count, bytes[index] == UInt8(ascii: "{") {
+            var end = index + 1
+            var inString = false
+            scan: while end < bytes.count {
+                switch (inString, bytes[end]) {
+                case (_, UInt8(ascii: "\\")): return nil
+                case (_, UInt8(ascii: "\"")): inString.toggle()
+                case (false, UInt8(ascii: "}")): break scan
+                case (false, UInt8(ascii: "{")), (false, UInt8(ascii: "[")): return nil
+                default: break
+                }
+                end += 1
+            }
+            guard end + 1 < bytes.count else { return nil }
+            ranges.append(index..<end + 1)
+            switch bytes[end + 1] {
+            case UInt8(ascii: "]"): return ranges
+            case UInt8(ascii: ","): index = end + 2
+            default: return nil
+            }
+        }
+        return nil
+    }
+
+    /// The members of one flat object as ``compact(_:)`` writes it: `{"key":value,...}`,
+    /// each value a string with no escape or an integer, no white space; nil for
+    /// anything else (the canonical rule then decides).
+    static func members(of bytes: ArraySlice<UInt8>) -> [(String, Value)]? {
+        var members: [(String, Value)] = []
+        var index = bytes.startIndex
+        let end = bytes.endIndex
+        /// The text of the string starting at `index`, which is left after its closing quote.
+        func string() -> String? {
+            guard index < end, bytes[index] == UInt8(ascii: "\"") else { return nil }
+            let start = index + 1
+            guard let close = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            index = close + 1
+            return String(decoding: bytes[start..<close], as: UTF8.self)
+        }
+        guard index < end, bytes[index] == UInt8(ascii: "{") else { return nil }
+        index += 1
+        while true {
+            guard let key = string(), index < end, bytes[index] == UInt8(ascii: ":") else { return nil }
+            index += 1
+            guard index < end else { return nil }
+            if bytes[index] == UInt8(ascii: "\"") {
+                guard let text = string() else { return nil }
+                members.append((key, .string(text)))
+            } else {
+                let start = index
+                if bytes[index] == UInt8(ascii: "-") { index += 1 }
+                while index < end, (0x30...0x39).contains(bytes[index]) { index += 1 }
+                guard let number = Int(String(decoding: bytes[start..<index], as: UTF8.self)) else { return nil }
+                members.append((key, .number(number)))
+            }
+            guard index < end else { return nil }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): return index + 1 == end ? members : nil
+            default: return nil
+            }
+        }
     }
 
     /// `parts` end to end after `prefix`, `separator` between two, then `suffix`, in a buffer

@@ -197,9 +197,11 @@ private struct Parser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                flush(index)
+                // A string with no escape (a base64 payload, every canonical one) is its bytes.
+                let text = scalars.isEmpty ? String(decoding: bytes[run..<index], as: UTF8.self) : nil
+                if text == nil { flush(index) }
                 index += 1
-                return String(scalars)
+                return text ?? String(scalars)
             }
             guard byte >= 0x20 else { throw fail("control character in a string") }
             if byte != UInt8(ascii: "\\") {
