@@ -7,9 +7,13 @@ extension Containers {
         func starts(_ magic: [UInt8]) -> Bool {
             bytes.count >= magic.count && bytes.prefix(magic.count).elementsEqual(magic)
         }
-        if archiveMagics.contains(where: starts) { return true }
+        if let first = bytes.first, magicFirstBytes[Int(first)], archiveMagics.contains(where: starts) { return true }
         return bytes.count >= 262 && bytes[257..<262].elementsEqual(ustar)
     }
+
+    /// Whether some magic of ``archiveMagics`` starts with the byte: most sources start with
+    /// none, and are told apart with one look.
+    private static let magicFirstBytes: [Bool] = (0..<256).map { b in archiveMagics.contains { $0.first == UInt8(b) } }
 
     /// The first bytes of each archive and compressed stream (built once: the deep search asks for
     /// every one of a file's thousands of decoded runs).

@@ -3,8 +3,11 @@ internal import CSQLite
 extension Containers {
     /// Whether `bytes` start with SQLite's file header.
     package static func looksLikeSQLite(_ bytes: [UInt8]) -> Bool {
-        bytes.count >= 100 && bytes.prefix(16).elementsEqual(Array("SQLite format 3\u{0}".utf8))
+        bytes.count >= 100 && bytes[0] == 0x53 && bytes.prefix(16).elementsEqual(sqliteHeader)
     }
+
+    /// SQLite's 16-byte file header, `SQLite format 3` and a zero byte (built once).
+    private static let sqliteHeader = Array("SQLite format 3\u{0}".utf8)
 
     /// Reads `bytes` as a SQLite database, read-only and in memory (never the file on disk),
     /// and calls `body` once per table with its name and its cells joined by newlines: text as

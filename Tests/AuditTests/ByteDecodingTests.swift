@@ -277,12 +277,12 @@ private enum Reference {
                 if allHex, run.count % 2 == 0, let decoded = hex(run[...]) {
                     out.append((i, decoded))
                 } else {
+                    if let data = base64(run[...]) { out.append((i, data)) }
                     if allHex {
                         // Odd: without the last digit, and without the first.
                         out.append((i, hex(run.dropLast())!))
                         out.append((i + 1, hex(run.dropFirst())!))
                     }
-                    if let data = base64(run[...]) { out.append((i, data)) }
                 }
                 // The other alignments, kept when they may hold a container.
                 for shift in 1..<min(4, run.count) {

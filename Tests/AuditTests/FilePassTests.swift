@@ -74,6 +74,50 @@ import Testing
             "\(result.derived)")
     }
 
+    @Test(
+        "a run decoded from its first character that derives nothing (a leaf) is searched and named as a derived source",
+        arguments: [(128, 2), (1 << 20, 1)])
+    func leafRunFound(piece: Int, workers: Int) throws {
+        let needle = Self.needle(32, seed: 5)
+        // 43 characters and 2 more: 45, which no alignment of the plain search decodes from
+        // its start (a lone last character), so only the run decoded from its first one holds it.
+        let encoded = Array(Data(needle.bytes).base64EncodedString().utf8.prefix(43)) + Array("AA".utf8)
+        let decoded = try #require(Decoding.base64Bytes(encoded.dropLast()[...]))
+        #expect(Decoding.isLeaf(decoded))
+        let at = 300
+        var bytes = Self.filler(900)
+        bytes[at - 1] = 0x20
+        bytes.replaceSubrange(at..<(at + encoded.count), with: encoded)
+        bytes[at + encoded.count] = 0x20
+        let result = try search(bytes, [needle], piece: piece, workers: workers)
+        #expect(result.hits.isEmpty, "\(result.hits)")
+        #expect(result.derived.map(\.file) == ["f.txt!decoded@\(at)"], "\(result.derived)")
+        #expect(result.derived.map(\.offset) == [0])
+    }
+
+    @Test("a leaf is a source with no span of 16, no container's magic, no zlib header and no UTF-16 or UTF-32")
+    func leaves() {
+        // Control bytes and bytes no UTF-8 holds: no base64, no text, no magic, no zero.
+        let foreign: [UInt8] = (0x01...0xFF).filter { b in
+            b < 0x09 || (0x0E...0x1F).contains(b) || b == 0x7F || b == 0xC0 || b == 0xC1 || b >= 0xF5
+        }
+        let plain = (0..<48).map { foreign[$0 % foreign.count] }
+        #expect(Decoding.isLeaf(plain))
+        var run = plain
+        run.replaceSubrange(10..<26, with: repeatElement(UInt8(ascii: "A"), count: 16))
+        #expect(!Decoding.isLeaf(run))
+        var text = plain
+        text.replaceSubrange(10..<26, with: Array("plain words here".utf8))
+        #expect(!Decoding.isLeaf(text))
+        #expect(!Decoding.isLeaf([0x1F, 0x8B] + plain))
+        var zlib = plain
+        zlib.replaceSubrange(20..<22, with: [0x78, 0x9C])
+        #expect(!Decoding.isLeaf(zlib))
+        #expect(!Decoding.isLeaf(Array("SQLite format 3\u{0}".utf8) + plain + plain))
+        #expect(!Decoding.isLeaf(Array("a few words, UTF-16".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }))
+        #expect(!Decoding.isLeaf(Array(repeating: plain, count: Decoding.leafLimit / 48 + 1).flatMap { $0 }))
+    }
+
     @Test("consecutive ranges give every run exactly once, as the whole text does", arguments: [1, 7, 50, 333])
     func rangesGiveEveryRunOnce(piece: Int) {
         let text = ByteDecoding.mixedText(seed: 9)

@@ -10,8 +10,9 @@ final class BatchSearch {
     private let engine: ShareSearch.Engine
     private let scanner: LiteralScanner
     private var batch = DecodedBatch()
-    /// The sources gathered since the last scan, by index in the batch.
-    private var displays: [String] = []
+    /// The sources gathered since the last scan, by index in the batch, each named as its
+    /// parent and its step (the whole name is built for those with a hit only).
+    private var displays: [Label] = []
     /// Each source's needles found so far: needle index to first offset.
     private var found: [[Int: Int]] = []
     /// Hits of sources already scanned: display, needle, offset.
@@ -34,14 +35,14 @@ final class BatchSearch {
             ShareSearch.note(try scanner.matches(in: bytes), engine, into: &own)
             for (needle, offset) in own { hits.append((derived.display, needle, offset)) }
             guard bytes.count <= ShareSearch.decodeLimit else { return }
-            displays.append(derived.display)
+            displays.append(Label(parent: derived.parent, name: derived.name))
             found.append([:])
             Decoding.decodeAllRuns(derived.plan, into: &batch, source: 0)
             try flush()
             return
         }
         let source = displays.count
-        displays.append(derived.display)
+        displays.append(Label(parent: derived.parent, name: derived.name))
         found.append([:])
         batch.appendRaw(bytes, source: source)
         if bytes.count <= ShareSearch.decodeLimit { Decoding.decodeAllRuns(derived.plan, into: &batch, source: source) }
@@ -57,8 +58,30 @@ final class BatchSearch {
         }
         guard !batch.isEmpty else { return }
         try ShareSearch.note(scanner, engine, batch, into: &found)
-        for (source, needles) in found.enumerated() {
-            for (needle, offset) in needles { hits.append((displays[source], needle, offset)) }
+        for (source, needles) in found.enumerated() where !needles.isEmpty {
+            let display = displays[source].display
+            for (needle, offset) in needles { hits.append((display, needle, offset)) }
         }
+    }
+
+    /// Adds a run of `parent` decoded from its first character that derives nothing
+    /// (``Decoding/isLeaf(_:)``), as `ShareSearch.scan(_:file:)` would search the source
+    /// `parent!decoded@at`: its bytes alone (it holds no run to decode), with no ``Derived``
+    /// made for it.
+    func addLeaf(parent: String, at: Int, _ bytes: [UInt8]) throws(PatternSearchError) {
+        let source = displays.count
+        displays.append(Label(parent: parent, name: "decoded", at: at))
+        found.append([:])
+        batch.appendRaw(bytes, source: source)
+        if batch.bytes.count >= Self.flushSize { try flush() }
+    }
+
+    /// A source's name: `parent!name`, or `parent!name@at` for one named by its offset.
+    private struct Label {
+        let parent: String
+        let name: String
+        var at: Int?
+
+        var display: String { at.map { "\(parent)!\(name)@\($0)" } ?? "\(parent)!\(name)" }
     }
 }

@@ -1,5 +1,17 @@
-/// Base64 and hex over bytes, for the decoders' hot loops (no `String`, no Foundation).
+import Foundation
+
+/// Base64 and hex over bytes, for the decoders' hot loops (no `String`; Foundation for `memchr` only).
 extension Decoding {
+    /// The index of the first `byte` in `b[from..<to]`, or `to` when there is none: `memchr`,
+    /// which skips a text region's bytes at memory speed.
+    @inline(__always)
+    static func index(of byte: UInt8, in b: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
+        guard from < to, let base = b.baseAddress, let hit = memchr(base + from, Int32(byte), to - from) else {
+            return to
+        }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+    }
+
     /// Byte classes: bit 0 base64 (standard and URL-safe alphabets), bit 1 hex digit,
     /// ``lineBit`` a line break, ``textBit`` ASCII text (printable, tab, line breaks).
     static var byteClasses: [UInt8] { classes }
@@ -74,35 +86,23 @@ extension Decoding {
     static func appendBase64(_ text: ArraySlice<UInt8>, to out: inout [UInt8]) -> Bool {
         let count = text.count
         guard count % 4 != 1 else { return false }
-        let table = base64Values
         let first = out.count
-        out.append(contentsOf: repeatElement(0, count: count / 4 * 3 + max(0, count % 4 - 1)))
-        var i = text.startIndex
-        let whole = text.startIndex + count / 4 * 4
-        var o = first
+        // Through pointers, a chunk at a time into a buffer on the stack, then copied on: the
+        // hot loop of the dense-text search (every run at four alignments), with no zero fill.
         var bad: UInt8 = 0
-        while i < whole {
-            let a = table[Int(text[i])]
-            let b = table[Int(text[i + 1])]
-            let c = table[Int(text[i + 2])]
-            let d = table[Int(text[i + 3])]
-            bad |= a | b | c | d
-            let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-            out[o] = UInt8(truncatingIfNeeded: v >> 16)
-            out[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
-            out[o + 2] = UInt8(truncatingIfNeeded: v)
-            i += 4
-            o += 3
-        }
-        let left = text.endIndex - i
-        if left >= 2 {
-            let a = table[Int(text[i])]
-            let b = table[Int(text[i + 1])]
-            let c = left == 3 ? table[Int(text[i + 2])] : 0
-            bad |= a | b | c
-            let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c & 0x3F) << 6
-            out[o] = UInt8(truncatingIfNeeded: v >> 16)
-            if left == 3 { out[o + 1] = UInt8(truncatingIfNeeded: v >> 8) }
+        base64Values.withUnsafeBufferPointer { table in
+            text.withUnsafeBufferPointer { t in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chunk / 4 * 3) { buffer in
+                    var at = 0
+                    while at < count {
+                        let piece = UnsafeBufferPointer(rebasing: t[at..<min(count, at + chunk)])
+                        let made = piece.count / 4 * 3 + max(0, piece.count % 4 - 1)
+                        bad |= decodeBase64(piece, table: table, into: buffer, at: 0)
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<made]))
+                        at += chunk
+                    }
+                }
+            }
         }
         // Every value is below 64; 0xFF (no value) sets the top bits.
         guard bad & 0xC0 == 0 else {
@@ -112,22 +112,76 @@ extension Decoding {
         return true
     }
 
+    /// The characters ``appendBase64(_:to:)`` and ``appendHex(_:to:)`` decode at a time (a
+    /// multiple of 4: only the last chunk of a run may end in a partial group).
+    private static let chunk = 4096
+
+    /// The base64 of `t` (its length not 1 more than a multiple of 4) decoded into `o` from
+    /// `at`, through `table` (``base64Values``): the values OR-ed together, whose top bits are
+    /// set when a byte has none.
+    @inline(__always)
+    private static func decodeBase64(
+        _ t: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>, into o: UnsafeMutableBufferPointer<UInt8>,
+        at: Int
+    ) -> UInt8 {
+        let count = t.count
+        let whole = count / 4 * 4
+        var bad: UInt8 = 0
+        var i = 0
+        var w = at
+        while i < whole {
+            let a = table[Int(t[i])]
+            let b = table[Int(t[i + 1])]
+            let c = table[Int(t[i + 2])]
+            let d = table[Int(t[i + 3])]
+            bad |= a | b | c | d
+            let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+            o[w] = UInt8(truncatingIfNeeded: v >> 16)
+            o[w + 1] = UInt8(truncatingIfNeeded: v >> 8)
+            o[w + 2] = UInt8(truncatingIfNeeded: v)
+            i += 4
+            w += 3
+        }
+        let left = count - i
+        if left >= 2 {
+            let a = table[Int(t[i])]
+            let b = table[Int(t[i + 1])]
+            let c = left == 3 ? table[Int(t[i + 2])] : 0
+            bad |= a | b | c
+            let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c & 0x3F) << 6
+            o[w] = UInt8(truncatingIfNeeded: v >> 16)
+            if left == 3 { o[w + 1] = UInt8(truncatingIfNeeded: v >> 8) }
+        }
+        return bad
+    }
+
     /// ``hexBytes(_:)`` appended to `out`: false, and `out` as it was, when `text` does not decode.
     static func appendHex(_ text: ArraySlice<UInt8>, to out: inout [UInt8]) -> Bool {
-        guard text.count % 2 == 0 else { return false }
-        let table = hexValues
+        let count = text.count
+        guard count % 2 == 0 else { return false }
         let first = out.count
-        out.append(contentsOf: repeatElement(0, count: text.count / 2))
         var bad: UInt8 = 0
-        var i = text.startIndex
-        var o = first
-        while i < text.endIndex {
-            let h = table[Int(text[i])]
-            let l = table[Int(text[i + 1])]
-            bad |= h | l
-            out[o] = h << 4 | (l & 0x0F)
-            i += 2
-            o += 1
+        hexValues.withUnsafeBufferPointer { table in
+            text.withUnsafeBufferPointer { t in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chunk / 2) { buffer in
+                    var at = 0
+                    while at < count {
+                        let end = min(count, at + chunk)
+                        var o = 0
+                        var i = at
+                        while i < end {
+                            let h = table[Int(t[i])]
+                            let l = table[Int(t[i + 1])]
+                            bad |= h | l
+                            buffer[o] = h << 4 | (l & 0x0F)
+                            i += 2
+                            o += 1
+                        }
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<o]))
+                        at = end
+                    }
+                }
+            }
         }
         guard bad & 0xF0 == 0 else {
             out.removeSubrange(first...)

@@ -41,8 +41,11 @@ final class ExpansionState: @unchecked Sendable {
 
 /// Bytes derived from a file: a container member, a table, or a decoded run.
 struct Derived: Sendable {
-    /// Where it came from, relative to the ceremony folder: `outer!inner`, one `!` per step.
-    let display: String
+    /// What it was derived from (`outer`) and its own step (`inner`): ``display`` is built from
+    /// them only when asked for (a hit, an issue, a child), not for each of a file's thousands
+    /// of decoded runs.
+    let parent: String
+    let name: String
     let bytes: [UInt8]
     /// How many steps from the file (1 for what the file itself holds).
     let depth: Int
@@ -50,10 +53,14 @@ struct Derived: Sendable {
     /// both its own search and its decoding.
     let plan: Decoding.TextPlan
 
-    /// `bytes` derived as `display`, `depth` steps from the file; its plan read on `threads`
-    /// threads in pieces of `piece` bytes when it holds more than two.
-    init(display: String, bytes: [UInt8], depth: Int, threads: Int = 1, piece: Int = 0) {
-        self.display = display
+    /// Where it came from, relative to the ceremony folder: `outer!inner`, one `!` per step.
+    var display: String { "\(parent)!\(name)" }
+
+    /// `bytes` derived from `parent` as its `name`, `depth` steps from the file; its plan read
+    /// on `threads` threads in pieces of `piece` bytes when it holds more than two.
+    init(parent: String, name: String, bytes: [UInt8], depth: Int, threads: Int = 1, piece: Int = 0) {
+        self.parent = parent
+        self.name = name
         self.bytes = bytes
         self.depth = depth
         plan = Decoding.TextPlan(bytes, threads: threads, piece: piece)
@@ -128,20 +135,26 @@ extension Decoding {
     /// runs out may differ between runs, that it ran out does not. With `window`, `bytes` is one
     /// window of a big file: its zlib streams are those that start in the window's own range,
     /// named by file offset, and archives and SQLite are read in the first window only.
+    /// `spent` is what the caller derived from `bytes` and searched itself (the decoded runs
+    /// that derive nothing), taken from the budget first.
     static func expand(
         _ bytes: [UInt8], display: String, limits: Limits = .standard, threads: Int, piece: Int = 0,
-        top: [(String, [UInt8])]? = nil, window: Window? = nil, visit: (_ thread: Int, Derived) throws -> Void
+        top: [(String, [UInt8])]? = nil, spent: Int = 0, window: Window? = nil,
+        visit: (_ thread: Int, Derived) throws -> Void
     ) throws -> [DecodingIssue] {
         let state = ExpansionState(limits.budget(forInput: bytes.count))
+        if spent > 0 && !state.take(spent) { state.stop(display, ContainerError.exceedsBudget(limit: state.limit)) }
         // The sources derived from `bytes` at `depth`, their budget taken (containers first, then text).
         func children(
-            _ bytes: [UInt8], _ display: String, _ depth: Int, text: [(String, [UInt8])]?,
+            _ bytes: [UInt8], _ display: @autoclosure () -> String, _ depth: Int, text: [(String, [UInt8])]?,
             plan: TextPlan? = nil, window: Window? = nil
         ) -> [(
             String, [UInt8]
         )] {
             guard depth < limits.depth, !state.exhausted else { return [] }
             var children: [(String, [UInt8])] = []
+            // An empty source derives nothing and is not searched.
+            func add(_ name: String, _ content: [UInt8]) { if !content.isEmpty { children.append((name, content)) } }
             // Whether there is a container at all is asked without the lock (most sources hold none).
             let magic = window?.containers ?? true
             let sqlite = magic && Containers.looksLikeSQLite(bytes)
@@ -149,7 +162,7 @@ extension Decoding {
             var zlib = Containers.zlibCandidates(bytes)
             // Not inside what an embedded header gave: random bytes hold such headers by chance,
             // and what one of them inflates to must not lead to another.
-            var embedded = display.contains("!archive@") ? [] : Containers.embeddedCandidates(bytes)
+            var embedded = display().contains("!archive@") ? [] : Containers.embeddedCandidates(bytes)
             if let window {
                 zlib = zlib.filter { window.own.contains($0) }
                 embedded = embedded.filter { window.own.contains($0) }
@@ -161,19 +174,17 @@ extension Decoding {
                 do {
                     try state.withBudget { budget in
                         if sqlite {
-                            try Containers.sqliteTables(bytes, budget: &budget) { children.append(($0, $1)) }
+                            try Containers.sqliteTables(bytes, budget: &budget) { add($0, $1) }
                         } else if archive {
-                            let read = try Containers.archiveMembers(bytes, budget: &budget) {
-                                children.append(($0, $1))
-                            }
+                            let read = try Containers.archiveMembers(bytes, budget: &budget) { add($0, $1) }
                             // The file itself (not a decoded run, where two bytes of magic come by chance).
                             unrecognised = !read && depth == 0
                         }
                         try Containers.embeddedArchives(bytes, at: embedded, budget: &budget) { offset, path, content in
-                            children.append(("archive@\(origin + offset)!\(path)", content))
+                            add("archive@\(origin + offset)!\(path)", content)
                         }
                         let cut = try Containers.zlibStreams(bytes, at: zlib, budget: &budget, more: window?.more) {
-                            children.append(("zlib@\(origin + $0)", $1))
+                            add("zlib@\(origin + $0)", $1)
                         }
                         cutStreams = cut.compactMap { window?.cutStream(at: $0.offset, read: $0.read) }
                         if unrecognised {
@@ -182,31 +193,40 @@ extension Decoding {
                         }
                     }
                 } catch {
-                    state.stop(display, error)
+                    state.stop(display(), error)
                 }
-                for reason in cutStreams { state.note(display, reason) }
+                for reason in cutStreams { state.note(display(), reason) }
             }
             // A big derived source is decoded on every thread too (its siblings may be done long before).
             let decoded =
                 text
                 ?? textDecodings(
                     plan ?? TextPlan(bytes, threads: threads, piece: piece), threads: threads, piece: piece)
+            // All of them at once when the budget holds them (a file's thousands of decoded
+            // runs, one take), else one by one up to the one that passes it, as before.
+            if !decoded.isEmpty && !state.exhausted && state.take(decoded.reduce(0) { $0 + $1.1.count }) {
+                for (name, content) in decoded { add(name, content) }
+                return children
+            }
             for (name, content) in decoded {
                 guard !state.exhausted else { break }
                 guard state.take(content.count) else {
-                    state.stop(display, ContainerError.exceedsBudget(limit: state.limit))
+                    state.stop(display(), ContainerError.exceedsBudget(limit: state.limit))
                     break
                 }
-                children.append((name, content))
+                add(name, content)
             }
-            return children.filter { !$0.1.isEmpty }
+            return children
         }
         func derived(_ name: String, _ content: [UInt8], under display: String, _ depth: Int) -> Derived {
-            Derived(display: "\(display)!\(name)", bytes: content, depth: depth, threads: threads, piece: piece)
+            Derived(parent: display, name: name, bytes: content, depth: depth, threads: threads, piece: piece)
         }
         func derive(_ source: Derived, _ thread: Int) throws {
-            for (name, content) in children(source.bytes, source.display, source.depth, text: nil, plan: source.plan) {
-                let child = derived(name, content, under: source.display, source.depth + 1)
+            let found = children(source.bytes, source.display, source.depth, text: nil, plan: source.plan)
+            guard !found.isEmpty else { return }
+            let shown = source.display
+            for (name, content) in found {
+                let child = derived(name, content, under: shown, source.depth + 1)
                 try visit(thread, child)
                 try derive(child, thread)
             }

@@ -1,4 +1,5 @@
 import Containers
+import PatternSearch
 
 /// The text decoders: what a source's characters may spell once decoded (base64 and hex runs,
 /// byte lists, dumps, markup, escapes, UTF-16 and UTF-32), each derived source named for its
@@ -12,7 +13,7 @@ extension Decoding {
         var batch = DecodedBatch()
         forEachRun(bytes, minimum: 24, crossing: joins, in: range) { start, run, allHex in
             appendPrimary(run, allHex: allHex, at: start, into: &batch)
-            appendShiftedContainers(run, at: start, into: &batch)
+            appendAlternatives(run, allHex: allHex, at: start, into: &batch)
         }
         return batch.runs
     }
@@ -25,13 +26,22 @@ extension Decoding {
         if allHex && run.count % 2 == 0 {
             batch.append(start) { appendHex(run, to: &$0) }
         } else {
-            // An odd count of hex digits: one digit too many after them, or before.
-            if allHex {
-                batch.append(start) { appendHex(run.dropLast(), to: &$0) }
-                batch.append(start + 1) { appendHex(run.dropFirst(), to: &$0) }
-            }
             batch.append(start) { appendBase64(run.count % 4 == 1 ? run.dropLast() : run, to: &$0) }
         }
+    }
+
+    /// What a run may hold besides its decoding from its first character, into `batch`: an odd
+    /// count of hex digits as hex without its last digit and without its first (named one
+    /// further), and the other base64 alignments that may hold a container
+    /// (``appendShiftedContainers(_:at:into:)``).
+    static func appendAlternatives(
+        _ run: ArraySlice<UInt8>, allHex: Bool, at start: Int, into batch: inout DecodedBatch
+    ) {
+        if allHex && run.count % 2 == 1 {
+            batch.append(start) { appendHex(run.dropLast(), to: &$0) }
+            batch.append(start + 1) { appendHex(run.dropFirst(), to: &$0) }
+        }
+        appendShiftedContainers(run, at: start, into: &batch)
     }
 
     /// A base64 run's three other alignments (from its second, third and fourth character),
@@ -51,79 +61,107 @@ extension Decoding {
         }
     }
 
+    /// ``appendPrimary(_:allHex:at:into:)``'s decoding of one run, appended to `out`: false,
+    /// and `out` as it was, when it does not decode.
+    static func appendPrimaryBytes(_ run: ArraySlice<UInt8>, allHex: Bool, to out: inout [UInt8]) -> Bool {
+        allHex && run.count % 2 == 0
+            ? appendHex(run, to: &out) : appendBase64(run.count % 4 == 1 ? run.dropLast() : run, to: &out)
+    }
+
+    /// The largest decoded run ``isLeaf(_:)`` may call a leaf.
+    static let leafLimit = 64 << 10
+
+    /// Whether `bytes`, a source of up to ``leafLimit`` bytes, derives nothing and holds no
+    /// run to decode, so that its whole search is its bytes, searched as they are: no span of
+    /// 16 of the kernel (no base64 or hex run, text region or wrapped stretch), no SQLite or
+    /// archive magic, no zlib header, no archive or stream header past the start, not UTF-16 or UTF-32. What `expand` would find in such
+    /// a source is nothing: a decoded key or random bytes, most runs of a dense text file.
+    static func isLeaf(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count <= leafLimit else { return false }
+        var spans = false
+        bytes.withUnsafeBufferPointer { b in
+            _ = ByteSpans.scan(b, kinds: .all, minimum: textMinimum) { _, _, _ in spans = true }
+        }
+        return !spans && !Containers.looksLikeSQLite(bytes) && !Containers.looksLikeArchive(bytes)
+            && Containers.zlibCandidates(bytes).isEmpty && Containers.embeddedCandidates(bytes).isEmpty
+            && transcoded(bytes) == nil
+    }
+
     /// Runs of 8 or more byte values written as numbers in the text regions: decimal
     /// (`12, 255, 3`, `[12,255,3]`, one per line) or `0x` hex (`0x0c, 0xff`), between any of
     /// `, ; [ ] ( ) { }` and white space.
     static func byteLists(_ bytes: [UInt8], regions: [Range<Int>]? = nil) -> [(Int, [UInt8])] {
         let regions = regions ?? textRegions(bytes)
-        return bytes.withUnsafeBufferPointer { b in
-            let separators = listSeparators
-            func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-            var out: [(Int, [UInt8])] = []
-            var values: [UInt8] = []
-            var start = 0
-            var hexMode: Bool?
-            func flush() {
-                if values.count >= 8 { out.append((start, values)) }
-                values = []
-                hexMode = nil
-            }
-            for region in regions {
-                let count = region.upperBound
-                var i = region.lowerBound
-                while i < count {
-                    if separators[Int(b[i])] {
-                        i += 1
-                        continue
-                    }
-                    // A token: 0xHH or a decimal number, ending at a separator.
-                    var j = i + 1
-                    while j < count && !separators[Int(b[j])] { j += 1 }
-                    let length = j - i
-                    var value: Int?
-                    var isHexToken = false
-                    if length >= 3, length <= 4, b[i] == 0x30, b[i + 1] == 0x78 || b[i + 1] == 0x58 {
-                        var v = 0
-                        var ok = true
-                        for k in (i + 2)..<j {
-                            guard let d = hexValue(b[k]) else {
-                                ok = false
-                                break
-                            }
-                            v = v * 16 + Int(d)
+        // Through pointers, the table too: this reads every byte of every text region.
+        return listSeparators.withUnsafeBufferPointer { separators in
+            bytes.withUnsafeBufferPointer { b in
+                func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+                var out: [(Int, [UInt8])] = []
+                var values: [UInt8] = []
+                var start = 0
+                var hexMode: Bool?
+                func flush() {
+                    if values.count >= 8 { out.append((start, values)) }
+                    values = []
+                    hexMode = nil
+                }
+                for region in regions {
+                    let count = region.upperBound
+                    var i = region.lowerBound
+                    while i < count {
+                        if separators[Int(b[i])] {
+                            i += 1
+                            continue
                         }
-                        if ok { value = v }
-                        isHexToken = true
-                    } else if length <= 3 {
-                        var v = 0
-                        var ok = true
-                        for k in i..<j {
-                            guard isDigit(b[k]) else {
-                                ok = false
-                                break
+                        // A token: 0xHH or a decimal number, ending at a separator.
+                        var j = i + 1
+                        while j < count && !separators[Int(b[j])] { j += 1 }
+                        let length = j - i
+                        var value: Int?
+                        var isHexToken = false
+                        if length >= 3, length <= 4, b[i] == 0x30, b[i + 1] == 0x78 || b[i + 1] == 0x58 {
+                            var v = 0
+                            var ok = true
+                            for k in (i + 2)..<j {
+                                guard let d = hexValue(b[k]) else {
+                                    ok = false
+                                    break
+                                }
+                                v = v * 16 + Int(d)
                             }
-                            v = v * 10 + Int(b[k] - 0x30)
+                            if ok { value = v }
+                            isHexToken = true
+                        } else if length <= 3 {
+                            var v = 0
+                            var ok = true
+                            for k in i..<j {
+                                guard isDigit(b[k]) else {
+                                    ok = false
+                                    break
+                                }
+                                v = v * 10 + Int(b[k] - 0x30)
+                            }
+                            if ok { value = v }
                         }
-                        if ok { value = v }
-                    }
-                    if let value, value <= 255, hexMode == nil || hexMode == isHexToken {
-                        if values.isEmpty { start = i }
-                        hexMode = isHexToken
-                        values.append(UInt8(value))
-                    } else {
-                        flush()
-                        if let value, value <= 255 {
-                            start = i
+                        if let value, value <= 255, hexMode == nil || hexMode == isHexToken {
+                            if values.isEmpty { start = i }
                             hexMode = isHexToken
                             values.append(UInt8(value))
+                        } else {
+                            flush()
+                            if let value, value <= 255 {
+                                start = i
+                                hexMode = isHexToken
+                                values.append(UInt8(value))
+                            }
                         }
+                        i = j
                     }
-                    i = j
+                    // A list ends with its region.
+                    flush()
                 }
-                // A list ends with its region.
-                flush()
+                return out
             }
-            return out
         }
     }
 
@@ -143,8 +181,9 @@ extension Decoding {
         for region in regions ?? textRegions(bytes) {
             var lineStart = region.lowerBound
             while lineStart < region.upperBound {
-                var lineEnd = lineStart
-                while lineEnd < region.upperBound && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                let lineEnd = bytes.withUnsafeBufferPointer {
+                    index(of: 0x0A, in: $0, from: lineStart, to: region.upperBound)
+                }
                 let line = bytes[lineStart..<lineEnd]
                 lineStart = lineEnd + 1
                 guard let (lineBytes, groupWidth, colon) = dumpLine(line) else { continue }
@@ -217,13 +256,20 @@ extension Decoding {
     /// one), the regions end to end. Nil when they hold fewer than four tags.
     static func markupText(_ bytes: [UInt8], regions: [Range<Int>]? = nil) -> [UInt8]? {
         let regions = regions ?? textRegions(bytes)
-        var tags = 0
-        count: for region in regions {
-            for i in region.lowerBound..<max(region.lowerBound, region.upperBound - 1) where bytes[i] == 0x3C {
-                let next = bytes[i + 1]
-                if next == 0x2F || (next >= 0x41 && next <= 0x5A) || (next >= 0x61 && next <= 0x7A) { tags += 1 }
-                if tags >= 4 { break count }
+        // The `<` found with memchr: most text (a log, a JSON file) holds none.
+        let tags = bytes.withUnsafeBufferPointer { b in
+            var tags = 0
+            for region in regions {
+                let end = max(region.lowerBound, region.upperBound - 1)
+                var i = index(of: 0x3C, in: b, from: region.lowerBound, to: end)
+                while i < end {
+                    let next = b[i + 1]
+                    if next == 0x2F || (next >= 0x41 && next <= 0x5A) || (next >= 0x61 && next <= 0x7A) { tags += 1 }
+                    if tags >= 4 { return tags }
+                    i = index(of: 0x3C, in: b, from: i + 1, to: end)
+                }
             }
+            return tags
         }
         guard tags >= 4 else { return nil }
         var text: [UInt8] = []
@@ -337,7 +383,8 @@ extension Decoding {
                     return true
                 }
                 var i = region.lowerBound
-                while i < end, let at = b[i..<end].firstIndex(of: 0x5C) {
+                while i < end {
+                    let at = index(of: 0x5C, in: b, from: i, to: end)
                     guard at + 1 < end else { break }
                     switch b[at + 1] {
                     case 0x75 where hex(at + 2, 4):
@@ -359,10 +406,21 @@ extension Decoding {
     /// UTF-16 or UTF-32 text (by its byte-order mark, or by where its zero bytes fall) as UTF-8.
     static func transcoded(_ bytes: [UInt8]) -> (String, [UInt8])? {
         guard bytes.count >= 16 else { return nil }
+        let n = min(bytes.count, 1 << 16)
+        // Without a byte-order mark (which starts FF, FE or 00), every form below needs zero
+        // bytes in at least 4 in 10 of the first `n` (`mostly(_, of: n / 2)` is the least any
+        // asks): most sources (decoded keys, random bytes, ASCII) are told apart here, with no copy.
+        if bytes[0] != 0xFF && bytes[0] != 0xFE && bytes[0] != 0 {
+            let count = bytes.withUnsafeBufferPointer { b in
+                var count = 0
+                for i in 0..<n where b[i] == 0 { count += 1 }
+                return count
+            }
+            if count * 10 < n / 2 * 8 { return nil }
+        }
         func starts(_ mark: [UInt8]) -> Bool { bytes.prefix(mark.count).elementsEqual(mark) }
         var zeros = [0, 0, 0, 0]
         for (i, b) in bytes.prefix(1 << 16).enumerated() where b == 0 { zeros[i % 4] += 1 }
-        let n = min(bytes.count, 1 << 16)
         func mostly(_ count: Int, of total: Int) -> Bool { count * 10 >= total * 8 }
         func rarely(_ count: Int, of total: Int) -> Bool { count * 10 <= total * 2 }
         let name: String

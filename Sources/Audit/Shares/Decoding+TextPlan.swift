@@ -35,11 +35,19 @@ extension Decoding {
     static func appendTextRegions(
         _ b: UnsafeBufferPointer<UInt8>, in span: Range<Int>, minimum: Int, to out: inout [Range<Int>]
     ) {
+        guard let pointer = b.baseAddress, !span.isEmpty else { return }
+        let base = UnsafeRawPointer(pointer)
         let classes = byteClasses
         let end = span.upperBound
         var start = span.lowerBound
         var i = start
         while i < end {
+            // Below 80 the kernel's class is exact (a span's ASCII bytes are all text): skip
+            // them 8 at a time, down to the bytes of 80–FF that need the checks below.
+            while i + 8 <= end && base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+            }
+            guard i < end else { break }
             let c = b[i]
             if classes[Int(c)] & textBit != 0 {
                 i += 1
@@ -139,10 +147,7 @@ extension Decoding {
         init(_ bytes: [UInt8], window: Window? = nil, threads: Int = 1, piece: Int = 0) {
             self.bytes = bytes
             self.window = window
-            let ranges: [Range<Int>] =
-                threads > 1 && piece > 0 && bytes.count > 2 * piece
-                ? stride(from: 0, to: bytes.count, by: piece).map { $0..<min(bytes.count, $0 + piece) }
-                : [0..<bytes.count]
+            let split = threads > 1 && piece > 0 && bytes.count > 2 * piece
             func read(_ range: Range<Int>) -> Piece {
                 var piece = Piece()
                 bytes.withUnsafeBufferPointer { b in
@@ -158,19 +163,29 @@ extension Decoding {
                 }
                 return piece
             }
-            let pieces: [Piece]
-            if ranges.count == 1 {
-                pieces = [read(ranges[0])]
-            } else {
-                let slots = Locked<[Int: Piece]>([:])
-                WorkQueue.run(count: ranges.count, threads: threads) { _, index in
-                    let piece = read(ranges[index])
-                    slots.update { $0[index] = piece }
-                    return true
+            // One piece (every small derived source, thousands per file): no piece list to build.
+            guard split else {
+                let piece = read(0..<bytes.count)
+                var builder = UnwrappedBuilder()
+                if !piece.wrapped.isEmpty {
+                    bytes.withUnsafeBufferPointer { b in
+                        for (span, breaks) in piece.wrapped { builder.add(b, span: span, breaksBefore: breaks) }
+                    }
                 }
-                let filled = slots.update { $0 }
-                pieces = ranges.indices.map { filled[$0] ?? Piece() }
+                self.regions = window.map { Self.clip(piece.regions, to: $0) } ?? piece.regions
+                runs = piece.runs
+                joined = builder.result
+                return
             }
+            let ranges = stride(from: 0, to: bytes.count, by: piece).map { $0..<min(bytes.count, $0 + piece) }
+            let slots = Locked<[Int: Piece]>([:])
+            WorkQueue.run(count: ranges.count, threads: threads) { _, index in
+                let piece = read(ranges[index])
+                slots.update { $0[index] = piece }
+                return true
+            }
+            let filled = slots.update { $0 }
+            let pieces = ranges.indices.map { filled[$0] ?? Piece() }
             // A wrapped stretch's line breaks count from the start of the source: the pieces' in turn.
             var builder = UnwrappedBuilder()
             var lines = 0
@@ -181,18 +196,21 @@ extension Decoding {
                 }
             }
             let regions = pieces.flatMap(\.regions)
-            self.regions =
-                window.map { window in
-                    regions.compactMap { region in
-                        if window.own.contains(region.lowerBound) { return region }
-                        guard region.lowerBound < window.own.lowerBound, region.upperBound > window.resume else {
-                            return nil
-                        }
-                        return window.resume..<region.upperBound
-                    }
-                } ?? regions
+            self.regions = window.map { Self.clip(regions, to: $0) } ?? regions
             runs = pieces.flatMap(\.runs)
             joined = builder.result
+        }
+
+        /// The `regions` a `window` decodes: those that start in its own range, and the rest of
+        /// one that goes on from the window before, from the window's `resume`.
+        private static func clip(_ regions: [Range<Int>], to window: Window) -> [Range<Int>] {
+            regions.compactMap { region in
+                if window.own.contains(region.lowerBound) { return region }
+                guard region.lowerBound < window.own.lowerBound, region.upperBound > window.resume else {
+                    return nil
+                }
+                return window.resume..<region.upperBound
+            }
         }
 
         /// Whether any decoder has anything to read but the UTF-16 and UTF-32 check: no text
@@ -235,8 +253,13 @@ extension Decoding {
             return window.map { "\(name)@\($0.start)" } ?? name
         }
 
-        /// What `task` derives, each named; a batch task appends to `batch` instead.
-        func run(_ task: Task, into batch: inout DecodedBatch) -> [(String, [UInt8])] {
+        /// What `task` derives, each named; a batch task appends to `batch` instead. With
+        /// `leaf`, a run decoded from its first character that derives nothing
+        /// (``Decoding/isLeaf(_:)``) is handed to it (its name's file offset and its bytes,
+        /// whose buffer is reused after) instead of being returned as a source of its own.
+        func run(
+            _ task: Task, into batch: inout DecodedBatch, leaf: ((_ at: Int, _ bytes: [UInt8]) -> Void)? = nil
+        ) -> [(String, [UInt8])] {
             switch task {
             case .runs(let range):
                 for run in runs(startingIn: range) {
@@ -249,13 +272,28 @@ extension Decoding {
                 Decoding.decodeRuns(joined.bytes, into: &batch, offset: 0, crossing: joined.joins, in: range)
                 return []
             case .primary(let range):
-                var primary = DecodedBatch()
+                // Each run into one reused buffer: a leaf is handed on from there, any other
+                // run kept as a source of its own (no batch to copy them out of).
+                var out: [(String, [UInt8])] = []
+                var decoded: [UInt8] = []
                 for run in runs(startingIn: range) where run.range.count >= 24 {
-                    Decoding.appendPrimary(
-                        bytes[run.range], allHex: run.allHex, at: run.range.lowerBound, into: &primary)
-                    Decoding.appendShiftedContainers(bytes[run.range], at: run.range.lowerBound, into: &primary)
+                    // What else it may hold (odd hex, other base64 alignments): never a leaf.
+                    var alternatives = DecodedBatch()
+                    Decoding.appendAlternatives(
+                        bytes[run.range], allHex: run.allHex, at: run.range.lowerBound, into: &alternatives)
+                    for (at, content) in alternatives.runs { out.append((named("decoded", at: at), content)) }
+                    decoded.removeAll(keepingCapacity: true)
+                    guard Decoding.appendPrimaryBytes(bytes[run.range], allHex: run.allHex, to: &decoded),
+                        !decoded.isEmpty
+                    else { continue }
+                    if let leaf, Decoding.isLeaf(decoded) {
+                        leaf((window?.origin ?? 0) + run.range.lowerBound, decoded)
+                    } else {
+                        out.append((named("decoded", at: run.range.lowerBound), decoded))
+                        decoded = []
+                    }
                 }
-                return primary.runs.map { (named("decoded", at: $0.0), $0.1) }
+                return out
             case .primaryJoined(let range):
                 guard let joined else { return [] }
                 let prefix = window.map { "\($0.start)+" } ?? ""

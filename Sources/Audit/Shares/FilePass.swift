@@ -248,7 +248,7 @@ extension ShareSearch {
 
     /// Searches what the decoders derive from `bytes` (a whole file, or one `window` of it),
     /// on as many threads as there are `scanners`: its decoded runs (with `runs`), its text
-    /// decodings and everything ``Decoding/expand(_:display:limits:threads:piece:top:window:visit:)``
+    /// decodings and everything ``Decoding/expand(_:display:limits:threads:piece:top:spent:window:visit:)``
     /// derives. Hits and issues go into `result`; a hit in a decoded run of a window is named
     /// by its file offset (the joined lines' runs by the window's start).
     private func decode(
@@ -262,12 +262,47 @@ extension ShareSearch {
         let found = Locked<[Int: Int]>(result.found)
         let failure = Locked<Error?>(nil)
         let tasks: [Decoding.TextPlan.Task]
+        // The derived sources' searches, one per thread: the runs that derive nothing
+        // (``Decoding/isLeaf(_:)``, most of a dense text's) go into them as the tasks decode them,
+        // the other sources once ``Decoding/expand`` derives them. The leaves' bytes are taken
+        // from the file's budget first (`spent`: at most 3 in 4 of its bytes, which the budget,
+        // 16 MiB or 64 times them at least, always holds).
+        let batches = scanners.prefix(count).map { BatchSearch(engine, $0) }
+        let spent = Locked(0)
         do {
             let plan = Decoding.TextPlan(bytes, window: window, threads: count, piece: pieceSize)
             tasks = plan.tasks(piece: pieceSize, runs: runs)
+            // One batch per thread, emptied between its tasks and kept: a piece's decoded runs
+            // are some 3 times its size, and a new buffer each time costs its pages again.
+            let runBatches = (0..<count).map { _ in Locked(DecodedBatch()) }
             WorkQueue.run(count: tasks.count, threads: count) { thread, index in
-                var batch = DecodedBatch()
-                let out = plan.run(tasks[index], into: &batch)
+                var batch = runBatches[thread].update { batch in
+                    defer { batch = DecodedBatch() }
+                    return batch
+                }
+                defer {
+                    batch.removeAll()
+                    runBatches[thread].update { $0 = batch }
+                }
+                var taken = 0
+                var stopped: PatternSearchError?
+                let leaf: ((Int, [UInt8]) -> Void)? =
+                    limits.depth > 0
+                    ? { at, decoded in
+                        guard stopped == nil else { return }
+                        taken += decoded.count
+                        do throws(PatternSearchError) {
+                            try batches[thread].addLeaf(parent: display, at: at, decoded)
+                        } catch {
+                            stopped = error
+                        }
+                    } : nil
+                let out = plan.run(tasks[index], into: &batch, leaf: leaf)
+                if taken > 0 { spent.update { $0 += taken } }
+                if let stopped {
+                    failure.update { $0 = $0 ?? stopped }
+                    return false
+                }
                 if !batch.isEmpty {
                     var local: [[Int: Int]] = [[:]]
                     do throws(PatternSearchError) {
@@ -293,10 +328,9 @@ extension ShareSearch {
         let filled = slots.update { $0 }
         let top = tasks.indices.flatMap { filled[$0] ?? [] }
 
-        let batches = scanners.prefix(count).map { BatchSearch(engine, $0) }
         result.issues += try Decoding.expand(
             bytes, display: display, limits: limits, threads: count, piece: count > 1 ? pieceSize : 0, top: top,
-            window: window
+            spent: spent.update { $0 }, window: window
         ) { thread, derived in
             try batches[thread].add(derived)
         }
