@@ -17,13 +17,13 @@ extension Containers {
 
     /// The first bytes of each archive and compressed stream (built once: the deep search asks for
     /// every one of a file's thousands of decoded runs).
-    private static let archiveMagics: [[UInt8]] = [
+    static let archiveMagics: [[UInt8]] = [
         [0x1F, 0x8B], Array("BZh".utf8), [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], [0x5D, 0x00, 0x00],
         [0x28, 0xB5, 0x2F, 0xFD], [0x04, 0x22, 0x4D, 0x18], Array("PK\u{03}\u{04}".utf8),
         Array("PK\u{05}\u{06}".utf8), [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C], Array("Rar!".utf8),
         Array("070701".utf8), Array("070707".utf8), Array("!<arch>\n".utf8), [0x1F, 0x9D],
     ]
-    private static let ustar = Array("ustar".utf8)
+    static let ustar = Array("ustar".utf8)
 
     /// Reads `bytes` as an archive or a single compressed stream (libarchive, every filter and
     /// format, and its raw format for a lone stream) and calls `body` with each member's path

@@ -73,12 +73,53 @@ extension Containers {
 }
 
 extension Containers {
+    /// The bytes that may start a zlib header or one of ``embeddedMagics`` (bzip2's `B` too).
+    private static let headerStarts: [Bool] = (0..<256).map { byte in
+        byte == 0x78 || byte == 0x42 || embeddedMagics.contains { Int($0[0]) == byte }
+    }
+
     /// Whether `bytes` may hold something the decoders read: a zlib header anywhere, or an
     /// archive's, a compressed stream's or a SQLite database's magic at the start or (for those
-    /// of ``embeddedCandidates(_:)``) anywhere. A cheap test, for the decodings kept only if so.
+    /// of ``embeddedCandidates(_:)``) anywhere. One pass over the bytes and no copy: this is
+    /// asked of every other alignment of every base64 run.
     package static func mayHoldContainer(_ bytes: ArraySlice<UInt8>) -> Bool {
-        let array = Array(bytes)
-        return looksLikeArchive(array) || looksLikeSQLite(array) || !zlibCandidates(array).isEmpty
-            || !embeddedCandidates(array).isEmpty
+        if archiveMagics.contains(where: { bytes.starts(with: $0) }) { return true }
+        if bytes.count >= 262 && bytes.dropFirst(257).starts(with: ustar) { return true }
+        if bytes.count >= 100 && bytes.starts(with: sqliteHeader) { return true }
+        return holdsHeader(bytes, from: 0)
+    }
+
+    /// Whether a zlib header starts anywhere in `bytes`, or one of ``embeddedMagics`` (or
+    /// bzip2's two magics) `from` bytes in or later.
+    package static func holdsHeader(_ bytes: ArraySlice<UInt8>, from: Int = 1) -> Bool {
+        let starts = headerStarts
+        let end = bytes.endIndex
+        var i = bytes.startIndex
+        while i < end {
+            let x = bytes[i]
+            if starts[Int(x)] {
+                if x == 0x78 {
+                    if i + 2 < end {
+                        let check = bytes[i + 1]
+                        if check == 0x01 || check == 0x5E || check == 0x9C || check == 0xDA { return true }
+                    }
+                } else if i - bytes.startIndex >= from {
+                    if x == 0x42 {
+                        if i + 10 <= end && bytes[i + 1] == 0x5A && bytes[i + 2] == 0x68
+                            && (0x31...0x39).contains(bytes[i + 3])
+                            && bytes[(i + 4)..<(i + 10)].elementsEqual(bzip2Block)
+                        {
+                            return true
+                        }
+                    } else {
+                        for magic in embeddedMagics where magic[0] == x && i + magic.count <= end {
+                            if bytes[(i + 1)..<(i + magic.count)].elementsEqual(magic[1...]) { return true }
+                        }
+                    }
+                }
+            }
+            i += 1
+        }
+        return false
     }
 }

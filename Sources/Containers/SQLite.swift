@@ -7,7 +7,7 @@ extension Containers {
     }
 
     /// SQLite's 16-byte file header, `SQLite format 3` and a zero byte (built once).
-    private static let sqliteHeader = Array("SQLite format 3\u{0}".utf8)
+    static let sqliteHeader = Array("SQLite format 3\u{0}".utf8)
 
     /// Reads `bytes` as a SQLite database, read-only and in memory (never the file on disk),
     /// and calls `body` once per table with its name and its cells joined by newlines: text as

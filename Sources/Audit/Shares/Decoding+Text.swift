@@ -83,7 +83,7 @@ extension Decoding {
             _ = ByteSpans.scan(b, kinds: .all, minimum: textMinimum) { _, _, _ in spans = true }
         }
         return !spans && !Containers.looksLikeSQLite(bytes) && !Containers.looksLikeArchive(bytes)
-            && Containers.zlibCandidates(bytes).isEmpty && Containers.embeddedCandidates(bytes).isEmpty
+            && Containers.zlibCandidates(bytes).isEmpty && !Containers.holdsHeader(bytes[...])
             && transcoded(bytes) == nil
     }
 

@@ -276,12 +276,15 @@ extension Decoding {
                 // run kept as a source of its own (no batch to copy them out of).
                 var out: [(String, [UInt8])] = []
                 var decoded: [UInt8] = []
+                // What else a run may hold (odd hex, other base64 alignments): never a leaf.
+                var alternatives = DecodedBatch()
                 for run in runs(startingIn: range) where run.range.count >= 24 {
-                    // What else it may hold (odd hex, other base64 alignments): never a leaf.
-                    var alternatives = DecodedBatch()
+                    alternatives.removeAll()
                     Decoding.appendAlternatives(
                         bytes[run.range], allHex: run.allHex, at: run.range.lowerBound, into: &alternatives)
-                    for (at, content) in alternatives.runs { out.append((named("decoded", at: at), content)) }
+                    if !alternatives.isEmpty {
+                        for (at, content) in alternatives.runs { out.append((named("decoded", at: at), content)) }
+                    }
                     decoded.removeAll(keepingCapacity: true)
                     guard Decoding.appendPrimaryBytes(bytes[run.range], allHex: run.allHex, to: &decoded),
                         !decoded.isEmpty
