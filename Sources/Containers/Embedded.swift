@@ -12,6 +12,22 @@ extension Containers {
         [0x04, 0x22, 0x4D, 0x18], Array("PK\u{03}\u{04}".utf8), [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C],
     ]
     private static let bzip2Block: [UInt8] = [0x31, 0x41, 0x59, 0x26, 0x53, 0x59]
+    /// The first bytes of ``embeddedMagics`` and of bzip2's `BZh`, each once.
+    private static let headerFirstBytes = Set(embeddedMagics.map { $0[0] } + [0x42]).sorted()
+
+    /// Whether one of ``embeddedMagics``, or bzip2's `BZh`, a level digit and its first block's
+    /// magic, starts at index `i` of `bytes`.
+    private static func embeddedHeader(in bytes: ArraySlice<UInt8>, at i: Int) -> Bool {
+        let end = bytes.endIndex
+        if bytes[i] == 0x42 {
+            return i + 10 <= end && bytes[i + 1] == 0x5A && bytes[i + 2] == 0x68
+                && (0x31...0x39).contains(bytes[i + 3]) && bytes[(i + 4)..<(i + 10)].elementsEqual(bzip2Block)
+        }
+        return embeddedMagics.contains { magic in
+            magic[0] == bytes[i] && i + magic.count <= end
+                && bytes[(i + 1)..<(i + magic.count)].elementsEqual(magic[1...])
+        }
+    }
 
     /// Offsets after the first byte of `bytes` where an archive or a compressed stream may
     /// start (``embeddedMagics``; bzip2 as `BZh`, a level digit and its first block's magic),
@@ -30,15 +46,7 @@ extension Containers {
                     i = at + 1
                 }
             }
-            for magic in embeddedMagics {
-                find(magic[0]) { at in
-                    at + magic.count <= count && bytes[(at + 1)..<(at + magic.count)].elementsEqual(magic[1...])
-                }
-            }
-            find(0x42) { at in
-                at + 10 <= count && bytes[at + 1] == 0x5A && bytes[at + 2] == 0x68
-                    && (0x31...0x39).contains(bytes[at + 3]) && bytes[(at + 4)..<(at + 10)].elementsEqual(bzip2Block)
-            }
+            for first in headerFirstBytes { find(first) { embeddedHeader(in: bytes[...], at: $0) } }
         }
         return out.sorted()
     }
@@ -75,7 +83,7 @@ extension Containers {
 extension Containers {
     /// The bytes that may start a zlib header or one of ``embeddedMagics`` (bzip2's `B` too).
     private static let headerStarts: [Bool] = (0..<256).map { byte in
-        byte == 0x78 || byte == 0x42 || embeddedMagics.contains { Int($0[0]) == byte }
+        byte == 0x78 || headerFirstBytes.contains(UInt8(byte))
     }
 
     /// Whether `bytes` may hold something the decoders read: a zlib header anywhere, or an
@@ -99,23 +107,9 @@ extension Containers {
             let x = bytes[i]
             if starts[Int(x)] {
                 if x == 0x78 {
-                    if i + 2 < end {
-                        let check = bytes[i + 1]
-                        if check == 0x01 || check == 0x5E || check == 0x9C || check == 0xDA { return true }
-                    }
-                } else if i - bytes.startIndex >= from {
-                    if x == 0x42 {
-                        if i + 10 <= end && bytes[i + 1] == 0x5A && bytes[i + 2] == 0x68
-                            && (0x31...0x39).contains(bytes[i + 3])
-                            && bytes[(i + 4)..<(i + 10)].elementsEqual(bzip2Block)
-                        {
-                            return true
-                        }
-                    } else {
-                        for magic in embeddedMagics where magic[0] == x && i + magic.count <= end {
-                            if bytes[(i + 1)..<(i + magic.count)].elementsEqual(magic[1...]) { return true }
-                        }
-                    }
+                    if i + 2 < end && isZlibCheck(bytes[i + 1]) { return true }
+                } else if i - bytes.startIndex >= from && embeddedHeader(in: bytes, at: i) {
+                    return true
                 }
             }
             i += 1

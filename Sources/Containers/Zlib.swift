@@ -16,13 +16,16 @@ extension Containers {
             // memchr finds each 0x78 at memory speed (one byte in 256 of random data).
             while i + 2 < count, let hit = unsafe memchr(base + i, 0x78, count - 2 - i) {
                 let at = unsafe UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-                let check = unsafe b[at + 1]
-                if check == 0x01 || check == 0x5E || check == 0x9C || check == 0xDA { out.append(at) }
+                if isZlibCheck(unsafe b[at + 1]) { out.append(at) }
                 i = at + 1
             }
         }
         return out
     }
+
+    /// Whether `byte` after `78` makes a zlib header ``zlibCandidates(_:)`` tries: no preset
+    /// dictionary and a valid check, at any of the four compression levels.
+    static func isZlibCheck(_ byte: UInt8) -> Bool { byte == 0x01 || byte == 0x5E || byte == 0x9C || byte == 0xDA }
 
     /// The zlib streams in `bytes` that really inflate, tried at each of `candidates`
     /// (``zlibCandidates(_:)``), in order.
