@@ -102,14 +102,7 @@ extension ShareSearch {
     /// database's magic, and so is read whole.
     private static func holdsContainer(_ source: FileSource, size: Int) throws -> Bool {
         guard size <= deepLimit else { return false }
-        var head: [UInt8] = []
-        var first = source
-        first.start = 0
-        first.end = 4096
-        try first.chunks { chunk in
-            head += chunk
-            return false
-        }
+        let head = try source.bytes(0..<4096)
         return Containers.looksLikeSQLite(head) || Containers.looksLikeArchive(head)
     }
 
@@ -129,15 +122,7 @@ extension ShareSearch {
         var start = 0
         while start < size {
             let origin = max(0, start - 2)
-            var window = source
-            window.start = origin
-            window.end = min(size, start + Self.windowSize + Self.windowOverlap)
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(window.end! - origin)
-            try window.chunks { chunk in
-                bytes += chunk
-                return true
-            }
+            var bytes = try source.bytes(origin..<min(size, start + Self.windowSize + Self.windowOverlap))
             let first = start - origin
             guard bytes.count > first else { break }
             let own = first..<min(bytes.count, first + Self.windowSize)
@@ -208,15 +193,8 @@ extension ShareSearch {
             let start = offset + piece * FileSource.chunkSize
             let end = min(reach, start + FileSource.chunkSize)
             guard start < end else { return nil }
-            var range = source
-            range.start = start
-            range.end = end
-            var bytes: [UInt8] = []
             // A read that fails gives no more input: the stream is then cut, and reported.
-            try? range.chunks { chunk in
-                bytes += chunk
-                return true
-            }
+            let bytes = (try? source.bytes(start..<end)) ?? []
             return bytes.isEmpty ? nil : bytes
         }
     }

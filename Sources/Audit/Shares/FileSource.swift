@@ -67,6 +67,22 @@ struct FileSource: ByteSource {
     }
 }
 
+extension FileSource {
+    /// The file's bytes in `range` (fewer where the file ends first), read in one go.
+    func bytes(_ range: Range<Int>) throws -> [UInt8] {
+        var part = self
+        part.start = range.lowerBound
+        part.end = range.upperBound
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(range.count)
+        try part.chunks { chunk in
+            bytes += chunk
+            return true
+        }
+        return bytes
+    }
+}
+
 /// The bytes of an array as a source (decoded values, tests).
 struct MemorySource: ByteSource {
     let display: String
