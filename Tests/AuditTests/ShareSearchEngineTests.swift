@@ -27,6 +27,16 @@ import Glibc
         return (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }
     }
 
+    /// The deep search of `folder` for `needles` on 2 workers, paths relative to the folder.
+    static func search(_ folder: TemporaryFolder, _ needles: [Needle]) -> ShareSearch.FolderSearch {
+        ShareSearch(needles: needles).search(folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+    }
+
+    /// Each derived hit as `source name`, sorted.
+    static func derivedNames(_ result: ShareSearch.FolderSearch) -> [String] {
+        result.derived.map { "\($0.file) \($0.name)" }.sorted()
+    }
+
     static func offsets(_ hits: [Hit]) -> [String: Int] {
         Dictionary(hits.map { ("\($0.file) \($0.name)", $0.offset) }, uniquingKeysWith: min)
     }
@@ -101,8 +111,7 @@ import Glibc
         #expect(hits.count == 3)
         #expect(Self.offsets(hits) == ["big.img n0": places[0], "big.img n1": places[1], "big.img n2": places[2]])
         // The deep search reads it to its end too, window by window: nothing is incomplete.
-        let deep = ShareSearch(needles: needles).search(
-            folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+        let deep = Self.search(folder, needles)
         #expect(deep.incomplete.isEmpty, "\(deep.incomplete)")
         #expect(deep.skipped.isEmpty)
         #expect(Self.offsets(deep.hits) == ["big.img n0": places[0], "big.img n1": places[1], "big.img n2": places[2]])
@@ -123,8 +132,7 @@ import Glibc
             base64(base64(needles[3].bytes)),
         ]
         try Self.sparseFile(folder, "big.img", size: 300 << 20, Array(zip(places, texts)))
-        let result = ShareSearch(needles: needles).search(
-            folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+        let result = Self.search(folder, needles)
         #expect(result.incomplete.isEmpty, "\(result.incomplete)")
         #expect(result.skipped.isEmpty)
         #expect(Self.offsets(result.hits) == ["big.img n0": places[0], "big.img n1": places[1]])
@@ -188,16 +196,14 @@ import Glibc
         // inflated): as base64 (one line) from 512 KiB before the first window's end, and raw
         // from 512 KiB before the second's.
         let streams = try needles.map { try Self.compressedText(after: 3 << 20, then: $0.bytes) }
-        let stream = { (needle: Int) in streams[needle] }
-        let encoded = Array(Data(stream(0)).base64EncodedString().utf8)
+        let encoded = Array(Data(streams[0]).base64EncodedString().utf8)
         let places = [window - (512 << 10), 2 * window - (512 << 10)]
-        try Self.sparseFile(folder, "big.img", size: 80 << 20, [(places[0], encoded), (places[1], stream(1))])
-        let result = ShareSearch(needles: needles).search(
-            folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+        try Self.sparseFile(folder, "big.img", size: 80 << 20, [(places[0], encoded), (places[1], streams[1])])
+        let result = Self.search(folder, needles)
         #expect(result.incomplete.isEmpty, "\(result.incomplete)")
         #expect(result.hits.isEmpty)
         #expect(
-            result.derived.map { "\($0.file) \($0.name)" }.sorted() == [
+            Self.derivedNames(result) == [
                 "big.img!decoded@\(places[0])!zlib@0 n0", "big.img!zlib@\(places[1]) n1",
             ])
     }
@@ -215,8 +221,7 @@ import Glibc
         for (kind, content) in [("base64 or hex run", run), ("zlib stream", stream)] {
             let folder = try TemporaryFolder(prefix: "share-search")
             try Self.sparseFile(folder, "big.img", size: 100 << 20, [(start, content)])
-            let result = ShareSearch(needles: needles).search(
-                folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+            let result = Self.search(folder, needles)
             #expect(result.incomplete.count == 1, "\(kind): \(result.incomplete)")
             #expect(result.incomplete.first?.0 == "big.img")
             #expect(
@@ -226,8 +231,7 @@ import Glibc
             let short = try TemporaryFolder(prefix: "share-search")
             let shorter = kind == "zlib stream" ? Self.storedZlib(Self.noise(4 << 20)) : Array(run.prefix(4 << 20))
             try Self.sparseFile(short, "big.img", size: 100 << 20, [(start, shorter)])
-            let whole = ShareSearch(needles: needles).search(
-                folder: short.url, layout: CeremonyLayout(root: short.url), workers: 2)
+            let whole = Self.search(short, needles)
             #expect(whole.incomplete.isEmpty, "\(kind): \(whole.incomplete)")
         }
     }
@@ -240,8 +244,7 @@ import Glibc
         // Base64 of the same bytes: its decoded run starts with the magic too.
         let text = Data([0x1F, 0x8B] + Self.noise(4096)).base64EncodedString()
         try Data("note \(text)\n".utf8).write(to: folder.url.appendingPathComponent("g.txt"))
-        let result = ShareSearch(needles: needles).search(
-            folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+        let result = Self.search(folder, needles)
         #expect(result.incomplete.map(\.0) == ["f.gz"], "\(result.incomplete)")
         #expect(result.incomplete.first?.1.contains("starts like an archive or a compressed stream") == true)
     }
@@ -270,12 +273,11 @@ import Glibc
                 (places[0], markup("abcdefghijklmnopqrstuvwx")), (places[1], markup("ABCDEFGHIJKLMNOPQRSTUVWX")),
                 (places[2], stream),
             ])
-        let result = ShareSearch(needles: needles).search(
-            folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+        let result = Self.search(folder, needles)
         #expect(result.incomplete.isEmpty, "\(result.incomplete)")
         #expect(result.hits.isEmpty)
         #expect(
-            result.derived.map { "\($0.file) \($0.name)" }.sorted() == [
+            Self.derivedNames(result) == [
                 "big.img!text@\(3 * window) across", "big.img!text@\(3 * window) inside",
                 "big.img!zlib@\(places[2]) zlib",
             ])
@@ -304,11 +306,10 @@ import Glibc
             bytes.replaceSubrange(at..<(at + sheet.count), with: sheet)
         }
         try Data(bytes).write(to: folder.url.appendingPathComponent("big.txt"))
-        let result = ShareSearch(needles: needles).search(
-            folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+        let result = Self.search(folder, needles)
         #expect(result.incomplete.isEmpty, "\(result.incomplete)")
         #expect(
-            result.derived.map { "\($0.file) \($0.name)" }.sorted() == [
+            Self.derivedNames(result) == [
                 "big.txt!text@\(window) across", "big.txt!text@\(window) inside",
             ])
     }
@@ -324,8 +325,7 @@ import Glibc
         let sheet = Array("<svg><text>abcdefghijkl</text>\n<text>mnopqrstuvwx</text></svg>".utf8)
         // Gzip's magic (then no gzip): the file is read as an archive would be, whole.
         try Self.sparseFile(folder, "c.gz", size: 40 << 20, [(0, [0x1F, 0x8B, 0x08, 0x00]), (36 << 20, sheet)])
-        let result = ShareSearch(needles: needles).search(
-            folder: folder.url, layout: CeremonyLayout(root: folder.url), workers: 2)
+        let result = Self.search(folder, needles)
         #expect(result.derived.map { "\($0.file) \($0.name)" } == ["c.gz!text n"])
     }
 
