@@ -167,7 +167,7 @@ let package = Package(
             path: "Tests/TestSupport",
             resources: [.copy("Vectors")],
             swiftSettings: strict),
-        tests("CryptoCoreTests", ["CryptoCore"]),
+        tests("CryptoCoreTests", ["CryptoCore", "CSalsa"]),
         tests("ContainersTests", ["Containers"]),
         tests("BIP38Tests", ["BIP38", "CryptoCore", "TestSupport"]),
         tests("BIP38ToolTests", ["BIP38", "CryptoCore", "BIP38Tool", "TestSupport"]),

@@ -1,8 +1,10 @@
 // scrypt's ROMix on several lanes at once (include/csalsa.h). One source,
 // kernel.inc, compiled for each instruction set and lane width; the widest
 // kernel the CPU has is chosen at each call (__builtin_cpu_supports).
+#define _GNU_SOURCE  // mlock2 and MLOCK_ONFAULT
 #include "csalsa.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -158,6 +160,15 @@ int csalsa_prepare_workspace(void *workspace, size_t bytes) {
     uintptr_t start = ((uintptr_t)workspace + huge - 1) & ~(huge - 1);
     uintptr_t end = ((uintptr_t)workspace + bytes) & ~(huge - 1);
     if (end > start) (void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+#endif
+#if defined(MLOCK_ONFAULT)
+    // Locked as the first loop faults each page in, on the thread that uses it. A plain
+    // mlock faults and zeroes every page at once while holding the process's mmap lock,
+    // which stalls every other thread's mmap (a second lane thread's malloc arena, its own
+    // workspace) until this one's 64 MiB are in: `bip38 confirm` ran its two threads one
+    // after the other for that long.
+    if (mlock2(workspace, bytes, MLOCK_ONFAULT) == 0) return 1;
+    if (errno != EINVAL && errno != ENOSYS) return 0;
 #endif
     return mlock(workspace, bytes) == 0 ? 1 : 0;
 }

@@ -23,8 +23,10 @@ size_t csalsa_workspace_bytes(uint64_t n, uint32_t r, size_t lanes);
 /// Readies a fresh workspace of `bytes` bytes before its first use: asks for
 /// transparent huge pages on it (madvise; 64 page faults instead of 32,768 for
 /// 128 MiB, and random reads of V that miss the TLB far less) and locks it in
-/// memory where the process may (mlock). Returns 1 when it was locked, 0 when
-/// not (no permission, or over RLIMIT_MEMLOCK): neither is an error.
+/// memory where the process may (mlock2 with MLOCK_ONFAULT, so that each page is
+/// faulted in and locked by the thread that first writes it; plain mlock before
+/// Linux 4.4). Returns 1 when it was locked, 0 when not (no permission, or over
+/// RLIMIT_MEMLOCK): neither is an error.
 int csalsa_prepare_workspace(void *workspace, size_t bytes);
 
 /// scryptROMix(r, B_k, n) in place on each of the `count` lanes of 128·r
