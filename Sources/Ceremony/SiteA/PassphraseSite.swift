@@ -308,7 +308,12 @@ extension PassphraseSite {
                         "is not a card record this site wrote: seal destroys only those; move it away and seal again")
             }
             // A record must hold its card (or be all zeros: a seal killed while destroying it).
-            if let serial = records[name], try !journal.read(name, limit: 1 << 16).allSatisfy({ $0 == 0 }) {
+            // It holds a passphrase, so it is read into a zeroing buffer, as every secret is.
+            if let serial = records[name],
+                try !journal.readSecret(name, limit: 1 << 16, allowEmpty: true).withUnsafeBytes({
+                    $0.allSatisfy { $0 == 0 }
+                })
+            {
                 _ = try JournalCard.read(in: journal, expected: serial)
             }
         }
