@@ -119,54 +119,73 @@ package enum PrintRun {
         let labelFolder = try DirectoryHandle.printedForReading(.siteA, layout: layout)
         let faceFolder = try DirectoryHandle.printedForReading(.siteB, layout: layout)
         let cards = try DirectoryHandle.cards(layout: layout)
-        var serials: [Serial] = []
+        // Every spool is read and joined before the first card is written: a refusal in any
+        // batch leaves cards/ as it was, never half the cards of this run beside an old contact sheet.
+        var joined: [(card: CardContent, void: Bool)] = []
         for batch in 1...ceremony.body.batchCount {
-            let labels = try bySerial(
-                try labelSpool(layout, batch: batch, in: labelFolder),
-                \.serial, batch: batch, of: ceremony, file: layout.relative(layout.labels(batch)))
-            let faces = try CardFace.readSpool(in: faceFolder, name: layout.faces(batch).lastPathComponent)
+            let batchCards = try join(
+                batch, of: ceremony, labels: labelFolder, faces: faceFolder, denomination: denomination)
             let voided = try voidedCards(ceremony, batch: batch)
-            _ = try bySerial(faces, \.serial, batch: batch, of: ceremony, file: layout.relative(layout.faces(batch)))
-            for face in faces where labels[face.serial] == nil {
-                throw .refusedCard(
-                    file: layout.relative(layout.labels(batch)), serial: face.serial,
-                    reason: "has a card face but no label")
-            }
-            for serial in labels.keys where !faces.contains(where: { $0.serial == serial }) {
-                throw .refusedCard(
-                    file: layout.relative(layout.faces(batch)), serial: serial, reason: "has a label but no card face")
-            }
-            // Every face has a label (checked above), so `labels[face.serial]!` never fails.
-            for face in faces {
-                let card = CardContent(
-                    serial: face.serial, network: ceremony.body.network, address: face.address,
-                    encryptedKey: face.encryptedKey,
-                    passphrase: labels[face.serial]!.passphrase, denomination: denomination)
-                let base = face.serial.description
-                let void = voided.contains(face.serial)
+            joined += batchCards.map { ($0, voided.contains($0.serial)) }
+        }
+        var serials: [Serial] = []
+        for (card, void) in joined {
+            let base = card.serial.description
+            try write(
+                stamped(try qr { () throws(QRCode.Failure) in try CardArt.front(card) }, void: void),
+                in: cards, name: base + ".front.svg")
+            try write(
+                stamped(try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: false) }, void: void),
+                in: cards, name: base + ".back.svg")
+            if revealBacks {
                 try write(
-                    stamped(try qr { () throws(QRCode.Failure) in try CardArt.front(card) }, void: void),
-                    in: cards, name: base + ".front.svg")
-                try write(
-                    stamped(
-                        try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: false) }, void: void),
-                    in: cards, name: base + ".back.svg")
-                if revealBacks {
-                    try write(
-                        stamped(
-                            try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: true) }, void: void),
-                        in: cards, name: base + revealedBack)
-                } else {
-                    try cards.destroy(base + revealedBack)
-                }
-                // A voided card is printed VOID and kept out of the contact sheet (it is never sold).
-                if !void { serials.append(face.serial) }
+                    stamped(try qr { () throws(QRCode.Failure) in try CardArt.back(card, revealed: true) }, void: void),
+                    in: cards, name: base + revealedBack)
+            } else {
+                try cards.destroy(base + revealedBack)
             }
+            // A voided card is printed VOID and kept out of the contact sheet (it is never sold).
+            if !void { serials.append(card.serial) }
         }
         try write(
             contactSheet(serials, sampled: [], revealed: revealBacks, ceremony: ceremony), in: cards, name: "index.html"
         )
         return serials.count
+    }
+
+    /// Batch `batch`'s cards, its label spool and face spool joined by serial, in the face spool's order.
+    /// - Throws: when a spool lists a card twice or a card the batch of the manifest does not
+    ///   have, or a serial has a label but no face or a face but no label; naming the spool and the card.
+    static func join(
+        _ batch: Int, of ceremony: Transcript, labels labelFolder: DirectoryHandle, faces faceFolder: DirectoryHandle,
+        denomination: String
+    ) throws(CeremonyError) -> [CardContent] {
+        let layout = ceremony.layout
+        let spool = try labelSpool(layout, batch: batch, in: labelFolder)
+        let labels = try bySerial(
+            spool, \.serial, batch: batch, of: ceremony, file: layout.relative(layout.labels(batch)))
+        let faces = try CardFace.readSpool(in: faceFolder, name: layout.faces(batch).lastPathComponent)
+        let faceSerials = Set(
+            try bySerial(
+                faces, \.serial, batch: batch, of: ceremony, file: layout.relative(layout.faces(batch))
+            ).keys)
+        for face in faces where labels[face.serial] == nil {
+            throw .refusedCard(
+                file: layout.relative(layout.labels(batch)), serial: face.serial, reason: "has a card face but no label"
+            )
+        }
+        for label in spool where !faceSerials.contains(label.serial) {
+            throw .refusedCard(
+                file: layout.relative(layout.faces(batch)), serial: label.serial, reason: "has a label but no card face"
+            )
+        }
+        // Every face has a label (checked above), so `labels[face.serial]!` never fails.
+        return faces.map { face in
+            CardContent(
+                serial: face.serial, network: ceremony.body.network, address: face.address,
+                encryptedKey: face.encryptedKey, passphrase: labels[face.serial]!.passphrase,
+                denomination: denomination)
+        }
     }
 
     /// The name ending of a card's opened back (`SERIAL.back-revealed.svg`).

@@ -7,29 +7,39 @@ import Foundation
 import TestSupport
 import Testing
 
-/// A ceremony folder in a private temporary directory, removed when released.
+/// A ceremony folder in a private temporary directory, removed when released (or at
+/// exit, if never released: ``Honest/folder``), with the mock auditor's key folder and
+/// the medium's folder beside it.
 final class Folder: @unchecked Sendable {
     let url: URL
     var layout: CeremonyLayout { CeremonyLayout(root: url) }
 
     init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("audit-tests-\(UUID().uuidString)")
+        for path in siblings { RemovedAtExit.register(path) }
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
     /// A copy of another folder.
     init(copying other: Folder) throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("audit-tests-\(UUID().uuidString)")
+        for path in siblings { RemovedAtExit.register(path) }
         try FileManager.default.copyItem(at: other.url, to: url)
     }
 
     /// The mock auditor's key folder, beside the ceremony folder.
     var auditor: URL { MockCeremony.auditorFolder(for: layout) }
 
+    /// The folder itself, the auditor's key folder and the medium's folder: what removing it removes.
+    private var siblings: [URL] {
+        [url, MockCeremony.auditorFolder(for: layout), MockCeremony.medium(for: layout).deletingLastPathComponent()]
+    }
+
     deinit {
-        try? FileManager.default.removeItem(at: url)
-        try? FileManager.default.removeItem(at: MockCeremony.auditorFolder(for: layout))
-        try? FileManager.default.removeItem(at: MockCeremony.medium(for: layout).deletingLastPathComponent())
+        for path in siblings {
+            RemovedAtExit.remove(path)
+            RemovedAtExit.forget(path)
+        }
     }
 }
 

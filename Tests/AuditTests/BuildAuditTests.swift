@@ -9,8 +9,14 @@ import Testing
 
 /// B1.builds: the builds the payloads record, reported and compared (Docs/Audit.md).
 @Suite struct BuildAudit: RunsCeremonyAudit {
+    /// Where ``expected(_:)`` writes its files: one folder per test, removed with the suite's instance.
+    let scratch: TemporaryFolder
+
+    init() throws { scratch = try TemporaryFolder(prefix: "build-audit") }
+
+    /// `text` as a SHA256SUMS file in ``scratch``, read as the expected builds; and the file.
     func expected(_ text: String) throws -> (ExpectedBuilds, URL) {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("SHA256SUMS-\(UUID().uuidString)")
+        let file = scratch.url.appendingPathComponent("SHA256SUMS-\(UUID().uuidString)")
         try Data(text.utf8).write(to: file)
         return (try ExpectedBuilds.read(file), file)
     }

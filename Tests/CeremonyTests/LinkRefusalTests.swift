@@ -85,10 +85,7 @@ import Glibc
 
     /// `site-a/work` itself swapped for a link: seal refuses, and the records behind it survive.
     @Test func aWorkFolderSwappedForALinkIsRefusedAtSeal() throws {
-        let test = try TestCeremony(cards: 2, batchSize: 2)
-        expectSuccess(try Tools.siteA("issue", "--ceremony", test.path, "--batch", "1"))
-        expectSuccess(try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1"))
-        expectSuccess(try Tools.siteA("verify", "--ceremony", test.path, "--batch", "1"))
+        let test = try verifiedBatch(cards: 2)
         let elsewhere = try Elsewhere()
         try replaceWithLink(test.layout.journal(1).deletingLastPathComponent(), elsewhere)
         let before = elsewhere.snapshot
@@ -148,13 +145,34 @@ import Glibc
         }
     }
 
-    /// Seal checks each record by what it holds: a card's record replaced by another
-    /// card's is refused before anything is destroyed.
-    @Test func sealRefusesARecordHoldingAnotherCard() throws {
-        let test = try TestCeremony(cards: 2, batchSize: 2)
+    /// A ceremony of one batch of `cards` cards, issued, minted and verified: its journal awaits seal.
+    func verifiedBatch(cards: Int) throws -> TestCeremony {
+        let test = try TestCeremony(cards: cards, batchSize: cards)
         expectSuccess(try Tools.siteA("issue", "--ceremony", test.path, "--batch", "1"))
         expectSuccess(try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1"))
         expectSuccess(try Tools.siteA("verify", "--ceremony", test.path, "--batch", "1"))
+        return test
+    }
+
+    /// What a seal killed while destroying the journal leaves: a record overwritten with zeros,
+    /// one emptied, the others whole. A second seal accepts the first two without reading a card
+    /// in them, destroys the rest and removes the folder.
+    @Test func sealFinishesARecordAKilledSealZeroed() throws {
+        let test = try verifiedBatch(cards: 3)
+        let serials = try Transcript.load(test.layout).body.serials(batch: 1)
+        let zeroed = test.layout.journalRecord(1, serials[0])
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: zeroed.path)[.size] as? Int)
+        try Data(count: size).write(to: zeroed)
+        try Data().write(to: test.layout.journalRecord(1, serials[1]))
+        expectSuccess(try Tools.siteA("seal", "--ceremony", test.path, "--batch", "1"))
+        #expect(!FileManager.default.fileExists(atPath: test.layout.journal(1).path))
+        #expect(FileManager.default.fileExists(atPath: test.layout.retention(.siteA, batch: 1).path))
+    }
+
+    /// Seal checks each record by what it holds: a card's record replaced by another
+    /// card's is refused before anything is destroyed.
+    @Test func sealRefusesARecordHoldingAnotherCard() throws {
+        let test = try verifiedBatch(cards: 2)
         let serials = try Transcript.load(test.layout).body.serials(batch: 1)
         let first = test.layout.journalRecord(1, serials[0])
         let second = test.layout.journalRecord(1, serials[1])

@@ -163,6 +163,20 @@ import Testing
         #expect(report.payload.body.failures.map(\.serial) == [Serial(lot: 1, sequence: 1)])
     }
 
+    @Test("a key batch that repeats several cards is refused naming the first card repeated, on every run")
+    func aKeyBatchRepeatingCardsNamesTheFirstRepeat() throws {
+        let test = try TestCeremony(cards: 4, batchSize: 4)
+        try expectSuccess(Tools.siteA("issue", "--ceremony", test.path, "--batch", "1"))
+        try expectSuccess(Tools.siteB("mint", "--ceremony", test.path, "--batch", "1"))
+        // Every card twice, the second time in reverse: 0000001-0003 is the first to repeat.
+        try test.resign(test.layout.keyBatch(1), as: KeyBatchBody.self, signer: try test.siteKey(.siteB)) { payload in
+            payload.with(body: KeyBatchBody(cards: payload.body.cards + payload.body.cards.reversed()))
+        }
+        try expectRefusalChangingNothing(test, containing: "card 0000001-0003: appears twice") {
+            try Tools.siteA("verify", "--ceremony", test.path, "--batch", "1")
+        }
+    }
+
     @Test func aKeyBatchThatAnswersSomethingElseIsRefused() throws {
         let test = try TestCeremony(cards: 2, batchSize: 2)
         try expectSuccess(Tools.siteA("issue", "--ceremony", test.path, "--batch", "1"))

@@ -145,13 +145,14 @@ import Testing
         let database = try Self.python(
             """
             import sys, sqlite3, tempfile, os
-            path = os.path.join(tempfile.mkdtemp(), "d.sqlite")
-            db = sqlite3.connect(path)
-            db.execute('pragma encoding = "UTF-16le"')
-            db.execute("create table cards (serial text, passphrase text, n integer)")
-            db.execute("insert into cards values ('0000001-0000', 'ABCD-EFGH', 7)")
-            db.commit(); db.close()
-            sys.stdout.buffer.write(open(path, "rb").read())
+            with tempfile.TemporaryDirectory() as folder:
+                path = os.path.join(folder, "d.sqlite")
+                db = sqlite3.connect(path)
+                db.execute('pragma encoding = "UTF-16le"')
+                db.execute("create table cards (serial text, passphrase text, n integer)")
+                db.execute("insert into cards values ('0000001-0000', 'ABCD-EFGH', 7)")
+                db.commit(); db.close()
+                sys.stdout.buffer.write(open(path, "rb").read())
             """)
         #expect(Containers.looksLikeSQLite(database))
         // UTF-16 in the pages: the UTF-8 text is not there as is.

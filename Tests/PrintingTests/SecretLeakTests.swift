@@ -35,7 +35,7 @@ import Testing
         "a whole mock ceremony leaves no card secret outside the print run", arguments: ["", "sites-both-keep-shares"])
     func noSecretOutsideThePrintRun(fault: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("leak-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { MockCeremonyRun.remove(folder) }
         let arguments = ["-x", MockCeremonyRun.script]
         let environment = [
             "BIN": MockCeremonyRun.bin, "CARDS": "4", "BATCH_SIZE": "2", "CEREMONY_DIR": folder.path, "FAULT": fault,

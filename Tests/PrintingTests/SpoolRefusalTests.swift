@@ -67,7 +67,9 @@ import Testing
                 == "card-print: printed/site-b/batch-0001.faces.json: card 0000001-0000: appears twice in the spool\n")
     }
 
-    @Test("a label spool that lists a card twice is refused (it used to trap, exit 132)")
+    @Test(
+        "a label spool that lists a card twice is refused (it used to trap, exit 132), and no card is written: batch 1's cards neither"
+    )
     func duplicateLabel() throws {
         let folder = try copy { layout in
             let labels = try ScratchLabel.readSpool(layout.labels(2))
@@ -78,6 +80,10 @@ import Testing
         #expect(
             result.stderr
                 == "card-print: printed/site-a/batch-0002.labels: card 0000002-0000: appears twice in the spool\n")
+        // Every spool is checked before the first card is written (batch 1's used to be written first).
+        let cards = folder.url.appendingPathComponent("cards").path
+        let written = (try? FileManager.default.contentsOfDirectory(atPath: cards)) ?? []
+        #expect(written.isEmpty, "cards/ holds \(written.sorted())")
     }
 
     @Test("a card the manifest does not have, with a label and a face, is refused: never more cards than the manifest")

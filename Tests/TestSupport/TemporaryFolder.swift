@@ -1,6 +1,7 @@
 import Foundation
 
-/// A private (0700) temporary folder, removed with everything in it when released.
+/// A private (0700) temporary folder, removed with everything in it when released, or
+/// when the process exits if it never is (a shared fixture held by a `static let`).
 package final class TemporaryFolder: Sendable {
     package let url: URL
 
@@ -9,6 +10,7 @@ package final class TemporaryFolder: Sendable {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(
             at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        RemovedAtExit.register(url)
     }
 
     /// Writes `text` to a new 0600 file in the folder and returns its path.
@@ -19,5 +21,8 @@ package final class TemporaryFolder: Sendable {
         return path
     }
 
-    deinit { try? FileManager.default.removeItem(at: url) }
+    deinit {
+        RemovedAtExit.remove(url)
+        RemovedAtExit.forget(url)
+    }
 }

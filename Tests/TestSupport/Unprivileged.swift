@@ -55,6 +55,7 @@ package enum Unprivileged {
             "unprivileged-tools-\(getpid())")
         let copy = folder.appendingPathComponent(executable.lastPathComponent)
         if !FileManager.default.fileExists(atPath: copy.path) {
+            RemovedAtExit.register(folder)
             try FileManager.default.createDirectory(
                 at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
             let partial = folder.appendingPathComponent(".\(executable.lastPathComponent).\(UUID().uuidString)")

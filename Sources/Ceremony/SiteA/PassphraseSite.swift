@@ -134,11 +134,11 @@ package struct PassphraseSite: Sendable {
         try ceremony.checkChain(answerEntry, within: transcript)
         let expected = issued.payload.body.cards.map(\.serial)
         let received = answer.payload.body.cards.map(\.serial)
-        if let duplicate = Dictionary(grouping: received, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+        if let duplicate = Self.firstRepeated(received) {
             throw .refusedCard(file: path, serial: duplicate, reason: "appears twice")
         }
         // The intermediate batch is read back from transfer/: a serial twice there is refused, never a trap below.
-        if let duplicate = Dictionary(grouping: expected, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+        if let duplicate = Self.firstRepeated(expected) {
             throw .refusedCard(
                 file: layout.relative(layout.intermediateBatch(batch)), serial: duplicate, reason: "appears twice")
         }
@@ -175,6 +175,13 @@ package struct PassphraseSite: Sendable {
         try signed.write(in: transfer, name: reportURL.lastPathComponent)
         try ledger.record(batch, .verified, payload: signed.digest)
         return report
+    }
+
+    /// The first serial in `serials` that repeats an earlier one (at its second appearance), or
+    /// nil: a refusal names the same card on every run, whatever the hash seed.
+    static func firstRepeated(_ serials: [Serial]) -> Serial? {
+        var seen: Set<Serial> = []
+        return serials.first { !seen.insert($0).inserted }
     }
 
     /// One card's confirmation: the code must carry this card's ownerentropy and
@@ -308,7 +315,12 @@ extension PassphraseSite {
                         "is not a card record this site wrote: seal destroys only those; move it away and seal again")
             }
             // A record must hold its card (or be all zeros: a seal killed while destroying it).
-            if let serial = records[name], try !journal.read(name, limit: 1 << 16).allSatisfy({ $0 == 0 }) {
+            // It holds a passphrase, so it is read into a zeroing buffer, as every secret is.
+            if let serial = records[name],
+                try !journal.readSecret(name, limit: 1 << 16, allowEmpty: true).withUnsafeBytes({
+                    $0.allSatisfy { $0 == 0 }
+                })
+            {
                 _ = try JournalCard.read(in: journal, expected: serial)
             }
         }
