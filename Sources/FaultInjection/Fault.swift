@@ -118,30 +118,6 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
         case afterClose
     }
 
-    package var phase: Phase {
-        switch self {
-        case .aReusesOwnersalt, .aWeakPolicy, .bReusesSeedb, .bWeakRandomness, .aWeakPassphraseGenerator,
-            .bRunsOtherBuild, .aForgesBuild:
-            .during
-        case .aLogsPassphrases, .aLogsPassphrasesHex, .aLogsPassphrasesBase64, .aLogsPassphrasesJSON,
-            .aLogsPassphrasesSQLite, .aKeepsPassfactorNested, .bKeepsSeedb, .bKeepsFactorb,
-            .bSendsEncryptedKeyToA, .sitesBothKeepShares, .bSubstitutesAddress, .bKeepsShareAsSiteRecord,
-            .aHidesPassphrasesInTransfer:
-            .afterMint
-        case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsEscapedPassphrase, .aKeepsGzippedPassphrase,
-            .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aHidesZlibBehindDecoys,
-            .aHidesPassphrasesAcrossWindow, .aHidesGzipAtOffset, .aMisalignsBase64Gzip, .aLeavesDecompressionBomb,
-            .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58,
-            .bKeepsSeedbXxd, .aKeepsXzPassphrase, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes,
-            .bKeepsFaceSheet, .bHidesFaceSheetInBinary, .aKeepsUTF32Passphrase, .aKeepsBzip2Passphrase,
-            .aKeepsZstdPassphrase, .aKeepsZippedPassphrase, .bKeepsReversedSeedb, .bKeepsSeedbSpacedDecimal,
-            .bothKeepGzippedShares,
-            .bLeavesSeedbOnMedium:
-            .afterMint
-        default: .afterClose
-        }
-    }
-
     /// Whether site A's own checks refuse the faulty bundle, so the run stops at the
     /// first verify and never closes (the audit then sees what had already crossed).
     package var stopsTheRun: Bool { self == .bSendsEncryptedKeyToA }
@@ -149,179 +125,300 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     /// Whether the fault is on the transfer medium, so the audit sees it only with the medium's
     /// image (`--image medium=PATH`; in-process, ``MockCeremony/medium(for:)``).
     package var onMedium: Bool { self == .bLeavesSeedbOnMedium }
+}
 
-    /// The checks that must fail when this fault is present (others may fail too).
-    package var caughtBy: Set<Check> {
+extension Fault {
+    /// What a fault is and what must catch it: one line on it, when it strikes, the
+    /// checks that must fail, and for a deep-search fault the form it keeps its share in.
+    package struct Spec: Sendable {
+        /// One line on what the fault is.
+        package let summary: String
+        /// When the fault strikes.
+        package let phase: Phase
+        /// The checks that must fail when this fault is present (others may fail too).
+        package let caughtBy: Set<Check>
+        /// The form a deep-search fault keeps its share in (``KeptForm``); nil for the others.
+        package let keptForm: KeptForm?
+
+        init(_ summary: String, _ phase: Phase, _ caughtBy: Set<Check>, kept keptForm: KeptForm? = nil) {
+            self.summary = summary
+            self.phase = phase
+            self.caughtBy = caughtBy
+            self.keptForm = keptForm
+        }
+    }
+
+    /// The fault's entry in the catalogue: one case per fault, in the order they are
+    /// declared (the order of Docs/Audit.md's fault table).
+    package var spec: Spec {
         switch self {
-        case .aLogsPassphrases, .aLogsPassphrasesHex, .aLogsPassphrasesBase64, .aLogsPassphrasesJSON,
-            .aLogsPassphrasesSQLite, .aKeepsPassfactorNested:
-            [.siteA]
-        case .aReusesOwnersalt: [.uniqueness, .randomness]
-        case .aWeakPolicy: [.policy]
-        case .bKeepsSeedb, .bKeepsFactorb: [.siteB, .exposure, .retention]
-        case .bKeepsEncryptedKeys: [.siteB, .exposure, .retention]
-        case .bSendsEncryptedKeyToA: [.transcriptShares, .siteA]
-        case .sitesBothKeepShares: [.siteA, .siteB, .bothSites]
-        case .bSubstitutesAddress: [.codeAgreement, .coverage]
-        case .bReusesSeedb: [.uniqueness, .randomness]
-        case .bWeakRandomness: [.randomness]
-        case .replaysBundle: [.chain]
-        case .dropsBundle: [.coverage, .closing]
-        case .reordersBundles: [.chain]
-        case .editsBundle: [.signatures]
-        case .signsWithUndeclaredKey: [.signatures]
-        case .foreignCeremonyBundle: [.binding]
-        case .skipsSerial: [.serials, .answers]
-        case .duplicatesSerial: [.serials]
-        case .closingNotCountersigned: [.closing]
-        case .duplicatesPayloadKey, .aliasesPayloadField: [.signatures]
-        case .hidesFileInTransfer, .escapesInFileName: [.signatures]
-        case .aResignsClosingForSample: [.sample]
-        case .undeclaredCountersignature: [.signatures]
-        case .declarationReplaced: [.keys]
-        case .swappedLabels: [.sample, .control]
-        case .facesMissing: [.control]
-        case .aDeletesLedger: [.retention]
-        case .duplicatesFace, .extraFace: [.serials]
-        case .aKeepsUnexplainedFile: [.defaultDeny]
-        case .bKeepsShareAsSiteRecord: [.defaultDeny, .shareShaped, .siteB]
-        case .aHidesPassphrasesInTransfer: [.defaultDeny, .shareShaped, .transcriptShares]
-        case .unknownFolderBesideSites: [.defaultDeny, .shareShaped, .siteA, .siteB]
-        case .bHidesSeedbInAttribute: [.defaultDeny, .shareShaped, .exposure]
-        case .aKeepsEncryptedKeys: [.siteA, .transcriptShares, .defaultDeny, .shareShaped]
-        case .aWeakPassphraseGenerator: [.exposure, .randomness]
-        case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsEscapedPassphrase, .aKeepsGzippedPassphrase,
-            .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aHidesZlibBehindDecoys,
-            .aHidesPassphrasesAcrossWindow, .aHidesGzipAtOffset, .aMisalignsBase64Gzip, .aLeavesDecompressionBomb,
-            .aKeepsXzPassphrase, .aKeepsUTF32Passphrase, .aKeepsBzip2Passphrase, .aKeepsZstdPassphrase,
-            .aKeepsZippedPassphrase:
-            [.siteA]
-        case .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58,
-            .bKeepsSeedbXxd, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes, .bKeepsFaceSheet,
-            .bHidesFaceSheetInBinary, .bKeepsReversedSeedb, .bKeepsSeedbSpacedDecimal:
-            [.siteB, .exposure]
-        case .bothKeepGzippedShares: [.siteA, .siteB, .bothSites]
-        case .aNamesFileByPassphrase, .aKeepsPassphrasesUnderNonUTF8Name, .aKeepsPassphrasesInUnreadableFolder:
-            [.defaultDeny, .siteA]
-        case .bKeepsSeedbAsLinkTarget, .bKeepsSeedbBeyondPathMax: [.defaultDeny, .siteB]
-        // Found only when the audit is given the medium's image (a medium counts in both views).
-        case .bLeavesSeedbOnMedium: [.siteA, .siteB]
-        case .exceptionLogEdited, .exceptionLogCut, .aLogsAsSiteB: [.exceptionLog]
-        case .bRunsOtherBuild, .aForgesBuild: [.builds]
+        // Site A keeps what it must destroy.
+        case .aLogsPassphrases: Spec("site A writes every passphrase to a plain-text log", .afterMint, [.siteA])
+        case .aLogsPassphrasesHex: Spec("site A logs passphrases as hex", .afterMint, [.siteA])
+        case .aLogsPassphrasesBase64:
+            Spec("site A logs passphrases inside a base64 blob, wrapped at 76 columns", .afterMint, [.siteA])
+        case .aLogsPassphrasesJSON: Spec("site A keeps a JSON cache of passphrases", .afterMint, [.siteA])
+        case .aLogsPassphrasesSQLite: Spec("site A keeps passphrases in a SQLite database", .afterMint, [.siteA])
+        case .aKeepsPassfactorNested: Spec("site A keeps passfactors as hex, four folders deep", .afterMint, [.siteA])
+        // Site A draws badly.
+        case .aReusesOwnersalt:
+            Spec("site A gives the first card of every batch the same ownersalt", .during, [.uniqueness, .randomness])
+        case .aWeakPolicy: Spec("the ceremony runs with a 60-bit passphrase policy (forced)", .during, [.policy])
+        // Site B keeps what it must destroy, or sends what it must not.
+        case .bKeepsSeedb:
+            Spec("site B keeps every seedb in a binary file", .afterMint, [.siteB, .exposure, .retention])
+        case .bKeepsFactorb: Spec("site B keeps every factorb as hex", .afterMint, [.siteB, .exposure, .retention])
+        case .bKeepsEncryptedKeys:
+            Spec(
+                "site B keeps a copy of the card faces with the encrypted keys, made after its retention statement",
+                .afterClose, [.siteB, .exposure, .retention])
+        case .bSendsEncryptedKeyToA:
+            Spec(
+                "site B puts each encrypted key into the key batch it sends A (A refuses the non-canonical bundle, too late)",
+                .afterMint, [.transcriptShares, .siteA])
+        case .sitesBothKeepShares:
+            Spec("site A keeps passphrases and site B keeps seedb", .afterMint, [.siteA, .siteB, .bothSites])
+        // Site B cheats on the cards.
+        case .bSubstitutesAddress:
+            Spec(
+                "site B prints and reports an address of its own for one card", .afterMint, [.codeAgreement, .coverage])
+        case .bReusesSeedb:
+            Spec("site B gives the first card of every batch the same seedb", .during, [.uniqueness, .randomness])
+        case .bWeakRandomness:
+            Spec("site B draws seedb from a 7-bit generator (top bit always clear)", .during, [.randomness])
+        // The transcript is tampered with.
+        case .replaysBundle: Spec("a bundle is copied into the transcript a second time", .afterClose, [.chain])
+        case .dropsBundle:
+            Spec("a confirmation report is removed from the transcript", .afterClose, [.coverage, .closing])
+        case .reordersBundles:
+            Spec("two of site A's payloads swap sequence numbers (re-signed by A)", .afterClose, [.chain])
+        case .editsBundle: Spec("one byte of a signed bundle is changed", .afterClose, [.signatures])
+        case .signsWithUndeclaredKey:
+            Spec("a bundle is re-signed by a key the manifest does not declare", .afterClose, [.signatures])
+        case .foreignCeremonyBundle:
+            Spec("a bundle bound to another ceremony id is placed in the transcript", .afterClose, [.binding])
+        case .skipsSerial:
+            Spec("a card is removed from both batches (re-signed by both sites)", .afterClose, [.serials, .answers])
+        case .duplicatesSerial: Spec("a card appears twice in a key batch (re-signed by B)", .afterClose, [.serials])
+        case .closingNotCountersigned:
+            Spec("the closing manifest carries only site A's signature", .afterClose, [.closing])
+        // A signer signs bytes that two readers would read two ways.
+        case .duplicatesPayloadKey:
+            Spec(
+                "site A re-signs its intermediate batch with the field batch twice (\"batch\":2 before \"batch\":1)",
+                .afterClose, [.signatures])
+        case .aliasesPayloadField:
+            Spec(
+                "site B re-signs its key batch with confirmationCode beside confirmation_code (a reader may take either)",
+                .afterClose, [.signatures])
+        case .hidesFileInTransfer:
+            Spec("a copy of a key batch is hidden in transfer/ under a dot name", .afterClose, [.signatures])
+        case .escapesInFileName:
+            Spec(
+                "site A leaves a bundle whose name holds terminal escapes and a false verdict line, and whose payloadType holds newlines",
+                .afterClose, [.signatures])
+        case .aResignsClosingForSample:
+            Spec(
+                "site A re-signs the closing manifest without the auditor's commitment, to pick the sample (B countersigns again)",
+                .afterClose, [.sample])
+        case .undeclaredCountersignature:
+            Spec("a key nobody declared adds its signature to a batch bundle", .afterClose, [.signatures])
+        case .declarationReplaced:
+            Spec("site B's key declaration in transfer/ is replaced by one of another key", .afterClose, [.keys])
+        // The physical world is wrong.
+        case .swappedLabels:
+            Spec(
+                "the first scratch-off labels of batches 1 and 2 are printed on each other's cards", .afterClose,
+                [.sample, .control])
+        case .facesMissing: Spec("a batch's card faces are missing from the print run", .afterClose, [.control])
+        // A site erases its memory of what it did (to issue or mint a batch again).
+        case .aDeletesLedger:
+            Spec(
+                "site A deletes its batch ledger after its last retention statement listed it", .afterClose,
+                [.retention])
+        case .duplicatesFace:
+            Spec(
+                "site B's face spool lists a card twice, the second face with another address", .afterClose, [.serials])
+        case .extraFace: Spec("site B's face spool holds a card the manifest does not have", .afterClose, [.serials])
+        // A site keeps a copy where the audit does not search by value: default deny and blind detection.
+        case .aKeepsUnexplainedFile:
+            Spec("site A keeps a file of 4096 random bytes, which no search can read", .afterClose, [.defaultDeny])
+        case .bKeepsShareAsSiteRecord:
+            Spec(
+                "site B keeps seedb in hex in a file its next retention statement lists as a \"site record\"",
+                .afterMint, [.defaultDeny, .shareShaped, .siteB])
+        case .aHidesPassphrasesInTransfer:
+            Spec(
+                "site A hides the passphrases in a dot file in transfer/", .afterMint,
+                [.defaultDeny, .shareShaped, .transcriptShares])
+        case .unknownFolderBesideSites:
+            Spec(
+                "a folder site-c/ beside site-a/ holds a copy of the card faces", .afterClose,
+                [.defaultDeny, .shareShaped, .siteA, .siteB])
+        case .bHidesSeedbInAttribute:
+            Spec(
+                "site B hides each seedb in hex in an extended attribute of its ledger", .afterClose,
+                [.defaultDeny, .shareShaped, .exposure])
+        case .aKeepsEncryptedKeys:
+            Spec(
+                "site A keeps a copy of the card faces with the encrypted keys", .afterClose,
+                [.siteA, .transcriptShares, .defaultDeny, .shareShaped])
+        case .aWeakPassphraseGenerator:
+            Spec(
+                "site A draws each passphrase from 30 random bits (14 leading zeros) under the standard 100-bit policy",
+                .during, [.exposure, .randomness])
+        // A site keeps a share in a form or container a plain search misses (the deep search).
+        case .aKeepsUTF16Passphrase:
+            Spec("site A keeps passphrases as UTF-16LE text", .afterMint, [.siteA], kept: .utf16le)
+        case .aKeepsBarePassphrase:
+            Spec("site A keeps passphrases in lower case without their dashes", .afterMint, [.siteA], kept: .bare)
+        case .aKeepsEscapedPassphrase:
+            Spec("site A keeps passphrases as JSON strings of \\u escapes", .afterMint, [.siteA], kept: .jsonEscapes)
+        case .aKeepsGzippedPassphrase:
+            Spec(
+                "site A keeps its passphrase log gzipped (its retention statement lists it)", .afterMint, [.siteA],
+                kept: .gzip)
+        case .aKeepsArchivedPassphrase:
+            Spec("site A keeps passphrases in a .tar.gz", .afterMint, [.siteA], kept: .tarGzip)
+        case .aKeepsNestedPassphrase:
+            Spec(
+                "site A keeps passphrases in a zip in a tar in a gzip, base64 at 76 columns", .afterMint, [.siteA],
+                kept: .nested)
+        case .aKeepsSQLiteUTF16Passphrase:
+            Spec(
+                "site A keeps passphrases in a SQLite database with UTF-16 text", .afterMint, [.siteA],
+                kept: .sqliteUTF16)
+        case .aHidesZlibBehindDecoys:
+            Spec(
+                "site A keeps its passphrase log as a zlib stream after 300 decoy zlib headers", .afterMint, [.siteA],
+                kept: .zlibBehindDecoys)
+        case .aHidesPassphrasesAcrossWindow:
+            Spec(
+                "site A keeps its passphrases in a 35 MiB file: base64 of a zlib stream of 3 MiB of log lines then the passphrases, across the audit's first 32 MiB window",
+                .afterMint, [.siteA], kept: .acrossWindow)
+        case .aHidesGzipAtOffset:
+            Spec(
+                "site A keeps its passphrase log gzipped, after three random bytes", .afterMint, [.siteA],
+                kept: .gzipAtOffset)
+        case .aMisalignsBase64Gzip:
+            Spec(
+                "site A keeps its passphrase log as base64 of a gzip, one base64 character before it (its groups off by one)",
+                .afterMint, [.siteA], kept: .misalignedBase64)
+        case .aKeepsXzPassphrase: Spec("site A keeps its passphrase log xz-compressed", .afterMint, [.siteA], kept: .xz)
+        case .aLeavesDecompressionBomb:
+            Spec("site A leaves a 64 KiB gzip that inflates to 64 MiB", .afterMint, [.siteA], kept: .bomb)
+        case .bKeepsSeedbByteArray:
+            Spec(
+                "site B keeps every seedb as a pretty-printed JSON byte array", .afterMint, [.siteB, .exposure],
+                kept: .byteArray)
+        case .bKeepsSeedb0x:
+            Spec("site B keeps every seedb as a list of 0x bytes", .afterMint, [.siteB, .exposure], kept: .hex0xList)
+        case .bKeepsSeedbLittleEndian:
+            Spec(
+                "site B keeps every seedb as little-endian (byte-reversed) hex", .afterMint, [.siteB, .exposure],
+                kept: .littleEndianHex)
+        case .bKeepsSeedbBase32:
+            Spec(
+                "site B keeps every seedb in base32, off a 5-byte boundary", .afterMint, [.siteB, .exposure],
+                kept: .base32)
+        case .bKeepsSeedbBase58:
+            Spec("site B keeps every seedb in base58", .afterMint, [.siteB, .exposure], kept: .base58)
+        case .bKeepsSeedbXxd:
+            Spec("site B keeps an xxd dump of every seedb", .afterMint, [.siteB, .exposure], kept: .xxd)
+        case .bSplitsSeedb:
+            Spec("site B keeps each seedb's hex split over two files", .afterMint, [.siteB, .exposure], kept: .split)
+        case .bKeepsUTF16Key:
+            Spec("site B keeps every encrypted key as UTF-16LE text", .afterMint, [.siteB, .exposure], kept: .keyUTF16)
+        case .bKeepsKeySecretBytes:
+            Spec(
+                "site B keeps the 24 non-public bytes of every encrypted key", .afterMint, [.siteB, .exposure],
+                kept: .keySecretBytes)
+        case .bKeepsFaceSheet:
+            Spec(
+                "site B keeps a copy of card-print's face sheet (each key printed over two SVG text lines)", .afterMint,
+                [.siteB, .exposure], kept: .faceSheet)
+        case .bHidesFaceSheetInBinary:
+            Spec(
+                "site B hides card-print's face sheet between two blocks of random bytes, as in a binary file",
+                .afterMint, [.siteB, .exposure], kept: .faceSheetInBinary)
+        case .aKeepsUTF32Passphrase:
+            Spec("site A keeps passphrases as UTF-32LE text", .afterMint, [.siteA], kept: .utf32le)
+        case .aKeepsBzip2Passphrase:
+            Spec("site A keeps its passphrase log bzip2-compressed", .afterMint, [.siteA], kept: .bzip2)
+        case .aKeepsZstdPassphrase:
+            Spec("site A keeps its passphrase log zstd-compressed", .afterMint, [.siteA], kept: .zstd)
+        case .aKeepsZippedPassphrase:
+            Spec("site A keeps its passphrase log in a zip, alone", .afterMint, [.siteA], kept: .zip)
+        case .bKeepsReversedSeedb:
+            Spec(
+                "site B keeps every seedb with its bytes in reverse order", .afterMint, [.siteB, .exposure],
+                kept: .reversed)
+        case .bKeepsSeedbSpacedDecimal:
+            Spec(
+                "site B keeps every seedb as decimal bytes separated by spaces", .afterMint, [.siteB, .exposure],
+                kept: .spaced)
+        case .bothKeepGzippedShares:
+            Spec(
+                "site A gzips its passphrases and site B its seedb, each left in its folder (later statements list them)",
+                .afterMint, [.siteA, .siteB, .bothSites])
+        // A site keeps a share in a file-system blind spot.
+        case .aNamesFileByPassphrase:
+            Spec(
+                "site A keeps an empty file in its folder named by each passphrase", .afterClose,
+                [.defaultDeny, .siteA])
+        case .bKeepsSeedbAsLinkTarget:
+            Spec(
+                "site B keeps a dangling symbolic link whose target is each seedb in hex", .afterClose,
+                [.defaultDeny, .siteB])
+        case .aKeepsPassphrasesUnderNonUTF8Name:
+            Spec("site A keeps its passphrases in a file whose name is not UTF-8", .afterClose, [.defaultDeny, .siteA])
+        case .bKeepsSeedbBeyondPathMax:
+            Spec(
+                "site B keeps every seedb in hex in a file whose path is longer than PATH_MAX (4096), in nested folders",
+                .afterClose, [.defaultDeny, .siteB])
+        case .aKeepsPassphrasesInUnreadableFolder:
+            Spec(
+                "site A keeps its passphrases in a folder of mode 000 (root still reads it; others see an unreadable folder)",
+                .afterClose, [.defaultDeny, .siteA])
+        // A site leaves a share on the medium the bundles cross on (ceremony-audit --image medium=PATH).
+        case .bLeavesSeedbOnMedium:
+            Spec(
+                "site B writes every seedb onto the transfer medium, then deletes the file (its clusters stay on the FAT image)",
+                .afterMint, [.siteA, .siteB])
+        // The record of what went wrong is rewritten.
+        case .exceptionLogEdited:
+            Spec(
+                "after close, the first exception-log entry's reason is rewritten (the line stays canonical JSON)",
+                .afterClose, [.exceptionLog])
+        case .exceptionLogCut:
+            Spec(
+                "after close, the exception log's last entry is removed (what is left is still a whole chain)",
+                .afterClose, [.exceptionLog])
+        case .aLogsAsSiteB:
+            Spec(
+                "after close, site A appends an exception entry in site B's name, chained to the head and signed with its own key",
+                .afterClose, [.exceptionLog])
+        // A site runs other software than the ceremony's build, or lies about which.
+        case .bRunsOtherBuild:
+            Spec(
+                "site B runs key-site of another build (its payloads record version \(MockCeremony.otherVersion))",
+                .during, [.builds])
+        case .aForgesBuild:
+            Spec(
+                "site A's intermediate batches record a build it wrote by hand: the tool key-site, an executable no other payload names",
+                .during, [.builds])
         }
     }
 
     /// One line on what the fault is.
-    package var summary: String {
-        switch self {
-        case .aLogsPassphrases: "site A writes every passphrase to a plain-text log"
-        case .aLogsPassphrasesHex: "site A logs passphrases as hex"
-        case .aLogsPassphrasesBase64: "site A logs passphrases inside a base64 blob, wrapped at 76 columns"
-        case .aLogsPassphrasesJSON: "site A keeps a JSON cache of passphrases"
-        case .aLogsPassphrasesSQLite: "site A keeps passphrases in a SQLite database"
-        case .aKeepsPassfactorNested: "site A keeps passfactors as hex, four folders deep"
-        case .aReusesOwnersalt: "site A gives the first card of every batch the same ownersalt"
-        case .aWeakPolicy: "the ceremony runs with a 60-bit passphrase policy (forced)"
-        case .bKeepsSeedb: "site B keeps every seedb in a binary file"
-        case .bKeepsFactorb: "site B keeps every factorb as hex"
-        case .bKeepsEncryptedKeys:
-            "site B keeps a copy of the card faces with the encrypted keys, made after its retention statement"
-        case .bSendsEncryptedKeyToA:
-            "site B puts each encrypted key into the key batch it sends A (A refuses the non-canonical bundle, too late)"
-        case .sitesBothKeepShares: "site A keeps passphrases and site B keeps seedb"
-        case .bSubstitutesAddress: "site B prints and reports an address of its own for one card"
-        case .bReusesSeedb: "site B gives the first card of every batch the same seedb"
-        case .bWeakRandomness: "site B draws seedb from a 7-bit generator (top bit always clear)"
-        case .replaysBundle: "a bundle is copied into the transcript a second time"
-        case .dropsBundle: "a confirmation report is removed from the transcript"
-        case .reordersBundles: "two of site A's payloads swap sequence numbers (re-signed by A)"
-        case .editsBundle: "one byte of a signed bundle is changed"
-        case .signsWithUndeclaredKey: "a bundle is re-signed by a key the manifest does not declare"
-        case .foreignCeremonyBundle: "a bundle bound to another ceremony id is placed in the transcript"
-        case .skipsSerial: "a card is removed from both batches (re-signed by both sites)"
-        case .duplicatesSerial: "a card appears twice in a key batch (re-signed by B)"
-        case .closingNotCountersigned: "the closing manifest carries only site A's signature"
-        case .duplicatesPayloadKey:
-            "site A re-signs its intermediate batch with the field batch twice (\"batch\":2 before \"batch\":1)"
-        case .aliasesPayloadField:
-            "site B re-signs its key batch with confirmationCode beside confirmation_code (a reader may take either)"
-        case .hidesFileInTransfer: "a copy of a key batch is hidden in transfer/ under a dot name"
-        case .escapesInFileName:
-            "site A leaves a bundle whose name holds terminal escapes and a false verdict line, and whose payloadType holds newlines"
-        case .aResignsClosingForSample:
-            "site A re-signs the closing manifest without the auditor's commitment, to pick the sample (B countersigns again)"
-        case .undeclaredCountersignature: "a key nobody declared adds its signature to a batch bundle"
-        case .declarationReplaced: "site B's key declaration in transfer/ is replaced by one of another key"
-        case .swappedLabels: "the first scratch-off labels of batches 1 and 2 are printed on each other's cards"
-        case .facesMissing: "a batch's card faces are missing from the print run"
-        case .aDeletesLedger: "site A deletes its batch ledger after its last retention statement listed it"
-        case .duplicatesFace: "site B's face spool lists a card twice, the second face with another address"
-        case .extraFace: "site B's face spool holds a card the manifest does not have"
-        case .aKeepsUnexplainedFile: "site A keeps a file of 4096 random bytes, which no search can read"
-        case .bKeepsShareAsSiteRecord:
-            "site B keeps seedb in hex in a file its next retention statement lists as a \"site record\""
-        case .aHidesPassphrasesInTransfer: "site A hides the passphrases in a dot file in transfer/"
-        case .unknownFolderBesideSites: "a folder site-c/ beside site-a/ holds a copy of the card faces"
-        case .bHidesSeedbInAttribute: "site B hides each seedb in hex in an extended attribute of its ledger"
-        case .aKeepsEncryptedKeys: "site A keeps a copy of the card faces with the encrypted keys"
-        case .aWeakPassphraseGenerator:
-            "site A draws each passphrase from 30 random bits (14 leading zeros) under the standard 100-bit policy"
-        case .aKeepsUTF16Passphrase: "site A keeps passphrases as UTF-16LE text"
-        case .aKeepsBarePassphrase: "site A keeps passphrases in lower case without their dashes"
-        case .aKeepsEscapedPassphrase: "site A keeps passphrases as JSON strings of \\u escapes"
-        case .aKeepsGzippedPassphrase: "site A keeps its passphrase log gzipped (its retention statement lists it)"
-        case .aKeepsArchivedPassphrase: "site A keeps passphrases in a .tar.gz"
-        case .aKeepsNestedPassphrase: "site A keeps passphrases in a zip in a tar in a gzip, base64 at 76 columns"
-        case .aKeepsSQLiteUTF16Passphrase: "site A keeps passphrases in a SQLite database with UTF-16 text"
-        case .aHidesZlibBehindDecoys:
-            "site A keeps its passphrase log as a zlib stream after 300 decoy zlib headers"
-        case .aHidesPassphrasesAcrossWindow:
-            "site A keeps its passphrases in a 35 MiB file: base64 of a zlib stream of 3 MiB of log lines then the passphrases, across the audit's first 32 MiB window"
-        case .aHidesGzipAtOffset: "site A keeps its passphrase log gzipped, after three random bytes"
-        case .aMisalignsBase64Gzip:
-            "site A keeps its passphrase log as base64 of a gzip, one base64 character before it (its groups off by one)"
-        case .aLeavesDecompressionBomb: "site A leaves a 64 KiB gzip that inflates to 64 MiB"
-        case .bKeepsSeedbByteArray: "site B keeps every seedb as a pretty-printed JSON byte array"
-        case .bKeepsSeedb0x: "site B keeps every seedb as a list of 0x bytes"
-        case .bKeepsSeedbLittleEndian: "site B keeps every seedb as little-endian (byte-reversed) hex"
-        case .bKeepsSeedbBase32: "site B keeps every seedb in base32, off a 5-byte boundary"
-        case .bKeepsSeedbBase58: "site B keeps every seedb in base58"
-        case .bKeepsSeedbXxd: "site B keeps an xxd dump of every seedb"
-        case .aKeepsXzPassphrase: "site A keeps its passphrase log xz-compressed"
-        case .bSplitsSeedb: "site B keeps each seedb's hex split over two files"
-        case .bKeepsUTF16Key: "site B keeps every encrypted key as UTF-16LE text"
-        case .bKeepsKeySecretBytes: "site B keeps the 24 non-public bytes of every encrypted key"
-        case .bKeepsFaceSheet:
-            "site B keeps a copy of card-print's face sheet (each key printed over two SVG text lines)"
-        case .bHidesFaceSheetInBinary:
-            "site B hides card-print's face sheet between two blocks of random bytes, as in a binary file"
-        case .aKeepsUTF32Passphrase: "site A keeps passphrases as UTF-32LE text"
-        case .aKeepsBzip2Passphrase: "site A keeps its passphrase log bzip2-compressed"
-        case .aKeepsZstdPassphrase: "site A keeps its passphrase log zstd-compressed"
-        case .aKeepsZippedPassphrase: "site A keeps its passphrase log in a zip, alone"
-        case .bKeepsReversedSeedb: "site B keeps every seedb with its bytes in reverse order"
-        case .bKeepsSeedbSpacedDecimal: "site B keeps every seedb as decimal bytes separated by spaces"
-        case .bothKeepGzippedShares:
-            "site A gzips its passphrases and site B its seedb, each left in its folder (later statements list them)"
-        case .aNamesFileByPassphrase: "site A keeps an empty file in its folder named by each passphrase"
-        case .bKeepsSeedbAsLinkTarget: "site B keeps a dangling symbolic link whose target is each seedb in hex"
-        case .aKeepsPassphrasesUnderNonUTF8Name: "site A keeps its passphrases in a file whose name is not UTF-8"
-        case .bKeepsSeedbBeyondPathMax:
-            "site B keeps every seedb in hex in a file whose path is longer than PATH_MAX (4096), in nested folders"
-        case .aKeepsPassphrasesInUnreadableFolder:
-            "site A keeps its passphrases in a folder of mode 000 (root still reads it; others see an unreadable folder)"
-        case .bLeavesSeedbOnMedium:
-            "site B writes every seedb onto the transfer medium, then deletes the file (its clusters stay on the FAT image)"
-        case .exceptionLogEdited:
-            "after close, the first exception-log entry's reason is rewritten (the line stays canonical JSON)"
-        case .exceptionLogCut:
-            "after close, the exception log's last entry is removed (what is left is still a whole chain)"
-        case .aLogsAsSiteB:
-            "after close, site A appends an exception entry in site B's name, chained to the head and signed with its own key"
-        case .bRunsOtherBuild:
-            "site B runs key-site of another build (its payloads record version \(MockCeremony.otherVersion))"
-        case .aForgesBuild:
-            "site A's intermediate batches record a build it wrote by hand: the tool key-site, an executable no other payload names"
-        }
-    }
+    package var summary: String { spec.summary }
+
+    /// When the fault strikes.
+    package var phase: Phase { spec.phase }
+
+    /// The checks that must fail when this fault is present (others may fail too).
+    package var caughtBy: Set<Check> { spec.caughtBy }
+
+    /// The form a deep-search fault keeps its share in.
+    package var keptForm: KeptForm? { spec.keptForm }
 }

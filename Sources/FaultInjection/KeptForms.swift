@@ -67,45 +67,6 @@ package enum KeptForm: String, CaseIterable, Sendable {
     }
 }
 
-extension Fault {
-    /// The form a deep-search fault keeps its share in.
-    package var keptForm: KeptForm? {
-        switch self {
-        case .aKeepsUTF16Passphrase: .utf16le
-        case .aKeepsBarePassphrase: .bare
-        case .aKeepsEscapedPassphrase: .jsonEscapes
-        case .aKeepsGzippedPassphrase: .gzip
-        case .aKeepsArchivedPassphrase: .tarGzip
-        case .aKeepsNestedPassphrase: .nested
-        case .aKeepsSQLiteUTF16Passphrase: .sqliteUTF16
-        case .aHidesZlibBehindDecoys: .zlibBehindDecoys
-        case .aHidesPassphrasesAcrossWindow: .acrossWindow
-        case .aHidesGzipAtOffset: .gzipAtOffset
-        case .aMisalignsBase64Gzip: .misalignedBase64
-        case .aLeavesDecompressionBomb: .bomb
-        case .bKeepsSeedbByteArray: .byteArray
-        case .bKeepsSeedb0x: .hex0xList
-        case .bKeepsSeedbLittleEndian: .littleEndianHex
-        case .bKeepsSeedbBase32: .base32
-        case .bKeepsSeedbBase58: .base58
-        case .bKeepsSeedbXxd: .xxd
-        case .aKeepsXzPassphrase: .xz
-        case .bSplitsSeedb: .split
-        case .bKeepsUTF16Key: .keyUTF16
-        case .bKeepsKeySecretBytes: .keySecretBytes
-        case .bKeepsFaceSheet: .faceSheet
-        case .bHidesFaceSheetInBinary: .faceSheetInBinary
-        case .aKeepsUTF32Passphrase: .utf32le
-        case .aKeepsBzip2Passphrase: .bzip2
-        case .aKeepsZstdPassphrase: .zstd
-        case .aKeepsZippedPassphrase: .zip
-        case .bKeepsReversedSeedb: .reversed
-        case .bKeepsSeedbSpacedDecimal: .spaced
-        default: nil
-        }
-    }
-}
-
 extension Injector {
     /// Has the form's site keep batch `batch`'s shares in `form`, in a file of its folder
     /// (`kept/batch-NNNN.<form>`, or two files for `split-across-files`).
