@@ -41,7 +41,8 @@ struct HexPairsTests {
         var lines: [String] = []
         var line = ""
         for b in bytes {
-            let piece = (33...126).contains(b) && b != 0x3D ? String(Character(Unicode.Scalar(b))) : "=" + hex(b, upper: true)
+            let piece =
+                (33...126).contains(b) && b != 0x3D ? String(Character(Unicode.Scalar(b))) : "=" + hex(b, upper: true)
             if line.count + piece.count > 75 {
                 lines.append(line + "=")
                 line = ""

@@ -71,13 +71,13 @@ extension Decoding {
     /// Runs of at least ``pairRunMinimum`` escapes `%HH` (URL encoding) or `=HH` (quoted-
     /// printable; `=` and a line break, its soft line break, is taken out) in the text regions,
     /// decoded, each with the offset it starts at. The bytes between two escapes are kept as they
-    /// are (an encoder leaves letters and digits alone) when there are at most 8 of them; more
-    /// end the run. A run also keeps up to 8 bytes before its first escape and after its last
+    /// are (an encoder leaves letters and digits alone) when there are at most 16 of them; more
+    /// end the run. A run also keeps up to 16 bytes before its first escape and after its last
     /// (a value's first or last bytes may be such letters). So `key=3f` in a log is no run, and
     /// a value encoded byte by byte (or a passphrase escaped whole) is one.
     static func escapedRuns(_ bytes: [UInt8], regions: [Range<Int>]? = nil) -> [(Int, [UInt8])] {
         let regions = regions ?? textRegions(bytes)
-        let gap = 8
+        let gap = 16
         return bytes.withUnsafeBufferPointer { b in
             var out: [(Int, [UInt8])] = []
             for prefix: UInt8 in [0x25, 0x3D] {
