@@ -94,6 +94,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case bKeepsSeedbHexPairs = "b-keeps-seedb-hex-pairs"
     case bKeepsSeedbURLEncoded = "b-keeps-seedb-url-encoded"
     case bKeepsSeedbQuotedPrintable = "b-keeps-seedb-quoted-printable"
+    case bKeepsSeedbLatin1JSON = "b-keeps-seedb-latin1-json"
+    case bKeepsSeedbLatin1Text = "b-keeps-seedb-latin1-text"
     case bothKeepGzippedShares = "both-keep-gzipped-shares"
     // A site keeps a share in a file-system blind spot.
     case aNamesFileByPassphrase = "a-names-file-by-passphrase"
@@ -372,6 +374,14 @@ extension Fault {
             Spec(
                 "site B keeps every seedb quoted-printable (=HH, soft line breaks) in a mail body",
                 .afterMint, [.siteB, .exposure], kept: .quotedPrintable)
+        case .bKeepsSeedbLatin1JSON:
+            Spec(
+                "site B keeps every seedb as a latin-1 string in JSON lines (\\u00xx and \\b escapes)",
+                .afterMint, [.siteB, .exposure], kept: .latin1JSON)
+        case .bKeepsSeedbLatin1Text:
+            Spec(
+                "site B keeps every seedb as a latin-1 string saved as UTF-8", .afterMint, [.siteB, .exposure],
+                kept: .latin1Text)
         case .bothKeepGzippedShares:
             Spec(
                 "site A gzips its passphrases and site B its seedb, each left in its folder (later statements list them)",

@@ -48,6 +48,10 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case urlEncoded = "url-encoded"
     /// A mail body, quoted-printable: `=HH` for bytes outside `!`–`~` and for `=`, soft line breaks.
     case quotedPrintable = "quoted-printable"
+    /// JSON lines, each seedb as a latin-1 string (Python's `json.dumps`: `\u00xx`, `\b`, `\f`).
+    case latin1JSON = "latin1-json"
+    /// Each seedb as a latin-1 string saved as UTF-8 (bytes from 80 up take two, control bytes as they are).
+    case latin1Text = "latin1-text"
     case split = "split-across-files"
     case seedbGzip = "seedb-gzip"
     // Encrypted keys (site B).
@@ -151,10 +155,20 @@ extension Injector {
             try put(
                 try python("import sys, gzip; sys.stdout.buffer.write(gzip.compress(bytes(64 << 20), 9))", input: []))
         case .decimal, .byteArray, .spaced, .hex0x, .hex0xList, .littleEndianHex, .reversed, .base32, .base32Lower,
-            .base58, .xxd, .hexdump, .hexPairs, .urlEncoded, .quotedPrintable:
+            .base58, .xxd, .hexdump, .hexPairs, .urlEncoded, .quotedPrintable, .latin1Text:
             try put(try seedbForm(form, batch: batch))
         case .seedbGzip:
             try put(try python(Self.compressor(.gzip), input: try seeds(batch).flatMap { $0.1.revealedBytes() }))
+        case .latin1JSON:
+            let rows = try seeds(batch).map { [$0.0.description, $0.1.revealedHex()] }
+            try put(
+                try python(
+                    """
+                    import sys, json
+                    for serial, seedb in json.load(sys.stdin):
+                        line = json.dumps({"serial": serial, "seedb": bytes.fromhex(seedb).decode("latin-1")})
+                        sys.stdout.write(line + "\\n")
+                    """, input: Array(try JSONSerialization.data(withJSONObject: rows))))
         case .split:
             for (serial, seedb) in try seeds(batch) {
                 let hex = seedb.revealedHex()
@@ -227,6 +241,8 @@ extension Injector {
                         return unreserved ? String(UnicodeScalar(b)) : String(format: "%%%02X", b)
                     }.joined() + " HTTP/1.1"
             }
+        case .latin1Text:
+            return lines { seedb in String(String.UnicodeScalarView(seedb.map { Unicode.Scalar($0) })) }
         case .quotedPrintable:
             // One body for all the batch's seeds, wrapped at 76 columns as a mail agent wraps it.
             var body = ""

@@ -42,11 +42,13 @@ import Testing
         .bKeepsSeedbHexPairs: .hexPairs,
         .bKeepsSeedbURLEncoded: .urlEncoded,
         .bKeepsSeedbQuotedPrintable: .quotedPrintable,
+        .bKeepsSeedbLatin1JSON: .latin1JSON,
+        .bKeepsSeedbLatin1Text: .latin1Text,
     ]
 
     @Test("each deep-search fault keeps its share in its recorded form, and no other fault keeps one")
     func keptFormsAreTheRecordedOnes() {
-        #expect(Self.keptForms.count == 33)
+        #expect(Self.keptForms.count == 35)
         for fault in Fault.allCases {
             #expect(
                 fault.keptForm == Self.keptForms[fault],
