@@ -91,6 +91,11 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case aKeepsZippedPassphrase = "a-keeps-zipped-passphrase"
     case bKeepsReversedSeedb = "b-keeps-reversed-seedb"
     case bKeepsSeedbSpacedDecimal = "b-keeps-seedb-spaced-decimal"
+    case bKeepsSeedbHexPairs = "b-keeps-seedb-hex-pairs"
+    case bKeepsSeedbURLEncoded = "b-keeps-seedb-url-encoded"
+    case bKeepsSeedbQuotedPrintable = "b-keeps-seedb-quoted-printable"
+    case bKeepsSeedbLatin1JSON = "b-keeps-seedb-latin1-json"
+    case bKeepsSeedbLatin1Text = "b-keeps-seedb-latin1-text"
     case bothKeepGzippedShares = "both-keep-gzipped-shares"
     // A site keeps a share in a file-system blind spot.
     case aNamesFileByPassphrase = "a-names-file-by-passphrase"
@@ -357,6 +362,26 @@ extension Fault {
             Spec(
                 "site B keeps every seedb as decimal bytes separated by spaces", .afterMint, [.siteB, .exposure],
                 kept: .spaced)
+        case .bKeepsSeedbHexPairs:
+            Spec(
+                "site B keeps every seedb as colon-separated hex pairs, 15 to an indented line (openssl ec -text's layout)",
+                .afterMint, [.siteB, .exposure], kept: .hexPairs)
+        case .bKeepsSeedbURLEncoded:
+            Spec(
+                "site B keeps every seedb URL-encoded (%HH, letters and digits as they are) in a request log",
+                .afterMint, [.siteB, .exposure], kept: .urlEncoded)
+        case .bKeepsSeedbQuotedPrintable:
+            Spec(
+                "site B keeps every seedb quoted-printable (=HH, soft line breaks) in a mail body",
+                .afterMint, [.siteB, .exposure], kept: .quotedPrintable)
+        case .bKeepsSeedbLatin1JSON:
+            Spec(
+                "site B keeps every seedb as a latin-1 string in JSON lines (\\u00xx and \\b escapes)",
+                .afterMint, [.siteB, .exposure], kept: .latin1JSON)
+        case .bKeepsSeedbLatin1Text:
+            Spec(
+                "site B keeps every seedb as a latin-1 string saved as UTF-8", .afterMint, [.siteB, .exposure],
+                kept: .latin1Text)
         case .bothKeepGzippedShares:
             Spec(
                 "site A gzips its passphrases and site B its seedb, each left in its folder (later statements list them)",

@@ -89,7 +89,9 @@ extension Injector {
             .bKeepsSeedbByteArray, .bKeepsSeedb0x, .bKeepsSeedbLittleEndian, .bKeepsSeedbBase32, .bKeepsSeedbBase58,
             .bKeepsSeedbXxd, .aKeepsXzPassphrase, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes,
             .bKeepsFaceSheet, .bHidesFaceSheetInBinary, .aKeepsUTF32Passphrase, .aKeepsBzip2Passphrase,
-            .aKeepsZstdPassphrase, .aKeepsZippedPassphrase, .bKeepsReversedSeedb, .bKeepsSeedbSpacedDecimal:
+            .aKeepsZstdPassphrase, .aKeepsZippedPassphrase, .bKeepsReversedSeedb, .bKeepsSeedbSpacedDecimal,
+            .bKeepsSeedbHexPairs, .bKeepsSeedbURLEncoded, .bKeepsSeedbQuotedPrintable, .bKeepsSeedbLatin1JSON,
+            .bKeepsSeedbLatin1Text:
             if let form = fault.keptForm { try keep(form, batch: batch) }
         case .bothKeepGzippedShares:
             try keep(.gzip, batch: batch)

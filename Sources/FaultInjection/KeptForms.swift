@@ -42,6 +42,16 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case base58
     case xxd
     case hexdump
+    /// Colon-separated hex pairs, 15 to an indented line ending in `:` (`openssl ec -text`).
+    case hexPairs = "hex-pairs"
+    /// A request log line with the value URL-encoded (`%HH`, letters, digits and `-._~` as they are).
+    case urlEncoded = "url-encoded"
+    /// A mail body, quoted-printable: `=HH` for bytes outside `!`–`~` and for `=`, soft line breaks.
+    case quotedPrintable = "quoted-printable"
+    /// JSON lines, each seedb as a latin-1 string (Python's `json.dumps`: `\u00xx`, `\b`, `\f`).
+    case latin1JSON = "latin1-json"
+    /// Each seedb as a latin-1 string saved as UTF-8 (bytes from 80 up take two, control bytes as they are).
+    case latin1Text = "latin1-text"
     case split = "split-across-files"
     case seedbGzip = "seedb-gzip"
     // Encrypted keys (site B).
@@ -145,10 +155,20 @@ extension Injector {
             try put(
                 try python("import sys, gzip; sys.stdout.buffer.write(gzip.compress(bytes(64 << 20), 9))", input: []))
         case .decimal, .byteArray, .spaced, .hex0x, .hex0xList, .littleEndianHex, .reversed, .base32, .base32Lower,
-            .base58, .xxd, .hexdump:
+            .base58, .xxd, .hexdump, .hexPairs, .urlEncoded, .quotedPrintable, .latin1Text:
             try put(try seedbForm(form, batch: batch))
         case .seedbGzip:
             try put(try python(Self.compressor(.gzip), input: try seeds(batch).flatMap { $0.1.revealedBytes() }))
+        case .latin1JSON:
+            let rows = try seeds(batch).map { [$0.0.description, $0.1.revealedHex()] }
+            try put(
+                try python(
+                    """
+                    import sys, json
+                    for serial, seedb in json.load(sys.stdin):
+                        line = json.dumps({"serial": serial, "seedb": bytes.fromhex(seedb).decode("latin-1")})
+                        sys.stdout.write(line + "\\n")
+                    """, input: Array(try JSONSerialization.data(withJSONObject: rows))))
         case .split:
             for (serial, seedb) in try seeds(batch) {
                 let hex = seedb.revealedHex()
@@ -202,6 +222,44 @@ extension Injector {
         case .base58: return lines { Base58.encode($0) }
         case .xxd: return try tool("xxd", [], input: seeds.flatMap(\.1))
         case .hexdump: return try tool("hexdump", ["-C"], input: [0x00, 0x01, 0x02] + seeds.flatMap(\.1))
+        case .hexPairs:
+            return lines { seedb in
+                "priv:\n"
+                    + stride(from: 0, to: seedb.count, by: 15).map { start in
+                        "    "
+                            + seedb[start..<min(seedb.count, start + 15)].map { String(format: "%02x", $0) }
+                            .joined(separator: ":")
+                    }.joined(separator: ":\n")
+            }
+        case .urlEncoded:
+            return lines { seedb in
+                "GET /kept?seedb="
+                    + seedb.map { b in
+                        let unreserved =
+                            (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
+                            || [0x2D, 0x2E, 0x5F, 0x7E].contains(b)
+                        return unreserved ? String(UnicodeScalar(b)) : String(format: "%%%02X", b)
+                    }.joined() + " HTTP/1.1"
+            }
+        case .latin1Text:
+            return lines { seedb in String(String.UnicodeScalarView(seedb.map { Unicode.Scalar($0) })) }
+        case .quotedPrintable:
+            // One body for all the batch's seeds, wrapped at 76 columns as a mail agent wraps it.
+            var body = ""
+            var column = 0
+            for b in seeds.flatMap(\.1) {
+                let piece =
+                    (0x21...0x7E).contains(b) && b != 0x3D ? String(UnicodeScalar(b)) : String(format: "=%02X", b)
+                if column + piece.count > 75 {
+                    body += "=\r\n"
+                    column = 0
+                }
+                body += piece
+                column += piece.count
+            }
+            return Array(
+                "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n\(body)\r\n"
+                    .utf8)
         default: return []
         }
     }

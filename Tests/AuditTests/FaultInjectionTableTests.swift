@@ -39,11 +39,16 @@ import Testing
         .aKeepsZippedPassphrase: .zip,
         .bKeepsReversedSeedb: .reversed,
         .bKeepsSeedbSpacedDecimal: .spaced,
+        .bKeepsSeedbHexPairs: .hexPairs,
+        .bKeepsSeedbURLEncoded: .urlEncoded,
+        .bKeepsSeedbQuotedPrintable: .quotedPrintable,
+        .bKeepsSeedbLatin1JSON: .latin1JSON,
+        .bKeepsSeedbLatin1Text: .latin1Text,
     ]
 
     @Test("each deep-search fault keeps its share in its recorded form, and no other fault keeps one")
     func keptFormsAreTheRecordedOnes() {
-        #expect(Self.keptForms.count == 30)
+        #expect(Self.keptForms.count == 35)
         for fault in Fault.allCases {
             #expect(
                 fault.keptForm == Self.keptForms[fault],

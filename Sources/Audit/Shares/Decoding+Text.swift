@@ -311,7 +311,8 @@ extension Decoding {
     }
 
     /// The text regions with JSON and C escapes decoded (`\u0041`, surrogate pairs, `\x41`,
-    /// `\n`...), end to end. Nil when fewer than four escapes decode.
+    /// `\n`, `\b`...), end to end; a `\u` escape as the UTF-8 of its character, so a binary
+    /// value written as a latin-1 string (`\u009b`) is found by its "latin-1 as UTF-8" needle. Nil when fewer than four escapes decode.
     static func unescaped(_ bytes: [UInt8], regions: [Range<Int>]? = nil) -> [UInt8]? {
         let regions = regions ?? textRegions(bytes)
         guard escapeCount(bytes, regions, atLeast: 4) else { return nil }
@@ -320,7 +321,11 @@ extension Decoding {
         func append(_ scalar: UInt32) {
             if let s = Unicode.Scalar(scalar) { out += Array(String(Character(s)).utf8) }
         }
-        let simple: [UInt8: UInt8] = [0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09, 0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F]
+        // JSON's and C's one-letter escapes (`\b` and `\f` are JSON's too, `\'` Python's repr).
+        let simple: [UInt8: UInt8] = [
+            0x6E: 0x0A, 0x72: 0x0D, 0x74: 0x09, 0x22: 0x22, 0x5C: 0x5C, 0x2F: 0x2F, 0x62: 0x08, 0x66: 0x0C,
+            0x27: 0x27, 0x61: 0x07, 0x76: 0x0B,
+        ]
         for region in regions {
             var pendingHigh: UInt32?
             let end = region.upperBound
@@ -393,7 +398,7 @@ extension Decoding {
                     case 0x78 where hex(at + 2, 2):
                         count += 1
                         i = at + 4
-                    case 0x6E, 0x72, 0x74, 0x22, 0x5C, 0x2F: i = at + 2
+                    case 0x6E, 0x72, 0x74, 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x27, 0x61, 0x76: i = at + 2
                     default: i = at + 1
                     }
                     if count >= minimum { return true }

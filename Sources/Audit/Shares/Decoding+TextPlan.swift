@@ -114,7 +114,7 @@ extension Decoding {
             /// The runs that start in the range decoded from their first character, as sources.
             case primary(Range<Int>)
             case primaryJoined(Range<Int>)
-            case byteLists, hexDumps, markup, unescaped, transcoded
+            case byteLists, hexDumps, hexPairs, escapedRuns, markup, unescaped, transcoded
         }
 
         /// A run of 16 or more base64-alphabet bytes, and whether every byte is a hex digit.
@@ -243,7 +243,7 @@ extension Decoding {
             var tasks: [Task] = []
             if runs { tasks += pieces(own).map(Task.runs) + pieces(joinedAll).map(Task.joinedRuns) }
             tasks += pieces(own).map(Task.primary) + pieces(joinedAll).map(Task.primaryJoined)
-            return tasks + [.byteLists, .hexDumps, .markup, .unescaped, .transcoded]
+            return tasks + [.byteLists, .hexDumps, .hexPairs, .escapedRuns, .markup, .unescaped, .transcoded]
         }
 
         /// A derived source's name: a file offset for those named by one (`decoded@N`), and in a
@@ -305,6 +305,10 @@ extension Decoding {
             case .byteLists:
                 return Decoding.byteLists(bytes, regions: regions).map { (named("bytes", at: $0.0), $0.1) }
             case .hexDumps: return Decoding.hexDumps(bytes, regions: regions).map { (named($0.0), $0.1) }
+            case .hexPairs:
+                return Decoding.hexPairs(bytes, regions: regions).map { (named("pairs", at: $0.0), $0.1) }
+            case .escapedRuns:
+                return Decoding.escapedRuns(bytes, regions: regions).map { (named("escaped", at: $0.0), $0.1) }
             case .markup: return Decoding.markupText(bytes, regions: regions).map { [(named("text"), $0)] } ?? []
             case .unescaped:
                 return Decoding.unescaped(bytes, regions: regions).map { [(named("unescaped"), $0)] } ?? []

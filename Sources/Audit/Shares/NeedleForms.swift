@@ -11,7 +11,7 @@ import Foundation
 /// dashes, in lower case, and both. Binary values (prefactor, passfactor, private key,
 /// seedb, factorb, the encrypted key's 39 bytes and its 24 non-public bytes) are searched raw
 /// and byte-reversed, as hex and little-endian hex (either case), base64 and base32 (each
-/// alignment), base58, decimal byte lists and `0x` byte lists. What a file holds inside
+/// alignment), base58, decimal byte lists, `0x` byte lists, and as a latin-1 string in UTF-8. What a file holds inside
 /// containers, dumps and markup is decoded first (``Decoding``) and searched with the same needles.
 enum NeedleForms {
     static func needles(for cards: [AuditedCard]) -> [Needle] {
@@ -104,6 +104,10 @@ enum NeedleForms {
             ("0x bytes", list(hex, ", ")), ("0x bytes", list(hex, ",")),
             ("0x bytes", Array(list(hex, ", ").map { $0 == UInt8(ascii: "x") ? $0 : Self.upper($0) })),
             ("base58", Array(Base58.encode(raw).utf8)),
+            // Each byte as the character of that code point, in UTF-8: a value written as a
+            // latin-1 string (`bytes.decode("latin-1")` saved as UTF-8, or JSON's `\u00xx` once
+            // decoded), where each byte from 80 up takes two.
+            ("latin-1 as UTF-8", raw.flatMap { $0 < 0x80 ? [$0] : [0xC0 | $0 >> 6, 0x80 | $0 & 0x3F] }),
         ]
         for shift in 0..<3 { forms.append(("base64", base64(raw, shift: shift))) }
         for shift in 0..<5 {

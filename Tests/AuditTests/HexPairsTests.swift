@@ -1,0 +1,144 @@
+import CryptoCore
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Audit
+
+/// Issue 15 item 3: bytes written as separated hex pairs (`openssl ec -text`, `bytes.hex(":")`)
+/// or as percent and quoted-printable escapes are decoded (`Decoding+HexPairs.swift`), and
+/// ordinary text (hex digests, times, `key=3f`) gives no run.
+@Suite("Separated hex pairs and escapes")
+struct HexPairsTests {
+    static func random(_ count: Int, seed: UInt64) -> [UInt8] {
+        var random = SeededRandom(seed: seed)
+        return (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+    }
+
+    static func hex(_ byte: UInt8, upper: Bool = false) -> String {
+        String(format: upper ? "%02X" : "%02x", byte)
+    }
+
+    /// `openssl ec -text`'s layout: `priv:`, then lines of 15 groups, 4 spaces in, each ending with `:`.
+    static func opensslText(_ key: [UInt8]) -> String {
+        let lines = stride(from: 0, to: key.count, by: 15).map { start in
+            "    " + key[start..<min(key.count, start + 15)].map { hex($0) }.joined(separator: ":")
+        }
+        return "Private-Key: (256 bit)\npriv:\n" + lines.joined(separator: ":\n") + "\npub:\n    04:\n"
+    }
+
+    /// URL encoding as `urllib.parse.quote` does it: letters, digits and `-._~` as they are.
+    static func percentEncoded(_ bytes: [UInt8]) -> String {
+        bytes.map { b in
+            let c = Character(Unicode.Scalar(b))
+            return b < 0x80 && (c.isLetter || c.isNumber || "-._~".contains(c)) ? String(c) : "%" + hex(b, upper: true)
+        }.joined()
+    }
+
+    /// Quoted-printable as a mail body carries bytes: `=HH` for every byte outside 33–126 and
+    /// `=`, a soft line break (`=` and a line break) before column 76.
+    static func quotedPrintable(_ bytes: [UInt8]) -> String {
+        var lines: [String] = []
+        var line = ""
+        for b in bytes {
+            let piece =
+                (33...126).contains(b) && b != 0x3D ? String(Character(Unicode.Scalar(b))) : "=" + hex(b, upper: true)
+            if line.count + piece.count > 75 {
+                lines.append(line + "=")
+                line = ""
+            }
+            line += piece
+        }
+        return (lines + [line]).joined(separator: "\r\n")
+    }
+
+    @Test("openssl ec -text: the key's 32 bytes are one run across its three indented lines")
+    func openssl() throws {
+        for seed in 1...20 as ClosedRange<UInt64> {
+            let key = Self.random(32, seed: seed)
+            let text = Array(Self.opensslText(key).utf8)
+            let runs = Decoding.hexPairs(text)
+            try #require(runs.count == 1, "\(String(decoding: text, as: UTF8.self))")
+            #expect(runs[0].1 == key)
+            let firstDigit = try #require(text.firstRange(of: Array("priv:\n    ".utf8))).upperBound
+            #expect(runs[0].0 == firstDigit)
+        }
+    }
+
+    @Test("other separators, either case, one value per line: each run gives exactly its bytes")
+    func separators() {
+        let value = Self.random(24, seed: 99)
+        for separator in [":", " ", "-", ", ", "\t"] {
+            for upper in [false, true] {
+                let line = value.map { Self.hex($0, upper: upper) }.joined(separator: separator)
+                let text = Array("value \(line) end\n".utf8)
+                let runs = Decoding.hexPairs(text)
+                #expect(runs.map(\.1) == [value], "\(separator) \(upper)")
+                #expect(runs.first?.0 == 6)
+            }
+        }
+        // Sixteen a line, as `hexdump` without offsets prints them.
+        let wrapped = stride(from: 0, to: value.count, by: 16).map {
+            value[$0..<min(value.count, $0 + 16)].map { Self.hex($0) }.joined(separator: " ")
+        }.joined(separator: "\n")
+        #expect(Decoding.hexPairs(Array(wrapped.utf8)).map(\.1) == [value])
+    }
+
+    @Test("hex digests, times, dates and short lists give no run")
+    func ordinaryText() {
+        let digest = Self.random(32, seed: 5).map { Self.hex($0) }.joined()
+        let text = """
+            2025-11-24T12:00:01.5Z INFO card=0001 digest=\(digest) at 12:00:01 on 24-11-25
+            ports 10 20 30 40 50 60 70, mac aa:bb:cc:dd:ee:ff, ab cd ef 0123 45 67 89 ab cd ef
+            key=3f value=4a code=%41 done
+            """
+        #expect(Decoding.hexPairs(Array(text.utf8)).isEmpty)
+        #expect(Decoding.escapedRuns(Array(text.utf8)).isEmpty)
+    }
+
+    @Test("random bytes give no run of either kind")
+    func randomBytes() {
+        let bytes = Self.random(4 << 20, seed: 11)
+        #expect(Decoding.hexPairs(bytes).isEmpty)
+        #expect(Decoding.escapedRuns(bytes).isEmpty)
+    }
+
+    @Test("URL encoding: a value's bytes are in one run, the letters an encoder leaves alone included")
+    func percent() throws {
+        for seed in 1...40 as ClosedRange<UInt64> {
+            let value = Self.random(32, seed: seed)
+            let text = Array("GET /kept?v=\(Self.percentEncoded(value))&n=1 HTTP/1.1\r\n".utf8)
+            let runs = Decoding.escapedRuns(text)
+            try #require(runs.count == 1, "\(String(decoding: text, as: UTF8.self))")
+            #expect(runs[0].1.firstRange(of: value) != nil, "\(seed)")
+        }
+        // A passphrase escaped whole, every byte.
+        let passphrase = Array("correct-horse-battery-staple-42".utf8)
+        let escaped = passphrase.map { "%" + Self.hex($0) }.joined()
+        let runs = Decoding.escapedRuns(Array("p=\(escaped)\n".utf8))
+        #expect(runs.count == 1 && runs[0].1.firstRange(of: passphrase) != nil)
+    }
+
+    @Test("quoted-printable: a value's bytes are in one run, across soft line breaks")
+    func quotedPrintable() throws {
+        for seed in 1...40 as ClosedRange<UInt64> {
+            let value = Self.random(48, seed: seed)
+            let body = Self.quotedPrintable(value)
+            let text = Array("Content-Transfer-Encoding: quoted-printable\r\n\r\n\(body)\r\n".utf8)
+            let runs = Decoding.escapedRuns(text)
+            #expect(runs.contains { $0.1.firstRange(of: value) != nil }, "\(seed): \(body)")
+        }
+    }
+
+    @Test("the text decoders name the runs by their offset: pairs@N, escaped@N")
+    func named() {
+        let key = Self.random(32, seed: 3)
+        let openssl = Self.opensslText(key)
+        let escaped = Self.percentEncoded(key)
+        let text = Array("\(openssl)url /x?k=\(escaped)\n".utf8)
+        let derived = Decoding.textDecodings(text)
+        let pairs = derived.filter { $0.0.hasPrefix("pairs@") }
+        #expect(pairs.map(\.1) == [key])
+        #expect(derived.contains { $0.0.hasPrefix("escaped@") && $0.1.firstRange(of: key) != nil })
+    }
+}
