@@ -123,9 +123,11 @@ extension ShareSearch {
         // are not faulted in again for each window).
         let batches = scanners.map { BatchSearch(engine, $0) }
         var start = 0
+        // One buffer for every window (each window's sources are gone by the next).
+        var bytes: [UInt8] = []
         while start < size {
             let origin = max(0, start - 2)
-            var bytes = try source.bytes(origin..<min(size, start + Self.windowSize + Self.windowOverlap))
+            try source.read(origin..<min(size, start + Self.windowSize + Self.windowOverlap), into: &bytes)
             let first = start - origin
             guard bytes.count > first else { break }
             let own = first..<min(bytes.count, first + Self.windowSize)
