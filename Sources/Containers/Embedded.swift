@@ -32,24 +32,43 @@ extension Containers {
     /// Offsets after the first byte of `bytes` where an archive or a compressed stream may
     /// start (``embeddedMagics``; bzip2 as `BZh`, a level digit and its first block's magic),
     /// ascending: what a site that puts a few bytes before a gzip hides it from a reader that
-    /// looks only at the start.
-    package static func embeddedCandidates(_ bytes: [UInt8]) -> [Int] {
+    /// looks only at the start. With `range`, only those that start in it (each read past it as
+    /// far as it goes): consecutive ranges give every offset once, so pieces of a big source
+    /// can be read on several threads.
+    package static func embeddedCandidates(_ bytes: [UInt8], in range: Range<Int>? = nil) -> [Int] {
         var out: [Int] = []
         let count = bytes.count
+        let stop = min(count, range?.upperBound ?? count)
         unsafe bytes.withUnsafeBufferPointer { b in
             guard let base = b.baseAddress, count > 3 else { return }
-            func find(_ first: UInt8, _ matches: (Int) -> Bool) {
-                var i = 1
-                while i < count, let hit = unsafe memchr(base + i, Int32(first), count - i) {
+            // Each first byte found with memchr (random bytes hold each once in 256 bytes), then
+            // the magic's second byte, before the whole magic is compared (text holds `7`, `B`
+            // and `P` every few dozen bytes).
+            for first in headerFirstBytes {
+                let second = secondBytes[Int(first)]
+                var i = max(1, range?.lowerBound ?? 1)
+                while i < stop, let hit = unsafe memchr(base + i, Int32(first), stop - i) {
                     let at = unsafe UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-                    if matches(at) { out.append(at) }
+                    if at + 1 < count, unsafe b[at + 1] == second, embeddedHeader(in: bytes[...], at: at) {
+                        out.append(at)
+                    }
                     i = at + 1
                 }
             }
-            for first in headerFirstBytes { find(first) { embeddedHeader(in: bytes[...], at: $0) } }
         }
         return out.sorted()
     }
+
+    /// For each first byte of ``embeddedMagics`` and of bzip2's `BZh`, the byte that follows it
+    /// in the magic (each such first byte starts one magic only).
+    private static let secondBytes: [UInt8] = {
+        var second = [UInt8](repeating: 0, count: 256)
+        for magic in embeddedMagics + [Array("BZ".utf8)] {
+            precondition(second[Int(magic[0])] == 0, "one magic for each first byte")
+            second[Int(magic[0])] = magic[1]
+        }
+        return second
+    }()
 
     /// The archives and compressed streams that start at `candidates` (``embeddedCandidates(_:)``)
     /// inside `bytes`, each read from there to its end as ``archiveMembers(_:budget:_:)`` reads
@@ -88,8 +107,9 @@ extension Containers {
 
     /// Whether `bytes` may hold something the decoders read: a zlib header anywhere, or an
     /// archive's, a compressed stream's or a SQLite database's magic at the start or (for those
-    /// of ``embeddedCandidates(_:)``) anywhere. One pass over the bytes and no copy: this is
-    /// asked of every other alignment of every base64 run.
+    /// of ``embeddedCandidates(_:)``) anywhere. One pass over the bytes and no copy: the exact
+    /// check of each other alignment of a base64 run that ``headerPairs`` and ``startPairs`` let
+    /// through.
     package static func mayHoldContainer(_ bytes: ArraySlice<UInt8>) -> Bool {
         if archiveMagics.contains(where: { bytes.starts(with: $0) }) { return true }
         if bytes.count >= 262 && bytes.dropFirst(257).starts(with: ustar) { return true }
@@ -98,22 +118,46 @@ extension Containers {
     }
 
     /// Whether a zlib header starts anywhere in `bytes`, or one of ``embeddedMagics`` (or
-    /// bzip2's two magics) `from` bytes in or later.
+    /// bzip2's two magics) `from` bytes in or later. Through pointers: this is asked of every
+    /// decoded run of a dense text file.
     package static func holdsHeader(_ bytes: ArraySlice<UInt8>, from: Int = 1) -> Bool {
-        let starts = headerStarts
-        let end = bytes.endIndex
-        var i = bytes.startIndex
-        while i < end {
-            let x = bytes[i]
-            if starts[Int(x)] {
-                if x == 0x78 {
-                    if i + 2 < end && isZlibCheck(bytes[i + 1]) { return true }
-                } else if i - bytes.startIndex >= from && embeddedHeader(in: bytes, at: i) {
-                    return true
+        unsafe headerStarts.withUnsafeBufferPointer { starts in
+            unsafe secondBytes.withUnsafeBufferPointer { second in
+                unsafe bytes.withUnsafeBufferPointer { b in
+                    let count = b.count
+                    var i = 0
+                    while i < count {
+                        let x = unsafe b[i]
+                        if unsafe starts[Int(x)] {
+                            if x == 0x78 {
+                                if i + 2 < count && isZlibCheck(unsafe b[i + 1]) { return true }
+                            } else if i >= from && i + 1 < count {
+                                let next = unsafe b[i + 1]
+                                if unsafe next == second[Int(x)] && embeddedHeader(in: bytes, at: bytes.startIndex + i)
+                                {
+                                    return true
+                                }
+                            }
+                        }
+                        i += 1
+                    }
+                    return false
                 }
             }
-            i += 1
         }
-        return false
     }
+
+    /// The first two bytes of every header ``mayHoldContainer(_:)`` finds anywhere in a source:
+    /// each zlib header, each of ``embeddedMagics``, and bzip2's `BZ`. With ``startPairs``, the
+    /// filter the share search asks before it decodes a base64 run's other alignments: a source
+    /// that holds none of these pairs anywhere, and none of ``startPairs`` as its first two
+    /// bytes or its bytes 257 and 258, is one ``mayHoldContainer(_:)`` says no to.
+    package static let headerPairs: [(UInt8, UInt8)] =
+        [0x01, 0x5E, 0x9C, 0xDA].map { (UInt8(0x78), UInt8($0)) } + embeddedMagics.map { ($0[0], $0[1]) }
+        + [(0x42, 0x5A)]
+
+    /// The first two bytes of what ``mayHoldContainer(_:)`` finds only at a source's start (each
+    /// of ``archiveMagics``, SQLite's header) or at byte 257 (tar's `ustar`).
+    package static let startPairs: [(UInt8, UInt8)] =
+        (archiveMagics + [sqliteHeader, ustar]).map { ($0[0], $0[1]) }
 }

@@ -74,6 +74,13 @@ import Testing
                 i + 2 < bytes.count && bytes[i] == 0x78 && [0x01, 0x5E, 0x9C, 0xDA].contains(bytes[i + 1])
             }
             #expect(Containers.zlibCandidates(bytes) == walk, "\(count) bytes")
+            // Consecutive ranges give every header once, read past a range's end.
+            for piece in [1, 2, 3, 7] {
+                let pieces = stride(from: 0, to: max(1, count), by: piece).flatMap {
+                    Containers.zlibCandidates(bytes, in: $0..<($0 + piece))
+                }
+                #expect(pieces == walk, "\(count) bytes, pieces of \(piece)")
+            }
         }
     }
 
@@ -207,7 +214,48 @@ import Testing
             }
             let walk = (1..<max(1, bytes.count)).filter { at in magics.contains { holds($0, at: at) } }
             #expect(Containers.embeddedCandidates(bytes) == walk, "round \(round)")
+            // Consecutive ranges give every magic once, read past a range's end.
+            let piece = 1 + round % 9
+            let pieces = stride(from: 0, to: bytes.count, by: piece).flatMap {
+                Containers.embeddedCandidates(bytes, in: $0..<($0 + piece))
+            }
+            #expect(pieces == walk, "round \(round), pieces of \(piece)")
         }
+    }
+
+    @Test("holdsHeader on a slice finds what zlibCandidates and embeddedCandidates find in its bytes, from any start")
+    func holdsHeaderMatchesCandidates() {
+        let headers: [[UInt8]] = [
+            [0x78, 0x01], [0x78, 0x5E], [0x78, 0x9C], [0x78, 0xDA], [0x1F, 0x8B, 0x08],
+            [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00],
+            [0x28, 0xB5, 0x2F, 0xFD], [0x04, 0x22, 0x4D, 0x18], Array("PK\u{03}\u{04}".utf8),
+            [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C], Array("BZh9".utf8) + [0x31, 0x41, 0x59, 0x26, 0x53, 0x59],
+        ]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33)
+        }
+        var held = 0
+        for round in 0..<2000 {
+            // A slice of bytes that hold a header, its prefix or none, at a random place near its edges.
+            var bytes = (0..<(8 + next() % 56)).map { _ in UInt8(truncatingIfNeeded: next() % 7 == 0 ? 0x78 : next()) }
+            let header = headers[next() % headers.count]
+            let cut = next() % 3 == 0 ? Array(header.prefix(1 + next() % header.count)) : header
+            let at = max(0, min(bytes.count, [0, 1, 2, bytes.count - cut.count, next() % bytes.count][next() % 5]))
+            bytes.replaceSubrange(at..<min(bytes.count, at + cut.count), with: cut)
+            let lead = next() % 4
+            let slice = (Array(repeating: UInt8(0x78), count: lead) + bytes)[lead...]
+            let whole = Array(slice)
+            for from in [0, 1] {
+                let expected =
+                    !Containers.zlibCandidates(whole).isEmpty || !Containers.embeddedCandidates(whole).isEmpty
+                    || (from == 0 && Containers.embeddedCandidates([0] + whole).contains(1))
+                #expect(Containers.holdsHeader(slice, from: from) == expected, "round \(round), from \(from)")
+                if expected { held += 1 }
+            }
+        }
+        #expect(held > 1000)
     }
 
     @Test(

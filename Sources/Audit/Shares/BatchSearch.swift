@@ -23,6 +23,13 @@ final class BatchSearch {
         self.scanner = scanner
     }
 
+    /// The hits found so far, taken (none are left): a batch kept for a file's next window
+    /// gives each hit once.
+    func takeHits() -> [(display: String, needle: Int, offset: Int)] {
+        defer { hits = [] }
+        return hits
+    }
+
     /// Adds one derived source as `ShareSearch.scan(_:file:)` searches it: its bytes, and (up
     /// to ``ShareSearch/decodeLimit``) its decoded runs and those of its lines joined, from its
     /// plan (``Derived/plan``).
@@ -72,6 +79,9 @@ final class BatchSearch {
         let source = displays.count
         displays.append(Label(parent: parent, name: "decoded", at: at))
         found.append([:])
+        // Room for a whole batch at once: grown by doubling, its buffer is copied and its new
+        // pages faulted in some four times over (the dense text's leaves are 17 MiB a window).
+        if batch.isEmpty { batch.reserve(Self.flushSize + Decoding.leafLimit) }
         batch.appendRaw(bytes, source: source)
         if batch.bytes.count >= Self.flushSize { try flush() }
     }

@@ -87,6 +87,27 @@ struct DecodingIssue: Sendable, Equatable {
 }
 
 extension Decoding {
+    /// Where a source's zlib streams and embedded archives may start
+    /// (``Containers/zlibCandidates(_:in:)``, ``Containers/embeddedCandidates(_:in:)``), found
+    /// in pieces on several threads beside the source's other decoders, for
+    /// ``expand(_:display:limits:threads:piece:top:spent:window:candidates:visit:)``.
+    struct Candidates: Sendable {
+        var zlib: [Int] = []
+        var embedded: [Int] = []
+
+        /// The candidates that start in `range` of `bytes`.
+        init(_ bytes: [UInt8], in range: Range<Int>) {
+            zlib = Containers.zlibCandidates(bytes, in: range)
+            embedded = Containers.embeddedCandidates(bytes, in: range)
+        }
+
+        /// The candidates of consecutive ranges, in order: those of the ranges together.
+        init(joining pieces: [Candidates]) {
+            zlib = pieces.flatMap(\.zlib)
+            embedded = pieces.flatMap(\.embedded)
+        }
+    }
+
     /// How deep and how much the decoders go for one file.
     struct Limits: Sendable {
         /// Steps of nesting below the file (a member of a member of ... counts one each).
@@ -136,10 +157,11 @@ extension Decoding {
     /// window of a big file: its zlib streams are those that start in the window's own range,
     /// named by file offset, and archives and SQLite are read in the first window only.
     /// `spent` is what the caller derived from `bytes` and searched itself (the decoded runs
-    /// that derive nothing), taken from the budget first.
+    /// that derive nothing), taken from the budget first. `candidates`, when given, are
+    /// `bytes`' zlib and embedded headers, found beforehand (``Candidates``).
     static func expand(
         _ bytes: [UInt8], display: String, limits: Limits = .standard, threads: Int, piece: Int = 0,
-        top: [(String, [UInt8])]? = nil, spent: Int = 0, window: Window? = nil,
+        top: [(String, [UInt8])]? = nil, spent: Int = 0, window: Window? = nil, candidates: Candidates? = nil,
         visit: (_ thread: Int, Derived) throws -> Void
     ) throws -> [DecodingIssue] {
         let state = ExpansionState(limits.budget(forInput: bytes.count))
@@ -147,7 +169,7 @@ extension Decoding {
         // The sources derived from `bytes` at `depth`, their budget taken (containers first, then text).
         func children(
             _ bytes: [UInt8], _ display: @autoclosure () -> String, _ depth: Int, text: [(String, [UInt8])]?,
-            plan: TextPlan? = nil, window: Window? = nil
+            plan: TextPlan? = nil, window: Window? = nil, found: Candidates? = nil
         ) -> [(
             String, [UInt8]
         )] {
@@ -159,10 +181,12 @@ extension Decoding {
             let magic = window?.containers ?? true
             let sqlite = magic && Containers.looksLikeSQLite(bytes)
             let archive = magic && !sqlite && Containers.looksLikeArchive(bytes)
-            var zlib = Containers.zlibCandidates(bytes)
+            var zlib = found?.zlib ?? Containers.zlibCandidates(bytes)
             // Not inside what an embedded header gave: random bytes hold such headers by chance,
-            // and what one of them inflates to must not lead to another.
-            var embedded = display().contains("!archive@") ? [] : Containers.embeddedCandidates(bytes)
+            // and what one of them inflates to must not lead to another (the name is built
+            // only for a source that holds one).
+            var embedded = found?.embedded ?? Containers.embeddedCandidates(bytes)
+            if !embedded.isEmpty && display().contains("!archive@") { embedded = [] }
             if let window {
                 zlib = zlib.filter { window.own.contains($0) }
                 embedded = embedded.filter { window.own.contains($0) }
@@ -231,7 +255,7 @@ extension Decoding {
                 try derive(child, thread)
             }
         }
-        let first = children(bytes, display, 0, text: top, window: window)
+        let first = children(bytes, display, 0, text: top, window: window, found: candidates)
         if threads <= 1 || first.count < 2 {
             for (name, content) in first {
                 let child = derived(name, content, under: display, 1)

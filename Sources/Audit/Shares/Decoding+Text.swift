@@ -47,19 +47,38 @@ extension Decoding {
     /// A base64 run's three other alignments (from its second, third and fourth character),
     /// each kept in `batch` only when it may hold a container (``Containers/mayHoldContainer(_:)``),
     /// named by the offset it is decoded from: a site that puts one to three base64 characters
-    /// before a base64 gzip or zlib stream moves it off the run's first group.
+    /// before a base64 gzip or zlib stream moves it off the run's first group. An alignment is
+    /// decoded only when the run's bit stream holds, where that alignment's bytes fall, the
+    /// first two bytes of a header ``Containers/mayHoldContainer(_:)`` looks for
+    /// (``ByteSpans/shiftedAlignments(_:anywhere:start:)``, a superset): most runs decode none.
     static func appendShiftedContainers(_ run: ArraySlice<UInt8>, at start: Int, into batch: inout DecodedBatch) {
-        for shift in 1..<min(4, run.count) {
-            let text = run.dropFirst(shift)
-            batch.append(start + shift) { out in
-                let first = out.count
-                guard appendBase64(text.count % 4 == 1 ? text.dropLast() : text, to: &out) else { return false }
-                if Containers.mayHoldContainer(out[first...]) { return true }
-                out.removeLast(out.count - first)
-                return false
-            }
+        let shifts = run.withUnsafeBufferPointer {
+            ByteSpans.shiftedAlignments($0, anywhere: headerPairs, start: startPairs)
+        }
+        guard shifts != 0 else { return }
+        for shift in 1..<min(4, run.count) where shifts & 1 << shift != 0 {
+            appendShiftedContainer(run, shift: shift, at: start, into: &batch)
         }
     }
+
+    /// The decoding of `run` from its character `shift`, kept in `batch` (named `start` plus
+    /// `shift`) when ``Containers/mayHoldContainer(_:)`` says it may hold a container.
+    static func appendShiftedContainer(
+        _ run: ArraySlice<UInt8>, shift: Int, at start: Int, into batch: inout DecodedBatch
+    ) {
+        let text = run.dropFirst(shift)
+        batch.append(start + shift) { out in
+            let first = out.count
+            guard appendBase64(text.count % 4 == 1 ? text.dropLast() : text, to: &out) else { return false }
+            if Containers.mayHoldContainer(out[first...]) { return true }
+            out.removeLast(out.count - first)
+            return false
+        }
+    }
+
+    /// ``Containers/headerPairs`` and ``Containers/startPairs`` as the filter's sets.
+    private static let headerPairs = BytePairs(Containers.headerPairs)
+    private static let startPairs = BytePairs(Containers.startPairs)
 
     /// ``appendPrimary(_:allHex:at:into:)``'s decoding of one run, appended to `out`: false,
     /// and `out` as it was, when it does not decode.
@@ -82,9 +101,9 @@ extension Decoding {
         bytes.withUnsafeBufferPointer { b in
             _ = ByteSpans.scan(b, kinds: .all, minimum: textMinimum) { _, _, _ in spans = true }
         }
+        // `holdsHeader` finds every zlib header `zlibCandidates` gives, too.
         return !spans && !Containers.looksLikeSQLite(bytes) && !Containers.looksLikeArchive(bytes)
-            && Containers.zlibCandidates(bytes).isEmpty && !Containers.holdsHeader(bytes[...])
-            && transcoded(bytes) == nil
+            && !Containers.holdsHeader(bytes[...]) && transcoded(bytes) == nil
     }
 
     /// Runs of 8 or more byte values written as numbers in the text regions: decimal

@@ -115,6 +115,14 @@ extension Decoding {
             case primary(Range<Int>)
             case primaryJoined(Range<Int>)
             case byteLists, hexDumps, hexPairs, escapedRuns, markup, unescaped, transcoded
+
+            /// Whether the task reads one piece of the runs (the others each read the whole source).
+            var isPiece: Bool {
+                switch self {
+                case .runs, .joinedRuns, .primary, .primaryJoined: true
+                case .byteLists, .hexDumps, .hexPairs, .escapedRuns, .markup, .unescaped, .transcoded: false
+                }
+            }
         }
 
         /// A run of 16 or more base64-alphabet bytes, and whether every byte is a hex digit.
@@ -133,10 +141,11 @@ extension Decoding {
         /// The window of a big file that `bytes` is, or nil for a whole source.
         let window: Window?
 
-        /// What one piece's read finds: its spans, and the line breaks in it.
+        /// What one piece's read finds: its spans, its wrapped stretches joined (their line
+        /// breaks counted from the piece's start), and the line breaks in it.
         private struct Piece {
             var regions: [Range<Int>] = []
-            var wrapped: [(span: Range<Int>, breaks: Int)] = []
+            var wrapped = UnwrappedBuilder()
             var runs: [Run] = []
             var lines = 0
         }
@@ -156,7 +165,7 @@ extension Decoding {
                         switch kind {
                         case .text:
                             Decoding.appendTextRegions(b, in: span, minimum: Decoding.textMinimum, to: &piece.regions)
-                        case .wrapped: piece.wrapped.append((span, extra))
+                        case .wrapped: piece.wrapped.add(b, span: span, breaksBefore: extra)
                         case .base64: piece.runs.append(Run(range: span, allHex: extra != 0))
                         }
                     }
@@ -166,15 +175,9 @@ extension Decoding {
             // One piece (every small derived source, thousands per file): no piece list to build.
             guard split else {
                 let piece = read(0..<bytes.count)
-                var builder = UnwrappedBuilder()
-                if !piece.wrapped.isEmpty {
-                    bytes.withUnsafeBufferPointer { b in
-                        for (span, breaks) in piece.wrapped { builder.add(b, span: span, breaksBefore: breaks) }
-                    }
-                }
                 self.regions = window.map { Self.clip(piece.regions, to: $0) } ?? piece.regions
                 runs = piece.runs
-                joined = builder.result
+                joined = piece.wrapped.result
                 return
             }
             let ranges = stride(from: 0, to: bytes.count, by: piece).map { $0..<min(bytes.count, $0 + piece) }
@@ -186,14 +189,13 @@ extension Decoding {
             }
             let filled = slots.update { $0 }
             let pieces = ranges.indices.map { filled[$0] ?? Piece() }
-            // A wrapped stretch's line breaks count from the start of the source: the pieces' in turn.
+            // A wrapped stretch's line breaks count from the start of the source: the pieces' in
+            // turn (each piece's stretches were joined on its own thread).
             var builder = UnwrappedBuilder()
             var lines = 0
-            bytes.withUnsafeBufferPointer { b in
-                for piece in pieces {
-                    for (span, breaks) in piece.wrapped { builder.add(b, span: span, breaksBefore: lines + breaks) }
-                    lines += piece.lines
-                }
+            for piece in pieces {
+                builder.append(piece.wrapped, linesBefore: lines)
+                lines += piece.lines
             }
             let regions = pieces.flatMap(\.regions)
             self.regions = window.map { Self.clip(regions, to: $0) } ?? regions

@@ -58,32 +58,51 @@ enum Decoding {
 
         /// Adds the stretch in `span`, a maximal run of base64 bytes and line breaks with
         /// `breaksBefore` line breaks before it: from its first base64 byte to its end, kept
-        /// when it holds a join (a break followed by base64) and 16 base64 bytes or more.
+        /// when it holds a join (a break followed by base64) and 16 base64 bytes or more. Its
+        /// lines are copied a line at a time (a wrapped block is a sixth of a dense log).
         mutating func add(_ b: UnsafeBufferPointer<UInt8>, span: Range<Int>, breaksBefore: Int) {
-            let classes = Decoding.byteClasses
-            var start = span.lowerBound
-            while start < span.upperBound && classes[Int(b[start])] & 1 == 0 { start += 1 }
-            let breaks = breaksBefore + start - span.lowerBound
-            var stretchJoins: [Int] = []
-            var kept = 0  // base64 bytes of the stretch so far
-            var broken = false
-            for index in start..<span.upperBound {
-                if classes[Int(b[index])] & 1 != 0 {
-                    if broken {
-                        stretchJoins.append(kept)
-                        broken = false
-                    }
-                    kept += 1
-                } else {
-                    broken = true
+            Decoding.byteClasses.withUnsafeBufferPointer { classes in
+                let end = span.upperBound
+                var start = span.lowerBound
+                while start < end && classes[Int(b[start])] & 1 == 0 { start += 1 }
+                let breaks = breaksBefore + start - span.lowerBound
+                let first = out.count
+                let firstJoin = joins.count
+                if !out.isEmpty { out.append(0x20) }
+                let base = out.count
+                var kept = 0  // base64 bytes of the stretch so far
+                var i = start
+                while i < end {
+                    // A line's base64 bytes, then the line breaks after it; a line after a break is a join.
+                    var j = i
+                    while j < end && classes[Int(b[j])] & 1 != 0 { j += 1 }
+                    if i > start { joins.append(base + kept) }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j]))
+                    kept += j - i
+                    i = j
+                    while i < end && classes[Int(b[i])] & 1 == 0 { i += 1 }
                 }
+                guard joins.count > firstJoin && kept >= 16 else {
+                    out.removeSubrange(first...)
+                    joins.removeSubrange(firstJoin...)
+                    return
+                }
+                starts.append(base)
+                joinedStarts.append(start - breaks)
             }
-            guard !stretchJoins.isEmpty && kept >= 16 else { return }
+        }
+
+        /// Appends what `other` was given, the stretches of the next piece of the same source
+        /// (its line breaks counted from that piece's start, `linesBefore` line breaks into the
+        /// source): as if each of its stretches had been added here.
+        mutating func append(_ other: UnwrappedBuilder, linesBefore: Int) {
+            guard !other.starts.isEmpty else { return }
             if !out.isEmpty { out.append(0x20) }
-            starts.append(out.count)
-            joinedStarts.append(start - breaks)
-            joins += stretchJoins.map { $0 + out.count }
-            for index in start..<span.upperBound where classes[Int(b[index])] & 1 != 0 { out.append(b[index]) }
+            let base = out.count
+            out += other.out
+            joins += other.joins.map { $0 + base }
+            starts += other.starts.map { $0 + base }
+            joinedStarts += other.joinedStarts.map { $0 - linesBefore }
         }
 
         /// What was added, or nil when no stretch was kept.
@@ -239,6 +258,9 @@ struct DecodedBatch {
         guard range.upperBound <= end else { return nil }
         return (sources[run], offsets[run] < 0 ? range.lowerBound - starts[run] : offsets[run])
     }
+
+    /// Makes room for `count` bytes in all (kept when the batch is emptied).
+    mutating func reserve(_ count: Int) { bytes.reserveCapacity(count) }
 
     /// Empties the batch, keeping its storage.
     mutating func removeAll() {

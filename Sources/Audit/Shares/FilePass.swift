@@ -94,7 +94,7 @@ extension ShareSearch {
         let limits = bytes.count > Self.windowSize + Self.windowOverlap ? Self.windowLimits : .standard
         try decode(
             bytes, display: source.display, window: nil, runs: bytes.count <= Self.decodeLimit, limits: limits,
-            scanners: scanners, engine: engine, into: &result)
+            scanners: scanners, batches: scanners.map { BatchSearch(engine, $0) }, engine: engine, into: &result)
         return result
     }
 
@@ -119,21 +119,18 @@ extension ShareSearch {
         try scanner.begin()
         // The decoders' scanners are their own: a big derived source resets a scanner's stream.
         let scanners = try (0..<max(1, threads)).map { _ in try LiteralScanner(engine.set) }
+        // The derived sources' searches, kept from one window to the next (their buffers' pages
+        // are not faulted in again for each window).
+        let batches = scanners.map { BatchSearch(engine, $0) }
         var start = 0
+        // One buffer for every window (each window's sources are gone by the next).
+        var bytes: [UInt8] = []
         while start < size {
             let origin = max(0, start - 2)
-            var bytes = try source.bytes(origin..<min(size, start + Self.windowSize + Self.windowOverlap))
+            try source.read(origin..<min(size, start + Self.windowSize + Self.windowOverlap), into: &bytes)
             let first = start - origin
             guard bytes.count > first else { break }
             let own = first..<min(bytes.count, first + Self.windowSize)
-            // Each byte through the raw stream once: the window's own bytes, 1 MiB at a time.
-            var at = own.lowerBound
-            while at < own.upperBound {
-                let next = min(own.upperBound, at + FileSource.chunkSize)
-                try scanner.feed(Array(bytes[at..<next]))
-                Self.note(scanner.take(), engine, into: &result.found)
-                at = next
-            }
             if start == 0 { result.head = Array(bytes.prefix(Self.joinSpan)) }
             if origin + bytes.count >= size || own.upperBound < first + Self.windowSize {
                 result.tail = Array(bytes.suffix(Self.joinSpan))
@@ -156,9 +153,21 @@ extension ShareSearch {
             let reach = min(size, start + Self.windowSize + Self.windowOverlap + Self.windowCarry)
             let frame = Decoding.Window(
                 origin: origin, own: own, size: size, more: Self.more(source, from: origin + bytes.count, to: reach))
+            // Each byte through the raw stream once: the window's own bytes, 1 MiB at a time, as
+            // one of the window's tasks (beside its decoders, not before them on one thread).
+            let held = bytes
             try decode(
                 bytes, display: source.display, window: frame, runs: true, limits: Self.windowLimits,
-                scanners: scanners, engine: engine, into: &result)
+                scanners: scanners, batches: batches, engine: engine, into: &result
+            ) { found in
+                var at = own.lowerBound
+                while at < own.upperBound {
+                    let next = min(own.upperBound, at + FileSource.chunkSize)
+                    try scanner.feed(Array(held[at..<next]))
+                    Self.note(scanner.take(), engine, into: &found)
+                    at = next
+                }
+            }
             // A file cut short while read ends here (its raw bytes were all fed).
             if own.upperBound < first + Self.windowSize { break }
             start += Self.windowSize
@@ -225,13 +234,17 @@ extension ShareSearch {
     }
 
     /// Searches what the decoders derive from `bytes` (a whole file, or one `window` of it),
-    /// on as many threads as there are `scanners`: its decoded runs (with `runs`), its text
+    /// on as many threads as there are `scanners` (`batches`, one for each scanner, searching
+    /// the derived sources, each flushed and its hits taken by the end): its decoded runs (with `runs`), its text
     /// decodings and everything ``Decoding/expand(_:display:limits:threads:piece:top:spent:window:visit:)``
     /// derives. Hits and issues go into `result`; a hit in a decoded run of a window is named
-    /// by its file offset (the joined lines' runs by the window's start).
+    /// by its file offset (the joined lines' runs by the window's start). `stream`, when given,
+    /// runs as one of the tasks (the first taken): a window's raw bytes through the file's
+    /// stream, its hits (needle to first offset) into `found`.
     private func decode(
         _ bytes: [UInt8], display: String, window: Decoding.Window?, runs: Bool, limits: Decoding.Limits,
-        scanners: [LiteralScanner], engine: Engine, into result: inout FileResult
+        scanners: [LiteralScanner], batches allBatches: [BatchSearch], engine: Engine, into result: inout FileResult,
+        stream: ((_ found: inout [Int: Int]) throws -> Void)? = nil
     ) throws {
         let count = scanners.count > 1 && bytes.count > 2 * pieceSize ? scanners.count : 1
         // Each task's derived sources in its own slot, read in task order afterwards (the plan,
@@ -245,15 +258,49 @@ extension ShareSearch {
         // the other sources once ``Decoding/expand`` derives them. The leaves' bytes are taken
         // from the file's budget first (`spent`: at most 3 in 4 of its bytes, which the budget,
         // 16 MiB or 64 times them at least, always holds).
-        let batches = scanners.prefix(count).map { BatchSearch(engine, $0) }
+        let batches = Array(allBatches.prefix(count))
         let spent = Locked(0)
+        // The zlib and embedded headers of the held bytes (what ``Decoding/expand`` reads
+        // containers from), found in pieces as tasks of their own beside the decoders', not on
+        // one thread after them.
+        let candidateRanges = stride(from: 0, to: bytes.count, by: pieceSize).map {
+            $0..<min(bytes.count, $0 + pieceSize)
+        }
+        let candidatePieces = Locked<[Int: Decoding.Candidates]>([:])
         do {
             let plan = Decoding.TextPlan(bytes, window: window, threads: count, piece: pieceSize)
             tasks = plan.tasks(piece: pieceSize, runs: runs)
+            // The order the tasks are taken in (their outputs are read in task order, whatever
+            // it is): the tasks that read the whole source (byte lists over one big text region
+            // take longest) first, so that no thread is left with one at the end while the
+            // others wait; then the header pieces, then the runs' pieces. Past `tasks`, an index
+            // is a piece of `candidateRanges`.
+            // Last, `stream` (the raw bytes' search, `tasks.count` plus the header pieces), first.
+            let streamTask = tasks.count + candidateRanges.count
+            let order =
+                (stream == nil ? [] : [streamTask]) + tasks.indices.filter { !tasks[$0].isPiece }
+                + candidateRanges.indices.map { tasks.count + $0 } + tasks.indices.filter { tasks[$0].isPiece }
             // One batch per thread, emptied between its tasks and kept: a piece's decoded runs
             // are some 3 times its size, and a new buffer each time costs its pages again.
             let runBatches = (0..<count).map { _ in Locked(DecodedBatch()) }
-            WorkQueue.run(count: tasks.count, threads: count) { thread, index in
+            WorkQueue.run(count: order.count, threads: count) { thread, position in
+                let index = order[position]
+                if index == streamTask, let stream {
+                    var local: [Int: Int] = [:]
+                    do {
+                        try stream(&local)
+                    } catch {
+                        failure.update { $0 = $0 ?? error }
+                        return false
+                    }
+                    found.update { all in all.merge(local) { min($0, $1) } }
+                    return true
+                }
+                guard index < tasks.count else {
+                    let piece = Decoding.Candidates(bytes, in: candidateRanges[index - tasks.count])
+                    candidatePieces.update { $0[index - tasks.count] = piece }
+                    return true
+                }
                 var batch = runBatches[thread].update { batch in
                     defer { batch = DecodedBatch() }
                     return batch
@@ -305,17 +352,29 @@ extension ShareSearch {
         // The text decodings in ``Decoding/textDecodings(_:)``'s order.
         let filled = slots.update { $0 }
         let top = tasks.indices.flatMap { filled[$0] ?? [] }
+        let pieces = candidatePieces.update { $0 }
+        let candidates =
+            pieces.count == candidateRanges.count
+            ? Decoding.Candidates(joining: candidateRanges.indices.map { pieces[$0]! }) : nil
 
         result.issues += try Decoding.expand(
             bytes, display: display, limits: limits, threads: count, piece: count > 1 ? pieceSize : 0, top: top,
-            spent: spent.update { $0 }, window: window
+            spent: spent.update { $0 }, window: window, candidates: candidates
         ) { thread, derived in
             try batches[thread].add(derived)
         }
-        for batch in batches {
-            try batch.flush()
-            result.derived += batch.hits
+        // Each thread's last batch searched on its own thread (each batch has its own scanner).
+        WorkQueue.run(count: batches.count, threads: count) { _, index in
+            do {
+                try batches[index].flush()
+                return true
+            } catch {
+                failure.update { $0 = $0 ?? error }
+                return false
+            }
         }
+        if let error = failure.update({ $0 }) { throw error }
+        for batch in batches { result.derived += batch.takeHits() }
     }
 }
 

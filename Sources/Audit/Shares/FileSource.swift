@@ -70,16 +70,24 @@ struct FileSource: ByteSource {
 extension FileSource {
     /// The file's bytes in `range` (fewer where the file ends first), read in one go.
     func bytes(_ range: Range<Int>) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        try read(range, into: &bytes)
+        return bytes
+    }
+
+    /// ``bytes(_:)`` into `bytes`, which it empties first and whose storage it keeps when it is
+    /// the only reference to it: a big file's windows are read into one buffer, whose pages are
+    /// not faulted in again for each window.
+    func read(_ range: Range<Int>, into bytes: inout [UInt8]) throws {
         var part = self
         part.start = range.lowerBound
         part.end = range.upperBound
-        var bytes: [UInt8] = []
+        bytes.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(range.count)
         try part.chunks { chunk in
             bytes += chunk
             return true
         }
-        return bytes
     }
 }
 

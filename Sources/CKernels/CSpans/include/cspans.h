@@ -49,4 +49,16 @@ int cspans_scan_with(const char *kernel, const uint8_t *bytes, size_t count, siz
 /// The name of the code path this CPU runs ("avx2", "sse2" or "portable").
 const char *cspans_kernel_name(void);
 
+/// Which other alignments of a base64 run may hold a container's header: for `chars[0..<count]`
+/// (base64-alphabet bytes, standard or URL-safe), bit s (1, 2, 3) of the result is set when the
+/// decoding from character s holds a byte pair in `anywhere` at any offset, or one in `start`
+/// as its first two bytes or as its bytes 257 and 258. Each set is a table of 65536 bytes, the
+/// pair (a, b) in it when byte a << 8 | b is 1 (one load a look-up; a bitmap's shifts cost more).
+/// Read off the run's
+/// own bit stream (the decoding from character s is the stream from bit 6s), no alignment is
+/// decoded. A superset of those pairs: a window that takes the partial last group's unused bits
+/// is read too. A byte outside the alphabet gives every alignment (0xE).
+unsigned cspans_base64_shifted_pairs(const uint8_t *chars, size_t count, const uint8_t *anywhere,
+                                     const uint8_t *start);
+
 #endif

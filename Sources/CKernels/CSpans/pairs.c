@@ -1,0 +1,103 @@
+// The shifted-alignment filter of include/cspans.h: which other alignments of a base64 run
+// may hold a container's header, read off the run's own bit stream, so that the share search
+// decodes an alignment only when one of its byte pairs is a header's first two bytes.
+#include "cspans.h"
+
+/// The 6-bit value of each base64-alphabet byte (standard and URL-safe), 0xFF for any other.
+static const uint8_t cspans_base64_values[256] = {
+#define X 0xFF
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  // 00
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  // 10
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  62, X,  62, X,  63, // 20: + - /
+    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, X,  X,  X,  X,  X,  X,  // 30: 0-9
+    X,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, // 40: A-O
+    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, X,  X,  X,  X,  63, // 50: P-Z _
+    X,  26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, // 60: a-o
+    41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, X,  X,  X,  X,  X,  // 70: p-z
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+    X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,
+#undef X
+};
+
+/// Whether the pair `w >> 8`, `w & 0xFF` is in `pairs` (include/cspans.h: one byte a pair).
+static inline unsigned cspans_in(const uint8_t *pairs, unsigned w) { return pairs[w & 0xFFFFu]; }
+
+/// The 16 bits of the run's bit stream from bit `p` (every character's value, 6 bits each,
+/// most significant first); bits past the run read as 0.
+static inline unsigned cspans_window(const uint8_t *chars, size_t count, size_t p) {
+    size_t c = p / 6;
+    unsigned bits = 0;
+    for (size_t k = 0; k < 4; k++) bits = bits << 6 | (c + k < count ? cspans_base64_values[chars[c + k]] & 0x3Fu : 0);
+    return (bits >> (8 - p % 6)) & 0xFFFFu;
+}
+
+/// One character into the stream (`acc`, its last bits the newest), and the windows that end in
+/// it, character `i` of the run: those at p with p + 16 in (6i, 6i + 6], each for the alignment
+/// whose byte starts at p (none for the run's own).
+static inline unsigned cspans_shifted_step(uint64_t *acc, uint8_t v, size_t i, const uint8_t *anywhere) {
+    // The decoding from character s (s = 1, 2, 3) is the stream from bit 6s, so its byte k
+    // starts at bit 6s + 8k: every even bit offset p is the start of a byte of exactly one
+    // alignment, the one with 6s = p mod 8 (0 is the run's own alignment, not asked for).
+    static const unsigned shiftOf[8] = {0, 0, 3, 0, 2, 0, 1, 0};
+    unsigned mask = 0;
+    *acc = *acc << 6 | (v & 0x3Fu);
+    size_t t = 6 * (i + 1);
+    for (unsigned back = 20; back >= 16; back -= 2) {
+        if (t < back) continue;
+        size_t p = t - back;
+        unsigned s = shiftOf[p & 7];
+        unsigned w = (unsigned)(*acc >> (back - 16)) & 0xFFFFu;
+        if (p >= 6 * (size_t)s) mask |= cspans_in(anywhere, w) << s;
+    }
+    return mask;
+}
+
+unsigned cspans_base64_shifted_pairs(const uint8_t *chars, size_t count, const uint8_t *anywhere,
+                                     const uint8_t *start) {
+    const uint8_t *values = cspans_base64_values;
+    unsigned mask = 0;
+    unsigned bad = 0;
+    uint64_t acc = 0;
+    // The first 8 characters one at a time (their windows may start before an alignment does).
+    size_t head = count < 8 ? count : 8;
+    size_t i = 0;
+    for (; i < head; i++) {
+        bad |= values[chars[i]];
+        mask |= cspans_shifted_step(&acc, values[chars[i]], i, anywhere);
+    }
+    // Then 4 characters (24 bits, 3 whole bytes of the stream) at a time: the 12 windows at even
+    // offsets that end in them, 9 of them bytes of another alignment, which repeat every 24 bits.
+    // A window `back` bits before the stream's end is acc >> (back - 16); its alignment is 3, 2
+    // or 1 as back is 6, 4 or 2 past a multiple of 8.
+    unsigned hit1 = 0, hit2 = 0, hit3 = 0;
+    for (; i + 4 <= count; i += 4) {
+        uint8_t a = values[chars[i]], b = values[chars[i + 1]], c = values[chars[i + 2]], d = values[chars[i + 3]];
+        bad |= a | b | c | d;
+        acc = acc << 24 | (uint64_t)(a & 0x3Fu) << 18 | (uint64_t)(b & 0x3Fu) << 12 | (uint64_t)(c & 0x3Fu) << 6 |
+              (d & 0x3Fu);
+#define CSPANS_W(shift) cspans_in(anywhere, (unsigned)(acc >> (shift)))
+        hit3 |= CSPANS_W(22) | CSPANS_W(14) | CSPANS_W(6);
+        hit2 |= CSPANS_W(20) | CSPANS_W(12) | CSPANS_W(4);
+        hit1 |= CSPANS_W(18) | CSPANS_W(10) | CSPANS_W(2);
+#undef CSPANS_W
+    }
+    mask |= hit1 << 1 | hit2 << 2 | hit3 << 3;
+    for (; i < count; i++) {
+        bad |= values[chars[i]];
+        mask |= cspans_shifted_step(&acc, values[chars[i]], i, anywhere);
+    }
+    // Not base64: left to the exact check, every alignment.
+    if (bad & 0xC0u) return 0xE;
+    // What an alignment may hold only at its start: its first two bytes, and bytes 257-258 (tar's `ustar`).
+    for (unsigned s = 1; s <= 3; s++) {
+        size_t at[2] = {6 * (size_t)s, 6 * (size_t)s + 8 * 257};
+        for (int k = 0; k < 2; k++) {
+            if (at[k] + 16 <= 6 * count && cspans_in(start, cspans_window(chars, count, at[k]))) mask |= 1u << s;
+        }
+    }
+    return mask & 0xEu;
+}
