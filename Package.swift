@@ -119,7 +119,7 @@ let package = Package(
             providers: [.apt(["librsvg2-dev", "libcairo2-dev"])]),
         .target(name: "PDFRendering", dependencies: ["CRsvg"], swiftSettings: strict + [.strictMemorySafety()]),
         .target(
-            name: "Containers", dependencies: ["CArchive", "CZlib", "CSQLite"],
+            name: "Containers", dependencies: ["CArchive", "CZlib", "CSQLite", "CSpans"],
             swiftSettings: strict + [.strictMemorySafety()]),
 
         // This package's own C kernel: scrypt's ROMix on 4 or 8 lanes at once (AVX-512,

@@ -1,3 +1,5 @@
+internal import CSpans
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -39,25 +41,40 @@ extension Containers {
         var out: [Int] = []
         let count = bytes.count
         let stop = min(count, range?.upperBound ?? count)
+        var from = max(1, range?.lowerBound ?? 1)
+        guard count > 3, from < stop else { return [] }
+        // One pass of the kernel over the first bytes, 16 at a time, checking each one's second
+        // byte (`embeddedPairs`), before the whole magic is compared (text holds `7`, `B` and `P`
+        // every few dozen bytes, random bytes each first byte once in 256).
+        var found = [Int](repeating: 0, count: 4096)
         unsafe bytes.withUnsafeBufferPointer { b in
-            guard let base = b.baseAddress, count > 3 else { return }
-            // Each first byte found with memchr (random bytes hold each once in 256 bytes), then
-            // the magic's second byte, before the whole magic is compared (text holds `7`, `B`
-            // and `P` every few dozen bytes).
-            for first in headerFirstBytes {
-                let second = secondBytes[Int(first)]
-                var i = max(1, range?.lowerBound ?? 1)
-                while i < stop, let hit = unsafe memchr(base + i, Int32(first), stop - i) {
-                    let at = unsafe UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-                    if at + 1 < count, unsafe b[at + 1] == second, embeddedHeader(in: bytes[...], at: at) {
-                        out.append(at)
+            unsafe embeddedPairs.withUnsafeBufferPointer { pairs in
+                unsafe headerFirstBytes.withUnsafeBufferPointer { firsts in
+                    unsafe found.withUnsafeMutableBufferPointer { slots in
+                        while from < stop {
+                            let n = unsafe cspans_pair_positions(
+                                b.baseAddress, count, from, stop, firsts.baseAddress, firsts.count,
+                                pairs.baseAddress, slots.baseAddress, slots.count)
+                            for k in 0..<n where embeddedHeader(in: bytes[...], at: unsafe slots[k]) {
+                                out.append(unsafe slots[k])
+                            }
+                            guard n == slots.count else { break }
+                            from = unsafe slots[n - 1] + 1
+                        }
                     }
-                    i = at + 1
                 }
             }
         }
-        return out.sorted()
+        return out
     }
+
+    /// The first two bytes of each of ``embeddedMagics`` and of bzip2's `BZ`, as the kernel's
+    /// pair table (`cspans_pair_positions`: entry `a << 8 | b` is 1 for the pair `a b`).
+    private static let embeddedPairs: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 1 << 16)
+        for magic in embeddedMagics + [Array("BZ".utf8)] { table[Int(magic[0]) << 8 | Int(magic[1])] = 1 }
+        return table
+    }()
 
     /// For each first byte of ``embeddedMagics`` and of bzip2's `BZh`, the byte that follows it
     /// in the magic (each such first byte starts one magic only).

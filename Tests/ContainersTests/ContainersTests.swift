@@ -223,6 +223,31 @@ import Testing
         }
     }
 
+    @Test("more headers than one kernel call returns: every one, in order, in a big source and in ranges")
+    func embeddedCandidatesPastOneCall() {
+        // 10,000 gzip magics 5 bytes apart, then random bytes, then 3,000 bzip2 headers.
+        var random = SystemRandomNumberGenerator()
+        var bytes: [UInt8] = [0x00]
+        for _ in 0..<10_000 { bytes += [0x1F, 0x8B, 0x08, 0x00, 0x7A] }
+        bytes += (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &random) }
+        for _ in 0..<3_000 { bytes += Array("BZh5".utf8) + [0x31, 0x41, 0x59, 0x26, 0x53, 0x59] }
+        let magics: [[UInt8]] = [
+            [0x1F, 0x8B, 0x08], Array("BZh5".utf8) + [0x31, 0x41, 0x59, 0x26, 0x53, 0x59],
+            [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], [0x28, 0xB5, 0x2F, 0xFD], [0x04, 0x22, 0x4D, 0x18],
+            Array("PK\u{03}\u{04}".utf8), [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C],
+        ]
+        func holds(_ magic: [UInt8], at: Int) -> Bool {
+            at + magic.count <= bytes.count && bytes[at..<(at + magic.count)].elementsEqual(magic)
+        }
+        let walk = (1..<bytes.count).filter { at in magics.contains { holds($0, at: at) } }
+        #expect(walk.count >= 13_000)
+        #expect(Containers.embeddedCandidates(bytes) == walk)
+        let pieces = stride(from: 0, to: bytes.count, by: 7_777).flatMap {
+            Containers.embeddedCandidates(bytes, in: $0..<($0 + 7_777))
+        }
+        #expect(pieces == walk)
+    }
+
     @Test("holdsHeader on a slice finds what zlibCandidates and embeddedCandidates find in its bytes, from any start")
     func holdsHeaderMatchesCandidates() {
         let headers: [[UInt8]] = [

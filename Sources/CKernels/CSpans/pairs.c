@@ -3,6 +3,10 @@
 // decodes an alignment only when one of its byte pairs is a header's first two bytes.
 #include "cspans.h"
 
+#if defined(__x86_64__)
+#include <emmintrin.h>
+#endif
+
 /// The 6-bit value of each base64-alphabet byte (standard and URL-safe), 0xFF for any other.
 static const uint8_t cspans_base64_values[256] = {
 #define X 0xFF
@@ -100,4 +104,40 @@ unsigned cspans_base64_shifted_pairs(const uint8_t *chars, size_t count, const u
         }
     }
     return mask & 0xEu;
+}
+
+size_t cspans_pair_positions(const uint8_t *bytes, size_t count, size_t from, size_t to, const uint8_t *firsts,
+                             size_t nfirsts, const uint8_t *pairs, size_t *out, size_t capacity) {
+    size_t n = 0;
+    if (to > count) to = count;
+    if (nfirsts > 16) nfirsts = 16;
+    if (from >= to || capacity == 0 || nfirsts == 0) return 0;
+    uint8_t isFirst[256] = {0};
+    for (size_t k = 0; k < nfirsts; k++) isFirst[firsts[k]] = 1;
+    size_t i = from;
+#if defined(__x86_64__)
+    __m128i want[16];
+    for (size_t k = 0; k < nfirsts; k++) want[k] = _mm_set1_epi8((char)firsts[k]);
+    for (; i + 16 <= to; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(bytes + i));
+        __m128i hit = _mm_cmpeq_epi8(v, want[0]);
+        for (size_t k = 1; k < nfirsts; k++) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, want[k]));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        while (mask) {
+            size_t at = i + (size_t)__builtin_ctz(mask);
+            mask &= mask - 1;
+            if (at + 1 < count && pairs[(unsigned)bytes[at] << 8 | bytes[at + 1]]) {
+                out[n++] = at;
+                if (n == capacity) return n;
+            }
+        }
+    }
+#endif
+    for (; i < to; i++) {
+        if (isFirst[bytes[i]] && i + 1 < count && pairs[(unsigned)bytes[i] << 8 | bytes[i + 1]]) {
+            out[n++] = i;
+            if (n == capacity) return n;
+        }
+    }
+    return n;
 }

@@ -61,4 +61,14 @@ const char *cspans_kernel_name(void);
 unsigned cspans_base64_shifted_pairs(const uint8_t *chars, size_t count, const uint8_t *anywhere,
                                      const uint8_t *start);
 
+/// The offsets i in [from, to) of `bytes[0..<count]` where `bytes[i]` is one of the `nfirsts`
+/// bytes of `firsts` (at most 16) and the pair (bytes[i], bytes[i + 1]) is in `pairs` (a table
+/// of 65536 bytes as above; i + 1 < count), ascending, into `out`: at most `capacity` of them,
+/// their number returned. A full `out` means there may be more after the last. The first bytes
+/// are compared 16 at a time (SSE2 on x86-64), so a source costs one pass however many
+/// headers are looked for: where the first bytes are rare (one in 256 each in random bytes),
+/// a memchr per first byte stopped once every few hundred bytes, for each of them.
+size_t cspans_pair_positions(const uint8_t *bytes, size_t count, size_t from, size_t to, const uint8_t *firsts,
+                             size_t nfirsts, const uint8_t *pairs, size_t *out, size_t capacity);
+
 #endif
