@@ -15,7 +15,7 @@ extension Containers {
     ]
     private static let bzip2Block: [UInt8] = [0x31, 0x41, 0x59, 0x26, 0x53, 0x59]
     /// The first bytes of ``embeddedMagics`` and of bzip2's `BZh`, each once.
-    private static let headerFirstBytes = Set(embeddedMagics.map { $0[0] } + [0x42]).sorted()
+    private static let headerFirstBytes = embeddedPairList.map(\.0).sorted()
 
     /// Whether one of ``embeddedMagics``, or bzip2's `BZh`, a level digit and its first block's
     /// magic, starts at index `i` of `bytes`.
@@ -46,11 +46,11 @@ extension Containers {
         // One pass of the kernel over the first bytes, 16 at a time, checking each one's second
         // byte (`embeddedPairs`), before the whole magic is compared (text holds `7`, `B` and `P`
         // every few dozen bytes, random bytes each first byte once in 256).
-        var found = [Int](repeating: 0, count: 4096)
         unsafe bytes.withUnsafeBufferPointer { b in
             unsafe embeddedPairs.withUnsafeBufferPointer { pairs in
                 unsafe headerFirstBytes.withUnsafeBufferPointer { firsts in
-                    unsafe found.withUnsafeMutableBufferPointer { slots in
+                    // On the stack: this is asked of every source that is not a leaf.
+                    unsafe withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { slots in
                         while from < stop {
                             let n = unsafe cspans_pair_positions(
                                 b.baseAddress, count, from, stop, firsts.baseAddress, firsts.count,
@@ -68,21 +68,24 @@ extension Containers {
         return out
     }
 
-    /// The first two bytes of each of ``embeddedMagics`` and of bzip2's `BZ`, as the kernel's
-    /// pair table (`cspans_pair_positions`: entry `a << 8 | b` is 1 for the pair `a b`).
+    /// The first two bytes of each of ``embeddedMagics`` and of bzip2's `BZh` (each first byte
+    /// starts one magic only): the kernel's pair table, ``secondBytes`` and ``headerPairs``.
+    private static let embeddedPairList: [(UInt8, UInt8)] = embeddedMagics.map { ($0[0], $0[1]) } + [(0x42, 0x5A)]
+
+    /// ``embeddedPairList`` as the kernel's pair table (`cspans_pair_positions`: entry
+    /// `a << 8 | b` is 1 for the pair `a b`).
     private static let embeddedPairs: [UInt8] = {
         var table = [UInt8](repeating: 0, count: 1 << 16)
-        for magic in embeddedMagics + [Array("BZ".utf8)] { table[Int(magic[0]) << 8 | Int(magic[1])] = 1 }
+        for (a, b) in embeddedPairList { table[Int(a) << 8 | Int(b)] = 1 }
         return table
     }()
 
-    /// For each first byte of ``embeddedMagics`` and of bzip2's `BZh`, the byte that follows it
-    /// in the magic (each such first byte starts one magic only).
+    /// For each first byte of ``embeddedPairList``, the byte that follows it in its magic.
     private static let secondBytes: [UInt8] = {
         var second = [UInt8](repeating: 0, count: 256)
-        for magic in embeddedMagics + [Array("BZ".utf8)] {
-            precondition(second[Int(magic[0])] == 0, "one magic for each first byte")
-            second[Int(magic[0])] = magic[1]
+        for (a, b) in embeddedPairList {
+            precondition(second[Int(a)] == 0, "one magic for each first byte")
+            second[Int(a)] = b
         }
         return second
     }()
@@ -170,8 +173,7 @@ extension Containers {
     /// that holds none of these pairs anywhere, and none of ``startPairs`` as its first two
     /// bytes or its bytes 257 and 258, is one ``mayHoldContainer(_:)`` says no to.
     package static let headerPairs: [(UInt8, UInt8)] =
-        [0x01, 0x5E, 0x9C, 0xDA].map { (UInt8(0x78), UInt8($0)) } + embeddedMagics.map { ($0[0], $0[1]) }
-        + [(0x42, 0x5A)]
+        [0x01, 0x5E, 0x9C, 0xDA].map { (UInt8(0x78), UInt8($0)) } + embeddedPairList
 
     /// The first two bytes of what ``mayHoldContainer(_:)`` finds only at a source's start (each
     /// of ``archiveMagics``, SQLite's header) or at byte 257 (tar's `ustar`).
