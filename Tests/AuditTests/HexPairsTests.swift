@@ -10,11 +10,6 @@ import Testing
 /// ordinary text (hex digests, times, `key=3f`) gives no run.
 @Suite("Separated hex pairs and escapes")
 struct HexPairsTests {
-    static func random(_ count: Int, seed: UInt64) -> [UInt8] {
-        var random = SeededRandom(seed: seed)
-        return (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-    }
-
     static func hex(_ byte: UInt8, upper: Bool = false) -> String {
         String(format: upper ? "%02X" : "%02x", byte)
     }
@@ -55,7 +50,7 @@ struct HexPairsTests {
     @Test("openssl ec -text: the key's 32 bytes are one run across its three indented lines")
     func openssl() throws {
         for seed in 1...20 as ClosedRange<UInt64> {
-            let key = Self.random(32, seed: seed)
+            let key = SeededRandom.bytes(32, seed: seed)
             let text = Array(Self.opensslText(key).utf8)
             let runs = Decoding.hexPairs(text)
             try #require(runs.count == 1, "\(String(decoding: text, as: UTF8.self))")
@@ -67,7 +62,7 @@ struct HexPairsTests {
 
     @Test("other separators, either case, one value per line: each run gives exactly its bytes")
     func separators() {
-        let value = Self.random(24, seed: 99)
+        let value = SeededRandom.bytes(24, seed: 99)
         for separator in [":", " ", "-", ", ", "\t"] {
             for upper in [false, true] {
                 let line = value.map { Self.hex($0, upper: upper) }.joined(separator: separator)
@@ -86,7 +81,7 @@ struct HexPairsTests {
 
     @Test("hex digests, times, dates and short lists give no run")
     func ordinaryText() {
-        let digest = Self.random(32, seed: 5).map { Self.hex($0) }.joined()
+        let digest = SeededRandom.bytes(32, seed: 5).map { Self.hex($0) }.joined()
         let text = """
             2025-11-24T12:00:01.5Z INFO card=0001 digest=\(digest) at 12:00:01 on 24-11-25
             ports 10 20 30 40 50 60 70, mac aa:bb:cc:dd:ee:ff, ab cd ef 0123 45 67 89 ab cd ef
@@ -98,7 +93,7 @@ struct HexPairsTests {
 
     @Test("random bytes give no run of either kind")
     func randomBytes() {
-        let bytes = Self.random(4 << 20, seed: 11)
+        let bytes = SeededRandom.bytes(4 << 20, seed: 11)
         #expect(Decoding.hexPairs(bytes).isEmpty)
         #expect(Decoding.escapedRuns(bytes).isEmpty)
     }
@@ -106,7 +101,7 @@ struct HexPairsTests {
     @Test("URL encoding: a value's bytes are in one run, the letters an encoder leaves alone included")
     func percent() throws {
         for seed in 1...40 as ClosedRange<UInt64> {
-            let value = Self.random(32, seed: seed)
+            let value = SeededRandom.bytes(32, seed: seed)
             let text = Array("GET /kept?v=\(Self.percentEncoded(value))&n=1 HTTP/1.1\r\n".utf8)
             let runs = Decoding.escapedRuns(text)
             try #require(runs.count == 1, "\(String(decoding: text, as: UTF8.self))")
@@ -122,7 +117,7 @@ struct HexPairsTests {
     @Test("quoted-printable: a value's bytes are in one run, across soft line breaks")
     func quotedPrintable() throws {
         for seed in 1...40 as ClosedRange<UInt64> {
-            let value = Self.random(48, seed: seed)
+            let value = SeededRandom.bytes(48, seed: seed)
             let body = Self.quotedPrintable(value)
             let text = Array("Content-Transfer-Encoding: quoted-printable\r\n\r\n\(body)\r\n".utf8)
             let runs = Decoding.escapedRuns(text)
@@ -132,7 +127,7 @@ struct HexPairsTests {
 
     @Test("the text decoders name the runs by their offset: pairs@N, escaped@N")
     func named() {
-        let key = Self.random(32, seed: 3)
+        let key = SeededRandom.bytes(32, seed: 3)
         let openssl = Self.opensslText(key)
         let escaped = Self.percentEncoded(key)
         let text = Array("\(openssl)url /x?k=\(escaped)\n".utf8)

@@ -10,11 +10,6 @@ import Testing
 /// binary is decoded still, and the joined runs are those of the whole text joined.
 @Suite("Text regions and wrapped lines")
 struct TextRegionTests {
-    static func random(_ count: Int, seed: UInt64) -> [UInt8] {
-        var random = SeededRandom(seed: seed)
-        return (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-    }
-
     @Test("a text file is one region, UTF-8 included; a malformed sequence, a control byte or a short run is not text")
     func regions() {
         let text = Array("Card 1/2: pass-phrase, héllo wörld €, 𝄞\tend\r\n".utf8)
@@ -35,7 +30,7 @@ struct TextRegionTests {
 
     @Test("random bytes: almost nothing is text, and the text decoders and the line join copy almost nothing")
     func randomBytesCostNoCopy() {
-        let bytes = Self.random(4 << 20, seed: 7)
+        let bytes = SeededRandom.bytes(4 << 20, seed: 7)
         let covered = Decoding.textRegions(bytes).reduce(0) { $0 + $1.count }
         #expect(covered < bytes.count / 1000, "\(covered) bytes of text regions")
         let derived = Decoding.textDecodings(bytes).reduce(0) { $0 + $1.1.count }
@@ -53,10 +48,10 @@ struct TextRegionTests {
             "<svg><text>pass-</text>\n<text>word-</text><text>one-</text>\n  <text>1234</text></svg>".utf8)
         let escaped = Array(("\"" + two.map { String(format: "\\x%02x", $0) }.joined() + "\"").utf8)
         let list = Array(("[" + three.map(String.init).joined(separator: ", ") + "]").utf8)
-        var bytes = Self.random(65_536, seed: 1) + [0] + svg + [0] + Self.random(65_536, seed: 2) + [0]
-        bytes += escaped + [0] + Self.random(65_536, seed: 3) + [0]
+        var bytes = SeededRandom.bytes(65_536, seed: 1) + [0] + svg + [0] + SeededRandom.bytes(65_536, seed: 2) + [0]
+        bytes += escaped + [0] + SeededRandom.bytes(65_536, seed: 3) + [0]
         let listAt = bytes.count + 1
-        bytes += list + [0] + Self.random(65_536, seed: 4)
+        bytes += list + [0] + SeededRandom.bytes(65_536, seed: 4)
 
         let derived = Decoding.textDecodings(bytes)
         let text = try #require(derived.first { $0.0 == "text" }?.1)
@@ -86,7 +81,7 @@ struct TextRegionTests {
     func wrappedStretchesMatchWholeJoin(_ seed: UInt64) throws {
         var bytes = ByteDecoding.mixedText(seed: seed)
         // MIME-wrapped base64 and hexdump -p lines between the mixed text.
-        let block = Self.random(300, seed: seed + 10)
+        let block = SeededRandom.bytes(300, seed: seed + 10)
         bytes += [0x20] + Array(Data(block).base64EncodedString(options: [.lineLength64Characters]).utf8) + [0x20]
         bytes += ByteDecoding.mixedText(seed: seed + 20)
         let hex = block.hex

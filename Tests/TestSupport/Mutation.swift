@@ -11,6 +11,12 @@ package struct SeededRandom: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// `count` bytes from a generator seeded with `seed`: the low byte of each `next()`.
+    package static func bytes(_ count: Int, seed: UInt64) -> [UInt8] {
+        var random = SeededRandom(seed: seed)
+        return (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+    }
 }
 
 /// Byte-level mutations in the style of libFuzzer's: flip, replace, insert,
