@@ -169,7 +169,7 @@ let package = Package(
             resources: [.copy("Vectors")],
             swiftSettings: strict),
         tests("CryptoCoreTests", ["CryptoCore", "CSalsa"]),
-        tests("ContainersTests", ["Containers"]),
+        tests("ContainersTests", ["Containers", "TestSupport"]),
         tests("BIP38Tests", ["BIP38", "CryptoCore", "TestSupport"]),
         tests("BIP38ToolTests", ["BIP38", "CryptoCore", "BIP38Tool", "TestSupport"]),
         tests(

@@ -39,25 +39,54 @@ extension Containers {
     /// can be read on several threads.
     package static func embeddedCandidates(_ bytes: [UInt8], in range: Range<Int>? = nil) -> [Int] {
         var out: [Int] = []
+        pairPositions(bytes, in: range, firsts: headerFirstBytes, pairs: embeddedPairs) { at in
+            if at >= 1, bytes.count > 3, embeddedHeader(in: bytes[...], at: at) { out.append(at) }
+        }
+        return out
+    }
+
+    /// ``zlibCandidates(_:in:)`` and ``embeddedCandidates(_:in:)`` of one range together, from one
+    /// pass of the kernel (their eight first bytes at once): what the share search asks of each
+    /// piece of every source it reads.
+    package static func headerCandidates(
+        _ bytes: [UInt8], in range: Range<Int>? = nil
+    ) -> (
+        zlib: [Int], embedded: [Int]
+    ) {
+        var zlib: [Int] = []
+        var embedded: [Int] = []
+        pairPositions(bytes, in: range, firsts: allFirstBytes, pairs: allPairs) { at in
+            if bytes[at] == 0x78 {
+                // A header is followed by at least one byte: none starts in the last two.
+                if at < bytes.count - 2 { zlib.append(at) }
+            } else if at >= 1, bytes.count > 3, embeddedHeader(in: bytes[...], at: at) {
+                embedded.append(at)
+            }
+        }
+        return (zlib, embedded)
+    }
+
+    /// Each offset `i` in `range` (or in `bytes`) whose first byte is one of `firsts` (at most
+    /// eight for the kernel's fast path) and whose pair `bytes[i] bytes[i + 1]` is in `pairs`
+    /// (a table of 65,536 entries, `a << 8 | b` set for the pair `a b`), ascending, to `visit`:
+    /// `cspans_pair_positions`, which looks at 32 positions at a time by their nibbles.
+    static func pairPositions(
+        _ bytes: [UInt8], in range: Range<Int>?, firsts: [UInt8], pairs: [UInt8], _ visit: (Int) -> Void
+    ) {
         let count = bytes.count
         let stop = min(count, range?.upperBound ?? count)
-        var from = max(1, range?.lowerBound ?? 1)
-        guard count > 3, from < stop else { return [] }
-        // One pass of the kernel over the first bytes, 16 at a time, checking each one's second
-        // byte (`embeddedPairs`), before the whole magic is compared (text holds `7`, `B` and `P`
-        // every few dozen bytes, random bytes each first byte once in 256).
+        var from = max(0, range?.lowerBound ?? 0)
+        guard from < stop else { return }
         unsafe bytes.withUnsafeBufferPointer { b in
-            unsafe embeddedPairs.withUnsafeBufferPointer { pairs in
-                unsafe headerFirstBytes.withUnsafeBufferPointer { firsts in
+            unsafe pairs.withUnsafeBufferPointer { pairs in
+                unsafe firsts.withUnsafeBufferPointer { firsts in
                     // On the stack: this is asked of every source that is not a leaf.
                     unsafe withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { slots in
                         while from < stop {
                             let n = unsafe cspans_pair_positions(
                                 b.baseAddress, count, from, stop, firsts.baseAddress, firsts.count,
                                 pairs.baseAddress, slots.baseAddress, slots.count)
-                            for k in 0..<n where embeddedHeader(in: bytes[...], at: unsafe slots[k]) {
-                                out.append(unsafe slots[k])
-                            }
+                            for k in 0..<n { visit(unsafe slots[k]) }
                             guard n == slots.count else { break }
                             from = unsafe slots[n - 1] + 1
                         }
@@ -65,8 +94,18 @@ extension Containers {
                 }
             }
         }
-        return out
     }
+
+    /// zlib's first bytes and checks (``zlibCandidates(_:in:)``) as the kernel's pair table.
+    static let zlibPairs: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 1 << 16)
+        for b in 0...255 where isZlibCheck(UInt8(b)) { table[0x78 << 8 | b] = 1 }
+        return table
+    }()
+
+    /// ``embeddedPairList`` and zlib's pairs: ``headerCandidates(_:in:)``'s table.
+    private static let allPairs: [UInt8] = zip(embeddedPairs, zlibPairs).map { $0 | $1 }
+    private static let allFirstBytes: [UInt8] = (headerFirstBytes + [0x78]).sorted()
 
     /// The first two bytes of each of ``embeddedMagics`` and of bzip2's `BZh` (each first byte
     /// starts one magic only): the kernel's pair table, ``secondBytes`` and ``headerPairs``.

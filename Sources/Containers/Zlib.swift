@@ -10,18 +10,9 @@ extension Containers {
     /// With `range`, only those that start in it (consecutive ranges give every offset once).
     package static func zlibCandidates(_ bytes: [UInt8], in range: Range<Int>? = nil) -> [Int] {
         var out: [Int] = []
-        let count = bytes.count
         // A header is followed by at least one byte: none starts in the last two.
-        let stop = min(count - 2, range?.upperBound ?? count)
-        unsafe bytes.withUnsafeBufferPointer { b in
-            guard let base = b.baseAddress else { return }
-            var i = max(0, range?.lowerBound ?? 0)
-            // memchr finds each 0x78 at memory speed (one byte in 256 of random data).
-            while i < stop, let hit = unsafe memchr(base + i, 0x78, stop - i) {
-                let at = unsafe UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
-                if isZlibCheck(unsafe b[at + 1]) { out.append(at) }
-                i = at + 1
-            }
+        pairPositions(bytes, in: range, firsts: [0x78], pairs: zlibPairs) { at in
+            if at < bytes.count - 2 { out.append(at) }
         }
         return out
     }

@@ -188,6 +188,78 @@ struct ByteSpansTests {
         }
     }
 
+    // MARK: The first look (a range of 4 chunks of 1,024 bytes or more)
+
+    /// Random bytes, where a text run of 16 is rare, with runs of every kind planted at and
+    /// around the first look's 1,024-byte chunk edges and its 64-byte block edges, of lengths
+    /// around 16 and longer than a chunk: what the first look must not lose.
+    static func sparse(_ count: Int, _ random: inout SeededRandom) -> [UInt8] {
+        var out = SeededRandom.bytes(count, seed: random.next())
+        let pieces: [[UInt8]] = [
+            Array("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo".utf8), Array("0123456789abcdef".utf8),
+            Array("QUJD\nREVG\r\nR0hJ".utf8), Array("text, more text ".utf8), Array("é€𝄞a".utf8),
+        ]
+        let lengths = [1, 14, 15, 16, 17, 31, 63, 64, 65, 200, 1500]
+        let offsets = [-17, -16, -15, -1, 0, 1, 15, 63, 64]
+        var at = 0
+        while at < count {
+            let edge = (at / 1024 + 1) * 1024
+            let start = edge + offsets[Int(random.next() % UInt64(offsets.count))]
+            let piece = pieces[Int(random.next() % UInt64(pieces.count))]
+            let length = lengths[Int(random.next() % UInt64(lengths.count))]
+            for k in 0..<length where start + k >= 0 && start + k < count { out[start + k] = piece[k % piece.count] }
+            at = max(at + 300, start + length) + Int(random.next() % 700)
+        }
+        return out
+    }
+
+    @Test(
+        "on long sparse buffers (the first look's chunks skipped) each kind's spans and line breaks match the model, whole, in ranges and in pieces, in every code path",
+        arguments: ByteSpans.kernels)
+    func firstLookLosesNothing(kernel: String) {
+        var random = SeededRandom(seed: 41)
+        for round in 0..<12 {
+            let count = 6 * 1024 + Int(random.next() % (24 * 1024))
+            let bytes = round % 3 == 2 ? Self.mixed(count, &random) : Self.sparse(count, &random)
+            for kind in [ByteSpans.Kind.base64, .text, .wrapped] {
+                for minimum in [1, 5, 15, 16, 17, 24, 70] {
+                    let want = Self.modelSpans(bytes, kind: kind, minimum: minimum)
+                    let got = Self.kernelSpans(bytes, kind: kind, minimum: minimum, kernel: kernel)
+                    #expect(
+                        Self.same(got, want), "\(kernel): \(kind) minimum \(minimum), \(count) bytes, round \(round)")
+                }
+                let low = Int(random.next() % UInt64(count / 2))
+                let high = low + 3 * 1024 + Int(random.next() % UInt64(count - low - 3 * 1024 + 1))
+                let want = Self.modelSpans(bytes, kind: kind, minimum: 16, in: low..<high)
+                let got = Self.kernelSpans(bytes, kind: kind, minimum: 16, in: low..<high, kernel: kernel)
+                #expect(Self.same(got, want), "\(kernel): \(kind) in \(low)..<\(high) of \(count)")
+            }
+            let piece = 4096 + Int(random.next() % 5000)
+            let whole = Self.kernelSpans(bytes, kind: .text, minimum: 16, kernel: kernel).map(\.0)
+            let pieced = stride(from: 0, to: count, by: piece).flatMap {
+                Self.kernelSpans(bytes, kind: .text, minimum: 16, in: $0..<($0 + piece), kernel: kernel).map(\.0)
+            }
+            #expect(pieced == whole, "\(kernel): pieces of \(piece)")
+        }
+    }
+
+    @Test(
+        "a run that starts in a long range's last bytes and goes on past its end is given, read to its end, in every code path",
+        arguments: ByteSpans.kernels)
+    func firstLookRunPastStop(kernel: String) {
+        for stop in [5000, 5120, 5121, 5183, 5184] {
+            for back in [1, 2, 15, 16, 17, 40, 64, 65] {
+                var bytes = SeededRandom.bytes(8192, seed: UInt64(stop * 100 + back))
+                // Random bytes that are never text, around a run of 60 base64 bytes.
+                for i in bytes.indices where Self.mayBeText(bytes, i) { bytes[i] = 0x00 }
+                for i in (stop - back)..<(stop - back + 60) { bytes[i] = UInt8(ascii: "Q") }
+                let got = Self.kernelSpans(bytes, kind: .base64, minimum: 16, in: 1000..<stop, kernel: kernel)
+                #expect(
+                    Self.same(got, [((stop - back)..<(stop - back + 60), 0)]), "\(kernel): stop \(stop), back \(back)")
+            }
+        }
+    }
+
     @Test("the kernel names the code path it runs; a path this CPU cannot run, or an unknown one, is refused")
     func kernelName() {
         #expect(["avx2", "sse2", "portable"].contains(ByteSpans.kernelName))

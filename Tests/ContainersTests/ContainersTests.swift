@@ -1,5 +1,6 @@
 import Containers
 import Foundation
+import TestSupport
 import Testing
 
 /// The container readers on small inputs made by other tools (Python's gzip, zlib, tarfile and
@@ -220,6 +221,58 @@ import Testing
                 Containers.embeddedCandidates(bytes, in: $0..<($0 + piece))
             }
             #expect(pieces == walk, "round \(round), pieces of \(piece)")
+        }
+    }
+
+    @Test(
+        "in long sources (the kernel's 32-byte nibble path) every zlib and embedded header is found at every offset, near misses are not, and headerCandidates gives both at once"
+    )
+    func headerCandidatesMatchWalk() {
+        let magics: [[UInt8]] = [
+            [0x1F, 0x8B, 0x08], [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], [0x28, 0xB5, 0x2F, 0xFD],
+            [0x04, 0x22, 0x4D, 0x18], Array("PK\u{03}\u{04}".utf8), [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C],
+            Array("BZh7".utf8) + [0x31, 0x41, 0x59, 0x26, 0x53, 0x59],
+            [0x78, 0x01], [0x78, 0x5E], [0x78, 0x9C], [0x78, 0xDA],
+        ]
+        // Pairs made of the real pairs' nibbles crossed (the nibble tables' false hits), and
+        // first bytes with the right second byte but one nibble changed.
+        let nearMisses: [[UInt8]] = [
+            [0x78, 0x0E], [0x78, 0x5A], [0x78, 0x9E], [0x78, 0xD1], [0x78, 0x51], [0x78, 0x91],
+            [0x18, 0x01], [0x7F, 0x8B, 0x08], [0x1B, 0x8B, 0x08], [0x28, 0xB7, 0x2F, 0xFD], [0x58, 0x4B, 0x03, 0x04],
+            [0x47, 0x7A, 0xBC], [0x32, 0x5A, 0x68], [0x04, 0x2D, 0x4D], [0xFD, 0x3B, 0x7A], [0x22, 0xB5],
+        ]
+        var random = SeededRandom(seed: 1_5015)
+        for round in 0..<6 {
+            var bytes = SeededRandom.bytes(40_000 + round * 9_999, seed: random.next())
+            var at = Int(random.next() % 40)
+            while at + 12 < bytes.count {
+                let all = random.next() % 2 == 0 ? magics : nearMisses
+                let piece = all[Int(random.next() % UInt64(all.count))]
+                bytes.replaceSubrange(at..<(at + piece.count), with: piece)
+                at += piece.count + Int(random.next() % 61)
+            }
+            func holds(_ magic: [UInt8], at: Int) -> Bool {
+                guard at + magic.count <= bytes.count else { return false }
+                guard magic.count == 10 else { return bytes[at..<(at + magic.count)].elementsEqual(magic) }
+                return bytes[at..<(at + 3)].elementsEqual(magic[0..<3]) && (0x31...0x39).contains(bytes[at + 3])
+                    && bytes[(at + 4)..<(at + 10)].elementsEqual(magic[4...])
+            }
+            let zlibWalk = bytes.indices.filter { i in
+                i + 2 < bytes.count && bytes[i] == 0x78 && [0x01, 0x5E, 0x9C, 0xDA].contains(bytes[i + 1])
+            }
+            let embeddedWalk = (1..<bytes.count).filter { i in magics.prefix(7).contains { holds($0, at: i) } }
+            #expect(zlibWalk.count > 100 && embeddedWalk.count > 100)
+            #expect(Containers.zlibCandidates(bytes) == zlibWalk, "round \(round): zlib")
+            #expect(Containers.embeddedCandidates(bytes) == embeddedWalk, "round \(round): embedded")
+            let both = Containers.headerCandidates(bytes)
+            #expect(both.zlib == zlibWalk && both.embedded == embeddedWalk, "round \(round): together")
+            // Ranges that start and end anywhere, long enough for the nibble path, give each once.
+            let piece = 4_096 + Int(random.next() % 3_000)
+            let pieces = stride(from: 0, to: bytes.count, by: piece).map {
+                Containers.headerCandidates(bytes, in: $0..<($0 + piece))
+            }
+            #expect(pieces.flatMap(\.zlib) == zlibWalk, "round \(round): zlib in pieces of \(piece)")
+            #expect(pieces.flatMap(\.embedded) == embeddedWalk, "round \(round): embedded in pieces of \(piece)")
         }
     }
 

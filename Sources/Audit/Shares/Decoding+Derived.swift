@@ -97,8 +97,7 @@ extension Decoding {
 
         /// The candidates that start in `range` of `bytes`.
         init(_ bytes: [UInt8], in range: Range<Int>) {
-            zlib = Containers.zlibCandidates(bytes, in: range)
-            embedded = Containers.embeddedCandidates(bytes, in: range)
+            (zlib, embedded) = Containers.headerCandidates(bytes, in: range)
         }
 
         /// The candidates of consecutive ranges, in order: those of the ranges together.

@@ -67,7 +67,10 @@ unsigned cspans_base64_shifted_pairs(const uint8_t *chars, size_t count, const u
 /// their number returned. A full `out` means there may be more after the last. The first bytes
 /// are compared 16 at a time (SSE2 on x86-64), so a source costs one pass however many
 /// headers are looked for: where the first bytes are rare (one in 256 each in random bytes),
-/// a memchr per first byte stopped once every few hundred bytes, for each of them.
+/// a memchr per first byte stopped once every few hundred bytes, for each of them. With AVX2,
+/// eight first bytes or fewer and a range of 4 KiB or more, each position's pair is looked up
+/// by its four nibbles instead, 32 positions at a time (a superset, each hit then checked in
+/// `pairs`): random bytes then stop the loop once in some 8 KiB, not once in 32 bytes.
 size_t cspans_pair_positions(const uint8_t *bytes, size_t count, size_t from, size_t to, const uint8_t *firsts,
                              size_t nfirsts, const uint8_t *pairs, size_t *out, size_t capacity);
 
