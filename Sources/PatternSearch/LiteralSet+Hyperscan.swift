@@ -120,7 +120,10 @@ internal import CHyperscan
 
     /// Feeds the next piece of the stream; its matches are kept until ``take()``.
     /// - Throws: ``PatternSearchError`` when no stream was begun or Hyperscan fails.
-    package func feed(_ bytes: [UInt8]) throws(PatternSearchError) {
+    package func feed(_ bytes: [UInt8]) throws(PatternSearchError) { try feed(bytes[...]) }
+
+    /// ``feed(_:)`` of a slice, read in place (a window's own bytes, not copied out first).
+    package func feed(_ bytes: ArraySlice<UInt8>) throws(PatternSearchError) {
         guard let stream = unsafe stream else { throw PatternSearchError(call: "hs_scan_stream", cause: "no stream") }
         let context = unsafe Unmanaged.passUnretained(self).toOpaque()
         let status = unsafe bytes.withUnsafeBytes { raw in

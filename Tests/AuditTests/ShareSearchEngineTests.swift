@@ -117,6 +117,27 @@ import Glibc
         #expect(Self.offsets(deep.hits) == ["big.img n0": places[0], "big.img n1": places[1], "big.img n2": places[2]])
     }
 
+    @Test(
+        "raw needles across the edges of windows and of the parts each window's raw bytes are streamed in are found at their offsets"
+    )
+    func rawPartsAndWindowEdges() throws {
+        let folder = try TemporaryFolder(prefix: "share-search")
+        let needles = Self.needles(6)
+        let window = ShareSearch.windowSize
+        // Two windows: on 2 workers each window's own bytes are streamed in two parts, the
+        // second from the middle of what the window owns.
+        let size = window + window / 2
+        let middles = [0..<window, window..<size].map { ShareSearch.rawParts($0, threads: 2)[1].lowerBound }
+        #expect(middles == [window / 2, window + window / 4])
+        let places = [middles[0] - 5, window - 31, window + 3, middles[1] - 16, middles[1] + 20, size - 32]
+        try Self.sparseFile(folder, "big.img", size: size, Array(zip(places, needles.map(\.bytes))))
+        let result = Self.search(folder, needles)
+        #expect(result.incomplete.isEmpty, "\(result.incomplete)")
+        #expect(
+            Self.offsets(result.hits)
+                == Dictionary(uniqueKeysWithValues: places.enumerated().map { ("big.img n\($0)", $1) }))
+    }
+
     @Test("base64 past the 256 MiB mark and across window boundaries is decoded, each found at its file offset, once")
     func windowedDecoding() throws {
         let folder = try TemporaryFolder(prefix: "share-search")

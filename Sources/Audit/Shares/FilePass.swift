@@ -116,18 +116,27 @@ extension ShareSearch {
         _ source: FileSource, size: Int, scanner: LiteralScanner, threads: Int, engine: Engine
     ) throws -> FileResult {
         var result = FileResult()
-        try scanner.begin()
         // The decoders' scanners are their own: a big derived source resets a scanner's stream.
         let scanners = try (0..<max(1, threads)).map { _ in try LiteralScanner(engine.set) }
+        // The raw bytes' streams, one for each part of a window (``rawParts(_:threads:)``).
+        let rawScanners = try [scanner] + (1..<max(1, threads)).map { _ in try LiteralScanner(engine.set) }
+        // The last bytes of the window before's own (as many as the longest literal, less one):
+        // what the stream of a window's first part is fed first, so that a literal across the
+        // edge of two windows is found.
+        var carried: [UInt8] = []
+        let lookBack = engine.set.longest - 1
         // The derived sources' searches, kept from one window to the next (their buffers' pages
         // are not faulted in again for each window).
         let batches = scanners.map { BatchSearch(engine, $0) }
         var start = 0
-        // One buffer for every window (each window's sources are gone by the next).
+        // Two buffers that take turns: the window's, and the next window's, read as one of this
+        // window's tasks (beside its decoders, not after them on one thread).
         var bytes: [UInt8] = []
+        let ahead = ReadAhead()
         while start < size {
             let origin = max(0, start - 2)
-            try source.read(origin..<min(size, start + Self.windowSize + Self.windowOverlap), into: &bytes)
+            let range = origin..<min(size, start + Self.windowSize + Self.windowOverlap)
+            if try !ahead.take(range, into: &bytes) { try source.read(range, into: &bytes) }
             let first = start - origin
             guard bytes.count > first else { break }
             let own = first..<min(bytes.count, first + Self.windowSize)
@@ -153,26 +162,83 @@ extension ShareSearch {
             let reach = min(size, start + Self.windowSize + Self.windowOverlap + Self.windowCarry)
             let frame = Decoding.Window(
                 origin: origin, own: own, size: size, more: Self.more(source, from: origin + bytes.count, to: reach))
-            // Each byte through the raw stream once: the window's own bytes, 1 MiB at a time, as
-            // one of the window's tasks (beside its decoders, not before them on one thread).
+            // Each own byte through a raw stream once: the window's own bytes in one part for
+            // each thread, each part a stream of its own and one of the window's tasks (beside
+            // its decoders, not before them on one thread). A part's stream is fed the bytes
+            // before it first, so a literal across two parts' edge is found in the second.
             let held = bytes
-            try decode(
-                bytes, display: source.display, window: frame, runs: true, limits: Self.windowLimits,
-                scanners: scanners, batches: batches, engine: engine, into: &result
-            ) { found in
-                var at = own.lowerBound
-                while at < own.upperBound {
-                    let next = min(own.upperBound, at + FileSource.chunkSize)
-                    try scanner.feed(Array(held[at..<next]))
-                    Self.note(scanner.take(), engine, into: &found)
-                    at = next
+            let lead = carried
+            let streams = Self.rawParts(own, threads: rawScanners.count).enumerated().map { k, part in
+                { (found: inout [Int: Int]) throws -> Void in
+                    let scanner = rawScanners[k]
+                    let before =
+                        part.lowerBound == own.lowerBound
+                        ? lead[...] : held[max(own.lowerBound, part.lowerBound - lookBack)..<part.lowerBound]
+                    try scanner.begin()
+                    try scanner.feed(before)
+                    // The stream's offset 0, in the file.
+                    let offset = origin + part.lowerBound - before.count
+                    var at = part.lowerBound
+                    while at < part.upperBound {
+                        let next = min(part.upperBound, at + FileSource.chunkSize)
+                        try scanner.feed(held[at..<next])
+                        Self.note(scanner.take(), engine, offset: offset, into: &found)
+                        at = next
+                    }
                 }
             }
+            let next = start + Self.windowSize
+            let read: [(inout [Int: Int]) throws -> Void] =
+                next < size && own.upperBound == first + Self.windowSize
+                ? [{ _ in ahead.read(source, next - 2..<min(size, next + Self.windowSize + Self.windowOverlap)) }] : []
+            try decode(
+                bytes, display: source.display, window: frame, runs: true, limits: Self.windowLimits,
+                scanners: scanners, batches: batches, engine: engine, into: &result, sideTasks: read + streams)
+            carried = Array(held[max(own.lowerBound, own.upperBound - lookBack)..<own.upperBound])
             // A file cut short while read ends here (its raw bytes were all fed).
             if own.upperBound < first + Self.windowSize { break }
             start += Self.windowSize
         }
         return result
+    }
+
+    /// The next window's bytes, read ahead while a window is decoded.
+    private final class ReadAhead {
+        private var bytes: [UInt8] = []
+        private var range: Range<Int>?
+        private var failure: Error?
+
+        /// Reads `range` of `source` (called from one task while the window before is decoded).
+        func read(_ source: FileSource, _ range: Range<Int>) {
+            do {
+                try source.read(range, into: &bytes)
+                failure = nil
+            } catch {
+                failure = error
+            }
+            self.range = range
+        }
+
+        /// Swaps the bytes read ahead for `range` into `window` (whose buffer is read into next);
+        /// false when `range` was not read ahead.
+        /// - Throws: what the read ahead threw.
+        func take(_ range: Range<Int>, into window: inout [UInt8]) throws -> Bool {
+            guard self.range == range else { return false }
+            self.range = nil
+            if let failure { throw failure }
+            swap(&bytes, &window)
+            return true
+        }
+    }
+
+    /// A window's `own` bytes in `threads` consecutive parts of about equal size, none under
+    /// ``FileSource/chunkSize`` (a smaller window has fewer parts).
+    static func rawParts(_ own: Range<Int>, threads: Int) -> [Range<Int>] {
+        let count = max(1, min(threads, own.count / FileSource.chunkSize))
+        let size = (own.count + count - 1) / count
+        return stride(from: own.lowerBound, to: own.upperBound, by: max(1, size)).map {
+            $0..<min(own.upperBound, $0 + size)
+        }
     }
 
     /// Reads `source` on from where the window's held `bytes` end (file offset `origin` plus
@@ -223,10 +289,11 @@ extension ShareSearch {
         return start
     }
 
-    /// Each literal match's needles, at their first offset (where the match starts), into `found`.
-    static func note(_ matches: [LiteralMatch], _ engine: Engine, into found: inout [Int: Int]) {
+    /// Each literal match's needles, at their first offset (where the match starts, plus
+    /// `offset`: where the stream started), into `found`.
+    static func note(_ matches: [LiteralMatch], _ engine: Engine, offset: Int = 0, into found: inout [Int: Int]) {
         for match in matches {
-            let start = match.end - engine.set.literals[match.literal].count
+            let start = offset + match.end - engine.set.literals[match.literal].count
             for needle in engine.needlesOf[match.literal] where found[needle].map({ start < $0 }) ?? true {
                 found[needle] = start
             }
@@ -238,13 +305,14 @@ extension ShareSearch {
     /// the derived sources, each flushed and its hits taken by the end): its decoded runs (with `runs`), its text
     /// decodings and everything ``Decoding/expand(_:display:limits:threads:piece:top:spent:window:visit:)``
     /// derives. Hits and issues go into `result`; a hit in a decoded run of a window is named
-    /// by its file offset (the joined lines' runs by the window's start). `stream`, when given,
-    /// runs as one of the tasks (the first taken): a window's raw bytes through the file's
-    /// stream, its hits (needle to first offset) into `found`.
+    /// by its file offset (the joined lines' runs by the window's start). `sideTasks` run as
+    /// tasks too, the first taken: the next window's read, and this window's raw bytes part by
+    /// part, each through a stream of its own, its hits (needle to first offset in the file)
+    /// into `found`.
     private func decode(
         _ bytes: [UInt8], display: String, window: Decoding.Window?, runs: Bool, limits: Decoding.Limits,
         scanners: [LiteralScanner], batches allBatches: [BatchSearch], engine: Engine, into result: inout FileResult,
-        stream: ((_ found: inout [Int: Int]) throws -> Void)? = nil
+        sideTasks: [(_ found: inout [Int: Int]) throws -> Void] = []
     ) throws {
         let count = scanners.count > 1 && bytes.count > 2 * pieceSize ? scanners.count : 1
         // Each task's derived sources in its own slot, read in task order afterwards (the plan,
@@ -275,20 +343,20 @@ extension ShareSearch {
             // take longest) first, so that no thread is left with one at the end while the
             // others wait; then the header pieces, then the runs' pieces. Past `tasks`, an index
             // is a piece of `candidateRanges`.
-            // Last, `stream` (the raw bytes' search, `tasks.count` plus the header pieces), first.
+            // Last, `sideTasks` (from `tasks.count` plus the header pieces), first.
             let streamTask = tasks.count + candidateRanges.count
             let order =
-                (stream == nil ? [] : [streamTask]) + tasks.indices.filter { !tasks[$0].isPiece }
+                sideTasks.indices.map { streamTask + $0 } + tasks.indices.filter { !tasks[$0].isPiece }
                 + candidateRanges.indices.map { tasks.count + $0 } + tasks.indices.filter { tasks[$0].isPiece }
             // One batch per thread, emptied between its tasks and kept: a piece's decoded runs
             // are some 3 times its size, and a new buffer each time costs its pages again.
             let runBatches = (0..<count).map { _ in Locked(DecodedBatch()) }
             WorkQueue.run(count: order.count, threads: count) { thread, position in
                 let index = order[position]
-                if index == streamTask, let stream {
+                if index >= streamTask {
                     var local: [Int: Int] = [:]
                     do {
-                        try stream(&local)
+                        try sideTasks[index - streamTask](&local)
                     } catch {
                         failure.update { $0 = $0 ?? error }
                         return false

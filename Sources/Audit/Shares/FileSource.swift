@@ -30,6 +30,25 @@ struct FileSource: ByteSource {
     var identity: (device: UInt64, inode: UInt64)?
 
     func chunks(_ body: ([UInt8]) throws -> Bool) throws {
+        try withDescriptor { descriptor in
+            var offset = start
+            var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
+            while end.map({ offset < $0 }) ?? true {
+                let wanted = min(Self.chunkSize, (end ?? Int.max) - offset)
+                if buffer.count != wanted { buffer = [UInt8](repeating: 0, count: wanted) }
+                let filled = try buffer.withUnsafeMutableBytes { try fill($0, descriptor, at: offset) }
+                if filled == 0 { return }
+                if filled < buffer.count { buffer.removeLast(buffer.count - filled) }
+                guard try body(buffer) else { return }
+                offset += filled
+                if filled < wanted { return }
+            }
+        }
+    }
+
+    /// Opens the file, checks it (a regular file, the one the walk saw) and calls `body` with the
+    /// descriptor, closed afterwards.
+    private func withDescriptor<T>(_ body: (Int32) throws -> T) throws -> T {
         let descriptor = open(url.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { throw UnreadableFile(path: display, cause: String(cString: strerror(errno))) }
         defer { close(descriptor) }
@@ -41,29 +60,23 @@ struct FileSource: ByteSource {
         if let identity, identity.device != UInt64(info.st_dev) || identity.inode != UInt64(info.st_ino) {
             throw UnreadableFile(path: display, cause: "replaced while the audit read it")
         }
-        var offset = start
-        var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
-        while end.map({ offset < $0 }) ?? true {
-            let wanted = min(Self.chunkSize, (end ?? Int.max) - offset)
-            if buffer.count != wanted { buffer = [UInt8](repeating: 0, count: wanted) }
-            var filled = 0
-            while filled < wanted {
-                let n = buffer.withUnsafeMutableBytes {
-                    pread(descriptor, $0.baseAddress! + filled, wanted - filled, off_t(offset + filled))
-                }
-                if n == 0 { break }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw UnreadableFile(path: display, cause: String(cString: strerror(errno)))
-                }
-                filled += n
+        return try body(descriptor)
+    }
+
+    /// Reads from file offset `offset` into `buffer` until it is full or the file ends: the
+    /// number of bytes read.
+    private func fill(_ buffer: UnsafeMutableRawBufferPointer, _ descriptor: Int32, at offset: Int) throws -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let n = pread(descriptor, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset + filled))
+            if n == 0 { break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw UnreadableFile(path: display, cause: String(cString: strerror(errno)))
             }
-            if filled == 0 { return }
-            if filled < buffer.count { buffer.removeLast(buffer.count - filled) }
-            guard try body(buffer) else { return }
-            offset += filled
-            if filled < wanted { return }
+            filled += n
         }
+        return filled
     }
 }
 
@@ -79,14 +92,21 @@ extension FileSource {
     /// the only reference to it: a big file's windows are read into one buffer, whose pages are
     /// not faulted in again for each window.
     func read(_ range: Range<Int>, into bytes: inout [UInt8]) throws {
-        var part = self
-        part.start = range.lowerBound
-        part.end = range.upperBound
-        bytes.removeAll(keepingCapacity: true)
-        bytes.reserveCapacity(range.count)
-        try part.chunks { chunk in
-            bytes += chunk
-            return true
+        // Read in place: the buffer is sized to the range (new bytes zeroed, the bytes it keeps
+        // overwritten), then cut to what the file held.
+        if bytes.count > range.count {
+            bytes.removeLast(bytes.count - range.count)
+        } else if bytes.count < range.count {
+            bytes.append(contentsOf: repeatElement(0, count: range.count - bytes.count))
+        }
+        do {
+            let filled = try withDescriptor { descriptor in
+                try bytes.withUnsafeMutableBytes { try fill($0, descriptor, at: range.lowerBound) }
+            }
+            bytes.removeLast(bytes.count - filled)
+        } catch {
+            bytes.removeAll(keepingCapacity: true)
+            throw error
         }
     }
 }
