@@ -92,6 +92,19 @@ extension FileSource {
     /// the only reference to it: a big file's windows are read into one buffer, whose pages are
     /// not faulted in again for each window.
     func read(_ range: Range<Int>, into bytes: inout [UInt8]) throws {
+        if bytes.capacity < range.count {
+            // A new buffer: read into its uninitialised storage (nothing zeroed first), backed by
+            // huge pages where the kernel gives them on request (a 4 KiB page's first touch costs
+            // as much as reading 40 KiB from the page cache, and a window is 33 MiB).
+            bytes = []
+            bytes = try withDescriptor { descriptor in
+                try [UInt8](unsafeUninitializedCapacity: range.count) { buffer, initialized in
+                    Self.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+                    initialized = try fill(UnsafeMutableRawBufferPointer(buffer), descriptor, at: range.lowerBound)
+                }
+            }
+            return
+        }
         // Read in place: the buffer is sized to the range (new bytes zeroed, the bytes it keeps
         // overwritten), then cut to what the file held.
         if bytes.count > range.count {
@@ -108,6 +121,21 @@ extension FileSource {
             bytes.removeAll(keepingCapacity: true)
             throw error
         }
+    }
+}
+
+extension FileSource {
+    /// Asks the kernel to back the whole 2 MiB pages inside `buffer` with huge pages
+    /// (`MADV_HUGEPAGE`; ignored where transparent huge pages are off).
+    static func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
+        #if os(Linux)
+        let huge = 2 << 20
+        guard let base = buffer.baseAddress, buffer.count >= 2 * huge else { return }
+        let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
+        let end = (Int(bitPattern: base) + buffer.count) & ~(huge - 1)
+        guard end > start else { return }
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, Int32(MADV_HUGEPAGE))
+        #endif
     }
 }
 
