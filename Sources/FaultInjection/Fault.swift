@@ -120,6 +120,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case bHidesSeedbInSignatureNonce = "b-hides-seedb-in-signature-nonce"
     case bDatesLedgerBySeedb = "b-dates-ledger-by-seedb"
     case bNamesBundleBySeedb = "b-names-bundle-by-seedb"
+    case bCountersignsClosingWithSeedb = "b-countersigns-closing-with-seedb"
 
     /// When the fault strikes.
     package enum Phase: Sendable {
@@ -467,6 +468,10 @@ extension Fault {
         case .bNamesBundleBySeedb:
             Spec(
                 "site B names its retention statement by a seedb encrypted under its own key (in hex); A's close lists the name and B countersigns",
+                .afterClose, [.defaultDeny])
+        case .bCountersignsClosingWithSeedb:
+            Spec(
+                "site B adds to the closing manifest a \"countersignature\" by a key nobody declared, its keyid a seedb encrypted under B's own key: never verified, ignored by T7",
                 .afterClose, [.defaultDeny])
         }
     }

@@ -145,7 +145,7 @@ extension Injector {
         case .aLogsAsSiteB:
             try logAsSiteB()
         case .bHidesSeedbInLockNote, .bPadsBundleWithSeedb, .bNamesDeclarationsBySeedb, .bLogsSeedbAsWitness,
-            .bHidesSeedbInSignatureNonce, .bDatesLedgerBySeedb, .bNamesBundleBySeedb:
+            .bHidesSeedbInSignatureNonce, .bDatesLedgerBySeedb, .bNamesBundleBySeedb, .bCountersignsClosingWithSeedb:
             try hideInAllowedRecord(fault, batch: batch)
         default:
             throw CeremonyError(.failed, "\(fault.rawValue) does not act after close")

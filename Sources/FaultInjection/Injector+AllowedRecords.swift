@@ -81,6 +81,18 @@ extension Injector {
             var closing = try Envelope(json: try BoundedFile.read(layout.closingManifest))
             closing.addSignature(try SiteIdentity.load(from: siteB))
             try AtomicFile.write(closing.json, to: layout.closingManifest, mode: .shared)
+        case .bCountersignsClosingWithSeedb:
+            // A keyid is a hash: nobody can check a signature whose key nobody declared.
+            let mask = SHA256.hash(
+                try BoundedFile.read(layout.site(.siteB).appendingPathComponent(SiteIdentity.fileName)))
+            let keyid = (zip(seeds[0], mask).map { $0 ^ $1 } + SystemRandom.bytes(count: 8)).hex
+            var envelope = try JSONShape.object(
+                JSONSerialization.jsonObject(with: BoundedFile.read(layout.closingManifest)), "the closing envelope")
+            let signatures = try JSONShape.array(envelope["signatures"], "signatures")
+            envelope["signatures"] =
+                signatures + [["keyid": keyid, "sig": Data(SystemRandom.bytes(count: 64)).base64EncodedString()]]
+            let data = try JSONSerialization.data(withJSONObject: envelope)
+            try AtomicFile.write(try Envelope(json: data).json, to: layout.closingManifest, mode: .shared)
         default:
             throw CeremonyError(.failed, "\(fault.rawValue) hides nothing in an allowed record")
         }

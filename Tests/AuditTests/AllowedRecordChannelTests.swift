@@ -344,3 +344,22 @@ import Testing
         }
     }
 }
+
+/// A signature by a key nobody declared cannot be verified: the closing manifest may not keep one.
+@Suite struct CountersignatureChannelTests {
+    @Test("a seedb, encrypted, as the keyid of a signature nobody can check: T7 ignores it, K3 does not")
+    func seedbAsKeyid() throws {
+        let folder = try Folder(copying: Honest.folder)
+        try Injector(layout: folder.layout).inject(.bCountersignsClosingWithSeedb, batch: 1)
+        #expect(try Envelope(json: Data(contentsOf: folder.layout.closingManifest)).signatures.count == 3)
+        for mode in AuditMode.allCases {
+            let report = try Auditor.audit(folder.layout, options: .init(sample: 0, countersign: false, mode: mode))
+            #expect(report.checks.first { $0.id == .closing }?.passed == true, "\(report.findings)")
+            #expect(report.checks.first { $0.id == .keys }?.passed == true)
+            let found = report.findings.filter { $0.check == .defaultDeny && !($0.file ?? "").hasPrefix("printed/") }
+            #expect(found.count == 1, "\(mode): \(found)")
+            #expect(found.first?.file == "transfer/closing.json")
+            #expect(found.first?.message.contains("1 signature by keys nobody declared") == true, "\(found)")
+        }
+    }
+}

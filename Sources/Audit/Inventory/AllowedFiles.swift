@@ -93,6 +93,22 @@ enum AllowedFiles {
         return names
     }
 
+    /// Why the closing manifest at `path` holds more than the ceremony's signatures, or nil.
+    ///
+    /// A DSSE signature names its key only by keyid (a hash), so a signature by a key nobody
+    /// declared cannot be verified by anyone: it is 32 + 64 bytes of its writer's choosing,
+    /// as many times as it likes. T7 reports each such signature and ignores it; default deny
+    /// refuses to keep them. A countersigner declares its key in `audit/` first.
+    static func checkCountersigners(_ path: [UInt8], trusted: [KeyID: [UInt8]]) -> String? {
+        guard let bytes = FileSystem.read(path, limit: BoundedFile.defaultLimit),
+            let envelope = try? Envelope(json: Data(bytes))
+        else { return nil }
+        let unknown = envelope.signatures.filter { KeyID(hex: $0.keyid).map { trusted[$0] == nil } ?? true }
+        guard !unknown.isEmpty else { return nil }
+        return
+            "\(unknown.count) signature\(unknown.count == 1 ? "" : "s") by keys nobody declared: no reader can check one (a signature names its key by keyid only), so each is 96 bytes of its writer's choosing; a countersigner declares its key in audit/ first"
+    }
+
     /// The names the sites give a payload of this kind, signer and batch in `transfer/`
     /// (``CeremonyLayout``): a bundle under any other name carries its name besides.
     static func bundleNames(_ header: PayloadHeader, layout: CeremonyLayout) -> Set<String> {

@@ -220,6 +220,12 @@ struct InventoryWalk {
                 unexplained(entry, owner: .transfer, depth: 0, why: "not the bundle alone: \(problem)")
                 continue
             }
+            if entry.nameText == layout.closingManifest.lastPathComponent,
+                let problem = AllowedFiles.checkCountersigners(entry.path, trusted: ceremony.trustedKeys)
+            {
+                unexplained(entry, owner: .transfer, depth: 0, why: problem)
+                continue
+            }
             if let bundle = transcript.entries.first(where: { Array($0.file.lastPathComponent.utf8) == entry.name }) {
                 let names = AllowedFiles.bundleNames(bundle.header, layout: layout)
                 guard names.contains(entry.nameText) else {
