@@ -112,6 +112,15 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     // A site runs other software than the ceremony's build, or lies about which.
     case bRunsOtherBuild = "b-runs-other-build"
     case aForgesBuild = "a-forges-build"
+    // A site hides a share in what an allowed record may vary without the protocol needing it.
+    case bHidesSeedbInLockNote = "b-hides-seedb-in-lock-note"
+    case bPadsBundleWithSeedb = "b-pads-bundle-with-seedb"
+    case bNamesDeclarationsBySeedb = "b-names-declarations-by-seedb"
+    case bLogsSeedbAsWitness = "b-logs-seedb-as-witness"
+    case bHidesSeedbInSignatureNonce = "b-hides-seedb-in-signature-nonce"
+    case bDatesLedgerBySeedb = "b-dates-ledger-by-seedb"
+    case bNamesBundleBySeedb = "b-names-bundle-by-seedb"
+    case bCountersignsClosingWithSeedb = "b-countersigns-closing-with-seedb"
 
     /// When the fault strikes.
     package enum Phase: Sendable {
@@ -432,6 +441,38 @@ extension Fault {
             Spec(
                 "site A's intermediate batches record a build it wrote by hand: the tool key-site, an executable no other payload names",
                 .during, [.builds])
+        // A site hides a share in what an allowed record may vary without the protocol needing it.
+        case .bHidesSeedbInLockNote:
+            Spec(
+                "site B leaves its voided lock note with a seedb in decimal as the PID", .afterClose, [.defaultDeny])
+        case .bPadsBundleWithSeedb:
+            Spec(
+                "site B appends every seedb of a batch to its key batch as white space after the JSON (space 0, tab 1): the signature still verifies",
+                .afterClose, [.defaultDeny])
+        case .bNamesDeclarationsBySeedb:
+            Spec(
+                "site B leaves in transfer/ an auditor's key declaration per card, each self-signed by a fresh key and named by the card's seedb in hex",
+                .afterClose, [.defaultDeny, .shareShaped, .siteA, .transcriptShares])
+        case .bLogsSeedbAsWitness:
+            Spec(
+                "after close, site B appends an exception entry in the witness's name (unsigned) whose reason holds every seedb of a batch in hex",
+                .afterClose, [.shareShaped, .siteA, .transcriptShares])
+        case .bHidesSeedbInSignatureNonce:
+            Spec(
+                "site B signs its key batch again with the card's seedb as the Ed25519 nonce: the same payload, a signature that verifies, and the seedb read back with B's key",
+                .afterClose, [.defaultDeny])
+        case .bDatesLedgerBySeedb:
+            Spec(
+                "site B dates its last ledger entry by 31 bits of a seedb (seconds since 1970, top bit set): a timestamp of the right shape, after 2038",
+                .afterClose, [.defaultDeny])
+        case .bNamesBundleBySeedb:
+            Spec(
+                "site B names its retention statement by a seedb encrypted under its own key (in hex); A's close lists the name and B countersigns",
+                .afterClose, [.defaultDeny])
+        case .bCountersignsClosingWithSeedb:
+            Spec(
+                "site B adds to the closing manifest a \"countersignature\" by a key nobody declared, its keyid a seedb encrypted under B's own key: never verified, ignored by T7",
+                .afterClose, [.defaultDeny])
         }
     }
 

@@ -144,6 +144,9 @@ extension Injector {
             try cutExceptionLog()
         case .aLogsAsSiteB:
             try logAsSiteB()
+        case .bHidesSeedbInLockNote, .bPadsBundleWithSeedb, .bNamesDeclarationsBySeedb, .bLogsSeedbAsWitness,
+            .bHidesSeedbInSignatureNonce, .bDatesLedgerBySeedb, .bNamesBundleBySeedb, .bCountersignsClosingWithSeedb:
+            try hideInAllowedRecord(fault, batch: batch)
         default:
             throw CeremonyError(.failed, "\(fault.rawValue) does not act after close")
         }

@@ -103,13 +103,16 @@ import Testing
 /// Every entry of transfer/ is accounted for, and every card of a face or
 /// label spool is a card of its batch, once (issue 13, item 6).
 @Suite struct NothingHiddenInTransfer {
-    @Test("an honest ceremony passes, also with another party's key declaration beside the sites'")
+    @Test("an honest ceremony passes, also with a declared auditor's key declaration beside the sites'")
     func honestWithDeclaration() throws {
         let folder = try Folder(copying: Honest.folder)
         let auditorKeys = try Folder()
         let key = try SiteIdentity.create(in: auditorKeys.url)
-        _ = try SiteSetup.declare(
-            .auditor, key: key, to: folder.layout.transfer.appendingPathComponent("auditor-2.declaration.json"))
+        // A second auditor declares its key in audit/ and shows the same declaration in transfer/.
+        let declaration = folder.layout.auditorDeclaration(KeyID(publicKey: key.publicKey))
+        _ = try SiteSetup.declare(.auditor, key: key, to: declaration)
+        try FileManager.default.copyItem(
+            at: declaration, to: folder.layout.transfer.appendingPathComponent(declaration.lastPathComponent))
         let report = try Auditor.audit(folder.layout, options: .init(sample: 0, countersign: false))
         #expect(report.verdict == "pass", "\(report.findings)")
         #expect(report.findings.isEmpty)

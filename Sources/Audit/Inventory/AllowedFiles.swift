@@ -93,6 +93,39 @@ enum AllowedFiles {
         return names
     }
 
+    /// Why the closing manifest at `path` holds more than the ceremony's signatures, or nil.
+    ///
+    /// A DSSE signature names its key only by keyid (a hash), so a signature by a key nobody
+    /// declared cannot be verified by anyone: it is 32 + 64 bytes of its writer's choosing,
+    /// as many times as it likes. T7 reports each such signature and ignores it; default deny
+    /// refuses to keep them. A countersigner declares its key in `audit/` first.
+    static func checkCountersigners(_ path: [UInt8], trusted: [KeyID: [UInt8]]) -> String? {
+        guard let bytes = FileSystem.read(path, limit: BoundedFile.defaultLimit),
+            let envelope = try? Envelope(json: Data(bytes))
+        else { return nil }
+        let unknown = envelope.signatures.filter { KeyID(hex: $0.keyid).map { trusted[$0] == nil } ?? true }
+        guard !unknown.isEmpty else { return nil }
+        return
+            "\(unknown.count) signature\(unknown.count == 1 ? "" : "s") by keys nobody declared: no reader can check one (a signature names its key by keyid only), so each is 96 bytes of its writer's choosing; a countersigner declares its key in audit/ first"
+    }
+
+    /// The names the sites give a payload of this kind, signer and batch in `transfer/`
+    /// (``CeremonyLayout``): a bundle under any other name carries its name besides.
+    static func bundleNames(_ header: PayloadHeader, layout: CeremonyLayout) -> Set<String> {
+        let urls: [URL] =
+            switch (header.type, header.batch) {
+            case (.intermediateBatch, let batch?): [layout.intermediateBatch(batch)]
+            case (.keyBatch, let batch?): [layout.keyBatch(batch)]
+            case (.confirmationReport, let batch?): [layout.confirmationReport(batch)]
+            case (.retentionStatement, let batch?): [layout.retention(header.signer, batch: batch)]
+            case (.retentionStatement, nil):
+                [layout.closingRetention(header.signer), layout.spoolRetention(header.signer)]
+            case (.closingManifest, _): [layout.closingManifest]
+            default: []
+            }
+        return Set(urls.map(\.lastPathComponent))
+    }
+
     /// Extended attributes the kernel sets by itself, not the site (SELinux labels).
     static let systemAttributes: Set<String> = ["security.selinux"]
 
@@ -131,6 +164,10 @@ enum AllowedFiles {
             let again = try? TranscriptJSON.prettyEncoder.encode(file), Array(again) == bytes
         else { return "does not re-encode to its own bytes: it holds more than a ledger" }
         let states: Set<BatchLedger.State> = party == .siteA ? [.issued, .verified, .sealed] : [.minted]
+        // Timestamps of one shape compare as text: no step before the manifest, none after
+        // the audit began, none before the step written ahead of it.
+        var earliest = ceremony.body.created
+        let now = timestamp()
         for (index, entry) in file.entries.enumerated() {
             let number = "entry \(index + 1)"
             guard entry.ceremony == ceremony.id else { return "\(number) names another ceremony" }
@@ -138,6 +175,11 @@ enum AllowedFiles {
                 return "\(number): \(entry.state.rawValue) is no step of \(party.siteName)"
             }
             guard isTimestamp(entry.time) else { return "\(number): its time is not a timestamp" }
+            guard entry.time >= earliest, entry.time <= now else {
+                return
+                    "\(number): its time \(entry.time) is outside the ceremony (from \(earliest), the manifest's or the entry before, to now, \(now))"
+            }
+            earliest = entry.time
             let kind: PayloadKind =
                 switch entry.state {
                 case .issued: .intermediateBatch
@@ -160,31 +202,87 @@ enum AllowedFiles {
             && zip(bytes, shape).allSatisfy { b, s in s == UInt8(ascii: "d") ? (0x30...0x39).contains(b) : b == s }
     }
 
+    /// Why the signed file at `path` (a bundle, a declaration, the closing or ceremony
+    /// manifest) is not in the one form the toolkit writes, or nil when it is.
+    ///
+    /// DSSE signs the payload, not the envelope around it: white space between or after
+    /// the members, their order, an escape in a string, a signature's base64 with its spare
+    /// bits set or a keyid in capitals all verify the same and carry what the site likes.
+    /// So the file must be exactly ``Envelope/json`` of what it parses as (pretty JSON,
+    /// sorted keys, one newline after), each signature's base64 the canonical encoding of
+    /// its 64 bytes and each keyid lower-case hex.
+    static func checkEnvelopeBytes(_ path: [UInt8]) -> String? {
+        guard let bytes = FileSystem.read(path, limit: BoundedFile.defaultLimit) else {
+            return "unreadable or too large"
+        }
+        guard let envelope = try? Envelope(json: Data(bytes)) else { return "not a DSSE envelope" }
+        for (index, signature) in envelope.signatures.enumerated() {
+            guard let raw = Data(base64Encoded: signature.sig), raw.base64EncodedString() == signature.sig else {
+                return "signature \(index + 1)'s base64 is not the canonical encoding of its bytes"
+            }
+            guard KeyID(hex: signature.keyid)?.hex == signature.keyid else {
+                return "signature \(index + 1)'s keyid is not lower-case hex"
+            }
+        }
+        guard Array(envelope.json) == bytes else {
+            return
+                "does not re-encode to its own bytes (white space, member order or an escape the toolkit never writes): it holds more than its envelope"
+        }
+        return nil
+    }
+
+    /// The highest PID Linux can hand out (`PID_MAX_LIMIT` on 64-bit kernels, 2^22): a lock
+    /// note's PID above it was never a process's.
+    static let pidLimit = 1 << 22
+
+    /// The commands of `party` that take its lock (``SiteLock``), batch steps without their batch.
+    static func lockActions(of party: Party) -> (simple: Set<String>, batchSteps: Set<String>) {
+        party == .siteA
+            ? (["init", "propose", "close", "destroy-spools"], ["issue", "verify", "seal"])
+            : (["init", "endorse", "close", "destroy-spools"], ["mint"])
+    }
+
     /// Why `path` is not `party`'s lock note, or nil when it is: empty, or
     /// `PID n is running SITE ACTION`, or that note voided (`-\n` over its first two bytes).
-    static func checkLockNote(_ path: [UInt8], party: Party) -> String? {
+    ///
+    /// The note must re-encode to its exact bytes: n in decimal, 1 to ``pidLimit``, with no
+    /// leading zero; ACTION a command of that site, a batch step naming a batch of the
+    /// manifest (1 to `batches`); single spaces. Anything else is no note, so the file can
+    /// carry no more than the PID and the choice of command.
+    static func checkLockNote(_ path: [UInt8], party: Party, batches: Int) -> String? {
         guard let bytes = FileSystem.read(path, limit: 256) else { return "unreadable or over 256 bytes" }
-        guard !bytes.isEmpty else { return nil }
+        guard !bytes.isEmpty, bytes != Array("-\n".utf8) else { return nil }
         guard let text = String(validating: bytes, as: UTF8.self) else { return "not UTF-8" }
-        var note = Substring(text)
-        if note.hasPrefix("-\n") {
-            note = note.dropFirst(2)
-            if note.isEmpty { return nil }
-            note = "PI" + note
+        let voided = text.hasPrefix("-\n")
+        let note = voided ? "PI" + text.dropFirst(2) : text
+        let prefix = "PID "
+        let middle = " is running \(party.siteName) "
+        guard note.hasPrefix(prefix), let range = note.range(of: middle) else {
+            return "not a lock note of \(party.siteName)"
         }
-        guard note.hasSuffix("\n") else { return "not one line" }
-        let words = note.dropLast().split(separator: " ", omittingEmptySubsequences: false)
-        let site = party.siteName.split(separator: " ")
-        guard words.count >= 6, words[0] == "PID", words[1].allSatisfy(\.isNumber), !words[1].isEmpty,
-            words[2] == "is", words[3] == "running", Array(words[4...5]) == site
-        else { return "not a lock note of \(party.siteName)" }
-        let action = words.dropFirst(6).joined(separator: " ")
-        let simple: Set<String> = ["init", "propose", "endorse", "close", "destroy-spools"]
-        let batchStep = action.split(separator: " ")
-        let isBatchStep =
-            batchStep.count == 3 && ["issue", "mint", "verify", "seal"].contains(String(batchStep[0]))
-            && batchStep[1] == "batch" && batchStep[2].allSatisfy(\.isNumber)
-        guard simple.contains(action) || isBatchStep else { return "names no command of a site" }
+        let pidText = note[note.index(note.startIndex, offsetBy: prefix.count)..<range.lowerBound]
+        guard let pid = Int(pidText), (1...pidLimit).contains(pid) else {
+            return "its PID \(quoted(pidText, limit: 20)) is no process ID (1 to \(pidLimit))"
+        }
+        let action = note[range.upperBound...].dropLast()
+        let (simple, steps) = lockActions(of: party)
+        let words = action.split(separator: " ", omittingEmptySubsequences: false)
+        let command: String
+        if simple.contains(String(action)) {
+            command = String(action)
+        } else if words.count == 3, steps.contains(String(words[0])), words[1] == "batch", let batch = Int(words[2]),
+            (1...max(batches, 1)).contains(batch)
+        {
+            command = "\(words[0]) batch \(batch)"
+        } else {
+            return "names no command of \(party.siteName)"
+        }
+        // Re-encoded from what was read: a leading zero, a `+` or a second line differs.
+        let canonical = "\(prefix)\(pid)\(middle)\(command)\n"
+        let read = voided ? Array("PI".utf8) + bytes.dropFirst(2) : bytes
+        guard Array(canonical.utf8) == read else {
+            return "does not re-encode to its own bytes: it holds more than a lock note"
+        }
         return nil
     }
 }

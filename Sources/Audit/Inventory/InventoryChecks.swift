@@ -76,6 +76,9 @@ struct InventoryWalk {
     static let depthLimit = 32
     static let entryLimit = 100_000
     private var visited = 0
+    /// Each site's signing key, by keyid, where its folder holds the seed of the key the
+    /// manifest names (a token site's key is not here to sign with).
+    private var siteKeys: [String: (party: Party, key: Ed25519.SigningKey)] = [:]
 
     init(ceremony: Transcript, transcript: TranscriptAudit, detector: BlindDetector) {
         self.ceremony = ceremony
@@ -84,6 +87,7 @@ struct InventoryWalk {
     }
 
     mutating func run() {
+        loadSiteKeys()
         let root = FileSystem.bytes(layout.root)
         attributes(of: root, shown: ".", owner: .topLevel)
         guard let entries = FileSystem.entries(of: root, relative: "") else {
@@ -116,10 +120,18 @@ struct InventoryWalk {
             return
         }
         switch rule {
-        case .manifest, .outsideTheSites:
+        case .manifest:
+            if let problem = AllowedFiles.checkEnvelopeBytes(entry.path) {
+                unexplained(entry, owner: .topLevel, depth: 0, why: "not the signed manifest alone: \(problem)")
+            } else {
+                checkNonces(entry)
+            }
+        case .outsideTheSites:
             break
         case .lock(let party):
-            if let problem = AllowedFiles.checkLockNote(entry.path, party: party) {
+            if let problem = AllowedFiles.checkLockNote(
+                entry.path, party: party, batches: ceremony.body.batchCount)
+            {
                 unexplained(entry, owner: .site(party), depth: 0, why: "not \(party.siteName)'s lock note: \(problem)")
             }
         case .site(let party):
@@ -164,6 +176,10 @@ struct InventoryWalk {
                     unexplained(
                         entry, owner: .site(party), depth: 0,
                         why: "not \(party.siteName)'s token key record: \(problem)")
+                } else {
+                    // Its module, token and label are the site's to choose.
+                    let bytes = FileSystem.read(entry.path, limit: 1 << 14) ?? []
+                    freeText(FreeText.strings(ofJSON: Data(bytes)), in: entry.relative, owner: .site(party))
                 }
             case .ledger:
                 if let problem = AllowedFiles.checkLedger(
@@ -193,18 +209,107 @@ struct InventoryWalk {
                     entry, owner: .transfer, depth: 0,
                     why: entry.nameText.hasPrefix(".")
                         ? "a hidden entry: transfer/ holds only the bundles the transcript names"
-                        : "not a bundle the closing manifest lists, nor a site's key declaration")
+                        : entry.nameText.hasSuffix(TranscriptAudit.declarationSuffix)
+                            ? "not a site's key declaration, nor a declared auditor's under its own name (auditor-KEYID16.declaration.json)"
+                            : "not a bundle the closing manifest lists, nor a site's key declaration")
                 continue
             }
             attributes(of: entry.path, shown: entry.relative, owner: .transfer)
+            // Every file there but the exception log (K4 reads it line by line) is one envelope.
+            if entry.nameText != ExceptionLog.fileName, let problem = AllowedFiles.checkEnvelopeBytes(entry.path) {
+                unexplained(entry, owner: .transfer, depth: 0, why: "not the bundle alone: \(problem)")
+                continue
+            }
+            if entry.nameText == layout.closingManifest.lastPathComponent,
+                let problem = AllowedFiles.checkCountersigners(entry.path, trusted: ceremony.trustedKeys)
+            {
+                unexplained(entry, owner: .transfer, depth: 0, why: problem)
+                continue
+            }
+            if let bundle = transcript.entries.first(where: { Array($0.file.lastPathComponent.utf8) == entry.name }) {
+                let names = AllowedFiles.bundleNames(bundle.header, layout: layout)
+                guard names.contains(entry.nameText) else {
+                    unexplained(
+                        entry, owner: .transfer, depth: 0,
+                        why:
+                            "a \(bundle.header.type.rawValue) of \(bundle.header.signer.siteName) under a name the sites never give it (\(names.sorted().joined(separator: " or ")))"
+                    )
+                    continue
+                }
+            }
+            checkNonces(entry)
+            let bytes = FileSystem.read(entry.path, limit: BoundedFile.defaultLimit) ?? []
+            freeText(
+                entry.nameText == ExceptionLog.fileName
+                    ? FreeText.strings(ofLines: bytes) : FreeText.strings(ofEnvelope: bytes),
+                in: entry.relative, owner: .transfer)
         }
     }
 
-    /// Another party's key declaration (an auditor's) that verifies, as T1 accepts it.
+    // MARK: - Signatures a site's own key can make again
+
+    /// Reads each site's seed where default deny will accept it (a regular file, the seed of
+    /// the key the manifest names), so that ``checkNonces(_:)`` can sign again with it.
+    private mutating func loadSiteKeys() {
+        for party in [Party.siteA, .siteB] {
+            let path = FileSystem.bytes(layout.site(party).appendingPathComponent(SiteIdentity.fileName))
+            guard FileSystem.entry(path, name: [], relative: "").kind == .file,
+                AllowedFiles.checkSigningKey(path, party: party, manifest: ceremony.body) == nil,
+                let seed = try? SecretInput.read(
+                    path: String(decoding: path, as: UTF8.self), limit: 33, stripNewline: false),
+                let key = try? Ed25519.SigningKey(seed: seed)
+            else { continue }
+            siteKeys[KeyID(publicKey: key.publicKey).hex] = (party, key)
+        }
+    }
+
+    /// K3: each valid signature by a site whose seed is in its folder must be the one that
+    /// seed makes. Ed25519 signs deterministically (RFC 8032: the nonce is a hash of the seed
+    /// and the message), so any other valid signature was made with a nonce of the signer's
+    /// choosing, and whoever holds the key reads that nonce back: up to 252 bits per signature,
+    /// in bytes that verify. An invalid signature is T1's.
+    private mutating func checkNonces(_ entry: FolderEntry) {
+        guard !siteKeys.isEmpty, let bytes = FileSystem.read(entry.path, limit: BoundedFile.defaultLimit) else {
+            return
+        }
+        var signed: [(keyid: String, sig: String, message: Data)] = []
+        if entry.nameText == ExceptionLog.fileName {
+            for line in bytes.split(separator: UInt8(ascii: "\n")) {
+                if let one = ExceptionLog.signedMessage(ofLine: Data(line)) { signed.append(one) }
+            }
+        } else if let envelope = try? Envelope(json: Data(bytes)) {
+            let message = Envelope.preAuthenticationEncoding(
+                payloadType: envelope.payloadType, payload: envelope.payload)
+            signed = envelope.signatures.map { ($0.keyid, $0.sig, message) }
+        }
+        var reported = Set<Party>()
+        for (keyid, sig, message) in signed {
+            guard let (party, key) = siteKeys[keyid], let raw = Data(base64Encoded: sig).map(Array.init),
+                Ed25519.verify(signature: raw, message: message, publicKey: key.publicKey),
+                raw != key.sign(message), reported.insert(party).inserted
+            else { continue }
+            findings.append(
+                Finding(
+                    .defaultDeny, .high,
+                    "\(party.siteName) signed it with a signature its key does not make: Ed25519 signs deterministically (RFC 8032), so the nonce was the signer's choice, and a holder of the key reads up to 252 bits back from each such signature",
+                    file: entry.relative))
+        }
+    }
+
+    /// A declared auditor's key declaration, copied to `transfer/` for the sites to see:
+    /// self-signed by the auditor party, of a key `audit/` declares, and named as `audit/`
+    /// names it (`auditor-KEYID16.declaration.json`, KEYID16 its keyid's first 16 hex digits).
+    ///
+    /// Anyone can make a key and declare it, so "a declaration that verifies" alone would let
+    /// a site leave as many as it likes, under names and with keys it chose: each name and
+    /// each key a place for what it keeps.
     private func isDeclaration(_ entry: FolderEntry) -> Bool {
         guard entry.kind == .file, entry.nameText.hasSuffix(TranscriptAudit.declarationSuffix) else { return false }
         let url = URL(fileURLWithPath: String(decoding: entry.path, as: UTF8.self))
-        return Party.allCases.contains { (try? SiteSetup.declaration(of: $0, at: url)) != nil }
+        guard let key = try? SiteSetup.declaration(of: .auditor, at: url), let raw = key.rawPublicKey,
+            ceremony.auditorKeys.contains(key)
+        else { return false }
+        return Array(layout.auditorDeclaration(KeyID(publicKey: raw)).lastPathComponent.utf8) == entry.name
     }
 
     // MARK: - Unexplained records
@@ -270,6 +375,17 @@ struct InventoryWalk {
         attributes(of: entry.path, shown: entry.relative, owner: owner)
     }
 
+    /// S6 in the strings of an allowed record (``FreeText``): only values blind detection ties
+    /// to a card's share count, since those strings hold public values and prose besides.
+    private mutating func freeText(_ strings: [(field: String, text: String)], in file: String, owner: Owner) {
+        for (field, text) in strings {
+            let shares = detector.scanWhole(Array(text.utf8)).filter { $0.share != nil }
+            report(
+                shares, in: file, owner: owner, what: "free text (\(quoted(field, limit: 40)))", count: 0,
+                offsets: false, record: "an allowed record's")
+        }
+    }
+
     /// Every extended attribute is an unexplained record of its own, searched like a file.
     private mutating func attributes(of path: [UInt8], shown: String, owner: Owner) {
         for (name, value) in FileSystem.attributes(path) where !AllowedFiles.systemAttributes.contains(name) {
@@ -290,7 +406,8 @@ struct InventoryWalk {
 
     /// S6 findings: each value tied to a card, one by one; the others once per shape, counted.
     private mutating func report(
-        _ shaped: [ShapedValue], in file: String, owner: Owner, what: String, count: Int, offsets: Bool = true
+        _ shaped: [ShapedValue], in file: String, owner: Owner, what: String, count: Int, offsets: Bool = true,
+        record: String = "an unexplained record's"
     ) {
         guard !shaped.isEmpty else { return }
         for value in shaped {
@@ -299,7 +416,7 @@ struct InventoryWalk {
             findings.append(
                 Finding(
                     .shareShaped, value.share == nil ? .high : .critical,
-                    "\(owner.name) keeps \(value.shape)\(share) in an unexplained record's \(what): \(value.proof ?? "")",
+                    "\(owner.name) keeps \(value.shape)\(share) in \(record) \(what): \(value.proof ?? "")",
                     serial: serial.description, file: file, offset: offsets ? value.offset : nil))
             if let share = value.share {
                 let hit = Hit(
@@ -322,7 +439,7 @@ struct InventoryWalk {
             findings.append(
                 Finding(
                     .shareShaped, .high,
-                    "\(owner.name) keeps \(values.count == 1 ? shape : "\(values.count) × \(shape)") in an unexplained record's \(what)"
+                    "\(owner.name) keeps \(values.count == 1 ? shape : "\(values.count) × \(shape)") in \(record) \(what)"
                         + (count > BlindDetector.keptLimit ? " (\(count) shaped values in all)" : ""),
                     file: file, offset: offsets ? values[0].offset : nil))
         }

@@ -48,7 +48,7 @@ package enum Check: String, Codable, Sendable, CaseIterable, Comparable {
         case .control: "the printed labels and card faces rebuild every key: the search can see a leak"
         case .transcriptShares: "no key share crossed between the sites"
         case .shareShaped:
-            "no unexplained record holds a value shaped like a share (encrypted key, confirmation code, WIF, passphrase, 32-byte value)"
+            "no unexplained record holds a value shaped like a share (encrypted key, confirmation code, WIF, passphrase, 32-byte value), nor an allowed record's free text one tied to a card"
         case .exposure: "no site holds share 2 (which would leave only a passphrase brute force)"
         case .randomness: "public and recovered random values show no repeats or bias the sample can detect"
         case .policy: "the passphrase policy reaches the 80-bit floor and the printed passphrases follow it"

@@ -195,6 +195,16 @@ package enum ExceptionLog {
         Envelope.preAuthenticationEncoding(payloadType: payloadType, payload: unsigned.bytes)
     }
 
+    /// The keyid, signature and signed message of one line of the log, when the line is a
+    /// signed entry: what the audit signs again to see that the signature is the one the
+    /// site's key makes (Docs/Audit.md, "Default deny").
+    package static func signedMessage(ofLine line: Data) -> (keyid: String, sig: String, message: Data)? {
+        guard let entry = try? TranscriptJSON.decoder.decode(ExceptionEntry.self, from: line),
+            let keyid = entry.keyid, let sig = entry.sig
+        else { return nil }
+        return (keyid, sig, message(entry.unsigned))
+    }
+
     /// The log's bytes, or empty when there is none.
     static func bytes(_ layout: CeremonyLayout) throws(CeremonyError) -> Data {
         let transfer = try DirectoryHandle.transfer(layout: layout)
