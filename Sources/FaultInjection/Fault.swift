@@ -96,6 +96,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case bKeepsSeedbQuotedPrintable = "b-keeps-seedb-quoted-printable"
     case bKeepsSeedbLatin1JSON = "b-keeps-seedb-latin1-json"
     case bKeepsSeedbLatin1Text = "b-keeps-seedb-latin1-text"
+    case bKeepsSeedbUUencoded = "b-keeps-seedb-uuencoded"
     case bothKeepGzippedShares = "both-keep-gzipped-shares"
     // A site keeps a share in a file-system blind spot.
     case aNamesFileByPassphrase = "a-names-file-by-passphrase"
@@ -391,6 +392,10 @@ extension Fault {
             Spec(
                 "site B keeps every seedb as a latin-1 string saved as UTF-8", .afterMint, [.siteB, .exposure],
                 kept: .latin1Text)
+        case .bKeepsSeedbUUencoded:
+            Spec(
+                "site B keeps its seedb uuencoded (begin 644, lines of 45 bytes, end)", .afterMint,
+                [.siteB, .exposure], kept: .uuencoded)
         case .bothKeepGzippedShares:
             Spec(
                 "site A gzips its passphrases and site B its seedb, each left in its folder (later statements list them)",

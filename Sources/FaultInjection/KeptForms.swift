@@ -52,6 +52,8 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case latin1JSON = "latin1-json"
     /// Each seedb as a latin-1 string saved as UTF-8 (bytes from 80 up take two, control bytes as they are).
     case latin1Text = "latin1-text"
+    /// The batch's seedb end to end, uuencoded (`begin 644 seeds.bin`, lines of 45 bytes, `end`).
+    case uuencoded
     case split = "split-across-files"
     case seedbGzip = "seedb-gzip"
     // Encrypted keys (site B).
@@ -155,7 +157,7 @@ extension Injector {
             try put(
                 try python("import sys, gzip; sys.stdout.buffer.write(gzip.compress(bytes(64 << 20), 9))", input: []))
         case .decimal, .byteArray, .spaced, .hex0x, .hex0xList, .littleEndianHex, .reversed, .base32, .base32Lower,
-            .base58, .xxd, .hexdump, .hexPairs, .urlEncoded, .quotedPrintable, .latin1Text:
+            .base58, .xxd, .hexdump, .hexPairs, .urlEncoded, .quotedPrintable, .latin1Text, .uuencoded:
             try put(try seedbForm(form, batch: batch))
         case .seedbGzip:
             try put(try python(Self.compressor(.gzip), input: try seeds(batch).flatMap { $0.1.revealedBytes() }))
@@ -260,6 +262,16 @@ extension Injector {
             return Array(
                 "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n\(body)\r\n"
                     .utf8)
+        case .uuencoded:
+            // As GNU uuencode writes it: a backtick for 0, 45 bytes a line, a last line of length 0.
+            return try python(
+                """
+                import sys, binascii
+                data, out = sys.stdin.buffer.read(), sys.stdout.buffer
+                out.write(b"begin 644 seeds.bin\\n")
+                for i in range(0, len(data), 45): out.write(binascii.b2a_uu(data[i:i + 45], backtick=True))
+                out.write(b"`\\nend\\n")
+                """, input: seeds.flatMap(\.1))
         default: return []
         }
     }

@@ -44,11 +44,12 @@ import Testing
         .bKeepsSeedbQuotedPrintable: .quotedPrintable,
         .bKeepsSeedbLatin1JSON: .latin1JSON,
         .bKeepsSeedbLatin1Text: .latin1Text,
+        .bKeepsSeedbUUencoded: .uuencoded,
     ]
 
     @Test("each deep-search fault keeps its share in its recorded form, and no other fault keeps one")
     func keptFormsAreTheRecordedOnes() {
-        #expect(Self.keptForms.count == 35)
+        #expect(Self.keptForms.count == 36)
         for fault in Fault.allCases {
             #expect(
                 fault.keptForm == Self.keptForms[fault],

@@ -114,13 +114,13 @@ extension Decoding {
             /// The runs that start in the range decoded from their first character, as sources.
             case primary(Range<Int>)
             case primaryJoined(Range<Int>)
-            case byteLists, hexDumps, hexPairs, escapedRuns, markup, unescaped, transcoded
+            case byteLists, hexDumps, hexPairs, escapedRuns, markup, unescaped, transcoded, uuencoded
 
             /// Whether the task reads one piece of the runs (the others each read the whole source).
             var isPiece: Bool {
                 switch self {
                 case .runs, .joinedRuns, .primary, .primaryJoined: true
-                case .byteLists, .hexDumps, .hexPairs, .escapedRuns, .markup, .unescaped, .transcoded: false
+                case .byteLists, .hexDumps, .hexPairs, .escapedRuns, .markup, .unescaped, .transcoded, .uuencoded: false
                 }
             }
         }
@@ -245,7 +245,9 @@ extension Decoding {
             var tasks: [Task] = []
             if runs { tasks += pieces(own).map(Task.runs) + pieces(joinedAll).map(Task.joinedRuns) }
             tasks += pieces(own).map(Task.primary) + pieces(joinedAll).map(Task.primaryJoined)
-            return tasks + [.byteLists, .hexDumps, .hexPairs, .escapedRuns, .markup, .unescaped, .transcoded]
+            return tasks + [
+                .byteLists, .hexDumps, .hexPairs, .escapedRuns, .markup, .unescaped, .transcoded, .uuencoded,
+            ]
         }
 
         /// A derived source's name: a file offset for those named by one (`decoded@N`), and in a
@@ -315,6 +317,8 @@ extension Decoding {
             case .unescaped:
                 return Decoding.unescaped(bytes, regions: regions).map { [(named("unescaped"), $0)] } ?? []
             case .transcoded: return Decoding.transcoded(bytes).map { [(named($0.0), $0.1)] } ?? []
+            case .uuencoded:
+                return Decoding.uuencoded(bytes, regions: regions).map { (named("uu", at: $0.0), $0.1) }
             }
         }
     }
