@@ -97,6 +97,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case bKeepsSeedbLatin1JSON = "b-keeps-seedb-latin1-json"
     case bKeepsSeedbLatin1Text = "b-keeps-seedb-latin1-text"
     case bKeepsSeedbUUencoded = "b-keeps-seedb-uuencoded"
+    case bKeepsSeedbAscii85 = "b-keeps-seedb-ascii85"
+    case bKeepsSeedbBase85 = "b-keeps-seedb-base85"
     case bothKeepGzippedShares = "both-keep-gzipped-shares"
     // A site keeps a share in a file-system blind spot.
     case aNamesFileByPassphrase = "a-names-file-by-passphrase"
@@ -396,6 +398,14 @@ extension Fault {
             Spec(
                 "site B keeps its seedb uuencoded (begin 644, lines of 45 bytes, end)", .afterMint,
                 [.siteB, .exposure], kept: .uuencoded)
+        case .bKeepsSeedbAscii85:
+            Spec(
+                "site B keeps every seedb in Ascii85 (Python's a85encode) in JSON lines", .afterMint,
+                [.siteB, .exposure], kept: .ascii85)
+        case .bKeepsSeedbBase85:
+            Spec(
+                "site B keeps its seedb in base85 (RFC 1924's alphabet, Python's b85encode), wrapped", .afterMint,
+                [.siteB, .exposure], kept: .base85)
         case .bothKeepGzippedShares:
             Spec(
                 "site A gzips its passphrases and site B its seedb, each left in its folder (later statements list them)",

@@ -54,6 +54,12 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case latin1Text = "latin1-text"
     /// The batch's seedb end to end, uuencoded (`begin 644 seeds.bin`, lines of 45 bytes, `end`).
     case uuencoded
+    /// JSON lines, each seedb in Ascii85 as Python's `base64.a85encode` writes it (a quote or
+    /// backslash in it escaped by `json.dumps`).
+    case ascii85
+    /// The batch's seedb end to end in RFC 1924's base85 (Python's `base64.b85encode`, git's
+    /// binary patches), wrapped at 76 characters.
+    case base85
     case split = "split-across-files"
     case seedbGzip = "seedb-gzip"
     // Encrypted keys (site B).
@@ -157,7 +163,8 @@ extension Injector {
             try put(
                 try python("import sys, gzip; sys.stdout.buffer.write(gzip.compress(bytes(64 << 20), 9))", input: []))
         case .decimal, .byteArray, .spaced, .hex0x, .hex0xList, .littleEndianHex, .reversed, .base32, .base32Lower,
-            .base58, .xxd, .hexdump, .hexPairs, .urlEncoded, .quotedPrintable, .latin1Text, .uuencoded:
+            .base58, .xxd, .hexdump, .hexPairs, .urlEncoded, .quotedPrintable, .latin1Text, .uuencoded,
+            .ascii85, .base85:
             try put(try seedbForm(form, batch: batch))
         case .seedbGzip:
             try put(try python(Self.compressor(.gzip), input: try seeds(batch).flatMap { $0.1.revealedBytes() }))
@@ -271,6 +278,22 @@ extension Injector {
                 out.write(b"begin 644 seeds.bin\\n")
                 for i in range(0, len(data), 45): out.write(binascii.b2a_uu(data[i:i + 45], backtick=True))
                 out.write(b"`\\nend\\n")
+                """, input: seeds.flatMap(\.1))
+        case .ascii85:
+            let rows = seeds.map { [$0.0, $0.1.hex] }
+            return try python(
+                """
+                import sys, json, base64
+                for serial, seedb in json.load(sys.stdin):
+                    line = json.dumps({"serial": serial, "seedb": base64.a85encode(bytes.fromhex(seedb)).decode()})
+                    sys.stdout.write(line + "\\n")
+                """, input: Array(try JSONSerialization.data(withJSONObject: rows)))
+        case .base85:
+            return try python(
+                """
+                import sys, base64, textwrap
+                text = base64.b85encode(sys.stdin.buffer.read()).decode()
+                sys.stdout.write("\\n".join(textwrap.wrap(text, 76)) + "\\n")
                 """, input: seeds.flatMap(\.1))
         default: return []
         }
