@@ -63,6 +63,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     // A site keeps a share in a form or container a plain search misses (the deep search).
     case aKeepsUTF16Passphrase = "a-keeps-utf16-passphrase"
     case aKeepsBarePassphrase = "a-keeps-bare-passphrase"
+    case aKeepsMixedCasePassphrase = "a-keeps-mixed-case-passphrase"
     case aKeepsEscapedPassphrase = "a-keeps-escaped-passphrase"
     case aKeepsGzippedPassphrase = "a-keeps-gzipped-passphrase"
     case aKeepsArchivedPassphrase = "a-keeps-archived-passphrase"
@@ -289,6 +290,10 @@ extension Fault {
             Spec("site A keeps passphrases as UTF-16LE text", .afterMint, [.siteA], kept: .utf16le)
         case .aKeepsBarePassphrase:
             Spec("site A keeps passphrases in lower case without their dashes", .afterMint, [.siteA], kept: .bare)
+        case .aKeepsMixedCasePassphrase:
+            Spec(
+                "site A keeps passphrases with their letters in alternating case (aBcD-eFgH)", .afterMint, [.siteA],
+                kept: .mixedCase)
         case .aKeepsEscapedPassphrase:
             Spec("site A keeps passphrases as JSON strings of \\u escapes", .afterMint, [.siteA], kept: .jsonEscapes)
         case .aKeepsGzippedPassphrase:

@@ -14,6 +14,8 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case lowerCase = "lower-case"
     case bare = "lower-case-without-dashes"
     case jsonEscapes = "json-escapes"
+    /// Each passphrase with its letters in alternating case (`aBcD-eFgH-...`), dashes kept.
+    case mixedCase = "mixed-case"
     // Passphrases in containers (site A).
     case gzip, zlib, xz, bzip2, zstd, zip, tar
     case tarGzip = "tar-gzip"
@@ -76,7 +78,8 @@ package enum KeptForm: String, CaseIterable, Sendable {
     /// The site that keeps it.
     package var party: Party {
         switch self {
-        case .utf16le, .utf16be, .utf32le, .utf32be, .withoutDashes, .lowerCase, .bare, .jsonEscapes, .gzip, .zlib,
+        case .utf16le, .utf16be, .utf32le, .utf32be, .withoutDashes, .lowerCase, .bare, .jsonEscapes, .mixedCase, .gzip,
+            .zlib,
             .xz, .bzip2, .zstd, .zip, .tar, .tarGzip, .nested, .sqliteUTF16, .zlibBehindDecoys, .acrossWindow,
             .gzipAtOffset, .misalignedBase64, .bomb:
             .siteA
@@ -114,6 +117,18 @@ extension Injector {
                 lines.unicodeScalars.flatMap { s in (0..<4).reversed().map { UInt8((s.value >> (8 * $0)) & 0xFF) } })
         case .withoutDashes: try put(Array(lines.replacingOccurrences(of: "-", with: "").utf8))
         case .lowerCase: try put(Array(lines.lowercased().utf8))
+        case .mixedCase:
+            let mixed = try passphrases(batch).map { card in
+                var upper = false
+                let text = String(
+                    card.1.map { c -> Character in
+                        guard c.isLetter else { return c }
+                        upper.toggle()
+                        return Character(upper ? c.lowercased() : c.uppercased())
+                    })
+                return "card \(card.0) passphrase \(text)\n"
+            }
+            try put(Array(mixed.joined().utf8))
         case .bare: try put(Array(lines.replacingOccurrences(of: "-", with: "").lowercased().utf8))
         case .jsonEscapes:
             let cards = try passphrases(batch).map { card in

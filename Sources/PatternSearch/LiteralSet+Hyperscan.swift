@@ -5,6 +5,9 @@ internal import CHyperscan
 @safe package final class LiteralSet: @unchecked Sendable {
     /// The literals, in the order given.
     package let literals: [[UInt8]]
+    /// Which literals match in any ASCII case (`HS_FLAG_CASELESS`): a hex, base32 or
+    /// passphrase needle whose letters a site may have written in any mix of cases.
+    package let caseless: [Bool]
     /// The longest literal's length: the overlap a reader of separate ranges needs.
     package let longest: Int
     fileprivate let database: OpaquePointer
@@ -15,14 +18,20 @@ internal import CHyperscan
     ///
     /// Each literal is compiled as bytes, not as a regular expression, with
     /// `HS_FLAG_SINGLEMATCH`: a stream reports each literal at most once, at its
-    /// first end offset.
-    /// - Throws: ``PatternSearchError`` when a literal is empty, or Hyperscan refuses the set
-    ///   (on a CPU without SSSE3, for one).
-    package init(_ literals: [[UInt8]]) throws(PatternSearchError) {
+    /// first end offset. A literal whose `caseless` entry is true also matches with any of
+    /// its ASCII letters in the other case (`HS_FLAG_CASELESS`); other bytes match exactly.
+    /// - Throws: ``PatternSearchError`` when a literal is empty, `caseless` is not one flag a
+    ///   literal, or Hyperscan refuses the set (on a CPU without SSSE3, for one).
+    package init(_ literals: [[UInt8]], caseless: [Bool]? = nil) throws(PatternSearchError) {
         guard !literals.isEmpty, literals.allSatisfy({ !$0.isEmpty }) else {
             throw PatternSearchError(call: "hs_compile_lit_multi", cause: "an empty set or an empty literal")
         }
+        let caseless = caseless ?? [Bool](repeating: false, count: literals.count)
+        guard caseless.count == literals.count else {
+            throw PatternSearchError(call: "hs_compile_lit_multi", cause: "not one caseless flag a literal")
+        }
         self.literals = literals
+        self.caseless = caseless
         longest = literals.map(\.count).max() ?? 0
         let ids = (0..<literals.count).map { UInt32($0) }
         let lengths = literals.map(\.count)
@@ -37,7 +46,7 @@ internal import CHyperscan
         func compile(_ flag: UInt32, _ mode: UInt32) throws(PatternSearchError) -> OpaquePointer {
             var database: OpaquePointer?
             var failure: UnsafeMutablePointer<hs_compile_error_t>?
-            let flags = [UInt32](repeating: flag, count: literals.count)
+            let flags = caseless.map { $0 ? flag | UInt32(HS_FLAG_CASELESS) : flag }
             let status = unsafe joined.withUnsafeBufferPointer { buffer in
                 let pointers: [UnsafePointer<CChar>?] = unsafe starts.map { unsafe buffer.baseAddress! + $0 }
                 return unsafe hs_compile_lit_multi(

@@ -11,6 +11,7 @@ import Testing
     static let keptForms: [Fault: KeptForm] = [
         .aKeepsUTF16Passphrase: .utf16le,
         .aKeepsBarePassphrase: .bare,
+        .aKeepsMixedCasePassphrase: .mixedCase,
         .aKeepsEscapedPassphrase: .jsonEscapes,
         .aKeepsGzippedPassphrase: .gzip,
         .aKeepsArchivedPassphrase: .tarGzip,
@@ -51,7 +52,7 @@ import Testing
 
     @Test("each deep-search fault keeps its share in its recorded form, and no other fault keeps one")
     func keptFormsAreTheRecordedOnes() {
-        #expect(Self.keptForms.count == 38)
+        #expect(Self.keptForms.count == 39)
         for fault in Fault.allCases {
             #expect(
                 fault.keptForm == Self.keptForms[fault],

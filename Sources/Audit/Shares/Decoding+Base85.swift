@@ -224,7 +224,11 @@ extension Decoding {
     /// run that holds minified JSON (two or more of `":` and `,"`) is cut at its quotes that no
     /// backslash escapes, and each piece (a key, a string) is looked at in its place, with its
     /// `\"` and `\\` read as the quote and backslash they stand for: a JSON text of ids,
-    /// hex and base64 gives no run, and a value that `json.dumps` wrote is decoded whole.
+    /// hex and base64 gives no run, and a value that `json.dumps` wrote is decoded whole; a
+    /// long run with fewer than one such pair in 64 characters is decoded whole as well. A run
+    /// that holds `\"` or `\\` (a JSON string after `": "`) is decoded both as it is and with
+    /// those escapes read. So a run gives at most 15 decodings, each of at most 4 bytes for 5
+    /// characters.
     private static func appendBase85Decodings(
         _ b: UnsafeBufferPointer<UInt8>, _ classes: UnsafeBufferPointer<UInt8>, _ run: Range<Int>, _ alphabet: Base85,
         to out: inout [(String, Int, [UInt8])]
@@ -237,10 +241,21 @@ extension Decoding {
                 structure += 1
             }
         }
-        guard structure >= 2 else {
+        // Minified JSON has a `":` or `,"` every few characters; random Ascii85 one in some
+        // 3,600. A run with two or more, but fewer than one in 64 characters, is read whole too:
+        // a value in a long blob is not lost to a cut at two chance quotes.
+        let json = structure >= 2
+        if !json || structure * 64 < run.count {
             appendBase85Decodings(b, classes, piece: run, alphabet, unescaping: false, to: &out)
-            return
+            // A JSON string with spaces around its key (`"seedb": "..."`) is a run of its own,
+            // quotes and all: it is decoded once more with its `\"` and `\\` unescaped.
+            if alphabet == .ascii85
+                && run.dropLast().contains(where: { b[$0] == 0x5C && (b[$0 + 1] == 0x22 || b[$0 + 1] == 0x5C) })
+            {
+                appendBase85Decodings(b, classes, piece: run, alphabet, unescaping: true, to: &out)
+            }
         }
+        guard json else { return }
         var start = run.lowerBound
         for k in run where b[k] == 0x22 && (k == run.lowerBound || b[k - 1] != 0x5C) {
             appendBase85Decodings(b, classes, piece: start..<k, alphabet, unescaping: true, to: &out)

@@ -7,35 +7,48 @@ import Foundation
 /// encoding a site could have written it in, as literal byte strings for the search.
 ///
 /// Text values (passphrase, WIF, encrypted key) are searched as UTF-8, UTF-16 and UTF-32
-/// (both byte orders), base64, and JSON `\u00xx` escapes; the passphrase also without its
-/// dashes, in lower case, and both. Binary values (prefactor, passfactor, private key,
-/// seedb, factorb, the encrypted key's 39 bytes and its 24 non-public bytes) are searched raw
-/// and byte-reversed, as hex and little-endian hex (either case), base64 and base32 (each
-/// alignment), base58, decimal byte lists, `0x` byte lists, and as a latin-1 string in UTF-8. What a file holds inside
-/// containers, dumps and markup is decoded first (``Decoding``) and searched with the same needles.
+/// (both byte orders), base64, and JSON `\u00xx` escapes (hex digits in any case); the
+/// passphrase also without its dashes, and in any case but in base64 (its alphabet is
+/// case-blind, so `aBcD` is the same passphrase; base64 of it in lower case is searched too).
+/// Binary values (prefactor, passfactor, private key, seedb, factorb, the encrypted key's 39
+/// bytes and its 24 non-public bytes) are searched raw and byte-reversed, as hex and
+/// little-endian hex (in any case, mixed too), base64 and base32 (each alignment; base32 in
+/// any case), base58, decimal byte lists, `0x` byte lists (digits in any case), and as a
+/// latin-1 string in UTF-8. What a file holds inside containers, dumps and markup is decoded
+/// first (``Decoding``) and searched with the same needles.
 enum NeedleForms {
     static func needles(for cards: [AuditedCard]) -> [Needle] {
         var needles: [Needle] = []
+        // A caseless form is seen by its lower-case bytes: another case of it adds nothing.
         var seen = Set<[UInt8]>()
-        func add(_ serial: Serial, _ share: Share, _ name: String, _ bytes: [UInt8]) {
-            guard bytes.count >= 8, seen.insert(bytes).inserted else { return }
-            needles.append(Needle(serial: serial, share: share, name: name, bytes: bytes))
+        var seenCaseless = Set<[UInt8]>()
+        func add(_ serial: Serial, _ share: Share, _ name: String, _ form: Form) {
+            guard form.bytes.count >= 8 else { return }
+            if form.caseless {
+                guard seenCaseless.insert(form.bytes.map(asciiLower)).inserted else { return }
+            } else {
+                guard seen.insert(form.bytes).inserted else { return }
+            }
+            needles.append(
+                Needle(
+                    serial: serial, share: share, name: form.name.isEmpty ? name : "\(name) (\(form.name))",
+                    bytes: form.bytes, caseless: form.caseless))
         }
-        func text(_ serial: Serial, _ share: Share, _ name: String, _ raw: [UInt8]) {
-            for (form, bytes) in textForms(raw) { add(serial, share, form.isEmpty ? name : "\(name) (\(form))", bytes) }
+        func text(_ serial: Serial, _ share: Share, _ name: String, _ raw: [UInt8], caseBlind: Bool = false) {
+            for form in textForms(raw, caseBlind: caseBlind) { add(serial, share, name, form) }
         }
         func binary(_ serial: Serial, _ share: Share, _ name: String, _ raw: [UInt8]) {
-            for (form, bytes) in binaryForms(raw) {
-                add(serial, share, form.isEmpty ? name : "\(name) (\(form))", bytes)
-            }
+            for form in binaryForms(raw) { add(serial, share, name, form) }
         }
         for card in cards {
             seen.removeAll()
             let s = card.serial
             if let secrets = card.secrets {
                 let passphrase = secrets.passphrase.revealedBytes()
-                text(s, .one, "passphrase", passphrase)
-                for (variant, bytes) in passphraseVariants(passphrase) { text(s, .one, "passphrase \(variant)", bytes) }
+                text(s, .one, "passphrase", passphrase, caseBlind: true)
+                for (variant, bytes) in passphraseVariants(passphrase) {
+                    text(s, .one, "passphrase \(variant)", bytes, caseBlind: true)
+                }
                 binary(s, .one, "prefactor", secrets.prefactor.revealedBytes())
                 binary(s, .one, "passfactor", secrets.passfactor.revealedBytes())
                 if let key = secrets.privateKey { binary(s, .key, "private key", key.revealedBytes()) }
@@ -58,7 +71,8 @@ enum NeedleForms {
     /// encryptedpart2. The first 15 (prefix 2, flag 1, addresshash 4, ownerentropy 8) are public.
     static func secretPart(of key: [UInt8]) -> [UInt8] { key.count == 39 ? Array(key[15..<39]) : [] }
 
-    /// The passphrase without dashes, in lower case, and both.
+    /// The passphrase without dashes, in lower case, and both (the lower-case ones add their
+    /// base64 forms: the others are caseless).
     static func passphraseVariants(_ raw: [UInt8]) -> [(String, [UInt8])] {
         let text = String(decoding: raw, as: UTF8.self)
         let bare = text.replacingOccurrences(of: "-", with: "")
@@ -68,8 +82,18 @@ enum NeedleForms {
         ]
     }
 
-    /// A text value as UTF-8, base64, UTF-16 and UTF-32 (both byte orders) and JSON escapes.
-    static func textForms(_ raw: [UInt8]) -> [(String, [UInt8])] {
+    /// One encoding of a value: its name in a hit (empty for the value as it is), its bytes,
+    /// and whether it matches in any ASCII case.
+    struct Form {
+        let name: String
+        let bytes: [UInt8]
+        var caseless = false
+    }
+
+    /// A text value as UTF-8, base64, UTF-16 and UTF-32 (both byte orders) and JSON escapes
+    /// (their hex digits in any case). With `caseBlind` (a passphrase: its alphabet does not
+    /// tell cases apart), every form but base64 matches in any case.
+    static func textForms(_ raw: [UInt8], caseBlind: Bool = false) -> [Form] {
         let text = String(decoding: raw, as: UTF8.self)
         let units = Array(text.utf16)
         let scalars = text.unicodeScalars.map(\.value)
@@ -78,48 +102,48 @@ enum NeedleForms {
         }
         .joined()
         return [
-            ("", raw), ("base64", base64(raw, shift: 0)),
-            ("UTF-16LE", units.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }),
-            ("UTF-16BE", units.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }),
-            ("UTF-32LE", scalars.flatMap { v in (0..<4).map { UInt8((v >> (8 * $0)) & 0xFF) } }),
-            ("UTF-32BE", scalars.flatMap { v in (0..<4).reversed().map { UInt8((v >> (8 * $0)) & 0xFF) } }),
-            ("JSON escapes", Array(escapes.utf8)),
-            ("JSON escapes, upper case", Array(escapes.uppercased().replacingOccurrences(of: "\\U", with: "\\u").utf8)),
+            Form(name: "", bytes: raw, caseless: caseBlind), Form(name: "base64", bytes: base64(raw, shift: 0)),
+            Form(name: "UTF-16LE", bytes: units.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }, caseless: caseBlind),
+            Form(name: "UTF-16BE", bytes: units.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }, caseless: caseBlind),
+            Form(
+                name: "UTF-32LE", bytes: scalars.flatMap { v in (0..<4).map { UInt8((v >> (8 * $0)) & 0xFF) } },
+                caseless: caseBlind),
+            Form(
+                name: "UTF-32BE",
+                bytes: scalars.flatMap { v in (0..<4).reversed().map { UInt8((v >> (8 * $0)) & 0xFF) } },
+                caseless: caseBlind),
+            // A caseless escape is its hex digits in any case: `\u004a` is `\u004A`, and not `\u006a`.
+            Form(name: "JSON escapes", bytes: Array(escapes.utf8), caseless: true),
         ]
     }
 
     /// A binary value in every encoding searched for.
-    static func binaryForms(_ raw: [UInt8]) -> [(String, [UInt8])] {
+    static func binaryForms(_ raw: [UInt8]) -> [Form] {
         let reversed = Array(raw.reversed())
         func list(_ items: [String], _ separator: String) -> [UInt8] { Array(items.joined(separator: separator).utf8) }
         let decimal = raw.map { String($0) }
         let hex = raw.map { ($0 < 16 ? "0x0" : "0x") + String($0, radix: 16) }
-        var forms: [(String, [UInt8])] = [
-            ("", raw), ("reversed", reversed),
-            ("hex", Array(raw.hex.utf8)), ("HEX", Array(raw.hex.uppercased().utf8)),
-            ("little-endian hex", Array(reversed.hex.utf8)),
-            ("little-endian HEX", Array(reversed.hex.uppercased().utf8)),
-            ("decimal bytes", list(decimal, ", ")), ("decimal bytes", list(decimal, ",")),
-            ("decimal bytes", list(decimal, " ")),
-            ("0x bytes", list(hex, ", ")), ("0x bytes", list(hex, ",")),
-            ("0x bytes", Array(list(hex, ", ").map { $0 == UInt8(ascii: "x") ? $0 : Self.upper($0) })),
-            ("base58", Array(Base58.encode(raw).utf8)),
+        var forms: [Form] = [
+            Form(name: "", bytes: raw), Form(name: "reversed", bytes: reversed),
+            // Hex in any case, mixed too: one caseless needle each.
+            Form(name: "hex", bytes: Array(raw.hex.utf8), caseless: true),
+            Form(name: "little-endian hex", bytes: Array(reversed.hex.utf8), caseless: true),
+            Form(name: "decimal bytes", bytes: list(decimal, ", ")),
+            Form(name: "decimal bytes", bytes: list(decimal, ",")),
+            Form(name: "decimal bytes", bytes: list(decimal, " ")),
+            Form(name: "0x bytes", bytes: list(hex, ", "), caseless: true),
+            Form(name: "0x bytes", bytes: list(hex, ","), caseless: true),
+            Form(name: "base58", bytes: Array(Base58.encode(raw).utf8)),
             // Each byte as the character of that code point, in UTF-8: a value written as a
             // latin-1 string (`bytes.decode("latin-1")` saved as UTF-8, or JSON's `\u00xx` once
             // decoded), where each byte from 80 up takes two.
-            ("latin-1 as UTF-8", raw.flatMap { $0 < 0x80 ? [$0] : [0xC0 | $0 >> 6, 0x80 | $0 & 0x3F] }),
+            Form(
+                name: "latin-1 as UTF-8", bytes: raw.flatMap { $0 < 0x80 ? [$0] : [0xC0 | $0 >> 6, 0x80 | $0 & 0x3F] }),
         ]
-        for shift in 0..<3 { forms.append(("base64", base64(raw, shift: shift))) }
-        for shift in 0..<5 {
-            let upper = base32(raw, shift: shift)
-            forms.append(("base32", upper))
-            forms.append(("base32", upper.map(Self.lower)))
-        }
+        for shift in 0..<3 { forms.append(Form(name: "base64", bytes: base64(raw, shift: shift))) }
+        for shift in 0..<5 { forms.append(Form(name: "base32", bytes: base32(raw, shift: shift), caseless: true)) }
         return forms
     }
-
-    private static func upper(_ b: UInt8) -> UInt8 { b >= 0x61 && b <= 0x7A ? b - 32 : b }
-    private static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 32 : b }
 
     /// The base64 characters that `raw` alone fixes when it starts `shift` bytes into a stream
     /// (the characters shared with the bytes before and after it left out).

@@ -16,7 +16,13 @@ struct Needle: Sendable {
     let share: Share
     let name: String
     let bytes: [UInt8]
+    /// Whether the needle matches with its ASCII letters in any case (hex digits, base32,
+    /// a passphrase of a case-blind alphabet): a site that mixes cases does not hide it.
+    var caseless = false
 }
+
+/// `b` in lower case when it is an ASCII capital letter.
+func asciiLower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 32 : b }
 
 /// Where a needle was found.
 struct Hit: Sendable, Hashable {

@@ -52,15 +52,24 @@ struct ShareSearch: Sendable {
 
     init(needles: [Needle]) {
         self.needles = needles
-        var literalOf: [[UInt8]: Int] = [:]
+        // A caseless needle is keyed by its lower-case bytes: one literal for every case.
+        struct Key: Hashable {
+            let bytes: [UInt8]
+            let caseless: Bool
+        }
+        var literalOf: [Key: Int] = [:]
         var literals: [[UInt8]] = []
+        var caseless: [Bool] = []
         var needlesOf: [[Int]] = []
         for (index, needle) in needles.enumerated() where !needle.bytes.isEmpty {
-            if let literal = literalOf[needle.bytes] {
+            let key = Key(
+                bytes: needle.caseless ? needle.bytes.map(asciiLower) : needle.bytes, caseless: needle.caseless)
+            if let literal = literalOf[key] {
                 needlesOf[literal].append(index)
             } else {
-                literalOf[needle.bytes] = literals.count
+                literalOf[key] = literals.count
                 literals.append(needle.bytes)
+                caseless.append(needle.caseless)
                 needlesOf.append([index])
             }
         }
@@ -68,7 +77,8 @@ struct ShareSearch: Sendable {
             engine = nil
         } else {
             do throws(PatternSearchError) {
-                engine = .success(Engine(set: try LiteralSet(literals), needlesOf: needlesOf))
+                engine = .success(
+                    Engine(set: try LiteralSet(literals, caseless: caseless), needlesOf: needlesOf))
             } catch { engine = .failure(error) }
         }
     }
