@@ -47,10 +47,10 @@ enum SearchBench {
 
     // MARK: Needles and data
 
-    /// A 64-card needle set shaped as the audit's (NeedleForms): each card's passphrase, WIF
-    /// and encrypted key as text, its 32-byte values and the raw encrypted key as raw bytes,
-    /// hex, HEX and base64 (less its last 4 characters), from random values.
-    static func needles() -> [[UInt8]] {
+    /// A 64-card needle set shaped as the audit's (NeedleForms): each card's passphrase
+    /// (caseless), WIF and encrypted key as text, its 32-byte values and the raw encrypted key
+    /// as raw bytes, caseless hex and base64 (less its last 4 characters), from random values.
+    static func needles() -> [(bytes: [UInt8], caseless: Bool)] {
         var random = SystemRandomNumberGenerator()
         func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) } }
         func text(_ count: Int, _ alphabet: String) -> [UInt8] {
@@ -58,19 +58,15 @@ enum SearchBench {
             return (0..<count).map { _ in letters.randomElement(using: &random)! }
         }
         let base58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-        var out: [[UInt8]] = []
-        func forms(_ raw: [UInt8], binary: Bool) {
-            out.append(raw)
+        var out: [(bytes: [UInt8], caseless: Bool)] = []
+        func forms(_ raw: [UInt8], binary: Bool, caseless: Bool = false) {
+            out.append((raw, caseless))
             let base64 = Array(Data(raw).base64EncodedString().utf8)
-            out.append(Array(base64.prefix(max(8, base64.count - 4))))
-            if binary {
-                let hex = raw.hex
-                out.append(Array(hex.utf8))
-                out.append(Array(hex.uppercased().utf8))
-            }
+            out.append((Array(base64.prefix(max(8, base64.count - 4))), false))
+            if binary { out.append((Array(raw.hex.utf8), true)) }
         }
         for _ in 0..<cards {
-            forms(text(24, "abcdefghijkmnpqrstuvwxyz23456789-"), binary: false)
+            forms(text(24, "abcdefghijkmnpqrstuvwxyz23456789-"), binary: false, caseless: true)
             for _ in 0..<5 { forms(bytes(32), binary: true) }  // prefactor, passfactor, private key, factorb, seedb
             forms(Array("K".utf8) + text(51, base58), binary: false)  // WIF
             forms(Array("6P".utf8) + text(56, base58), binary: false)  // encrypted key
@@ -129,9 +125,11 @@ enum SearchBench {
             FileHandle.standardError.write(Data("search-child: NEEDLES FOLDER WORKERS [raw]\n".utf8))
             return 64
         }
-        let literals = text.split(separator: "\n").compactMap { [UInt8](hexString: $0) }
+        let lines = text.split(separator: "\n").map { $0.split(separator: " ") }
+        let literals = lines.compactMap { $0.first.flatMap { [UInt8](hexString: $0) } }
         let outcome = ShareSearchBench.run(
-            literals: literals, folder: URL(fileURLWithPath: arguments[1]), workers: workers,
+            literals: literals, caseless: lines.map { $0.count == 2 && $0[1] == "i" },
+            folder: URL(fileURLWithPath: arguments[1]), workers: workers,
             deep: arguments.count == 3)
         if let failure = outcome.failure {
             FileHandle.standardError.write(Data("search-child: \(failure)\n".utf8))
@@ -153,10 +151,19 @@ enum SearchBench {
         defer { if !c.keep { try? FileManager.default.removeItem(at: root) } }
         let literals = needles()
         let needleFile = root.appendingPathComponent("needles.hex")
-        try Data(literals.map(\.hex).joined(separator: "\n").utf8)
+        // One literal a line in hex, followed by ` i` when it is caseless.
+        try Data(literals.map { $0.bytes.hex + ($0.caseless ? " i" : "") }.joined(separator: "\n").utf8)
             .write(to: needleFile)
-        // grep reads one pattern a line: needles holding a line break are left out of its list.
-        let grepLiterals = literals.filter { !$0.contains(0x0A) }
+        // grep reads one pattern a line: needles holding a line break are left out of its list,
+        // and a caseless one is given in lower and upper case (grep -i would fold them all).
+        let grepLiterals = literals.flatMap { literal in
+            literal.caseless
+                ? [
+                    literal.bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 },
+                    literal.bytes.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 32 : $0 },
+                ] : [literal.bytes]
+        }
+        .filter { !$0.contains(0x0A) }
         let grepFile = root.appendingPathComponent("needles.grep")
         try Data(grepLiterals.map { Data($0) + Data([0x0A]) }.reduce(Data(), +)).write(to: grepFile)
 

@@ -28,11 +28,17 @@ package enum ShareSearchBench {
     /// audit does (``ShareSearch/search(folder:layout:workers:deep:)``: each file read once and
     /// searched raw, through its decoded runs and through every source derived from it); without,
     /// raw and through decoded runs only (the plain search, ``ShareSearch/scan(folder:layout:skipped:workers:)``).
-    package static func run(literals: [[UInt8]], folder: URL, workers: Int, deep: Bool = true) -> Outcome {
+    /// A literal whose `caseless` entry is true matches in any ASCII case (as the audit's hex,
+    /// base32 and passphrase needles do).
+    package static func run(
+        literals: [[UInt8]], caseless: [Bool]? = nil, folder: URL, workers: Int, deep: Bool = true
+    ) -> Outcome {
         let clock = ContinuousClock()
         let started = clock.now
         let needles = literals.enumerated().map { index, bytes in
-            Needle(serial: Serial(lot: 1, sequence: index + 1), share: .two, name: "literal \(index)", bytes: bytes)
+            Needle(
+                serial: Serial(lot: 1, sequence: index + 1), share: .two, name: "literal \(index)", bytes: bytes,
+                caseless: caseless?[index] ?? false)
         }
         let search = ShareSearch(needles: needles)
         let compiled = clock.now
