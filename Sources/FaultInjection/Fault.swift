@@ -64,6 +64,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case aKeepsUTF16Passphrase = "a-keeps-utf16-passphrase"
     case aKeepsBarePassphrase = "a-keeps-bare-passphrase"
     case aKeepsMixedCasePassphrase = "a-keeps-mixed-case-passphrase"
+    case aKeepsQuotedPrintablePassphrases = "a-keeps-quoted-printable-passphrases"
     case aKeepsEscapedPassphrase = "a-keeps-escaped-passphrase"
     case aKeepsGzippedPassphrase = "a-keeps-gzipped-passphrase"
     case aKeepsArchivedPassphrase = "a-keeps-archived-passphrase"
@@ -294,6 +295,10 @@ extension Fault {
             Spec(
                 "site A keeps passphrases with their letters in alternating case (aBcD-eFgH)", .afterMint, [.siteA],
                 kept: .mixedCase)
+        case .aKeepsQuotedPrintablePassphrases:
+            Spec(
+                "site A keeps its passphrases in a quoted-printable mail body, each cut by a soft line break",
+                .afterMint, [.siteA], kept: .quotedPrintableText)
         case .aKeepsEscapedPassphrase:
             Spec("site A keeps passphrases as JSON strings of \\u escapes", .afterMint, [.siteA], kept: .jsonEscapes)
         case .aKeepsGzippedPassphrase:

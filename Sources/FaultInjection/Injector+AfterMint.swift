@@ -83,7 +83,8 @@ extension Injector {
                 serial: faces[0].serial, address: stolen, encryptedKey: faces[0].encryptedKey,
                 confirmationCode: faces[0].confirmationCode)
             try AtomicFile.write(try TranscriptJSON.prettyEncoder.encode(faces), to: spoolFaces(batch), mode: .secret)
-        case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsMixedCasePassphrase, .aKeepsEscapedPassphrase,
+        case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsMixedCasePassphrase,
+            .aKeepsQuotedPrintablePassphrases, .aKeepsEscapedPassphrase,
             .aKeepsGzippedPassphrase,
             .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aHidesZlibBehindDecoys,
             .aHidesPassphrasesAcrossWindow, .aHidesGzipAtOffset, .aMisalignsBase64Gzip, .aLeavesDecompressionBomb,

@@ -16,6 +16,9 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case jsonEscapes = "json-escapes"
     /// Each passphrase with its letters in alternating case (`aBcD-eFgH-...`), dashes kept.
     case mixedCase = "mixed-case"
+    /// The passphrases in one quoted-printable paragraph (Python's `quopri`), each cut by a
+    /// soft line break (`=` at the 76th column) and otherwise as it is.
+    case quotedPrintableText = "quoted-printable-text"
     // Passphrases in containers (site A).
     case gzip, zlib, xz, bzip2, zstd, zip, tar
     case tarGzip = "tar-gzip"
@@ -78,7 +81,8 @@ package enum KeptForm: String, CaseIterable, Sendable {
     /// The site that keeps it.
     package var party: Party {
         switch self {
-        case .utf16le, .utf16be, .utf32le, .utf32be, .withoutDashes, .lowerCase, .bare, .jsonEscapes, .mixedCase, .gzip,
+        case .utf16le, .utf16be, .utf32le, .utf32be, .withoutDashes, .lowerCase, .bare, .jsonEscapes, .mixedCase,
+            .quotedPrintableText, .gzip,
             .zlib,
             .xz, .bzip2, .zstd, .zip, .tar, .tarGzip, .nested, .sqliteUTF16, .zlibBehindDecoys, .acrossWindow,
             .gzipAtOffset, .misalignedBase64, .bomb:
@@ -117,6 +121,17 @@ extension Injector {
                 lines.unicodeScalars.flatMap { s in (0..<4).reversed().map { UInt8((s.value >> (8 * $0)) & 0xFF) } })
         case .withoutDashes: try put(Array(lines.replacingOccurrences(of: "-", with: "").utf8))
         case .lowerCase: try put(Array(lines.lowercased().utf8))
+        case .quotedPrintableText:
+            // Each record is two 75-column lines, its passphrase from column 60, so across the first break.
+            let rows = try passphrases(batch).map { [$0.0, $0.1] }
+            try put(
+                try python(
+                    """
+                    import sys, json, quopri
+                    body = "".join((f"card {s} passphrase ".ljust(60, ".") + p).ljust(150, ".")
+                                   for s, p in json.load(sys.stdin))
+                    sys.stdout.buffer.write(quopri.encodestring(body.encode() + b"\\n"))
+                    """, input: Array(try JSONSerialization.data(withJSONObject: rows))))
         case .mixedCase:
             let mixed = try passphrases(batch).map { card in
                 var upper = false

@@ -114,14 +114,15 @@ extension Decoding {
             /// The runs that start in the range decoded from their first character, as sources.
             case primary(Range<Int>)
             case primaryJoined(Range<Int>)
-            case byteLists, hexDumps, hexPairs, escapedRuns, markup, unescaped, transcoded, uuencoded, base85
+            case byteLists, hexDumps, hexPairs, escapedRuns, markup, unescaped, transcoded, uuencoded, base85,
+                softBreaks
 
             /// Whether the task reads one piece of the runs (the others each read the whole source).
             var isPiece: Bool {
                 switch self {
                 case .runs, .joinedRuns, .primary, .primaryJoined: true
                 case .byteLists, .hexDumps, .hexPairs, .escapedRuns, .markup, .unescaped, .transcoded, .uuencoded,
-                    .base85:
+                    .base85, .softBreaks:
                     false
                 }
             }
@@ -249,6 +250,7 @@ extension Decoding {
             tasks += pieces(own).map(Task.primary) + pieces(joinedAll).map(Task.primaryJoined)
             return tasks + [
                 .byteLists, .hexDumps, .hexPairs, .escapedRuns, .markup, .unescaped, .transcoded, .uuencoded, .base85,
+                .softBreaks,
             ]
         }
 
@@ -323,6 +325,8 @@ extension Decoding {
                 return Decoding.uuencoded(bytes, regions: regions).map { (named("uu", at: $0.0), $0.1) }
             case .base85:
                 return Decoding.base85Runs(bytes, regions: regions).map { (named($0.0, at: $0.1), $0.2) }
+            case .softBreaks:
+                return Decoding.softBrokenLines(bytes, regions: regions).map { (named("qp", at: $0.0), $0.1) }
             }
         }
     }
