@@ -65,6 +65,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case aKeepsBarePassphrase = "a-keeps-bare-passphrase"
     case aKeepsMixedCasePassphrase = "a-keeps-mixed-case-passphrase"
     case aKeepsQuotedPrintablePassphrases = "a-keeps-quoted-printable-passphrases"
+    case aKeepsROT13Passphrases = "a-keeps-rot13-passphrases"
+    case aKeepsBackwardsPassphrases = "a-keeps-backwards-passphrases"
     case aKeepsEscapedPassphrase = "a-keeps-escaped-passphrase"
     case aKeepsGzippedPassphrase = "a-keeps-gzipped-passphrase"
     case aKeepsArchivedPassphrase = "a-keeps-archived-passphrase"
@@ -299,6 +301,10 @@ extension Fault {
             Spec(
                 "site A keeps its passphrases in a quoted-printable mail body, each cut by a soft line break",
                 .afterMint, [.siteA], kept: .quotedPrintableText)
+        case .aKeepsROT13Passphrases:
+            Spec("site A keeps its passphrase log in ROT13", .afterMint, [.siteA], kept: .rot13)
+        case .aKeepsBackwardsPassphrases:
+            Spec("site A keeps each passphrase written backwards", .afterMint, [.siteA], kept: .backwards)
         case .aKeepsEscapedPassphrase:
             Spec("site A keeps passphrases as JSON strings of \\u escapes", .afterMint, [.siteA], kept: .jsonEscapes)
         case .aKeepsGzippedPassphrase:

@@ -84,7 +84,8 @@ extension Injector {
                 confirmationCode: faces[0].confirmationCode)
             try AtomicFile.write(try TranscriptJSON.prettyEncoder.encode(faces), to: spoolFaces(batch), mode: .secret)
         case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsMixedCasePassphrase,
-            .aKeepsQuotedPrintablePassphrases, .aKeepsEscapedPassphrase,
+            .aKeepsQuotedPrintablePassphrases, .aKeepsROT13Passphrases,
+            .aKeepsBackwardsPassphrases, .aKeepsEscapedPassphrase,
             .aKeepsGzippedPassphrase,
             .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aHidesZlibBehindDecoys,
             .aHidesPassphrasesAcrossWindow, .aHidesGzipAtOffset, .aMisalignsBase64Gzip, .aLeavesDecompressionBomb,

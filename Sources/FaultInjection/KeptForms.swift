@@ -19,6 +19,10 @@ package enum KeptForm: String, CaseIterable, Sendable {
     /// The passphrases in one quoted-printable paragraph (Python's `quopri`), each cut by a
     /// soft line break (`=` at the 76th column) and otherwise as it is.
     case quotedPrintableText = "quoted-printable-text"
+    /// Each passphrase in ROT13 (`tr A-Za-z N-ZA-Mn-za-m`).
+    case rot13
+    /// Each passphrase written backwards.
+    case backwards
     // Passphrases in containers (site A).
     case gzip, zlib, xz, bzip2, zstd, zip, tar
     case tarGzip = "tar-gzip"
@@ -82,7 +86,7 @@ package enum KeptForm: String, CaseIterable, Sendable {
     package var party: Party {
         switch self {
         case .utf16le, .utf16be, .utf32le, .utf32be, .withoutDashes, .lowerCase, .bare, .jsonEscapes, .mixedCase,
-            .quotedPrintableText, .gzip,
+            .quotedPrintableText, .rot13, .backwards, .gzip,
             .zlib,
             .xz, .bzip2, .zstd, .zip, .tar, .tarGzip, .nested, .sqliteUTF16, .zlibBehindDecoys, .acrossWindow,
             .gzipAtOffset, .misalignedBase64, .bomb:
@@ -121,6 +125,9 @@ extension Injector {
                 lines.unicodeScalars.flatMap { s in (0..<4).reversed().map { UInt8((s.value >> (8 * $0)) & 0xFF) } })
         case .withoutDashes: try put(Array(lines.replacingOccurrences(of: "-", with: "").utf8))
         case .lowerCase: try put(Array(lines.lowercased().utf8))
+        case .rot13: try put(try tool("tr", ["A-Za-z", "N-ZA-Mn-za-m"], input: text))
+        case .backwards:
+            try put(Array(try passphrases(batch).map { "card \($0.0): \(String($0.1.reversed()))\n" }.joined().utf8))
         case .quotedPrintableText:
             // Each record is two 75-column lines, its passphrase from column 60, so across the first break.
             let rows = try passphrases(batch).map { [$0.0, $0.1] }

@@ -53,6 +53,10 @@ struct CaselessNeedleTests {
         let passphrase = Array("ABCD-EFGH-JKMN-PQRS-TVWX".utf8)
         let text = NeedleForms.textForms(passphrase, caseBlind: true)
         #expect(text.filter { !$0.caseless }.map(\.name) == ["base64"])
+        let byName = Dictionary(text.map { ($0.name, $0.bytes) }, uniquingKeysWith: { a, _ in a })
+        #expect(byName["ROT13"] == Array("NOPQ-RSTU-WXZA-CDEF-GIJK".utf8))
+        #expect(byName["reversed"] == Array("XWVT-SRQP-NMKJ-HGFE-DCBA".utf8))
+        #expect(Array("Hello, World 42".utf8).map(NeedleForms.rot13) == Array("Uryyb, Jbeyq 42".utf8))
         let wif = NeedleForms.textForms(Array("5HueCGU8rMjxEXxiPuD5BDku4MkFqeZyd4dZ1jvhTVqvbTLvyTJ".utf8))
         #expect(wif.filter(\.caseless).map(\.name) == ["JSON escapes"])
     }

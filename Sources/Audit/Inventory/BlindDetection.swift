@@ -204,7 +204,8 @@ struct BlindDetector {
     }
 
     /// Strings that follow the manifest's policy: its alphabet (either case, when the alphabet
-    /// has one case only), its length, and its grouping or none.
+    /// has one case only), its length, and its grouping or none; without dashes, standing
+    /// alone (not inside a longer word of ASCII letters and digits).
     private mutating func scanPassphrases(_ window: [UInt8], base: Int, whole: ((Int, Int)) -> Bool) {
         let policy = cards.policy
         var alphabet = Set(policy.alphabet.utf8)
@@ -228,6 +229,16 @@ struct BlindDetector {
                 || (groups.dropLast().allSatisfy { $0.count == policy.group }
                     && (groups.last?.count ?? 0) <= policy.group)
             guard drawn == policy.length, grouped, trimmed.contains(where: { $0 != dash }) else { continue }
+            // Without dashes, a run inside a longer word of letters and digits (20 characters of
+            // a base58 key between two it does not share with the policy's alphabet) is no passphrase.
+            func isWordByte(_ at: Int) -> Bool {
+                guard at >= 0, at < window.count else { return false }
+                let c = window[at]
+                return (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c)
+            }
+            if groups.count == 1 && start == 0 && end == text.count && (isWordByte(run.0 - 1) || isWordByte(run.1)) {
+                continue
+            }
             let serial = cards.card(passphrase: trimmed)
             add(
                 ShapedValue(

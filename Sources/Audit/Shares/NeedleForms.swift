@@ -7,8 +7,8 @@ import Foundation
 /// encoding a site could have written it in, as literal byte strings for the search.
 ///
 /// Text values (passphrase, WIF, encrypted key) are searched as UTF-8, UTF-16 and UTF-32
-/// (both byte orders), base64, and JSON `\u00xx` escapes (hex digits in any case); the
-/// passphrase also without its dashes, and in any case but in base64 (its alphabet is
+/// (both byte orders), base64, JSON `\u00xx` escapes (hex digits in any case), backwards and
+/// in ROT13; the passphrase also without its dashes, and in any case but in base64 (its alphabet is
 /// case-blind, so `aBcD` is the same passphrase; base64 of it in lower case is searched too).
 /// Binary values (prefactor, passfactor, private key, seedb, factorb, the encrypted key's 39
 /// bytes and its 24 non-public bytes) are searched raw and byte-reversed, as hex and
@@ -90,8 +90,8 @@ enum NeedleForms {
         var caseless = false
     }
 
-    /// A text value as UTF-8, base64, UTF-16 and UTF-32 (both byte orders) and JSON escapes
-    /// (their hex digits in any case). With `caseBlind` (a passphrase: its alphabet does not
+    /// A text value as UTF-8, base64, UTF-16 and UTF-32 (both byte orders), JSON escapes
+    /// (their hex digits in any case), backwards and in ROT13. With `caseBlind` (a passphrase: its alphabet does not
     /// tell cases apart), every form but base64 matches in any case.
     static func textForms(_ raw: [UInt8], caseBlind: Bool = false) -> [Form] {
         let text = String(decoding: raw, as: UTF8.self)
@@ -114,7 +114,19 @@ enum NeedleForms {
                 caseless: caseBlind),
             // A caseless escape is its hex digits in any case: `\u004a` is `\u004A`, and not `\u006a`.
             Form(name: "JSON escapes", bytes: Array(escapes.utf8), caseless: true),
+            // The two oldest ways to "hide" a string: backwards, and each letter 13 places on.
+            Form(name: "reversed", bytes: Array(String(text.reversed()).utf8), caseless: caseBlind),
+            Form(name: "ROT13", bytes: raw.map(rot13), caseless: caseBlind),
         ]
+    }
+
+    /// `c` 13 letters on when it is an ASCII letter (ROT13, its own inverse).
+    static func rot13(_ c: UInt8) -> UInt8 {
+        switch c {
+        case 0x41...0x5A: (c - 0x41 + 13) % 26 + 0x41
+        case 0x61...0x7A: (c - 0x61 + 13) % 26 + 0x61
+        default: c
+        }
     }
 
     /// A binary value in every encoding searched for.
