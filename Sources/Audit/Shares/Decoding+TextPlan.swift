@@ -114,13 +114,15 @@ extension Decoding {
             /// The runs that start in the range decoded from their first character, as sources.
             case primary(Range<Int>)
             case primaryJoined(Range<Int>)
-            case byteLists, hexDumps, hexPairs, escapedRuns, markup, unescaped, transcoded, uuencoded
+            case byteLists, hexDumps, hexPairs, escapedRuns, markup, unescaped, transcoded, uuencoded, octalDumps
 
             /// Whether the task reads one piece of the runs (the others each read the whole source).
             var isPiece: Bool {
                 switch self {
                 case .runs, .joinedRuns, .primary, .primaryJoined: true
-                case .byteLists, .hexDumps, .hexPairs, .escapedRuns, .markup, .unescaped, .transcoded, .uuencoded: false
+                case .byteLists, .hexDumps, .hexPairs, .escapedRuns, .markup, .unescaped, .transcoded, .uuencoded,
+                    .octalDumps:
+                    false
                 }
             }
         }
@@ -247,6 +249,7 @@ extension Decoding {
             tasks += pieces(own).map(Task.primary) + pieces(joinedAll).map(Task.primaryJoined)
             return tasks + [
                 .byteLists, .hexDumps, .hexPairs, .escapedRuns, .markup, .unescaped, .transcoded, .uuencoded,
+                .octalDumps,
             ]
         }
 
@@ -319,6 +322,10 @@ extension Decoding {
             case .transcoded: return Decoding.transcoded(bytes).map { [(named($0.0), $0.1)] } ?? []
             case .uuencoded:
                 return Decoding.uuencoded(bytes, regions: regions).map { (named("uu", at: $0.0), $0.1) }
+            case .octalDumps:
+                return Decoding.octalDumps(bytes, regions: regions).map {
+                    (named($0.bigEndian ? "od-be" : "od", at: $0.at), $0.bytes)
+                }
             }
         }
     }
