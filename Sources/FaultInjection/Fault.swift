@@ -97,6 +97,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case bKeepsSeedbLatin1JSON = "b-keeps-seedb-latin1-json"
     case bKeepsSeedbLatin1Text = "b-keeps-seedb-latin1-text"
     case bKeepsSeedbUUencoded = "b-keeps-seedb-uuencoded"
+    case bKeepsSeedbOctalDump = "b-keeps-seedb-octal-dump"
+    case bKeepsSeedbOd = "b-keeps-seedb-od"
     case bothKeepGzippedShares = "both-keep-gzipped-shares"
     // A site keeps a share in a file-system blind spot.
     case aNamesFileByPassphrase = "a-names-file-by-passphrase"
@@ -396,6 +398,14 @@ extension Fault {
             Spec(
                 "site B keeps its seedb uuencoded (begin 644, lines of 45 bytes, end)", .afterMint,
                 [.siteB, .exposure], kept: .uuencoded)
+        case .bKeepsSeedbOctalDump:
+            Spec(
+                "site B keeps its seedb as an octal dump of bytes (od -b)", .afterMint, [.siteB, .exposure],
+                kept: .octalDump)
+        case .bKeepsSeedbOd:
+            Spec(
+                "site B keeps its seedb as plain od's octal 2-byte words, one byte off their boundary",
+                .afterMint, [.siteB, .exposure], kept: .od)
         case .bothKeepGzippedShares:
             Spec(
                 "site A gzips its passphrases and site B its seedb, each left in its folder (later statements list them)",

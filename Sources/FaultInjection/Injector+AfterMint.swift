@@ -91,7 +91,7 @@ extension Injector {
             .bKeepsFaceSheet, .bHidesFaceSheetInBinary, .aKeepsUTF32Passphrase, .aKeepsBzip2Passphrase,
             .aKeepsZstdPassphrase, .aKeepsZippedPassphrase, .bKeepsReversedSeedb, .bKeepsSeedbSpacedDecimal,
             .bKeepsSeedbHexPairs, .bKeepsSeedbURLEncoded, .bKeepsSeedbQuotedPrintable, .bKeepsSeedbLatin1JSON,
-            .bKeepsSeedbLatin1Text, .bKeepsSeedbUUencoded:
+            .bKeepsSeedbLatin1Text, .bKeepsSeedbUUencoded, .bKeepsSeedbOctalDump, .bKeepsSeedbOd:
             if let form = fault.keptForm { try keep(form, batch: batch) }
         case .bothKeepGzippedShares:
             try keep(.gzip, batch: batch)

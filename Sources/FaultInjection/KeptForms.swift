@@ -54,6 +54,11 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case latin1Text = "latin1-text"
     /// The batch's seedb end to end, uuencoded (`begin 644 seeds.bin`, lines of 45 bytes, `end`).
     case uuencoded
+    /// The batch's seedb end to end as `od -b` writes it: octal offsets, 3-digit octal bytes.
+    case octalDump = "octal-dump"
+    /// One byte and then the batch's seedb as plain `od` writes it (6-digit octal 2-byte
+    /// words, low byte first on this machine): each value starts in the middle of a word.
+    case od
     case split = "split-across-files"
     case seedbGzip = "seedb-gzip"
     // Encrypted keys (site B).
@@ -157,7 +162,8 @@ extension Injector {
             try put(
                 try python("import sys, gzip; sys.stdout.buffer.write(gzip.compress(bytes(64 << 20), 9))", input: []))
         case .decimal, .byteArray, .spaced, .hex0x, .hex0xList, .littleEndianHex, .reversed, .base32, .base32Lower,
-            .base58, .xxd, .hexdump, .hexPairs, .urlEncoded, .quotedPrintable, .latin1Text, .uuencoded:
+            .base58, .xxd, .hexdump, .hexPairs, .urlEncoded, .quotedPrintable, .latin1Text, .uuencoded,
+            .octalDump, .od:
             try put(try seedbForm(form, batch: batch))
         case .seedbGzip:
             try put(try python(Self.compressor(.gzip), input: try seeds(batch).flatMap { $0.1.revealedBytes() }))
@@ -272,6 +278,8 @@ extension Injector {
                 for i in range(0, len(data), 45): out.write(binascii.b2a_uu(data[i:i + 45], backtick=True))
                 out.write(b"`\\nend\\n")
                 """, input: seeds.flatMap(\.1))
+        case .octalDump: return try tool("od", ["-b"], input: seeds.flatMap(\.1))
+        case .od: return try tool("od", [], input: [0x01] + seeds.flatMap(\.1))
         default: return []
         }
     }

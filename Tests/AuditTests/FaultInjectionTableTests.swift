@@ -45,11 +45,13 @@ import Testing
         .bKeepsSeedbLatin1JSON: .latin1JSON,
         .bKeepsSeedbLatin1Text: .latin1Text,
         .bKeepsSeedbUUencoded: .uuencoded,
+        .bKeepsSeedbOctalDump: .octalDump,
+        .bKeepsSeedbOd: .od,
     ]
 
     @Test("each deep-search fault keeps its share in its recorded form, and no other fault keeps one")
     func keptFormsAreTheRecordedOnes() {
-        #expect(Self.keptForms.count == 36)
+        #expect(Self.keptForms.count == 38)
         for fault in Fault.allCases {
             #expect(
                 fault.keptForm == Self.keptForms[fault],
