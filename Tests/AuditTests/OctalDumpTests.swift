@@ -170,6 +170,21 @@ struct OctalDumpTests {
         }
     }
 
+    @Test("a wide dump (od -w1024) is read whole: a line may hold any number of fields")
+    func wideLines() throws {
+        let value = SeededRandom.bytes(1500, seed: 31)
+        // `od -w1024 -b`: 1024 fields on the first line, the rest on the second.
+        let lines = [value.prefix(1024), value.dropFirst(1024)].enumerated().map { index, part in
+            String(format: "%07o", index * 1024) + part.map { String(format: " %03o", $0) }.joined() + "\n"
+        }
+        let text = lines.joined() + String(format: "%07o\n", value.count)
+        #expect(Self.decoded(text, .octal1).map(\.bytes) == [value])
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/od") {
+            let real = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/od"), ["-w1024", "-b"], input: Data(value))
+            #expect(real.stdout == text)
+        }
+    }
+
     @Test("a value at an odd byte offset of plain od's words is found in the low-first run")
     func oddOffsetInWords() throws {
         for seed in 1...20 as ClosedRange<UInt64> {

@@ -9,9 +9,6 @@ extension Decoding {
     /// The fewest bytes a run of dump lines must give to be a source.
     static let octalRunMinimum = 8
 
-    /// The most fields one dump line may hold (`od -w` sets the width; 16 bytes by default).
-    private static let octalLineFields = 256
-
     /// What one dump line's fields are: a line's fields all share one kind.
     enum DumpField: Equatable {
         /// Three octal digits from `000` to `377`: one byte (`od -b`, `od -t o1`).
@@ -75,9 +72,10 @@ extension Decoding {
         let regions = regions ?? textRegions(bytes)
         return bytes.withUnsafeBufferPointer { b in
             var out: [(at: Int, bigEndian: Bool, bytes: [UInt8])] = []
-            // One line's field values, reused; an octal-or-decimal field's decimal value beside it.
-            var octal = [UInt32](repeating: 0, count: octalLineFields)
-            var decimal = [UInt32](repeating: 0, count: octalLineFields)
+            // One line's field values (octal or hex), reused; a field's decimal value beside it
+            // in `decimal`. A line may hold any number (`od -w` sets its width; 16 bytes by default).
+            var words: [UInt32] = []
+            var decimal: [UInt32] = []
             var little: [UInt8] = []
             var big: [UInt8] = []
             var kind: DumpField?
@@ -100,7 +98,7 @@ extension Decoding {
                 return k - start
             }
             /// What `p..<end` is: nil for no dump line; a `*` line or an offset alone gives
-            /// `(nil, 0)`; else the kind of its fields and their count, their values in `octal`
+            /// `(nil, 0)`; else the kind of its fields and their count, their values in `words`
             /// (or in `decimal`, for a decimal line).
             func parse(_ p: Int, _ end: Int, current: DumpField?) -> (DumpField?, Int)? {
                 var i = p
@@ -115,6 +113,13 @@ extension Decoding {
                     return k == end ? (nil, 0) : nil
                 }
                 guard isHexByte(first) || first == 0x2D else { return nil }
+                // A line that does not start with a blank starts with its offset: a time stamp
+                // (`2025-11-24T12:00`) or a word is told apart at its first other character.
+                if !blankStart {
+                    var k = i
+                    while k < end && isHexByte(b[k]) { k += 1 }
+                    guard k - i >= 6, k == end || isFieldGap(b[k]) else { return nil }
+                }
                 var canOctal1 = true
                 var canOctal2 = true
                 var canOctal4 = true
@@ -122,6 +127,8 @@ extension Decoding {
                 var canHex2 = true
                 var canHex4 = true
                 var count = 0
+                words.removeAll(keepingCapacity: true)
+                decimal.removeAll(keepingCapacity: true)
                 var firstToken = true
                 while i < end {
                     let start = i
@@ -141,9 +148,8 @@ extension Decoding {
                         for k in start..<i where !isHexByte(b[k]) { return nil }
                         continue
                     }
-                    guard count < octalLineFields else { return nil }
-                    // Octal digits: 3, 6 or 11 of them; a decimal number: an optional `-` and 1 to 3 digits.
-                    // Or 4 or 8 hex digits.
+                    // A hex word: 4 or 8 hex digits. Else 3, 6 or 11 octal digits, or a decimal
+                    // number: an optional `-` and 1 to 3 digits.
                     if (length == 4 || length == 8) && b[start] != 0x2D {
                         var word: UInt32 = 0
                         for k in start..<i {
@@ -157,7 +163,8 @@ extension Decoding {
                         canHex2 = canHex2 && length == 4
                         canHex4 = canHex4 && length == 8
                         guard canHex2 || canHex4 else { return nil }
-                        octal[count] = word
+                        words.append(word)
+                        decimal.append(0)
                         count += 1
                         continue
                     }
@@ -190,8 +197,8 @@ extension Decoding {
                     canOctal4 = canOctal4 && octal4
                     canDecimal = canDecimal && isDecimal
                     guard canOctal1 || canOctal2 || canOctal4 || canDecimal else { return nil }
-                    octal[count] = UInt32(truncatingIfNeeded: value)
-                    decimal[count] = UInt32(truncatingIfNeeded: negative ? 256 - tens : tens)
+                    words.append(UInt32(truncatingIfNeeded: value))
+                    decimal.append(UInt32(truncatingIfNeeded: negative ? 256 - tens : tens))
                     count += 1
                 }
                 guard count > 0 else { return (nil, 0) }
@@ -220,12 +227,12 @@ extension Decoding {
                         runStart = lineStart
                     }
                     switch lineKind {
-                    case .octal1: for k in 0..<count { little.append(UInt8(truncatingIfNeeded: octal[k])) }
+                    case .octal1: for k in 0..<count { little.append(UInt8(truncatingIfNeeded: words[k])) }
                     case .decimal: for k in 0..<count { little.append(UInt8(truncatingIfNeeded: decimal[k])) }
                     case .octal2, .octal4, .hex2, .hex4:
                         let width = lineKind.width
                         for k in 0..<count {
-                            let word = octal[k]
+                            let word = words[k]
                             for j in 0..<width { little.append(UInt8(truncatingIfNeeded: word >> (8 * j))) }
                             for j in (0..<width).reversed() { big.append(UInt8(truncatingIfNeeded: word >> (8 * j))) }
                         }
