@@ -103,6 +103,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case bKeepsSeedbUUencoded = "b-keeps-seedb-uuencoded"
     case bKeepsSeedbAscii85 = "b-keeps-seedb-ascii85"
     case bKeepsSeedbBase85 = "b-keeps-seedb-base85"
+    case bKeepsSeedbOctalDump = "b-keeps-seedb-octal-dump"
+    case bKeepsSeedbOd = "b-keeps-seedb-od"
     case bothKeepGzippedShares = "both-keep-gzipped-shares"
     // A site keeps a share in a file-system blind spot.
     case aNamesFileByPassphrase = "a-names-file-by-passphrase"
@@ -422,6 +424,14 @@ extension Fault {
             Spec(
                 "site B keeps its seedb in base85 (RFC 1924's alphabet, Python's b85encode), wrapped", .afterMint,
                 [.siteB, .exposure], kept: .base85)
+        case .bKeepsSeedbOctalDump:
+            Spec(
+                "site B keeps its seedb as an octal dump of bytes (od -b)", .afterMint, [.siteB, .exposure],
+                kept: .octalDump)
+        case .bKeepsSeedbOd:
+            Spec(
+                "site B keeps its seedb as plain od's octal 2-byte words, one byte off their boundary",
+                .afterMint, [.siteB, .exposure], kept: .od)
         case .bothKeepGzippedShares:
             Spec(
                 "site A gzips its passphrases and site B its seedb, each left in its folder (later statements list them)",

@@ -94,7 +94,8 @@ extension Injector {
             .bKeepsFaceSheet, .bHidesFaceSheetInBinary, .aKeepsUTF32Passphrase, .aKeepsBzip2Passphrase,
             .aKeepsZstdPassphrase, .aKeepsZippedPassphrase, .bKeepsReversedSeedb, .bKeepsSeedbSpacedDecimal,
             .bKeepsSeedbHexPairs, .bKeepsSeedbURLEncoded, .bKeepsSeedbQuotedPrintable, .bKeepsSeedbLatin1JSON,
-            .bKeepsSeedbLatin1Text, .bKeepsSeedbUUencoded, .bKeepsSeedbAscii85, .bKeepsSeedbBase85:
+            .bKeepsSeedbLatin1Text, .bKeepsSeedbUUencoded, .bKeepsSeedbAscii85, .bKeepsSeedbBase85,
+            .bKeepsSeedbOctalDump, .bKeepsSeedbOd:
             if let form = fault.keptForm { try keep(form, batch: batch) }
         case .bothKeepGzippedShares:
             try keep(.gzip, batch: batch)

@@ -69,6 +69,11 @@ package enum KeptForm: String, CaseIterable, Sendable {
     /// The batch's seedb end to end in RFC 1924's base85 (Python's `base64.b85encode`, git's
     /// binary patches), wrapped at 76 characters.
     case base85
+    /// The batch's seedb end to end as `od -b` writes it: octal offsets, 3-digit octal bytes.
+    case octalDump = "octal-dump"
+    /// One byte and then the batch's seedb as plain `od` writes it (6-digit octal 2-byte
+    /// words, low byte first on this machine): each value starts in the middle of a word.
+    case od
     case split = "split-across-files"
     case seedbGzip = "seedb-gzip"
     // Encrypted keys (site B).
@@ -201,7 +206,7 @@ extension Injector {
                 try python("import sys, gzip; sys.stdout.buffer.write(gzip.compress(bytes(64 << 20), 9))", input: []))
         case .decimal, .byteArray, .spaced, .hex0x, .hex0xList, .littleEndianHex, .reversed, .base32, .base32Lower,
             .base58, .xxd, .hexdump, .hexPairs, .urlEncoded, .quotedPrintable, .latin1Text, .uuencoded,
-            .ascii85, .base85:
+            .ascii85, .base85, .octalDump, .od:
             try put(try seedbForm(form, batch: batch))
         case .seedbGzip:
             try put(try python(Self.compressor(.gzip), input: try seeds(batch).flatMap { $0.1.revealedBytes() }))
@@ -332,6 +337,8 @@ extension Injector {
                 text = base64.b85encode(sys.stdin.buffer.read()).decode()
                 sys.stdout.write("\\n".join(textwrap.wrap(text, 76)) + "\\n")
                 """, input: seeds.flatMap(\.1))
+        case .octalDump: return try tool("od", ["-b"], input: seeds.flatMap(\.1))
+        case .od: return try tool("od", [], input: [0x01] + seeds.flatMap(\.1))
         default: return []
         }
     }

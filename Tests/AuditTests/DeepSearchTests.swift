@@ -51,6 +51,9 @@ import Testing
             (.xxd, ["site-b/kept/batch-0001.xxd!dump"]),
             // "0000001-0000: 12, 255, ...": the needle finds the list, the decoder its 24 bytes.
             (.decimal, ["site-b/kept/batch-0001.decimal", "site-b/kept/batch-0001.decimal!bytes@14"]),
+            // od's octal bytes, and its 2-byte words one byte off: found low byte first, from line one.
+            (.octalDump, ["site-b/kept/batch-0001.octal-dump!od@0"]),
+            (.od, ["site-b/kept/batch-0001.od!od@0"]),
         ])
     func derivedSourceIsNamed(_ form: KeptForm, _ expected: [String]) throws {
         let folder = try Folder(copying: Honest.folder)

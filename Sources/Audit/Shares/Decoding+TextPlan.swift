@@ -115,14 +115,14 @@ extension Decoding {
             case primary(Range<Int>)
             case primaryJoined(Range<Int>)
             case byteLists, hexDumps, hexPairs, escapedRuns, markup, unescaped, transcoded, uuencoded, base85,
-                softBreaks
+                softBreaks, octalDumps
 
             /// Whether the task reads one piece of the runs (the others each read the whole source).
             var isPiece: Bool {
                 switch self {
                 case .runs, .joinedRuns, .primary, .primaryJoined: true
                 case .byteLists, .hexDumps, .hexPairs, .escapedRuns, .markup, .unescaped, .transcoded, .uuencoded,
-                    .base85, .softBreaks:
+                    .base85, .softBreaks, .octalDumps:
                     false
                 }
             }
@@ -250,7 +250,7 @@ extension Decoding {
             tasks += pieces(own).map(Task.primary) + pieces(joinedAll).map(Task.primaryJoined)
             return tasks + [
                 .byteLists, .hexDumps, .hexPairs, .escapedRuns, .markup, .unescaped, .transcoded, .uuencoded, .base85,
-                .softBreaks,
+                .softBreaks, .octalDumps,
             ]
         }
 
@@ -327,6 +327,10 @@ extension Decoding {
                 return Decoding.base85Runs(bytes, regions: regions).map { (named($0.0, at: $0.1), $0.2) }
             case .softBreaks:
                 return Decoding.softBrokenLines(bytes, regions: regions).map { (named("qp", at: $0.0), $0.1) }
+            case .octalDumps:
+                return Decoding.octalDumps(bytes, regions: regions).map {
+                    (named($0.bigEndian ? "od-be" : "od", at: $0.at), $0.bytes)
+                }
             }
         }
     }
