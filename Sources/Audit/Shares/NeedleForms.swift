@@ -19,7 +19,7 @@ import Foundation
 enum NeedleForms {
     static func needles(for cards: [AuditedCard]) -> [Needle] {
         var needles: [Needle] = []
-        // A caseless form is seen by its lower-case bytes: another case of it adds nothing.
+        // Per card: a caseless form is seen by its lower-case bytes (another case of it adds nothing).
         var seen = Set<[UInt8]>()
         var seenCaseless = Set<[UInt8]>()
         func add(_ serial: Serial, _ share: Share, _ name: String, _ form: Form) {
@@ -42,6 +42,7 @@ enum NeedleForms {
         }
         for card in cards {
             seen.removeAll()
+            seenCaseless.removeAll()
             let s = card.serial
             if let secrets = card.secrets {
                 let passphrase = secrets.passphrase.revealedBytes()
