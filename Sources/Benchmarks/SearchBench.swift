@@ -156,12 +156,10 @@ enum SearchBench {
             .write(to: needleFile)
         // grep reads one pattern a line: needles holding a line break are left out of its list,
         // and a caseless one is given in lower and upper case (grep -i would fold them all).
-        let grepLiterals = literals.flatMap { literal in
-            literal.caseless
-                ? [
-                    literal.bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 },
-                    literal.bytes.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 32 : $0 },
-                ] : [literal.bytes]
+        let grepLiterals = literals.flatMap { literal -> [[UInt8]] in
+            guard literal.caseless else { return [literal.bytes] }
+            let text = String(decoding: literal.bytes, as: UTF8.self)
+            return [Array(text.lowercased().utf8), Array(text.uppercased().utf8)]
         }
         .filter { !$0.contains(0x0A) }
         let grepFile = root.appendingPathComponent("needles.grep")

@@ -91,9 +91,8 @@ package enum KeptForm: String, CaseIterable, Sendable {
     package var party: Party {
         switch self {
         case .utf16le, .utf16be, .utf32le, .utf32be, .withoutDashes, .lowerCase, .bare, .jsonEscapes, .mixedCase,
-            .quotedPrintableText, .rot13, .backwards, .gzip,
-            .zlib,
-            .xz, .bzip2, .zstd, .zip, .tar, .tarGzip, .nested, .sqliteUTF16, .zlibBehindDecoys, .acrossWindow,
+            .quotedPrintableText, .rot13, .backwards, .gzip, .zlib, .xz, .bzip2, .zstd, .zip, .tar, .tarGzip, .nested,
+            .sqliteUTF16, .zlibBehindDecoys, .acrossWindow,
             .gzipAtOffset, .misalignedBase64, .bomb:
             .siteA
         default: .siteB

@@ -5,9 +5,6 @@ internal import CHyperscan
 @safe package final class LiteralSet: @unchecked Sendable {
     /// The literals, in the order given.
     package let literals: [[UInt8]]
-    /// Which literals match in any ASCII case (`HS_FLAG_CASELESS`): a hex, base32 or
-    /// passphrase needle whose letters a site may have written in any mix of cases.
-    package let caseless: [Bool]
     /// The longest literal's length: the overlap a reader of separate ranges needs.
     package let longest: Int
     fileprivate let database: OpaquePointer
@@ -31,7 +28,6 @@ internal import CHyperscan
             throw PatternSearchError(call: "hs_compile_lit_multi", cause: "not one caseless flag a literal")
         }
         self.literals = literals
-        self.caseless = caseless
         longest = literals.map(\.count).max() ?? 0
         let ids = (0..<literals.count).map { UInt32($0) }
         let lengths = literals.map(\.count)

@@ -95,14 +95,8 @@ struct UUencodeTests {
 
     @Test("ordinary text, logs, JSON and digests give no run; random bytes give none")
     func noFalseRuns() throws {
-        var random = SeededRandom(seed: 3)
         let words = ["card", "batch", "seal", "mint", "verify", "the", "of", "site", "OK", "INFO", "A", "B"]
-        var prose = ""
-        for _ in 0..<4000 {
-            let n = Int(random.next() % 12) + 1
-            prose += (0..<n).map { _ in words[Int(random.next() % UInt64(words.count))] }.joined(separator: " ")
-            prose += "\n"
-        }
+        let prose = SeededRandom.prose(words, lines: 4000, seed: 3)
         let digest = SeededRandom.bytes(32, seed: 5).map { String(format: "%02x", $0) }.joined()
         let log = """
             2025-11-24T12:00:01.5Z INFO card=0001 digest=\(digest)

@@ -12,6 +12,19 @@ package struct SeededRandom: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 
+    /// `lines` lines of 1 to 12 of `words` each, drawn by a generator seeded with `seed`:
+    /// ordinary text for a decoder to find nothing in.
+    package static func prose(_ words: [String], lines: Int, seed: UInt64) -> String {
+        var random = SeededRandom(seed: seed)
+        var prose = ""
+        for _ in 0..<lines {
+            let n = Int(random.next() % 12) + 1
+            prose += (0..<n).map { _ in words[Int(random.next() % UInt64(words.count))] }.joined(separator: " ")
+            prose += "\n"
+        }
+        return prose
+    }
+
     /// `count` bytes from a generator seeded with `seed`: the low byte of each `next()`.
     package static func bytes(_ count: Int, seed: UInt64) -> [UInt8] {
         var random = SeededRandom(seed: seed)

@@ -231,11 +231,7 @@ struct BlindDetector {
             guard drawn == policy.length, grouped, trimmed.contains(where: { $0 != dash }) else { continue }
             // Without dashes, a run inside a longer word of letters and digits (20 characters of
             // a base58 key between two it does not share with the policy's alphabet) is no passphrase.
-            func isWordByte(_ at: Int) -> Bool {
-                guard at >= 0, at < window.count else { return false }
-                let c = window[at]
-                return (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c)
-            }
+            func isWordByte(_ at: Int) -> Bool { window.indices.contains(at) && Decoding.isAlphanumeric(window[at]) }
             if groups.count == 1 && start == 0 && end == text.count && (isWordByte(run.0 - 1) || isWordByte(run.1)) {
                 continue
             }

@@ -60,9 +60,7 @@ extension Decoding {
     /// Byte classes for the three alphabets: ``Base85/memberBit`` and ``Base85/markBit``.
     static let base85Classes: [UInt8] = (0..<256).map { c in
         var bits: UInt8 = 0
-        let plain =
-            (0x30...0x39).contains(c) || (0x41...0x5A).contains(c) || (0x61...0x7A).contains(c)
-            || c == 0x2B || c == 0x2F || c == 0x3D
+        let plain = isAlphanumeric(UInt8(c)) || c == 0x2B || c == 0x2F || c == 0x3D
         for alphabet in Base85.allCases where base85Values[alphabet.rawValue][c] != 0xFF {
             bits |= alphabet.memberBit
             if !plain { bits |= alphabet.markBit }

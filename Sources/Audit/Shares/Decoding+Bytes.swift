@@ -63,6 +63,11 @@ extension Decoding {
         return value == 0xFF ? nil : value
     }
 
+    /// Whether `b` is an ASCII letter or digit.
+    @inline(__always) static func isAlphanumeric(_ b: UInt8) -> Bool {
+        (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
+    }
+
     /// Whether `b` is a hex digit (either case).
     @inline(__always) static func isHexByte(_ b: UInt8) -> Bool { classes[Int(b)] & 2 != 0 }
 

@@ -23,12 +23,9 @@ extension Decoding {
             for region in regions {
                 var lineStart = region.lowerBound
                 var stretch: Int?  // where the current stretch's first line starts
-                var k = region.lowerBound
-                while k < region.upperBound {
-                    guard b[k] == 0x0A else {
-                        k += 1
-                        continue
-                    }
+                while lineStart < region.upperBound {
+                    let k = index(of: 0x0A, in: b, from: lineStart, to: region.upperBound)
+                    guard k < region.upperBound else { break }
                     let contentEnd = k > lineStart && b[k - 1] == 0x0D ? k - 1 : k
                     let length = contentEnd - lineStart
                     let soft = length >= 2 && length <= softBreakLineLimit && b[contentEnd - 1] == 0x3D
@@ -38,8 +35,7 @@ extension Decoding {
                         out.append((start, quotedPrintable(b, start..<contentEnd)))
                         stretch = nil
                     }
-                    k += 1
-                    lineStart = k
+                    lineStart = k + 1
                 }
                 if let start = stretch { out.append((start, quotedPrintable(b, start..<region.upperBound))) }
             }
@@ -49,14 +45,6 @@ extension Decoding {
 
     /// `range` of `b` decoded as quoted-printable: soft breaks out, `=HH` as its byte.
     private static func quotedPrintable(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [UInt8] {
-        func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: c - 0x30
-            case 0x41...0x46: c - 0x37
-            case 0x61...0x66: c - 0x57
-            default: nil
-            }
-        }
         var out: [UInt8] = []
         out.reserveCapacity(range.count)
         var k = range.lowerBound
@@ -71,7 +59,7 @@ extension Decoding {
                 k += 2
             } else if k + 2 < range.upperBound && b[k + 1] == 0x0D && b[k + 2] == 0x0A {
                 k += 3
-            } else if k + 2 < range.upperBound, let high = nibble(b[k + 1]), let low = nibble(b[k + 2]) {
+            } else if k + 2 < range.upperBound, let high = hexValue(b[k + 1]), let low = hexValue(b[k + 2]) {
                 out.append(high << 4 | low)
                 k += 3
             } else {
