@@ -85,6 +85,39 @@ extension Containers {
     }
 }
 
+extension Containers {
+    /// What a raw deflate stream (no zlib or gzip header, no magic: zlib's `wbits=-15`,
+    /// Python's `zlib.compressobj(wbits=-15)`, a zip member's data) at the start of `bytes`
+    /// inflates to, when it ends cleanly with 8 bytes or more. Only the start is tried (a stream
+    /// without magic could begin anywhere; at every offset the trial would cost a pass of zlib
+    /// a byte), and only a whole stream counts (random bytes often inflate for a while as fixed
+    /// Huffman codes before an error; a stream cut short is missed). A first block of the
+    /// reserved type, or a stored block whose length and its complement disagree, is no stream,
+    /// without zlib. An attempt that does not count takes nothing from `budget`.
+    /// - Throws: ``ContainerError/exceedsBudget(limit:)`` when the output would pass `budget`.
+    package static func rawDeflate(_ bytes: [UInt8], budget: inout Budget) throws(ContainerError) -> [UInt8]? {
+        guard bytes.count >= 2 else { return nil }
+        switch (bytes[0] >> 1) & 3 {
+        case 3: return nil
+        case 0:
+            guard bytes.count >= 5 else { return nil }
+            let length = UInt16(bytes[1]) | UInt16(bytes[2]) << 8
+            guard length == ~(UInt16(bytes[3]) | UInt16(bytes[4]) << 8) else { return nil }
+        default: break
+        }
+        var reader = try ZlibReader(raw: true, chunk: 4 << 10)
+        var trial = budget
+        let attempt = try reader.inflate(bytes, at: 0, budget: &trial, all: true)
+        if attempt.exceeded {
+            budget = trial
+            throw .exceedsBudget(limit: budget.limit)
+        }
+        guard attempt.complete && attempt.content.count >= 8 else { return nil }
+        budget = trial
+        return attempt.content
+    }
+}
+
 /// One zlib inflate stream and its output buffer, reset for each attempt (one allocation for
 /// thousands of candidate headers). The stream lives on the heap: zlib keeps its address.
 @safe private struct ZlibReader: ~Copyable {
@@ -104,12 +137,17 @@ extension Containers {
     }
 
     private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-    private var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    private var chunk: [UInt8]
 
+    /// A reader of zlib streams, or with `raw` of raw deflate streams (no header, no check),
+    /// inflating `chunk` bytes at a time.
     /// - Throws: ``ContainerError/unreadable(_:)`` when zlib cannot set up a stream (no memory).
-    init() throws(ContainerError) {
+    init(raw: Bool = false, chunk size: Int = 1 << 16) throws(ContainerError) {
+        chunk = [UInt8](repeating: 0, count: size)
         unsafe stream.initialize(to: z_stream())
-        guard unsafe inflateInit_(stream, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard
+            unsafe inflateInit2_(stream, raw ? -15 : 15, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK
+        else {
             unsafe stream.deallocate()
             throw .unreadable("zlib cannot start an inflate stream")
         }

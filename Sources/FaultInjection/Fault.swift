@@ -67,6 +67,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case aKeepsQuotedPrintablePassphrases = "a-keeps-quoted-printable-passphrases"
     case aKeepsROT13Passphrases = "a-keeps-rot13-passphrases"
     case aKeepsBackwardsPassphrases = "a-keeps-backwards-passphrases"
+    case aKeepsEBCDICPassphrases = "a-keeps-ebcdic-passphrases"
+    case aKeepsRawDeflatePassphrases = "a-keeps-raw-deflate-passphrases"
     case aKeepsEscapedPassphrase = "a-keeps-escaped-passphrase"
     case aKeepsGzippedPassphrase = "a-keeps-gzipped-passphrase"
     case aKeepsArchivedPassphrase = "a-keeps-archived-passphrase"
@@ -307,6 +309,12 @@ extension Fault {
             Spec("site A keeps its passphrase log in ROT13", .afterMint, [.siteA], kept: .rot13)
         case .aKeepsBackwardsPassphrases:
             Spec("site A keeps each passphrase written backwards", .afterMint, [.siteA], kept: .backwards)
+        case .aKeepsEBCDICPassphrases:
+            Spec("site A keeps its passphrase log in EBCDIC", .afterMint, [.siteA], kept: .ebcdic)
+        case .aKeepsRawDeflatePassphrases:
+            Spec(
+                "site A keeps its passphrase log as a raw deflate stream, with no header or magic", .afterMint,
+                [.siteA], kept: .rawDeflate)
         case .aKeepsEscapedPassphrase:
             Spec("site A keeps passphrases as JSON strings of \\u escapes", .afterMint, [.siteA], kept: .jsonEscapes)
         case .aKeepsGzippedPassphrase:

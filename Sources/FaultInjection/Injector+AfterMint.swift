@@ -85,7 +85,8 @@ extension Injector {
             try AtomicFile.write(try TranscriptJSON.prettyEncoder.encode(faces), to: spoolFaces(batch), mode: .secret)
         case .aKeepsUTF16Passphrase, .aKeepsBarePassphrase, .aKeepsMixedCasePassphrase,
             .aKeepsQuotedPrintablePassphrases, .aKeepsROT13Passphrases,
-            .aKeepsBackwardsPassphrases, .aKeepsEscapedPassphrase,
+            .aKeepsBackwardsPassphrases, .aKeepsEBCDICPassphrases, .aKeepsRawDeflatePassphrases,
+            .aKeepsEscapedPassphrase,
             .aKeepsGzippedPassphrase,
             .aKeepsArchivedPassphrase, .aKeepsNestedPassphrase, .aKeepsSQLiteUTF16Passphrase, .aHidesZlibBehindDecoys,
             .aHidesPassphrasesAcrossWindow, .aHidesGzipAtOffset, .aMisalignsBase64Gzip, .aLeavesDecompressionBomb,

@@ -23,10 +23,14 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case rot13
     /// Each passphrase written backwards.
     case backwards
+    /// The passphrase log in EBCDIC (Python's `cp037`), as a mainframe transfer would leave it.
+    case ebcdic
     // Passphrases in containers (site A).
     case gzip, zlib, xz, bzip2, zstd, zip, tar
     case tarGzip = "tar-gzip"
     case nested
+    /// The passphrase log as a raw deflate stream (zlib's `wbits=-15`): no header, no magic.
+    case rawDeflate = "raw-deflate"
     case sqliteUTF16 = "sqlite-utf16"
     /// A zlib stream after 300 decoy zlib headers, each followed by a byte no inflate accepts.
     case zlibBehindDecoys = "zlib-behind-decoys"
@@ -91,7 +95,8 @@ package enum KeptForm: String, CaseIterable, Sendable {
     package var party: Party {
         switch self {
         case .utf16le, .utf16be, .utf32le, .utf32be, .withoutDashes, .lowerCase, .bare, .jsonEscapes, .mixedCase,
-            .quotedPrintableText, .rot13, .backwards, .gzip, .zlib, .xz, .bzip2, .zstd, .zip, .tar, .tarGzip, .nested,
+            .quotedPrintableText, .rot13, .backwards, .ebcdic, .rawDeflate, .gzip, .zlib, .xz, .bzip2, .zstd, .zip,
+            .tar, .tarGzip, .nested,
             .sqliteUTF16, .zlibBehindDecoys, .acrossWindow,
             .gzipAtOffset, .misalignedBase64, .bomb:
             .siteA
@@ -130,6 +135,19 @@ extension Injector {
         case .withoutDashes: try put(Array(lines.replacingOccurrences(of: "-", with: "").utf8))
         case .lowerCase: try put(Array(lines.lowercased().utf8))
         case .rot13: try put(try tool("tr", ["A-Za-z", "N-ZA-Mn-za-m"], input: text))
+        case .ebcdic:
+            try put(
+                try python(
+                    "import sys; sys.stdout.buffer.write(sys.stdin.buffer.read().decode().encode('cp037'))", input: text
+                ))
+        case .rawDeflate:
+            try put(
+                try python(
+                    """
+                    import sys, zlib
+                    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+                    sys.stdout.buffer.write(c.compress(sys.stdin.buffer.read()) + c.flush())
+                    """, input: text))
         case .backwards:
             try put(Array(try passphrases(batch).map { "card \($0.0): \(String($0.1.reversed()))\n" }.joined().utf8))
         case .quotedPrintableText:

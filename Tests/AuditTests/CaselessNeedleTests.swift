@@ -52,11 +52,18 @@ struct CaselessNeedleTests {
         #expect(binary.filter { $0.name == "base32" }.count == 5)
         let passphrase = Array("ABCD-EFGH-JKMN-PQRS-TVWX".utf8)
         let text = NeedleForms.textForms(passphrase, caseBlind: true)
-        #expect(text.filter { !$0.caseless }.map(\.name) == ["base64"])
+        // EBCDIC's letters are no ASCII letters: its lower case is a form of the lower-case passphrase.
+        #expect(text.filter { !$0.caseless }.map(\.name) == ["base64", "EBCDIC"])
         let byName = Dictionary(text.map { ($0.name, $0.bytes) }, uniquingKeysWith: { a, _ in a })
         #expect(byName["ROT13"] == Array("NOPQ-RSTU-WXZA-CDEF-GIJK".utf8))
         #expect(byName["reversed"] == Array("XWVT-SRQP-NMKJ-HGFE-DCBA".utf8))
         #expect(Array("Hello, World 42".utf8).map(NeedleForms.rot13) == Array("Uryyb, Jbeyq 42".utf8))
+        // Python's "ABCD-efgh 0189 IJKRSZijrsz".encode("cp037"), which code page 500 gives too.
+        #expect(
+            NeedleForms.ebcdic(Array("ABCD-efgh 0189 IJKRSZijrsz".utf8))?.hex
+                == "c1c2c3c4608586878840f0f1f8f940c9d1d2d9e2e9899199a2a9")
+        #expect(byName["EBCDIC"] == NeedleForms.ebcdic(passphrase))
+        #expect(NeedleForms.ebcdic(Array("a.b".utf8)) == nil)
         let wif = NeedleForms.textForms(Array("5HueCGU8rMjxEXxiPuD5BDku4MkFqeZyd4dZ1jvhTVqvbTLvyTJ".utf8))
         #expect(wif.filter(\.caseless).map(\.name) == ["JSON escapes"])
     }

@@ -132,7 +132,8 @@ extension Decoding {
     /// Visits every source derived from `bytes` (the content of the file shown as `display`),
     /// depth first, each at most once per step:
     /// - archives and compressed streams (libarchive: gzip, bzip2, xz, lzma, zstd, lz4, zip,
-    ///   7z, tar, cpio, ar), raw zlib streams (zlib), and SQLite databases (every table's cells,
+    ///   7z, tar, cpio, ar), raw zlib streams (zlib), a raw deflate stream at
+    ///   a source's start (``Containers/rawDeflate(_:budget:)``), and SQLite databases (every table's cells,
     ///   text as UTF-8 whatever the database's encoding);
     /// - base64 and hex runs (decoded from their first character, lines joined), decimal and `0x`
     ///   byte lists, `xxd` and `hexdump` dumps, the text of XML, SVG and HTML (tags and white
@@ -219,6 +220,19 @@ extension Decoding {
                     state.stop(display(), error)
                 }
                 for reason in cutStreams { state.note(display(), reason) }
+            }
+            // A raw deflate stream has no magic: it is tried where a file or a decoded source starts
+            // (in a big file's first window), unless a container or a zlib stream starts there.
+            if magic && !sqlite && !archive && zlib.first != 0 {
+                do {
+                    try state.withBudget { budget in
+                        if let inflated = try Containers.rawDeflate(bytes, budget: &budget) {
+                            add("deflate@\(origin)", inflated)
+                        }
+                    }
+                } catch {
+                    state.stop(display(), error)
+                }
             }
             // A big derived source is decoded on every thread too (its siblings may be done long before).
             let decoded =

@@ -7,8 +7,8 @@ import Foundation
 /// encoding a site could have written it in, as literal byte strings for the search.
 ///
 /// Text values (passphrase, WIF, encrypted key) are searched as UTF-8, UTF-16 and UTF-32
-/// (both byte orders), base64, JSON `\u00xx` escapes (hex digits in any case), backwards and
-/// in ROT13; the passphrase also without its dashes, and in any case but in base64 (its alphabet is
+/// (both byte orders), base64, JSON `\u00xx` escapes (hex digits in any case), backwards,
+/// in ROT13 and in EBCDIC; the passphrase also without its dashes, and in any case but in base64 (its alphabet is
 /// case-blind, so `aBcD` is the same passphrase; base64 of it in lower case is searched too).
 /// Binary values (prefactor, passfactor, private key, seedb, factorb, the encrypted key's 39
 /// bytes and its 24 non-public bytes) are searched raw and byte-reversed, as hex and
@@ -92,7 +92,7 @@ enum NeedleForms {
     }
 
     /// A text value as UTF-8, base64, UTF-16 and UTF-32 (both byte orders), JSON escapes
-    /// (their hex digits in any case), backwards and in ROT13. With `caseBlind` (a passphrase: its alphabet does not
+    /// (their hex digits in any case), backwards, in ROT13 and in EBCDIC (``ebcdic(_:)``). With `caseBlind` (a passphrase: its alphabet does not
     /// tell cases apart), every form but base64 matches in any case.
     static func textForms(_ raw: [UInt8], caseBlind: Bool = false) -> [Form] {
         let text = String(decoding: raw, as: UTF8.self)
@@ -118,7 +118,28 @@ enum NeedleForms {
             // The two oldest ways to "hide" a string: backwards, and each letter 13 places on.
             Form(name: "reversed", bytes: Array(String(text.reversed()).utf8), caseless: caseBlind),
             Form(name: "ROT13", bytes: raw.map(rot13), caseless: caseBlind),
-        ]
+        ] + (ebcdic(raw).map { [Form(name: "EBCDIC", bytes: $0)] } ?? [])
+    }
+
+    /// `raw` in EBCDIC, when it holds only letters, digits, dashes and spaces: the characters on
+    /// which the common EBCDIC code pages (037, 500, 1047, 1140) agree, and all a passphrase,
+    /// a WIF or an encrypted key holds. Nil for any other text.
+    static func ebcdic(_ raw: [UInt8]) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        for c in raw {
+            switch c {
+            case 0x20: out.append(0x40)
+            case 0x2D: out.append(0x60)
+            case 0x30...0x39: out.append(c - 0x30 + 0xF0)
+            // A–I, J–R, S–Z (and a–i, j–r, s–z): EBCDIC's three letter blocks, lower case 0x40 below upper.
+            case 0x41...0x49, 0x61...0x69: out.append((c & 0xDF) - 0x41 + (c < 0x61 ? 0xC1 : 0x81))
+            case 0x4A...0x52, 0x6A...0x72: out.append((c & 0xDF) - 0x4A + (c < 0x61 ? 0xD1 : 0x91))
+            case 0x53...0x5A, 0x73...0x7A: out.append((c & 0xDF) - 0x53 + (c < 0x61 ? 0xE2 : 0xA2))
+            default: return nil
+            }
+        }
+        return out
     }
 
     /// `c` 13 letters on when it is an ASCII letter (ROT13, its own inverse).
