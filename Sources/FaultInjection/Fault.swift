@@ -96,6 +96,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case aKeepsZstdPassphrase = "a-keeps-zstd-passphrase"
     case aKeepsZippedPassphrase = "a-keeps-zipped-passphrase"
     case bKeepsReversedSeedb = "b-keeps-reversed-seedb"
+    case bKeepsBitReversedSeedb = "b-keeps-bit-reversed-seedb"
     case bKeepsSeedbSpacedDecimal = "b-keeps-seedb-spaced-decimal"
     case bKeepsSeedbHexPairs = "b-keeps-seedb-hex-pairs"
     case bKeepsSeedbURLEncoded = "b-keeps-seedb-url-encoded"
@@ -396,6 +397,10 @@ extension Fault {
             Spec(
                 "site B keeps every seedb with its bytes in reverse order", .afterMint, [.siteB, .exposure],
                 kept: .reversed)
+        case .bKeepsBitReversedSeedb:
+            Spec(
+                "site B keeps every seedb with each byte's bits in reverse order", .afterMint, [.siteB, .exposure],
+                kept: .bitReversed)
         case .bKeepsSeedbSpacedDecimal:
             Spec(
                 "site B keeps every seedb as decimal bytes separated by spaces", .afterMint, [.siteB, .exposure],

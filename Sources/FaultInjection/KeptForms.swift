@@ -50,6 +50,8 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case hex0xList = "0x-list"
     case littleEndianHex = "little-endian-hex"
     case reversed
+    /// The batch's seedb end to end with each byte's bits in reverse order (bit 0 to bit 7).
+    case bitReversed = "bit-reversed"
     case base32
     case base32Lower = "base32-lower"
     case base58
@@ -221,7 +223,8 @@ extension Injector {
         case .bomb:
             try put(
                 try python("import sys, gzip; sys.stdout.buffer.write(gzip.compress(bytes(64 << 20), 9))", input: []))
-        case .decimal, .byteArray, .spaced, .hex0x, .hex0xList, .littleEndianHex, .reversed, .base32, .base32Lower,
+        case .decimal, .byteArray, .spaced, .hex0x, .hex0xList, .littleEndianHex, .reversed, .bitReversed, .base32,
+            .base32Lower,
             .base58, .xxd, .hexdump, .hexPairs, .urlEncoded, .quotedPrintable, .latin1Text, .uuencoded,
             .ascii85, .base85, .octalDump, .od:
             try put(try seedbForm(form, batch: batch))
@@ -281,6 +284,8 @@ extension Injector {
         case .hex0xList: return lines { $0.map { String(format: "0x%02X", $0) }.joined(separator: ",") }
         case .littleEndianHex: return lines { Array($0.reversed()).hex }
         case .reversed: return seeds.flatMap { $0.1.reversed() }
+        case .bitReversed:
+            return seeds.flatMap { $0.1.map { byte in (0..<8).reduce(UInt8(0)) { $0 | (byte >> $1 & 1) << (7 - $1) } } }
         case .base32, .base32Lower:
             // After two bytes of other data, so the value does not start on a 5-byte boundary.
             let encoded = try python(

@@ -64,6 +64,12 @@ struct CaselessNeedleTests {
                 == "c1c2c3c4608586878840f0f1f8f940c9d1d2d9e2e9899199a2a9")
         #expect(byName["EBCDIC"] == NeedleForms.ebcdic(passphrase))
         #expect(NeedleForms.ebcdic(Array("a.b".utf8)) == nil)
+        // Bit reversal, against a walk over the bits, for every byte.
+        for byte in 0...255 {
+            let walked = (0..<8).reduce(0) { $0 | (byte >> $1 & 1) << (7 - $1) }
+            #expect(NeedleForms.bitReversed(UInt8(byte)) == UInt8(walked))
+        }
+        #expect(binary.first { $0.name == "bit-reversed" }?.bytes == raw.map(NeedleForms.bitReversed))
         let wif = NeedleForms.textForms(Array("5HueCGU8rMjxEXxiPuD5BDku4MkFqeZyd4dZ1jvhTVqvbTLvyTJ".utf8))
         #expect(wif.filter(\.caseless).map(\.name) == ["JSON escapes"])
     }

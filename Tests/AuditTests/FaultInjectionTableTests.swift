@@ -44,6 +44,7 @@ import Testing
         .aKeepsZstdPassphrase: .zstd,
         .aKeepsZippedPassphrase: .zip,
         .bKeepsReversedSeedb: .reversed,
+        .bKeepsBitReversedSeedb: .bitReversed,
         .bKeepsSeedbSpacedDecimal: .spaced,
         .bKeepsSeedbHexPairs: .hexPairs,
         .bKeepsSeedbURLEncoded: .urlEncoded,
@@ -59,7 +60,7 @@ import Testing
 
     @Test("each deep-search fault keeps its share in its recorded form, and no other fault keeps one")
     func keptFormsAreTheRecordedOnes() {
-        #expect(Self.keptForms.count == 46)
+        #expect(Self.keptForms.count == 47)
         for fault in Fault.allCases {
             #expect(
                 fault.keptForm == Self.keptForms[fault],

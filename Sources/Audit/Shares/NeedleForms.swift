@@ -11,7 +11,7 @@ import Foundation
 /// in ROT13 and in EBCDIC; the passphrase also without its dashes, and in any case but in base64 (its alphabet is
 /// case-blind, so `aBcD` is the same passphrase; base64 of it in lower case is searched too).
 /// Binary values (prefactor, passfactor, private key, seedb, factorb, the encrypted key's 39
-/// bytes and its 24 non-public bytes) are searched raw and byte-reversed, as hex and
+/// bytes and its 24 non-public bytes) are searched raw, byte-reversed and bit-reversed, as hex and
 /// little-endian hex (in any case, mixed too), base64 and base32 (each alignment; base32 in
 /// any case), base58, decimal byte lists, `0x` byte lists (digits in any case), and as a
 /// latin-1 string in UTF-8. What a file holds inside containers, dumps and markup is decoded
@@ -151,6 +151,14 @@ enum NeedleForms {
         }
     }
 
+    /// `byte` with its bits in reverse order (bit 0 to bit 7).
+    static func bitReversed(_ byte: UInt8) -> UInt8 {
+        var b = byte
+        b = (b & 0xF0) >> 4 | (b & 0x0F) << 4
+        b = (b & 0xCC) >> 2 | (b & 0x33) << 2
+        return (b & 0xAA) >> 1 | (b & 0x55) << 1
+    }
+
     /// A binary value in every encoding searched for.
     static func binaryForms(_ raw: [UInt8]) -> [Form] {
         let reversed = Array(raw.reversed())
@@ -159,6 +167,7 @@ enum NeedleForms {
         let hex = raw.map { ($0 < 16 ? "0x0" : "0x") + String($0, radix: 16) }
         var forms: [Form] = [
             Form(name: "", bytes: raw), Form(name: "reversed", bytes: reversed),
+            Form(name: "bit-reversed", bytes: raw.map(bitReversed)),
             // Hex in any case, mixed too: one caseless needle each.
             Form(name: "hex", bytes: Array(raw.hex.utf8), caseless: true),
             Form(name: "little-endian hex", bytes: Array(reversed.hex.utf8), caseless: true),
