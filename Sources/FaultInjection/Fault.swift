@@ -69,6 +69,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case aKeepsBackwardsPassphrases = "a-keeps-backwards-passphrases"
     case aKeepsEBCDICPassphrases = "a-keeps-ebcdic-passphrases"
     case aKeepsRawDeflatePassphrases = "a-keeps-raw-deflate-passphrases"
+    case aKeepsXoredPassphrases = "a-keeps-xored-passphrases"
     case aKeepsEscapedPassphrase = "a-keeps-escaped-passphrase"
     case aKeepsGzippedPassphrase = "a-keeps-gzipped-passphrase"
     case aKeepsArchivedPassphrase = "a-keeps-archived-passphrase"
@@ -97,6 +98,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case aKeepsZippedPassphrase = "a-keeps-zipped-passphrase"
     case bKeepsReversedSeedb = "b-keeps-reversed-seedb"
     case bKeepsBitReversedSeedb = "b-keeps-bit-reversed-seedb"
+    case bKeepsXoredSeedb = "b-keeps-xored-seedb"
     case bKeepsSeedbSpacedDecimal = "b-keeps-seedb-spaced-decimal"
     case bKeepsSeedbHexPairs = "b-keeps-seedb-hex-pairs"
     case bKeepsSeedbURLEncoded = "b-keeps-seedb-url-encoded"
@@ -397,6 +399,11 @@ extension Fault {
             Spec(
                 "site B keeps every seedb with its bytes in reverse order", .afterMint, [.siteB, .exposure],
                 kept: .reversed)
+        case .bKeepsXoredSeedb:
+            Spec(
+                "site B keeps every seedb XORed with one key byte", .afterMint, [.siteB, .exposure], kept: .xored)
+        case .aKeepsXoredPassphrases:
+            Spec("site A keeps its passphrase log XORed with one key byte", .afterMint, [.siteA], kept: .xoredText)
         case .bKeepsBitReversedSeedb:
             Spec(
                 "site B keeps every seedb with each byte's bits in reverse order", .afterMint, [.siteB, .exposure],

@@ -94,6 +94,7 @@ extension Injector {
             .bKeepsSeedbXxd, .aKeepsXzPassphrase, .bSplitsSeedb, .bKeepsUTF16Key, .bKeepsKeySecretBytes,
             .bKeepsFaceSheet, .bHidesFaceSheetInBinary, .aKeepsUTF32Passphrase, .aKeepsBzip2Passphrase,
             .aKeepsZstdPassphrase, .aKeepsZippedPassphrase, .bKeepsReversedSeedb, .bKeepsBitReversedSeedb,
+            .bKeepsXoredSeedb, .aKeepsXoredPassphrases,
             .bKeepsSeedbSpacedDecimal,
             .bKeepsSeedbHexPairs, .bKeepsSeedbURLEncoded, .bKeepsSeedbQuotedPrintable, .bKeepsSeedbLatin1JSON,
             .bKeepsSeedbLatin1Text, .bKeepsSeedbUUencoded, .bKeepsSeedbAscii85, .bKeepsSeedbBase85,

@@ -29,6 +29,8 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case gzip, zlib, xz, bzip2, zstd, zip, tar
     case tarGzip = "tar-gzip"
     case nested
+    /// The passphrase log with every byte XORed with one key byte (0x2A).
+    case xoredText = "xored-text"
     /// The passphrase log as a raw deflate stream (zlib's `wbits=-15`): no header, no magic.
     case rawDeflate = "raw-deflate"
     case sqliteUTF16 = "sqlite-utf16"
@@ -52,6 +54,8 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case reversed
     /// The batch's seedb end to end with each byte's bits in reverse order (bit 0 to bit 7).
     case bitReversed = "bit-reversed"
+    /// The batch's seedb end to end, every byte XORed with one key byte (0xA7).
+    case xored
     case base32
     case base32Lower = "base32-lower"
     case base58
@@ -97,7 +101,8 @@ package enum KeptForm: String, CaseIterable, Sendable {
     package var party: Party {
         switch self {
         case .utf16le, .utf16be, .utf32le, .utf32be, .withoutDashes, .lowerCase, .bare, .jsonEscapes, .mixedCase,
-            .quotedPrintableText, .rot13, .backwards, .ebcdic, .rawDeflate, .gzip, .zlib, .xz, .bzip2, .zstd, .zip,
+            .quotedPrintableText, .rot13, .backwards, .ebcdic, .rawDeflate, .xoredText, .gzip, .zlib, .xz, .bzip2,
+            .zstd, .zip,
             .tar, .tarGzip, .nested,
             .sqliteUTF16, .zlibBehindDecoys, .acrossWindow,
             .gzipAtOffset, .misalignedBase64, .bomb:
@@ -137,6 +142,7 @@ extension Injector {
         case .withoutDashes: try put(Array(lines.replacingOccurrences(of: "-", with: "").utf8))
         case .lowerCase: try put(Array(lines.lowercased().utf8))
         case .rot13: try put(try tool("tr", ["A-Za-z", "N-ZA-Mn-za-m"], input: text))
+        case .xoredText: try put(text.map { $0 ^ 0x2A })
         case .ebcdic:
             try put(
                 try python(
@@ -223,7 +229,8 @@ extension Injector {
         case .bomb:
             try put(
                 try python("import sys, gzip; sys.stdout.buffer.write(gzip.compress(bytes(64 << 20), 9))", input: []))
-        case .decimal, .byteArray, .spaced, .hex0x, .hex0xList, .littleEndianHex, .reversed, .bitReversed, .base32,
+        case .decimal, .byteArray, .spaced, .hex0x, .hex0xList, .littleEndianHex, .reversed, .bitReversed, .xored,
+            .base32,
             .base32Lower,
             .base58, .xxd, .hexdump, .hexPairs, .urlEncoded, .quotedPrintable, .latin1Text, .uuencoded,
             .ascii85, .base85, .octalDump, .od:
@@ -284,6 +291,7 @@ extension Injector {
         case .hex0xList: return lines { $0.map { String(format: "0x%02X", $0) }.joined(separator: ",") }
         case .littleEndianHex: return lines { Array($0.reversed()).hex }
         case .reversed: return seeds.flatMap { $0.1.reversed() }
+        case .xored: return seeds.flatMap { $0.1.map { $0 ^ 0xA7 } }
         case .bitReversed:
             return seeds.flatMap { $0.1.map { byte in (0..<8).reduce(UInt8(0)) { $0 | (byte >> $1 & 1) << (7 - $1) } } }
         case .base32, .base32Lower:

@@ -45,6 +45,8 @@ import Testing
         .aKeepsZippedPassphrase: .zip,
         .bKeepsReversedSeedb: .reversed,
         .bKeepsBitReversedSeedb: .bitReversed,
+        .bKeepsXoredSeedb: .xored,
+        .aKeepsXoredPassphrases: .xoredText,
         .bKeepsSeedbSpacedDecimal: .spaced,
         .bKeepsSeedbHexPairs: .hexPairs,
         .bKeepsSeedbURLEncoded: .urlEncoded,
@@ -60,7 +62,7 @@ import Testing
 
     @Test("each deep-search fault keeps its share in its recorded form, and no other fault keeps one")
     func keptFormsAreTheRecordedOnes() {
-        #expect(Self.keptForms.count == 47)
+        #expect(Self.keptForms.count == 49)
         for fault in Fault.allCases {
             #expect(
                 fault.keptForm == Self.keptForms[fault],

@@ -21,6 +21,10 @@ extension ShareSearch {
         let scanners = try (0..<max(1, threads)).map { _ in try LiteralScanner(engine.set) }
         // The raw bytes' streams, one for each part of a window (``rawParts(_:threads:)``).
         let rawScanners = try [scanner] + (1..<max(1, threads)).map { _ in try LiteralScanner(engine.set) }
+        // And their byte differences' streams (values XORed with one byte), one for each part too.
+        let maskScanners = try differences.map { masks in
+            try (0..<max(1, threads)).map { _ in try DifferenceScanner(masks.set) }
+        }
         // The last bytes of the window before's own (as many as the longest literal, less one):
         // what the stream of a window's first part is fed first, so that a literal across the
         // edge of two windows is found.
@@ -77,6 +81,9 @@ extension ShareSearch {
                         ? lead[...] : held[max(own.lowerBound, part.lowerBound - lookBack)..<part.lowerBound]
                     try scanner.begin()
                     try scanner.feed(before)
+                    let mask = maskScanners?[k]
+                    try mask?.begin()
+                    try mask?.feed(before)
                     // The stream's offset 0, in the file.
                     let offset = origin + part.lowerBound - before.count
                     var at = part.lowerBound
@@ -84,6 +91,10 @@ extension ShareSearch {
                         let next = min(part.upperBound, at + FileSource.chunkSize)
                         try scanner.feed(held[at..<next])
                         Self.note(scanner.take(), engine, offset: offset, into: &found)
+                        if let mask, let masks = differences {
+                            try mask.feed(held[at..<next])
+                            Self.note(mask.take(), masks, offset: offset, into: &found)
+                        }
                         at = next
                     }
                 }
@@ -100,6 +111,7 @@ extension ShareSearch {
             if own.upperBound < first + Self.windowSize { break }
             start += Self.windowSize
         }
+        try dropUnmasked(&result.found) { try source.bytes($0..<$0 + 1).first }
         return result
     }
 

@@ -67,18 +67,25 @@ extension ShareSearch {
             return try windowedPass(source, size: size, scanner: scanner, threads: threads, engine: engine)
         }
         var result = FileResult()
-        // The raw bytes, streamed while the file is read once.
+        // The raw bytes, streamed while the file is read once, and their differences.
         try scanner.begin()
+        let masks = try differences.map { (engine: $0, scanner: try DifferenceScanner($0.set)) }
+        try masks?.scanner.begin()
         var held: [UInt8] = []
         held.reserveCapacity(size)
         try source.chunks { chunk in
             try scanner.feed(chunk)
             Self.note(scanner.take(), engine, into: &result.found)
+            if let masks {
+                try masks.scanner.feed(chunk)
+                Self.note(masks.scanner.take(), masks.engine, into: &result.found)
+            }
             held += chunk
             return true
         }
         let bytes = held
         held = []
+        dropUnmasked(&result.found) { $0 < bytes.count ? bytes[$0] : nil }
         result.head = Array(bytes.prefix(Self.joinSpan))
         result.tail = Array(bytes.suffix(Self.joinSpan))
         guard bytes.count <= Self.deepLimit else {
@@ -96,6 +103,16 @@ extension ShareSearch {
             bytes, display: source.display, window: nil, runs: bytes.count <= Self.decodeLimit, limits: limits,
             scanners: scanners, batches: scanners.map { BatchSearch(engine, $0) }, engine: engine, into: &result)
         return result
+    }
+
+    /// Drops each hit of a difference needle (``Needle/differenceOf``) at whose offset the file
+    /// holds the value's own first byte (`byteAt`): the value XORed with 0, the plain value,
+    /// which its own needle reports. What stays is a value masked with a byte other than 0.
+    func dropUnmasked(_ found: inout [Int: Int], byteAt: (Int) throws -> UInt8?) rethrows {
+        for (needle, offset) in found {
+            guard let first = needles[needle].differenceOf else { continue }
+            if try byteAt(offset) == first { found[needle] = nil }
+        }
     }
 
     /// Whether a file of `size` bytes (up to ``deepLimit``) starts with an archive's or a SQLite

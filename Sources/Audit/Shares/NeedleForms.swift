@@ -14,7 +14,8 @@ import Foundation
 /// bytes and its 24 non-public bytes) are searched raw, byte-reversed and bit-reversed, as hex and
 /// little-endian hex (in any case, mixed too), base64 and base32 (each alignment; base32 in
 /// any case), base58, decimal byte lists, `0x` byte lists (digits in any case), and as a
-/// latin-1 string in UTF-8. What a file holds inside containers, dumps and markup is decoded
+/// latin-1 string in UTF-8. Every value's raw bytes (text as UTF-8) XORed with any one byte are
+/// found through its byte differences (``differences(_:)``), in each file's own bytes. What a file holds inside containers, dumps and markup is decoded
 /// first (``Decoding``) and searched with the same needles.
 enum NeedleForms {
     static func needles(for cards: [AuditedCard]) -> [Needle] {
@@ -34,26 +35,43 @@ enum NeedleForms {
                     serial: serial, share: share, name: form.name.isEmpty ? name : "\(name) (\(form.name))",
                     bytes: form.bytes, caseless: form.caseless))
         }
+        // The value XORed with one byte: searched as its byte differences (``differences(_:)``).
+        var seenDifferences = Set<[UInt8]>()
+        func masked(_ serial: Serial, _ share: Share, _ name: String, _ raw: [UInt8]) {
+            let bytes = differences(raw)
+            guard bytes.count >= 8, let first = raw.first, seenDifferences.insert(bytes).inserted else { return }
+            needles.append(
+                Needle(
+                    serial: serial, share: share, name: "\(name) (XORed with one byte)", bytes: bytes,
+                    differenceOf: first))
+        }
         func text(_ serial: Serial, _ share: Share, _ name: String, _ raw: [UInt8], caseBlind: Bool = false) {
             for form in textForms(raw, caseBlind: caseBlind) { add(serial, share, name, form) }
         }
         func binary(_ serial: Serial, _ share: Share, _ name: String, _ raw: [UInt8]) {
             for form in binaryForms(raw) { add(serial, share, name, form) }
+            masked(serial, share, name, raw)
         }
         for card in cards {
             seen.removeAll()
             seenCaseless.removeAll()
+            seenDifferences.removeAll()
             let s = card.serial
             if let secrets = card.secrets {
                 let passphrase = secrets.passphrase.revealedBytes()
                 text(s, .one, "passphrase", passphrase, caseBlind: true)
+                masked(s, .one, "passphrase", passphrase)
                 for (variant, bytes) in passphraseVariants(passphrase) {
                     text(s, .one, "passphrase \(variant)", bytes, caseBlind: true)
+                    masked(s, .one, "passphrase \(variant)", bytes)
                 }
                 binary(s, .one, "prefactor", secrets.prefactor.revealedBytes())
                 binary(s, .one, "passfactor", secrets.passfactor.revealedBytes())
                 if let key = secrets.privateKey { binary(s, .key, "private key", key.revealedBytes()) }
-                if let wif = secrets.wif { text(s, .key, "WIF", Array(wif.utf8)) }
+                if let wif = secrets.wif {
+                    text(s, .key, "WIF", Array(wif.utf8))
+                    masked(s, .key, "WIF", Array(wif.utf8))
+                }
             }
             if let seedb = card.seedb ?? card.secrets?.seedb {
                 binary(s, .two, "seedb", seedb.revealedBytes())
@@ -61,11 +79,18 @@ enum NeedleForms {
             }
             if let key = card.face?.encryptedKey ?? card.secrets?.encryptedKey {
                 text(s, .two, "encrypted key", Array(key.text.utf8))
+                masked(s, .two, "encrypted key", Array(key.text.utf8))
                 binary(s, .two, "encrypted key (raw)", key.bytes)
                 binary(s, .two, "encrypted key's non-public bytes", secretPart(of: key.bytes))
             }
         }
         return needles
+    }
+
+    /// Each byte of `raw` XOR the next (one fewer than `raw`): the same for `raw` XORed with
+    /// any one byte, so that one needle finds a value masked with every key of a byte.
+    static func differences(_ raw: [UInt8]) -> [UInt8] {
+        raw.count < 2 ? [] : (1..<raw.count).map { raw[$0 - 1] ^ raw[$0] }
     }
 
     /// Bytes 15..<39 of an EC-multiply encrypted key: encryptedpart1's first 8 bytes and

@@ -19,6 +19,11 @@ struct Needle: Sendable {
     /// Whether the needle matches with its ASCII letters in any case (hex digits, base32,
     /// a passphrase of a case-blind alphabet): a site that mixes cases does not hide it.
     var caseless = false
+    /// For a needle of ``NeedleForms/differences(_:)`` (each byte XOR the next), the value's
+    /// first byte: the needle is searched in a file's byte differences, so it finds the value
+    /// XORed with any one byte, and a hit whose byte is the value's own (XORed with 0) is the
+    /// plain value, already found by its own needle. Nil for every other needle.
+    var differenceOf: UInt8?
 }
 
 /// `b` in lower case when it is an ASCII capital letter.

@@ -26,6 +26,10 @@ import Glibc
 struct ShareSearch: Sendable {
     let needles: [Needle]
     let engine: Result<Engine, PatternSearchError>?
+    /// The needles of values XORed with one byte (``Needle/differenceOf``), searched in each
+    /// file's byte differences (``DifferenceScanner``) by the deep pass; nil when there are none
+    /// or Hyperscan refused them (then ``engine`` holds the refusal).
+    let differences: Engine?
     /// The piece of a big file one thread decodes at a time (lowered by tests).
     var pieceSize = ShareSearch.defaultPieceSize
 
@@ -52,6 +56,25 @@ struct ShareSearch: Sendable {
 
     init(needles: [Needle]) {
         self.needles = needles
+        let (engine, differences) = Self.engines(needles)
+        self.engine = engine
+        self.differences = differences
+    }
+
+    /// The plain needles' engine, and the difference needles' (``Needle/differenceOf``).
+    private static func engines(
+        _ needles: [Needle]
+    ) -> (Result<Engine, PatternSearchError>?, Engine?) {
+        let plain = compile(needles) { $0.differenceOf == nil }
+        let masked = compile(needles) { $0.differenceOf != nil }
+        if case .failure(let error) = masked { return (.failure(error), nil) }
+        return (plain, try? masked?.get())
+    }
+
+    /// The engine of the needles `included` picks (each keeps its index in `needles`).
+    private static func compile(
+        _ needles: [Needle], _ included: (Needle) -> Bool
+    ) -> Result<Engine, PatternSearchError>? {
         // A caseless needle is keyed by its lower-case bytes: one literal for every case.
         struct Key: Hashable {
             let bytes: [UInt8]
@@ -61,7 +84,7 @@ struct ShareSearch: Sendable {
         var literals: [[UInt8]] = []
         var caseless: [Bool] = []
         var needlesOf: [[Int]] = []
-        for (index, needle) in needles.enumerated() where !needle.bytes.isEmpty {
+        for (index, needle) in needles.enumerated() where !needle.bytes.isEmpty && included(needle) {
             let key = Key(
                 bytes: needle.caseless ? needle.bytes.map(asciiLower) : needle.bytes, caseless: needle.caseless)
             if let literal = literalOf[key] {
@@ -73,14 +96,10 @@ struct ShareSearch: Sendable {
                 needlesOf.append([index])
             }
         }
-        if literals.isEmpty {
-            engine = nil
-        } else {
-            do throws(PatternSearchError) {
-                engine = .success(
-                    Engine(set: try LiteralSet(literals, caseless: caseless), needlesOf: needlesOf))
-            } catch { engine = .failure(error) }
-        }
+        guard !literals.isEmpty else { return nil }
+        do throws(PatternSearchError) {
+            return .success(Engine(set: try LiteralSet(literals, caseless: caseless), needlesOf: needlesOf))
+        } catch { return .failure(error) }
     }
 
     /// Why the search cannot run (Hyperscan refused the needles), or nil.
