@@ -22,9 +22,11 @@ internal import CSpans
     package static let gramLength = 8
     /// The shortest literal a filter takes: a stride (`shortest - 7`) under 8 would not pay.
     package static let shortestLiteral = 15
-    /// Each bitmap's size (a power of two, in bits) unless the caller picks others: 2^20 and
-    /// 2^22 bits, 640 KiB together.
-    package static let defaultLogs = (first: 20, second: 22)
+    /// Each bitmap's size (log2 of its bits) unless the caller picks others: 2^20 bits, 128 KiB
+    /// each (C, `CSPANS_GRAMS_LOG`, the size the kernel's fast loop is built for). Two of them
+    /// stay in a 512 KiB L2 while the data stream through it; with the share-search bench's
+    /// 32,640 grams, some 6 in 10,000 random samples are candidates (Docs/Performance.md).
+    package static let defaultLog = Int(CSPANS_GRAMS_LOG)
 
     /// The set whose literals the table holds; ``LiteralScanner/scanSampled(_:filter:_:)``
     /// takes only a scanner of this set.
@@ -36,10 +38,10 @@ internal import CSpans
     /// The kernel's view of the bitmaps (include/cspans.h, `cspans_grams`).
     private let table: UnsafeMutablePointer<cspans_grams>
 
-    /// The filter of `set`'s literals, its two bitmaps `2^firstLog` and `2^secondLog` bits
-    /// (6 to 32 each), or nil when the shortest literal is shorter than ``shortestLiteral``
-    /// (15 bytes): the caller then scans every byte with Hyperscan.
-    package init?(_ set: LiteralSet, firstLog: Int = defaultLogs.first, secondLog: Int = defaultLogs.second) {
+    /// The filter of `set`'s literals, its two bitmaps `2^firstLog` and `2^secondLog` bits (6 to
+    /// 32 each; ``defaultLog`` unless told), or nil when the shortest literal is shorter than
+    /// ``shortestLiteral`` (15 bytes): the caller then scans every byte with Hyperscan.
+    package init?(_ set: LiteralSet, firstLog: Int = defaultLog, secondLog: Int = defaultLog) {
         precondition((6...32).contains(firstLog) && (6...32).contains(secondLog), "a bitmap of 2^6 to 2^32 bits")
         guard let shortest = set.literals.map(\.count).min(), shortest >= Self.shortestLiteral else { return nil }
         self.set = set

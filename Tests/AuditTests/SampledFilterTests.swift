@@ -246,7 +246,7 @@ struct SampledFilterTests {
         let buffer = SeededRandom.bytes(1 << 20, seed: 61)
         let samples = (buffer.count - 8) / filter.stride + 1
         let candidates = buffer.withUnsafeBytes { filter.candidateCount($0) }
-        // 6,800 grams in 2^20 and 2^22 bits: some 1 in 100,000 samples a candidate.
+        // Some 6,800 grams in two bitmaps of 2^20 bits: some 4 in 100,000 samples a candidate.
         #expect(samples > 60_000)
         #expect(candidates <= 10)
         // A small table of the same grams (2^8 and 2^8 bits) is full: every sample a candidate.

@@ -42,11 +42,14 @@ int cspans_grams_may_hold(const cspans_grams *t, const uint8_t *gram) {
     return (int)cspans_gram_hit(t->first, t->second, 64 - t->firstLog, 64 - t->secondLog, cspans_gram_at(gram));
 }
 
-size_t cspans_grams_sample(const uint8_t *bytes, size_t count, size_t from, size_t stride, const cspans_grams *t,
-                           size_t *out, size_t capacity) {
-    if (stride == 0 || capacity == 0 || count < 8 || from > count - 8) return 0;
-    const uint64_t *first = t->first, *second = t->second;
-    unsigned firstShift = 64 - t->firstLog, secondShift = 64 - t->secondLog;
+/// cspans_grams_sample's loop, inlined into each caller: with the shifts constant (the
+/// default table), they are immediates, and the loop keeps every value in a register.
+static inline __attribute__((always_inline)) size_t cspans_grams_sample_loop(const uint8_t *bytes, size_t count,
+                                                                             size_t from, size_t stride,
+                                                                             const uint64_t *first,
+                                                                             const uint64_t *second,
+                                                                             unsigned firstShift, unsigned secondShift,
+                                                                             size_t *out, size_t capacity) {
     // The last position whose whole gram lies in the buffer.
     size_t last = count - 8;
     size_t n = 0;
@@ -80,4 +83,15 @@ size_t cspans_grams_sample(const uint8_t *bytes, size_t count, size_t from, size
         if (last - q < stride) break;
     }
     return n;
+}
+
+size_t cspans_grams_sample(const uint8_t *bytes, size_t count, size_t from, size_t stride, const cspans_grams *t,
+                           size_t *out, size_t capacity) {
+    if (stride == 0 || capacity == 0 || count < 8 || from > count - 8) return 0;
+    if (t->firstLog == CSPANS_GRAMS_LOG && t->secondLog == CSPANS_GRAMS_LOG) {
+        return cspans_grams_sample_loop(bytes, count, from, stride, t->first, t->second, 64 - CSPANS_GRAMS_LOG,
+                                        64 - CSPANS_GRAMS_LOG, out, capacity);
+    }
+    return cspans_grams_sample_loop(bytes, count, from, stride, t->first, t->second, 64 - t->firstLog,
+                                    64 - t->secondLog, out, capacity);
 }

@@ -89,6 +89,11 @@ typedef struct {
     unsigned firstLog, secondLog;
 } cspans_grams;
 
+/// The bitmaps' size (log2 of their bits) the kernel is tuned for: 2^20 bits (128 KiB) each,
+/// 256 KiB together, half of a 512 KiB L2, so that the data streaming through leave them in
+/// it. Other sizes work, through a slower loop (the shifts in registers, not immediates).
+#define CSPANS_GRAMS_LOG 20
+
 /// What every gram is ORed with before it is hashed, in the table and in the data: bit 5 of
 /// each byte, which maps both cases of an ASCII letter to one value. Every other byte maps to
 /// one value as well, so the table is a superset filter for exact and caseless literals alike.
