@@ -158,7 +158,7 @@ let package = Package(
         tool("CeremonyFaultTool", ["ToolSupport", "FaultInjection", "Ceremony"]),
         .executableTarget(
             name: "Benchmarks",
-            dependencies: ["Ceremony", "Audit", "FaultInjection", "BIP38", "CryptoCore"],
+            dependencies: ["Ceremony", "Audit", "FaultInjection", "BIP38", "CryptoCore", "PatternSearch"],
             swiftSettings: strict),
 
         // What the test targets share: the process runner and the build folder,
