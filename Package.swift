@@ -14,7 +14,8 @@
 //                         ROMix on several lanes at once, for CryptoCore only.
 //   Sources/CKernels/CSpans  this package's own C kernel: the share search's byte-class scan
 //                         (base64 runs, text, wrapped lines, 64 bytes at a time) and the header-pair
-//                         filter of a base64 run's other alignments (pairs.c), for PatternSearch only.
+//                         filter of a base64 run's other alignments (pairs.c) and the sampled gram
+//                         filter in front of Hyperscan (sample.c), for PatternSearch only.
 //   Sources/CryptoCore    the target that calls C for cryptography: hashes, AES, scrypt, curve math,
 //                         Ed25519, randomness, zeroing secret buffers, secret file input,
 //                         Unicode NFC (ICU), process hardening and fatal-signal handlers.
@@ -26,7 +27,8 @@
 //                         p11-kit's pkcs11.h; the token's module loaded with dlopen).
 //   Sources/PatternSearch a C-facing target: Hyperscan's multi-literal streaming
 //                         search, for the audit's share search (Audit/Shares/ShareSearch.swift),
-//                         and CSpans' byte-class scan (ByteSpans.swift) and pair filter (BytePairs.swift).
+//                         and CSpans' byte-class scan (ByteSpans.swift), pair filter (BytePairs.swift)
+//                         and sampled gram filter (SampledFilter.swift).
 //   Sources/BIP38         the BIP38 specification: Base58Check, WIF, addresses and the
 //                         non-EC and EC-multiply modes. A reusable library product.
 //   Sources/Ceremony      the ceremony: DSSE envelopes, signed payloads and the transcript,
@@ -156,7 +158,7 @@ let package = Package(
         tool("CeremonyFaultTool", ["ToolSupport", "FaultInjection", "Ceremony"]),
         .executableTarget(
             name: "Benchmarks",
-            dependencies: ["Ceremony", "Audit", "FaultInjection", "BIP38", "CryptoCore"],
+            dependencies: ["Ceremony", "Audit", "FaultInjection", "BIP38", "CryptoCore", "PatternSearch"],
             swiftSettings: strict),
 
         // What the test targets share: the process runner and the build folder,

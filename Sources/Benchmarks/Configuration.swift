@@ -15,6 +15,8 @@ import Foundation
 ///     BENCH_ONLY=site       site B alone (SiteBOnlyBench.swift), printed, no file written;
 ///                           BENCH_BASELINE_BIN=dir adds that build's key-site, alternating
 ///     BENCH_ONLY=scrypt     the two scrypt implementations alone; search: the share search
+///     BENCH_ONLY=sampled NEEDLES [MIB] [RUNS]  the sampled gram filter against Hyperscan
+///                           (SampledBench.swift; BENCH_SAMPLED_LOGS="20,22 18,21" the table sizes)
 struct Configuration: Sendable {
     var cards = 64
     var runs = 3

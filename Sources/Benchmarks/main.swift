@@ -12,6 +12,10 @@ let configuration = Configuration.fromEnvironment()
 if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "search-child" {
     exit(SearchBench.child(Array(CommandLine.arguments.dropFirst())))
 }
+if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "sampled" {
+    // The sampled gram filter against Hyperscan's scan of every byte (SampledBench.swift).
+    exit(SampledBench.run(Array(CommandLine.arguments.dropFirst())))
+}
 if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "search" {
     // The share search's figures only (SearchBench.swift), written to bench/share-search.json.
     do {

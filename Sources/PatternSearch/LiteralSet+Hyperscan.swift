@@ -166,20 +166,34 @@ extension LiteralScanner {
     /// in order of its end (every occurrence of every literal, not only the first).
     /// - Throws: ``PatternSearchError`` when `bytes` is 4 GiB or more or Hyperscan fails.
     package func scanBlock(_ bytes: [UInt8], _ body: (LiteralMatch) -> Void) throws(PatternSearchError) {
-        guard bytes.count < Int(UInt32.max) else {
-            throw PatternSearchError(call: "hs_scan", cause: "a block of 4 GiB or more")
-        }
-        guard !bytes.isEmpty else { return }
+        let status = unsafe bytes.withUnsafeBytes { raw in unsafe blockScan(raw, body) }
+        try Self.check(status)
+    }
+
+    /// ``scanBlock(_:_:)`` of bytes read in place (a piece of a mapped file or of a larger
+    /// buffer, not copied): each match's `end` is an offset into `bytes`.
+    /// - Throws: ``PatternSearchError`` when `bytes` is 4 GiB or more or Hyperscan fails.
+    package func scanBlock(_ bytes: UnsafeRawBufferPointer, _ body: (LiteralMatch) -> Void) throws(PatternSearchError) {
+        try Self.check(unsafe blockScan(bytes, body))
+    }
+
+    /// Hyperscan's block scan of `bytes` (nil when they are 4 GiB or more), matches to `body`.
+    private func blockScan(_ bytes: UnsafeRawBufferPointer, _ body: (LiteralMatch) -> Void) -> hs_error_t? {
+        guard bytes.count < Int(UInt32.max) else { return nil }
+        guard let base = bytes.baseAddress, unsafe !bytes.isEmpty else { return HS_SUCCESS }
         let context = unsafe Unmanaged.passUnretained(self).toOpaque()
-        let status = withoutActuallyEscaping(body) { body in
+        return withoutActuallyEscaping(body) { body in
             sink = body
             defer { sink = nil }
-            return unsafe bytes.withUnsafeBytes { raw in
-                unsafe hs_scan(
-                    set.blockDatabase, raw.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(raw.count), 0,
-                    scratch, onMatch, context)
-            }
+            return unsafe hs_scan(
+                set.blockDatabase, base.assumingMemoryBound(to: CChar.self), UInt32(bytes.count), 0, scratch, onMatch,
+                context)
         }
+    }
+
+    /// Throws for a block scan's status: nil (a block too large) or a Hyperscan failure.
+    private static func check(_ status: hs_error_t?) throws(PatternSearchError) {
+        guard let status else { throw PatternSearchError(call: "hs_scan", cause: "a block of 4 GiB or more") }
         guard status == HS_SUCCESS else { throw PatternSearchError(call: "hs_scan", cause: "status \(status)") }
     }
 }

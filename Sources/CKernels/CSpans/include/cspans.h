@@ -1,6 +1,8 @@
 // The share search's byte-class scan (include/cspans.h): where a buffer's base64 runs,
-// text and line-wrapped base64 lie, found 64 bytes at a time with vector compares. This
-// package's own C kernel, called only from PatternSearch (ByteSpans.swift).
+// text and line-wrapped base64 lie, found 64 bytes at a time with vector compares; the
+// pair filter of a base64 run's other alignments (pairs.c); and the sampled gram filter in
+// front of Hyperscan (sample.c). This package's own C kernel, called only from PatternSearch
+// (ByteSpans.swift, BytePairs.swift, SampledFilter.swift).
 #ifndef CSPANS_H
 #define CSPANS_H
 
@@ -73,5 +75,43 @@ unsigned cspans_base64_shifted_pairs(const uint8_t *chars, size_t count, const u
 /// `pairs`): random bytes then stop the loop once in some 8 KiB, not once in 32 bytes.
 size_t cspans_pair_positions(const uint8_t *bytes, size_t count, size_t from, size_t to, const uint8_t *firsts,
                              size_t nfirsts, const uint8_t *pairs, size_t *out, size_t capacity);
+
+/// The sampled gram filter (sample.c): a table of 8-byte grams, case-folded, held as two
+/// bitmaps each indexed by its own multiplicative hash of the gram (a Bloom filter of two
+/// hashes). A gram added is always found; another gram is found when both of its bits were set
+/// by others (a false candidate, which the caller's exact search then rejects).
+typedef struct {
+    /// 1 << firstLog bits, zeroed before the first cspans_grams_add.
+    uint64_t *first;
+    /// 1 << secondLog bits, zeroed likewise.
+    uint64_t *second;
+    /// Each bitmap's size as a power of two, 6 to 32 bits.
+    unsigned firstLog, secondLog;
+} cspans_grams;
+
+/// The bitmaps' size (log2 of their bits) the kernel is tuned for: 2^20 bits (128 KiB) each,
+/// 256 KiB together, half of a 512 KiB L2, so that the data streaming through leave them in
+/// it. Other sizes work, through a slower loop (the shifts in registers, not immediates).
+#define CSPANS_GRAMS_LOG 20
+
+/// What every gram is ORed with before it is hashed, in the table and in the data: bit 5 of
+/// each byte, which maps both cases of an ASCII letter to one value. Every other byte maps to
+/// one value as well, so the table is a superset filter for exact and caseless literals alike.
+#define CSPANS_GRAM_FOLD 0x2020202020202020ull
+
+/// Adds the 8 bytes at `gram` (read unaligned) to the table, case-folded.
+void cspans_grams_add(const cspans_grams *t, const uint8_t *gram);
+
+/// 1 when the 8 bytes at `gram`, case-folded, may be in the table (both bits set), else 0.
+int cspans_grams_may_hold(const cspans_grams *t, const uint8_t *gram);
+
+/// The sample positions q = from, from + stride, from + 2 stride, ... of `bytes[0..<count]`
+/// whose gram (the 8 bytes at q, q + 8 <= count) may be in the table, ascending, into `out`:
+/// at most `capacity` of them, their number returned. A full `out` means there may be more:
+/// the caller goes on from the last one plus `stride`. Four samples a round, each sample's two
+/// bits looked up and ANDed without a branch; the round branches only on a hit. Returns 0 when
+/// `stride` or `capacity` is 0, or no gram starts at or after `from`.
+size_t cspans_grams_sample(const uint8_t *bytes, size_t count, size_t from, size_t stride, const cspans_grams *t,
+                           size_t *out, size_t capacity);
 
 #endif

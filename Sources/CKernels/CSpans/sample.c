@@ -1,0 +1,97 @@
+// The sampled gram filter of include/cspans.h: where in a buffer a long literal may lie,
+// found by looking at one 8-byte gram every `stride` bytes. With every literal at least
+// `stride + 7` bytes long, each occurrence covers a sampled position, and the gram there is
+// one of the literal's first `stride` grams: a table of those grams (two bitmaps, each
+// indexed by its own multiplicative hash) says where no literal can lie. Random bytes then
+// cost one table look-up every `stride` bytes, and a branch only where both bitmaps hit.
+#include "cspans.h"
+
+#include <string.h>
+
+/// The two hashes' multipliers (odd; the golden ratio's and xxHash's second 64-bit prime).
+#define CSPANS_GRAM_FIRST_MULTIPLIER 0x9E3779B97F4A7C15ull
+#define CSPANS_GRAM_SECOND_MULTIPLIER 0xC2B2AE3D27D4EB4Full
+
+/// The gram at `at` (8 bytes, read unaligned), case-folded: `| 0x20` on every byte maps both
+/// cases of an ASCII letter to one value (and any byte to one value, the same in the table as
+/// in the data), so a caseless literal's grams are found in any case.
+static inline __attribute__((always_inline)) uint64_t cspans_gram_at(const uint8_t *at) {
+    uint64_t gram;
+    memcpy(&gram, at, sizeof gram);
+    return gram | CSPANS_GRAM_FOLD;
+}
+
+/// 1 when the folded gram `g` has its bit set in both of `t`'s bitmaps, else 0 (no branch).
+static inline __attribute__((always_inline)) unsigned cspans_gram_hit(const uint64_t *first, const uint64_t *second,
+                                                                      unsigned firstShift, unsigned secondShift,
+                                                                      uint64_t g) {
+    uint64_t a = (g * CSPANS_GRAM_FIRST_MULTIPLIER) >> firstShift;
+    uint64_t b = (g * CSPANS_GRAM_SECOND_MULTIPLIER) >> secondShift;
+    return (unsigned)((first[a >> 6] >> (a & 63)) & (second[b >> 6] >> (b & 63)) & 1);
+}
+
+void cspans_grams_add(const cspans_grams *t, const uint8_t *gram) {
+    uint64_t g = cspans_gram_at(gram);
+    uint64_t a = (g * CSPANS_GRAM_FIRST_MULTIPLIER) >> (64 - t->firstLog);
+    uint64_t b = (g * CSPANS_GRAM_SECOND_MULTIPLIER) >> (64 - t->secondLog);
+    t->first[a >> 6] |= (uint64_t)1 << (a & 63);
+    t->second[b >> 6] |= (uint64_t)1 << (b & 63);
+}
+
+int cspans_grams_may_hold(const cspans_grams *t, const uint8_t *gram) {
+    return (int)cspans_gram_hit(t->first, t->second, 64 - t->firstLog, 64 - t->secondLog, cspans_gram_at(gram));
+}
+
+/// cspans_grams_sample's loop, inlined into each caller: with the shifts constant (the
+/// default table), they are immediates, and the loop keeps every value in a register.
+static inline __attribute__((always_inline)) size_t cspans_grams_sample_loop(const uint8_t *bytes, size_t count,
+                                                                             size_t from, size_t stride,
+                                                                             const uint64_t *first,
+                                                                             const uint64_t *second,
+                                                                             unsigned firstShift, unsigned secondShift,
+                                                                             size_t *out, size_t capacity) {
+    // The last position whose whole gram lies in the buffer.
+    size_t last = count - 8;
+    size_t n = 0;
+    size_t q = from;
+    // Four samples a round: their look-ups are independent, so their loads overlap; the
+    // round branches only when one of the four hits (its bits in `hits`).
+    if (stride <= last / 4 && last - q >= 3 * stride) {
+        size_t rounds = (last - q - 3 * stride) / (4 * stride) + 1;
+        for (size_t r = 0; r < rounds; r++, q += 4 * stride) {
+            unsigned hits = cspans_gram_hit(first, second, firstShift, secondShift, cspans_gram_at(bytes + q)) |
+                            cspans_gram_hit(first, second, firstShift, secondShift,
+                                            cspans_gram_at(bytes + q + stride)) << 1 |
+                            cspans_gram_hit(first, second, firstShift, secondShift,
+                                            cspans_gram_at(bytes + q + 2 * stride)) << 2 |
+                            cspans_gram_hit(first, second, firstShift, secondShift,
+                                            cspans_gram_at(bytes + q + 3 * stride)) << 3;
+            if (__builtin_expect(hits != 0, 0)) {
+                for (unsigned k = 0; k < 4; k++) {
+                    if (!(hits >> k & 1)) continue;
+                    out[n++] = q + k * stride;
+                    if (n == capacity) return n;
+                }
+            }
+        }
+    }
+    for (; q <= last; q += stride) {
+        if (cspans_gram_hit(first, second, firstShift, secondShift, cspans_gram_at(bytes + q))) {
+            out[n++] = q;
+            if (n == capacity) return n;
+        }
+        if (last - q < stride) break;
+    }
+    return n;
+}
+
+size_t cspans_grams_sample(const uint8_t *bytes, size_t count, size_t from, size_t stride, const cspans_grams *t,
+                           size_t *out, size_t capacity) {
+    if (stride == 0 || capacity == 0 || count < 8 || from > count - 8) return 0;
+    if (t->firstLog == CSPANS_GRAMS_LOG && t->secondLog == CSPANS_GRAMS_LOG) {
+        return cspans_grams_sample_loop(bytes, count, from, stride, t->first, t->second, 64 - CSPANS_GRAMS_LOG,
+                                        64 - CSPANS_GRAMS_LOG, out, capacity);
+    }
+    return cspans_grams_sample_loop(bytes, count, from, stride, t->first, t->second, 64 - t->firstLog,
+                                    64 - t->secondLog, out, capacity);
+}
