@@ -50,7 +50,7 @@ enum SearchBench {
     /// A 64-card needle set shaped as the audit's (NeedleForms): each card's passphrase
     /// (caseless), WIF and encrypted key as text, its 32-byte values and the raw encrypted key
     /// as raw bytes, caseless hex and base64 (less its last 4 characters), from random values.
-    static func needles() -> [(bytes: [UInt8], caseless: Bool)] {
+    static func needles() -> [(bytes: [UInt8], caseless: Bool, difference: UInt8?)] {
         var random = SystemRandomNumberGenerator()
         func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) } }
         func text(_ count: Int, _ alphabet: String) -> [UInt8] {
@@ -58,12 +58,14 @@ enum SearchBench {
             return (0..<count).map { _ in letters.randomElement(using: &random)! }
         }
         let base58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-        var out: [(bytes: [UInt8], caseless: Bool)] = []
+        var out: [(bytes: [UInt8], caseless: Bool, difference: UInt8?)] = []
         func forms(_ raw: [UInt8], binary: Bool, caseless: Bool = false) {
-            out.append((raw, caseless))
+            out.append((raw, caseless, nil))
             let base64 = Array(Data(raw).base64EncodedString().utf8)
-            out.append((Array(base64.prefix(max(8, base64.count - 4))), false))
-            if binary { out.append((Array(raw.hex.utf8), true)) }
+            out.append((Array(base64.prefix(max(8, base64.count - 4))), false, nil))
+            if binary { out.append((Array(raw.hex.utf8), true, nil)) }
+            // The value XORed with one byte: its byte differences, searched in the file's.
+            out.append(((1..<raw.count).map { raw[$0 - 1] ^ raw[$0] }, false, raw[0]))
         }
         for _ in 0..<cards {
             forms(text(24, "abcdefghijkmnpqrstuvwxyz23456789-"), binary: false, caseless: true)
@@ -128,7 +130,10 @@ enum SearchBench {
         let lines = text.split(separator: "\n").map { $0.split(separator: " ") }
         let literals = lines.compactMap { $0.first.flatMap { [UInt8](hexString: $0) } }
         let outcome = ShareSearchBench.run(
-            literals: literals, caseless: lines.map { $0.count == 2 && $0[1] == "i" },
+            literals: literals, caseless: lines.map { $0.dropFirst().contains("i") },
+            differences: lines.map { line in
+                line.dropFirst().first { $0.hasPrefix("x=") }.flatMap { UInt8($0.dropFirst(2), radix: 16) }
+            },
             folder: URL(fileURLWithPath: arguments[1]), workers: workers,
             deep: arguments.count == 3)
         if let failure = outcome.failure {
@@ -151,12 +156,18 @@ enum SearchBench {
         defer { if !c.keep { try? FileManager.default.removeItem(at: root) } }
         let literals = needles()
         let needleFile = root.appendingPathComponent("needles.hex")
-        // One literal a line in hex, followed by ` i` when it is caseless.
-        try Data(literals.map { $0.bytes.hex + ($0.caseless ? " i" : "") }.joined(separator: "\n").utf8)
-            .write(to: needleFile)
+        // One literal a line in hex, followed by ` i` when it is caseless, and by ` x=HH` when it
+        // is a value's byte differences (HH its first byte).
+        try Data(
+            literals.map { literal in
+                literal.bytes.hex + (literal.caseless ? " i" : "")
+                    + (literal.difference.map { " x=" + [$0].hex } ?? "")
+            }.joined(separator: "\n").utf8
+        )
+        .write(to: needleFile)
         // grep reads one pattern a line: needles holding a line break are left out of its list,
         // and a caseless one is given in lower and upper case (grep -i would fold them all).
-        let grepLiterals = literals.flatMap { literal -> [[UInt8]] in
+        let grepLiterals = literals.filter { $0.difference == nil }.flatMap { literal -> [[UInt8]] in
             guard literal.caseless else { return [literal.bytes] }
             let text = String(decoding: literal.bytes, as: UTF8.self)
             return [Array(text.lowercased().utf8), Array(text.uppercased().utf8)]

@@ -7,43 +7,58 @@
 /// `end - n`. The last byte of each piece is kept for the next, so a value across two pieces
 /// is found, as the plain stream finds one.
 package final class DifferenceScanner {
-    package let scanner: LiteralScanner
+    /// The differences' stream: through the set's sampled filter when it has one.
+    package let stream: SampledStream
     /// The last byte fed, whose difference with the next piece's first is still to come.
     private var last: UInt8?
     /// The differences of the piece being fed, kept from piece to piece.
     private var differences: [UInt8] = []
 
+    /// A scanner of `set`, read through `filter` (made from `set`) when given.
     /// - Throws: ``PatternSearchError`` when Hyperscan cannot allocate the scratch space.
-    package init(_ set: LiteralSet) throws(PatternSearchError) {
-        scanner = try LiteralScanner(set)
+    package init(_ set: LiteralSet, filter: SampledFilter? = nil) throws(PatternSearchError) {
+        stream = SampledStream(try LiteralScanner(set), filter: filter)
     }
 
     /// Starts a new stream (offsets from 0 again).
     package func begin() throws(PatternSearchError) {
         last = nil
-        try scanner.begin()
+        try stream.begin()
     }
 
     /// Feeds the next piece of the stream; its matches are kept until ``take()``.
     package func feed(_ bytes: ArraySlice<UInt8>) throws(PatternSearchError) {
         guard let first = bytes.first else { return }
-        differences.removeAll(keepingCapacity: true)
-        if let last { differences.append(last ^ first) }
-        let start = differences.count
-        let count = bytes.count - 1
-        differences.append(contentsOf: repeatElement(0, count: count))
-        unsafe differences.withUnsafeMutableBufferPointer { out in
-            unsafe bytes.withUnsafeBufferPointer { b in
-                for i in 0..<count { unsafe out[start + i] = unsafe b[i] ^ b[i + 1] }
+        // The buffer only grows (zeroed once); each piece's differences are written over it.
+        let lead = last == nil ? 0 : 1
+        let count = lead + bytes.count - 1
+        if differences.count < count { differences = [UInt8](repeating: 0, count: count) }
+        if let last { differences[0] = last ^ first }
+        unsafe differences.withUnsafeMutableBytes { out in
+            unsafe bytes.withUnsafeBytes { b in
+                let n = b.count - 1
+                var i = 0
+                // Eight at a time: the piece's words at i and i + 1, XORed.
+                while i + 8 < b.count {
+                    let word =
+                        unsafe b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                        ^ b.loadUnaligned(fromByteOffset: i + 1, as: UInt64.self)
+                    unsafe out.storeBytes(of: word, toByteOffset: lead + i, as: UInt64.self)
+                    i += 8
+                }
+                while i < n {
+                    unsafe out[lead + i] = unsafe b[i] ^ b[i + 1]
+                    i += 1
+                }
             }
         }
         last = bytes.last
-        try scanner.feed(differences[...])
+        try stream.feed(differences[0..<count])
     }
 
     /// ``feed(_:)`` of a whole array.
     package func feed(_ bytes: [UInt8]) throws(PatternSearchError) { try feed(bytes[...]) }
 
     /// The matches found since ``begin()`` or the last `take()`.
-    package func take() -> [LiteralMatch] { scanner.take() }
+    package func take() -> [LiteralMatch] { stream.take() }
 }

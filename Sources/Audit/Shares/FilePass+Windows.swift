@@ -20,10 +20,12 @@ extension ShareSearch {
         // The decoders' scanners are their own: a big derived source resets a scanner's stream.
         let scanners = try (0..<max(1, threads)).map { _ in try LiteralScanner(engine.set) }
         // The raw bytes' streams, one for each part of a window (``rawParts(_:threads:)``).
-        let rawScanners = try [scanner] + (1..<max(1, threads)).map { _ in try LiteralScanner(engine.set) }
+        let rawScanners = try ([scanner] + (1..<max(1, threads)).map { _ in try LiteralScanner(engine.set) }).map {
+            SampledStream($0, filter: engine.filter)
+        }
         // And their byte differences' streams (values XORed with one byte), one for each part too.
         let maskScanners = try differences.map { masks in
-            try (0..<max(1, threads)).map { _ in try DifferenceScanner(masks.set) }
+            try (0..<max(1, threads)).map { _ in try DifferenceScanner(masks.set, filter: masks.filter) }
         }
         // The last bytes of the window before's own (as many as the longest literal, less one):
         // what the stream of a window's first part is fed first, so that a literal across the

@@ -68,14 +68,15 @@ extension ShareSearch {
         }
         var result = FileResult()
         // The raw bytes, streamed while the file is read once, and their differences.
-        try scanner.begin()
-        let masks = try differences.map { (engine: $0, scanner: try DifferenceScanner($0.set)) }
+        let raw = SampledStream(scanner, filter: engine.filter)
+        try raw.begin()
+        let masks = try differences.map { (engine: $0, scanner: try DifferenceScanner($0.set, filter: $0.filter)) }
         try masks?.scanner.begin()
         var held: [UInt8] = []
         held.reserveCapacity(size)
         try source.chunks { chunk in
-            try scanner.feed(chunk)
-            Self.note(scanner.take(), engine, into: &result.found)
+            try raw.feed(chunk)
+            Self.note(raw.take(), engine, into: &result.found)
             if let masks {
                 try masks.scanner.feed(chunk)
                 Self.note(masks.scanner.take(), masks.engine, into: &result.found)

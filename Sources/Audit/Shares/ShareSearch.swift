@@ -48,6 +48,9 @@ struct ShareSearch: Sendable {
     struct Engine: Sendable {
         let set: LiteralSet
         let needlesOf: [[Int]]
+        /// The set's sampled prefilter (nil when a literal is too short for one): what a raw
+        /// stream (``SampledStream``) reads a file's bytes through.
+        var filter: SampledFilter?
     }
 
     init(cards: [AuditedCard]) {
@@ -98,7 +101,8 @@ struct ShareSearch: Sendable {
         }
         guard !literals.isEmpty else { return nil }
         do throws(PatternSearchError) {
-            return .success(Engine(set: try LiteralSet(literals, caseless: caseless), needlesOf: needlesOf))
+            let set = try LiteralSet(literals, caseless: caseless)
+            return .success(Engine(set: set, needlesOf: needlesOf, filter: SampledFilter(set)))
         } catch { return .failure(error) }
     }
 
@@ -140,11 +144,12 @@ struct ShareSearch: Sendable {
                 }
             }
         }
-        try scanner.begin()
+        let raw = SampledStream(scanner, filter: engine.filter)
+        try raw.begin()
         var held: [UInt8]? = keep > 0 ? [] : nil
         try source.chunks { chunk in
-            try scanner.feed(chunk)
-            note(scanner.take(), at: nil)
+            try raw.feed(chunk)
+            note(raw.take(), at: nil)
             if held != nil {
                 if held!.count + chunk.count > keep { held = nil } else { held!.append(contentsOf: chunk) }
             }

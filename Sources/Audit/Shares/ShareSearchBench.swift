@@ -29,16 +29,18 @@ package enum ShareSearchBench {
     /// searched raw, through its decoded runs and through every source derived from it); without,
     /// raw and through decoded runs only (the plain search, ``ShareSearch/scan(folder:layout:skipped:workers:)``).
     /// A literal whose `caseless` entry is true matches in any ASCII case (as the audit's hex,
-    /// base32 and passphrase needles do).
+    /// base32 and passphrase needles do); one with a `differences` entry is a value's byte
+    /// differences (``Needle/differenceOf``, that value's first byte), searched in each file's.
     package static func run(
-        literals: [[UInt8]], caseless: [Bool]? = nil, folder: URL, workers: Int, deep: Bool = true
+        literals: [[UInt8]], caseless: [Bool]? = nil, differences: [UInt8?]? = nil, folder: URL, workers: Int,
+        deep: Bool = true
     ) -> Outcome {
         let clock = ContinuousClock()
         let started = clock.now
         let needles = literals.enumerated().map { index, bytes in
             Needle(
                 serial: Serial(lot: 1, sequence: index + 1), share: .two, name: "literal \(index)", bytes: bytes,
-                caseless: caseless?[index] ?? false)
+                caseless: caseless?[index] ?? false, differenceOf: differences?[index] ?? nil)
         }
         let search = ShareSearch(needles: needles)
         let compiled = clock.now
