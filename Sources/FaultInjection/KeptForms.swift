@@ -25,12 +25,12 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case backwards
     /// The passphrase log in EBCDIC (Python's `cp037`), as a mainframe transfer would leave it.
     case ebcdic
+    /// The passphrase log with every byte XORed with one key byte (0x2A).
+    case xoredText = "xored-text"
     // Passphrases in containers (site A).
     case gzip, zlib, xz, bzip2, zstd, zip, tar
     case tarGzip = "tar-gzip"
     case nested
-    /// The passphrase log with every byte XORed with one key byte (0x2A).
-    case xoredText = "xored-text"
     /// The passphrase log as a raw deflate stream (zlib's `wbits=-15`): no header, no magic.
     case rawDeflate = "raw-deflate"
     case sqliteUTF16 = "sqlite-utf16"
@@ -101,11 +101,9 @@ package enum KeptForm: String, CaseIterable, Sendable {
     package var party: Party {
         switch self {
         case .utf16le, .utf16be, .utf32le, .utf32be, .withoutDashes, .lowerCase, .bare, .jsonEscapes, .mixedCase,
-            .quotedPrintableText, .rot13, .backwards, .ebcdic, .rawDeflate, .xoredText, .gzip, .zlib, .xz, .bzip2,
-            .zstd, .zip,
-            .tar, .tarGzip, .nested,
-            .sqliteUTF16, .zlibBehindDecoys, .acrossWindow,
-            .gzipAtOffset, .misalignedBase64, .bomb:
+            .quotedPrintableText, .rot13, .backwards, .ebcdic, .xoredText, .gzip, .zlib, .xz, .bzip2, .zstd, .zip,
+            .tar, .tarGzip, .nested, .rawDeflate, .sqliteUTF16, .zlibBehindDecoys, .acrossWindow, .gzipAtOffset,
+            .misalignedBase64, .bomb:
             .siteA
         default: .siteB
         }
@@ -148,14 +146,6 @@ extension Injector {
                 try python(
                     "import sys; sys.stdout.buffer.write(sys.stdin.buffer.read().decode().encode('cp037'))", input: text
                 ))
-        case .rawDeflate:
-            try put(
-                try python(
-                    """
-                    import sys, zlib
-                    c = zlib.compressobj(9, zlib.DEFLATED, -15)
-                    sys.stdout.buffer.write(c.compress(sys.stdin.buffer.read()) + c.flush())
-                    """, input: text))
         case .backwards:
             try put(Array(try passphrases(batch).map { "card \($0.0): \(String($0.1.reversed()))\n" }.joined().utf8))
         case .quotedPrintableText:
@@ -187,7 +177,7 @@ extension Injector {
                 "\"\(card.0)\":\"" + card.1.utf16.map { String(format: "\\u%04x", $0) }.joined() + "\""
             }
             try put(Array("{\(cards.joined(separator: ","))}\n".utf8))
-        case .gzip, .zlib, .xz, .bzip2, .zip, .tar, .tarGzip, .zlibBehindDecoys:
+        case .gzip, .zlib, .rawDeflate, .xz, .bzip2, .zip, .tar, .tarGzip, .zlibBehindDecoys:
             try put(try python(Self.compressor(form), input: text))
         case .zstd: try put(try tool("zstd", ["-q", "-c"], input: text))
         case .gzipAtOffset: try put([0x4E, 0x07, 0xC3] + (try python(Self.compressor(.gzip), input: text)))
@@ -379,6 +369,8 @@ extension Injector {
             switch form {
             case .gzip: "out = gzip.compress(data)"
             case .zlib: "out = zlib.compress(data)"
+            // No header, no check: zlib's wbits=-15.
+            case .rawDeflate: "c = zlib.compressobj(9, zlib.DEFLATED, -15)\nout = c.compress(data) + c.flush()"
             case .zlibBehindDecoys: "out = b\"\\x78\\x9c\\xff\" * 300 + zlib.compress(data)"
             case .xz: "out = lzma.compress(data)"
             case .bzip2: "out = bz2.compress(data)"

@@ -19,13 +19,9 @@ extension ShareSearch {
         var result = FileResult()
         // The decoders' scanners are their own: a big derived source resets a scanner's stream.
         let scanners = try (0..<max(1, threads)).map { _ in try LiteralScanner(engine.set) }
-        // The raw bytes' streams, one for each part of a window (``rawParts(_:threads:)``).
+        // The raw bytes' streams (and their differences'), one for each part of a window (``rawParts(_:threads:)``).
         let rawScanners = try ([scanner] + (1..<max(1, threads)).map { _ in try LiteralScanner(engine.set) }).map {
-            SampledStream($0, filter: engine.filter)
-        }
-        // And their byte differences' streams (values XORed with one byte), one for each part too.
-        let maskScanners = try differences.map { masks in
-            try (0..<max(1, threads)).map { _ in try DifferenceScanner(masks.set, filter: masks.filter) }
+            try RawStreams($0, engine: engine, differences: differences)
         }
         // The last bytes of the window before's own (as many as the longest literal, less one):
         // what the stream of a window's first part is fed first, so that a literal across the
@@ -81,22 +77,14 @@ extension ShareSearch {
                     let before =
                         part.lowerBound == own.lowerBound
                         ? lead[...] : held[max(own.lowerBound, part.lowerBound - lookBack)..<part.lowerBound]
-                    try scanner.begin()
-                    try scanner.feed(before)
-                    let mask = maskScanners?[k]
-                    try mask?.begin()
-                    try mask?.feed(before)
                     // The stream's offset 0, in the file.
                     let offset = origin + part.lowerBound - before.count
+                    try scanner.begin()
+                    try scanner.feed(before, offset: offset, into: &found)
                     var at = part.lowerBound
                     while at < part.upperBound {
                         let next = min(part.upperBound, at + FileSource.chunkSize)
-                        try scanner.feed(held[at..<next])
-                        Self.note(scanner.take(), engine, offset: offset, into: &found)
-                        if let mask, let masks = differences {
-                            try mask.feed(held[at..<next])
-                            Self.note(mask.take(), masks, offset: offset, into: &found)
-                        }
+                        try scanner.feed(held[at..<next], offset: offset, into: &found)
                         at = next
                     }
                 }

@@ -68,19 +68,12 @@ extension ShareSearch {
         }
         var result = FileResult()
         // The raw bytes, streamed while the file is read once, and their differences.
-        let raw = SampledStream(scanner, filter: engine.filter)
+        let raw = try RawStreams(scanner, engine: engine, differences: differences)
         try raw.begin()
-        let masks = try differences.map { (engine: $0, scanner: try DifferenceScanner($0.set, filter: $0.filter)) }
-        try masks?.scanner.begin()
         var held: [UInt8] = []
         held.reserveCapacity(size)
         try source.chunks { chunk in
-            try raw.feed(chunk)
-            Self.note(raw.take(), engine, into: &result.found)
-            if let masks {
-                try masks.scanner.feed(chunk)
-                Self.note(masks.scanner.take(), masks.engine, into: &result.found)
-            }
+            try raw.feed(chunk[...], into: &result.found)
             held += chunk
             return true
         }
@@ -104,6 +97,44 @@ extension ShareSearch {
             bytes, display: source.display, window: nil, runs: bytes.count <= Self.decodeLimit, limits: limits,
             scanners: scanners, batches: scanners.map { BatchSearch(engine, $0) }, engine: engine, into: &result)
         return result
+    }
+
+    /// A file's raw bytes as the deep pass streams them: through the plain needles
+    /// (``SampledStream``) and, when there are difference needles, through their byte
+    /// differences too (``DifferenceScanner``: values XORed with one byte).
+    final class RawStreams {
+        private let plain: SampledStream
+        private let engine: Engine
+        private let masks: (stream: DifferenceScanner, engine: Engine)?
+
+        /// The streams over `scanner` (the plain needles') and a scanner of `differences` of their own.
+        init(_ scanner: LiteralScanner, engine: Engine, differences: Engine?) throws(PatternSearchError) {
+            plain = SampledStream(scanner, filter: engine.filter)
+            self.engine = engine
+            if let differences {
+                masks = (try DifferenceScanner(differences.set, filter: differences.filter), differences)
+            } else {
+                masks = nil
+            }
+        }
+
+        /// Starts both streams again: offsets count from 0.
+        func begin() throws(PatternSearchError) {
+            try plain.begin()
+            try masks?.stream.begin()
+        }
+
+        /// Feeds the next piece to both streams, each needle's first offset into `found` (a
+        /// match's stream offset plus `offset`, the file offset where the stream started).
+        func feed(_ bytes: ArraySlice<UInt8>, offset: Int = 0, into found: inout [Int: Int]) throws(PatternSearchError)
+        {
+            try plain.feed(bytes)
+            ShareSearch.note(plain.take(), engine, offset: offset, into: &found)
+            if let masks {
+                try masks.stream.feed(bytes)
+                ShareSearch.note(masks.stream.take(), masks.engine, offset: offset, into: &found)
+            }
+        }
     }
 
     /// Drops each hit of a difference needle (``Needle/differenceOf``) at whose offset the file
