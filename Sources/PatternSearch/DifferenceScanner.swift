@@ -36,24 +36,31 @@ package final class DifferenceScanner {
         if let last { differences[0] = last ^ first }
         unsafe differences.withUnsafeMutableBytes { out in
             unsafe bytes.withUnsafeBytes { b in
-                let n = b.count - 1
-                var i = 0
-                // Eight at a time: the piece's words at i and i + 1, XORed.
-                while i + 8 < b.count {
-                    let word =
-                        unsafe b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                        ^ b.loadUnaligned(fromByteOffset: i + 1, as: UInt64.self)
-                    unsafe out.storeBytes(of: word, toByteOffset: lead + i, as: UInt64.self)
-                    i += 8
-                }
-                while i < n {
-                    unsafe out[lead + i] = unsafe b[i] ^ b[i + 1]
-                    i += 1
-                }
+                unsafe Self.differences(of: b, into: UnsafeMutableRawBufferPointer(rebasing: out[lead...]))
             }
         }
         last = bytes.last
         try stream.feed(differences[0..<count])
+    }
+
+    /// The differences of `bytes` (byte `i` XOR byte `i + 1`, `bytes.count - 1` of them) into
+    /// `out`'s first bytes, eight at a time: the words at `i` and `i + 1`, XORed.
+    static func differences(of bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+        let n = bytes.count - 1
+        guard n > 0 else { return }
+        precondition(out.count >= n, "room for the differences")
+        var i = 0
+        while i + 8 < bytes.count {
+            let word =
+                unsafe bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                ^ bytes.loadUnaligned(fromByteOffset: i + 1, as: UInt64.self)
+            unsafe out.storeBytes(of: word, toByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < n {
+            unsafe out[i] = unsafe bytes[i] ^ bytes[i + 1]
+            i += 1
+        }
     }
 
     /// ``feed(_:)`` of a whole array.

@@ -33,40 +33,28 @@ internal import CSpans
     package let set: LiteralSet
     /// The distance between samples, `shortest - 7`: every occurrence covers a sample.
     package let stride: Int
-    /// The two bitmaps, one allocation, zeroed before the grams went in.
-    private let words: UnsafeMutablePointer<UInt64>
-    /// The kernel's view of the bitmaps (include/cspans.h, `cspans_grams`).
-    private let table: UnsafeMutablePointer<cspans_grams>
+    /// The two bitmaps: the table the kernel looks grams up in.
+    fileprivate let table: GramTable
 
     /// The filter of `set`'s literals, its two bitmaps `2^firstLog` and `2^secondLog` bits (6 to
     /// 32 each; ``defaultLog`` unless told), or nil when the shortest literal is shorter than
     /// ``shortestLiteral`` (15 bytes): the caller then scans every byte with Hyperscan.
     package init?(_ set: LiteralSet, firstLog: Int = defaultLog, secondLog: Int = defaultLog) {
-        precondition((6...32).contains(firstLog) && (6...32).contains(secondLog), "a bitmap of 2^6 to 2^32 bits")
-        guard let shortest = set.literals.map(\.count).min(), shortest >= Self.shortestLiteral else { return nil }
+        guard let stride = Self.stride(of: [set]) else { return nil }
         self.set = set
-        stride = shortest - (Self.gramLength - 1)
-        let firstWords = 1 << (firstLog - 6)
-        let count = firstWords + 1 << (secondLog - 6)
-        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
-        unsafe words.initialize(repeating: 0, count: count)
-        unsafe self.words = words
-        let table = UnsafeMutablePointer<cspans_grams>.allocate(capacity: 1)
-        unsafe table.initialize(
-            to: cspans_grams(
-                first: words, second: words + firstWords, firstLog: UInt32(firstLog), secondLog: UInt32(secondLog)))
-        unsafe self.table = table
-        for literal in set.literals {
-            unsafe literal.withUnsafeBufferPointer { bytes in
-                for offset in 0..<stride { unsafe cspans_grams_add(table, bytes.baseAddress! + offset) }
-            }
-        }
+        self.stride = stride
+        table = GramTable(firstLog: firstLog, secondLog: secondLog)
+        table.add(set, stride: stride)
     }
 
-    deinit {
-        unsafe table.deinitialize(count: 1)
-        unsafe table.deallocate()
-        unsafe words.deallocate()
+    /// The stride that serves every one of `sets`, `shortest - 7` of all their literals; nil
+    /// when one is shorter than ``shortestLiteral`` (or a set is empty).
+    static func stride(of sets: [LiteralSet]) -> Int? {
+        let lengths = sets.map { $0.literals.map(\.count).min() }
+        guard !lengths.contains(nil), let shortest = lengths.compactMap({ $0 }).min(),
+            shortest >= shortestLiteral
+        else { return nil }
+        return shortest - (gramLength - 1)
     }
 
     /// Whether the 8 bytes at `offset` of `gram` may be in the table: true for every gram the
@@ -74,7 +62,7 @@ internal import CSpans
     package func mayHold(_ gram: [UInt8], at offset: Int = 0) -> Bool {
         precondition(offset >= 0 && offset + Self.gramLength <= gram.count, "a gram lies inside its bytes")
         return unsafe gram.withUnsafeBufferPointer { bytes in
-            unsafe cspans_grams_may_hold(table, bytes.baseAddress! + offset) != 0
+            unsafe cspans_grams_may_hold(table.grams, bytes.baseAddress! + offset) != 0
         }
     }
 
@@ -88,7 +76,7 @@ internal import CSpans
     {
         guard let base = bytes.baseAddress, let positions = out.baseAddress, from >= 0 else { return 0 }
         return unsafe cspans_grams_sample(
-            base.assumingMemoryBound(to: UInt8.self), bytes.count, from, stride, table, positions, out.count)
+            base.assumingMemoryBound(to: UInt8.self), bytes.count, from, stride, table.grams, positions, out.count)
     }
 
     /// How many of `bytes`' sample positions are candidates: what a scan would send to
@@ -104,6 +92,45 @@ internal import CSpans
                 from = unsafe out[n - 1] + stride
             }
         }
+    }
+}
+
+/// The kernel's table of grams (include/cspans.h, `cspans_grams`): two bitmaps in one
+/// allocation, zeroed before the grams go in, read-only once built.
+@safe final class GramTable: @unchecked Sendable {
+    private let words: UnsafeMutablePointer<UInt64>
+    /// The kernel's view of the bitmaps.
+    let grams: UnsafeMutablePointer<cspans_grams>
+
+    /// An empty table of two bitmaps, `2^firstLog` and `2^secondLog` bits (6 to 32 each).
+    init(firstLog: Int, secondLog: Int) {
+        precondition((6...32).contains(firstLog) && (6...32).contains(secondLog), "a bitmap of 2^6 to 2^32 bits")
+        let firstWords = 1 << (firstLog - 6)
+        let count = firstWords + 1 << (secondLog - 6)
+        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
+        unsafe words.initialize(repeating: 0, count: count)
+        unsafe self.words = words
+        let grams = UnsafeMutablePointer<cspans_grams>.allocate(capacity: 1)
+        unsafe grams.initialize(
+            to: cspans_grams(
+                first: words, second: words + firstWords, firstLog: UInt32(firstLog), secondLog: UInt32(secondLog)))
+        unsafe self.grams = grams
+    }
+
+    /// Adds each of `set`'s literals' first `stride` grams (every literal `stride + 7` bytes or more).
+    func add(_ set: LiteralSet, stride: Int) {
+        for literal in set.literals {
+            precondition(literal.count >= stride + SampledFilter.gramLength - 1, "a literal shorter than the stride's")
+            unsafe literal.withUnsafeBufferPointer { bytes in
+                for offset in 0..<stride { unsafe cspans_grams_add(grams, bytes.baseAddress! + offset) }
+            }
+        }
+    }
+
+    deinit {
+        unsafe grams.deinitialize(count: 1)
+        unsafe grams.deallocate()
+        unsafe words.deallocate()
     }
 }
 
@@ -136,7 +163,7 @@ extension LiteralScanner {
                 body(LiteralMatch(literal: match.literal, end: match.end + range.lowerBound))
             }
         }
-        var pending: Range<Int>?
+        var ranges = MergedRanges()
         var from = 0
         let capacity = 1024
         let positions = UnsafeMutableBufferPointer<Int>.allocate(capacity: capacity)
@@ -145,19 +172,38 @@ extension LiteralScanner {
             let n = unsafe filter.candidates(bytes, from: from, into: positions)
             for i in 0..<n {
                 let q = unsafe positions[i]
-                let range = max(0, q - stride + 1)..<min(count, q + longest)
-                // Samples ascend, and so do their ranges' starts: a range either overlaps or
-                // touches the one being built, or starts after it ends.
-                if let open = pending, range.lowerBound <= open.upperBound {
-                    pending = open.lowerBound..<max(open.upperBound, range.upperBound)
-                } else {
-                    if let open = pending { try scan(open) }
-                    pending = range
-                }
+                if let closed = ranges.add(max(0, q - stride + 1)..<min(count, q + longest)) { try scan(closed) }
             }
             guard n == capacity else { break }
             from = unsafe positions[n - 1] + stride
         }
-        if let open = pending { try scan(open) }
+        if let open = ranges.close() { try scan(open) }
+    }
+}
+
+/// The ranges around a filter's candidates, merged: each added range either overlaps or
+/// touches the one being built, and joins it, or starts after it ends, and closes it. Added in
+/// ascending order of their starts (the samples ascend, and so do their ranges' starts).
+struct MergedRanges {
+    private var open: Range<Int>?
+
+    /// Adds `range`; the range it closes (to be scanned now), if any.
+    mutating func add(_ range: Range<Int>) -> Range<Int>? {
+        guard let building = open else {
+            open = range
+            return nil
+        }
+        if range.lowerBound <= building.upperBound {
+            open = building.lowerBound..<max(building.upperBound, range.upperBound)
+            return nil
+        }
+        open = range
+        return building
+    }
+
+    /// The range still being built (to be scanned last), if any; the merger is empty again.
+    mutating func close() -> Range<Int>? {
+        defer { open = nil }
+        return open
     }
 }

@@ -21,7 +21,7 @@ extension ShareSearch {
         let scanners = try (0..<max(1, threads)).map { _ in try LiteralScanner(engine.set) }
         // The raw bytes' streams (and their differences'), one for each part of a window (``rawParts(_:threads:)``).
         let rawScanners = try ([scanner] + (1..<max(1, threads)).map { _ in try LiteralScanner(engine.set) }).map {
-            try RawStreams($0, engine: engine, differences: differences)
+            try RawStreams($0, engine: engine, differences: differences, pair: pairFilter)
         }
         // The last bytes of the window before's own (as many as the longest literal, less one):
         // what the stream of a window's first part is fed first, so that a literal across the

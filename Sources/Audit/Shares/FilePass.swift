@@ -68,7 +68,7 @@ extension ShareSearch {
         }
         var result = FileResult()
         // The raw bytes, streamed while the file is read once, and their differences.
-        let raw = try RawStreams(scanner, engine: engine, differences: differences)
+        let raw = try RawStreams(scanner, engine: engine, differences: differences, pair: pairFilter)
         try raw.begin()
         var held: [UInt8] = []
         held.reserveCapacity(size)
@@ -99,40 +99,64 @@ extension ShareSearch {
         return result
     }
 
-    /// A file's raw bytes as the deep pass streams them: through the plain needles
-    /// (``SampledStream``) and, when there are difference needles, through their byte
-    /// differences too (``DifferenceScanner``: values XORed with one byte).
+    /// A file's raw bytes as the deep pass streams them: through the plain needles and, when
+    /// there are difference needles, through their byte differences too (values XORed with one
+    /// byte). Both in one pass (``SampledPairStream``) when the search has a pair filter, else
+    /// each on its own (``SampledStream``, ``DifferenceScanner``).
     final class RawStreams {
-        private let plain: SampledStream
+        private enum Streams {
+            case paired(SampledPairStream, masked: Engine)
+            case apart(SampledStream, masked: (stream: DifferenceScanner, engine: Engine)?)
+        }
+        private let streams: Streams
         private let engine: Engine
-        private let masks: (stream: DifferenceScanner, engine: Engine)?
 
-        /// The streams over `scanner` (the plain needles') and a scanner of `differences` of their own.
-        init(_ scanner: LiteralScanner, engine: Engine, differences: Engine?) throws(PatternSearchError) {
-            plain = SampledStream(scanner, filter: engine.filter)
+        /// The streams over `scanner` (the plain needles') and a scanner of `differences` of
+        /// their own, through `pair` (a filter of both sets) when given.
+        init(
+            _ scanner: LiteralScanner, engine: Engine, differences: Engine?, pair: SampledPairFilter?
+        ) throws(PatternSearchError) {
             self.engine = engine
-            if let differences {
-                masks = (try DifferenceScanner(differences.set, filter: differences.filter), differences)
+            if let differences, let pair, pair.plain === engine.set, pair.masked === differences.set {
+                let stream = SampledPairStream(
+                    plain: scanner, masked: try LiteralScanner(differences.set), filter: pair)
+                streams = .paired(stream, masked: differences)
             } else {
-                masks = nil
+                let masks = try differences.map { engine throws(PatternSearchError) in
+                    (stream: try DifferenceScanner(engine.set, filter: engine.filter), engine: engine)
+                }
+                streams = .apart(SampledStream(scanner, filter: engine.filter), masked: masks)
             }
         }
 
         /// Starts both streams again: offsets count from 0.
         func begin() throws(PatternSearchError) {
-            try plain.begin()
-            try masks?.stream.begin()
+            switch streams {
+            case .paired(let stream, _):
+                stream.begin()
+            case .apart(let plain, let masks):
+                try plain.begin()
+                try masks?.stream.begin()
+            }
         }
 
         /// Feeds the next piece to both streams, each needle's first offset into `found` (a
         /// match's stream offset plus `offset`, the file offset where the stream started).
         func feed(_ bytes: ArraySlice<UInt8>, offset: Int = 0, into found: inout [Int: Int]) throws(PatternSearchError)
         {
-            try plain.feed(bytes)
-            ShareSearch.note(plain.take(), engine, offset: offset, into: &found)
-            if let masks {
-                try masks.stream.feed(bytes)
-                ShareSearch.note(masks.stream.take(), masks.engine, offset: offset, into: &found)
+            switch streams {
+            case .paired(let stream, let masked):
+                try stream.feed(bytes)
+                let (plainMatches, maskedMatches) = stream.take()
+                ShareSearch.note(plainMatches, engine, offset: offset, into: &found)
+                ShareSearch.note(maskedMatches, masked, offset: offset, into: &found)
+            case .apart(let plain, let masks):
+                try plain.feed(bytes)
+                ShareSearch.note(plain.take(), engine, offset: offset, into: &found)
+                if let masks {
+                    try masks.stream.feed(bytes)
+                    ShareSearch.note(masks.stream.take(), masks.engine, offset: offset, into: &found)
+                }
             }
         }
     }

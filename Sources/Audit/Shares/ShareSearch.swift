@@ -30,6 +30,10 @@ struct ShareSearch: Sendable {
     /// file's byte differences (``DifferenceScanner``) by the deep pass; nil when there are none
     /// or Hyperscan refused them (then ``engine`` holds the refusal).
     let differences: Engine?
+    /// Both sets' sampled filter in one (``SampledPairFilter``): how the deep pass streams a
+    /// file's bytes and their differences in one pass; nil when either set has a literal too
+    /// short for a filter (then each is streamed on its own).
+    let pairFilter: SampledPairFilter?
     /// The piece of a big file one thread decodes at a time (lowered by tests).
     var pieceSize = ShareSearch.defaultPieceSize
 
@@ -62,6 +66,11 @@ struct ShareSearch: Sendable {
         let (engine, differences) = Self.engines(needles)
         self.engine = engine
         self.differences = differences
+        if case .success(let plain) = engine, let differences {
+            pairFilter = SampledPairFilter(plain: plain.set, masked: differences.set)
+        } else {
+            pairFilter = nil
+        }
     }
 
     /// The plain needles' engine, and the difference needles' (``Needle/differenceOf``).

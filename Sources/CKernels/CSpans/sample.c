@@ -95,3 +95,76 @@ size_t cspans_grams_sample(const uint8_t *bytes, size_t count, size_t from, size
     return cspans_grams_sample_loop(bytes, count, from, stride, t->first, t->second, 64 - t->firstLog,
                                     64 - t->secondLog, out, capacity);
 }
+
+/// cspans_grams_sample_pair's loop, inlined like cspans_grams_sample_loop's.
+static inline __attribute__((always_inline)) size_t cspans_grams_pair_loop(const uint8_t *bytes, size_t count,
+                                                                           size_t from, size_t stride,
+                                                                           const uint64_t *first,
+                                                                           const uint64_t *second,
+                                                                           unsigned firstShift, unsigned secondShift,
+                                                                           size_t *out, size_t capacity) {
+    size_t n = 0;
+    size_t q = from;
+    // Both grams of a position: the bytes' (bit 0 of the pair) and the differences' (bit 1).
+#define CSPANS_PAIR_AT(at)                                                                                            \
+    ({                                                                                                                \
+        uint64_t word, next;                                                                                          \
+        memcpy(&word, bytes + (at), 8);                                                                               \
+        memcpy(&next, bytes + (at) + 1, 8);                                                                           \
+        cspans_gram_hit(first, second, firstShift, secondShift, word | CSPANS_GRAM_FOLD) |                            \
+            cspans_gram_hit(first, second, firstShift, secondShift, (word ^ next) | CSPANS_GRAM_FOLD) << 1;           \
+    })
+    // Positions whose difference gram lies in the buffer too (q + 9 <= count), four a round.
+    if (count >= 9) {
+        size_t last = count - 9;
+        // A round writes up to 8 entries: it runs only with room for them.
+        if (capacity >= 8 && q <= last && last - q >= 3 * stride) {
+            size_t rounds = (last - q - 3 * stride) / (4 * stride) + 1;
+            for (size_t r = 0; r < rounds; r++, q += 4 * stride) {
+                unsigned hits = CSPANS_PAIR_AT(q) | CSPANS_PAIR_AT(q + stride) << 2 |
+                                CSPANS_PAIR_AT(q + 2 * stride) << 4 | CSPANS_PAIR_AT(q + 3 * stride) << 6;
+                if (__builtin_expect(hits != 0, 0)) {
+                    for (unsigned k = 0; k < 8; k++) {
+                        if (!(hits >> k & 1)) continue;
+                        out[n++] = (q + (k >> 1) * stride) << 1 | (k & 1);
+                    }
+                    // Stop with room for a whole position's entries left, or none.
+                    if (capacity - n < 8) {
+                        if (capacity - n < 2) return n;
+                        q += 4 * stride;
+                        break;
+                    }
+                }
+            }
+        }
+        for (; q <= last; q += stride) {
+            unsigned hits = CSPANS_PAIR_AT(q);
+            if (hits & 1) out[n++] = q << 1;
+            if (hits & 2) out[n++] = q << 1 | 1;
+            if (capacity - n < 2) return n;
+            if (last - q < stride) {
+                q += stride;
+                break;
+            }
+        }
+    }
+#undef CSPANS_PAIR_AT
+    // The last position, when only its bytes' gram fits (q + 8 == count).
+    if (q + 8 == count) {
+        uint64_t word;
+        memcpy(&word, bytes + q, 8);
+        if (cspans_gram_hit(first, second, firstShift, secondShift, word | CSPANS_GRAM_FOLD)) out[n++] = q << 1;
+    }
+    return n;
+}
+
+size_t cspans_grams_sample_pair(const uint8_t *bytes, size_t count, size_t from, size_t stride, const cspans_grams *t,
+                                size_t *out, size_t capacity) {
+    if (stride == 0 || capacity < 2 || count < 8 || from > count - 8) return 0;
+    if (t->firstLog == CSPANS_GRAMS_LOG && t->secondLog == CSPANS_GRAMS_LOG) {
+        return cspans_grams_pair_loop(bytes, count, from, stride, t->first, t->second, 64 - CSPANS_GRAMS_LOG,
+                                      64 - CSPANS_GRAMS_LOG, out, capacity);
+    }
+    return cspans_grams_pair_loop(bytes, count, from, stride, t->first, t->second, 64 - t->firstLog,
+                                  64 - t->secondLog, out, capacity);
+}

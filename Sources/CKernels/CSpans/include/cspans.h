@@ -114,4 +114,16 @@ int cspans_grams_may_hold(const cspans_grams *t, const uint8_t *gram);
 size_t cspans_grams_sample(const uint8_t *bytes, size_t count, size_t from, size_t stride, const cspans_grams *t,
                            size_t *out, size_t capacity);
 
+/// cspans_grams_sample of a buffer and of its byte differences (d[i] = bytes[i] ^ bytes[i + 1])
+/// in one pass, through one table that holds both kinds' grams: at each sample position q the
+/// gram at q is looked up (q + 8 <= count), and so is the difference gram at q, the 8 bytes at q
+/// XOR the 8 bytes at q + 1 (q + 9 <= count), computed in registers (no differences are
+/// written). Each hit is one entry of `out`, `q << 1` for the bytes' gram and `q << 1 | 1` for
+/// the differences', ascending, a position's bytes entry before its differences'. A position's
+/// entries go in together: the kernel stops when fewer than 2 slots are left, and a full `out`
+/// (fewer than 2 left) means there may be more, from the last entry's position plus `stride`.
+/// Returns 0 when `stride` is 0, `capacity` under 2, or no gram starts at or after `from`.
+size_t cspans_grams_sample_pair(const uint8_t *bytes, size_t count, size_t from, size_t stride, const cspans_grams *t,
+                                size_t *out, size_t capacity);
+
 #endif
