@@ -68,6 +68,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case aKeepsROT13Passphrases = "a-keeps-rot13-passphrases"
     case aKeepsBackwardsPassphrases = "a-keeps-backwards-passphrases"
     case aKeepsEBCDICPassphrases = "a-keeps-ebcdic-passphrases"
+    case aKeepsOdCharsPassphrases = "a-keeps-od-c-passphrases"
     case aKeepsRawDeflatePassphrases = "a-keeps-raw-deflate-passphrases"
     case aKeepsXoredPassphrases = "a-keeps-xored-passphrases"
     case aKeepsEscapedPassphrase = "a-keeps-escaped-passphrase"
@@ -110,6 +111,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case bKeepsSeedbBase85 = "b-keeps-seedb-base85"
     case bKeepsSeedbOctalDump = "b-keeps-seedb-octal-dump"
     case bKeepsSeedbOd = "b-keeps-seedb-od"
+    case bKeepsSeedbOdChars = "b-keeps-seedb-od-c"
     case bothKeepGzippedShares = "both-keep-gzipped-shares"
     // A site keeps a share in a file-system blind spot.
     case aNamesFileByPassphrase = "a-names-file-by-passphrase"
@@ -314,6 +316,10 @@ extension Fault {
             Spec("site A keeps each passphrase written backwards", .afterMint, [.siteA], kept: .backwards)
         case .aKeepsEBCDICPassphrases:
             Spec("site A keeps its passphrase log in EBCDIC", .afterMint, [.siteA], kept: .ebcdic)
+        case .aKeepsOdCharsPassphrases:
+            Spec(
+                "site A keeps its passphrase log as a character dump (od -c), each character in four columns",
+                .afterMint, [.siteA], kept: .odChars)
         case .aKeepsRawDeflatePassphrases:
             Spec(
                 "site A keeps its passphrase log as a raw deflate stream, with no header or magic", .afterMint,
@@ -452,6 +458,10 @@ extension Fault {
             Spec(
                 "site B keeps its seedb as plain od's octal 2-byte words, one byte off their boundary",
                 .afterMint, [.siteB, .exposure], kept: .od)
+        case .bKeepsSeedbOdChars:
+            Spec(
+                "site B keeps its seedb as a character dump (od -c): octal, characters and C escapes",
+                .afterMint, [.siteB, .exposure], kept: .seedbOdChars)
         case .bothKeepGzippedShares:
             Spec(
                 "site A gzips its passphrases and site B its seedb, each left in its folder (later statements list them)",

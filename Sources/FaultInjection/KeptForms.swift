@@ -27,6 +27,8 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case ebcdic
     /// The passphrase log with every byte XORed with one key byte (0x2A).
     case xoredText = "xored-text"
+    /// The passphrase log as `od -c` writes it: octal offsets, each character in four columns.
+    case odChars = "od-chars"
     // Passphrases in containers (site A).
     case gzip, zlib, xz, bzip2, zstd, zip, tar
     case tarGzip = "tar-gzip"
@@ -84,6 +86,9 @@ package enum KeptForm: String, CaseIterable, Sendable {
     /// One byte and then the batch's seedb as plain `od` writes it (6-digit octal 2-byte
     /// words, low byte first on this machine): each value starts in the middle of a word.
     case od
+    /// The batch's seedb end to end as `od -c` writes it: most bytes in octal, the rest as
+    /// characters and C escapes (`\n`, `\0`), four columns each.
+    case seedbOdChars = "seedb-od-chars"
     case split = "split-across-files"
     case seedbGzip = "seedb-gzip"
     // Encrypted keys (site B).
@@ -101,7 +106,8 @@ package enum KeptForm: String, CaseIterable, Sendable {
     package var party: Party {
         switch self {
         case .utf16le, .utf16be, .utf32le, .utf32be, .withoutDashes, .lowerCase, .bare, .jsonEscapes, .mixedCase,
-            .quotedPrintableText, .rot13, .backwards, .ebcdic, .xoredText, .gzip, .zlib, .xz, .bzip2, .zstd, .zip,
+            .quotedPrintableText, .rot13, .backwards, .ebcdic, .xoredText, .odChars, .gzip, .zlib, .xz, .bzip2, .zstd,
+            .zip,
             .tar, .tarGzip, .nested, .rawDeflate, .sqliteUTF16, .zlibBehindDecoys, .acrossWindow, .gzipAtOffset,
             .misalignedBase64, .bomb:
             .siteA
@@ -141,6 +147,7 @@ extension Injector {
         case .lowerCase: try put(Array(lines.lowercased().utf8))
         case .rot13: try put(try tool("tr", ["A-Za-z", "N-ZA-Mn-za-m"], input: text))
         case .xoredText: try put(text.map { $0 ^ 0x2A })
+        case .odChars: try put(try tool("od", ["-c"], input: text))
         case .ebcdic:
             try put(
                 try python(
@@ -223,7 +230,7 @@ extension Injector {
             .base32,
             .base32Lower,
             .base58, .xxd, .hexdump, .hexPairs, .urlEncoded, .quotedPrintable, .latin1Text, .uuencoded,
-            .ascii85, .base85, .octalDump, .od:
+            .ascii85, .base85, .octalDump, .od, .seedbOdChars:
             try put(try seedbForm(form, batch: batch))
         case .seedbGzip:
             try put(try python(Self.compressor(.gzip), input: try seeds(batch).flatMap { $0.1.revealedBytes() }))
@@ -359,6 +366,7 @@ extension Injector {
                 """, input: seeds.flatMap(\.1))
         case .octalDump: return try tool("od", ["-b"], input: seeds.flatMap(\.1))
         case .od: return try tool("od", [], input: [0x01] + seeds.flatMap(\.1))
+        case .seedbOdChars: return try tool("od", ["-c"], input: seeds.flatMap(\.1))
         default: return []
         }
     }

@@ -16,6 +16,7 @@ import Testing
         .aKeepsROT13Passphrases: .rot13,
         .aKeepsBackwardsPassphrases: .backwards,
         .aKeepsEBCDICPassphrases: .ebcdic,
+        .aKeepsOdCharsPassphrases: .odChars,
         .aKeepsRawDeflatePassphrases: .rawDeflate,
         .aKeepsEscapedPassphrase: .jsonEscapes,
         .aKeepsGzippedPassphrase: .gzip,
@@ -58,11 +59,12 @@ import Testing
         .bKeepsSeedbBase85: .base85,
         .bKeepsSeedbOctalDump: .octalDump,
         .bKeepsSeedbOd: .od,
+        .bKeepsSeedbOdChars: .seedbOdChars,
     ]
 
     @Test("each deep-search fault keeps its share in its recorded form, and no other fault keeps one")
     func keptFormsAreTheRecordedOnes() {
-        #expect(Self.keptForms.count == 49)
+        #expect(Self.keptForms.count == 51)
         for fault in Fault.allCases {
             #expect(
                 fault.keptForm == Self.keptForms[fault],
