@@ -10,7 +10,7 @@ import Foundation
 ///     BENCH_SIZES=512,4096  the extra batch sizes when BENCH_FULL=1
 ///     BENCH_OUT=bench/results.json
 ///     BENCH_BIN=dir         where the release executables are (default: next to this one)
-///     BENCH_KEEP=1          keep the temporary ceremony folders
+///     BENCH_KEEP=1          keep the temporary ceremony folders and the share search's data
 ///     BENCH_ONLY=sites      every figure but the audit and the share search
 ///     BENCH_ONLY=site       site B alone (SiteBOnlyBench.swift), printed, no file written;
 ///                           BENCH_BASELINE_BIN=dir adds that build's key-site, alternating

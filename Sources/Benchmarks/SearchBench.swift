@@ -242,7 +242,7 @@ enum SearchBench {
                     },
                     childSeconds: child.mapValues { Summary($0, unit: "s") }, peakMemoryMiB: peak, hits: hits,
                     grepNeedles: grepLiterals.count))
-            try? FileManager.default.removeItem(at: file)
+            if !c.keep { try? FileManager.default.removeItem(at: file) }
         }
 
         let all = c.cores
@@ -283,7 +283,7 @@ enum SearchBench {
     static func run(configuration c: Configuration) throws -> [TargetCheck] {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("bip38-search-bench-\(getpid())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        defer { if !c.keep { try? FileManager.default.removeItem(at: scratch) } }
         let figures = try measure(configuration: c, scratch: scratch, runs: c.runs)
         let table = render(figures)
         print(table)
