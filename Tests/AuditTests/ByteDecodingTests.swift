@@ -86,6 +86,22 @@ import Testing
         }
     }
 
+    @Test("the byte predicates are the alphabets, for every byte value")
+    func predicatesOfEveryByte() {
+        let base64 = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_".utf8)
+        let hex = Array("0123456789abcdef".utf8)
+        for value in 0...255 {
+            let b = UInt8(value)
+            #expect(Decoding.isBase64Byte(b) == base64.contains(b), "base64 \(value)")
+            let digit = hex.firstIndex(of: b) ?? hex.firstIndex(of: Array(String(UnicodeScalar(b)).lowercased().utf8)[0])
+            #expect(Decoding.hexValue(b) == digit.map(UInt8.init), "hex value \(value)")
+            #expect(Decoding.isHexByte(b) == (digit != nil), "hex digit \(value)")
+            // The class table the kernels' callers read agrees with the predicates.
+            #expect((Decoding.byteClasses[value] & 1 != 0) == base64.contains(b), "class \(value)")
+            #expect((Decoding.byteClasses[value] & 2 != 0) == (digit != nil), "class \(value)")
+        }
+    }
+
     @Test("hex decodes as [UInt8](hexString:) on seeded random digits, odd lengths and foreign bytes")
     func hexMatchesHexString() {
         var random = SeededRandom(seed: 99)

@@ -54,13 +54,20 @@ extension Decoding {
         }
     }
 
+    // The three predicates below are arithmetic, not table look-ups: the decoders call them on
+    // every byte of a text region, and a static table costs a lazy-global check and a bounds
+    // check each time (Docs/Performance.md, "Dense text").
+
     /// Whether `b` is in the base64 alphabet (standard or URL-safe).
-    @inline(__always) static func isBase64Byte(_ b: UInt8) -> Bool { classes[Int(b)] & 1 != 0 }
+    @inline(__always) static func isBase64Byte(_ b: UInt8) -> Bool {
+        (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10 || b == 0x2B || b == 0x2F || b == 0x2D || b == 0x5F
+    }
 
     /// The value of a hex digit (either case), or nil.
     @inline(__always) static func hexValue(_ b: UInt8) -> UInt8? {
-        let value = hexValues[Int(b)]
-        return value == 0xFF ? nil : value
+        if b &- 0x30 < 10 { return b &- 0x30 }
+        let letter = (b | 0x20) &- 0x61
+        return letter < 6 ? letter + 10 : nil
     }
 
     /// Whether `b` is an ASCII letter or digit.
@@ -69,7 +76,7 @@ extension Decoding {
     }
 
     /// Whether `b` is a hex digit (either case).
-    @inline(__always) static func isHexByte(_ b: UInt8) -> Bool { classes[Int(b)] & 2 != 0 }
+    @inline(__always) static func isHexByte(_ b: UInt8) -> Bool { b &- 0x30 < 10 || (b | 0x20) &- 0x61 < 6 }
 
     /// Unpadded base64 (standard or URL-safe, mixed) decoded as Foundation's
     /// `Data(base64Encoded:)` decodes it once padded to a multiple of 4: nil when a character
