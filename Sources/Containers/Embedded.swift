@@ -70,7 +70,7 @@ extension Containers {
     /// eight for the kernel's fast path) and whose pair `bytes[i] bytes[i + 1]` is in `pairs`
     /// (a table of 65,536 entries, `a << 8 | b` set for the pair `a b`), ascending, to `visit`:
     /// `cspans_pair_positions`, which looks at 32 positions at a time by their nibbles.
-    static func pairPositions(
+    package static func pairPositions(
         _ bytes: [UInt8], in range: Range<Int>?, firsts: [UInt8], pairs: [UInt8], _ visit: (Int) -> Void
     ) {
         let count = bytes.count

@@ -93,7 +93,8 @@ import Testing
         for value in 0...255 {
             let b = UInt8(value)
             #expect(Decoding.isBase64Byte(b) == base64.contains(b), "base64 \(value)")
-            let digit = hex.firstIndex(of: b) ?? hex.firstIndex(of: Array(String(UnicodeScalar(b)).lowercased().utf8)[0])
+            let digit =
+                hex.firstIndex(of: b) ?? hex.firstIndex(of: Array(String(UnicodeScalar(b)).lowercased().utf8)[0])
             #expect(Decoding.hexValue(b) == digit.map(UInt8.init), "hex value \(value)")
             #expect(Decoding.isHexByte(b) == (digit != nil), "hex digit \(value)")
             // The class table the kernels' callers read agrees with the predicates.

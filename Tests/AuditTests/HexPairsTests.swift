@@ -136,4 +136,78 @@ struct HexPairsTests {
         #expect(pairs.map(\.1) == [key])
         #expect(derived.contains { $0.0.hasPrefix("escaped@") && $0.1.firstRange(of: key) != nil })
     }
+
+    /// The decoder as it was before the pair kernel found its starts: every byte looked at.
+    /// What the kernel's version must give, on any text.
+    static func hexPairsByteByByte(_ b: [UInt8]) -> [(Int, [UInt8])] {
+        let separators: Set<UInt8> = [0x3A, 0x20, 0x2D, 0x2C, 0x09]
+        func pair(_ at: Int, _ end: Int) -> UInt8? {
+            guard at + 2 <= end, let high = Decoding.hexValue(b[at]), let low = Decoding.hexValue(b[at + 1]),
+                at + 2 == end || !Decoding.isHexByte(b[at + 2])
+            else { return nil }
+            return high << 4 | low
+        }
+        func blanks(_ from: Int, _ end: Int) -> Int {
+            var k = from
+            while k < end && (b[k] == 0x20 || b[k] == 0x09) { k += 1 }
+            return k
+        }
+        var out: [(Int, [UInt8])] = []
+        for region in Decoding.textRegions(b) {
+            let end = region.upperBound
+            var i = region.lowerBound
+            while i + 5 <= end {
+                let separator = b[i + 2]
+                guard separators.contains(separator), i == region.lowerBound || !Decoding.isHexByte(b[i - 1]),
+                    let first = pair(i, end)
+                else {
+                    i += 1
+                    continue
+                }
+                var values = [first]
+                var next = i + 2
+                while true {
+                    var k = next
+                    if k < end && b[k] == separator { k += 1 }
+                    k = blanks(k, end)
+                    if k < end && (b[k] == 0x0A || b[k] == 0x0D) {
+                        if b[k] == 0x0D { k += 1 }
+                        if k < end && b[k] == 0x0A { k += 1 }
+                        k = blanks(k, end)
+                    }
+                    guard k > next, let value = pair(k, end) else { break }
+                    values.append(value)
+                    next = k + 2
+                }
+                if values.count >= Decoding.pairRunMinimum { out.append((i, values)) }
+                i = values.count > 1 ? next : i + 1
+            }
+        }
+        return out
+    }
+
+    @Test("the kernel's starts give the runs a byte-by-byte look gives, on text thick with pairs", arguments: 1...8)
+    func sameAsByteByByte(seed: UInt64) {
+        var random = SeededRandom(seed: seed)
+        // Hex digits, every separator, blanks, line breaks and a letter, in runs and alone.
+        let alphabet = Array("0123456789abcdefABCDEF::--,,  \t\n\r\nxg".utf8)
+        var text: [UInt8] = []
+        while text.count < 20_000 {
+            if Bool.random(using: &random) {
+                let separator = [":", " ", "-", ", ", "\t"][Int.random(in: 0..<5, using: &random)]
+                let groups = (0..<Int.random(in: 1...20, using: &random)).map { _ in
+                    String(format: "%02x", UInt8.random(in: 0...255, using: &random))
+                }
+                text += Array((groups.joined(separator: separator) + (Bool.random(using: &random) ? "\n  " : " ")).utf8)
+            } else {
+                text += (0..<Int.random(in: 1...12, using: &random)).map { _ in alphabet.randomElement(using: &random)!
+                }
+            }
+        }
+        let got = Decoding.hexPairs(text)
+        let reference = Self.hexPairsByteByByte(text)
+        #expect(reference.count > 50)
+        #expect(got.map(\.0) == reference.map(\.0))
+        #expect(got.map(\.1) == reference.map(\.1))
+    }
 }

@@ -1,3 +1,5 @@
+import Containers
+
 /// Two text forms of bytes that no needle and no other decoder reads: two-digit hex groups
 /// between separators (`9b:6c:ad`, as `openssl ec -text` and `bytes.hex(":")` print a key;
 /// `9b 6c ad`, `9B-6C-AD`, `9b, 6c`), and percent or quoted-printable escapes (`%9B%6Cl%AD`,
@@ -7,10 +9,20 @@ extension Decoding {
     /// The fewest bytes a run of hex pairs or of escapes must give to be a source.
     static let pairRunMinimum = 8
 
-    /// The bytes that may follow a hex pair inside a run of pairs.
-    @inline(__always) private static func isPairSeparator(_ b: UInt8) -> Bool {
-        b == 0x3A || b == 0x20 || b == 0x2D || b == 0x2C || b == 0x09
-    }
+    /// The bytes that may follow a hex pair inside a run of pairs: `:`, space, `-`, `,` and tab.
+    private static let pairSeparators: [UInt8] = [0x09, 0x20, 0x2C, 0x2D, 0x3A]
+
+    /// The pair kernel's table of a separator and what may follow it in a run of two pairs or
+    /// more (a hex digit, a blank, a line break): where ``hexPairs(_:regions:)`` looks.
+    private static let separatorPairs: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 1 << 16)
+        for separator in pairSeparators {
+            for next in 0...255 where isHexByte(UInt8(next)) || [0x09, 0x20, 0x0A, 0x0D].contains(next) {
+                table[Int(separator) << 8 | next] = 1
+            }
+        }
+        return table
+    }()
 
     /// Runs of at least ``pairRunMinimum`` two-digit hex groups (either case) in the text
     /// regions, each with the offset of its first digit. Between two groups stands one
@@ -35,18 +47,21 @@ extension Decoding {
             }
             for region in regions {
                 let end = region.upperBound
-                var i = region.lowerBound
-                while i + 5 <= end {
-                    // The cheap test first: most bytes are not two places before a separator.
+                // Where a run may start: two places before a separator that a hex digit, a blank
+                // or a line break follows (what a second pair needs), found by the pair kernel.
+                var starts: [Int] = []
+                Containers.pairPositions(
+                    bytes, in: region.lowerBound + 2..<max(region.lowerBound + 2, end - 2),
+                    firsts: pairSeparators, pairs: separatorPairs
+                ) { starts.append($0 - 2) }
+                var next = region.lowerBound
+                for i in starts where i >= next {
+                    guard isHexByte(b[i + 1]), isHexByte(b[i]), i == region.lowerBound || !isHexByte(b[i - 1]),
+                        let first = pair(i, end)
+                    else { continue }
                     let separator = b[i + 2]
-                    guard isPairSeparator(separator), isHexByte(b[i + 1]), isHexByte(b[i]),
-                        i == region.lowerBound || !isHexByte(b[i - 1]), let first = pair(i, end)
-                    else {
-                        i += 1
-                        continue
-                    }
                     var values = [first]
-                    var next = i + 2
+                    next = i + 2
                     while true {
                         var k = next
                         if k < end && b[k] == separator { k += 1 }
@@ -61,7 +76,7 @@ extension Decoding {
                         next = k + 2
                     }
                     if values.count >= pairRunMinimum { out.append((i, values)) }
-                    i = values.count > 1 ? next : i + 1
+                    if values.count == 1 { next = i + 1 }
                 }
             }
             return out
