@@ -108,8 +108,9 @@ int cspans_grams_may_hold(const cspans_grams *t, const uint8_t *gram);
 /// The sample positions q = from, from + stride, from + 2 stride, ... of `bytes[0..<count]`
 /// whose gram (the 8 bytes at q, q + 8 <= count) may be in the table, ascending, into `out`:
 /// at most `capacity` of them, their number returned. A full `out` means there may be more:
-/// the caller goes on from the last one plus `stride`. Four samples a round, each sample's two
-/// bits looked up and ANDed without a branch; the round branches only on a hit. Returns 0 when
+/// the caller goes on from the last one plus `stride`. Four samples a round, each sample's bit
+/// in the first bitmap looked up without a branch; the round branches only when one is set,
+/// and then looks up their second bits. Returns 0 when
 /// `stride` or `capacity` is 0, or no gram starts at or after `from`.
 size_t cspans_grams_sample(const uint8_t *bytes, size_t count, size_t from, size_t stride, const cspans_grams *t,
                            size_t *out, size_t capacity);
