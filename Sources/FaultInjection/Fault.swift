@@ -112,6 +112,8 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case bKeepsSeedbOctalDump = "b-keeps-seedb-octal-dump"
     case bKeepsSeedbOd = "b-keeps-seedb-od"
     case bKeepsSeedbOdChars = "b-keeps-seedb-od-c"
+    case bKeepsSeedbOdDecimalWords = "b-keeps-seedb-od-u4"
+    case bKeepsSeedbOdLongWords = "b-keeps-seedb-od-d8"
     case bothKeepGzippedShares = "both-keep-gzipped-shares"
     // A site keeps a share in a file-system blind spot.
     case aNamesFileByPassphrase = "a-names-file-by-passphrase"
@@ -462,6 +464,14 @@ extension Fault {
             Spec(
                 "site B keeps its seedb as a character dump (od -c): octal, characters and C escapes",
                 .afterMint, [.siteB, .exposure], kept: .seedbOdChars)
+        case .bKeepsSeedbOdDecimalWords:
+            Spec(
+                "site B keeps its seedb as od's unsigned decimal 4-byte words (od -t u4), one byte off their boundary",
+                .afterMint, [.siteB, .exposure], kept: .seedbOdDecimalWords)
+        case .bKeepsSeedbOdLongWords:
+            Spec(
+                "site B keeps its seedb as od's signed decimal 8-byte words (od -t d8)", .afterMint,
+                [.siteB, .exposure], kept: .seedbOdLongWords)
         case .bothKeepGzippedShares:
             Spec(
                 "site A gzips its passphrases and site B its seedb, each left in its folder (later statements list them)",

@@ -98,7 +98,8 @@ extension Injector {
             .bKeepsSeedbSpacedDecimal,
             .bKeepsSeedbHexPairs, .bKeepsSeedbURLEncoded, .bKeepsSeedbQuotedPrintable, .bKeepsSeedbLatin1JSON,
             .bKeepsSeedbLatin1Text, .bKeepsSeedbUUencoded, .bKeepsSeedbAscii85, .bKeepsSeedbBase85,
-            .bKeepsSeedbOctalDump, .bKeepsSeedbOd, .bKeepsSeedbOdChars, .aKeepsOdCharsPassphrases:
+            .bKeepsSeedbOctalDump, .bKeepsSeedbOd, .bKeepsSeedbOdChars, .aKeepsOdCharsPassphrases,
+            .bKeepsSeedbOdDecimalWords, .bKeepsSeedbOdLongWords:
             if let form = fault.keptForm { try keep(form, batch: batch) }
         case .bothKeepGzippedShares:
             try keep(.gzip, batch: batch)

@@ -89,6 +89,11 @@ package enum KeptForm: String, CaseIterable, Sendable {
     /// The batch's seedb end to end as `od -c` writes it: most bytes in octal, the rest as
     /// characters and C escapes (`\n`, `\0`), four columns each.
     case seedbOdChars = "seedb-od-chars"
+    /// One byte and then the batch's seedb as `od -t u4` writes it: unsigned decimal 4-byte
+    /// words, low byte first, each value starting one byte into a word.
+    case seedbOdDecimalWords = "seedb-od-u4"
+    /// The batch's seedb as `od -t d8` writes it: signed decimal 8-byte words.
+    case seedbOdLongWords = "seedb-od-d8"
     case split = "split-across-files"
     case seedbGzip = "seedb-gzip"
     // Encrypted keys (site B).
@@ -230,7 +235,7 @@ extension Injector {
             .base32,
             .base32Lower,
             .base58, .xxd, .hexdump, .hexPairs, .urlEncoded, .quotedPrintable, .latin1Text, .uuencoded,
-            .ascii85, .base85, .octalDump, .od, .seedbOdChars:
+            .ascii85, .base85, .octalDump, .od, .seedbOdChars, .seedbOdDecimalWords, .seedbOdLongWords:
             try put(try seedbForm(form, batch: batch))
         case .seedbGzip:
             try put(try python(Self.compressor(.gzip), input: try seeds(batch).flatMap { $0.1.revealedBytes() }))
@@ -367,6 +372,8 @@ extension Injector {
         case .octalDump: return try tool("od", ["-b"], input: seeds.flatMap(\.1))
         case .od: return try tool("od", [], input: [0x01] + seeds.flatMap(\.1))
         case .seedbOdChars: return try tool("od", ["-c"], input: seeds.flatMap(\.1))
+        case .seedbOdDecimalWords: return try tool("od", ["-t", "u4"], input: [0x01] + seeds.flatMap(\.1))
+        case .seedbOdLongWords: return try tool("od", ["-t", "d8"], input: seeds.flatMap(\.1))
         default: return []
         }
     }

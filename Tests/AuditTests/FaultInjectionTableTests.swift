@@ -60,11 +60,13 @@ import Testing
         .bKeepsSeedbOctalDump: .octalDump,
         .bKeepsSeedbOd: .od,
         .bKeepsSeedbOdChars: .seedbOdChars,
+        .bKeepsSeedbOdDecimalWords: .seedbOdDecimalWords,
+        .bKeepsSeedbOdLongWords: .seedbOdLongWords,
     ]
 
     @Test("each deep-search fault keeps its share in its recorded form, and no other fault keeps one")
     func keptFormsAreTheRecordedOnes() {
-        #expect(Self.keptForms.count == 51)
+        #expect(Self.keptForms.count == 53)
         for fault in Fault.allCases {
             #expect(
                 fault.keptForm == Self.keptForms[fault],
