@@ -89,6 +89,7 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case bKeepsSeedbBase58 = "b-keeps-seedb-base58"
     case bKeepsSeedbXxd = "b-keeps-seedb-xxd"
     case bSplitsSeedb = "b-splits-seedb"
+    case bSplitsSeedbAcrossFolders = "b-splits-seedb-across-folders"
     case bKeepsUTF16Key = "b-keeps-utf16-key"
     case bKeepsKeySecretBytes = "b-keeps-key-secret-bytes"
     case bKeepsFaceSheet = "b-keeps-face-sheet"
@@ -381,6 +382,10 @@ extension Fault {
             Spec("site B keeps an xxd dump of every seedb", .afterMint, [.siteB, .exposure], kept: .xxd)
         case .bSplitsSeedb:
             Spec("site B keeps each seedb's hex split over two files", .afterMint, [.siteB, .exposure], kept: .split)
+        case .bSplitsSeedbAcrossFolders:
+            Spec(
+                "site B keeps each seedb's hex split over two files in two folders, no two of them neighbours",
+                .afterMint, [.siteB, .exposure], kept: .splitAcrossFolders)
         case .bKeepsUTF16Key:
             Spec("site B keeps every encrypted key as UTF-16LE text", .afterMint, [.siteB, .exposure], kept: .keyUTF16)
         case .bKeepsKeySecretBytes:

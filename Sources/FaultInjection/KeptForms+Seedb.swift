@@ -5,7 +5,8 @@ import Foundation
 
 extension Injector {
     /// Writes batch `batch`'s seedb as `name` in `site` in the form `form`, or for
-    /// `split-across-files` as two files a card (`kept/seedb-SERIAL.1` and `.2`).
+    /// `split-across-files` as two files a card (`kept/seedb-SERIAL.1` and `.2`), for
+    /// `split-across-folders` as two files a card in two folders.
     func keepSeedb(_ form: KeptForm, batch: Int, site: URL, name: String) throws {
         func put(_ data: [UInt8]) throws { try write(site, name, Data(data)) }
         switch form {
@@ -27,6 +28,13 @@ extension Injector {
                 let cut = hex.index(hex.startIndex, offsetBy: 20)
                 try write(site, "kept/seedb-\(serial).1", Data("notes \(hex[..<cut])".utf8))
                 try write(site, "kept/seedb-\(serial).2", Data("\(hex[cut...]) end\n".utf8))
+            }
+        case .splitAcrossFolders:
+            for (serial, seedb) in try seeds(batch) {
+                let hex = seedb.revealedHex()
+                let cut = hex.index(hex.startIndex, offsetBy: 28)
+                try write(site, "kept/notes/\(serial).txt", Data("notes \(hex[..<cut])".utf8))
+                try write(site, "kept/spool/\(serial).txt", Data("\(hex[cut...]) end\n".utf8))
             }
         default: try put(try seedbForm(form, batch: batch))
         }

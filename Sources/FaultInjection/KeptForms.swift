@@ -94,6 +94,9 @@ package enum KeptForm: String, CaseIterable, Sendable {
     /// The batch's seedb as `od -t d8` writes it: signed decimal 8-byte words.
     case seedbOdLongWords = "seedb-od-d8"
     case split = "split-across-files"
+    /// Each seedb's hex cut in two, the first part ending a file in one folder and the rest
+    /// starting a file in another (`kept/notes/` and `kept/spool/`): no two of them neighbours.
+    case splitAcrossFolders = "split-across-folders"
     case seedbGzip = "seedb-gzip"
     // Encrypted keys (site B).
     case keyUTF16 = "key-utf16"
@@ -148,7 +151,7 @@ extension Injector {
         case .decimal, .byteArray, .spaced, .hex0x, .hex0xList, .littleEndianHex, .reversed, .bitReversed, .xored,
             .base32, .base32Lower, .base58, .xxd, .hexdump, .hexPairs, .urlEncoded, .quotedPrintable, .latin1JSON,
             .latin1Text, .uuencoded, .ascii85, .base85, .octalDump, .od, .seedbOdChars, .seedbOdDecimalWords,
-            .seedbOdLongWords, .split, .seedbGzip:
+            .seedbOdLongWords, .split, .splitAcrossFolders, .seedbGzip:
             try keepSeedb(form, batch: batch, site: site, name: name)
         case .keyUTF16, .keyBase58, .keySecretBytes, .faceSheet, .faceSheetInBinary:
             try keepKey(form, batch: batch, site: site, name: name)

@@ -173,6 +173,10 @@ extension ShareSearch {
                 < (b.deletingLastPathComponent().path, b.lastPathComponent)
         }
         var previous: (url: URL, display: String, tail: [UInt8])?
+        // Every readable file's ends, and the neighbours' pairs (indices into `ends`) the join
+        // search below reads, for the splits between any two files (``splitsAcross(_:skip:)``).
+        var ends: [FileEnds] = []
+        var neighbours = Set<[Int]>()
         for index in ordered {
             let entry = entries[index]
             guard let pass = all[index]?.pass, let head = pass.head, let tail = pass.tail else {
@@ -197,8 +201,22 @@ extension ShareSearch {
                 out.derived += scan(before.tail + head, file: name).filter {
                     isNew($0, files: [before.display, entry.display])
                 }
+                neighbours.insert([ends.count - 1, ends.count])
             }
             previous = (entry.url, entry.display, tail)
+            ends.append(FileEnds(display: entry.display, head: head, tail: tail))
+        }
+        if let reason = Self.splitsUnsearched(ends.count) {
+            out.incomplete.append((layout.relative(folder), reason))
+        }
+        var splits = Set<String>()
+        for hit in splitsAcross(ends, skip: neighbours) {
+            let parts = hit.file.components(separatedBy: " + ")
+            // One hit for each needle and pair.
+            guard isNew(hit, files: parts), splits.insert("\(hit.serial) \(hit.name) \(hit.file)").inserted else {
+                continue
+            }
+            out.derived.append(hit)
         }
         return out
     }
