@@ -38,7 +38,7 @@ extension Decoding {
     }
 
     /// Runs of `od -c` or `od -a` dump lines in the text regions, decoded, each with the offset
-    /// of its first line; a run gives at least ``octalRunMinimum`` bytes.
+    /// of its first line; a run gives at least ``octalRunMinimum`` bytes other than spaces.
     ///
     /// A dump line starts its text line and ends at its line break (`\n` or `\r\n`). With an
     /// offset column it starts with 6 or more hex digits (`-Ao`, `-Ad` and `-Ax` all fit), its
@@ -66,8 +66,10 @@ extension Decoding {
             // Whether a field of the run is a character, an escape or a name: a run of octal
             // fields alone is an `od -b` dump, which ``octalDumps(_:regions:)`` reads.
             var characters = false
+            // A run gives ``octalRunMinimum`` bytes other than spaces: lines of blanks that
+            // end in a `\\` or a `*` (a C macro's continuations, a comment's margin) are none.
             func flush() {
-                if run.count >= octalRunMinimum && characters { out.append((runStart, run)) }
+                if characters && run.count(where: { $0 != 0x20 }) >= octalRunMinimum { out.append((runStart, run)) }
                 run = []
                 characters = false
             }
