@@ -213,17 +213,22 @@ import Testing
             planted.plain += wholePlain.count
             planted.masked += wholeMasked.count
             let stream = SampledPairStream(plain: plain, masked: masked, filter: filter)
+            // The stream the pair replaces: its masked matches, piece by piece, are the pair's.
+            let apart = try DifferenceScanner(maskedSet, filter: SampledFilter(maskedSet))
             for _ in 0..<4 {
                 // Each feed's size its own: tiny, about a join's, or long.
                 let most = [1, 3, filter.stride, 2 * max(plainSet.longest, maskedSet.longest), 1 << 14][
                     Int.random(in: 0...4, using: &random)]
                 stream.begin()
+                try apart.begin()
                 var got: (plain: [LiteralMatch], masked: [LiteralMatch]) = ([], [])
                 var at = 0
                 while at < bytes.count {
                     let next = min(bytes.count, at + Int.random(in: 1...most, using: &random))
                     try stream.feed(bytes[at..<next])
+                    try apart.feed(bytes[at..<next])
                     let found = stream.take()
+                    #expect(Self.sorted(found.masked) == Self.sorted(apart.take()), "the piece at \(at)")
                     got.plain += found.plain
                     got.masked += found.masked
                     at = next
