@@ -218,8 +218,13 @@ struct CharDumpDifferentialTests {
             let read = Array(bytes[skip..<(limit.map { skip + $0 } ?? bytes.count)])
             let expected = Self.expected(
                 read, width: width, verbose: verbose, offsets: radix != "-An", named: type == "-a")
-            let runs = Decoding.charDumps(Array(real.stdout.utf8))
-            #expect(runs.map(\.bytes) == expected, "od \(arguments)\n\(real.stdout)")
+            // Inside a log, its lines ended by CRLF or LF.
+            let prefix = "2026-12-03T12:00:00Z kept:\n"
+            let crlf = Bool.random(using: &random)
+            let dump = crlf ? real.stdout.replacingOccurrences(of: "\n", with: "\r\n") : real.stdout
+            let runs = Decoding.charDumps(Array((prefix + dump + "done\n").utf8))
+            #expect(runs.map(\.bytes) == expected, "od \(arguments) crlf \(crlf)\n\(real.stdout)")
+            if radix != "-An" && !expected.isEmpty { #expect(runs.first?.at == prefix.utf8.count) }
         }
     }
 
