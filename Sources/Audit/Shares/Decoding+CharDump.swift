@@ -48,7 +48,10 @@ extension Decoding {
     /// line of space fields alone (od writes 16 spaces so) is a dump line when it has an offset
     /// or holds as many fields as the run it goes on; else it is a blank line. The lines of a run follow each other; a `*` line
     /// (od's mark that the line before it repeats) and an offset alone (od's last line, the
-    /// dump's length) give no bytes and do not end a run, as in ``octalDumps(_:regions:)``.
+    /// dump's length) give no bytes and do not end a run, as in ``octalDumps(_:regions:)``. With
+    /// another type (`od -c -tx1`, `od -tx1z -c`), a line of offset or blanks, hex digits and
+    /// blanks (and `-tx1z`'s `>...<`) between a run's lines ends none, and a line that starts with
+    /// blanks as wide as the offset of the line before is read as if it had that offset.
     /// Every line of a run holds as many fields as its first, but its last, which may hold
     /// fewer; a run starts with an offset, or with 2 fields or more (`od -An -w1`'s lines of
     /// one field, like code's `   }`, start none).
@@ -95,6 +98,11 @@ extension Decoding {
                 line.removeAll(keepingCapacity: true)
                 lineCharacters = false
                 var i = p
+                // With other types (`od -tx1 -c`), a line after an offset's has its blanks in
+                // the offset's place: as if it had that offset.
+                let blanked =
+                    offsetWidth > 0 && p + offsetWidth < end && (p..<p + offsetWidth + 1).allSatisfy { b[$0] == 0x20 }
+                if blanked { i += offsetWidth }
                 if b[p] != 0x20 {
                     if b[p] == UInt8(ascii: "*") {
                         return (p + 1..<end).allSatisfy { b[$0] == 0x20 || b[$0] == 0x09 } ? (false, true, false) : nil
@@ -114,12 +122,23 @@ extension Decoding {
                 guard i > p, (i..<end).allSatisfy({ b[$0] == 0x20 }) else { return nil }
                 // An offset and blanks fewer than a field: the offset alone.
                 if line.isEmpty { return (true, true, false) }
-                return (b[p] != 0x20, false, shown)
+                return (b[p] != 0x20 || blanked, false, shown)
+            }
+            /// Whether `p..<end` is a line of another type od writes between the character
+            /// lines (`od -c -tx1`): an offset or blanks, then hex digits and blanks, and
+            /// `-tx1z`'s `>...<` after them.
+            func otherType(_ p: Int, _ end: Int) -> Bool {
+                var i = p
+                while i < end && (b[i] == 0x20 || isHexByte(b[i])) { i += 1 }
+                return i > p && (i == end || (b[i] == UInt8(ascii: ">") && b[end - 1] == UInt8(ascii: "<")))
             }
             // The run's line width (its first line's fields), and whether a shorter line, its
             // last, has been read.
             var width = 0
             var closed = false
+            // The width of the offset that starts the line before, if it starts with one (kept
+            // over lines that start with blanks).
+            var offsetWidth = 0
             for region in regions {
                 let regionEnd = region.upperBound
                 var lineStart = region.lowerBound
@@ -127,10 +146,18 @@ extension Decoding {
                     let newline = index(of: 0x0A, in: b, from: lineStart, to: regionEnd)
                     let end = newline > lineStart && b[newline - 1] == 0x0D ? newline - 1 : newline
                     defer { lineStart = newline + 1 }
+                    let parsed = parse(lineStart, end)
+                    if lineStart < end && b[lineStart] != 0x20 {
+                        var i = lineStart
+                        while i < end && isHexByte(b[i]) { i += 1 }
+                        offsetWidth = i - lineStart >= 6 && (i == end || b[i] == 0x20) ? i - lineStart : 0
+                    }
                     // A line of spaces alone is a dump's (od writes 16 spaces so) when it has an
                     // offset, or holds a whole line of the run it goes on (`-An`); else it is
                     // a blank line, which ends a run.
-                    guard let (offset, mark, shown) = parse(lineStart, end) else {
+                    guard let (offset, mark, shown) = parsed else {
+                        // Another type's line goes between a run's lines, and ends none.
+                        if !run.isEmpty && otherType(lineStart, end) { continue }
                         flush()
                         continue
                     }
