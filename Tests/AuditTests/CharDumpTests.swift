@@ -151,3 +151,159 @@ struct CharDumpTests {
         for text in texts { #expect(Decoding.charDumps(Array(text.utf8)).isEmpty, "\(text)") }
     }
 }
+
+/// ``Decoding/charDumps(_:regions:)`` against the real GNU od: random values (with long
+/// stretches of spaces, so that whole lines of them occur) through random od options (`-c`,
+/// `-t c`, `-a`; each offset radix or none; widths 1 to 33; `-j`, `-N`, `-v`), each dump decoded
+/// back to the bytes od read.
+@Suite("character dumps against GNU od")
+struct CharDumpDifferentialTests {
+    /// A value of `count` bytes: spaces in stretches, printable characters, escapes, any byte.
+    static func value(_ count: Int, using random: inout SeededRandom) -> [UInt8] {
+        var bytes: [UInt8] = []
+        while bytes.count < count {
+            switch Int.random(in: 0..<6, using: &random) {
+            case 0: bytes += [UInt8](repeating: 0x20, count: Int.random(in: 1...40, using: &random))
+            case 1, 2:
+                bytes += (0..<Int.random(in: 1...20, using: &random)).map { _ in
+                    UInt8.random(in: 0x21...0x7E, using: &random)
+                }
+            case 3: bytes.append([0, 7, 8, 9, 0x0A, 0x0B, 0x0C, 0x0D, 0x5C][Int.random(in: 0..<9, using: &random)])
+            default: bytes.append(UInt8.random(in: 0...255, using: &random))
+            }
+        }
+        return Array(bytes.prefix(count))
+    }
+
+    /// What the decoder gives of a dump of `read`, `width` bytes a line (`*` lines when not
+    /// `verbose`), `named` for `od -a`: the lines' bytes (a repeated line once); without offsets,
+    /// not the lines of spaces alone before the first other (a blank line, not a dump's) nor a
+    /// short last line of them; nothing when that has under 8 bytes other than spaces, or only
+    /// octal fields, or for
+    /// `od -An -w1` (a line of one field starts no run: it may be code's `   }`).
+    static func expected(_ read: [UInt8], width: Int, verbose: Bool, offsets: Bool, named: Bool) -> [[UInt8]] {
+        let kept = verbose ? read : CharDumpTests.withoutRepeats(read, width: width)
+        var lines = stride(from: 0, to: kept.count, by: width).map { Array(kept[$0..<min(kept.count, $0 + width)]) }
+        func blank(_ line: [UInt8]) -> Bool { !named && line.allSatisfy { $0 == 0x20 } }
+        if !offsets {
+            if width == 1 { return [] }
+            while let first = lines.first, blank(first) { lines.removeFirst() }
+            if let last = lines.last, last.count < width, blank(last) { lines.removeLast() }
+        }
+        let bytes = lines.flatMap { $0 }.map { named ? $0 & 0x7F : $0 }
+        let escapes: Set<UInt8> = [0, 7, 8, 9, 0x0A, 0x0B, 0x0C, 0x0D]
+        let characters = named || bytes.contains { (0x20...0x7E).contains($0) || escapes.contains($0) }
+        let shown = bytes.count { $0 != 0x20 }
+        return shown >= Decoding.octalRunMinimum && characters ? [bytes] : []
+    }
+
+    @Test(
+        "random values through random od -c and -a options decode to the bytes od read",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/od")), arguments: 1...6)
+    func randomOptions(seed: UInt64) throws {
+        var random = SeededRandom(seed: seed * 7919)
+        for _ in 0..<60 {
+            let bytes = Self.value(Int.random(in: 24...400, using: &random), using: &random)
+            let width = [1, 2, 3, 4, 5, 8, 16, 16, 16, 32, 33][Int.random(in: 0..<11, using: &random)]
+            let radix = ["-Ao", "-Ad", "-Ax", "-An"][Int.random(in: 0..<4, using: &random)]
+            let skip = Bool.random(using: &random) ? Int.random(in: 0..<8, using: &random) : 0
+            let limit = Bool.random(using: &random) ? Int.random(in: 16...bytes.count - skip, using: &random) : nil
+            let verbose = Bool.random(using: &random)
+            let type = ["-c", "-tc", "-a"][Int.random(in: 0..<3, using: &random)]
+            // Often with another type's lines between the characters', before or after them.
+            // (Hex bytes: other types' short numbers, `-tu1`'s `   7`, read as characters.)
+            let other = ["-tx1", "-tx1z"][Int.random(in: 0..<2, using: &random)]
+            let types = [[type], [type, other], [other, type]][Int.random(in: 0...2, using: &random)]
+            var arguments = types + [radix, "-w\(width)", "-j\(skip)"]
+            if let limit { arguments.append("-N\(limit)") }
+            if verbose { arguments.append("-v") }
+            let real = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/od"), arguments, input: Data(bytes))
+            try #require(real.status == 0, "od \(arguments)")
+            let read = Array(bytes[skip..<(limit.map { skip + $0 } ?? bytes.count)])
+            let expected = Self.expected(
+                read, width: width, verbose: verbose, offsets: radix != "-An", named: type == "-a")
+            // Inside a log, its lines ended by CRLF or LF.
+            let prefix = "2026-12-03T12:00:00Z kept:\n"
+            let crlf = Bool.random(using: &random)
+            let dump = crlf ? real.stdout.replacingOccurrences(of: "\n", with: "\r\n") : real.stdout
+            let runs = Decoding.charDumps(Array((prefix + dump + "done\n").utf8))
+            #expect(runs.map(\.bytes) == expected, "od \(arguments) crlf \(crlf)\n\(real.stdout)")
+            // A run starts at its first line, the other type's when that comes first.
+            if radix != "-An" && !expected.isEmpty && types.first == type {
+                #expect(runs.first?.at == prefix.utf8.count)
+            }
+        }
+    }
+
+    @Test("a line of 16 spaces inside a dump, with an offset or without, is 16 bytes of it")
+    func spacesLine() throws {
+        let value =
+            Array("card 0000001-0001 passphrase:".utf8) + [UInt8](repeating: 0x20, count: 35)
+            + Array("ABCD-EFGH-JKLM-NPQR\n".utf8)
+        for (arguments, width) in [([], 16), (["-Ad"], 16), (["-An"], 16), (["-An", "-w8"], 8)] {
+            // The second line of spaces is od's `*`.
+            let dump = CharDumpTests.od(value, arguments: arguments)
+            #expect(
+                Decoding.charDumps(Array(dump.utf8)).map(\.bytes) == [
+                    CharDumpTests.withoutRepeats(value, width: width)
+                ],
+                "\(arguments)\n\(dump)")
+        }
+        // Without offsets, blank lines before a dump and after it are no part of it.
+        let blank = String(repeating: " ", count: 64) + "\n"
+        let dump = blank + CharDumpTests.od(value, arguments: ["-An"]) + blank
+        #expect(Decoding.charDumps(Array(dump.utf8)).map(\.bytes) == [CharDumpTests.withoutRepeats(value, width: 16)])
+    }
+
+    @Test("od -An -w2 and -w3 lines are a run; code's closing braces and macro continuations are not")
+    func narrowLines() {
+        let value = Array("ABCD-EFGH-JKLM-NPQR".utf8)
+        for width in [2, 3] {
+            let dump = CharDumpTests.od(value, arguments: ["-An", "-w\(width)"])
+            #expect(Decoding.charDumps(Array(dump.utf8)).map(\.bytes) == [value], "\(dump)")
+        }
+        let code = String(repeating: "   }\n", count: 12) + String(repeating: "   x = 1\n", count: 12)
+        #expect(Decoding.charDumps(Array(code.utf8)).isEmpty)
+        // A C macro's continuations aligned in column 20 (as in gmpxx.h, brotli/decode.h):
+        // lines of blank fields and a `\` are fields, but give no 8 bytes other than spaces (8
+        // such lines in a row would: none in 311 MB of /usr/include and /usr/share).
+        let macro =
+            "#define __GMP_DEFINE_UNARY_FUNCTION(fun, eval_fun) \\\n"
+            + String(repeating: String(repeating: " ", count: 19) + "\\\n", count: 6) + "  /* end */\n"
+        #expect(Decoding.charDumps(Array(macro.utf8)).isEmpty)
+    }
+}
+
+extension CharDumpDifferentialTests {
+    @Test("the package's own text (code, Markdown with its tables, JSON, CSV) gives no run")
+    func ownText() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let files = try #require(FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil))
+        var read = 0
+        for case let url as URL in files where !url.path.contains("/.build") && !url.path.contains("/.git/") {
+            guard ["swift", "md", "c", "h", "json", "csv", "txt", "sh"].contains(url.pathExtension),
+                let text = try? Data(contentsOf: url)
+            else { continue }
+            // The character-dump tests' own fixtures are dumps.
+            guard !url.lastPathComponent.hasPrefix("CharDump") else { continue }
+            read += text.count
+            let runs = Decoding.charDumps(Array(text))
+            #expect(runs.isEmpty, "\(url.path): \(runs.map { String(decoding: $0.bytes, as: UTF8.self) })")
+        }
+        #expect(read > 1 << 20)
+    }
+}
+
+extension CharDumpDifferentialTests {
+    @Test(
+        "od -c -tx1 and od -tx1 -c: the hex lines between the character lines end no run",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/od")))
+    func withHexLines() throws {
+        let log = Array("card 0000001-0001 passphrase ABCD-EFGH-JKLM-NPQR\n".utf8)
+        for arguments in [["-c", "-tx1"], ["-tx1", "-c"], ["-Ax", "-tx1z", "-c"], ["-An", "-c", "-tx1"]] {
+            let real = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/od"), arguments, input: Data(log))
+            #expect(Decoding.charDumps(Array(real.stdout.utf8)).map(\.bytes) == [log], "od \(arguments)")
+        }
+    }
+}

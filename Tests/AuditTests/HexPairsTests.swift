@@ -139,7 +139,7 @@ struct HexPairsTests {
 
     /// The decoder as it was before the pair kernel found its starts: every byte looked at.
     /// What the kernel's version must give, on any text.
-    static func hexPairsByteByByte(_ b: [UInt8]) -> [(Int, [UInt8])] {
+    static func hexPairsByteByByte(_ b: [UInt8], regions: [Range<Int>]? = nil) -> [(Int, [UInt8])] {
         let separators: Set<UInt8> = [0x3A, 0x20, 0x2D, 0x2C, 0x09]
         func pair(_ at: Int, _ end: Int) -> UInt8? {
             guard at + 2 <= end, let high = Decoding.hexValue(b[at]), let low = Decoding.hexValue(b[at + 1]),
@@ -153,7 +153,7 @@ struct HexPairsTests {
             return k
         }
         var out: [(Int, [UInt8])] = []
-        for region in Decoding.textRegions(b) {
+        for region in regions ?? Decoding.textRegions(b) {
             let end = region.upperBound
             var i = region.lowerBound
             while i + 5 <= end {
@@ -209,5 +209,66 @@ struct HexPairsTests {
         #expect(reference.count > 50)
         #expect(got.map(\.0) == reference.map(\.0))
         #expect(got.map(\.1) == reference.map(\.1))
+    }
+
+    /// Text thick with hex pairs (as in ``sameAsByteByByte(seed:)``), `count` bytes.
+    static func pairText(_ count: Int, using random: inout SeededRandom) -> [UInt8] {
+        let alphabet = Array("0123456789abcdefABCDEF::--,,  \t\n\r\nxg".utf8)
+        var text: [UInt8] = []
+        while text.count < count {
+            if Bool.random(using: &random) {
+                let separator = [":", " ", "-", ", ", "\t", ":\n  "][Int.random(in: 0..<6, using: &random)]
+                let groups = (0..<Int.random(in: 1...24, using: &random)).map { _ in
+                    String(format: "%02x", UInt8.random(in: 0...255, using: &random))
+                }
+                text += Array(groups.joined(separator: separator).utf8)
+                if Bool.random(using: &random) { text += Array(separator.utf8) }
+            } else {
+                text += (0..<Int.random(in: 1...6, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+            }
+        }
+        return Array(text.prefix(count))
+    }
+
+    @Test(
+        "the kernel's starts give the byte-by-byte runs in regions of any size and place, the buffer's ends included",
+        arguments: 1...10)
+    func regionsOfAnySize(seed: UInt64) {
+        var random = SeededRandom(seed: seed &* 0x2545_F491)
+        // Binary stretches between the texts, so that the text regions are many, short (under
+        // the kernel's 4 KiB fast path) and long, the first at the buffer's start.
+        var bytes: [UInt8] = []
+        while bytes.count < 60_000 {
+            let size = [
+                Int.random(in: 1...64, using: &random), Int.random(in: 65...4095, using: &random),
+                Int.random(in: 4096...12_000, using: &random),
+            ][Int.random(in: 0...2, using: &random)]
+            bytes += Self.pairText(size, using: &random)
+            bytes += (0..<Int.random(in: 1...300, using: &random)).map { _ in
+                UInt8.random(in: 0x80...0xFF, using: &random)
+            }
+        }
+        bytes += Self.pairText(3000, using: &random)
+        let got = Decoding.hexPairs(bytes)
+        let reference = Self.hexPairsByteByByte(bytes)
+        #expect(Decoding.textRegions(bytes).count > 3)
+        #expect(reference.count > 20)
+        #expect(got.map(\.0) == reference.map(\.0))
+        #expect(got.map(\.1) == reference.map(\.1))
+        // Regions given, cut anywhere: mid-run, mid-pair, on a separator, 0 to 6 bytes long.
+        let text = Self.pairText(40_000, using: &random)
+        var cuts = (0..<200).map { _ in Int.random(in: 0...text.count, using: &random) }
+        cuts += (0..<100).map { _ in
+            min(text.count, cuts.randomElement(using: &random)! + Int.random(in: 0...6, using: &random))
+        }
+        cuts = Array(Set(cuts + [0, text.count])).sorted()
+        let regions = zip(cuts, cuts.dropFirst()).enumerated().filter { $0.offset % 3 != 2 }.map {
+            $0.element.0..<$0.element.1
+        }
+        let inRegions = Decoding.hexPairs(text, regions: regions)
+        let referenceInRegions = Self.hexPairsByteByByte(text, regions: regions)
+        #expect(referenceInRegions.count > 20)
+        #expect(inRegions.map(\.0) == referenceInRegions.map(\.0))
+        #expect(inRegions.map(\.1) == referenceInRegions.map(\.1))
     }
 }

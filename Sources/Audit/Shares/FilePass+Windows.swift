@@ -23,11 +23,12 @@ extension ShareSearch {
         let rawScanners = try ([scanner] + (1..<max(1, threads)).map { _ in try LiteralScanner(engine.set) }).map {
             try RawStreams($0, engine: engine, differences: differences, pair: pairFilter)
         }
-        // The last bytes of the window before's own (as many as the longest literal, less one):
+        // The last bytes of the window before's own (`lookBack` of them):
         // what the stream of a window's first part is fed first, so that a literal across the
         // edge of two windows is found.
         var carried: [UInt8] = []
-        let lookBack = engine.set.longest - 1
+        // A difference needle (one byte shorter than its value) needs as many bytes before as its length.
+        let lookBack = max(engine.set.longest - 1, differences?.set.longest ?? 0)
         // The derived sources' searches, kept from one window to the next (their buffers' pages
         // are not faulted in again for each window).
         let batches = scanners.map { BatchSearch(engine, $0) }
