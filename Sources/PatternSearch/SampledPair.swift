@@ -117,14 +117,7 @@ package final class SampledPairStream {
         }
         if let failure { throw failure }
         offset += bytes.count
-        // By index (a slice's suffix(_:) would walk the whole piece).
-        if bytes.count >= keep {
-            carry.removeAll(keepingCapacity: true)
-            carry += bytes[(bytes.endIndex - keep)...]
-        } else {
-            carry += bytes
-            carry.removeFirst(max(0, carry.count - keep))
-        }
+        carry.keepLast(keep, after: bytes)
     }
 
     /// The matches found since ``begin()`` or the last `take()`: the plain ones (ending at byte

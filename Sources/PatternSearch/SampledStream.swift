@@ -60,14 +60,7 @@ package final class SampledStream {
         }
         if let failure { throw failure }
         offset += bytes.count
-        // By index (a slice's suffix(_:) would walk the whole piece).
-        if bytes.count >= keep {
-            carry.removeAll(keepingCapacity: true)
-            carry += bytes[(bytes.endIndex - keep)...]
-        } else {
-            carry += bytes
-            carry.removeFirst(max(0, carry.count - keep))
-        }
+        carry.keepLast(keep, after: bytes)
     }
 
     /// ``feed(_:)`` of a whole array.
@@ -78,5 +71,19 @@ package final class SampledStream {
         guard filter != nil else { return scanner.take() }
         defer { found.removeAll(keepingCapacity: true) }
         return found
+    }
+}
+
+extension [UInt8] {
+    /// The last `keep` bytes of `self` followed by `bytes`, in place: a stream's carry for its
+    /// next join. By index (a slice's `suffix(_:)` would walk the whole piece).
+    mutating func keepLast(_ keep: Int, after bytes: ArraySlice<UInt8>) {
+        if bytes.count >= keep {
+            removeAll(keepingCapacity: true)
+            self += bytes[(bytes.endIndex - keep)...]
+        } else {
+            self += bytes
+            removeFirst(Swift.max(0, count - keep))
+        }
     }
 }

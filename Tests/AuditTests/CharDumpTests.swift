@@ -46,22 +46,9 @@ struct CharDumpTests {
             let text = String(at, radix: radix)
             return String(repeating: "0", count: max(0, digits - text.count)) + text
         }
-        var text = ""
-        var previous: ArraySlice<UInt8>?
-        var starred = false
-        for start in stride(from: 0, to: bytes.count, by: width) {
-            let line = bytes[start..<min(bytes.count, start + width)]
-            if line.count == width, let previous, line.elementsEqual(previous) {
-                if !starred { text += "*\n" }
-                starred = true
-                continue
-            }
-            previous = line
-            starred = false
-            text += offset(start) + line.map(named ? Self.named : Self.character).joined() + "\n"
+        return OctalDumpTests.odLines(bytes, width: width, offset: offset) {
+            $0.map(named ? Self.named : Self.character).joined()
         }
-        if offsets { text += offset(bytes.count) + "\n" }
-        return text
     }
 
     /// Every byte value, in an order that puts each next to many others, and lines that repeat.

@@ -59,26 +59,35 @@ struct OctalDumpTests {
             case .hex4: return " " + padded(String(little, radix: 16), 8, "0")
             }
         }
+        return Self.odLines(bytes, width: 16, offset: offset) { line in
+            stride(from: line.startIndex, to: line.endIndex, by: form.width).map {
+                field(Array(line[$0..<min(line.endIndex, $0 + form.width)]))
+            }.joined()
+        }
+    }
+
+    /// The lines od writes of `bytes`, `width` bytes a line: `offset(start)` and `fields(line)`
+    /// for each, `*` once for a run of lines the same as the one before, and `offset(count)`
+    /// alone after the last (no such line where `offset` gives the empty string, `-An`).
+    static func odLines(
+        _ bytes: [UInt8], width: Int, offset: (Int) -> String, fields: (ArraySlice<UInt8>) -> String
+    ) -> String {
         var text = ""
         var previous: ArraySlice<UInt8>?
         var starred = false
-        for start in stride(from: 0, to: bytes.count, by: 16) {
-            let line = bytes[start..<min(bytes.count, start + 16)]
-            if line.count == 16, let previous, line.elementsEqual(previous) {
+        for start in stride(from: 0, to: bytes.count, by: width) {
+            let line = bytes[start..<min(bytes.count, start + width)]
+            if line.count == width, let previous, line.elementsEqual(previous) {
                 if !starred { text += "*\n" }
                 starred = true
                 continue
             }
             previous = line
             starred = false
-            text += offset(start)
-            for g in stride(from: line.startIndex, to: line.endIndex, by: form.width) {
-                text += field(Array(line[g..<min(line.endIndex, g + form.width)]))
-            }
-            text += "\n"
+            text += offset(start) + fields(line) + "\n"
         }
-        if offsets { text += offset(bytes.count) + "\n" }
-        return text
+        let last = offset(bytes.count)
+        return last.isEmpty ? text : text + last + "\n"
     }
 
     /// The run of `text` that holds a `form` dump's bytes: the low-first one, or for

@@ -60,26 +60,11 @@ struct WordDumpTests {
             }
             return " " + padded(text, form.digits, " ")
         }
-        var text = ""
-        var previous: ArraySlice<UInt8>?
-        var starred = false
-        for start in stride(from: 0, to: bytes.count, by: width) {
-            let line = bytes[start..<min(bytes.count, start + width)]
-            if line.count == width, let previous, line.elementsEqual(previous) {
-                if !starred { text += "*\n" }
-                starred = true
-                continue
-            }
-            previous = line
-            starred = false
-            text += offset(start)
-            for g in stride(from: line.startIndex, to: line.endIndex, by: form.bytes) {
-                text += field(line[g..<min(line.endIndex, g + form.bytes)])
-            }
-            text += "\n"
+        return OctalDumpTests.odLines(bytes, width: width, offset: offset) { line in
+            stride(from: line.startIndex, to: line.endIndex, by: form.bytes).map {
+                field(line[$0..<min(line.endIndex, $0 + form.bytes)])
+            }.joined()
         }
-        if offsets { text += offset(bytes.count) + "\n" }
-        return text
     }
 
     /// A value with every byte value near its edges (0, 0xFF, 0x80: the signed types' limits),

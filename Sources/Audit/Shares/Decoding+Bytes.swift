@@ -12,6 +12,21 @@ extension Decoding {
         return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
     }
 
+    /// Each line of `b[region]`, in order: its start and its end before its line break (`\n`, or
+    /// `\r\n`; the region's end for its last line), to `body`: how the dump decoders read a
+    /// text region line by line.
+    @inline(__always)
+    static func forEachLine(
+        in b: UnsafeBufferPointer<UInt8>, _ region: Range<Int>, _ body: (_ start: Int, _ end: Int) -> Void
+    ) {
+        var lineStart = region.lowerBound
+        while lineStart < region.upperBound {
+            let newline = index(of: 0x0A, in: b, from: lineStart, to: region.upperBound)
+            body(lineStart, newline > lineStart && b[newline - 1] == 0x0D ? newline - 1 : newline)
+            lineStart = newline + 1
+        }
+    }
+
     /// Byte classes: bit 0 base64 (standard and URL-safe alphabets), bit 1 hex digit,
     /// ``lineBit`` a line break, ``textBit`` ASCII text (printable, tab, line breaks).
     static var byteClasses: [UInt8] { classes }

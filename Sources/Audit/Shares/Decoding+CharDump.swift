@@ -140,12 +140,7 @@ extension Decoding {
             // over lines that start with blanks).
             var offsetWidth = 0
             for region in regions {
-                let regionEnd = region.upperBound
-                var lineStart = region.lowerBound
-                while lineStart < regionEnd {
-                    let newline = index(of: 0x0A, in: b, from: lineStart, to: regionEnd)
-                    let end = newline > lineStart && b[newline - 1] == 0x0D ? newline - 1 : newline
-                    defer { lineStart = newline + 1 }
+                forEachLine(in: b, region) { lineStart, end in
                     let parsed = parse(lineStart, end)
                     if lineStart < end && b[lineStart] != 0x20 {
                         var i = lineStart
@@ -157,21 +152,21 @@ extension Decoding {
                     // a blank line, which ends a run.
                     guard let (offset, mark, shown) = parsed else {
                         // Another type's line goes between a run's lines, and ends none.
-                        if !run.isEmpty && otherType(lineStart, end) { continue }
+                        if !run.isEmpty && otherType(lineStart, end) { return }
                         flush()
-                        continue
+                        return
                     }
-                    if mark { continue }
+                    if mark { return }
                     guard shown || offset || (!run.isEmpty && !closed && line.count == width) else {
                         flush()
-                        continue
+                        return
                     }
                     if !run.isEmpty && (closed || line.count > width) { flush() }
                     if run.isEmpty {
                         // A run starts with an offset or with a line of 2 fields or more (od's
                         // lines hold 16 unless told, `-w2` two): not with a line of code's
                         // closing brace. (So `od -An -w1` gives no run.)
-                        guard offset || line.count >= 2 else { continue }
+                        guard offset || line.count >= 2 else { return }
                         runStart = lineStart
                         width = line.count
                         closed = false

@@ -210,17 +210,12 @@ extension Decoding {
                 return (canOctal1 ? .octal1 : .decimal, count)
             }
             for region in regions {
-                let regionEnd = region.upperBound
-                var lineStart = region.lowerBound
-                while lineStart < regionEnd {
-                    let newline = index(of: 0x0A, in: b, from: lineStart, to: regionEnd)
-                    let end = newline > lineStart && b[newline - 1] == 0x0D ? newline - 1 : newline
-                    defer { lineStart = newline + 1 }
+                forEachLine(in: b, region) { lineStart, end in
                     guard let (lineKind, count) = parse(lineStart, end, current: kind) else {
                         flush()
-                        continue
+                        return
                     }
-                    guard let lineKind else { continue }
+                    guard let lineKind else { return }
                     if lineKind != kind {
                         flush()
                         kind = lineKind

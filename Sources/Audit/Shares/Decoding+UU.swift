@@ -60,22 +60,17 @@ extension Decoding {
                 }
             }
             for region in regions {
-                let regionEnd = region.upperBound
                 var values: [UInt8] = []
                 var runStart = 0
                 func flush() {
                     if values.count >= uuRunMinimum { out.append((runStart, values)) }
                     values = []
                 }
-                var lineStart = region.lowerBound
-                while lineStart < regionEnd {
-                    let newline = index(of: 0x0A, in: b, from: lineStart, to: regionEnd)
-                    let end = newline > lineStart && b[newline - 1] == 0x0D ? newline - 1 : newline
-                    defer { lineStart = newline + 1 }
+                forEachLine(in: b, region) { lineStart, end in
                     if isLine(lineStart, end) {
                         if values.isEmpty { runStart = lineStart }
                         decode(lineStart, end, into: &values)
-                        continue
+                        return
                     }
                     flush()
                     // After other text: the data characters end the line, so only the line's

@@ -149,17 +149,12 @@ extension Decoding {
                 return .some(type)
             }
             for region in regions {
-                let regionEnd = region.upperBound
-                var lineStart = region.lowerBound
-                while lineStart < regionEnd {
-                    let newline = index(of: 0x0A, in: b, from: lineStart, to: regionEnd)
-                    let end = newline > lineStart && b[newline - 1] == 0x0D ? newline - 1 : newline
-                    defer { lineStart = newline + 1 }
+                forEachLine(in: b, region) { lineStart, end in
                     guard let parsed = parse(lineStart, end) else {
                         flush()
-                        continue
+                        return
                     }
-                    guard let type = parsed else { continue }
+                    guard let type = parsed else { return }
                     if type != kind {
                         flush()
                         kind = type
