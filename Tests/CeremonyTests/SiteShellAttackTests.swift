@@ -88,31 +88,39 @@ import Testing
     }
 
     /// Two runs at once: exactly one works, the other refuses at once naming the
-    /// holder's PID, and the batch stays consistent.
+    /// holder's PID, and the batch stays consistent. Two processes started one after the
+    /// other need not overlap (a loaded machine may start the second once the first is done,
+    /// which then finds the batch done and says so): such a pair is tried again, on a fresh
+    /// ceremony, up to four times, and one pair must meet the lock.
     @Test(arguments: ["issue", "mint"])
     func oneWriterAtATime(_ step: String) throws {
-        let test = try TestCeremony(cards: 8, batchSize: 8)
-        if step == "mint" { expectSuccess(try Tools.siteA("issue", "--ceremony", test.path, "--batch", "1")) }
-        let tool = step == "issue" ? "passphrase-site" : "key-site"
-        let arguments = [step, "--ceremony", test.path, "--batch", "1"]
-        let first = try Tools.start(tool, arguments)
-        let second = try Tools.start(tool, arguments)
-        let runs = [first, second].map { process -> (pid: Int32, status: Int32, stderr: String) in
-            let err = (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.processIdentifier, process.terminationStatus, String(decoding: err, as: UTF8.self))
+        var metTheLock = false
+        for _ in 0..<4 where !metTheLock {
+            let test = try TestCeremony(cards: 8, batchSize: 8)
+            if step == "mint" { expectSuccess(try Tools.siteA("issue", "--ceremony", test.path, "--batch", "1")) }
+            let tool = step == "issue" ? "passphrase-site" : "key-site"
+            let arguments = [step, "--ceremony", test.path, "--batch", "1"]
+            let first = try Tools.start(tool, arguments)
+            let second = try Tools.start(tool, arguments)
+            let runs = [first, second].map { process -> (pid: Int32, status: Int32, stderr: String) in
+                let err = (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                return (process.processIdentifier, process.terminationStatus, String(decoding: err, as: UTF8.self))
+            }
+            let winners = runs.filter { $0.status == 0 }
+            let losers = runs.filter { $0.status != 0 }
+            try #require(winners.count == 1 && losers.count == 1, "\(runs)")
+            #expect(losers[0].status == 1)
+            #expect(losers[0].stderr.split(separator: "\n").count == 1)
+            metTheLock = losers[0].stderr.contains("in use by another run (PID \(winners[0].pid) is running")
+            // Otherwise the second ran after the first: it refused the batch as done.
+            #expect(metTheLock || losers[0].stderr.contains("already"), "\(losers[0].stderr)")
+            if step == "issue" { expectSuccess(try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1")) }
+            let verify = try Tools.siteA("verify", "--ceremony", test.path, "--batch", "1")
+            expectSuccess(verify)
+            #expect(verify.stdout.contains("8/8 confirmation codes verified"))
         }
-        let winners = runs.filter { $0.status == 0 }
-        let losers = runs.filter { $0.status != 0 }
-        try #require(winners.count == 1 && losers.count == 1, "\(runs)")
-        #expect(losers[0].status == 1)
-        #expect(
-            losers[0].stderr.contains("in use by another run (PID \(winners[0].pid) is running"), "\(losers[0].stderr)")
-        #expect(losers[0].stderr.split(separator: "\n").count == 1)
-        if step == "issue" { expectSuccess(try Tools.siteB("mint", "--ceremony", test.path, "--batch", "1")) }
-        let verify = try Tools.siteA("verify", "--ceremony", test.path, "--batch", "1")
-        expectSuccess(verify)
-        #expect(verify.stdout.contains("8/8 confirmation codes verified"))
+        #expect(metTheLock, "no two runs of \(step) overlapped in four tries")
     }
 
     /// A FIFO in place of a bundle is refused at once, never waited on.
