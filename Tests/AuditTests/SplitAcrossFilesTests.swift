@@ -78,7 +78,8 @@ import Testing
             ends[40] = ShareSearch.FileEnds(
                 display: "f40", head: Array(value[cut...]) + ends[40].head, tail: ends[40].tail)
             let hits = search.splitsAcross(ends, skip: [])
-            #expect(hits.map(\.file) == ["f7 + f40"], "cut \(cut)")
+            #expect(hits.map(\.hit.file) == ["f7 + f40"], "cut \(cut)")
+            #expect(hits.map(\.files) == [["f7", "f40"]])
             ends[7] = ShareSearch.FileEnds(display: "f7", head: ends[7].head, tail: Array(ends[7].tail.prefix(64)))
             ends[40] = ShareSearch.FileEnds(display: "f40", head: Array(ends[40].head.suffix(64)), tail: ends[40].tail)
         }
@@ -86,6 +87,6 @@ import Testing
         ends[7] = ShareSearch.FileEnds(display: "f7", head: ends[7].head, tail: ends[7].tail + value[..<5])
         ends[8] = ShareSearch.FileEnds(display: "f8", head: Array(value[5...]) + ends[8].head, tail: ends[8].tail)
         #expect(search.splitsAcross(ends, skip: [[7, 8]]).isEmpty)
-        #expect(search.splitsAcross(ends, skip: []).map(\.file) == ["f7 + f8"])
+        #expect(search.splitsAcross(ends, skip: []).map(\.hit.file) == ["f7 + f8"])
     }
 }

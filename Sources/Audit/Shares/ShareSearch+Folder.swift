@@ -210,10 +210,9 @@ extension ShareSearch {
             out.incomplete.append((layout.relative(folder), reason))
         }
         var splits = Set<String>()
-        for hit in splitsAcross(ends, skip: neighbours) {
-            let parts = hit.file.components(separatedBy: " + ")
+        for (hit, files) in splitsAcross(ends, skip: neighbours) {
             // One hit for each needle and pair.
-            guard isNew(hit, files: parts), splits.insert("\(hit.serial) \(hit.name) \(hit.file)").inserted else {
+            guard isNew(hit, files: files), splits.insert("\(hit.serial) \(hit.name) \(hit.file)").inserted else {
                 continue
             }
             out.derived.append(hit)

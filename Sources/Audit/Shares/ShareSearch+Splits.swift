@@ -29,7 +29,8 @@ extension ShareSearch {
     /// names one; `skip` holds the ordered pairs (indices into `files`) that search already read.
     /// The needles' bytes as they are (a caseless needle in any ASCII case); not through the
     /// decoders, which the neighbours' join search applies; a file is not paired with itself.
-    func splitsAcross(_ files: [FileEnds], skip: Set<[Int]>) -> [Hit] {
+    /// Each hit comes with the two files' displays (a file's name may itself hold ` + `).
+    func splitsAcross(_ files: [FileEnds], skip: Set<[Int]>) -> [(hit: Hit, files: [String])] {
         guard files.count >= 2, files.count <= Self.splitFileLimit else { return [] }
         // The files by their first byte (lower-cased too, for caseless needles).
         var headsByFirst: [[Int]] = Array(repeating: [], count: 256)
@@ -41,7 +42,7 @@ extension ShareSearch {
         }
         let values = needles.map { $0.caseless ? $0.bytes.map(asciiLower) : $0.bytes }
         let longest = values.map(\.count).max() ?? 0
-        var out: [Hit] = []
+        var out: [(hit: Hit, files: [String])] = []
         for (x, file) in files.enumerated() {
             let tail = file.tail
             // Where each byte stands in the tail's last `longest - 1` bytes, as it is and
@@ -65,10 +66,10 @@ extension ShareSearch {
                     where y != x && !skip.contains([x, y]) {
                         let head = files[y].head
                         guard head.count >= rest.count, zip(head, rest).allSatisfy({ same($0, $1) }) else { continue }
-                        out.append(
-                            Hit(
-                                serial: needle.serial, share: needle.share, name: needle.name,
-                                file: "\(file.display) + \(files[y].display)", offset: start))
+                        let hit = Hit(
+                            serial: needle.serial, share: needle.share, name: needle.name,
+                            file: "\(file.display) + \(files[y].display)", offset: start)
+                        out.append((hit, [file.display, files[y].display]))
                     }
                 }
             }
