@@ -146,7 +146,7 @@ let package = Package(
             name: "Token", dependencies: ["CPKCS11", "CryptoCore"], swiftSettings: strict + [.strictMemorySafety()]),
         library("BIP38", ["CryptoCore"]),
         library("Ceremony", ["BIP38", "CryptoCore", "Token"]),
-        library("Audit", ["Ceremony", "BIP38", "CryptoCore", "Containers", "DiskImage", "PatternSearch"]),
+        library("Audit", ["Ceremony", "BIP38", "CryptoCore", "Containers", "DiskImage", "PatternSearch", "Printing"]),
         library("Printing", ["Ceremony", "BIP38", "CryptoCore", "PDFRendering"]),
         library("FaultInjection", ["Audit", "Ceremony", "BIP38", "CryptoCore", "Printing"]),
         library("ToolSupport", ["Ceremony", "CryptoCore", argumentParser]),

@@ -78,22 +78,6 @@ extension AuditRun {
         return AuditReport.ExceptionLogReport(
             entries: entries, head: log.head.hex, recordedAtClose: recorded?.entries, intact: findings.count == before)
     }
-
-    /// Production mode: the print spools are gone after the ceremony (`destroy-spools`);
-    /// a file left in `printed/site-a/` or `printed/site-b/` holds every card's half (K3).
-    mutating func checkSpoolsGone(_ mode: AuditMode) {
-        guard mode == .production else { return }
-        for party in [Party.siteA, .siteB] {
-            let folder = layout.printed(party)
-            for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted() {
-                findings.append(
-                    Finding(
-                        .defaultDeny, .high,
-                        "a print file is left after the ceremony: \(party.siteName) destroys its spools after assembly (destroy-spools)",
-                        file: layout.relative(folder.appendingPathComponent(name))))
-            }
-        }
-    }
 }
 
 extension Auditor {

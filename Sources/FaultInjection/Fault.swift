@@ -60,6 +60,13 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case bHidesSeedbInAttribute = "b-hides-seedb-in-attribute"
     case aKeepsEncryptedKeys = "a-keeps-encrypted-keys"
     case aWeakPassphraseGenerator = "a-weak-passphrase-generator"
+    // A site keeps a copy beside the sites' folders: the print run, the cards, the auditor's folder.
+    case aKeepsLabelSpoolCopy = "a-keeps-label-spool-copy"
+    case bPadsFaceSpool = "b-pads-face-spool"
+    case bHidesSeedbInCards = "b-hides-seedb-in-cards"
+    case bMarksCardFaces = "b-marks-card-faces"
+    case bHidesSeedbInDenomination = "b-hides-seedb-in-denomination"
+    case bKeepsSeedbInAudit = "b-keeps-seedb-in-audit"
     // A site keeps a share in a form or container a plain search misses (the deep search).
     case aKeepsUTF16Passphrase = "a-keeps-utf16-passphrase"
     case aKeepsBarePassphrase = "a-keeps-bare-passphrase"
@@ -300,6 +307,25 @@ extension Fault {
             Spec(
                 "site A draws each passphrase from 30 random bits (14 leading zeros) under the standard 100-bit policy",
                 .during, [.exposure, .randomness])
+        // A site keeps a copy beside the sites' folders: the print run, the cards, the auditor's folder.
+        case .aKeepsLabelSpoolCopy:
+            Spec(
+                "site A keeps a copy of its label spool in printed/site-a/ under another name", .afterClose,
+                [.defaultDeny, .shareShaped, .siteA])
+        case .bPadsFaceSpool:
+            Spec(
+                "site B adds each card's seedb to its face spool as a member card-print ignores", .afterMint,
+                [.defaultDeny, .shareShaped, .siteB])
+        case .bHidesSeedbInCards:
+            Spec("site B hides every seedb in hex in a dot file in cards/", .afterClose, [.defaultDeny])
+        case .bMarksCardFaces:
+            Spec("site B writes each card's seedb into its front's SVG as a comment", .afterClose, [.defaultDeny])
+        case .bHidesSeedbInDenomination:
+            Spec(
+                "site B draws each card's front again with its seedb in hex as the banner's denomination", .afterClose,
+                [.defaultDeny])
+        case .bKeepsSeedbInAudit:
+            Spec("site B leaves every seedb in hex in a file in audit/", .afterClose, [.defaultDeny])
         // A site keeps a share in a form or container a plain search misses (the deep search).
         case .aKeepsUTF16Passphrase:
             Spec("site A keeps passphrases as UTF-16LE text", .afterMint, [.siteA], kept: .utf16le)

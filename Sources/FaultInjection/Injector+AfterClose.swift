@@ -25,6 +25,9 @@ extension Injector {
             }
         case .aKeepsEncryptedKeys:
             try write(a, "backup/faces-\(batch).json", try BoundedFile.read(spoolFaces(batch)))
+        case .aKeepsLabelSpoolCopy, .bHidesSeedbInCards, .bMarksCardFaces, .bHidesSeedbInDenomination,
+            .bKeepsSeedbInAudit:
+            try keepBesideTheSites(fault, batch: batch)
         case .bKeepsEncryptedKeys:
             try write(b, "backup/faces-\(batch).json", try BoundedFile.read(spoolFaces(batch)))
         case .replaysBundle:

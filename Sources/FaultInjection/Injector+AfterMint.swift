@@ -57,6 +57,8 @@ extension Injector {
             try medium.delete(name)
         case .bKeepsSeedb:
             try write(b, "cache/seeds-\(batch).bin", Data(try seeds(batch).flatMap { $0.1.revealedBytes() }))
+        case .bPadsFaceSpool:
+            try padFaceSpool(batch)
         case .bKeepsFactorb:
             try append(
                 b, "factorb.txt",

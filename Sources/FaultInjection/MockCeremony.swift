@@ -3,6 +3,7 @@ import BIP38
 import Ceremony
 import CryptoCore
 import Foundation
+import Printing
 
 /// A whole ceremony run in-process through the site libraries (the same code
 /// the executables run), optionally with one fault from the catalogue.
@@ -12,12 +13,20 @@ package enum MockCeremony {
         package var batchSize: Int
         package var network: Network
         package var firstLot: Int
+        /// Whether the sites destroy their print spools before the close, as the shell's run
+        /// does: the auditor's copy is kept in `mock-secrets/` first. Without
+        /// it, the spools stay in `printed/`, where the mock audit reads them.
+        package var destroysSpools: Bool
 
-        package init(cards: Int = 4, batchSize: Int = 2, network: Network = .mainnet, firstLot: Int = 1) {
+        package init(
+            cards: Int = 4, batchSize: Int = 2, network: Network = .mainnet, firstLot: Int = 1,
+            destroysSpools: Bool = false
+        ) {
             self.cards = cards
             self.batchSize = batchSize
             self.network = network
             self.firstLot = firstLot
+            self.destroysSpools = destroysSpools
         }
     }
 
@@ -35,9 +44,9 @@ package enum MockCeremony {
     }
 
     /// Runs set-up, the auditor's sample commitment (its key in `auditorFolder`, default
-    /// ``auditorFolder(for:)``), every batch (issue, mint, verify, seal), two exception-log
-    /// entries and the closing,
-    /// injecting `fault` at its phase.
+    /// ``auditorFolder(for:)``), every batch (issue, mint, verify, seal), the assembly of the
+    /// cards (`cards/`, with the holder's page), the spools' destruction when the configuration
+    /// asks for it, two exception-log entries and the closing, injecting `fault` at its phase.
     ///
     /// Each party's payloads record a mock build (``build(of:version:)``), as if each
     /// site ran its own executable of one release.
@@ -92,6 +101,16 @@ package enum MockCeremony {
             // A site A that finds a failed confirmation voids the card, as the runbook says.
             try siteA.seal(batch: batch, voidFailed: true)
         }
+        // Assembly: the cards and the holder's page, as card-print writes them.
+        try PrintRun.assemble(layout, denomination: denomination)
+        _ = try VerifyPage.write(layout)
+        if configuration.destroysSpools {
+            _ = try Auditor.keepMockSecrets(layout)
+            for party in [Party.siteA, .siteB] {
+                _ = try SpoolDestruction.destroy(
+                    party, ceremony: try Transcript.load(layout), key: try SiteIdentity.load(from: layout.site(party)))
+            }
+        }
         // Two exceptions, as the shell's mock run logs one: the witness's (unsigned) and site A's (signed).
         try ExceptionLog.append(
             layout, role: .witness, step: "X-5.1", reason: "mock ceremony: the cards are assembled on screen",
@@ -103,6 +122,9 @@ package enum MockCeremony {
         _ = try siteB.countersignClosing()
         if let fault, fault.phase == .afterClose { try Injector(layout: layout).inject(fault, batch: 1) }
     }
+
+    /// The denomination the mock cards' fronts show (card-print's default).
+    package static let denomination = "MOCK · NO VALUE"
 
     /// The version site B's other build records (``Fault/bRunsOtherBuild``).
     package static let otherVersion = ToolkitVersion.current + "-patched"

@@ -62,22 +62,40 @@ package enum CardArt {
         document(try frontParts(card))
     }
 
+    /// The front of card `serial`: only public values are on it, so the audit draws it
+    /// again to check a file in `cards/` (``AssembledCards``).
+    package static func front(
+        serial: Serial, network: Network, address: Address, denomination: String
+    ) throws(QRCode.Failure) -> String {
+        document(try frontParts(serial: serial, network: network, address: address, denomination: denomination))
+    }
+
     /// The front's elements, without the `<svg>` root (to place on a sheet).
     static func frontParts(_ card: CardContent) throws(QRCode.Failure) -> [String] {
-        let qr = try SVG.qr(card.address.text, x: 536, y: 150, side: 300)
+        try frontParts(
+            serial: card.serial, network: card.network, address: card.address, denomination: card.denomination)
+    }
+
+    /// The banner's denomination, a text element of its own (``AssembledCards`` reads it back).
+    static func denominationText(_ denomination: String) -> String {
+        SVG.text(denomination, x: 816, y: 80, size: 34, weight: "bold", fill: "#fff", anchor: "end", family: SVG.sans)
+    }
+
+    private static func frontParts(
+        serial: Serial, network: Network, address: Address, denomination: String
+    ) throws(QRCode.Failure) -> [String] {
+        let qr = try SVG.qr(address.text, x: 536, y: 150, side: 300)
         return [
             "<rect x=\"4\" y=\"4\" width=\"848\" height=\"532\" rx=\"36\" fill=\"#f7b733\" stroke=\"#7a4d00\" stroke-width=\"4\"/>",
             "<rect x=\"4\" y=\"4\" width=\"848\" height=\"110\" rx=\"36\" fill=\"#fc4a1a\"/>",
             SVG.text("₿ BITCOIN", x: 40, y: 82, size: 56, weight: "bold", fill: "#fff", family: SVG.sans),
+            denominationText(denomination),
             SVG.text(
-                card.denomination, x: 816, y: 80, size: 34, weight: "bold", fill: "#fff", anchor: "end",
-                family: SVG.sans),
-            SVG.text(
-                "\(card.network.rawValue.uppercased()) · SERIAL \(card.serial)", x: 40, y: 170, size: 26,
+                "\(network.rawValue.uppercased()) · SERIAL \(serial)", x: 40, y: 170, size: 26,
                 weight: "bold"),
             SVG.text("Deposit address (P2PKH):", x: 40, y: 230, size: 24, family: SVG.sans),
         ]
-            + SVG.wrap(card.address.text, width: 17).enumerated().map { i, line in
+            + SVG.wrap(address.text, width: 17).enumerated().map { i, line in
                 SVG.text(line, x: 40, y: 280 + Double(i) * 40, size: 34, weight: "bold")
             } + [
                 SVG.text("Two-factor BIP38 card: neither maker", x: 40, y: 470, size: 20, family: SVG.sans),
@@ -90,41 +108,46 @@ package enum CardArt {
     /// each drawn covered (as sold) or revealed (after the holder opens them): revealed,
     /// each window shows the label or sticker the printers made for it.
     package static func back(_ card: CardContent, revealed: Bool) throws(QRCode.Failure) -> String {
-        var parts = [
+        guard revealed else { return coveredBack(serial: card.serial) }
+        let passphrase = String(decoding: card.passphrase.revealedBytes(), as: UTF8.self)
+        // A passphrase too long for the window is drawn small rather than not at all.
+        let label =
+            Self.label(serial: card.serial, passphrase: passphrase, saltHex: nil)
+            ?? SVG.text(passphrase, x: 12, y: 70, size: SVG.minimumTextSize, weight: "bold")
+        return document(
+            backHeader(card.serial) + [
+                place(label, in: scratchWindow), place(try Self.sticker(card), in: stickerWindow),
+            ])
+    }
+
+    /// The back of card `serial` as sold, both windows covered: only its serial is on it, so
+    /// the audit draws it again to check a file in `cards/` (``AssembledCards``).
+    package static func coveredBack(serial: Serial) -> String {
+        let scratch = scratchWindow
+        let sticker = stickerWindow
+        return document(
+            backHeader(serial) + [
+                "<rect x=\"\(SVG.fmt(scratch.x))\" y=\"\(SVG.fmt(scratch.y))\" width=\"\(SVG.fmt(scratch.width))\" height=\"\(SVG.fmt(scratch.height))\" rx=\"14\" fill=\"url(#foil)\" stroke=\"#999\"/>",
+                SVG.text(
+                    "SCRATCH HERE", x: 428, y: 185, size: 36, weight: "bold", fill: "#555", anchor: "middle",
+                    family: SVG.sans),
+                "<rect x=\"\(SVG.fmt(sticker.x))\" y=\"\(SVG.fmt(sticker.y))\" width=\"\(SVG.fmt(sticker.width))\" height=\"\(SVG.fmt(sticker.height))\" rx=\"14\" fill=\"url(#sticker)\" stroke=\"#333\"/>",
+                SVG.text(
+                    "TAMPER-EVIDENT · PEEL HERE", x: 428, y: 400, size: 34, weight: "bold", fill: "#fff",
+                    anchor: "middle", family: SVG.sans),
+            ])
+    }
+
+    /// What every back starts with: its frame, the serial line and the two windows' captions.
+    private static func backHeader(_ serial: Serial) -> [String] {
+        [
             "<rect x=\"4\" y=\"4\" width=\"848\" height=\"532\" rx=\"36\" fill=\"#eef1f5\" stroke=\"#555\" stroke-width=\"4\"/>",
             SVG.text(
-                "SERIAL \(card.serial) · BIP38 lot \(card.serial.lot) sequence \(card.serial.sequence)", x: 40, y: 52,
+                "SERIAL \(serial) · BIP38 lot \(serial.lot) sequence \(serial.sequence)", x: 40, y: 52,
                 size: 22, weight: "bold"),
             SVG.text("PASSPHRASE (scratch off)", x: 40, y: 100, size: 20, family: SVG.sans),
             SVG.text("ENCRYPTED PRIVATE KEY (peel off)", x: 40, y: 260, size: 20, family: SVG.sans),
         ]
-        let scratch = scratchWindow
-        let sticker = stickerWindow
-        if revealed {
-            let passphrase = String(decoding: card.passphrase.revealedBytes(), as: UTF8.self)
-            // A passphrase too long for the window is drawn small rather than not at all.
-            let label =
-                Self.label(serial: card.serial, passphrase: passphrase, saltHex: nil)
-                ?? SVG.text(passphrase, x: 12, y: 70, size: SVG.minimumTextSize, weight: "bold")
-            parts.append(place(label, in: scratch))
-            parts.append(place(try Self.sticker(card), in: sticker))
-        } else {
-            parts.append(
-                "<rect x=\"\(SVG.fmt(scratch.x))\" y=\"\(SVG.fmt(scratch.y))\" width=\"\(SVG.fmt(scratch.width))\" height=\"\(SVG.fmt(scratch.height))\" rx=\"14\" fill=\"url(#foil)\" stroke=\"#999\"/>"
-            )
-            parts.append(
-                SVG.text(
-                    "SCRATCH HERE", x: 428, y: 185, size: 36, weight: "bold", fill: "#555", anchor: "middle",
-                    family: SVG.sans))
-            parts.append(
-                "<rect x=\"\(SVG.fmt(sticker.x))\" y=\"\(SVG.fmt(sticker.y))\" width=\"\(SVG.fmt(sticker.width))\" height=\"\(SVG.fmt(sticker.height))\" rx=\"14\" fill=\"url(#sticker)\" stroke=\"#333\"/>"
-            )
-            parts.append(
-                SVG.text(
-                    "TAMPER-EVIDENT · PEEL HERE", x: 428, y: 400, size: 34, weight: "bold", fill: "#fff",
-                    anchor: "middle", family: SVG.sans))
-        }
-        return document(parts)
     }
 
     /// Site A's scratch-off label, drawn at the scratch-off window's size: the serial

@@ -13,10 +13,16 @@ enum AllowedFiles {
         case manifest
         case site(Party)
         case transfer
-        /// `printed/`, `cards/`, `audit/`, `mock-secrets/` (the mock audit's copy of the spools):
-        /// the print run and the auditor's own output and input, not
-        /// part of either site's retained state (not descended).
-        case outsideTheSites
+        /// `printed/`: each site's print spools and sheets (`site-a/`, `site-b/`), until
+        /// `destroy-spools` removes them (InventoryWalk+PrintRun.swift).
+        case printed
+        /// `mock-secrets/`: a mock ceremony's copy of the spools (`ceremony-audit mock-secrets`).
+        case mockSecrets
+        /// `cards/`: what assembly writes (``AssembledCards``).
+        case cards
+        /// `audit/`: the auditors' declarations, the sample's commitment and reveal, and the
+        /// audit's reports.
+        case audit
         /// `.site-a.lock`, `.site-b.lock` (``SiteLock``): a one-line note.
         case lock(Party)
     }
@@ -27,7 +33,10 @@ enum AllowedFiles {
         case Party.siteA.rawValue: .site(.siteA)
         case Party.siteB.rawValue: .site(.siteB)
         case "transfer": .transfer
-        case "printed", "cards", "audit", "mock-secrets": .outsideTheSites
+        case "printed": .printed
+        case "mock-secrets": .mockSecrets
+        case "cards": .cards
+        case "audit": .audit
         case ".\(Party.siteA.rawValue).lock": .lock(.siteA)
         case ".\(Party.siteB.rawValue).lock": .lock(.siteB)
         default: nil

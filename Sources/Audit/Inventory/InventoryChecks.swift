@@ -14,11 +14,12 @@ struct InventoryHits {
 }
 
 extension AuditRun {
-    /// K3 and S6: default deny over the top level, both site folders and `transfer/`, and blind
+    /// K3 and S6: default deny over the top level, both site folders, `transfer/`, the print
+    /// run's folders and `audit/`, and blind
     /// detection in every unexplained record (Docs/Audit.md, "Default deny", "Blind detection").
-    mutating func checkInventory(_ book: CardBook, transcript: TranscriptAudit) -> InventoryHits {
+    mutating func checkInventory(_ book: CardBook, transcript: TranscriptAudit, mode: AuditMode) -> InventoryHits {
         var walk = InventoryWalk(
-            ceremony: ceremony, transcript: transcript,
+            ceremony: ceremony, transcript: transcript, book: book, mode: mode,
             detector: BlindDetector(cards: PublicCards(book: book, manifest: manifest)))
         walk.run()
         findings += walk.findings
@@ -51,11 +52,15 @@ extension AuditRun {
 struct InventoryWalk {
     let ceremony: Transcript
     let transcript: TranscriptAudit
+    /// The cards as the audit knows them: their public values, and their printed halves where present.
+    let book: CardBook
+    /// In production mode a print file left in `printed/` is a finding of its own.
+    let mode: AuditMode
     var detector: BlindDetector
     var findings: [Finding] = []
     var hits = InventoryHits()
 
-    private var layout: CeremonyLayout { ceremony.layout }
+    var layout: CeremonyLayout { ceremony.layout }
 
     /// Whose record a path is, for messages and the matrix.
     enum Owner {
@@ -80,9 +85,11 @@ struct InventoryWalk {
     /// manifest names (a token site's key is not here to sign with).
     private var siteKeys: [String: (party: Party, key: Ed25519.SigningKey)] = [:]
 
-    init(ceremony: Transcript, transcript: TranscriptAudit, detector: BlindDetector) {
+    init(ceremony: Transcript, transcript: TranscriptAudit, book: CardBook, mode: AuditMode, detector: BlindDetector) {
         self.ceremony = ceremony
         self.transcript = transcript
+        self.book = book
+        self.mode = mode
         self.detector = detector
     }
 
@@ -111,7 +118,7 @@ struct InventoryWalk {
         let wanted: FolderEntry.Kind =
             switch rule {
             case .manifest, .lock: .file
-            case .site, .transfer, .outsideTheSites: .folder
+            case .site, .transfer, .printed, .mockSecrets, .cards, .audit: .folder
             }
         guard entry.kind == wanted else {
             unexplained(
@@ -126,8 +133,14 @@ struct InventoryWalk {
             } else {
                 checkNonces(entry)
             }
-        case .outsideTheSites:
-            break
+        case .printed:
+            visitPrinted(entry, copies: false)
+        case .mockSecrets:
+            visitPrinted(entry, copies: true)
+        case .cards:
+            visitCards(entry)
+        case .audit:
+            visitAudit(entry)
         case .lock(let party):
             if let problem = AllowedFiles.checkLockNote(
                 entry.path, party: party, batches: ceremony.body.batchCount)
@@ -316,7 +329,7 @@ struct InventoryWalk {
 
     /// Reports `entry` (and everything below it) with its size and entropy, and looks in
     /// its name, contents, link target and attributes for anything shaped like a share.
-    private mutating func unexplained(_ entry: FolderEntry, owner: Owner, depth: Int, why: String? = nil) {
+    mutating func unexplained(_ entry: FolderEntry, owner: Owner, depth: Int, why: String? = nil) {
         visited += 1
         guard visited <= Self.entryLimit else {
             if visited == Self.entryLimit + 1 {
@@ -377,7 +390,7 @@ struct InventoryWalk {
 
     /// S6 in the strings of an allowed record (``FreeText``): only values blind detection ties
     /// to a card's share count, since those strings hold public values and prose besides.
-    private mutating func freeText(_ strings: [(field: String, text: String)], in file: String, owner: Owner) {
+    mutating func freeText(_ strings: [(field: String, text: String)], in file: String, owner: Owner) {
         for (field, text) in strings {
             let shares = detector.scanWhole(Array(text.utf8)).filter { $0.share != nil }
             report(
@@ -387,7 +400,7 @@ struct InventoryWalk {
     }
 
     /// Every extended attribute is an unexplained record of its own, searched like a file.
-    private mutating func attributes(of path: [UInt8], shown: String, owner: Owner) {
+    mutating func attributes(of path: [UInt8], shown: String, owner: Owner) {
         for (name, value) in FileSystem.attributes(path) where !AllowedFiles.systemAttributes.contains(name) {
             var tally = ByteTally()
             tally.add(value)
