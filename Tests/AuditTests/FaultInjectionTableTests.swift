@@ -63,11 +63,13 @@ import Testing
         .bKeepsSeedbOdChars: .seedbOdChars,
         .bKeepsSeedbOdDecimalWords: .seedbOdDecimalWords,
         .bKeepsSeedbOdLongWords: .seedbOdLongWords,
+        .aKeepsSpacedPassphrases: .spacedGroups,
+        .bKeepsSeedbHexGroups: .hexGroups,
     ]
 
     @Test("each deep-search fault keeps its share in its recorded form, and no other fault keeps one")
     func keptFormsAreTheRecordedOnes() {
-        #expect(Self.keptForms.count == 54)
+        #expect(Self.keptForms.count == 56)
         for fault in Fault.allCases {
             #expect(
                 fault.keptForm == Self.keptForms[fault],
