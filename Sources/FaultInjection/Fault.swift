@@ -122,8 +122,6 @@ package enum Fault: String, CaseIterable, Sendable, Codable {
     case bKeepsSeedbOdChars = "b-keeps-seedb-od-c"
     case bKeepsSeedbOdDecimalWords = "b-keeps-seedb-od-u4"
     case bKeepsSeedbOdLongWords = "b-keeps-seedb-od-d8"
-    case aKeepsSpacedPassphrases = "a-keeps-spaced-passphrases"
-    case bKeepsSeedbHexGroups = "b-keeps-seedb-hex-groups"
     case bothKeepGzippedShares = "both-keep-gzipped-shares"
     // A site keeps a share in a file-system blind spot.
     case aNamesFileByPassphrase = "a-names-file-by-passphrase"
@@ -505,14 +503,6 @@ extension Fault {
             Spec(
                 "site B keeps its seedb as od's signed decimal 8-byte words (od -t d8)", .afterMint,
                 [.siteB, .exposure], kept: .seedbOdLongWords)
-        case .aKeepsSpacedPassphrases:
-            Spec(
-                "site A keeps its passphrase log with a space where each dash was (ABCD EFGH ...)", .afterMint,
-                [.siteA], kept: .spacedGroups)
-        case .bKeepsSeedbHexGroups:
-            Spec(
-                "site B keeps each seedb as hex in groups of eight digits, a space between (as a fingerprint is shown)",
-                .afterMint, [.siteB, .exposure], kept: .hexGroups)
         case .bothKeepGzippedShares:
             Spec(
                 "site A gzips its passphrases and site B its seedb, each left in its folder (later statements list them)",

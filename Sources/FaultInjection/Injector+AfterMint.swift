@@ -102,7 +102,7 @@ extension Injector {
             .bKeepsSeedbHexPairs, .bKeepsSeedbURLEncoded, .bKeepsSeedbQuotedPrintable, .bKeepsSeedbLatin1JSON,
             .bKeepsSeedbLatin1Text, .bKeepsSeedbUUencoded, .bKeepsSeedbAscii85, .bKeepsSeedbBase85,
             .bKeepsSeedbOctalDump, .bKeepsSeedbOd, .bKeepsSeedbOdChars, .aKeepsOdCharsPassphrases,
-            .bKeepsSeedbOdDecimalWords, .bKeepsSeedbOdLongWords, .aKeepsSpacedPassphrases, .bKeepsSeedbHexGroups:
+            .bKeepsSeedbOdDecimalWords, .bKeepsSeedbOdLongWords:
             if let form = fault.keptForm { try keep(form, batch: batch) }
         case .bothKeepGzippedShares:
             try keep(.gzip, batch: batch)

@@ -55,13 +55,6 @@ extension Injector {
         case .hex0x: return lines { "0x" + $0.hex }
         case .hex0xList: return lines { $0.map { String(format: "0x%02X", $0) }.joined(separator: ",") }
         case .littleEndianHex: return lines { Array($0.reversed()).hex }
-        case .hexGroups:
-            return lines { seedb in
-                stride(from: 0, to: seedb.count, by: 4).map {
-                    Array(seedb[$0..<min(seedb.count, $0 + 4)]).hex.uppercased()
-                }
-                .joined(separator: " ")
-            }
         case .reversed: return seeds.flatMap { $0.1.reversed() }
         case .xored: return seeds.flatMap { $0.1.map { $0 ^ 0xA7 } }
         case .bitReversed:

@@ -18,7 +18,6 @@ extension Injector {
             try put(
                 lines.unicodeScalars.flatMap { s in (0..<4).reversed().map { UInt8((s.value >> (8 * $0)) & 0xFF) } })
         case .withoutDashes: try put(Array(lines.replacingOccurrences(of: "-", with: "").utf8))
-        case .spacedGroups: try put(Array(lines.replacingOccurrences(of: "-", with: " ").utf8))
         case .lowerCase: try put(Array(lines.lowercased().utf8))
         case .rot13: try put(try tool("tr", ["A-Za-z", "N-ZA-Mn-za-m"], input: text))
         case .xoredText: try put(text.map { $0 ^ 0x2A })

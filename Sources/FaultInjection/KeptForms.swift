@@ -28,8 +28,6 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case xoredText = "xored-text"
     /// The passphrase log as `od -c` writes it: octal offsets, each character in four columns.
     case odChars = "od-chars"
-    /// The passphrase log with a space where each dash was (`ABCD EFGH JKLM ...`).
-    case spacedGroups = "spaced-groups"
     // Passphrases in containers (site A).
     case gzip, zlib, xz, bzip2, zstd, zip, tar
     case tarGzip = "tar-gzip"
@@ -95,8 +93,6 @@ package enum KeptForm: String, CaseIterable, Sendable {
     case seedbOdDecimalWords = "seedb-od-u4"
     /// The batch's seedb as `od -t d8` writes it: signed decimal 8-byte words.
     case seedbOdLongWords = "seedb-od-d8"
-    /// Each seedb as upper-case hex in groups of eight digits with a space between, a card a line.
-    case hexGroups = "hex-groups"
     case split = "split-across-files"
     /// Each seedb's hex cut in two, the first part ending a file in one folder and the rest
     /// starting a file in another (`kept/notes/` and `kept/spool/`): no two of them neighbours.
@@ -117,8 +113,7 @@ package enum KeptForm: String, CaseIterable, Sendable {
     package var party: Party {
         switch self {
         case .utf16le, .utf16be, .utf32le, .utf32be, .withoutDashes, .lowerCase, .bare, .jsonEscapes, .mixedCase,
-            .quotedPrintableText, .rot13, .backwards, .ebcdic, .xoredText, .odChars, .spacedGroups, .gzip, .zlib, .xz,
-            .bzip2, .zstd,
+            .quotedPrintableText, .rot13, .backwards, .ebcdic, .xoredText, .odChars, .gzip, .zlib, .xz, .bzip2, .zstd,
             .zip,
             .tar, .tarGzip, .nested, .rawDeflate, .sqliteUTF16, .zlibBehindDecoys, .acrossWindow, .gzipAtOffset,
             .misalignedBase64, .bomb:
@@ -148,7 +143,7 @@ extension Injector {
         let name = "kept/\(CeremonyLayout.batchName(batch)).\(form.rawValue)"
         switch form {
         case .utf16le, .utf16be, .utf32le, .utf32be, .withoutDashes, .lowerCase, .bare, .jsonEscapes, .mixedCase,
-            .quotedPrintableText, .rot13, .backwards, .ebcdic, .xoredText, .odChars, .spacedGroups:
+            .quotedPrintableText, .rot13, .backwards, .ebcdic, .xoredText, .odChars:
             try keepText(form, batch: batch, site: site, name: name)
         case .gzip, .zlib, .xz, .bzip2, .zstd, .zip, .tar, .tarGzip, .nested, .rawDeflate, .sqliteUTF16,
             .zlibBehindDecoys, .acrossWindow, .gzipAtOffset, .misalignedBase64, .bomb:
@@ -156,7 +151,7 @@ extension Injector {
         case .decimal, .byteArray, .spaced, .hex0x, .hex0xList, .littleEndianHex, .reversed, .bitReversed, .xored,
             .base32, .base32Lower, .base58, .xxd, .hexdump, .hexPairs, .urlEncoded, .quotedPrintable, .latin1JSON,
             .latin1Text, .uuencoded, .ascii85, .base85, .octalDump, .od, .seedbOdChars, .seedbOdDecimalWords,
-            .seedbOdLongWords, .hexGroups, .split, .splitAcrossFolders, .seedbGzip:
+            .seedbOdLongWords, .split, .splitAcrossFolders, .seedbGzip:
             try keepSeedb(form, batch: batch, site: site, name: name)
         case .keyUTF16, .keyBase58, .keySecretBytes, .faceSheet, .faceSheetInBinary:
             try keepKey(form, batch: batch, site: site, name: name)

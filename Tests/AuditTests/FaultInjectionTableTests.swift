@@ -63,13 +63,11 @@ import Testing
         .bKeepsSeedbOdChars: .seedbOdChars,
         .bKeepsSeedbOdDecimalWords: .seedbOdDecimalWords,
         .bKeepsSeedbOdLongWords: .seedbOdLongWords,
-        .aKeepsSpacedPassphrases: .spacedGroups,
-        .bKeepsSeedbHexGroups: .hexGroups,
     ]
 
     @Test("each deep-search fault keeps its share in its recorded form, and no other fault keeps one")
     func keptFormsAreTheRecordedOnes() {
-        #expect(Self.keptForms.count == 56)
+        #expect(Self.keptForms.count == 54)
         for fault in Fault.allCases {
             #expect(
                 fault.keptForm == Self.keptForms[fault],

@@ -115,14 +115,14 @@ extension Decoding {
             case primary(Range<Int>)
             case primaryJoined(Range<Int>)
             case byteLists, hexDumps, hexPairs, escapedRuns, markup, unescaped, transcoded, uuencoded, base85,
-                softBreaks, octalDumps, charDumps, wordDumps, grouped
+                softBreaks, octalDumps, charDumps, wordDumps
 
             /// Whether the task reads one piece of the runs (the others each read the whole source).
             var isPiece: Bool {
                 switch self {
                 case .runs, .joinedRuns, .primary, .primaryJoined: true
                 case .byteLists, .hexDumps, .hexPairs, .escapedRuns, .markup, .unescaped, .transcoded, .uuencoded,
-                    .base85, .softBreaks, .octalDumps, .charDumps, .wordDumps, .grouped:
+                    .base85, .softBreaks, .octalDumps, .charDumps, .wordDumps:
                     false
                 }
             }
@@ -250,7 +250,7 @@ extension Decoding {
             tasks += pieces(own).map(Task.primary) + pieces(joinedAll).map(Task.primaryJoined)
             return tasks + [
                 .byteLists, .hexDumps, .hexPairs, .escapedRuns, .markup, .unescaped, .transcoded, .uuencoded, .base85,
-                .softBreaks, .octalDumps, .charDumps, .wordDumps, .grouped,
+                .softBreaks, .octalDumps, .charDumps, .wordDumps,
             ]
         }
 
@@ -337,8 +337,6 @@ extension Decoding {
                 return Decoding.wordDumps(bytes, regions: regions).map {
                     (named($0.bigEndian ? "od-words-be" : "od-words", at: $0.at), $0.bytes)
                 }
-            case .grouped:
-                return Decoding.groupedRuns(bytes, regions: regions).map { (named("grouped", at: $0.0), $0.1) }
             }
         }
     }
