@@ -316,13 +316,17 @@ struct InventoryWalk {
     /// Anyone can make a key and declare it, so "a declaration that verifies" alone would let
     /// a site leave as many as it likes, under names and with keys it chose: each name and
     /// each key a place for what it keeps.
-    private func isDeclaration(_ entry: FolderEntry) -> Bool {
+    ///
+    /// `audit/` also keeps the one auditor's declaration under its old name (`also`:
+    /// `auditor.declaration.json`).
+    func isDeclaration(_ entry: FolderEntry, also: String? = nil) -> Bool {
         guard entry.kind == .file, entry.nameText.hasSuffix(TranscriptAudit.declarationSuffix) else { return false }
         let url = URL(fileURLWithPath: String(decoding: entry.path, as: UTF8.self))
         guard let key = try? SiteSetup.declaration(of: .auditor, at: url), let raw = key.rawPublicKey,
             ceremony.auditorKeys.contains(key)
         else { return false }
         return Array(layout.auditorDeclaration(KeyID(publicKey: raw)).lastPathComponent.utf8) == entry.name
+            || also.map { Array($0.utf8) == entry.name } == true
     }
 
     // MARK: - Unexplained records

@@ -47,6 +47,7 @@ extension InventoryWalk {
             && transcript.entries.contains {
                 $0.header.signer == party && $0.file.lastPathComponent == statement.lastPathComponent
             }
+        let allowed = printFiles(of: party)
         for entry in entries {
             // Once the site's signed statement records its spools destroyed, whatever its spool
             // folder holds was put there after (or never destroyed): its record, whatever its name.
@@ -58,9 +59,7 @@ extension InventoryWalk {
                 )
                 continue
             }
-            guard entry.nameIsUTF8, let (batch, file) = Self.printFile(entry.nameText, of: party, layout: layout),
-                batch <= ceremony.body.batchCount, !copies || file == .spool
-            else {
+            guard entry.nameIsUTF8, let (batch, file) = allowed[entry.nameText], !copies || file == .spool else {
                 unexplained(
                     entry, owner: owner, depth: 2,
                     why: copies
@@ -101,21 +100,19 @@ extension InventoryWalk {
     /// What a print file is: the spool, or a sheet printed from it (SVG or PDF).
     enum PrintFile { case spool, sheet }
 
-    /// The batch and kind of print file `name` is for `party`, or nil when it is none:
-    /// `batch-NNNN.labels` (site A's spool), `batch-NNNN.labels.svg` and `.pdf` (its sheet);
-    /// `batch-NNNN.faces.json`, `batch-NNNN.faces.svg` and `.pdf` for site B.
-    static func printFile(_ name: String, of party: Party, layout: CeremonyLayout) -> (batch: Int, file: PrintFile)? {
-        let spool = party == .siteA ? ".labels" : ".faces.json"
-        let sheet = party == .siteA ? ".labels" : ".faces"
-        let endings: [(String, PrintFile)] = [(spool, .spool), (sheet + ".svg", .sheet), (sheet + ".pdf", .sheet)]
-        for (ending, file) in endings where name.hasSuffix(ending) {
-            let base = name.dropLast(ending.count)
-            guard base.hasPrefix("batch-"), let batch = Int(base.dropFirst("batch-".count)), batch >= 1,
-                CeremonyLayout.batchName(batch) == base
-            else { continue }
-            return (batch, file)
+    /// The print files of `party` for each batch of the manifest, by name: its spool
+    /// (``CeremonyLayout/labels(_:)``, ``CeremonyLayout/faces(_:)``) and the sheet card-print
+    /// prints from it, `batch-NNNN.labels.svg` and `.pdf` (site A), `batch-NNNN.faces.svg` and
+    /// `.pdf` (site B).
+    private func printFiles(of party: Party) -> [String: (batch: Int, file: PrintFile)] {
+        var files: [String: (batch: Int, file: PrintFile)] = [:]
+        for batch in 1...ceremony.body.batchCount {
+            let spool = party == .siteA ? layout.labels(batch) : layout.faces(batch)
+            files[spool.lastPathComponent] = (batch, .spool)
+            let sheet = CeremonyLayout.batchName(batch) + (party == .siteA ? ".labels" : ".faces")
+            for ending in [".svg", ".pdf"] { files[sheet + ending] = (batch, .sheet) }
         }
-        return nil
+        return files
     }
 
     // MARK: - cards/
@@ -147,7 +144,9 @@ extension InventoryWalk {
                 continue
             }
             attributes(of: entry.path, shown: entry.relative, owner: .topLevel)
-            guard let bytes = FileSystem.read(entry.path, limit: 16 << 20) else {
+            // A front was read above already.
+            let front = AssembledCards.part(of: entry.nameText).flatMap { $0.part == .front ? fronts[$0.serial] : nil }
+            guard let bytes = front ?? FileSystem.read(entry.path, limit: 16 << 20) else {
                 unexplained(entry, owner: .topLevel, depth: 1, why: "unreadable or over 16 MiB")
                 continue
             }
@@ -238,17 +237,6 @@ extension InventoryWalk {
     /// `--out`). The reports are the auditor's, rewritten by each run: checked by name only.
     mutating func visitAudit(_ folder: FolderEntry) {
         guard let entries = listed(folder) else { return }
-        // A declaration that verifies, under the name the toolkit gives its key (anyone can
-        // make a key and declare it: any other name would be a place of the writer's choosing).
-        let declarations = Set(
-            SiteSetup.auditorDeclarations(layout).files.compactMap { file, key -> [UInt8]? in
-                let name = file.lastPathComponent
-                guard let raw = key.rawPublicKey,
-                    name == layout.auditorDeclaration(KeyID(publicKey: raw)).lastPathComponent
-                        || name == layout.auditorDeclaration.lastPathComponent
-                else { return nil }
-                return Array(name.utf8)
-            })
         for entry in entries {
             let name = entry.nameText
             if entry.kind == .folder, entry.nameIsUTF8, !name.hasPrefix(".") {
@@ -270,10 +258,12 @@ extension InventoryWalk {
                 unexplained(entry, owner: .topLevel, depth: 1, why: "audit/ holds only the auditor's files")
                 continue
             }
+            // A declaration that verifies, under the name the toolkit gives its key (anyone can
+            // make a key and declare it: any other name would be a place of the writer's choosing).
             let problem: String? =
-                if declarations.contains(entry.name) {
-                    AllowedFiles.checkEnvelopeBytes(entry.path)
-                } else if name == layout.sampleCommitment.lastPathComponent {
+                if isDeclaration(entry, also: layout.auditorDeclaration.lastPathComponent)
+                    || name == layout.sampleCommitment.lastPathComponent
+                {
                     AllowedFiles.checkEnvelopeBytes(entry.path)
                 } else if name == layout.sampleReveal.lastPathComponent {
                     AllowedFiles.checkSampleReveal(entry.path, ceremony: ceremony.id)
